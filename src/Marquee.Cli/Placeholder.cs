@@ -1,0 +1,5 @@
+namespace Marquee.Cli;
+
+internal static class Placeholder
+{
+}

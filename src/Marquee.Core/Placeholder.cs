@@ -1,0 +1,5 @@
+namespace Marquee.Core;
+
+internal static class Placeholder
+{
+}

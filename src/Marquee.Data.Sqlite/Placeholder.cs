@@ -1,0 +1,5 @@
+namespace Marquee.Data.Sqlite;
+
+internal static class Placeholder
+{
+}

@@ -1,0 +1,5 @@
+namespace Marquee.Data;
+
+internal static class Placeholder
+{
+}

@@ -1,0 +1,5 @@
+namespace Marquee.Providers;
+
+internal static class Placeholder
+{
+}

@@ -1,0 +1,5 @@
+namespace Marquee.Simulators;
+
+internal static class Placeholder
+{
+}

@@ -1,0 +1,5 @@
+namespace Marquee.Web;
+
+internal static class Placeholder
+{
+}

@@ -1,0 +1,5 @@
+namespace Marquee.Cli.Tests;
+
+internal static class Placeholder
+{
+}

@@ -1,0 +1,5 @@
+namespace Marquee.Core.Tests;
+
+internal static class Placeholder
+{
+}

@@ -1,0 +1,5 @@
+namespace Marquee.Data.Tests;
+
+internal static class Placeholder
+{
+}

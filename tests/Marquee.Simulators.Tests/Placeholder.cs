@@ -1,0 +1,5 @@
+namespace Marquee.Simulators.Tests;
+
+internal static class Placeholder
+{
+}

@@ -1,0 +1,5 @@
+namespace Marquee.TestKit;
+
+internal static class Placeholder
+{
+}

@@ -1,0 +1,5 @@
+namespace Marquee.Web.Tests;
+
+internal static class Placeholder
+{
+}
