@@ -1,1 +1,3 @@
-Console.WriteLine("marquee");
+using Marquee.Cli;
+
+return await MarqueeCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,177 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Marquee.Cli.Output;
+using Marquee.Core.Connections;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marquee.Cli.Commands;
+
+internal static class ConnectionCommands
+{
+    public static Command Create(Func<ParseResult, CliContext> context)
+    {
+        var command = new Command("connection", "Add, list, show, test and remove connections (Plex, Jellyfin, Emby servers).");
+        command.Add(Add(context));
+        command.Add(List(context));
+        command.Add(Show(context));
+        command.Add(Test(context));
+        command.Add(Remove(context));
+        return command;
+    }
+
+    private static Command Add(Func<ParseResult, CliContext> context)
+    {
+        var kind = new Argument<string>("kind") { Description = "Kind of connection: plex, jellyfin or emby." };
+        var name = new Option<string>("--name") { Description = "A short name to refer to the connection.", Required = true };
+        var url = new Option<string>("--url") { Description = "The server's address, e.g. http://192.168.1.10:32400.", Required = true };
+        var token = new Option<string?>("--token") { Description = "Plex: the owner's X-Plex-Token." };
+        var apiKey = new Option<string?>("--api-key") { Description = "Jellyfin/Emby: an API key." };
+        var user = new Option<string?>("--user") { Description = "Jellyfin/Emby: user name (with --password)." };
+        var password = new Option<string?>("--password") { Description = "Jellyfin/Emby: password." };
+        var set = new Option<string[]>("--set") { Description = "Any other setting as key=value (repeatable).", HelpName = "KEY=VALUE", AllowMultipleArgumentsPerToken = false };
+        var json = GlobalOptions.Json;
+        var command = new Command("add", "Add a connection. Secrets are encrypted in the store and never shown again.")
+        {
+            kind, name, url, token, apiKey, user, password, set, json,
+        };
+        command.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                var settings = new JsonObject { ["url"] = parse.GetValue(url) };
+                Put(settings, "token", parse.GetValue(token));
+                Put(settings, "apiKey", parse.GetValue(apiKey));
+                Put(settings, "user", parse.GetValue(user));
+                Put(settings, "password", parse.GetValue(password));
+                foreach (var pair in parse.GetValue(set) ?? [])
+                {
+                    var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                    if (eq <= 0)
+                    {
+                        throw new CliException($"--set takes key=value, not '{pair}'.", ExitCodes.Usage);
+                    }
+
+                    settings[pair[..eq].Trim()] = pair[(eq + 1)..];
+                }
+
+                var created = await services.GetRequiredService<ConnectionService>().CreateAsync(parse.GetValue(name), parse.GetValue(kind), settings, ct);
+                var ctx = context(parse);
+                if (parse.GetValue(json))
+                {
+                    CliJson.Write(ctx.Output, created);
+                }
+                else
+                {
+                    await ctx.Output.WriteLineAsync($"Added connection '{created.Name}' ({created.Kind}, id {created.Id}). Check it with: marquee connection test {created.Name}");
+                }
+
+                return ExitCodes.Ok;
+            },
+            ct));
+        return command;
+    }
+
+    private static Command List(Func<ParseResult, CliContext> context)
+    {
+        var command = new Command("list", "List connections.") { GlobalOptions.Json };
+        command.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                var all = await services.GetRequiredService<ConnectionService>().ListAsync(ct);
+                var ctx = context(parse);
+                if (parse.GetValue(GlobalOptions.Json))
+                {
+                    CliJson.Write(ctx.Output, all);
+                }
+                else
+                {
+                    TextTable.Write(ctx.Output, ["Id", "Name", "Kind", "Url"], all.Select(c => new[] { c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), c.Name, c.Kind, c.Settings["url"]?.ToString() }), "No connections. Add one with: marquee connection add plex --name NAME --url URL --token TOKEN");
+                }
+
+                return ExitCodes.Ok;
+            },
+            ct));
+        return command;
+    }
+
+    private static Command Show(Func<ParseResult, CliContext> context)
+    {
+        var name = new Argument<string>("name") { Description = "Connection name or id." };
+        var command = new Command("show", "Show a connection, its settings (secrets masked) and its accounts.") { name, GlobalOptions.Json };
+        command.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                var connections = services.GetRequiredService<ConnectionService>();
+                var connection = await connections.GetAsync(parse.GetValue(name)!, ct);
+                var accounts = await connections.ListAccountsAsync(parse.GetValue(name)!, ct);
+                var ctx = context(parse);
+                if (parse.GetValue(GlobalOptions.Json))
+                {
+                    CliJson.Write(ctx.Output, new { connection.Id, connection.Name, connection.Kind, connection.Settings, connection.CreatedAt, connection.UpdatedAt, Accounts = accounts });
+                    return ExitCodes.Ok;
+                }
+
+                var fields = new List<(string, string?)> { ("Name", connection.Name), ("Id", connection.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Kind", connection.Kind) };
+                fields.AddRange(connection.Settings.Select(s => (s.Key, s.Value?.ToString())));
+                TextTable.WriteFields(ctx.Output, fields);
+                await ctx.Output.WriteLineAsync();
+                TextTable.Write(ctx.Output, ["Account", "Id", "Kind", "Status"], accounts.Select(a => new[] { a.Name, a.ExternalId, a.Kind, a.StatusReason is null ? a.Status : $"{a.Status}: {a.StatusReason}" }), "No accounts discovered yet.");
+                return ExitCodes.Ok;
+            },
+            ct));
+        return command;
+    }
+
+    private static Command Test(Func<ParseResult, CliContext> context)
+    {
+        var name = new Argument<string>("name") { Description = "Connection name or id." };
+        var command = new Command("test", "Check that a connection answers and its credentials work.") { name, GlobalOptions.Json };
+        command.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                var problems = await services.GetRequiredService<ConnectionService>().TestAsync(parse.GetValue(name)!, ct);
+                var ctx = context(parse);
+                if (parse.GetValue(GlobalOptions.Json))
+                {
+                    CliJson.Write(ctx.Output, new { ok = problems.Count == 0, problems });
+                }
+                else if (problems.Count == 0)
+                {
+                    await ctx.Output.WriteLineAsync($"Connection '{parse.GetValue(name)}' works.");
+                }
+                else
+                {
+                    foreach (var problem in problems)
+                    {
+                        await ctx.Error.WriteLineAsync($"error: {problem.Field}: {problem.Message}");
+                    }
+                }
+
+                return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+            },
+            ct));
+        return command;
+    }
+
+    private static Command Remove(Func<ParseResult, CliContext> context)
+    {
+        var name = new Argument<string>("name") { Description = "Connection name or id." };
+        var command = new Command("remove", "Remove a connection (refused while a flow uses it).") { name };
+        command.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                await services.GetRequiredService<ConnectionService>().DeleteAsync(parse.GetValue(name)!, ct);
+                await context(parse).Output.WriteLineAsync($"Removed connection '{parse.GetValue(name)}'.");
+                return ExitCodes.Ok;
+            },
+            ct));
+        return command;
+    }
+
+    private static void Put(JsonObject settings, string key, string? value)
+    {
+        if (value is not null)
+        {
+            settings[key] = value;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Marquee.Web;
+using Marquee.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Marquee.Cli.Commands;
+
+internal static class ServeCommand
+{
+    public static Command Create(Func<ParseResult, CliContext> context)
+    {
+        var urls = new Option<string?>("--urls")
+        {
+            Description = $"Addresses to listen on, separated by ';'. Default {MarqueeOptions.DefaultUrls}. Port 0 picks a free port.",
+            HelpName = "URLS",
+        };
+        var command = new Command("serve", "Run the Marquee server: REST API, webhooks, schedules, /healthz and /metrics.") { urls };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var extra = new Dictionary<string, string?>();
+            if (parse.GetValue(urls) is { Length: > 0 } given)
+            {
+                extra[$"{MarqueeOptions.Section}:Server:Urls"] = given;
+            }
+
+            var configuration = ctx.BuildConfiguration(extra);
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            builder.Configuration.AddConfiguration(configuration);
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Logging.SetMinimumLevel(ctx.Verbose ? LogLevel.Debug : LogLevel.Information);
+            builder.Logging.AddFilter("Microsoft.AspNetCore", ctx.Verbose ? LogLevel.Information : LogLevel.Warning);
+            builder.AddMarquee();
+            await using var app = builder.Build();
+            app.UseMarquee();
+
+            await app.Services.GetRequiredService<MarqueeStartup>().InitializeAsync(ct);
+            await app.StartAsync(ct);
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            var options = app.Services.GetRequiredService<MarqueeOptions>();
+            foreach (var address in addresses)
+            {
+                await ctx.Output.WriteLineAsync($"Marquee is listening on {address}");
+            }
+
+            await ctx.Output.WriteLineAsync($"Data folder: {Path.GetFullPath(options.DataFolder)}");
+            await ctx.Output.WriteLineAsync("Press Ctrl+C to stop.");
+            await ctx.Output.FlushAsync(ct);
+            await app.WaitForShutdownAsync(ct);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

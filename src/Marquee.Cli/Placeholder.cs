@@ -1,5 +1,0 @@
-namespace Marquee.Cli;
-
-internal static class Placeholder
-{
-}

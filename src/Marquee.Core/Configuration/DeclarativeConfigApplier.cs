@@ -1,0 +1,131 @@
+using Marquee.Core.Connections;
+using Marquee.Core.Flows;
+using Marquee.Core.Profiles;
+using Marquee.Core.Validation;
+
+namespace Marquee.Core.Configuration;
+
+/// <summary>
+/// Makes the store match marquee.yaml for what the file declares. Things the file does not mention are
+/// left alone, so the CLI and the API can still add to them. Applying the same file twice writes nothing.
+/// </summary>
+public sealed class DeclarativeConfigApplier(
+    IConnectionStore connectionStore,
+    ConnectionService connections,
+    ProfileService profiles,
+    FlowService flows)
+{
+    public async Task<ApplyResult> ApplyAsync(DeclarativeConfig config, CancellationToken cancellationToken)
+    {
+        var changes = new List<string>();
+        foreach (var declared in config.Connections)
+        {
+            await At(config.File, declared.Line, $"connection '{declared.Name}'", async () =>
+            {
+                var existing = await connectionStore.FindByNameAsync(declared.Name, cancellationToken);
+                if (existing is null)
+                {
+                    await connections.CreateAsync(declared.Name, declared.Kind, declared.Settings, cancellationToken);
+                    changes.Add($"connection {declared.Name} created");
+                }
+                else if (!existing.Kind.Equals(declared.Kind, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw ValidationException.For("kind", $"'kind' is {declared.Kind} in the file but the stored connection is {existing.Kind}; remove it first to change its kind.");
+                }
+                else if (!connections.HasSettings(existing, declared.Settings))
+                {
+                    await connections.UpdateAsync(declared.Name, null, declared.Settings, cancellationToken);
+                    changes.Add($"connection {declared.Name} updated");
+                }
+            });
+        }
+
+        foreach (var declared in config.Profiles)
+        {
+            await At(config.File, declared.Line, $"profile '{declared.Name}'", async () =>
+            {
+                var all = await profiles.ListAsync(cancellationToken);
+                var existing = all.FirstOrDefault(p => p.Name.Equals(declared.Name, StringComparison.OrdinalIgnoreCase));
+                if (existing is null)
+                {
+                    await profiles.CreateAsync(declared.Name, declared.DisplayName, cancellationToken);
+                    changes.Add($"profile {declared.Name} created");
+                }
+                else if (declared.DisplayName is not null && declared.DisplayName != existing.DisplayName)
+                {
+                    await profiles.UpdateAsync(declared.Name, null, declared.DisplayName, cancellationToken);
+                    changes.Add($"profile {declared.Name} updated");
+                }
+            });
+
+            var links = await profiles.ListLinksAsync(declared.Name, cancellationToken);
+            foreach (var account in declared.Accounts)
+            {
+                if (links.Any(l => l.ConnectionName.Equals(account.Connection, StringComparison.OrdinalIgnoreCase)
+                    && (l.ExternalId.Equals(account.Account, StringComparison.Ordinal) || l.AccountName.Equals(account.Account, StringComparison.OrdinalIgnoreCase))))
+                {
+                    continue;
+                }
+
+                await At(config.File, account.Line, $"profile '{declared.Name}'", async () =>
+                {
+                    await profiles.LinkAsync(declared.Name, account.Connection, account.Account, cancellationToken);
+                    changes.Add($"profile {declared.Name} linked to {account.Connection}/{account.Account}");
+                });
+            }
+        }
+
+        foreach (var declared in config.Flows)
+        {
+            await At(config.File, declared.Line, $"flow '{declared.Flow.Name}'", async () =>
+            {
+                var all = await flows.ListAsync(cancellationToken);
+                var existing = all.FirstOrDefault(f => f.Name.Equals(declared.Flow.Name, StringComparison.OrdinalIgnoreCase));
+                if (existing is null)
+                {
+                    await flows.CreateAsync(declared.Flow, cancellationToken);
+                    changes.Add($"flow {declared.Flow.Name} created");
+                    return;
+                }
+
+                var updated = await flows.UpdateAsync(existing.Name, declared.Flow, cancellationToken);
+                if (!SameDefinition(existing, updated))
+                {
+                    changes.Add($"flow {declared.Flow.Name} updated");
+                }
+            });
+        }
+
+        return new ApplyResult(changes);
+    }
+
+    private static bool SameDefinition(Flow a, Flow b) =>
+        a with { UpdatedAt = b.UpdatedAt, Features = b.Features, Filters = b.Filters } == b
+        && a.Features.SequenceEqual(b.Features)
+        && a.Filters.Libraries.SequenceEqual(b.Filters.Libraries)
+        && a.Filters.Profiles.SequenceEqual(b.Filters.Profiles)
+        && a.Filters.IgnoreGuidPrefixes.SequenceEqual(b.Filters.IgnoreGuidPrefixes)
+        && a.Filters.RequireExternalIds == b.Filters.RequireExternalIds;
+
+    private static async Task At(string file, int line, string what, Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (ValidationException ex)
+        {
+            throw new ConfigFileException(file, line, $"{what}: {ex.Message}", ex);
+        }
+        catch (ConflictException ex)
+        {
+            throw new ConfigFileException(file, line, $"{what}: {ex.Message}", ex);
+        }
+        catch (NotFoundException ex)
+        {
+            throw new ConfigFileException(file, line, $"{what}: {ex.Message}", ex);
+        }
+    }
+}
+
+public sealed record ApplyResult(IReadOnlyList<string> Changes);

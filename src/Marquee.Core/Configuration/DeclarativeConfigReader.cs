@@ -1,0 +1,270 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Marquee.Core.Flows;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Marquee.Core.Configuration;
+
+/// <summary>
+/// Reads marquee.yaml strictly: unknown keys, wrong types and missing names are errors with the line they
+/// are on. <c>${NAME}</c> in a value is replaced by the environment variable NAME, so secrets can stay out of the file.
+/// </summary>
+public static partial class DeclarativeConfigReader
+{
+    private static readonly string[] TopKeys = ["connections", "profiles", "flows"];
+    private static readonly string[] ProfileKeys = ["name", "displayName", "accounts"];
+    private static readonly string[] AccountKeys = ["connection", "account"];
+    private static readonly string[] FlowKeys = ["name", "from", "to", "twoWay", "features", "mode", "schedule", "enabled", "filters", "guards"];
+    private static readonly string[] FilterKeys = ["libraries", "profiles", "ignoreGuidPrefixes", "requireExternalIds"];
+    private static readonly string[] GuardKeys = ["maxRemovals", "maxRemovalPercent"];
+
+    public static DeclarativeConfig ReadFile(string path, Func<string, string?>? environment = null)
+    {
+        string text;
+        try
+        {
+            text = System.IO.File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigFileException(path, 0, $"cannot read the file: {ex.Message}", ex);
+        }
+
+        return Read(path, text, environment ?? Environment.GetEnvironmentVariable);
+    }
+
+    public static DeclarativeConfig Read(string file, string text, Func<string, string?> environment)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            throw new ConfigFileException(file, (int)ex.Start.Line, $"invalid YAML: {Inner(ex).Message}", ex);
+        }
+
+        var reader = new Reader(file, environment);
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return new DeclarativeConfig(file, [], [], []);
+        }
+
+        var root = reader.Map(stream.Documents[0].RootNode, "the document", TopKeys);
+        var connections = reader.List(root, "connections").Select(reader.Connection).ToList();
+        var profiles = reader.List(root, "profiles").Select(reader.Profile).ToList();
+        var flows = reader.List(root, "flows").Select(reader.Flow).ToList();
+        reader.Unique(connections.Select(c => (c.Name, c.Line)), "connection");
+        reader.Unique(profiles.Select(p => (p.Name, p.Line)), "profile");
+        reader.Unique(flows.Select(f => (f.Flow.Name!, f.Line)), "flow");
+        return new DeclarativeConfig(file, connections, profiles, flows);
+    }
+
+    private static Exception Inner(Exception ex) => ex.InnerException is YamlException inner ? Inner(inner) : ex;
+
+    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial Regex Variable();
+
+    private sealed class Reader(string file, Func<string, string?> environment)
+    {
+        public DeclaredConnection Connection(YamlNode node)
+        {
+            var map = Map(node, "a connection", null);
+            var name = RequiredString(map, node, "name");
+            var kind = RequiredString(map, node, "kind");
+            var settings = new JsonObject();
+            foreach (var (key, value) in map.Children)
+            {
+                var k = Key(key);
+                if (k is "name" or "kind")
+                {
+                    continue;
+                }
+
+                if (k == "settings")
+                {
+                    foreach (var (sk, sv) in Map(value, "settings", null).Children)
+                    {
+                        settings[Key(sk)] = Json(sv);
+                    }
+
+                    continue;
+                }
+
+                settings[k] = Json(value);
+            }
+
+            return new DeclaredConnection(Line(node), name, kind, settings);
+        }
+
+        public DeclaredProfile Profile(YamlNode node)
+        {
+            var map = Map(node, "a profile", ProfileKeys);
+            var accounts = List(map, "accounts").Select(a =>
+            {
+                var account = Map(a, "an account link", AccountKeys);
+                return new DeclaredAccount(Line(a), RequiredString(account, a, "connection"), RequiredString(account, a, "account"));
+            }).ToList();
+            return new DeclaredProfile(Line(node), RequiredString(map, node, "name"), OptionalString(map, "displayName"), accounts);
+        }
+
+        public DeclaredFlow Flow(YamlNode node)
+        {
+            var map = Map(node, "a flow", FlowKeys);
+            FlowFilters? filters = null;
+            if (Child(map, "filters") is { } f)
+            {
+                var fm = Map(f, "filters", FilterKeys);
+                var defaults = new FlowFilters();
+                filters = new FlowFilters
+                {
+                    Libraries = OptionalStrings(fm, "libraries") ?? defaults.Libraries,
+                    Profiles = OptionalStrings(fm, "profiles") ?? defaults.Profiles,
+                    IgnoreGuidPrefixes = OptionalStrings(fm, "ignoreGuidPrefixes") ?? defaults.IgnoreGuidPrefixes,
+                    RequireExternalIds = OptionalBool(fm, "requireExternalIds") ?? defaults.RequireExternalIds,
+                };
+            }
+
+            FlowGuards? guards = null;
+            if (Child(map, "guards") is { } g)
+            {
+                var gm = Map(g, "guards", GuardKeys);
+                var defaults = new FlowGuards();
+                guards = new FlowGuards
+                {
+                    MaxRemovals = (int)(OptionalNumber(gm, "maxRemovals", integer: true) ?? defaults.MaxRemovals),
+                    MaxRemovalPercent = OptionalNumber(gm, "maxRemovalPercent", integer: false) ?? defaults.MaxRemovalPercent,
+                };
+            }
+
+            var flow = new FlowInput
+            {
+                Name = RequiredString(map, node, "name"),
+                From = RequiredString(map, node, "from"),
+                To = RequiredString(map, node, "to"),
+                TwoWay = OptionalBool(map, "twoWay"),
+                Features = OptionalStrings(map, "features"),
+                Mode = OptionalString(map, "mode"),
+                Schedule = OptionalString(map, "schedule"),
+                Enabled = OptionalBool(map, "enabled"),
+                Filters = filters,
+                Guards = guards,
+            };
+            return new DeclaredFlow(Line(node), flow);
+        }
+
+        public YamlMappingNode Map(YamlNode node, string what, string[]? allowed)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                throw Error(node, $"{what} must be a mapping of keys to values");
+            }
+
+            if (allowed is not null)
+            {
+                foreach (var key in map.Children.Keys)
+                {
+                    var k = Key(key);
+                    if (!allowed.Contains(k, StringComparer.Ordinal))
+                    {
+                        throw Error(key, $"unknown key '{k}' in {what}; expected one of: {string.Join(", ", allowed)}");
+                    }
+                }
+            }
+
+            return map;
+        }
+
+        public IEnumerable<YamlNode> List(YamlMappingNode map, string key)
+        {
+            var child = Child(map, key);
+            return child switch
+            {
+                null => [],
+                YamlScalarNode { Value: null or "" or "~" or "null" } => [],
+                YamlSequenceNode seq => seq.Children,
+                _ => throw Error(child, $"'{key}' must be a list"),
+            };
+        }
+
+        public void Unique(IEnumerable<(string Name, int Line)> names, string what)
+        {
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, line) in names)
+            {
+                if (!seen.Add(name))
+                {
+                    throw new ConfigFileException(file, line, $"{what} '{name}' is declared twice");
+                }
+            }
+        }
+
+        private static YamlNode? Child(YamlMappingNode map, string key) =>
+            map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+        private string RequiredString(YamlMappingNode map, YamlNode owner, string key) =>
+            OptionalString(map, key) is { Length: > 0 } value ? value : throw Error(Child(map, key) ?? owner, $"'{key}' is required");
+
+        private string? OptionalString(YamlMappingNode map, string key) => Child(map, key) switch
+        {
+            null => null,
+            YamlScalarNode scalar => Expand(scalar),
+            var other => throw Error(other, $"'{key}' must be a single value"),
+        };
+
+        private bool? OptionalBool(YamlMappingNode map, string key)
+        {
+            var text = OptionalString(map, key);
+            return text switch
+            {
+                null => null,
+                "true" or "True" or "yes" => true,
+                "false" or "False" or "no" => false,
+                _ => throw Error(Child(map, key)!, $"'{key}' must be true or false, not '{text}'"),
+            };
+        }
+
+        private double? OptionalNumber(YamlMappingNode map, string key, bool integer)
+        {
+            var text = OptionalString(map, key);
+            if (text is null)
+            {
+                return null;
+            }
+
+            return integer
+                ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw Error(Child(map, key)!, $"'{key}' must be a whole number, not '{text}'")
+                : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw Error(Child(map, key)!, $"'{key}' must be a number, not '{text}'");
+        }
+
+        private List<string>? OptionalStrings(YamlMappingNode map, string key) => Child(map, key) switch
+        {
+            null => null,
+            YamlSequenceNode seq => seq.Children.Select(c => c is YamlScalarNode s ? Expand(s) : throw Error(c, $"'{key}' must be a list of values")).ToList(),
+            YamlScalarNode scalar => Expand(scalar).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+            var other => throw Error(other, $"'{key}' must be a list"),
+        };
+
+        private JsonNode? Json(YamlNode node) => node switch
+        {
+            YamlScalarNode { Style: ScalarStyle.Plain, Value: "true" or "false" } b => JsonValue.Create(b.Value == "true"),
+            YamlScalarNode { Style: ScalarStyle.Plain, Value: "null" or "~" or "" } => null,
+            YamlScalarNode { Style: ScalarStyle.Plain } n when long.TryParse(n.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),
+            YamlScalarNode s => JsonValue.Create(Expand(s)),
+            YamlSequenceNode seq => new JsonArray(seq.Children.Select(Json).ToArray()),
+            _ => throw Error(node, "a setting must be a value or a list of values"),
+        };
+
+        private string Expand(YamlScalarNode scalar) => Variable().Replace(scalar.Value ?? string.Empty, m =>
+            environment(m.Groups[1].Value) ?? throw Error(scalar, $"environment variable '{m.Groups[1].Value}' is not set"));
+
+        private static string Key(YamlNode node) => node is YamlScalarNode { Value: { } value } ? value : string.Empty;
+
+        private static int Line(YamlNode node) => (int)node.Start.Line;
+
+        private ConfigFileException Error(YamlNode node, string reason) => new(file, Line(node), reason);
+    }
+}

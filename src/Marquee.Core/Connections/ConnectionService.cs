@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marquee.Core.Flows;
+using Marquee.Core.Providers;
+using Marquee.Core.Storage;
+using Marquee.Core.Validation;
+
+namespace Marquee.Core.Connections;
+
+/// <summary>Creates, reads, updates, deletes and tests connections; the one place secrets are encrypted and masked.</summary>
+public sealed class ConnectionService(
+    IConnectionStore store,
+    IFlowStore flows,
+    ProviderRegistry providers,
+    ISecretProtector secrets,
+    IServiceProvider services,
+    TimeProvider clock)
+{
+    private const string ProtectedPrefix = "enc:";
+
+    public async Task<IReadOnlyList<ConnectionView>> ListAsync(CancellationToken cancellationToken)
+    {
+        var all = await store.ListAsync(cancellationToken);
+        return all.Select(ToView).ToList();
+    }
+
+    public async Task<ConnectionView> GetAsync(string idOrName, CancellationToken cancellationToken) =>
+        ToView(await FindAsync(idOrName, cancellationToken));
+
+    public async Task<StoredConnection> FindAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        var found = long.TryParse(idOrName, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? await store.GetAsync(id, cancellationToken)
+            : await store.FindByNameAsync(idOrName, cancellationToken);
+        return found ?? throw new NotFoundException("connection", idOrName);
+    }
+
+    public async Task<ConnectionView> CreateAsync(string? name, string? kind, JsonObject? settings, CancellationToken cancellationToken)
+    {
+        var problems = new List<FieldProblem>();
+        if (Names.Check(name) is { } nameProblem)
+        {
+            problems.Add(nameProblem);
+        }
+
+        var descriptor = Describe(kind, problems);
+        if (settings is null)
+        {
+            problems.Add(new FieldProblem("settings", "'settings' is required."));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ValidationException(problems);
+        }
+
+        var typed = ReadSettings(descriptor!, settings!);
+        var stored = Protect(descriptor!, SettingsCodec.Write(typed));
+        var created = await store.InsertAsync(name!, descriptor!.Kind, stored, clock.GetUtcNow(), cancellationToken)
+            ?? throw new ConflictException("name", $"A connection named '{name}' already exists.");
+        return ToView(created);
+    }
+
+    public async Task<ConnectionView> UpdateAsync(string idOrName, string? name, JsonObject? settings, CancellationToken cancellationToken)
+    {
+        var existing = await FindAsync(idOrName, cancellationToken);
+        var descriptor = Descriptor(existing.Kind);
+        var newName = name ?? existing.Name;
+        if (Names.Check(newName) is { } nameProblem)
+        {
+            throw new ValidationException([nameProblem]);
+        }
+
+        if (!newName.Equals(existing.Name, StringComparison.OrdinalIgnoreCase) && await store.FindByNameAsync(newName, cancellationToken) is not null)
+        {
+            throw new ConflictException("name", $"A connection named '{newName}' already exists.");
+        }
+
+        var current = Unprotect(descriptor, JsonNode.Parse(existing.Settings)!.AsObject());
+        var merged = settings is null ? current : SettingsCodec.KeepMaskedSecrets(descriptor, settings, current);
+        var typed = ReadSettings(descriptor, merged);
+        var stored = Protect(descriptor, SettingsCodec.Write(typed));
+        await store.UpdateAsync(existing.Id, newName, stored, clock.GetUtcNow(), cancellationToken);
+        return await GetAsync(existing.Id.ToString(CultureInfo.InvariantCulture), cancellationToken);
+    }
+
+    public async Task DeleteAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        var existing = await FindAsync(idOrName, cancellationToken);
+        var users = await flows.NamesUsingConnectionAsync(existing.Id, cancellationToken);
+        if (users.Count > 0)
+        {
+            throw new ConflictException("id", $"Connection '{existing.Name}' is used by flow(s) {string.Join(", ", users)}; remove them first.");
+        }
+
+        await store.DeleteAsync(existing.Id, cancellationToken);
+    }
+
+    /// <summary>Returns the connection's settings with secrets decrypted, for providers only.</summary>
+    public async Task<ProviderSettings> GetSettingsAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        var existing = await FindAsync(idOrName, cancellationToken);
+        var descriptor = Descriptor(existing.Kind);
+        return SettingsCodec.Read(descriptor, Unprotect(descriptor, JsonNode.Parse(existing.Settings)!.AsObject()));
+    }
+
+    public async Task<IReadOnlyList<FieldProblem>> TestAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        var existing = await FindAsync(idOrName, cancellationToken);
+        var settings = await GetSettingsAsync(idOrName, cancellationToken);
+        var provider = Descriptor(existing.Kind).Create(settings, services);
+        return await provider.TestAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Account>> ListAccountsAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        var existing = await FindAsync(idOrName, cancellationToken);
+        return await store.ListAccountsAsync(existing.Id, cancellationToken);
+    }
+
+    /// <summary>Returns true when the stored settings equal <paramref name="settings"/> (secrets compared decrypted).</summary>
+    public bool HasSettings(StoredConnection existing, JsonObject settings)
+    {
+        var descriptor = Descriptor(existing.Kind);
+        var current = Unprotect(descriptor, JsonNode.Parse(existing.Settings)!.AsObject());
+        var wanted = SettingsCodec.Write(ReadSettings(descriptor, SettingsCodec.KeepMaskedSecrets(descriptor, settings, current)));
+        return JsonNode.DeepEquals(current, wanted);
+    }
+
+    /// <summary>Returns the connection's settings with secrets either decrypted or masked, for export.</summary>
+    public JsonObject ExportSettings(StoredConnection existing, bool includeSecrets)
+    {
+        var descriptor = Descriptor(existing.Kind);
+        var settings = JsonNode.Parse(existing.Settings)!.AsObject();
+        return includeSecrets ? Unprotect(descriptor, settings) : SettingsCodec.Mask(descriptor, settings);
+    }
+
+    private ProviderSettings ReadSettings(IProviderDescriptor descriptor, JsonObject settings)
+    {
+        try
+        {
+            return SettingsCodec.Read(descriptor, settings);
+        }
+        catch (ValidationException ex)
+        {
+            // Settings problems are reported as "settings.<field>" so API callers can find them in the body.
+            throw new ValidationException(ex.Problems.Select(p => p with { Field = PrefixField(p.Field) }).ToList());
+        }
+    }
+
+    private static string PrefixField(string field) => field.Length == 0 ? "settings" : "settings." + field;
+
+    private IProviderDescriptor? Describe(string? kind, List<FieldProblem> problems)
+    {
+        if (string.IsNullOrWhiteSpace(kind))
+        {
+            problems.Add(new FieldProblem("kind", $"'kind' is required; one of: {string.Join(", ", providers.Kinds)}."));
+            return null;
+        }
+
+        if (!providers.TryGet(kind, out var descriptor))
+        {
+            problems.Add(new FieldProblem("kind", $"Unknown kind '{kind}'; one of: {string.Join(", ", providers.Kinds)}."));
+            return null;
+        }
+
+        return descriptor;
+    }
+
+    private IProviderDescriptor Descriptor(string kind) =>
+        providers.TryGet(kind, out var descriptor)
+            ? descriptor
+            : throw new InvalidOperationException($"Connection kind '{kind}' is not known to this version of Marquee.");
+
+    private ConnectionView ToView(StoredConnection connection)
+    {
+        var settings = JsonNode.Parse(connection.Settings)?.AsObject() ?? [];
+        var masked = providers.TryGet(connection.Kind, out var descriptor) ? SettingsCodec.Mask(descriptor, settings) : [];
+        return new ConnectionView(connection.Id, connection.Name, connection.Kind, masked, connection.CreatedAt, connection.UpdatedAt);
+    }
+
+    private string Protect(IProviderDescriptor descriptor, JsonObject settings) =>
+        SettingsCodec.Transform(descriptor, settings, s => ProtectedPrefix + secrets.Protect(s)).ToJsonString(JsonOptions);
+
+    private JsonObject Unprotect(IProviderDescriptor descriptor, JsonObject settings) =>
+        SettingsCodec.Transform(descriptor, settings, s => s.StartsWith(ProtectedPrefix, StringComparison.Ordinal)
+            ? secrets.Unprotect(s[ProtectedPrefix.Length..])
+            : s);
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using Marquee.Core.Connections;
+using Marquee.Core.Providers;
+using Marquee.Core.Scheduling;
+using Marquee.Core.Validation;
+
+namespace Marquee.Core.Flows;
+
+/// <summary>Validates and stores flows.</summary>
+public sealed class FlowService(IFlowStore store, ConnectionService connections, ProviderRegistry providers, TimeProvider clock)
+{
+    public static IReadOnlyList<string> DefaultFeatures { get; } = [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress];
+
+    public Task<IReadOnlyList<Flow>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
+
+    public async Task<Flow> FindAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        var found = long.TryParse(idOrName, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? await store.GetAsync(id, cancellationToken)
+            : await store.FindByNameAsync(idOrName, cancellationToken);
+        return found ?? throw new NotFoundException("flow", idOrName);
+    }
+
+    public async Task<Flow> CreateAsync(FlowInput input, CancellationToken cancellationToken)
+    {
+        var definition = await ValidateAsync(input, existing: null, cancellationToken);
+        return await store.InsertAsync(definition, clock.GetUtcNow(), cancellationToken)
+            ?? throw new ConflictException("name", $"A flow named '{definition.Name}' already exists.");
+    }
+
+    /// <summary>Replaces the members given in <paramref name="input"/>; members left null keep their value.</summary>
+    public async Task<Flow> UpdateAsync(string idOrName, FlowInput input, CancellationToken cancellationToken)
+    {
+        var existing = await FindAsync(idOrName, cancellationToken);
+        var definition = await ValidateAsync(input, existing, cancellationToken);
+        if (!definition.Name.Equals(existing.Name, StringComparison.OrdinalIgnoreCase) && await store.FindByNameAsync(definition.Name, cancellationToken) is not null)
+        {
+            throw new ConflictException("name", $"A flow named '{definition.Name}' already exists.");
+        }
+
+        await store.UpdateAsync(existing.Id, definition, clock.GetUtcNow(), cancellationToken);
+        return (await store.GetAsync(existing.Id, cancellationToken))!;
+    }
+
+    public async Task DeleteAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        var existing = await FindAsync(idOrName, cancellationToken);
+        await store.DeleteAsync(existing.Id, cancellationToken);
+    }
+
+    private async Task<FlowDefinition> ValidateAsync(FlowInput input, Flow? existing, CancellationToken cancellationToken)
+    {
+        var problems = new List<FieldProblem>();
+        var name = input.Name ?? existing?.Name;
+        if (Names.Check(name) is { } nameProblem)
+        {
+            problems.Add(nameProblem);
+        }
+
+        var source = await ResolveConnectionAsync(input.From, existing?.SourceConnection, "from", problems, cancellationToken);
+        var target = await ResolveConnectionAsync(input.To, existing?.TargetConnection, "to", problems, cancellationToken);
+        if (source is not null && target is not null && source.Id == target.Id)
+        {
+            problems.Add(new FieldProblem("to", "'to' must be a different connection from 'from'."));
+        }
+
+        var features = new List<string>();
+        foreach (var feature in input.Features ?? existing?.Features ?? DefaultFeatures)
+        {
+            var normalized = FlowFeature.Normalize(feature);
+            if (normalized is null)
+            {
+                problems.Add(new FieldProblem("features", $"Unknown feature '{feature}'; use {string.Join(", ", FlowFeature.All)}."));
+            }
+            else if (!features.Contains(normalized))
+            {
+                features.Add(normalized);
+            }
+        }
+
+        if (features.Count == 0 && problems.Count == 0)
+        {
+            problems.Add(new FieldProblem("features", "A flow needs at least one feature."));
+        }
+
+        foreach (var (connection, field) in new[] { (source, "from"), (target, "to") })
+        {
+            if (connection is not null && providers.TryGet(connection.Kind, out var descriptor))
+            {
+                var unsupported = features.Where(f => !descriptor.Capabilities.Features.Contains(f)).ToList();
+                if (unsupported.Count > 0)
+                {
+                    problems.Add(new FieldProblem("features", $"Connection '{connection.Name}' ({connection.Kind}) cannot carry {string.Join(", ", unsupported)}; field '{field}'."));
+                }
+            }
+        }
+
+        var mode = (input.Mode ?? existing?.Mode ?? FlowMode.Mirror).Trim().ToLowerInvariant();
+        if (!FlowMode.All.Contains(mode))
+        {
+            problems.Add(new FieldProblem("mode", $"Unknown mode '{input.Mode}'; use {string.Join(" or ", FlowMode.All)}."));
+        }
+
+        var schedule = input.Schedule is null ? existing?.Schedule : (string.IsNullOrWhiteSpace(input.Schedule) ? null : input.Schedule.Trim());
+        if (schedule is not null && !CronSchedule.TryParse(schedule, out _, out var cronError))
+        {
+            problems.Add(new FieldProblem("schedule", cronError));
+        }
+
+        var guards = input.Guards ?? existing?.Guards ?? new FlowGuards();
+        if (guards.MaxRemovals < 0)
+        {
+            problems.Add(new FieldProblem("guards.maxRemovals", "'guards.maxRemovals' must be 0 or more."));
+        }
+
+        if (guards.MaxRemovalPercent is < 0 or > 100 || double.IsNaN(guards.MaxRemovalPercent))
+        {
+            problems.Add(new FieldProblem("guards.maxRemovalPercent", "'guards.maxRemovalPercent' must be between 0 and 100."));
+        }
+
+        var filters = input.Filters ?? existing?.Filters ?? new FlowFilters();
+        if (filters.Libraries is null || filters.Profiles is null || filters.IgnoreGuidPrefixes is null)
+        {
+            problems.Add(new FieldProblem("filters", "'filters' lists must be arrays, not null."));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ValidationException(problems);
+        }
+
+        return new FlowDefinition(
+            name!,
+            source!.Id,
+            target!.Id,
+            input.TwoWay ?? existing?.TwoWay ?? false,
+            features,
+            mode,
+            schedule,
+            filters,
+            guards,
+            input.Enabled ?? existing?.Enabled ?? true);
+    }
+
+    private async Task<StoredConnection?> ResolveConnectionAsync(string? given, string? current, string field, List<FieldProblem> problems, CancellationToken cancellationToken)
+    {
+        var idOrName = given ?? current;
+        if (string.IsNullOrWhiteSpace(idOrName))
+        {
+            problems.Add(new FieldProblem(field, $"'{field}' is required (a connection name or id)."));
+            return null;
+        }
+
+        try
+        {
+            return await connections.FindAsync(idOrName, cancellationToken);
+        }
+        catch (NotFoundException)
+        {
+            problems.Add(new FieldProblem(field, $"'{field}' names no connection: '{idOrName}'."));
+            return null;
+        }
+    }
+}

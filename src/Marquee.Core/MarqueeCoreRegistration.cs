@@ -1,0 +1,25 @@
+using Marquee.Core.Configuration;
+using Marquee.Core.Connections;
+using Marquee.Core.Flows;
+using Marquee.Core.Profiles;
+using Marquee.Core.Providers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Marquee.Core;
+
+public static class MarqueeCoreRegistration
+{
+    /// <summary>Registers the services every host (server, CLI, tests) shares. Stores and providers are added by their own projects.</summary>
+    public static IServiceCollection AddMarqueeCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ProviderRegistry>();
+        services.TryAddScoped<ConnectionService>();
+        services.TryAddScoped<ProfileService>();
+        services.TryAddScoped<FlowService>();
+        services.TryAddScoped<DeclarativeConfigApplier>();
+        services.TryAddScoped<DeclarativeConfigExporter>();
+        return services;
+    }
+}

@@ -1,5 +1,0 @@
-namespace Marquee.Core;
-
-internal static class Placeholder
-{
-}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using Marquee.Core.Connections;
+using Marquee.Core.Providers;
+using Marquee.Core.Validation;
+
+namespace Marquee.Core.Profiles;
+
+/// <summary>Profiles (people) and the accounts linked to them.</summary>
+public sealed class ProfileService(IProfileStore store, IConnectionStore connections, ConnectionService connectionService, TimeProvider clock)
+{
+    public const string OriginManual = "manual";
+    public const string OriginAuto = "auto";
+
+    public Task<IReadOnlyList<Profile>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
+
+    public async Task<Profile> FindAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        var found = long.TryParse(idOrName, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? await store.GetAsync(id, cancellationToken)
+            : await store.FindByNameAsync(idOrName, cancellationToken);
+        return found ?? throw new NotFoundException("profile", idOrName);
+    }
+
+    public async Task<Profile> CreateAsync(string? name, string? displayName, CancellationToken cancellationToken)
+    {
+        if (Names.Check(name) is { } problem)
+        {
+            throw new ValidationException([problem]);
+        }
+
+        return await store.InsertAsync(name!, NullIfBlank(displayName), clock.GetUtcNow(), cancellationToken)
+            ?? throw new ConflictException("name", $"A profile named '{name}' already exists.");
+    }
+
+    public async Task<Profile> UpdateAsync(string idOrName, string? name, string? displayName, CancellationToken cancellationToken)
+    {
+        var existing = await FindAsync(idOrName, cancellationToken);
+        var newName = name ?? existing.Name;
+        if (Names.Check(newName) is { } problem)
+        {
+            throw new ValidationException([problem]);
+        }
+
+        if (!newName.Equals(existing.Name, StringComparison.OrdinalIgnoreCase) && await store.FindByNameAsync(newName, cancellationToken) is not null)
+        {
+            throw new ConflictException("name", $"A profile named '{newName}' already exists.");
+        }
+
+        await store.UpdateAsync(existing.Id, newName, displayName is null ? existing.DisplayName : NullIfBlank(displayName), cancellationToken);
+        return (await store.GetAsync(existing.Id, cancellationToken))!;
+    }
+
+    public async Task DeleteAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        var existing = await FindAsync(idOrName, cancellationToken);
+        await store.DeleteAsync(existing.Id, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<LinkedAccount>> ListLinksAsync(string? idOrName, CancellationToken cancellationToken)
+    {
+        long? id = idOrName is null ? null : (await FindAsync(idOrName, cancellationToken)).Id;
+        return await store.ListLinksAsync(id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Links an account of a connection to a profile. An account not yet discovered on the connection is
+    /// recorded under the given id so the link survives until discovery fills in its details.
+    /// </summary>
+    public async Task<LinkedAccount> LinkAsync(string profile, string? connection, string? account, CancellationToken cancellationToken)
+    {
+        var problems = new List<FieldProblem>();
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            problems.Add(new FieldProblem("connection", "'connection' is required."));
+        }
+
+        if (string.IsNullOrWhiteSpace(account))
+        {
+            problems.Add(new FieldProblem("account", "'account' is required (the account's id or name on the connection)."));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ValidationException(problems);
+        }
+
+        var target = await FindAsync(profile, cancellationToken);
+        var conn = await connectionService.FindAsync(connection!, cancellationToken);
+        var found = await connections.FindAccountAsync(conn.Id, account!.Trim(), cancellationToken)
+            ?? await connections.UpsertAccountAsync(conn.Id, account.Trim(), account.Trim(), Account.KindUnknown, null, cancellationToken);
+        await store.LinkAsync(target.Id, found.Id, OriginManual, cancellationToken);
+        var links = await store.ListLinksAsync(target.Id, cancellationToken);
+        return links.Single(l => l.AccountId == found.Id);
+    }
+
+    public async Task UnlinkAsync(string profile, string? connection, string? account, CancellationToken cancellationToken)
+    {
+        var target = await FindAsync(profile, cancellationToken);
+        if (string.IsNullOrWhiteSpace(connection) || string.IsNullOrWhiteSpace(account))
+        {
+            throw ValidationException.For(string.IsNullOrWhiteSpace(connection) ? "connection" : "account", "Both 'connection' and 'account' are required.");
+        }
+
+        var conn = await connectionService.FindAsync(connection, cancellationToken);
+        var found = await connections.FindAccountAsync(conn.Id, account.Trim(), cancellationToken)
+            ?? throw new NotFoundException("account", $"{conn.Name}/{account}");
+        if (!await store.UnlinkAsync(target.Id, found.Id, cancellationToken))
+        {
+            throw new NotFoundException("link", $"{target.Name} -> {conn.Name}/{account}");
+        }
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

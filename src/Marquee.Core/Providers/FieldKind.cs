@@ -1,0 +1,12 @@
+namespace Marquee.Core.Providers;
+
+public enum FieldKind
+{
+    Text,
+    Url,
+    Password,
+    Number,
+    Checkbox,
+    Select,
+    Tag,
+}

@@ -1,5 +1,0 @@
-namespace Marquee.Data.Sqlite;
-
-internal static class Placeholder
-{
-}

@@ -1,0 +1,99 @@
+using System.Data.Common;
+using Marquee.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Marquee.Data.Sqlite;
+
+/// <summary>SQLite in the data folder: WAL journal, foreign keys on, a busy timeout instead of instant lock errors.</summary>
+public sealed class SqliteDatabaseProvider : IDatabaseProvider
+{
+    public const string FileName = "marquee.db";
+
+    private readonly string _connectionString;
+    private readonly int _busyTimeoutMs;
+
+    public SqliteDatabaseProvider(string dataFolder, TimeSpan busyTimeout)
+    {
+        DataFolder = Path.GetFullPath(dataFolder);
+        FilePath = Path.Combine(DataFolder, FileName);
+        _busyTimeoutMs = (int)busyTimeout.TotalMilliseconds;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = Math.Max(1, (int)busyTimeout.TotalSeconds),
+        }.ToString();
+        Migrations = Migration.FromResources(typeof(SqliteDatabaseProvider).Assembly);
+    }
+
+    public string Engine => "sqlite";
+
+    public string DataFolder { get; }
+
+    public string FilePath { get; }
+
+    public string Location => FilePath;
+
+    public IReadOnlyList<Migration> Migrations { get; }
+
+    public void Prepare()
+    {
+        try
+        {
+            Directory.CreateDirectory(DataFolder);
+            var probe = Path.Combine(DataFolder, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, string.Empty);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"The data folder {DataFolder} cannot be written: {ex.Message}", ex);
+        }
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public string? Explain(Exception exception) => exception switch
+    {
+        StoreException store => store.Message,
+        SqliteException { SqliteErrorCode: 5 or 6 } => $"The database file {FilePath} is locked by another process (is another Marquee running with a write open?). Try again, or stop the other process.",
+        SqliteException { SqliteErrorCode: 8 } => $"The database file {FilePath} is read-only: check its permissions and those of its folder.",
+        SqliteException { SqliteErrorCode: 14 } => $"The database file {FilePath} cannot be opened: check that the data folder exists and can be written.",
+        SqliteException { SqliteErrorCode: 11 or 26 } => $"The file {FilePath} is damaged or is not a Marquee database.",
+        SqliteException sqlite => $"The database file {FilePath} cannot be used: {sqlite.Message}",
+        IOException or UnauthorizedAccessException => $"The data folder {DataFolder} cannot be used: {exception.Message}",
+        _ => null,
+    };
+
+    public long? SizeBytes()
+    {
+        long total = 0;
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+        {
+            var info = new FileInfo(FilePath + suffix);
+            if (info.Exists)
+            {
+                total += info.Length;
+            }
+        }
+
+        return total;
+    }
+}

@@ -1,0 +1,23 @@
+using Marquee.Core.Connections;
+using Marquee.Core.Flows;
+using Marquee.Core.Profiles;
+using Marquee.Core.Storage;
+using Marquee.Data.Stores;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Marquee.Data;
+
+public static class DataRegistration
+{
+    /// <summary>Registers the stores over the given engine.</summary>
+    public static IServiceCollection AddMarqueeData(this IServiceCollection services, IDatabaseProvider provider)
+    {
+        services.AddSingleton(provider);
+        services.TryAddSingleton<IDatabase, Database>();
+        services.TryAddSingleton<IConnectionStore, ConnectionStore>();
+        services.TryAddSingleton<IProfileStore, ProfileStore>();
+        services.TryAddSingleton<IFlowStore, FlowStore>();
+        return services;
+    }
+}

@@ -1,0 +1,84 @@
+using Dapper;
+using Marquee.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Marquee.Data;
+
+/// <summary>Migrations, health and statistics over whichever engine is configured.</summary>
+public sealed partial class Database(IDatabaseProvider provider, TimeProvider clock, ILogger<Database> logger) : IDatabase
+{
+    private static readonly string[] CountedTables =
+    [
+        "connections", "accounts", "profiles", "items", "item_ids", "source_items", "events", "state",
+        "flows", "runs", "run_writes", "inbox", "outbox", "unresolved",
+    ];
+
+    public string Engine => provider.Engine;
+
+    public string Location => provider.Location;
+
+    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            provider.Prepare();
+            await using var connection = await provider.OpenAsync(cancellationToken);
+            await connection.ExecuteAsync(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+            var applied = (await connection.QueryAsync<int>("SELECT version FROM schema_migrations")).ToHashSet();
+            var done = new List<int>();
+            foreach (var migration in provider.Migrations.Where(m => !applied.Contains(m.Version)))
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(
+                    new CommandDefinition(
+                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @At)",
+                        new { migration.Version, migration.Name, At = clock.GetUtcNow().ToUnixTimeMilliseconds() },
+                        transaction,
+                        cancellationToken: cancellationToken));
+                await transaction.CommitAsync(cancellationToken);
+                Log.MigrationApplied(logger, migration.Version, migration.Name);
+                done.Add(migration.Version);
+            }
+
+            return done;
+        }
+        catch (Exception ex) when (ex is not StoreException && ex is not OperationCanceledException && provider.Explain(ex) is { } message)
+        {
+            throw new StoreException(message, ex);
+        }
+    }
+
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await provider.OpenAsync(cancellationToken);
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM schema_migrations", cancellationToken: cancellationToken));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new StoreException(provider.Explain(ex) ?? $"The store at {provider.Location} does not answer: {ex.Message}", ex);
+        }
+    }
+
+    public async Task<StoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var rows = new Dictionary<string, long>();
+        foreach (var table in CountedTables)
+        {
+            rows[table] = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM {table}", cancellationToken: cancellationToken));
+        }
+
+        var version = await connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT MAX(version) FROM schema_migrations", cancellationToken: cancellationToken)) ?? 0;
+        return new StoreStatistics(rows, provider.SizeBytes(), version);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Applied store migration {Version} ({Name})")]
+        public static partial void MigrationApplied(ILogger logger, int version, string name);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Data.Common;
+
+namespace Marquee.Data;
+
+/// <summary>One database engine: how to open a connection, its migrations and how to read its errors.</summary>
+public interface IDatabaseProvider
+{
+    string Engine { get; }
+
+    /// <summary>Gets where the data lives, for messages; never includes a password.</summary>
+    string Location { get; }
+
+    /// <summary>Creates whatever must exist before the first connection (a folder, a file) and checks it can be written.</summary>
+    void Prepare();
+
+    /// <summary>Opens a connection with the engine's pragmas or session settings applied.</summary>
+    Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Gets the engine's migrations, ordered by version.</summary>
+    IReadOnlyList<Migration> Migrations { get; }
+
+    /// <summary>Returns a message for the user when <paramref name="exception"/> means the store cannot be used (locked, read-only, corrupt), else null.</summary>
+    string? Explain(Exception exception);
+
+    /// <summary>Returns the size of the store in bytes, when the engine can tell.</summary>
+    long? SizeBytes();
+}

@@ -1,5 +1,0 @@
-namespace Marquee.Data;
-
-internal static class Placeholder
-{
-}

@@ -1,0 +1,20 @@
+using Marquee.Core.Providers;
+using Marquee.Providers.Http;
+
+namespace Marquee.Providers.Jellyfin;
+
+public sealed class JellyfinProvider(JellyfinClient client) : IProvider
+{
+    public async Task<IReadOnlyList<FieldProblem>> TestAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.CheckServerAsync(cancellationToken);
+            return [];
+        }
+        catch (ProviderException ex)
+        {
+            return ProviderHttp.TestProblems(ex, "url", "apiKey");
+        }
+    }
+}

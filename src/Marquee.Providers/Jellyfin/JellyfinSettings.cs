@@ -1,0 +1,38 @@
+using Marquee.Core.Providers;
+
+namespace Marquee.Providers.Jellyfin;
+
+/// <summary>Settings shared by Jellyfin and Emby: an API key, or a user name and password.</summary>
+public sealed record JellyfinSettings : ProviderSettings
+{
+    [Field(0, "Server URL", Kind = FieldKind.Url)]
+    public required Uri Url { get; init; }
+
+    [Field(1, "API key", Kind = FieldKind.Password, Secret = true)]
+    public string? ApiKey { get; init; }
+
+    [Field(2, "User name")]
+    public string? User { get; init; }
+
+    [Field(3, "Password", Kind = FieldKind.Password, Secret = true)]
+    public string? Password { get; init; }
+}
+
+public sealed class JellyfinSettingsValidator
+{
+    public static IReadOnlyList<FieldProblem> Validate(JellyfinSettings settings)
+    {
+        var problems = new List<FieldProblem>();
+        if (!settings.Url.IsAbsoluteUri || (settings.Url.Scheme != Uri.UriSchemeHttp && settings.Url.Scheme != Uri.UriSchemeHttps))
+        {
+            problems.Add(new FieldProblem("url", "'url' must be an absolute http:// or https:// URL."));
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.ApiKey) && string.IsNullOrWhiteSpace(settings.User))
+        {
+            problems.Add(new FieldProblem("apiKey", "Give 'apiKey', or 'user' and 'password'."));
+        }
+
+        return problems;
+    }
+}

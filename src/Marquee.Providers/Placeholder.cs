@@ -1,5 +1,0 @@
-namespace Marquee.Providers;
-
-internal static class Placeholder
-{
-}

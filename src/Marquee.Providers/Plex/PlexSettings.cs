@@ -1,0 +1,40 @@
+using Marquee.Core.Providers;
+
+namespace Marquee.Providers.Plex;
+
+public sealed record PlexSettings : ProviderSettings
+{
+    [Field(0, "Server URL", Kind = FieldKind.Url, HelpText = "The Plex Media Server, for example http://192.168.1.10:32400")]
+    public required Uri Url { get; init; }
+
+    [Field(1, "Token", Kind = FieldKind.Password, Secret = true, HelpText = "The owner's Plex token (X-Plex-Token)")]
+    public required string Token { get; init; }
+
+    [Field(2, "Server name", Advanced = true)]
+    public string? ServerName { get; init; }
+
+    [Field(3, "Machine identifier", Advanced = true)]
+    public string? MachineIdentifier { get; init; }
+
+    [Field(4, "Client identifier", Advanced = true, HelpText = "X-Plex-Client-Identifier Marquee sends; generated when empty")]
+    public string? ClientIdentifier { get; init; }
+}
+
+public sealed class PlexSettingsValidator
+{
+    public static IReadOnlyList<FieldProblem> Validate(PlexSettings settings)
+    {
+        var problems = new List<FieldProblem>();
+        if (!settings.Url.IsAbsoluteUri || (settings.Url.Scheme != Uri.UriSchemeHttp && settings.Url.Scheme != Uri.UriSchemeHttps))
+        {
+            problems.Add(new FieldProblem("url", "'url' must be an absolute http:// or https:// URL."));
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.Token) || settings.Token.Any(char.IsWhiteSpace))
+        {
+            problems.Add(new FieldProblem("token", "'token' must be a Plex token without spaces."));
+        }
+
+        return problems;
+    }
+}

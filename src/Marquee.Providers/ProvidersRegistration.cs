@@ -1,0 +1,12 @@
+using Marquee.Providers.Jellyfin;
+using Marquee.Providers.Plex;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marquee.Providers;
+
+public static class ProvidersRegistration
+{
+    /// <summary>Registers every provider explicitly; nothing is found by scanning.</summary>
+    public static IServiceCollection AddProviders(this IServiceCollection services) =>
+        services.AddPlex().AddJellyfin();
+}

@@ -1,0 +1,36 @@
+namespace Marquee.Web.Hosting;
+
+/// <summary>The "Marquee" configuration section. Environment: MARQUEE__MARQUEE__DATAFOLDER, or MARQUEE_DATA for the data folder.</summary>
+public sealed class MarqueeOptions
+{
+    public const string Section = "Marquee";
+
+    public const string DefaultUrls = "http://127.0.0.1:8754";
+
+    /// <summary>Gets or sets the folder holding the database, the encryption keys and marquee.yaml.</summary>
+    public string DataFolder { get; set; } = "./data";
+
+    /// <summary>Gets or sets the declarative configuration file; when empty, marquee.yaml in the working folder and then in the data folder are tried.</summary>
+    public string? ConfigFile { get; set; }
+
+    public StoreOptions Store { get; set; } = new();
+
+    public ServerOptions Server { get; set; } = new();
+}
+
+public sealed class StoreOptions
+{
+    /// <summary>Gets or sets the engine; only "sqlite" ships today.</summary>
+    public string Engine { get; set; } = "sqlite";
+
+    /// <summary>Gets or sets how long a statement waits for another process's write lock before failing.</summary>
+    public double BusyTimeoutSeconds { get; set; } = 10;
+}
+
+public sealed class ServerOptions
+{
+    public string Urls { get; set; } = MarqueeOptions.DefaultUrls;
+
+    /// <summary>Gets or sets the largest request body the API accepts; larger ones get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+}

@@ -1,0 +1,41 @@
+using Marquee.Core;
+using Marquee.Core.Storage;
+using Marquee.Data;
+using Marquee.Data.Sqlite;
+using Marquee.Providers;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Marquee.Web.Hosting;
+
+/// <summary>The composition root shared by <c>marquee serve</c>, every other CLI command and the tests.</summary>
+public static class MarqueeServices
+{
+    public static IServiceCollection AddMarqueeServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = MarqueeConfiguration.Bind(configuration);
+        services.AddSingleton(options);
+        services.AddMarqueeCore();
+        services.AddProviders();
+
+        var provider = options.Store.Engine.ToLowerInvariant() switch
+        {
+            "sqlite" => new SqliteDatabaseProvider(options.DataFolder, TimeSpan.FromSeconds(options.Store.BusyTimeoutSeconds)),
+            var other => throw new StoreException($"Unknown store engine '{other}' in Marquee:Store:Engine; this build supports: sqlite."),
+        };
+        services.AddMarqueeData(provider);
+
+        services.AddDataProtection()
+            .SetApplicationName("Marquee")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataFolder), "keys")));
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        services.AddSingleton<MarqueeStartup>();
+
+        // Keys live in the data folder; the framework warns that they are not encrypted by a second key, which
+        // on Linux has no platform store to use. Folder permissions protect them (see README).
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
+        return services;
+    }
+}

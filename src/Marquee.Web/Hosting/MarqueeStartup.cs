@@ -1,0 +1,71 @@
+using Marquee.Core.Configuration;
+using Marquee.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Marquee.Web.Hosting;
+
+/// <summary>What every start does before work begins: migrate the store, then apply marquee.yaml if there is one.</summary>
+public sealed partial class MarqueeStartup(IDatabase database, MarqueeOptions options, IServiceProvider services, ILogger<MarqueeStartup> logger)
+{
+    public const string ConfigFileName = "marquee.yaml";
+
+    public async Task<ApplyResult?> InitializeAsync(CancellationToken cancellationToken)
+    {
+        EnsureDataFolder();
+        await database.MigrateAsync(cancellationToken);
+        var file = FindConfigFile();
+        if (file is null)
+        {
+            return null;
+        }
+
+        var config = DeclarativeConfigReader.ReadFile(file);
+        await using var scope = services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<DeclarativeConfigApplier>().ApplyAsync(config, cancellationToken);
+        foreach (var change in result.Changes)
+        {
+            Log.ConfigChange(logger, file, change);
+        }
+
+        return result;
+    }
+
+    /// <summary>Returns the declarative file in use: the configured one (which must exist), else marquee.yaml in the working folder or the data folder.</summary>
+    public string? FindConfigFile()
+    {
+        if (!string.IsNullOrWhiteSpace(options.ConfigFile))
+        {
+            return File.Exists(options.ConfigFile)
+                ? Path.GetFullPath(options.ConfigFile)
+                : throw new ConfigFileException(options.ConfigFile, 0, "the file does not exist");
+        }
+
+        return new[] { Path.GetFullPath(ConfigFileName), Path.Combine(Path.GetFullPath(options.DataFolder), ConfigFileName) }
+            .FirstOrDefault(File.Exists);
+    }
+
+    private void EnsureDataFolder()
+    {
+        var folder = Path.GetFullPath(options.DataFolder);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            if (!OperatingSystem.IsWindows())
+            {
+                var keys = Directory.CreateDirectory(Path.Combine(folder, "keys"));
+                keys.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"The data folder {folder} cannot be created or written: {ex.Message}", ex);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "{File}: {Change}")]
+        public static partial void ConfigChange(ILogger logger, string file, string change);
+    }
+}

@@ -1,0 +1,55 @@
+using Marquee.Web.Connections;
+using Marquee.Web.Flows;
+using Marquee.Web.Health;
+using Marquee.Web.Hosting;
+using Marquee.Web.Http;
+using Marquee.Web.Metrics;
+using Marquee.Web.Profiles;
+using Marquee.Web.Providers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marquee.Web;
+
+public static class MarqueeBuilder
+{
+    /// <summary>Registers the server: the shared services, ProblemDetails, OpenAPI and request limits.</summary>
+    public static WebApplicationBuilder AddMarquee(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddMarqueeServices(builder.Configuration);
+        var options = MarqueeConfiguration.Bind(builder.Configuration);
+        builder.WebHost.UseUrls(options.Server.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.Server.MaxRequestBodyBytes;
+            k.AddServerHeader = false;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemMapping>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<HttpMetrics>();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        });
+        return builder;
+    }
+
+    /// <summary>Wires the middleware and every feature's endpoints.</summary>
+    public static WebApplication UseMarquee(this WebApplication app)
+    {
+        var metrics = app.Services.GetRequiredService<HttpMetrics>();
+        app.Use((context, next) => metrics.TrackAsync(context, _ => next()));
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapHealth();
+        app.MapMetrics();
+        app.MapConnections();
+        app.MapProfiles();
+        app.MapFlows();
+        app.MapProviders();
+        return app;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Marquee.Web.Metrics;
+
+/// <summary>Counts requests and their durations by method, route template and status, for /metrics.</summary>
+public sealed class HttpMetrics
+{
+    public static readonly double[] Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private readonly ConcurrentDictionary<(string Method, string Route, int Status), Series> _series = new();
+
+    public IEnumerable<KeyValuePair<(string Method, string Route, int Status), Series>> Snapshot() =>
+        _series.OrderBy(s => s.Key.Route, StringComparer.Ordinal).ThenBy(s => s.Key.Method, StringComparer.Ordinal).ThenBy(s => s.Key.Status);
+
+    public async Task TrackAsync(HttpContext context, RequestDelegate next)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            // The route template, not the raw path, keeps the number of series bounded.
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            var series = _series.GetOrAdd((context.Request.Method, route, context.Response.StatusCode), _ => new Series());
+            series.Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+    }
+
+    public sealed class Series
+    {
+        private readonly long[] _buckets = new long[Buckets.Length];
+        private readonly Lock _lock = new();
+
+        public long Count { get; private set; }
+
+        public double Sum { get; private set; }
+
+        public long[] BucketCounts()
+        {
+            lock (_lock)
+            {
+                return (long[])_buckets.Clone();
+            }
+        }
+
+        public void Observe(double seconds)
+        {
+            lock (_lock)
+            {
+                Count++;
+                Sum += seconds;
+                for (var i = 0; i < Buckets.Length; i++)
+                {
+                    if (seconds <= Buckets[i])
+                    {
+                        _buckets[i]++;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,5 +1,0 @@
-namespace Marquee.Web;
-
-internal static class Placeholder
-{
-}

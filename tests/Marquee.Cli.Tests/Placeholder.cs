@@ -1,5 +1,0 @@
-namespace Marquee.Cli.Tests;
-
-internal static class Placeholder
-{
-}

@@ -1,5 +1,0 @@
-namespace Marquee.Core.Tests;
-
-internal static class Placeholder
-{
-}

@@ -1,5 +1,0 @@
-namespace Marquee.Data.Tests;
-
-internal static class Placeholder
-{
-}

@@ -1,5 +1,0 @@
-namespace Marquee.TestKit;
-
-internal static class Placeholder
-{
-}

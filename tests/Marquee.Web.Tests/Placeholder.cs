@@ -1,5 +1,0 @@
-namespace Marquee.Web.Tests;
-
-internal static class Placeholder
-{
-}
