@@ -96,32 +96,30 @@ internal static class FlowCommands
         command.SetAction((parse, ct) => context(parse).WithServicesAsync(
             async services =>
             {
+                var flow = await services.GetRequiredService<FlowService>().FindAsync(parse.GetValue(name)!, ct);
+                var ctx = context(parse);
+                if (parse.GetValue(GlobalOptions.Json))
                 {
-                    var flow = await services.GetRequiredService<FlowService>().FindAsync(parse.GetValue(name)!, ct);
-                    var ctx = context(parse);
-                    if (parse.GetValue(GlobalOptions.Json))
-                    {
-                        CliJson.Write(ctx.Output, flow);
-                        return ExitCodes.Ok;
-                    }
-
-                    TextTable.WriteFields(ctx.Output,
-                    [
-                        ("Name", flow.Name),
-                        ("Id", flow.Id.ToString(CultureInfo.InvariantCulture)),
-                        ("Direction", $"{flow.SourceConnection} {(flow.TwoWay ? "<->" : "->")} {flow.TargetConnection}"),
-                        ("Features", string.Join(", ", flow.Features)),
-                        ("Mode", flow.Mode),
-                        ("Schedule", flow.Schedule ?? "none (run with marquee sync)"),
-                        ("Enabled", flow.Enabled ? "yes" : "no"),
-                        ("Libraries", flow.Filters.Libraries.Count == 0 ? "all" : string.Join(", ", flow.Filters.Libraries)),
-                        ("Profiles", flow.Filters.Profiles.Count == 0 ? "all" : string.Join(", ", flow.Filters.Profiles)),
-                        ("Ignored guids", string.Join(", ", flow.Filters.IgnoreGuidPrefixes)),
-                        ("Require ids", flow.Filters.RequireExternalIds ? "yes" : "no"),
-                        ("Guard", $"hold a run that removes more than {flow.Guards.MaxRemovals} items or {flow.Guards.MaxRemovalPercent.ToString(CultureInfo.InvariantCulture)} % of the target"),
-                    ]);
+                    CliJson.Write(ctx.Output, flow);
                     return ExitCodes.Ok;
                 }
+
+                TextTable.WriteFields(ctx.Output,
+                [
+                    ("Name", flow.Name),
+                    ("Id", flow.Id.ToString(CultureInfo.InvariantCulture)),
+                    ("Direction", $"{flow.SourceConnection} {(flow.TwoWay ? "<->" : "->")} {flow.TargetConnection}"),
+                    ("Features", string.Join(", ", flow.Features)),
+                    ("Mode", flow.Mode),
+                    ("Schedule", flow.Schedule ?? "none (run with marquee sync)"),
+                    ("Enabled", flow.Enabled ? "yes" : "no"),
+                    ("Libraries", flow.Filters.Libraries.Count == 0 ? "all" : string.Join(", ", flow.Filters.Libraries)),
+                    ("Profiles", flow.Filters.Profiles.Count == 0 ? "all" : string.Join(", ", flow.Filters.Profiles)),
+                    ("Ignored guids", string.Join(", ", flow.Filters.IgnoreGuidPrefixes)),
+                    ("Require ids", flow.Filters.RequireExternalIds ? "yes" : "no"),
+                    ("Guard", $"hold a run that removes more than {flow.Guards.MaxRemovals} items or {flow.Guards.MaxRemovalPercent.ToString(CultureInfo.InvariantCulture)} % of the target"),
+                ]);
+                return ExitCodes.Ok;
             },
             ct));
         return command;

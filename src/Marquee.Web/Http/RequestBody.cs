@@ -38,14 +38,14 @@ public static class RequestBody
     // System.Text.Json names the unmapped property in its message: "The JSON property 'x' could not be mapped ...".
     private static string? UnknownMember(string message)
     {
-        const string marker = "The JSON property '";
-        var start = message.IndexOf(marker, StringComparison.Ordinal);
+        const string Marker = "The JSON property '";
+        var start = message.IndexOf(Marker, StringComparison.Ordinal);
         if (start < 0)
         {
             return null;
         }
 
-        start += marker.Length;
+        start += Marker.Length;
         var end = message.IndexOf('\'', start);
         return end > start ? message[start..end] : null;
     }
