@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -25,7 +26,9 @@ public sealed class HttpMetrics
         finally
         {
             // The route template, not the raw path, keeps the number of series bounded.
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            // After an exception the handler clears the endpoint; the feature keeps the one that failed.
+            var endpoint = context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+            var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
             var series = _series.GetOrAdd((context.Request.Method, route, context.Response.StatusCode), _ => new Series());
             series.Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
