@@ -53,7 +53,7 @@ public sealed class CliContext(ParseResult parse, TextWriter output, TextWriter 
             logging.AddSimpleConsole(o => o.SingleLine = true);
             logging.SetMinimumLevel(Verbose ? LogLevel.Information : LogLevel.Warning);
         });
-        services.AddMarqueeServices(configuration);
+        services.AddMarqueeServices(configuration, Environment);
         await using var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<MarqueeStartup>().InitializeAsync(cancellationToken);
         await using var scope = provider.CreateAsyncScope();

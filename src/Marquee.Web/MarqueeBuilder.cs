@@ -15,9 +15,9 @@ namespace Marquee.Web;
 public static class MarqueeBuilder
 {
     /// <summary>Registers the server: the shared services, ProblemDetails, OpenAPI and request limits.</summary>
-    public static WebApplicationBuilder AddMarquee(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddMarquee(this WebApplicationBuilder builder, Func<string, string?>? environment = null)
     {
-        builder.Services.AddMarqueeServices(builder.Configuration);
+        builder.Services.AddMarqueeServices(builder.Configuration, environment);
         var options = MarqueeConfiguration.Bind(builder.Configuration);
         builder.WebHost.UseUrls(options.Server.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.WebHost.ConfigureKestrel(k =>

@@ -37,7 +37,7 @@ internal static class ServeCommand
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.Logging.SetMinimumLevel(ctx.Verbose ? LogLevel.Debug : LogLevel.Information);
             builder.Logging.AddFilter("Microsoft.AspNetCore", ctx.Verbose ? LogLevel.Information : LogLevel.Warning);
-            builder.AddMarquee();
+            builder.AddMarquee(ctx.Environment);
             await using var app = builder.Build();
             app.UseMarquee();
 

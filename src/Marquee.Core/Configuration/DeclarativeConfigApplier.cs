@@ -89,7 +89,7 @@ public sealed class DeclarativeConfigApplier(
                 }
 
                 var updated = await flows.UpdateAsync(existing.Name, declared.Flow, cancellationToken);
-                if (!SameDefinition(existing, updated))
+                if (updated.UpdatedAt != existing.UpdatedAt)
                 {
                     changes.Add($"flow {declared.Flow.Name} updated");
                 }
@@ -98,14 +98,6 @@ public sealed class DeclarativeConfigApplier(
 
         return new ApplyResult(changes);
     }
-
-    private static bool SameDefinition(Flow a, Flow b) =>
-        a with { UpdatedAt = b.UpdatedAt, Features = b.Features, Filters = b.Filters } == b
-        && a.Features.SequenceEqual(b.Features)
-        && a.Filters.Libraries.SequenceEqual(b.Filters.Libraries)
-        && a.Filters.Profiles.SequenceEqual(b.Filters.Profiles)
-        && a.Filters.IgnoreGuidPrefixes.SequenceEqual(b.Filters.IgnoreGuidPrefixes)
-        && a.Filters.RequireExternalIds == b.Filters.RequireExternalIds;
 
     private static async Task At(string file, int line, string what, Func<Task> action)
     {

@@ -28,11 +28,16 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
             ?? throw new ConflictException("name", $"A flow named '{definition.Name}' already exists.");
     }
 
-    /// <summary>Replaces the members given in <paramref name="input"/>; members left null keep their value.</summary>
+    /// <summary>Replaces the members given in <paramref name="input"/>; members left null keep their value. An update that changes nothing writes nothing.</summary>
     public async Task<Flow> UpdateAsync(string idOrName, FlowInput input, CancellationToken cancellationToken)
     {
         var existing = await FindAsync(idOrName, cancellationToken);
         var definition = await ValidateAsync(input, existing, cancellationToken);
+        if (Same(definition, existing))
+        {
+            return existing;
+        }
+
         if (!definition.Name.Equals(existing.Name, StringComparison.OrdinalIgnoreCase) && await store.FindByNameAsync(definition.Name, cancellationToken) is not null)
         {
             throw new ConflictException("name", $"A flow named '{definition.Name}' already exists.");
@@ -47,6 +52,13 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
         var existing = await FindAsync(idOrName, cancellationToken);
         await store.DeleteAsync(existing.Id, cancellationToken);
     }
+
+    private static bool Same(FlowDefinition d, Flow f) =>
+        d.Name == f.Name && d.SourceConnectionId == f.SourceConnectionId && d.TargetConnectionId == f.TargetConnectionId
+        && d.TwoWay == f.TwoWay && d.Features.SequenceEqual(f.Features) && d.Mode == f.Mode && d.Schedule == f.Schedule
+        && d.Enabled == f.Enabled && d.Guards == f.Guards
+        && d.Filters.Libraries.SequenceEqual(f.Filters.Libraries) && d.Filters.Profiles.SequenceEqual(f.Filters.Profiles)
+        && d.Filters.IgnoreGuidPrefixes.SequenceEqual(f.Filters.IgnoreGuidPrefixes) && d.Filters.RequireExternalIds == f.Filters.RequireExternalIds;
 
     private async Task<FlowDefinition> ValidateAsync(FlowInput input, Flow? existing, CancellationToken cancellationToken)
     {

@@ -13,8 +13,12 @@ namespace Marquee.Web.Hosting;
 /// <summary>The composition root shared by <c>marquee serve</c>, every other CLI command and the tests.</summary>
 public static class MarqueeServices
 {
-    public static IServiceCollection AddMarqueeServices(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="services">The services to add to.</param>
+    /// <param name="configuration">Configuration from every source.</param>
+    /// <param name="environment">Where <c>${NAME}</c> in marquee.yaml is looked up; the process environment when null.</param>
+    public static IServiceCollection AddMarqueeServices(this IServiceCollection services, IConfiguration configuration, Func<string, string?>? environment = null)
     {
+        services.AddSingleton(new EnvironmentLookup(environment ?? Environment.GetEnvironmentVariable));
         var options = MarqueeConfiguration.Bind(configuration);
         services.AddSingleton(options);
         services.AddMarqueeCore();

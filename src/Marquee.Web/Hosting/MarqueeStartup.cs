@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Marquee.Web.Hosting;
 
 /// <summary>What every start does before work begins: migrate the store, then apply marquee.yaml if there is one.</summary>
-public sealed partial class MarqueeStartup(IDatabase database, MarqueeOptions options, IServiceProvider services, ILogger<MarqueeStartup> logger)
+public sealed partial class MarqueeStartup(IDatabase database, MarqueeOptions options, EnvironmentLookup environment, IServiceProvider services, ILogger<MarqueeStartup> logger)
 {
     public const string ConfigFileName = "marquee.yaml";
 
@@ -20,7 +20,7 @@ public sealed partial class MarqueeStartup(IDatabase database, MarqueeOptions op
             return null;
         }
 
-        var config = DeclarativeConfigReader.ReadFile(file);
+        var config = DeclarativeConfigReader.ReadFile(file, environment.Get);
         await using var scope = services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<DeclarativeConfigApplier>().ApplyAsync(config, cancellationToken);
         foreach (var change in result.Changes)

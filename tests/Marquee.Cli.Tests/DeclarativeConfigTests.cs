@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Marquee.Cli.Tests.Infrastructure;
+
+namespace Marquee.Cli.Tests;
+
+public sealed class DeclarativeConfigTests
+{
+    private const string Valid = """
+        connections:
+          - name: home
+            kind: plex
+            url: http://127.0.0.1:9
+            token: ${HOME_TOKEN}
+          - name: cabin
+            kind: jellyfin
+            settings:
+              url: http://127.0.0.1:10
+              apiKey: cabin-key
+        profiles:
+          - name: anna
+            displayName: Anna
+            accounts:
+              - connection: home
+                account: Anna
+        flows:
+          - name: home-cabin
+            from: home
+            to: cabin
+            twoWay: true
+            features: [watched, ratings]
+            schedule: "0 3 * * *"
+            guards:
+              maxRemovals: 5
+        """;
+
+    [Fact]
+    public async Task Yaml_InDataFolder_IsAppliedAtStartAndIdempotent()
+    {
+        using var cli = new CliRunner(new Dictionary<string, string> { ["HOME_TOKEN"] = "tok-from-env" });
+        Directory.CreateDirectory(cli.DataFolder);
+        await File.WriteAllTextAsync(Path.Combine(cli.DataFolder, "marquee.yaml"), Valid);
+
+        var first = JsonDocument.Parse(await cli.OkAsync("flow", "list", "--json")).RootElement;
+        await cli.OkAsync("connection", "list");
+        var connections = JsonDocument.Parse(await cli.OkAsync("connection", "list", "--json")).RootElement;
+        var profiles = JsonDocument.Parse(await cli.OkAsync("profile", "list", "--json")).RootElement;
+
+        var flow = Assert.Single(first.EnumerateArray());
+        Assert.Equal("home-cabin", flow.GetProperty("name").GetString());
+        Assert.Equal(5, flow.GetProperty("guards").GetProperty("maxRemovals").GetInt32());
+        Assert.Equal(2, connections.GetArrayLength());
+        Assert.Equal("Anna", Assert.Single(profiles[0].GetProperty("accounts").EnumerateArray()).GetProperty("accountName").GetString());
+        Assert.Equal(flow.GetProperty("updatedAt").GetString(), JsonDocument.Parse(await cli.OkAsync("flow", "list", "--json")).RootElement[0].GetProperty("updatedAt").GetString());
+    }
+
+    [Fact]
+    public async Task Export_ThenApplyElsewhere_GivesTheSameConfiguration()
+    {
+        using var source = new CliRunner(new Dictionary<string, string> { ["HOME_TOKEN"] = "tok" });
+        var file = Path.Combine(source.Folder, "in.yaml");
+        await File.WriteAllTextAsync(file, Valid);
+        await source.OkAsync("connection", "list", "--config", file);
+        var exported = Path.Combine(source.Folder, "exported.yaml");
+        await source.OkAsync("config", "export", "--include-secrets", "--output", exported, "--config", file);
+        var masked = await source.OkAsync("config", "export", "--config", file);
+
+        using var target = new CliRunner();
+        var applied = await target.OkAsync("config", "apply", "--config", exported);
+        var targetMasked = await target.OkAsync("config", "export", "--config", exported);
+
+        Assert.Contains("Applied", applied, StringComparison.Ordinal);
+        Assert.Contains("token: '********'", masked, StringComparison.Ordinal);
+        Assert.DoesNotContain("tok", masked.Replace("token:", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Equal(masked, targetMasked);
+    }
+
+    [Theory]
+    [InlineData("connections:\n  - name: home\n    kind: plex\n   url: x\n", 4, "invalid YAML")]
+    [InlineData("connections: []\nflows:\n  - name: f\n    from: a\n    to: b\n    direction: up\n", 6, "unknown key 'direction'")]
+    [InlineData("connections: []\nprofile:\n  - name: anna\n", 2, "unknown key 'profile'")]
+    [InlineData("flows:\n  - name: f\n    from: a\n    to: b\n    twoWay: maybe\n", 5, "'twoWay' must be true or false")]
+    [InlineData("connections:\n  - kind: plex\n    url: http://h:1\n", 2, "'name' is required")]
+    [InlineData("connections:\n  - name: home\n    kind: plex\n    url: http://h:1\n    token: ${NOT_SET_ANYWHERE}\n", 5, "NOT_SET_ANYWHERE")]
+    [InlineData("connections:\n  - name: home\n    kind: plex\n    url: not-a-url\n    token: t\n", 2, "'url' must be an absolute")]
+    [InlineData("flows:\n  - name: f\n    from: nowhere\n    to: b\n", 2, "names no connection")]
+    public async Task BadYaml_StopsTheStartWithFileLineAndReason(string yaml, int line, string reason)
+    {
+        using var cli = new CliRunner();
+        var file = Path.Combine(cli.Folder, "marquee.yaml");
+        await File.WriteAllTextAsync(file, yaml);
+
+        var result = await cli.RunAsync("connection", "list", "--config", file);
+
+        Assert.Equal(1, result.Code);
+        var error = result.Error.Trim();
+        Assert.DoesNotContain('\n', error);
+        Assert.StartsWith($"error: {file}:{line}: ", error, StringComparison.Ordinal);
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, result.Output);
+    }
+
+    [Fact]
+    public async Task MissingConfigFile_GivenExplicitly_IsAnError()
+    {
+        using var cli = new CliRunner();
+
+        var result = await cli.RunAsync("connection", "list", "--config", Path.Combine(cli.Folder, "nope.yaml"));
+
+        Assert.Equal(1, result.Code);
+        Assert.Contains("nope.yaml", result.Error, StringComparison.Ordinal);
+        Assert.Contains("does not exist", result.Error, StringComparison.Ordinal);
+    }
+}
