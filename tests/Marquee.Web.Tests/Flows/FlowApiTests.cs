@@ -69,6 +69,18 @@ public sealed class FlowApiTests
     }
 
     [Fact]
+    public async Task Update_WithNoChange_KeepsUpdatedAt()
+    {
+        await using var app = await StartWithConnectionsAsync();
+        var created = await app.JsonAsync(await app.PostJsonAsync("/api/flows", new { name = "ab", from = "a", to = "b" }));
+        await Task.Delay(20);
+
+        var same = await app.JsonAsync(await app.PutRawAsync("/api/flows/ab", """{"from":"a","mode":"mirror","features":["watched","ratings","progress"]}"""));
+
+        Assert.Equal(created.GetProperty("updatedAt").GetString(), same.GetProperty("updatedAt").GetString());
+    }
+
+    [Fact]
     public async Task Delete_Existing_Returns204()
     {
         await using var app = await StartWithConnectionsAsync();
