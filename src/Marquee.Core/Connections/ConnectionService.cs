@@ -109,7 +109,7 @@ public sealed class ConnectionService(
     {
         var existing = await FindAsync(idOrName, cancellationToken);
         var settings = await GetSettingsAsync(idOrName, cancellationToken);
-        var provider = Descriptor(existing.Kind).Create(settings, services);
+        var provider = Descriptor(existing.Kind).Create(settings, new ProviderContext(existing.Id, existing.Name, services, new RequestCounts()));
         return await provider.TestAsync(cancellationToken);
     }
 

@@ -17,5 +17,5 @@ public interface IProviderDescriptor
     IReadOnlyList<FieldProblem> Validate(ProviderSettings settings);
 
     /// <summary>Creates a provider bound to one connection's settings.</summary>
-    IProvider Create(ProviderSettings settings, IServiceProvider services);
+    IProvider Create(ProviderSettings settings, ProviderContext context);
 }

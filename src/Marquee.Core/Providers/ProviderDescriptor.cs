@@ -14,9 +14,9 @@ public abstract class ProviderDescriptor<TSettings> : IProviderDescriptor
 
     public IReadOnlyList<FieldProblem> Validate(ProviderSettings settings) => Validate((TSettings)settings);
 
-    public IProvider Create(ProviderSettings settings, IServiceProvider services) => Create((TSettings)settings, services);
+    public IProvider Create(ProviderSettings settings, ProviderContext context) => Create((TSettings)settings, context);
 
     protected abstract IReadOnlyList<FieldProblem> Validate(TSettings settings);
 
-    protected abstract IProvider Create(TSettings settings, IServiceProvider services);
+    protected abstract IProvider Create(TSettings settings, ProviderContext context);
 }

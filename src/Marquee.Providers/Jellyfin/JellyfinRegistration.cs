@@ -37,9 +37,9 @@ public static class JellyfinRegistration
 
         protected override IReadOnlyList<FieldProblem> Validate(JellyfinSettings settings) => JellyfinSettingsValidator.Validate(settings);
 
-        protected override IProvider Create(JellyfinSettings settings, IServiceProvider services)
+        protected override IProvider Create(JellyfinSettings settings, ProviderContext context)
         {
-            var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(JellyfinClient.HttpClientName);
+            var http = context.Services.GetRequiredService<IHttpClientFactory>().CreateClient(JellyfinClient.HttpClientName);
             return new JellyfinProvider(new JellyfinClient(http, settings, kind));
         }
     }

@@ -36,9 +36,9 @@ public static class PlexRegistration
 
         protected override IReadOnlyList<FieldProblem> Validate(PlexSettings settings) => PlexSettingsValidator.Validate(settings);
 
-        protected override IProvider Create(PlexSettings settings, IServiceProvider services)
+        protected override IProvider Create(PlexSettings settings, ProviderContext context)
         {
-            var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(PlexClient.HttpClientName);
+            var http = context.Services.GetRequiredService<IHttpClientFactory>().CreateClient(PlexClient.HttpClientName);
             return new PlexProvider(new PlexClient(http, settings));
         }
     }

@@ -1,0 +1,9 @@
+namespace Marquee.Core.Items;
+
+public enum MediaKind
+{
+    Movie,
+    Show,
+    Season,
+    Episode,
+}

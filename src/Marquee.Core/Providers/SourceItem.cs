@@ -1,0 +1,47 @@
+using Marquee.Core.Items;
+
+namespace Marquee.Core.Providers;
+
+/// <summary>
+/// One item as a connection lists it. <see cref="Ids"/> are the item's own canonical ids; for an episode
+/// without usable ids of its own, <see cref="ShowIds"/> with <see cref="Season"/> and <see cref="Episode"/> identify it.
+/// A multi-episode file is listed once per episode it contains, each with the same <see cref="PartKey"/>, or
+/// once with <see cref="EpisodeEnd"/> set when the provider lists it as one item.
+/// </summary>
+public sealed record SourceItem
+{
+    public required string LocalKey { get; init; }
+
+    public required MediaKind Kind { get; init; }
+
+    public string? Title { get; init; }
+
+    public int? Year { get; init; }
+
+    /// <summary>Gets the primary id exactly as the source gave it (a Plex guid such as local://4003), for diagnostics and ignore filters.</summary>
+    public string? RawId { get; init; }
+
+    public IReadOnlyList<ExternalId> Ids { get; init; } = [];
+
+    public string? ShowLocalKey { get; init; }
+
+    public string? ShowTitle { get; init; }
+
+    public IReadOnlyList<ExternalId> ShowIds { get; init; } = [];
+
+    public int? Season { get; init; }
+
+    public int? Episode { get; init; }
+
+    public int? EpisodeEnd { get; init; }
+
+    public string? Edition { get; init; }
+
+    public string? Library { get; init; }
+
+    public string? PartKey { get; init; }
+
+    public long? DurationMs { get; init; }
+
+    public DateTimeOffset? UpdatedAt { get; init; }
+}
