@@ -254,6 +254,22 @@ public sealed class DeclarativeConfigReaderTests
     }
 
     [Fact]
+    public void Read_DuplicateKey_FailsWithLine()
+    {
+        var ex = Fails(
+            """
+            flows:
+              - name: a
+                from: x
+                to: y
+                from: z
+            """);
+
+        Assert.StartsWith("invalid YAML", ex.Reason, StringComparison.Ordinal);
+        Assert.Equal(5, ex.Line);
+    }
+
+    [Fact]
     public void Read_UnknownTopLevelKey_FailsNamingKey()
     {
         var ex = Fails(
