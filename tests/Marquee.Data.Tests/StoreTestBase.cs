@@ -23,7 +23,7 @@ public abstract class StoreTestBase : IAsyncLifetime
 
     protected Database Database { get; }
 
-    public async Task InitializeAsync() => await Database.MigrateAsync(CancellationToken.None);
+    public virtual async Task InitializeAsync() => await Database.MigrateAsync(CancellationToken.None);
 
     public Task DisposeAsync()
     {
