@@ -411,6 +411,7 @@ public sealed class DeclarativeConfigReaderTests
     [Theory]
     [InlineData("lots")]
     [InlineData("2.5")]
+    [InlineData("1e3")]
     [InlineData("")]
     public void Read_MaxRemovalsNotWholeNumber_FailsNamingKey(string value)
     {
@@ -421,7 +422,7 @@ public sealed class DeclarativeConfigReaderTests
                 from: x
                 to: y
                 guards:
-                  maxRemovals: "{value}"
+                  maxRemovals: {value}
             """);
 
         Assert.Equal(6, ex.Line);
