@@ -107,6 +107,36 @@ public sealed class CronScheduleTests
         Assert.Equal(At(expected), schedule.Next(At(after)));
     }
 
+    [Theory]
+    [InlineData("0 0 */2 * MON", "2026-11-01T00:00:00Z", "2026-11-09T00:00:00Z")]
+    [InlineData("0 0 *,10 * MON", "2026-11-09T00:00:00Z", "2026-11-16T00:00:00Z")]
+    [InlineData("0 0 1 * */2", "2026-11-02T00:00:00Z", "2026-12-01T00:00:00Z")]
+    public void Next_DayFieldStartingWithStar_BothDayFieldsMustMatch(string expression, string after, string expected)
+    {
+        // As in Vixie cron, a day field whose text starts with '*' is not "restricted", so
+        // day-of-month and day-of-week must both match instead of either.
+        var schedule = CronSchedule.Parse(expression);
+
+        Assert.Equal(At(expected), schedule.Next(At(after)));
+    }
+
+    [Fact]
+    public void Next_StepOnDayOfMonthWithWeekday_IsIntersection()
+    {
+        var schedule = CronSchedule.Parse("0 0 */2 * MON");
+
+        var mondays = new List<DateTimeOffset>();
+        var at = At("2026-11-01T00:00:00Z");
+        for (var i = 0; i < 3; i++)
+        {
+            at = schedule.Next(at)!.Value;
+            mondays.Add(at);
+        }
+
+        // Odd days of the month that are Mondays.
+        Assert.Equal([At("2026-11-09T00:00:00Z"), At("2026-11-23T00:00:00Z"), At("2026-12-07T00:00:00Z")], mondays);
+    }
+
     [Fact]
     public void Next_OnlyDayOfMonthRestricted_IgnoresWeekday()
     {
