@@ -147,6 +147,54 @@ public sealed class DeclarativeConfigReaderTests
         Assert.Equal(50, guards.MaxRemovalPercent);
     }
 
+    [Fact]
+    public void Read_FeaturesAsCommaSeparatedValue_SplitsAndTrims()
+    {
+        var config = Read(
+            """
+            flows:
+              - name: a
+                from: x
+                to: y
+                features: watched , progress,
+            """);
+
+        Assert.Equal(["watched", "progress"], config.Flows[0].Flow.Features!);
+    }
+
+    [Fact]
+    public void Read_ConnectionIsNotAMapping_FailsAtItsLine()
+    {
+        var ex = Fails(
+            """
+            connections:
+              - name: home
+                kind: plex
+              - just-a-name
+            """);
+
+        Assert.Equal(4, ex.Line);
+        Assert.Contains("a connection must be a mapping", ex.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_FeatureListWithNestedList_FailsNamingKey()
+    {
+        var ex = Fails(
+            """
+            flows:
+              - name: a
+                from: x
+                to: y
+                features:
+                  - watched
+                  - [ratings]
+            """);
+
+        Assert.Equal(7, ex.Line);
+        Assert.Contains("'features' must be a list of values", ex.Reason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   \n\n")]
