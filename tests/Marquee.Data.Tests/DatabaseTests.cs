@@ -1,3 +1,4 @@
+using Dapper;
 using Marquee.Core.Storage;
 using Marquee.Data.Sqlite;
 using Marquee.Data.Stores;
@@ -52,15 +53,15 @@ public sealed class DatabaseTests : IDisposable
         var (provider, database) = Open(_folder.Path);
         await database.MigrateAsync(CancellationToken.None);
 
+        // SQLite removes the -wal and -shm files when the last connection closes (other tests clear
+        // the shared pools at any time), so hold a connection open to keep the files as they are.
+        await using var holder = await provider.OpenAsync(CancellationToken.None);
+        await holder.ExecuteAsync("INSERT INTO profiles (name, created_at) VALUES ('anna', 1)");
         var statistics = await database.GetStatisticsAsync(CancellationToken.None);
 
-        var onDisk = new[] { string.Empty, "-wal", "-shm" }
-            .Select(suffix => new FileInfo(provider.FilePath + suffix))
-            .Where(f => f.Exists)
-            .Sum(f => f.Length);
-        Assert.NotNull(statistics.SizeBytes);
-        Assert.True(statistics.SizeBytes > 0);
-        Assert.Equal(onDisk, statistics.SizeBytes);
+        var files = new[] { string.Empty, "-wal", "-shm" }.Select(suffix => new FileInfo(provider.FilePath + suffix)).ToList();
+        Assert.All(files, f => Assert.True(f.Exists, f.Name));
+        Assert.Equal(files.Sum(f => f.Length), statistics.SizeBytes);
     }
 
     [Fact]
