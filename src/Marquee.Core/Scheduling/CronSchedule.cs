@@ -67,7 +67,8 @@ public sealed class CronSchedule
 
         // Sunday may be written as 0 or 7.
         fields[4][0] |= fields[4][7];
-        schedule = new CronSchedule(text, fields, parts[2] != "*", parts[4] != "*");
+        // Vixie cron treats a day field whose text starts with '*' (such as */2) as unrestricted.
+        schedule = new CronSchedule(text, fields, !parts[2].StartsWith('*'), !parts[4].StartsWith('*'));
         error = string.Empty;
         return true;
     }
@@ -114,13 +115,7 @@ public sealed class CronSchedule
     {
         var day = _days[date.Day];
         var weekday = _weekdays[(int)date.DayOfWeek];
-        return (_dayRestricted, _weekdayRestricted) switch
-        {
-            (true, true) => day || weekday,
-            (true, false) => day,
-            (false, true) => weekday,
-            _ => true,
-        };
+        return _dayRestricted && _weekdayRestricted ? day || weekday : day && weekday;
     }
 
     private static bool TryParseField(string field, int min, int max, string[]? names, out bool[] allowed, out string error)

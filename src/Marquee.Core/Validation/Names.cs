@@ -18,6 +18,6 @@ public static partial class Names
             : new FieldProblem(field, $"'{field}' must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or digit, and not only digits.");
     }
 
-    [GeneratedRegex("^(?![0-9]+$)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex(@"^(?![0-9]+\z)[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex NamePattern();
 }
