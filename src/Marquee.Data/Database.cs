@@ -29,7 +29,17 @@ public sealed partial class Database(IDatabaseProvider provider, TimeProvider cl
             var done = new List<int>();
             foreach (var migration in provider.Migrations.Where(m => !applied.Contains(m.Version)))
             {
+                // The transaction takes the write lock, so a second process starting at the same time waits here and
+                // then sees the version applied instead of running the script twice.
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var already = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM schema_migrations WHERE version = @Version", new { migration.Version }, transaction, cancellationToken: cancellationToken));
+                if (already > 0)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    continue;
+                }
+
                 await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(
                     new CommandDefinition(
