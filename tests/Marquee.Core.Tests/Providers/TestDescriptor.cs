@@ -13,6 +13,6 @@ internal sealed class TestDescriptor : ProviderDescriptor<TestSettings>
             ? []
             : [new FieldProblem("server", "'server' must be an http or https URL.")];
 
-    protected override IProvider Create(TestSettings settings, IServiceProvider services) =>
+    protected override IProvider Create(TestSettings settings, ProviderContext context) =>
         throw new NotSupportedException();
 }
