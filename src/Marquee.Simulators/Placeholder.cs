@@ -1,5 +1,0 @@
-namespace Marquee.Simulators;
-
-internal static class Placeholder
-{
-}
