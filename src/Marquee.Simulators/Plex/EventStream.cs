@@ -276,7 +276,14 @@ public sealed class EventStream
                     w.WriteStartObject("Context");
                     foreach (var (k, v) in activity.Context)
                     {
-                        w.WriteString(k, v);
+                        if (v is bool b)
+                        {
+                            w.WriteBoolean(k, b);
+                        }
+                        else
+                        {
+                            w.WriteString(k, Convert.ToString(v, CultureInfo.InvariantCulture));
+                        }
                     }
 
                     w.WriteEndObject();

@@ -282,7 +282,7 @@ public sealed class PlexState
         AfterWrite(item);
     }
 
-    public void Rate(SimAccount account, PlexItem item, double? rating, long ratedAt)
+    public void Rate(SimAccount account, PlexItem item, double? rating, long ratedAt, string? clientId = null)
     {
         lock (Gate)
         {
@@ -291,7 +291,7 @@ public sealed class PlexState
 
         if (rating is { } r)
         {
-            Raise(new RateEvent(account, item, r));
+            Raise(new RateEvent(account, item, r, clientId));
         }
 
         AfterWrite(item);
@@ -657,6 +657,15 @@ public sealed class PlexState
         }
 
         Raise(new LibraryItemEvent(item, 5, null));
+    }
+
+    /// <summary>A metadata refresh bumps updatedAt (PLEX-API.md 10 item 9).</summary>
+    public void Refresh(PlexItem item)
+    {
+        lock (Gate)
+        {
+            item.UpdatedAt = Now;
+        }
     }
 
     public void MarkUnavailable(PlexItem item, bool unavailable)

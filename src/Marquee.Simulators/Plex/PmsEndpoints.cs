@@ -29,6 +29,7 @@ internal static class PmsEndpoints
         app.MapMethods("/library/sections/{id}/refresh", GetPost, (HttpContext ctx, string id) => RefreshAsync(ctx, state, id));
         app.MapGet("/library/metadata/{ids}", (HttpContext ctx, string ids) => MetadataAsync(ctx, state, ids));
         app.MapPut("/library/metadata/{id}", (HttpContext ctx, string id) => EditItemAsync(ctx, state, id));
+        app.MapPut("/library/metadata/{id}/refresh", (HttpContext ctx, string id) => RefreshItemAsync(ctx, state, id));
         app.MapGet("/library/metadata/{id}/children", (HttpContext ctx, string id) => ChildrenAsync(ctx, state, id, allLeaves: false));
         app.MapGet("/library/metadata/{id}/allLeaves", (HttpContext ctx, string id) => ChildrenAsync(ctx, state, id, allLeaves: true));
         app.MapGet("/library/metadata/{id}/users/top", (HttpContext ctx, string id) => UsersTopAsync(ctx, state, id));
@@ -69,24 +70,54 @@ internal static class PmsEndpoints
         await using var w = PlexWriter.Create(ctx);
         w.StartContainer();
         w.Num("size", 2);
+        w.Bool("allowCameraUpload", true);
+        w.Bool("allowChannelAccess", true);
         w.Bool("allowMediaDeletion", true);
         w.Bool("allowSharing", true);
         w.Bool("allowSync", true);
+        w.Bool("allowTuners", false);
+        w.Bool("backgroundProcessing", true);
+        w.Bool("certificate", true);
+        w.Bool("companionProxy", true);
+        w.Str("countryCode", "usa");
+        w.Str("diagnostics", "logs,databases,streaminglogs");
         w.Bool("eventStream", true);
         w.Str("friendlyName", state.Options.ServerName);
+        w.Bool("hubSearch", true);
+        w.Bool("itemClusters", true);
+        w.Num("livetv", 7);
         w.Str("machineIdentifier", state.MachineIdentifier);
+        w.Bool("mediaProviders", true);
         w.Bool("multiuser", true);
+        w.Num("musicAnalysis", 2);
         w.Bool("myPlex", true);
         w.Str("myPlexMappingState", "mapped");
         w.Str("myPlexSigninState", "ok");
         w.Bool("myPlexSubscription", true);
         w.Str("myPlexUsername", state.Owner.Email);
+        w.Num("offlineTranscode", 1);
         w.Str("ownerFeatures", "collections,content_filter,home,hwtranscode,pass,session_kick,sync,trailers,webhooks");
         w.Str("platform", "Linux");
         w.Str("platformVersion", "6.1.0-28-amd64");
-        w.Num("transcoderActiveVideoSessions", 0);
+        w.Bool("pluginHost", true);
+        w.Bool("pushNotifications", false);
+        w.Bool("readOnlyLibraries", false);
+        w.Num("streamingBrainABRVersion", 3);
+        w.Num("streamingBrainVersion", 2);
+        w.Bool("sync", true);
+        w.Num("transcoderActiveVideoSessions", state.Sessions().Count);
+        w.Bool("transcoderAudio", true);
+        w.Bool("transcoderLyrics", true);
+        w.Bool("transcoderPhoto", true);
+        w.Bool("transcoderSubtitles", true);
+        w.Bool("transcoderVideo", true);
+        w.Str("transcoderVideoBitrates", "64,96,208,320,720,1500,2000,3000,4000,8000,10000,12000,20000");
+        w.Str("transcoderVideoQualities", "0,1,2,3,4,5,6,7,8,9,10,11,12");
+        w.Str("transcoderVideoResolutions", "128,128,160,240,320,480,768,720,720,1080,1080,1080,1080");
         w.Num("updatedAt", state.Now);
+        w.Bool("updater", true);
         w.Str("version", state.Version);
+        w.Bool("voiceSearch", true);
         w.StartArray("Directory");
         foreach (var key in new[] { "activities", "library" })
         {
@@ -497,7 +528,7 @@ internal static class PmsEndpoints
         // Returns at once; the scan runs in the background like PMS.
         var uuid = Guid.NewGuid().ToString();
         var section = found.Section;
-        var context = new Dictionary<string, string> { ["librarySectionID"] = section.Id.ToString(CultureInfo.InvariantCulture) };
+        var context = new Dictionary<string, object> { ["librarySectionID"] = section.Id.ToString(CultureInfo.InvariantCulture) };
         _ = Task.Run(async () =>
         {
             var title = $"Scanning {section.Title}";
@@ -508,6 +539,33 @@ internal static class PmsEndpoints
             await Task.Delay(20);
             state.Raise(new ActivityEvent("ended", uuid, "library.update.section", title, 100, context));
             state.Raise(new StatusEvent("Library scan complete", "LIBRARY_UPDATE"));
+        });
+    }
+
+    private static async Task RefreshItemAsync(HttpContext ctx, PlexState state, string id)
+    {
+        if (await PmsHttp.AuthAsync(ctx, state, ownerOnly: true) is null)
+        {
+            return;
+        }
+
+        var item = state.Item(id);
+        if (item is null)
+        {
+            await PmsHttp.HtmlErrorAsync(ctx, StatusCodes.Status404NotFound);
+            return;
+        }
+
+        var uuid = Guid.NewGuid().ToString();
+        state.Refresh(item);
+        var started = new Dictionary<string, object> { ["key"] = item.Key };
+        var ended = new Dictionary<string, object> { ["accessible"] = true, ["analyzed"] = false, ["exists"] = true, ["key"] = item.Key, ["refreshed"] = true };
+        _ = Task.Run(async () =>
+        {
+            state.Raise(new ActivityEvent("started", uuid, "library.refresh.items", "Refreshing", 0, started));
+            await Task.Delay(20);
+            state.Raise(new LibraryItemEvent(item, 5, null));
+            state.Raise(new ActivityEvent("ended", uuid, "library.refresh.items", "Refreshing", 100, ended));
         });
     }
 
@@ -737,7 +795,7 @@ internal static class PmsEndpoints
         }
 
         // -1 clears (python-plexapi); 0 clears too on recent servers (PLEX-API.md 5.3).
-        state.Rate(target.Account, target.Item, rating > 0 ? rating : null, ratedAt);
+        state.Rate(target.Account, target.Item, rating > 0 ? rating : null, ratedAt, PmsHttp.Param(ctx.Request, "X-Plex-Client-Identifier"));
     }
 
     private static async Task ProgressAsync(HttpContext ctx, PlexState state)

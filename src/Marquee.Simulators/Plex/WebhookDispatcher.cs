@@ -83,7 +83,7 @@ public sealed partial class WebhookDispatcher : IAsyncDisposable
                 Enqueue(p.Event, p.Account, p.Item, p.Session, ownerOnly: p.Event == "playback.started");
                 break;
             case RateEvent r:
-                Enqueue("media.rate", r.Account, r.Item, null, ownerOnly: false, rating: r.Rating);
+                Enqueue("media.rate", r.Account, r.Item, null, ownerOnly: false, rating: r.Rating, player: r.ClientIdentifier);
                 break;
             case LibraryNewEvent n:
                 foreach (var account in _state.Accounts)
@@ -103,7 +103,7 @@ public sealed partial class WebhookDispatcher : IAsyncDisposable
         }
     }
 
-    private void Enqueue(string name, SimAccount actor, PlexItem? item, PlaySession? session, bool ownerOnly, double? rating = null, SimAccount? onlyTo = null)
+    private void Enqueue(string name, SimAccount actor, PlexItem? item, PlaySession? session, bool ownerOnly, double? rating = null, SimAccount? onlyTo = null, string? player = null)
     {
         var owner = _state.Owner;
         var targets = new List<(Uri Url, bool User, bool Owner)>();
@@ -129,7 +129,7 @@ public sealed partial class WebhookDispatcher : IAsyncDisposable
 
         foreach (var (url, user, isOwner) in targets)
         {
-            var payload = BuildPayload(name, user, isOwner, actor, item, session, rating);
+            var payload = BuildPayload(name, user, isOwner, actor, item, session, rating, player);
             Interlocked.Increment(ref _pending);
             if (!_queue.Writer.TryWrite((url, name, user, isOwner, payload)))
             {
@@ -138,7 +138,7 @@ public sealed partial class WebhookDispatcher : IAsyncDisposable
         }
     }
 
-    private string BuildPayload(string name, bool user, bool owner, SimAccount actor, PlexItem? item, PlaySession? session, double? rating)
+    private string BuildPayload(string name, bool user, bool owner, SimAccount actor, PlexItem? item, PlaySession? session, double? rating, string? player)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -161,13 +161,13 @@ public sealed partial class WebhookDispatcher : IAsyncDisposable
             w.WriteString("title", _state.Options.ServerName);
             w.WriteString("uuid", _state.MachineIdentifier);
             w.WriteEndObject();
-            if (session is not null || name == "device.new")
+            if (session is not null || player is not null || name == "device.new")
             {
                 w.WriteStartObject("Player");
                 w.WriteBoolean("local", true);
                 w.WriteString("publicAddress", "127.0.0.1");
                 w.WriteString("title", session?.DeviceName ?? "Chrome");
-                w.WriteString("uuid", session?.ClientIdentifier ?? "sim-new-device");
+                w.WriteString("uuid", session?.ClientIdentifier ?? player ?? "sim-new-device");
                 w.WriteEndObject();
             }
 

@@ -9,7 +9,7 @@ public sealed record PlaybackEvent(string Event, SimAccount Account, PlexItem It
 /// <summary>A <c>/:/timeline</c> report: one websocket <c>playing</c> entry per call.</summary>
 public sealed record PlayingReport(PlaySession Session) : SimEvent;
 
-public sealed record RateEvent(SimAccount Account, PlexItem Item, double Rating) : SimEvent;
+public sealed record RateEvent(SimAccount Account, PlexItem Item, double Rating, string? ClientIdentifier) : SimEvent;
 
 public sealed record LibraryItemEvent(PlexItem Item, int State, string? MetadataState) : SimEvent;
 
@@ -18,6 +18,6 @@ public sealed record LibraryNewEvent(PlexItem Item) : SimEvent;
 /// <summary>admin.database.backup, admin.database.corrupted, device.new.</summary>
 public sealed record AdminEvent(string Event) : SimEvent;
 
-public sealed record ActivityEvent(string Event, string Uuid, string Type, string Title, int Progress, IReadOnlyDictionary<string, string> Context) : SimEvent;
+public sealed record ActivityEvent(string Event, string Uuid, string Type, string Title, int Progress, IReadOnlyDictionary<string, object> Context) : SimEvent;
 
 public sealed record StatusEvent(string Title, string Description) : SimEvent;

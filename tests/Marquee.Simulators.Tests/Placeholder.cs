@@ -1,5 +1,0 @@
-namespace Marquee.Simulators.Tests;
-
-internal static class Placeholder
-{
-}
