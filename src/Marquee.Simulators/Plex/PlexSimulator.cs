@@ -68,6 +68,7 @@ public sealed class PlexSimulator : IAsyncDisposable
         pms.UseWebSockets();
         pms.UseRouting();
         harness.Use(pms, "/_sim");
+        pms.Use(PmsHttp.EmptyWritesAsHtml);
         pms.MapPms(state, stream);
         apps.Add(pms);
 

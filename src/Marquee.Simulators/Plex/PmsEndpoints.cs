@@ -1124,7 +1124,15 @@ internal static class PmsEndpoints
         if (!long.TryParse(id, CultureInfo.InvariantCulture, out var historyId) || !state.DeleteHistory(historyId, account))
         {
             await PmsHttp.HtmlErrorAsync(ctx, StatusCodes.Status404NotFound);
+            return;
         }
+
+        // The official description documents a MediaContainer body here (PLEX-API.md 7.2 leaves it open).
+        await using var w = PlexWriter.Create(ctx);
+        w.StartContainer();
+        w.Num("size", 0);
+        w.EndContainer();
+        await w.CompleteAsync(ctx.RequestAborted);
     }
 
     private static async Task ActivitiesAsync(HttpContext ctx, PlexState state, EventStream stream)

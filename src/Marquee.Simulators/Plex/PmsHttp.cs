@@ -84,6 +84,25 @@ internal static class PmsHttp
         return (offset, count);
     }
 
-    public static bool IsLibraryIdentifier(HttpRequest request) =>
-        Query(request, "identifier") == "com.plexapp.plugins.library";
+    /// <summary>
+    /// Successful writes answer 200 with an empty body; PMS labels such bodies text/html
+    /// (the official description says so too), never JSON.
+    /// </summary>
+    public static Task EmptyWritesAsHtml(HttpContext context, RequestDelegate next)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            context.Response.OnStarting(() =>
+            {
+                if (context.Response.ContentType is null && context.Response.StatusCode == StatusCodes.Status200OK)
+                {
+                    context.Response.ContentType = "text/html";
+                }
+
+                return Task.CompletedTask;
+            });
+        }
+
+        return next(context);
+    }
 }
