@@ -622,7 +622,8 @@ public sealed class PlexState
                 File = $"/data/media/tv/{show.Title}/Season {season.Index:D2}/{show.Title} - S{season.Index:D2}E{index:D2}.mkv",
             };
             _items[key] = item;
-            season.Children!.Add(item);
+            // Copy on write: readers walk Children outside the lock.
+            season.Children = [.. season.Children!, item];
         }
 
         Raise(new LibraryItemEvent(item, 0, "created"));
@@ -791,7 +792,7 @@ public sealed class PlexState
         }
         else
         {
-            item.Parent.Children!.Remove(item);
+            item.Parent.Children = [.. item.Parent.Children!.Where(c => c != item)];
         }
     }
 

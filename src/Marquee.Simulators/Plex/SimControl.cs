@@ -92,6 +92,14 @@ public sealed class SimControl
         return new PlayResult(session.SessionKey, session.SessionId, session.Scrobbled, session.ViewOffset);
     }
 
+    /// <summary><see cref="Play"/>, then waits until the webhooks it caused have been posted.</summary>
+    public async Task<PlayResult> PlayAsync(string account, int ratingKey, long positionMs, bool stop = false, string clientId = "sim-player", bool pause = false, CancellationToken ct = default)
+    {
+        var result = Play(account, ratingKey, positionMs, stop, clientId, pause);
+        await _webhooks.WaitIdleAsync(ct);
+        return result;
+    }
+
     /// <summary>Manual mark watched/unwatched as the Plex UI does: no webhook, no history row.</summary>
     public void Mark(string account, int ratingKey, bool watched)
     {
