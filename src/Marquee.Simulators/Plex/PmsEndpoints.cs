@@ -829,7 +829,7 @@ internal static class PmsEndpoints
         var stateName = PmsHttp.Query(ctx.Request, "state");
         var hasTime = long.TryParse(PmsHttp.Query(ctx.Request, "time"), CultureInfo.InvariantCulture, out var time);
         var hasDuration = long.TryParse(PmsHttp.Query(ctx.Request, "duration"), CultureInfo.InvariantCulture, out var duration);
-        if (clientId is null || stateName is not ("playing" or "paused" or "buffering" or "stopped") || !hasTime)
+        if (stateName is not ("playing" or "paused" or "buffering" or "stopped") || !hasTime)
         {
             await PmsHttp.HtmlErrorAsync(ctx, StatusCodes.Status400BadRequest);
             return;
@@ -839,8 +839,8 @@ internal static class PmsEndpoints
         w.StartContainer();
         w.Num("size", 0);
 
-        // Without a duration PMS ignores the update (PLEX-API.md 5.4).
-        if (hasDuration && duration > 0)
+        // Without a duration and a client id PMS answers but ignores the update (PLEX-API.md 5.4).
+        if (hasDuration && duration > 0 && clientId is not null)
         {
             var result = state.Timeline(target.Account, clientId, target.Item, stateName, time, duration, PmsHttp.Param(ctx.Request, "X-Plex-Product"));
             if (result.TerminationText is not null)

@@ -84,6 +84,20 @@ public sealed class EventStreamTests
     }
 
     [Fact]
+    public async Task ExclusionFilter_SkipsListedTypes_SingularPathAccepted()
+    {
+        await using var host = await SimHost.StartAsync();
+        using var socket = new ClientWebSocket();
+        var singular = new UriBuilder(host.Sim.BaseUri) { Scheme = "ws", Path = "/:/websocket/notifications", Query = $"X-Plex-Token={host.Owner.AccountToken}&filters=-playing,activity" }.Uri;
+        await socket.ConnectAsync(singular, CancellationToken.None);
+        host.Control.Play("owner", host.FirstMovie(), 60_000, stop: true);
+        var added = host.Control.AddMovie(1, "Only Timeline", 2021);
+        var entry = (await NextAsync(socket)).GetProperty("NotificationContainer");
+        Assert.Equal("timeline", entry.GetProperty("type").GetString());
+        Assert.Equal(added.RatingKey.ToString(System.Globalization.CultureInfo.InvariantCulture), entry.GetProperty("TimelineEntry")[0].GetProperty("itemID").GetString());
+    }
+
+    [Fact]
     public async Task Restart_ClosesSocketsAndRestartsSessionKeys()
     {
         await using var host = await SimHost.StartAsync();

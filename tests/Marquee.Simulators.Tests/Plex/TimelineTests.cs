@@ -94,13 +94,24 @@ public sealed class TimelineTests
     }
 
     [Fact]
-    public async Task Timeline_WithoutClientIdentifier_Returns400()
+    public async Task Timeline_WithoutClientIdentifier_IsIgnored()
     {
         await using var host = await SimHost.StartAsync();
         var movie = host.FirstMovie();
         var client = host.Pms(host.Owner.AccountToken);
         client.DefaultRequestHeaders.Remove("X-Plex-Client-Identifier");
-        using var response = await client.PostAsync(Timeline(movie, "playing", 1000, 6_000_000), null);
+        var offset = SimHost.Long(await SimHost.ItemAsync(client, movie), "viewOffset");
+        using var response = await client.PostAsync(Timeline(movie, "playing", 777_000, 6_000_000), null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(offset, SimHost.Long(await SimHost.ItemAsync(client, movie), "viewOffset"));
+        Assert.Empty(host.Sim.State.Sessions());
+    }
+
+    [Fact]
+    public async Task Timeline_BadState_Returns400()
+    {
+        await using var host = await SimHost.StartAsync();
+        using var response = await host.Pms(host.Owner.AccountToken).PostAsync(Timeline(host.FirstMovie(), "dancing", 1000, 6_000_000), null);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
