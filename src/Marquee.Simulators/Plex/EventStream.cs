@@ -39,12 +39,17 @@ public sealed class EventStream
     /// <summary>Closes every socket with 1001 (a PMS restart) and restarts the sessionKey counter.</summary>
     public void Restart()
     {
+        CloseAll();
+        _state.ResetSessions();
+    }
+
+    /// <summary>Ends every socket and event source (simulator shutdown).</summary>
+    public void CloseAll()
+    {
         foreach (var sub in _subscribers.Values)
         {
             sub.Channel.Writer.TryComplete();
         }
-
-        _state.ResetSessions();
     }
 
     /// <summary>Sends a raw text frame to every subscriber (fault injection: unknown types, numeric ids).</summary>

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -126,6 +127,7 @@ public sealed class PlexSimulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Control.Stream.CloseAll();
         await Control.Webhooks.DisposeAsync();
         foreach (var app in _apps)
         {
@@ -144,6 +146,7 @@ public sealed class PlexSimulator : IAsyncDisposable
         }
 
         builder.Services.AddHttpClient();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.Services.AddRoutingCore();
         builder.WebHost.UseKestrel(o =>
         {
