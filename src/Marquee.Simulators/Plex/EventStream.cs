@@ -76,12 +76,13 @@ public sealed class EventStream
             return;
         }
 
-        using var socket = await ctx.WebSockets.AcceptWebSocketAsync();
+        // Subscribe before the 101 goes out: a client may act as soon as its ConnectAsync returns.
         var id = Interlocked.Increment(ref _nextId);
         var sub = new Subscriber(account, ParseFilters(ctx.Request));
         _subscribers[id] = sub;
         try
         {
+            using var socket = await ctx.WebSockets.AcceptWebSocketAsync();
             var reader = Task.Run(() => DrainAsync(socket, ctx.RequestAborted));
             await foreach (var message in sub.Channel.Reader.ReadAllAsync(ctx.RequestAborted))
             {
