@@ -1,0 +1,154 @@
+namespace Marquee.Simulators.Plex.Model;
+
+public enum ItemType : byte
+{
+    Movie = 1,
+    Show = 2,
+    Season = 3,
+    Episode = 4,
+}
+
+/// <summary>
+/// One library item. Fields hold immutable values and are replaced whole under the library lock,
+/// so readers outside the lock always see a consistent value per field.
+/// </summary>
+public sealed class PlexItem
+{
+    public required int RatingKey { get; init; }
+
+    public required ItemType Type { get; init; }
+
+    public required int SectionId { get; init; }
+
+    public PlexItem? Parent { get; set; }
+
+    public List<PlexItem>? Children { get; set; }
+
+    public int Index { get; set; }
+
+    public required string Title { get; set; }
+
+    public string? TitleSort { get; set; }
+
+    public int Year { get; set; }
+
+    public long Duration { get; set; }
+
+    public long AddedAt { get; set; }
+
+    public long UpdatedAt { get; set; }
+
+    public required string PrimaryGuid { get; set; }
+
+    /// <summary>External ids (imdb://, tmdb://, tvdb://); empty for legacy agents and local items.</summary>
+    public string[] ExternalGuids { get; set; } = [];
+
+    public int[] Labels { get; set; } = [];
+
+    public bool LabelLocked { get; set; }
+
+    public string? EditionTitle { get; set; }
+
+    public int MediaId { get; set; }
+
+    public int PartId { get; set; }
+
+    public string? File { get; set; }
+
+    public int VideoHeight { get; set; } = 1080;
+
+    public string? OriginallyAvailableAt { get; set; }
+
+    public string? Studio { get; set; }
+
+    public string? ContentRating { get; set; }
+
+    public string? Summary { get; set; }
+
+    /// <summary>Media file gone; <c>emptyTrash</c> removes the item.</summary>
+    public bool Unavailable { get; set; }
+
+    public bool Deleted { get; set; }
+
+    public string Key => Type is ItemType.Show or ItemType.Season ? $"/library/metadata/{RatingKey}/children" : $"/library/metadata/{RatingKey}";
+
+    public PlexItem? Show => Type == ItemType.Episode ? Parent?.Parent : Type == ItemType.Season ? Parent : null;
+
+    public string TypeName => Type switch
+    {
+        ItemType.Movie => "movie",
+        ItemType.Show => "show",
+        ItemType.Season => "season",
+        _ => "episode",
+    };
+
+    public bool IsLeaf => Type is ItemType.Movie or ItemType.Episode;
+
+    public IEnumerable<PlexItem> Leaves()
+    {
+        if (IsLeaf)
+        {
+            yield return this;
+            yield break;
+        }
+
+        foreach (var child in Children ?? [])
+        {
+            if (child.Deleted)
+            {
+                continue;
+            }
+
+            foreach (var leaf in child.Leaves())
+            {
+                yield return leaf;
+            }
+        }
+    }
+
+    public static string TypeNameOf(int type) => type switch
+    {
+        1 => "movie",
+        2 => "show",
+        3 => "season",
+        4 => "episode",
+        _ => "unknown",
+    };
+}
+
+/// <summary>Per-account state of one item (keyed by account and primary guid, as Plex does).</summary>
+public readonly record struct UserState(int ViewCount, long LastViewedAt, long ViewOffset, double? UserRating, long LastRatedAt)
+{
+    public bool IsEmpty => ViewCount == 0 && LastViewedAt == 0 && ViewOffset == 0 && UserRating is null && LastRatedAt == 0;
+}
+
+public sealed record HistoryRow(long Id, long AccountId, long DeviceId, int RatingKey, long ViewedAt);
+
+public sealed class PlaySession
+{
+    public required string SessionKey { get; init; }
+
+    public required string SessionId { get; init; }
+
+    public required SimAccount Account { get; init; }
+
+    public required string ClientIdentifier { get; init; }
+
+    public required PlexItem Item { get; set; }
+
+    public string State { get; set; } = "playing";
+
+    public long ViewOffset { get; set; }
+
+    public long Duration { get; set; }
+
+    public bool Scrobbled { get; set; }
+
+    public string Product { get; set; } = "Plex Web";
+
+    public string Platform { get; set; } = "Chrome";
+
+    public string DeviceName { get; set; } = "Chrome";
+
+    public int PlayQueueId { get; init; }
+}

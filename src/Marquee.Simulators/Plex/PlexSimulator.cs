@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Marquee.Simulators.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Marquee.Simulators.Plex;
+
+/// <summary>
+/// A fake Plex Media Server plus plex.tv, Discover and the metadata provider, each on its own
+/// loopback listener in one process (Discover paths collide with PMS paths).
+/// </summary>
+public sealed class PlexSimulator : IAsyncDisposable
+{
+    private readonly List<WebApplication> _apps;
+
+    private PlexSimulator(List<WebApplication> apps, SimControl control, Uri pms, Uri plexTv, Uri discover, Uri metadata)
+    {
+        _apps = apps;
+        Control = control;
+        BaseUri = pms;
+        PlexTvUri = plexTv;
+        DiscoverUri = discover;
+        MetadataUri = metadata;
+    }
+
+    /// <summary>The media server (PMS).</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>plex.tv (and clients.plex.tv).</summary>
+    public Uri PlexTvUri { get; }
+
+    /// <summary>discover.provider.plex.tv.</summary>
+    public Uri DiscoverUri { get; }
+
+    /// <summary>metadata.provider.plex.tv (userState; its watchlist answers 404 like the real host).</summary>
+    public Uri MetadataUri { get; }
+
+    public SimControl Control { get; }
+
+    public PlexState State => Control.State;
+
+    public IReadOnlyList<SimAccount> Accounts => State.Accounts;
+
+    public SimAccount Owner => State.Owner;
+
+    public string MachineIdentifier => State.MachineIdentifier;
+
+    public static async Task<PlexSimulator> StartAsync(PlexSimulatorOptions options, CancellationToken ct, ILoggerFactory? loggerFactory = null)
+    {
+        var clock = new SimClock(start: options.ClockStart);
+        var state = new PlexState(options, clock);
+        var harness = new SimHarness(options.Seed, options.LatencyMs, options.FaultRate);
+        var stream = new EventStream(state);
+        var pins = new PinStore();
+        var apps = new List<WebApplication>();
+        Uri? pmsUri = null;
+
+        var pms = Build(options.Host, options.Port, loggerFactory);
+        pms.UseWebSockets();
+        pms.UseRouting();
+        harness.Use(pms, "/_sim");
+        pms.Use(PmsHttp.EmptyWritesAsHtml);
+        pms.MapPms(state, stream);
+        apps.Add(pms);
+
+        var plexTv = Build(options.Host, options.PlexTvPort, loggerFactory);
+        plexTv.UseRouting();
+        harness.Use(plexTv, "/_sim", "plextv:");
+        plexTv.MapPlexTv(state, pins, () => pmsUri!);
+        apps.Add(plexTv);
+
+        var discover = Build(options.Host, options.DiscoverPort, loggerFactory);
+        discover.UseRouting();
+        harness.Use(discover, "/_sim", "discover:");
+        discover.MapDiscover(state);
+        apps.Add(discover);
+
+        var metadata = Build(options.Host, 0, loggerFactory);
+        metadata.UseRouting();
+        harness.Use(metadata, "/_sim", "metadata:");
+        metadata.MapMetadataProvider(state);
+        apps.Add(metadata);
+
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PlexSimulator>();
+        var webhooks = new WebhookDispatcher(state, pms.Services.GetRequiredService<IHttpClientFactory>(), logger);
+        var control = new SimControl(state, harness, stream, webhooks, pins);
+        pms.MapControl(control);
+        plexTv.MapPost("/_sim/pins/{id:int}/approve", (int id, ControlEndpoints.ApproveRequest r) => control.ApprovePin(id, r.Account) ? Results.Ok() : Results.NotFound());
+
+        foreach (var app in apps)
+        {
+            await app.StartAsync(ct);
+        }
+
+        pmsUri = Address(pms);
+        return new PlexSimulator(apps, control, pmsUri, Address(plexTv), Address(discover), Address(metadata));
+    }
+
+    /// <summary>The text <c>marquee sim plex</c> prints: base URLs and every account's name, id and token.</summary>
+    public string Describe()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Plex simulator (seed {State.Options.Seed}, variant {State.Options.Variant}, {State.ItemCount} items)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  PMS                {BaseUri}  machineIdentifier {MachineIdentifier}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  plex.tv            {PlexTvUri}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Discover           {DiscoverUri}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Metadata provider  {MetadataUri}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Control API        {new Uri(BaseUri, "/_sim/")}");
+        text.AppendLine("Accounts (name, kind, plex.tv id, local id, account token, server token, pin):");
+        foreach (var a in Accounts)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {a.Name,-10} {a.Kind.ToString().ToLowerInvariant(),-6} {a.PlexTvId,-9} {a.LocalId,-9} {a.AccountToken}  {a.ServerToken}  {a.Pin ?? "-"}");
+        }
+
+        return text.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Control.Stream.CloseAll();
+        await Control.Webhooks.DisposeAsync();
+        foreach (var app in _apps)
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+        }
+    }
+
+    private static WebApplication Build(string host, int port, ILoggerFactory? loggerFactory)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (loggerFactory is not null)
+        {
+            builder.Services.AddSingleton(loggerFactory);
+        }
+
+        builder.Services.AddHttpClient();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.Services.AddRoutingCore();
+        builder.WebHost.UseKestrel(o =>
+        {
+            o.Limits.MaxConcurrentConnections = null;
+            o.Listen(IPAddress.Parse(host), port);
+        });
+        return builder.Build();
+    }
+
+    private static Uri Address(WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address.EndsWith('/') ? address : address + "/");
+    }
+}
