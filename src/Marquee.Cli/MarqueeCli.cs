@@ -72,6 +72,7 @@ public static class MarqueeCli
         root.Add(ProfileCommands.Create(Context));
         root.Add(FlowCommands.Create(Context));
         root.Add(ConfigCommands.Create(Context));
+        root.Add(SimCommands.Create(Context));
         root.Add(VersionCommand.Create(Context));
         return root;
     }

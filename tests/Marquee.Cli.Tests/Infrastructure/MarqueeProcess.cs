@@ -108,6 +108,14 @@ public sealed class MarqueeProcess : IDisposable
         throw new TimeoutException($"marquee did not print '{text}' within {timeout}: {Error}{Output}");
     }
 
+    /// <summary>Waits for the process to exit by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>Sends SIGKILL: no chance to clean up, as in a power cut or an OOM kill.</summary>
     public void KillHard()
     {

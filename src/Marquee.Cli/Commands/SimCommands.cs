@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Marquee.Simulators.Plex;
+
+namespace Marquee.Cli.Commands;
+
+internal static class SimCommands
+{
+    public static Command Create(Func<ParseResult, CliContext> context)
+    {
+        var command = new Command("sim", "Run a simulated server for demos, benchmarks and your own scripts.");
+        command.Add(Plex(context));
+        return command;
+    }
+
+    private static Command Plex(Func<ParseResult, CliContext> context)
+    {
+        var defaults = new PlexSimulatorOptions();
+        var port = new Option<int>("--port") { Description = "Media server port; 0 picks a free one.", DefaultValueFactory = _ => 32400 };
+        var seed = new Option<int>("--seed") { Description = "Library generator seed: the same seed gives the same titles.", DefaultValueFactory = _ => defaults.Seed };
+        var movies = new Option<int>("--movies") { Description = "Number of movies.", DefaultValueFactory = _ => defaults.Movies };
+        var shows = new Option<int>("--shows") { Description = "Number of shows.", DefaultValueFactory = _ => defaults.Shows };
+        var homeUsers = new Option<int>("--home-users") { Description = "Plex Home users besides the owner.", DefaultValueFactory = _ => defaults.HomeUsers };
+        var friends = new Option<int>("--friends") { Description = "Friends the server is shared with.", DefaultValueFactory = _ => defaults.Friends };
+        var token = new Option<string>("--token") { Description = "The owner's token.", DefaultValueFactory = _ => defaults.OwnerToken };
+        var variant = new Option<int>("--variant") { Description = "Same seed, other variant: the same titles under other ratingKeys and partly other agents, like a second server." };
+        var legacy = new Option<double>("--legacy-share") { Description = "Share (0 to 1) of items matched by legacy agents.", DefaultValueFactory = _ => defaults.LegacyShare };
+        var latency = new Option<int>("--latency-ms") { Description = "Added latency per request, in milliseconds." };
+        var faults = new Option<double>("--fault-rate") { Description = "Share (0 to 1) of requests that fail with a random fault." };
+        var webhook = new Option<string?>("--webhook-url") { Description = "URL the owner's webhooks are posted to.", HelpName = "URL" };
+        var command = new Command("plex", "Run a simulated Plex Media Server with plex.tv and Discover until stopped.")
+        {
+            port, seed, movies, shows, homeUsers, friends, token, variant, legacy, latency, faults, webhook,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            Uri? webhookUrl = null;
+            if (parse.GetValue(webhook) is { Length: > 0 } url && (!Uri.TryCreate(url, UriKind.Absolute, out webhookUrl) || webhookUrl.Scheme is not ("http" or "https")))
+            {
+                throw new CliException($"--webhook-url must be an absolute http:// or https:// URL, not '{url}'.", ExitCodes.Usage);
+            }
+
+            Check(parse.GetValue(port) is >= 0 and <= 65535, "--port must be between 0 and 65535.");
+            Check(parse.GetValue(movies) >= 0 && parse.GetValue(shows) >= 0, "--movies and --shows must be 0 or more.");
+            Check(parse.GetValue(homeUsers) >= 0 && parse.GetValue(friends) >= 0, "--home-users and --friends must be 0 or more.");
+            Check(parse.GetValue(legacy) is >= 0 and <= 1, "--legacy-share must be between 0 and 1.");
+            Check(parse.GetValue(faults) is >= 0 and <= 1, "--fault-rate must be between 0 and 1.");
+            Check(parse.GetValue(latency) >= 0, "--latency-ms must be 0 or more.");
+            Check(!string.IsNullOrWhiteSpace(parse.GetValue(token)), "--token must not be empty.");
+
+            var options = new PlexSimulatorOptions
+            {
+                Port = parse.GetValue(port),
+                Seed = parse.GetValue(seed),
+                Movies = parse.GetValue(movies),
+                Shows = parse.GetValue(shows),
+                HomeUsers = parse.GetValue(homeUsers),
+                Friends = parse.GetValue(friends),
+                OwnerToken = parse.GetValue(token)!,
+                Variant = parse.GetValue(variant),
+                LegacyShare = parse.GetValue(legacy),
+                LatencyMs = parse.GetValue(latency),
+                FaultRate = parse.GetValue(faults),
+                WebhookUrl = webhookUrl,
+            };
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            PlexSimulator simulator;
+            try
+            {
+                simulator = await PlexSimulator.StartAsync(options, stop.Token);
+            }
+            catch (IOException ex)
+            {
+                throw new CliException($"Cannot listen on port {options.Port}: {ex.Message}");
+            }
+
+            await using (simulator)
+            {
+                await ctx.Output.WriteLineAsync(simulator.Describe());
+                await ctx.Output.WriteLineAsync("Press Ctrl+C to stop.");
+                await ctx.Output.FlushAsync(stop.Token);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stop.Token);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                }
+            }
+
+            return ExitCodes.Ok;
+
+            void Stop(PosixSignalContext signal)
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            }
+        });
+        return command;
+    }
+
+    private static void Check(bool ok, string message)
+    {
+        if (!ok)
+        {
+            throw new CliException(message, ExitCodes.Usage);
+        }
+    }
+}
