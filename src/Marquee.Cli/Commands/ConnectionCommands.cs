@@ -37,22 +37,24 @@ internal static class ConnectionCommands
         {
             kind, name, url, token, server, wait, apiKey, user, password, set, json,
         };
+        command.Validators.Add(result =>
+        {
+            var hasUrl = result.GetValue(url) is not null;
+            if (!hasUrl && !string.Equals(result.GetValue(kind), "plex", StringComparison.OrdinalIgnoreCase))
+            {
+                result.AddError("Option '--url' is required (only Plex can log in and discover its servers).");
+            }
+            else if (hasUrl && result.GetValue(name) is null)
+            {
+                result.AddError("Option '--name' is required with '--url'.");
+            }
+        });
         command.SetAction((parse, ct) => context(parse).WithServicesAsync(
             async services =>
             {
                 if (parse.GetValue(url) is null)
                 {
-                    if (!string.Equals(parse.GetValue(kind), "plex", StringComparison.OrdinalIgnoreCase))
-                    {
-                        throw new CliException("--url is required (only Plex can discover its servers).", ExitCodes.Usage);
-                    }
-
                     return await PlexLoginCommand.AddAsync(services, context(parse), parse.GetValue(name), parse.GetValue(token), parse.GetValue(server), parse.GetValue(wait), parse.GetValue(json), ct);
-                }
-
-                if (parse.GetValue(name) is null)
-                {
-                    throw new CliException("--name is required with --url.", ExitCodes.Usage);
                 }
 
                 var settings = new JsonObject { ["url"] = parse.GetValue(url) };

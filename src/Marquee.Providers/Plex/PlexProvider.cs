@@ -162,7 +162,7 @@ public sealed class PlexProvider :
         {
             await WriteAsync(account, HttpMethod.Put, "/:/rate", $":/rate?{Library}&key={E(localKey)}&rating=-1", cancellationToken);
         }
-        catch (ProviderException ex) when (ex.Status == HttpStatusCode.BadRequest)
+        catch (ProviderException ex) when (ex.Status is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity)
         {
             // Recent servers refuse -1 (PLEX-API.md 5.3); the refused call changed nothing, so 0 is a different request, not a repeat.
             await WriteAsync(account, HttpMethod.Put, "/:/rate", $":/rate?{Library}&key={E(localKey)}&rating=0", cancellationToken);

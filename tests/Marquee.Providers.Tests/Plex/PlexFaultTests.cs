@@ -66,7 +66,7 @@ public sealed class PlexFaultTests : IAsyncLifetime
             "503" => "503",
             "429" => "429",
             "timeout" => "no answer within",
-            "reset" => "connection",
+            "reset" => "conn",
             _ => "not the expected JSON",
         }, ex.Message, StringComparison.Ordinal);
     }

@@ -19,9 +19,30 @@ namespace Marquee.Providers.Tests.Plex;
 /// description's documented quirks (PLEX-API.md section 11). Prism comes from tools/prism or MARQUEE_PRISM.
 /// </summary>
 [Trait("Category", "Scenario")]
-public sealed class PlexPrismTests(ITestOutputHelper output) : IAsyncLifetime
+public abstract class PlexPrismTestBase(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly StringBuilder _prismLog = new();
+    private readonly bool _errors;
+
+    protected PlexPrismTestBase(ITestOutputHelper output, bool errors)
+        : this(output)
+    {
+        _errors = errors;
+    }
+
+    private protected PlexTestServer? Server => _server;
+
+    private protected Uri? Proxy => _proxy;
+
+    private protected ITestOutputHelper Output => output;
+
+    private protected StringBuilder PrismLog => _prismLog;
+
+    private protected IReadOnlyList<(string Method, string Path, string Query, int Status, IReadOnlyList<string> Violations)> Requests =>
+        _recorder.Requests.Select(r => (r.Method, r.Path, r.Query, r.Status, r.Violations)).ToList();
+
+    private protected IReadOnlyList<(string Method, string Path, string Query, int Status)> Sent =>
+        _recorder.Requests.Select(r => (r.Method, r.Path, r.Query, r.Status)).ToList();
     private readonly ViolationRecorder _recorder = new();
     private PlexTestServer? _server;
     private Process? _prism;
@@ -44,6 +65,11 @@ public sealed class PlexPrismTests(ITestOutputHelper output) : IAsyncLifetime
         foreach (var arg in new[] { "proxy", spec, _server.Sim.BaseUri.ToString().TrimEnd('/'), "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-h", "127.0.0.1" })
         {
             info.ArgumentList.Add(arg);
+        }
+
+        if (_errors)
+        {
+            info.ArgumentList.Add("--errors");
         }
 
         _prism = Process.Start(info)!;
@@ -70,60 +96,8 @@ public sealed class PlexPrismTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task EveryProviderRequest_IsAcceptedByTheOfficialDescription()
-    {
-        if (_server is null || _proxy is null)
-        {
-            return;
-        }
-
-        var provider = _server.Provider(settings: _server.Settings(url: _proxy));
-        var owner = _server.Account(_server.OwnerSim);
-        var state = _server.Sim.State;
-        var movie = PlexProviderTests.Key(state.ItemsOfType(1, ItemType.Movie)[2]);
-        var episode = state.ItemsOfType(2, ItemType.Episode)[0];
-
-        Assert.Empty(await provider.TestAsync(CancellationToken.None));
-        await PlexProviderTests.ToListAsync(provider.ReadAsync(owner, WatchStateQuery.Full, CancellationToken.None));
-        await PlexProviderTests.ToListAsync(provider.ReadAsync(owner, new WatchStateQuery { ChangedSince = PlexTestServer.Start }, CancellationToken.None));
-        await provider.ReadItemAsync(owner, PlexProviderTests.Key(episode), CancellationToken.None);
-        await provider.MarkWatchedAsync(owner, movie, null, CancellationToken.None);
-        await provider.MarkUnwatchedAsync(owner, movie, CancellationToken.None);
-        await provider.SetProgressAsync(owner, movie, 60_000, 6_000_000, CancellationToken.None);
-        await provider.SetRatingAsync(owner, movie, 8, PlexTestServer.Start, CancellationToken.None);
-        await provider.SetRatingAsync(owner, movie, null, null, CancellationToken.None);
-        await provider.AddLabelsAsync(movie, ["prism"], lockField: true, CancellationToken.None);
-        await provider.RemoveLabelsAsync(movie, ["prism"], CancellationToken.None);
-        await PlexProviderTests.ToListAsync(provider.ReadHistoryAsync(owner, PlexTestServer.Start, CancellationToken.None));
-        await provider.ListSessionsAsync(CancellationToken.None);
-        var play = _server.Control.Play(_server.Bob.Name, episode.RatingKey, 60_000, clientId: "prism-friend");
-        await provider.TerminateSessionAsync(play.SessionId, "Prism check", CancellationToken.None);
-        await provider.EmptyTrashAsync("1", CancellationToken.None);
-
-        // Not in the official description (PLEX-API.md 11), so Prism cannot judge them: GET /library/sections.
-        // Documented quirks of the description (PLEX-API.md 11 and 1.3), which real PMS answers also violate:
-        // - Guid[].id typed integer, PMS sends "imdb://tt…" strings (every listing with includeGuids=1);
-        // - rating minimum 0, python-plexapi and PMS use rating=-1 to clear (PLEX-API.md 5.3);
-        // - Media.id / Part.id typed integer where PMS sends strings, Directory.hidden boolean where PMS sends 0/1.
-        var failures = _recorder.Requests
-            .Where(r => r.Path != "/library/sections")
-            .Where(r => r.Status >= 400 || r.Violations.Any(v => !IsDocumentedQuirk(v)))
-            .Select(r => $"{r.Method} {r.Path}?{r.Query}: {r.Status} {string.Join(" | ", r.Violations)}")
-            .ToList();
-        foreach (var quirk in _recorder.Requests.Where(r => r.Violations.Count > 0))
-        {
-            var text = string.Join(" | ", quirk.Violations);
-            output.WriteLine($"excluded as documented quirk: {quirk.Method} {quirk.Path}: {text[..Math.Min(text.Length, 300)]}");
-        }
-
-        output.WriteLine($"{_recorder.Requests.Count} requests checked; quirks excluded: {_recorder.Requests.Count(r => r.Violations.Count > 0 && r.Violations.All(IsDocumentedQuirk))}");
-        Assert.True(_recorder.Requests.Count > 15, "too few requests went through Prism");
-        Assert.True(failures.Count == 0, string.Join("\n", failures) + "\n\nprism log:\n" + _prismLog);
-    }
-
     /// <summary>True when every single violation in Prism's header is one of the description's documented quirks.</summary>
-    private static bool IsDocumentedQuirk(string header)
+    private protected static bool IsDocumentedQuirk(string header)
     {
         var items = System.Text.RegularExpressions.Regex.Matches(header, "\"location\":\\[(?<location>[^\\]]*)\\][^{}]*?\"message\":\"(?<message>[^\"]*)\"");
         return items.Count > 0 && items.All(m =>
@@ -216,4 +190,94 @@ public sealed class PlexPrismTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     private sealed record Recorded(string Method, string Path, string Query, int Status, IReadOnlyList<string> Violations);
+}
+
+/// <summary>
+/// A server that refuses <c>rating=-1</c> (the official description's minimum 0, enforced by <c>prism proxy --errors</c>)
+/// makes the provider clear the rating with <c>rating=0</c> instead (PLEX-API.md 5.3); the refused call never reaches the server.
+/// </summary>
+[Trait("Category", "Scenario")]
+public sealed class PlexPrismRatingTests(ITestOutputHelper output) : PlexPrismTestBase(output, errors: true)
+{
+    [Fact]
+    public async Task ClearRating_RefusedMinusOne_FallsBackToZero()
+    {
+        if (Server is null || Proxy is null)
+        {
+            return;
+        }
+
+        var provider = Server.Provider(settings: Server.Settings(url: Proxy));
+        var owner = Server.Account(Server.OwnerSim);
+        var movie = Server.Sim.State.ItemsOfType(1, ItemType.Movie)[1];
+        await provider.SetRatingAsync(owner, PlexProviderTests.Key(movie), 6, null, CancellationToken.None);
+        Server.Control.ResetCounts();
+
+        await provider.SetRatingAsync(owner, PlexProviderTests.Key(movie), null, null, CancellationToken.None);
+
+        var rates = Sent.Where(r => r.Path == "/:/rate").Skip(1).ToList();
+        Assert.Equal(2, rates.Count);
+        Assert.Contains("rating=-1", rates[0].Query, StringComparison.Ordinal);
+        Assert.True(rates[0].Status is 400 or 422, $"prism answered {rates[0].Status}");
+        Assert.Contains("rating=0", rates[1].Query, StringComparison.Ordinal);
+        Assert.Equal(1, Server.SimCount("PUT /:/rate"));
+        Assert.Null(Server.Sim.State.State(Server.OwnerSim, movie).UserRating);
+    }
+}
+
+/// <summary>Every provider request through <c>prism proxy</c> (no <c>--errors</c>, so violations arrive as headers and every call completes).</summary>
+[Trait("Category", "Scenario")]
+public sealed class PlexPrismTests(ITestOutputHelper output) : PlexPrismTestBase(output, errors: false)
+{
+    [Fact]
+    public async Task EveryProviderRequest_IsAcceptedByTheOfficialDescription()
+    {
+        if (Server is null || Proxy is null)
+        {
+            return;
+        }
+
+        var provider = Server.Provider(settings: Server.Settings(url: Proxy));
+        var owner = Server.Account(Server.OwnerSim);
+        var state = Server.Sim.State;
+        var movie = PlexProviderTests.Key(state.ItemsOfType(1, ItemType.Movie)[2]);
+        var episode = state.ItemsOfType(2, ItemType.Episode)[0];
+
+        Assert.Empty(await provider.TestAsync(CancellationToken.None));
+        await PlexProviderTests.ToListAsync(provider.ReadAsync(owner, WatchStateQuery.Full, CancellationToken.None));
+        await PlexProviderTests.ToListAsync(provider.ReadAsync(owner, new WatchStateQuery { ChangedSince = PlexTestServer.Start }, CancellationToken.None));
+        await provider.ReadItemAsync(owner, PlexProviderTests.Key(episode), CancellationToken.None);
+        await provider.MarkWatchedAsync(owner, movie, null, CancellationToken.None);
+        await provider.MarkUnwatchedAsync(owner, movie, CancellationToken.None);
+        await provider.SetProgressAsync(owner, movie, 60_000, 6_000_000, CancellationToken.None);
+        await provider.SetRatingAsync(owner, movie, 8, PlexTestServer.Start, CancellationToken.None);
+        await provider.SetRatingAsync(owner, movie, null, null, CancellationToken.None);
+        await provider.AddLabelsAsync(movie, ["prism"], lockField: true, CancellationToken.None);
+        await provider.RemoveLabelsAsync(movie, ["prism"], CancellationToken.None);
+        await PlexProviderTests.ToListAsync(provider.ReadHistoryAsync(owner, PlexTestServer.Start, CancellationToken.None));
+        await provider.ListSessionsAsync(CancellationToken.None);
+        var play = Server.Control.Play(Server.Bob.Name, episode.RatingKey, 60_000, clientId: "prism-friend");
+        await provider.TerminateSessionAsync(play.SessionId, "Prism check", CancellationToken.None);
+        await provider.EmptyTrashAsync("1", CancellationToken.None);
+
+        // Not in the official description (PLEX-API.md 11), so Prism cannot judge them: GET /library/sections.
+        // Documented quirks of the description (PLEX-API.md 11 and 1.3), which real PMS answers also violate:
+        // - Guid[].id typed integer, PMS sends "imdb://tt…" strings (every listing with includeGuids=1);
+        // - rating minimum 0, python-plexapi and PMS use rating=-1 to clear (PLEX-API.md 5.3);
+        // - Media.id / Part.id typed integer where PMS sends strings, Directory.hidden boolean where PMS sends 0/1.
+        var failures = Requests
+            .Where(r => r.Path != "/library/sections")
+            .Where(r => r.Status >= 400 || r.Violations.Any(v => !IsDocumentedQuirk(v)))
+            .Select(r => $"{r.Method} {r.Path}?{r.Query}: {r.Status} {string.Join(" | ", r.Violations)}")
+            .ToList();
+        foreach (var quirk in Requests.Where(r => r.Violations.Count > 0))
+        {
+            var text = string.Join(" | ", quirk.Violations);
+            Output.WriteLine($"excluded as documented quirk: {quirk.Method} {quirk.Path}: {text[..Math.Min(text.Length, 300)]}");
+        }
+
+        Output.WriteLine($"{Requests.Count} requests checked; quirks excluded: {Requests.Count(r => r.Violations.Count > 0 && r.Violations.All(IsDocumentedQuirk))}");
+        Assert.True(Requests.Count > 15, "too few requests went through Prism");
+        Assert.True(failures.Count == 0, string.Join("\n", failures) + "\n\nprism log:\n" + PrismLog);
+    }
 }
