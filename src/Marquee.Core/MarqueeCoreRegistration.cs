@@ -17,6 +17,7 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProviderRegistry>();
         services.TryAddScoped<ConnectionService>();
+        services.TryAddScoped<AccountCredentials>();
         services.TryAddScoped<ProfileService>();
         services.TryAddScoped<FlowService>();
         services.TryAddScoped<DeclarativeConfigApplier>();
