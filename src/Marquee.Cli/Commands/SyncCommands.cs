@@ -230,7 +230,7 @@ internal static class SyncCommands
         return command;
     }
 
-    private static async Task WriteReportAsync(TextWriter output, SyncReport report, IReadOnlyDictionary<long, string> profiles, bool dryRun)
+    internal static async Task WriteReportAsync(TextWriter output, SyncReport report, IReadOnlyDictionary<long, string> profiles, bool dryRun)
     {
         var run = report.Run;
         if (dryRun || run.Status == RunStatus.Held)
