@@ -55,7 +55,7 @@ public sealed class CommandTests
 
     [Theory]
     [InlineData("bogus")]
-    [InlineData("connection", "add", "plex", "--name", "x")]
+    [InlineData("connection", "add", "jellyfin", "--name", "x")]
     [InlineData("connection", "add", "plex", "--url", "http://h:1")]
     [InlineData("flow", "add", "f", "--from", "a")]
     [InlineData("connection", "list", "--colour")]
