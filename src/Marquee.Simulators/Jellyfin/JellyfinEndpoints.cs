@@ -194,15 +194,15 @@ internal static class JellyfinEndpoints
         {
             try
             {
-                // A partial update: only the fields present change (JELLYFIN-NOTES.md), and no playback rule applies.
+                // A partial update: only the non-null fields change (JELLYFIN-NOTES.md), so a rating cannot be cleared here; no playback rule applies.
                 var data = state.Update(user, item, d => d with
                 {
                     PlaybackPositionTicks = Field<long?>(update, "PlaybackPositionTicks") ?? d.PlaybackPositionTicks,
                     PlayCount = Field<int?>(update, "PlayCount") ?? d.PlayCount,
                     IsFavorite = Field<bool?>(update, "IsFavorite") ?? d.IsFavorite,
                     Played = Field<bool?>(update, "Played") ?? d.Played,
-                    Likes = update.ContainsKey("Likes") ? Field<bool?>(update, "Likes") : d.Likes,
-                    Rating = update.ContainsKey("Rating") ? Field<double?>(update, "Rating") : d.Rating,
+                    Likes = Field<bool?>(update, "Likes") ?? d.Likes,
+                    Rating = Field<double?>(update, "Rating") ?? d.Rating,
                     LastPlayedDate = update["LastPlayedDate"]?.GetValue<string>() is { } last ? ParseDate(last) ?? throw new FormatException("LastPlayedDate") : d.LastPlayedDate,
                 }, "UpdateUserData");
                 return JellyfinJson.Ok(JellyfinJson.UserData(item, data));
