@@ -99,7 +99,7 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, IWatchState
     public async Task<SourceItemState?> ReadItemAsync(ProviderAccount account, string localKey, CancellationToken cancellationToken)
     {
         var (itemId, episode) = ParseKey(localKey);
-        var page = await ItemsAsync(account, $"Ids={Uri.EscapeDataString(itemId)}&Fields={Fields}", cancellationToken);
+        var page = await ItemsAsync(account, $"Recursive=true&Ids={Uri.EscapeDataString(itemId)}&Fields={Fields}", cancellationToken);
         if (page.Items.FirstOrDefault() is not { } item)
         {
             return null;
@@ -108,7 +108,7 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, IWatchState
         var series = new Dictionary<string, JellyfinItem>(StringComparer.OrdinalIgnoreCase);
         if (item.SeriesId is { Length: > 0 } seriesId)
         {
-            var shows = await ItemsAsync(account, $"Ids={Uri.EscapeDataString(seriesId)}&Fields={Fields}", cancellationToken);
+            var shows = await ItemsAsync(account, $"Recursive=true&Ids={Uri.EscapeDataString(seriesId)}&Fields={Fields}", cancellationToken);
             foreach (var show in shows.Items)
             {
                 series[show.Id] = show;

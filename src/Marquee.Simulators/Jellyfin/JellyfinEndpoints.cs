@@ -297,7 +297,7 @@ internal static class JellyfinEndpoints
             var parent = state.Item(parentId);
             items = items.Where(i => recursive ? i.ParentId == parentId || i.SeriesId == parentId : i.ParentId == parentId || (parent is not null && i.SeriesId == parentId && i.Type == "Season"));
         }
-        else if (!recursive)
+        else if (!recursive && ids.Count == 0)
         {
             items = items.Where(i => i.ParentId is null);
         }

@@ -7,7 +7,7 @@ namespace Marquee.Providers.Jellyfin.Models;
 [JsonSourceGenerationOptions(
     PropertyNameCaseInsensitive = true,
     NumberHandling = JsonNumberHandling.AllowReadingFromString,
-    Converters = [typeof(LenientStringConverter), typeof(LenientLongConverter), typeof(LenientIntConverter), typeof(LenientDoubleConverter), typeof(LenientBoolConverter)])]
+    Converters = [typeof(JellyfinStringConverter), typeof(LenientLongConverter), typeof(LenientIntConverter), typeof(LenientDoubleConverter), typeof(LenientBoolConverter)])]
 [JsonSerializable(typeof(JellyfinItemsResponse))]
 [JsonSerializable(typeof(JellyfinUserData))]
 [JsonSerializable(typeof(List<JellyfinUser>))]
