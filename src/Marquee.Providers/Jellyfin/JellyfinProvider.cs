@@ -50,11 +50,13 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, IWatchState
         await _client.TokenAsync(cancellationToken);
         if (_client.LoggedInUser is { Policy.IsAdministrator: false } me)
         {
-            return [Account(me)];
+            return [new ProviderAccount(me.Id, me.Name, Core.Connections.Account.KindUser)];
         }
 
-        var users = await _client.GetAsync("/Users", "Users", JellyfinJson.Default.ListJellyfinUser, cancellationToken);
-        return [.. users.Where(u => u.Policy?.IsDisabled != true).Select(Account)];
+        // The first administrator is the server's owner, so owner-to-owner mapping works across kinds.
+        var users = (await _client.GetAsync("/Users", "Users", JellyfinJson.Default.ListJellyfinUser, cancellationToken)).Where(u => u.Policy?.IsDisabled != true).ToList();
+        var owner = users.FirstOrDefault(u => u.Policy?.IsAdministrator == true);
+        return [.. users.Select(u => new ProviderAccount(u.Id, u.Name, u == owner ? Core.Connections.Account.KindOwner : Core.Connections.Account.KindUser))];
     }
 
     public async IAsyncEnumerable<SourceItemState> ReadAsync(ProviderAccount account, WatchStateQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -319,9 +321,6 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, IWatchState
             ? (localKey, null)
             : (localKey[..hash], int.TryParse(localKey[(hash + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var e) ? e : null);
     }
-
-    private static ProviderAccount Account(JellyfinUser user) =>
-        new(user.Id, user.Name, user.Policy?.IsAdministrator == true ? "admin" : "user");
 
     private static bool IsNumber(string value) => value.All(char.IsAsciiDigit);
 }

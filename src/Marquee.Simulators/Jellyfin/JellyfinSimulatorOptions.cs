@@ -20,6 +20,9 @@ public sealed record JellyfinSimulatorOptions
     /// <summary>Number of users; the first is the administrator.</summary>
     public int Users { get; init; } = 3;
 
+    /// <summary>Names of the users in order (the first is the administrator); missing names are made up.</summary>
+    public IReadOnlyList<string> UserNames { get; init; } = [];
+
     /// <summary>An API key the server accepts (acts as an administrator with no user of its own).</summary>
     public string ApiKey { get; init; } = "SIM_API_KEY";
 

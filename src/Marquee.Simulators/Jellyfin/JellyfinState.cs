@@ -36,7 +36,7 @@ public sealed class JellyfinState
         var users = new List<JfUser>();
         for (var i = 0; i < Math.Max(1, options.Users); i++)
         {
-            var name = i < UserNames.Length ? UserNames[i] : $"user{i}";
+            var name = i < options.UserNames.Count ? options.UserNames[i] : i < UserNames.Length ? UserNames[i] : $"user{i}";
             users.Add(new JfUser(Hex($"user:{options.Seed}:{i}"), name, name + "-pw", i == 0));
         }
 

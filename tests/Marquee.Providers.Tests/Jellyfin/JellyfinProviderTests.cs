@@ -42,7 +42,8 @@ public sealed class JellyfinProviderTests
         var accounts = await server.Provider(mode).ListAccountsAsync(CancellationToken.None);
 
         Assert.Equal(server.Sim.Users.Select(u => u.Id), accounts.Select(a => a.ExternalId));
-        Assert.Equal("admin", accounts[0].Kind);
+        Assert.Equal("owner", accounts[0].Kind);
+        Assert.All(accounts.Skip(1), a => Assert.Equal("user", a.Kind));
         Assert.All(accounts, a => Assert.True(a.CanAct));
     }
 

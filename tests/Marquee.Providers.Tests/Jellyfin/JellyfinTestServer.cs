@@ -66,7 +66,7 @@ internal sealed class JellyfinTestServer : IAsyncDisposable
     public ProviderAccount Account(string name)
     {
         var user = Control.User(name);
-        return new ProviderAccount(user.Id, user.Name, user.IsAdministrator ? "admin" : "user");
+        return new ProviderAccount(user.Id, user.Name, user.IsAdministrator ? "owner" : "user");
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,40 @@
+using Marquee.Sync.Tests.Infrastructure;
+
+namespace Marquee.Sync.Tests.Scenarios;
+
+/// <summary>The scenario suite from Plex to Jellyfin; scenarios Jellyfin cannot do are skipped with the reason.</summary>
+[Trait("Category", "Scenario")]
+public sealed class PlexToJellyfinScenarios : SyncScenarios<PlexToJellyfinFixture>
+{
+    [Fact(Skip = "Not applicable: Jellyfin's UpdateUserItemDataDto leaves a null Rating unchanged, so no API call can clear a rating.")]
+    public override Task Rating_NewestWins_IncludingClearedRating() => base.Rating_NewestWins_IncludingClearedRating();
+
+    [Fact(Skip = "Not applicable: Jellyfin groups the versions of a movie into one item, so there is no edition to write to.")]
+    public override Task Editions_AreOneItem_WrittenOnceToTheBaseVersion() => base.Editions_AreOneItem_WrittenOnceToTheBaseVersion();
+
+    [Fact(Skip = "Not applicable: undoing a new rating must clear it, which the Jellyfin API cannot do.")]
+    public override Task Undo_RestoresTheTargetExactly() => base.Undo_RestoresTheTargetExactly();
+}
+
+/// <summary>The scenario suite from Jellyfin to Emby (watched only: Emby 4.x takes no ratings or resume points).</summary>
+[Trait("Category", "Scenario")]
+public sealed class JellyfinToEmbyScenarios : SyncScenarios<JellyfinToEmbyFixture>
+{
+    [Fact(Skip = "Not applicable: Emby 4.x describes no API to set a numeric rating (only Likes).")]
+    public override Task Rating_NewestWins_IncludingClearedRating() => base.Rating_NewestWins_IncludingClearedRating();
+
+    [Fact(Skip = "Not applicable: Emby 4.x describes no API to set a resume point; playback reports would count a play dated now.")]
+    public override Task Progress_PastThreshold_BecomesWatched_AndClearsProgress() => base.Progress_PastThreshold_BecomesWatched_AndClearsProgress();
+
+    [Fact(Skip = "Not applicable: Jellyfin and Emby group the versions of a movie into one item, so there is no edition to write to.")]
+    public override Task Editions_AreOneItem_WrittenOnceToTheBaseVersion() => base.Editions_AreOneItem_WrittenOnceToTheBaseVersion();
+
+    [Fact(Skip = "Not applicable: Jellyfin and Emby have no legacy metadata agents; every id comes from ProviderIds.")]
+    public override Task LegacyAndModernAgents_Match() => base.LegacyAndModernAgents_Match();
+
+    [Fact(Skip = "Not applicable: the scenario counts rating and resume-point writes, which Emby cannot take.")]
+    public override Task SecondRun_AfterACompleteOne_MakesZeroWrites() => base.SecondRun_AfterACompleteOne_MakesZeroWrites();
+
+    [Fact(Skip = "Not applicable: the scenario undoes rating and resume-point writes, which Emby cannot take.")]
+    public override Task Undo_RestoresTheTargetExactly() => base.Undo_RestoresTheTargetExactly();
+}
