@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -20,6 +21,7 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, IWatchState
 
     private readonly JellyfinClient _client;
     private readonly int _pageSize;
+    private readonly ConcurrentDictionary<(string User, string Item, bool Watched), Lazy<Task>> _partWrites = new();
 
     public JellyfinProvider(JellyfinClient client, int pageSize)
     {
@@ -120,36 +122,11 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, IWatchState
         return Map(item, series).FirstOrDefault(s => episode is null || s.Item.Episode == episode);
     }
 
-    public async Task MarkWatchedAsync(ProviderAccount account, string localKey, DateTimeOffset? watchedAt, CancellationToken cancellationToken)
-    {
-        var (itemId, _) = ParseKey(localKey);
-        var user = Uri.EscapeDataString(account.ExternalId);
-        var item = Uri.EscapeDataString(itemId);
-        if (_client.IsEmby)
-        {
-            // Emby's DatePlayed is yyyyMMddHHmmss (emby-openapi-stable.json).
-            var date = watchedAt is { } at ? "?DatePlayed=" + at.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) : string.Empty;
-            await _client.WriteAsync(HttpMethod.Post, "/Users/{userId}/PlayedItems/{itemId}", $"Users/{user}/PlayedItems/{item}{date}", null, JellyfinJson.Default.JellyfinUserData, cancellationToken);
-            return;
-        }
+    public Task MarkWatchedAsync(ProviderAccount account, string localKey, DateTimeOffset? watchedAt, CancellationToken cancellationToken) =>
+        WritePlayedAsync(account, localKey, true, watchedAt, cancellationToken);
 
-        var datePlayed = watchedAt is { } when ? "&datePlayed=" + Uri.EscapeDataString(when.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)) : string.Empty;
-        await _client.WriteAsync(HttpMethod.Post, "/UserPlayedItems/{itemId}", $"UserPlayedItems/{item}?userId={user}{datePlayed}", null, JellyfinJson.Default.JellyfinUserData, cancellationToken);
-    }
-
-    public async Task MarkUnwatchedAsync(ProviderAccount account, string localKey, CancellationToken cancellationToken)
-    {
-        var (itemId, _) = ParseKey(localKey);
-        var user = Uri.EscapeDataString(account.ExternalId);
-        var item = Uri.EscapeDataString(itemId);
-        if (_client.IsEmby)
-        {
-            await _client.WriteAsync(HttpMethod.Delete, "/Users/{userId}/PlayedItems/{itemId}", $"Users/{user}/PlayedItems/{item}", null, JellyfinJson.Default.JellyfinUserData, cancellationToken);
-            return;
-        }
-
-        await _client.WriteAsync(HttpMethod.Delete, "/UserPlayedItems/{itemId}", $"UserPlayedItems/{item}?userId={user}", null, JellyfinJson.Default.JellyfinUserData, cancellationToken);
-    }
+    public Task MarkUnwatchedAsync(ProviderAccount account, string localKey, CancellationToken cancellationToken) =>
+        WritePlayedAsync(account, localKey, false, null, cancellationToken);
 
     public Task SetProgressAsync(ProviderAccount account, string localKey, long positionMs, long durationMs, CancellationToken cancellationToken) =>
         UpdateUserDataAsync(account, localKey, new JellyfinUserDataUpdate { PlaybackPositionTicks = Math.Max(0, positionMs) * TimeSpan.TicksPerMillisecond }, "resume points", cancellationToken);
@@ -201,6 +178,58 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, IWatchState
     }
 
     private string Server => $"{(_client.IsEmby ? "Emby" : "Jellyfin")} server '{_client.ConnectionName}'";
+
+    /// <summary>
+    /// Writes played or unplayed. The episodes of a multi-episode file all write to the one item, possibly at once:
+    /// the first write for an item is shared by the others, and an item already in that state is left alone, since a
+    /// second "played" would count a second play.
+    /// </summary>
+    private async Task WritePlayedAsync(ProviderAccount account, string localKey, bool watched, DateTimeOffset? watchedAt, CancellationToken cancellationToken)
+    {
+        var (itemId, part) = ParseKey(localKey);
+        if (part is null)
+        {
+            await SendPlayedAsync(account, itemId, watched, watchedAt, cancellationToken);
+            return;
+        }
+
+        _partWrites.TryRemove((account.ExternalId, itemId, !watched), out _);
+        var write = _partWrites.GetOrAdd((account.ExternalId, itemId, watched), _ => new Lazy<Task>(async () =>
+        {
+            if (await ReadItemAsync(account, localKey, cancellationToken) is { } current && current.State.Watched == watched)
+            {
+                return;
+            }
+
+            await SendPlayedAsync(account, itemId, watched, watchedAt, cancellationToken);
+        }));
+        try
+        {
+            await write.Value;
+        }
+        catch
+        {
+            _partWrites.TryRemove((account.ExternalId, itemId, watched), out _);
+            throw;
+        }
+    }
+
+    private async Task SendPlayedAsync(ProviderAccount account, string itemId, bool watched, DateTimeOffset? watchedAt, CancellationToken cancellationToken)
+    {
+        var user = Uri.EscapeDataString(account.ExternalId);
+        var item = Uri.EscapeDataString(itemId);
+        var method = watched ? HttpMethod.Post : HttpMethod.Delete;
+        if (_client.IsEmby)
+        {
+            // Emby's DatePlayed is yyyyMMddHHmmss (emby-openapi-stable.json).
+            var date = watched && watchedAt is { } at ? "?DatePlayed=" + at.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) : string.Empty;
+            await _client.WriteAsync(method, "/Users/{userId}/PlayedItems/{itemId}", $"Users/{user}/PlayedItems/{item}{date}", null, JellyfinJson.Default.JellyfinUserData, cancellationToken);
+            return;
+        }
+
+        var datePlayed = watched && watchedAt is { } when ? "&datePlayed=" + Uri.EscapeDataString(when.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)) : string.Empty;
+        await _client.WriteAsync(method, "/UserPlayedItems/{itemId}", $"UserPlayedItems/{item}?userId={user}{datePlayed}", null, JellyfinJson.Default.JellyfinUserData, cancellationToken);
+    }
 
     private async Task UpdateUserDataAsync(ProviderAccount account, string localKey, JellyfinUserDataUpdate update, string what, CancellationToken cancellationToken)
     {

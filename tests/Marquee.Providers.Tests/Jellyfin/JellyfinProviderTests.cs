@@ -121,7 +121,9 @@ public sealed class JellyfinProviderTests
 
         Assert.Equal([multi.IndexNumber!.Value, multi.IndexNumberEnd!.Value], parts.Select(p => p.Episode!.Value));
         Assert.All(parts, p => Assert.Equal(multi.ParentIndexNumber, p.Season));
+        await provider.MarkWatchedAsync(account, parts[0].LocalKey, null, CancellationToken.None);
         Assert.True(server.Control.Data("admin", multi.Id).Played);
+        Assert.Equal(1, server.Control.Data("admin", multi.Id).PlayCount);
         Assert.Equal(parts[1].Episode, after!.Item.Episode);
         Assert.True(after.State.Watched);
     }

@@ -11,7 +11,7 @@ public sealed class PlexToJellyfinFixture : SyncScenarioFixture
     {
         var plex = await PlexScenarioServer.StartAsync(variant: 0);
         _federation = await Marquee.Simulators.Plex.PlexTvFederation.StartAsync([plex.Sim], CancellationToken.None);
-        var jellyfin = await JellyfinScenarioServer.StartAsync(JellyfinFlavor.Jellyfin, ["admin", plex.HomeUser, plex.Friend]);
+        var jellyfin = await JellyfinScenarioServer.StartAsync(JellyfinFlavor.Jellyfin, [plex.Owner, plex.HomeUser, plex.Friend]);
         return (plex, jellyfin, new Dictionary<string, string?>
         {
             ["Marquee:Plex:PlexTvUrl"] = _federation.Uri.ToString(),
@@ -36,7 +36,7 @@ public sealed class JellyfinToEmbyFixture : SyncScenarioFixture
 
     protected override async Task<(IScenarioServer Source, IScenarioServer Target, IReadOnlyDictionary<string, string?> Settings)> StartServersAsync()
     {
-        string[] users = ["admin", "kid", "bob"];
+        string[] users = ["owner", "kid", "bob"];
         var jellyfin = await JellyfinScenarioServer.StartAsync(JellyfinFlavor.Jellyfin, users);
         var emby = await JellyfinScenarioServer.StartAsync(JellyfinFlavor.Emby, users);
         return (jellyfin, emby, new Dictionary<string, string?>

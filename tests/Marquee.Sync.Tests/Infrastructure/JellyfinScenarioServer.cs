@@ -25,7 +25,7 @@ public sealed class JellyfinScenarioServer(JellyfinSimulator sim) : IScenarioSer
     public IReadOnlyList<string> LegacyMovieTitles => [];
 
     public (string Show, int Season, int First, int Second)? MultiEpisodeFile =>
-        Sim.State.Items().FirstOrDefault(i => i.IndexNumberEnd == i.IndexNumber + 1) is { } e
+        Sim.State.Items().FirstOrDefault(i => i.IndexNumberEnd is { } end && end == i.IndexNumber + 1) is { } e
             ? (e.SeriesName!, e.ParentIndexNumber!.Value, e.IndexNumber!.Value, e.IndexNumberEnd!.Value)
             : null;
 

@@ -14,6 +14,26 @@ public sealed class PlexToJellyfinScenarios : SyncScenarios<PlexToJellyfinFixtur
 
     [Fact(Skip = "Not applicable: undoing a new rating must clear it, which the Jellyfin API cannot do.")]
     public override Task Undo_RestoresTheTargetExactly() => base.Undo_RestoresTheTargetExactly();
+
+    [Fact]
+    public async Task PlexWatchDate_ArrivesOnJellyfinAsDatePlayed_NotNow()
+    {
+        await using var f = new PlexToJellyfinFixture();
+        await f.StartAsync();
+        var movie = Movies(f)[0];
+        var watchedAt = f.Source.Clock.GetUtcNow();
+        f.Source.Mark(f.Source.Owner, movie, true);
+        f.AdvanceClock(TimeSpan.FromDays(3));
+        var flow = await f.AddFlowAsync(features: ["watched"]);
+
+        await f.SyncAsync(flow);
+
+        var jellyfin = ((JellyfinScenarioServer)f.Target).Sim.Control;
+        var data = jellyfin.Data(f.Target.Owner, On(f, movie));
+        Assert.True(data.Played);
+        Assert.Equal(watchedAt, data.LastPlayedDate);
+        Assert.NotEqual(jellyfin.Now, data.LastPlayedDate);
+    }
 }
 
 /// <summary>The scenario suite from Jellyfin to Emby (watched only: Emby 4.x takes no ratings or resume points).</summary>
