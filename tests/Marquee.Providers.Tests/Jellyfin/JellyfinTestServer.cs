@@ -39,7 +39,7 @@ internal sealed class JellyfinTestServer : IAsyncDisposable
         options ??= new JellyfinSimulatorOptions { Movies = 30, Shows = 8, Users = 3, ClockStart = Start };
         options = options with { Flavor = kind == "emby" ? JellyfinFlavor.Emby : JellyfinFlavor.Jellyfin };
         var sim = await JellyfinSimulator.StartAsync(options, CancellationToken.None);
-        sim.Control.Harness.TimeoutHold = TimeSpan.FromSeconds(5);
+        sim.Control.Harness.TimeoutHold = TimeSpan.FromSeconds(15);
         var collection = new ServiceCollection();
         collection.AddLogging();
         collection.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
@@ -47,7 +47,8 @@ internal sealed class JellyfinTestServer : IAsyncDisposable
         collection.Configure<JellyfinOptions>(o =>
         {
             o.RetryDelay = TimeSpan.FromMilliseconds(50);
-            o.RequestTimeout = TimeSpan.FromSeconds(2);
+            // Long enough for a first request on a loaded machine, shorter than the simulator's timeout fault.
+            o.RequestTimeout = TimeSpan.FromSeconds(5);
             o.PageSize = 7;
             configure?.Invoke(o);
         });
