@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Marquee.Simulators.Jellyfin;
 using Marquee.Simulators.Plex;
 
 namespace Marquee.Cli.Commands;
@@ -10,6 +11,8 @@ internal static class SimCommands
     {
         var command = new Command("sim", "Run a simulated server for demos, benchmarks and your own scripts.");
         command.Add(Plex(context));
+        command.Add(Jellyfin(context, JellyfinFlavor.Jellyfin));
+        command.Add(Jellyfin(context, JellyfinFlavor.Emby));
         return command;
     }
 
@@ -72,6 +75,93 @@ internal static class SimCommands
             try
             {
                 simulator = await PlexSimulator.StartAsync(options, stop.Token);
+            }
+            catch (IOException ex)
+            {
+                throw new CliException($"Cannot listen on port {options.Port}: {ex.Message}");
+            }
+
+            await using (simulator)
+            {
+                await ctx.Output.WriteLineAsync(simulator.Describe());
+                await ctx.Output.WriteLineAsync("Press Ctrl+C to stop.");
+                await ctx.Output.FlushAsync(stop.Token);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stop.Token);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                }
+            }
+
+            return ExitCodes.Ok;
+
+            void Stop(PosixSignalContext signal)
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            }
+        });
+        return command;
+    }
+
+    private static Command Jellyfin(Func<ParseResult, CliContext> context, JellyfinFlavor flavor)
+    {
+        var defaults = new JellyfinSimulatorOptions();
+        var name = flavor == JellyfinFlavor.Emby ? "emby" : "jellyfin";
+        var port = new Option<int>("--port") { Description = "Server port; 0 picks a free one.", DefaultValueFactory = _ => flavor == JellyfinFlavor.Emby ? 8097 : 8096 };
+        var seed = new Option<int>("--seed") { Description = "Library generator seed: the same seed gives the same titles and ids as 'sim plex'.", DefaultValueFactory = _ => defaults.Seed };
+        var movies = new Option<int>("--movies") { Description = "Number of movies.", DefaultValueFactory = _ => defaults.Movies };
+        var shows = new Option<int>("--shows") { Description = "Number of shows.", DefaultValueFactory = _ => defaults.Shows };
+        var users = new Option<int>("--users") { Description = "Number of users; the first is the administrator.", DefaultValueFactory = _ => defaults.Users };
+        var apiKey = new Option<string>("--api-key") { Description = "An API key the server accepts.", DefaultValueFactory = _ => defaults.ApiKey };
+        var legacy = new Option<bool>("--legacy-auth") { Description = "Accept X-Emby-Token, X-Emby-Authorization and api_key (Jellyfin's EnableLegacyAuthorization; Emby always does)." };
+        var latency = new Option<int>("--latency-ms") { Description = "Added latency per request, in milliseconds." };
+        var faults = new Option<double>("--fault-rate") { Description = "Share (0 to 1) of requests that fail with a random fault." };
+        var webhook = new Option<string?>("--webhook-url") { Description = "URL webhook payloads are posted to.", HelpName = "URL" };
+        var command = new Command(name, $"Run a simulated {(flavor == JellyfinFlavor.Emby ? "Emby" : "Jellyfin")} server until stopped.")
+        {
+            port, seed, movies, shows, users, apiKey, legacy, latency, faults, webhook,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            Uri? webhookUrl = null;
+            if (parse.GetValue(webhook) is { Length: > 0 } url && (!Uri.TryCreate(url, UriKind.Absolute, out webhookUrl) || webhookUrl.Scheme is not ("http" or "https")))
+            {
+                throw new CliException($"--webhook-url must be an absolute http:// or https:// URL, not '{url}'.", ExitCodes.Usage);
+            }
+
+            Check(parse.GetValue(port) is >= 0 and <= 65535, "--port must be between 0 and 65535.");
+            Check(parse.GetValue(movies) >= 0 && parse.GetValue(shows) >= 0, "--movies and --shows must be 0 or more.");
+            Check(parse.GetValue(users) is >= 1 and <= 100, "--users must be between 1 and 100.");
+            Check(parse.GetValue(faults) is >= 0 and <= 1, "--fault-rate must be between 0 and 1.");
+            Check(parse.GetValue(latency) >= 0, "--latency-ms must be 0 or more.");
+            Check(!string.IsNullOrWhiteSpace(parse.GetValue(apiKey)), "--api-key must not be empty.");
+
+            var options = new JellyfinSimulatorOptions
+            {
+                Flavor = flavor,
+                Port = parse.GetValue(port),
+                Seed = parse.GetValue(seed),
+                Movies = parse.GetValue(movies),
+                Shows = parse.GetValue(shows),
+                Users = parse.GetValue(users),
+                ApiKey = parse.GetValue(apiKey)!,
+                LegacyAuthorization = parse.GetValue(legacy),
+                LatencyMs = parse.GetValue(latency),
+                FaultRate = parse.GetValue(faults),
+                WebhookUrl = webhookUrl,
+            };
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            JellyfinSimulator simulator;
+            try
+            {
+                simulator = await JellyfinSimulator.StartAsync(options, stop.Token);
             }
             catch (IOException ex)
             {

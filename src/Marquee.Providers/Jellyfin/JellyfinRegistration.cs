@@ -1,6 +1,7 @@
 using Marquee.Core.Providers;
 using Marquee.Providers.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Marquee.Providers.Jellyfin;
 
@@ -9,38 +10,52 @@ public static class JellyfinRegistration
     /// <summary>Registers Jellyfin and Emby, which share one API family.</summary>
     public static IServiceCollection AddJellyfin(this IServiceCollection services)
     {
+        // Timeouts are per attempt in JellyfinClient (JellyfinOptions.RequestTimeout), so the client never cuts a retry short.
         services.AddHttpClient(JellyfinClient.HttpClientName, c =>
         {
-            c.Timeout = TimeSpan.FromSeconds(30);
+            c.Timeout = Timeout.InfiniteTimeSpan;
             c.DefaultRequestHeaders.UserAgent.ParseAdd(ProviderHttp.UserAgent);
         });
-        services.AddSingleton<IProviderDescriptor>(new JellyfinDescriptor("jellyfin", "Jellyfin"));
-        services.AddSingleton<IProviderDescriptor>(new JellyfinDescriptor("emby", "Emby"));
+        services.AddOptions<JellyfinOptions>().BindConfiguration(JellyfinOptions.Section);
+        services.AddSingleton<IProviderDescriptor>(new JellyfinDescriptor("jellyfin", "Jellyfin", JellyfinCapabilities));
+        services.AddSingleton<IProviderDescriptor>(new JellyfinDescriptor("emby", "Emby", EmbyCapabilities));
         return services;
     }
 
-    private sealed class JellyfinDescriptor(string kind, string displayName) : ProviderDescriptor<JellyfinSettings>
+    /// <summary>Jellyfin takes a watch date (<c>datePlayed</c>), a resume point and a 0–10 rating.</summary>
+    public static ProviderCapabilities JellyfinCapabilities { get; } = new()
+    {
+        CanReadWatchState = true,
+        CanWriteWatchState = true,
+        CanBackdateWatched = true,
+        CanRate = true,
+        CanWriteProgress = true,
+        MaxPageSize = 1000,
+    };
+
+    /// <summary>Emby 4.x takes a watch date (<c>DatePlayed</c>) but describes no write for resume points or numeric ratings.</summary>
+    public static ProviderCapabilities EmbyCapabilities { get; } = JellyfinCapabilities with { CanRate = false, CanWriteProgress = false };
+
+    /// <summary>Creates a provider for settings outside the store (tests, connection checks); <paramref name="kind"/> is <c>jellyfin</c> or <c>emby</c>.</summary>
+    public static JellyfinProvider CreateJellyfinProvider(this IServiceProvider services, string kind, JellyfinSettings settings, ProviderContext context)
+    {
+        var options = services.GetService<IOptions<JellyfinOptions>>()?.Value ?? new JellyfinOptions();
+        var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(JellyfinClient.HttpClientName);
+        var client = new JellyfinClient(http, settings, kind, context.ConnectionName, context.ConnectionId, options, context.Requests, time);
+        return new JellyfinProvider(client, options.PageSize);
+    }
+
+    private sealed class JellyfinDescriptor(string kind, string displayName, ProviderCapabilities capabilities) : ProviderDescriptor<JellyfinSettings>
     {
         public override string Kind => kind;
 
         public override string DisplayName => displayName;
 
-        public override ProviderCapabilities Capabilities { get; } = new()
-        {
-            CanReadWatchState = true,
-            CanWriteWatchState = true,
-            CanBackdateWatched = true,
-            CanRate = true,
-            CanWriteProgress = true,
-            MaxPageSize = 1000,
-        };
+        public override ProviderCapabilities Capabilities => capabilities;
 
         protected override IReadOnlyList<FieldProblem> Validate(JellyfinSettings settings) => JellyfinSettingsValidator.Validate(settings);
 
-        protected override IProvider Create(JellyfinSettings settings, ProviderContext context)
-        {
-            var http = context.Services.GetRequiredService<IHttpClientFactory>().CreateClient(JellyfinClient.HttpClientName);
-            return new JellyfinProvider(new JellyfinClient(http, settings, kind));
-        }
+        protected override IProvider Create(JellyfinSettings settings, ProviderContext context) => context.Services.CreateJellyfinProvider(kind, settings, context);
     }
 }

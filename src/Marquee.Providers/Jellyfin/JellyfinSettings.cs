@@ -28,9 +28,19 @@ public sealed class JellyfinSettingsValidator
             problems.Add(new FieldProblem("url", "'url' must be an absolute http:// or https:// URL."));
         }
 
-        if (string.IsNullOrWhiteSpace(settings.ApiKey) && string.IsNullOrWhiteSpace(settings.User))
+        var hasKey = !string.IsNullOrWhiteSpace(settings.ApiKey);
+        var hasUser = !string.IsNullOrWhiteSpace(settings.User);
+        if (!hasKey && !hasUser)
         {
             problems.Add(new FieldProblem("apiKey", "Give 'apiKey', or 'user' and 'password'."));
+        }
+        else if (hasKey && hasUser)
+        {
+            problems.Add(new FieldProblem("user", "Give either 'apiKey' or 'user' and 'password', not both."));
+        }
+        else if (hasUser && string.IsNullOrEmpty(settings.Password))
+        {
+            problems.Add(new FieldProblem("password", "'password' is required with 'user'."));
         }
 
         return problems;

@@ -121,6 +121,7 @@ internal sealed class LibraryGenerator
             Summary = $"A story about {title.ToLowerInvariant()}.",
         };
         _nextMedia++;
+        item.SourceIds = item.ExternalGuids;
         var agentRoll = _agents.NextDouble();
         if (agentRoll < 0.02)
         {
@@ -154,6 +155,7 @@ internal sealed class LibraryGenerator
             UpdatedAt = source.UpdatedAt + 86_400,
             PrimaryGuid = source.PrimaryGuid.StartsWith("local://", StringComparison.Ordinal) ? $"local://{key}" : source.PrimaryGuid,
             ExternalGuids = source.ExternalGuids,
+            SourceIds = source.SourceIds,
             MediaId = _nextMedia,
             PartId = _nextMedia + 500_000,
             VideoHeight = 2160,
@@ -204,6 +206,9 @@ internal sealed class LibraryGenerator
                 _ => $"local://{showKey}",
             },
             ExternalGuids = scheme == "plex" ? [$"imdb://tt{2_000_000 + (index * 41):D7}", $"tmdb://{tmdb}", $"tvdb://{tvdb}"] : [],
+            SourceIds = section == 4
+                ? [$"imdb://tt{2_000_000 + (index * 41):D7}", $"tmdb://{tmdb}", $"tvdb://{tvdb}", $"anidb://{anidb}"]
+                : index % 3 == 0 ? [$"imdb://tt{2_000_000 + (index * 41):D7}", $"tmdb://{tmdb}", $"tvdb://{tvdb}", $"tvmaze://{20_000 + index}"] : [$"imdb://tt{2_000_000 + (index * 41):D7}", $"tmdb://{tmdb}", $"tvdb://{tvdb}"],
             Children = [],
             OriginallyAvailableAt = $"{year:D4}-01-15",
             Studio = Studios[_titles.Next(Studios.Length)],
@@ -251,6 +256,7 @@ internal sealed class LibraryGenerator
                     UpdatedAt = addedAt + (season * 10_000) + (e * 100) + 500,
                     PrimaryGuid = SubGuid(scheme, show, index, season, e, episodeKey),
                     ExternalGuids = scheme == "plex" ? [$"imdb://tt{3_000_000 + (index * 997) + (season * 50) + e:D7}", $"tvdb://{(tvdb * 1000) + (season * 50) + e}"] : [],
+                    SourceIds = [$"imdb://tt{3_000_000 + (index * 997) + (season * 50) + e:D7}", $"tvdb://{(tvdb * 1000) + (season * 50) + e}"],
                     MediaId = _nextMedia,
                     PartId = _nextMedia + 500_000,
                     File = $"/data/media/tv/{title}/Season {season:D2}/{title} - S{season:D2}E{e:D2}.mkv",

@@ -25,6 +25,9 @@ public abstract class SyncScenarioFixture : IAsyncDisposable
 
     public LogCapture Logs { get; } = new();
 
+    /// <summary>Gets the features a scenario's flow carries unless it names its own: all that both sides can write.</summary>
+    public virtual IReadOnlyList<string> DefaultFeatures => ["watched", "ratings", "progress"];
+
     public IServiceProvider Services => _services!;
 
     public string DataFolder => _folder.Path;
@@ -72,7 +75,7 @@ public abstract class SyncScenarioFixture : IAsyncDisposable
                 From = "left",
                 To = "right",
                 TwoWay = twoWay,
-                Features = features ?? ["watched", "ratings", "progress"],
+                Features = features ?? DefaultFeatures,
                 Mode = mode,
                 Guards = guards,
                 Filters = new FlowFilters { Profiles = profiles ?? [] },

@@ -43,6 +43,9 @@ public sealed class PlexItem
     /// <summary>External ids (imdb://, tmdb://, tvdb://); empty for legacy agents and local items.</summary>
     public string[] ExternalGuids { get; set; } = [];
 
+    /// <summary>The ids the title really has (imdb://, tmdb://, tvdb://, anidb://, tvmaze://), whatever agent matched it; other simulators list these.</summary>
+    public string[] SourceIds { get; set; } = [];
+
     public int[] Labels { get; set; } = [];
 
     public bool LabelLocked { get; set; }
