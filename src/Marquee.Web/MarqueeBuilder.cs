@@ -6,6 +6,7 @@ using Marquee.Web.Http;
 using Marquee.Web.Metrics;
 using Marquee.Web.Profiles;
 using Marquee.Web.Providers;
+using Marquee.Web.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,10 @@ public static class MarqueeBuilder
         {
             json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
         });
+        builder.Services.AddWebhooks();
+
+        // Last, so that every log provider added by the host (console, tests) is wrapped.
+        RedactingLoggerProvider.Wrap(builder.Services);
         return builder;
     }
 
@@ -43,6 +48,7 @@ public static class MarqueeBuilder
         app.Use((context, next) => metrics.TrackAsync(context, _ => next()));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapHealth();
         app.MapMetrics();
@@ -50,6 +56,7 @@ public static class MarqueeBuilder
         app.MapProfiles();
         app.MapFlows();
         app.MapProviders();
+        app.MapWebhooks();
         return app;
     }
 }
