@@ -30,6 +30,8 @@ public static partial class WebhookEndpoints
         services.AddSingleton<WebhookSecret>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
         services.AddSingleton<InboxProcessor>();
+        services.AddHttpClient("plex-live");
+        services.AddHostedService<Marquee.Web.Live.PlexLiveService>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
