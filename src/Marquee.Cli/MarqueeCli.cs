@@ -73,6 +73,11 @@ public static class MarqueeCli
         root.Add(FlowCommands.Create(Context));
         root.Add(ConfigCommands.Create(Context));
         root.Add(SimCommands.Create(Context));
+        foreach (var command in SyncCommands.Create(Context))
+        {
+            root.Add(command);
+        }
+
         root.Add(VersionCommand.Create(Context));
         return root;
     }

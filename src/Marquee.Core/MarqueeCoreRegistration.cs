@@ -28,6 +28,8 @@ public static class MarqueeCoreRegistration
         services.TryAddScoped<SyncExecutor>();
         services.TryAddScoped<SyncService>();
         services.TryAddScoped<UndoService>();
+        services.TryAddSingleton<SyncLocks>();
+        services.TryAddScoped<SyncRunner>();
         services.TryAddScoped<DeclarativeConfigExporter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlexWebhookHandler, PlexPlaybackHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlexWebhookHandler, PlexRateHandler>());
