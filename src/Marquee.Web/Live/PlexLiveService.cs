@@ -21,12 +21,14 @@ public sealed partial class PlexLiveService(
     IHttpClientFactory http,
     IInboxStore store,
     IEnumerable<ILiveEventSink> sinks,
+    PlexServerDirectory directory,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider clock,
     ILogger<PlexLiveService> logger) : BackgroundService
 {
     private readonly Dictionary<long, Watcher> _watchers = [];
     private readonly IHttpClientFactory _http = http;
+    private readonly PlexServerDirectory _directory = directory;
     private readonly IOptionsMonitor<WebhookOptions> _options = options;
     private readonly TimeProvider _clock = clock;
     private readonly ILogger _logger = logger;
@@ -157,6 +159,7 @@ public sealed partial class PlexLiveService(
         private async Task RunAsync(CancellationToken ct)
         {
             var serverId = await IdentifyAsync(ct);
+            _owner._directory.Register(_connectionId, serverId);
             _tracker = new PlaybackTracker(PlexClient.ProviderName, serverId, Options.Live);
             var tasks = new List<Task>();
             if (Options.Live.SessionPoller)
