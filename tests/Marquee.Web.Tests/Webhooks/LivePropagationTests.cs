@@ -35,6 +35,9 @@ public sealed class LivePropagationTests
         pms.DefaultRequestHeaders.Add("X-Plex-Token", right.Owner.AccountToken);
         pms.DefaultRequestHeaders.Add("Accept", "application/json");
 
+        left.Control.ResetCounts();
+        right.Control.ResetCounts();
+
         // Act: real playback on plex-a, past the threshold.
         Assert.True((await control.PostAsJsonAsync("/_sim/play", new { account = "owner", ratingKey = movie.RatingKey, percent = 95, stop = true })).IsSuccessStatusCode);
 
@@ -50,6 +53,39 @@ public sealed class LivePropagationTests
             }
 
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "not propagated; logs:\n" + string.Join('\n', app.Logs.Entries.Where(e => e.Category.Contains("Live", StringComparison.Ordinal) || e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).Select(e => e.ToString())));
+            await Task.Delay(200);
+        }
+
+        // The same delivery posted 99 more times: one event, still one write on plex-b.
+        var scrobble = Assert.Single(left.Control.Webhooks.Deliveries, d => d.Event == "media.scrobble");
+        for (var i = 0; i < 99; i++)
+        {
+            using var content = WebhookKit.Multipart(scrobble.Payload, thumb: false);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await app.Client.PostAsync(WebhookKit.Path(), content)).StatusCode);
+        }
+
+        await WebhookKit.WaitHandledAsync(app, left.Control.Webhooks.Deliveries.Count + 99);
+        await Task.Delay(1500);
+        var key = movie.RatingKey.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Single(await WebhookKit.EventsAsync(app), e => e.Kind == Core.Webhooks.LiveEventKind.Watched && e.LocalKey == key);
+        Assert.Equal(1, right.Control.RequestCounts.GetValueOrDefault("PUT /:/scrobble"));
+
+        // A rating on plex-a reaches plex-b the same way.
+        var rated = Movies(left).First(m => m != movie && targets.TryGetValue(m.Title, out var t) && left.State.State(left.Owner, m).IsEmpty && right.State.State(right.Owner, t).IsEmpty);
+        using var rate = new HttpRequestMessage(HttpMethod.Put, $"/:/rate?key={rated.RatingKey}&identifier=com.plexapp.plugins.library&rating=8");
+        rate.Headers.Add("X-Plex-Token", left.Owner.AccountToken);
+        Assert.True((await control.SendAsync(rate)).IsSuccessStatusCode);
+        watch.Restart();
+        while (true)
+        {
+            using var doc = JsonDocument.Parse(await pms.GetStringAsync($"/library/metadata/{targets[rated.Title].RatingKey}"));
+            var item = doc.RootElement.GetProperty("MediaContainer").GetProperty("Metadata")[0];
+            if (item.TryGetProperty("userRating", out var rating) && rating.GetDouble() == 8)
+            {
+                break;
+            }
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "rating not propagated");
             await Task.Delay(200);
         }
     }
