@@ -1,5 +1,6 @@
 using Marquee.Core;
 using Marquee.Core.Storage;
+using Marquee.Core.Webhooks;
 using Marquee.Data;
 using Marquee.Data.Sqlite;
 using Marquee.Providers;
@@ -25,6 +26,7 @@ public static class MarqueeServices
         services.TryAddSingleton(configuration);
         var options = MarqueeConfiguration.Bind(configuration);
         services.AddSingleton(options);
+        services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         services.AddMarqueeCore();
         services.AddProviders();
 
