@@ -3,6 +3,7 @@ using Marquee.Core.Connections;
 using Marquee.Core.Flows;
 using Marquee.Core.Profiles;
 using Marquee.Core.Providers;
+using Marquee.Core.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -16,9 +17,16 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProviderRegistry>();
         services.TryAddScoped<ConnectionService>();
+        services.TryAddScoped<AccountCredentials>();
         services.TryAddScoped<ProfileService>();
         services.TryAddScoped<FlowService>();
         services.TryAddScoped<DeclarativeConfigApplier>();
+        services.TryAddSingleton(SyncRules.Default);
+        services.TryAddScoped<ProviderFactory>();
+        services.TryAddScoped<ProfileMapper>();
+        services.TryAddScoped<SyncExecutor>();
+        services.TryAddScoped<SyncService>();
+        services.TryAddScoped<UndoService>();
         services.TryAddScoped<DeclarativeConfigExporter>();
         return services;
     }

@@ -2,6 +2,7 @@ using Marquee.Core.Connections;
 using Marquee.Core.Flows;
 using Marquee.Core.Profiles;
 using Marquee.Core.Storage;
+using Marquee.Core.Sync;
 using Marquee.Data.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +19,11 @@ public static class DataRegistration
         services.TryAddSingleton<IConnectionStore, ConnectionStore>();
         services.TryAddSingleton<IProfileStore, ProfileStore>();
         services.TryAddSingleton<IFlowStore, FlowStore>();
+        services.TryAddSingleton<ILedgerStore, LedgerStore>();
+        services.TryAddSingleton<IIdentityStore, IdentityStore>();
+        services.TryAddSingleton<RunStore>();
+        services.TryAddSingleton<IRunStore>(s => s.GetRequiredService<RunStore>());
+        services.TryAddSingleton<IConnectionStoreAccounts>(s => s.GetRequiredService<RunStore>());
         return services;
     }
 }

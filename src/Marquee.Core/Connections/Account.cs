@@ -16,4 +16,8 @@ public sealed record Account(
     public const string KindFriend = "friend";
     public const string KindUser = "user";
     public const string KindUnknown = "unknown";
+
+    public const string StatusUnknown = "unknown";
+    public const string StatusOk = "ok";
+    public const string StatusNoAccess = "no-access";
 }

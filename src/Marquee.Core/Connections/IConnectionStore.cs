@@ -22,4 +22,16 @@ public interface IConnectionStore
     Task<Account?> FindAccountAsync(long connectionId, string idOrName, CancellationToken cancellationToken);
 
     Task<Account> UpsertAccountAsync(long connectionId, string externalId, string name, string kind, string? email, CancellationToken cancellationToken);
+
+    /// <summary>Returns an account's stored credential (already encrypted by the caller) and when it was stored; null when none.</summary>
+    Task<StoredAccountToken?> GetAccountTokenAsync(long connectionId, string externalId, CancellationToken cancellationToken);
+
+    /// <summary>Stores (or clears, with null) an account's encrypted credential; false when the account is unknown.</summary>
+    Task<bool> SetAccountTokenAsync(long connectionId, string externalId, string? protectedToken, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Records whether Marquee can act for an account and why not; false when the account is unknown.</summary>
+    Task<bool> SetAccountStatusAsync(long connectionId, string externalId, string status, string? reason, CancellationToken cancellationToken);
 }
+
+/// <summary>An account's credential as the store keeps it: <see cref="ProtectedToken"/> is encrypted.</summary>
+public sealed record StoredAccountToken(string ProtectedToken, DateTimeOffset? UpdatedAt);

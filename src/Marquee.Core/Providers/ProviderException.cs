@@ -17,4 +17,13 @@ public class ProviderException : Exception
     public HttpStatusCode? Status { get; }
 
     public bool IsAuthFailure => Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
+
+    /// <summary>Gets the endpoint template that failed (for example <c>GET /library/sections/{id}/all</c>), when known.</summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary>Gets how long the server asked to wait before the next call (429/503 <c>Retry-After</c>).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>Gets a value indicating whether the same call may succeed when repeated (5xx, 429, timeouts, dropped connections, truncated bodies).</summary>
+    public bool IsTransient { get; init; }
 }

@@ -44,4 +44,7 @@ public sealed record SourceItem
     public long? DurationMs { get; init; }
 
     public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>Gets the item's labels (tags) as the source lists them; empty when it has none or does not list them.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
 }

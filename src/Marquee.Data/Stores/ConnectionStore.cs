@@ -85,6 +85,41 @@ public sealed class ConnectionStore(IDatabaseProvider provider) : StoreBase(prov
         return row.ToModel();
     }
 
+    public async Task<StoredAccountToken?> GetAccountTokenAsync(long connectionId, string externalId, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var row = await db.QuerySingleOrDefaultAsync<TokenRow>(Command(
+            "SELECT token, token_updated_at FROM accounts WHERE connection_id = @connectionId AND external_id = @externalId AND token IS NOT NULL",
+            new { connectionId, externalId },
+            cancellationToken));
+        return row is null ? null : new StoredAccountToken(row.Token, row.TokenUpdatedAt is { } at ? Time(at) : null);
+    }
+
+    public async Task<bool> SetAccountTokenAsync(long connectionId, string externalId, string? protectedToken, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await db.ExecuteAsync(Command(
+            "UPDATE accounts SET token = @protectedToken, token_updated_at = @now WHERE connection_id = @connectionId AND external_id = @externalId",
+            new { connectionId, externalId, protectedToken, now = Ms(now) },
+            cancellationToken)) > 0;
+    }
+
+    public async Task<bool> SetAccountStatusAsync(long connectionId, string externalId, string status, string? reason, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await db.ExecuteAsync(Command(
+            "UPDATE accounts SET status = @status, status_reason = @reason WHERE connection_id = @connectionId AND external_id = @externalId",
+            new { connectionId, externalId, status, reason },
+            cancellationToken)) > 0;
+    }
+
+    private sealed class TokenRow
+    {
+        public string Token { get; set; } = string.Empty;
+
+        public long? TokenUpdatedAt { get; set; }
+    }
+
     private sealed class Row
     {
         public long Id { get; set; }

@@ -1,20 +1,424 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Marquee.Core.Items;
 using Marquee.Core.Providers;
 using Marquee.Providers.Http;
+using Marquee.Providers.Plex.Models;
 
 namespace Marquee.Providers.Plex;
 
-public sealed class PlexProvider(PlexClient client) : IProvider
+/// <summary>
+/// Plex as a watch-state source and sink for every account of a server (owner, Home users, friends), plus labels,
+/// sessions, history, trash and the Discover watchlist. Maps domain ↔ wire; HTTP details live in <see cref="PlexClient"/>.
+/// </summary>
+public sealed class PlexProvider :
+    IProvider,
+    IAccountDirectory,
+    IWatchStateSource,
+    IWatchStateSink,
+    ILibraryDirectory,
+    IHistorySource,
+    ISessionManager,
+    ILabelManager,
+    ILibraryMaintenance,
+    IWatchlist
 {
+    private const string Library = "identifier=com.plexapp.plugins.library";
+    private const string SectionAll = "/library/sections/{id}/all";
+    private const string Metadata = "/library/metadata/{id}";
+
+    private readonly PlexClient _client;
+    private readonly PlexSettings _settings;
+    private readonly PlexAccounts _accounts;
+    private readonly int _pageSize;
+
+    internal PlexProvider(PlexClient client, PlexSettings settings, PlexAccounts accounts, int pageSize)
+    {
+        _client = client;
+        _settings = settings;
+        _accounts = accounts;
+        _pageSize = Math.Clamp(pageSize, 1, 1000);
+    }
+
+    /// <summary>Gets the owner as an account, for owner-only calls and tests.</summary>
+    public static ProviderAccount Owner { get; } = new("owner", "owner", Core.Connections.Account.KindOwner);
+
+    /// <summary>Gets the accounts that lost access while this provider ran, with the reason.</summary>
+    public IReadOnlyDictionary<string, string> LostAccess => _accounts.LostAccess;
+
     public async Task<IReadOnlyList<FieldProblem>> TestAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await client.CheckServerAsync(cancellationToken);
+            await _client.GetJsonAsync(PlexHost.Server, "/", string.Empty, _settings.Token, PlexJson.Default.PlexResponse, cancellationToken);
             return [];
         }
         catch (ProviderException ex)
         {
             return ProviderHttp.TestProblems(ex, "url", "token");
+        }
+    }
+
+    public Task<IReadOnlyList<ProviderAccount>> ListAccountsAsync(CancellationToken cancellationToken) => _accounts.ListAsync(cancellationToken);
+
+    public Task<IReadOnlyList<ProviderLibrary>> ListLibrariesAsync(ProviderAccount account, CancellationToken cancellationToken) =>
+        _accounts.WithServerTokenAsync(account, token => SectionsAsync(token, cancellationToken), cancellationToken);
+
+    public async IAsyncEnumerable<SourceItemState> ReadAsync(ProviderAccount account, WatchStateQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // The section list doubles as the access check: a 401 there refreshes the account's token once.
+        var token = string.Empty;
+        var sections = await _accounts.WithServerTokenAsync(
+            account,
+            async t =>
+            {
+                token = t;
+                return await SectionsAsync(t, cancellationToken);
+            },
+            cancellationToken);
+        var wanted = sections.Where(s => s.Type is "movie" or "show")
+            .Where(s => query.Libraries.Count == 0 || query.Libraries.Any(l => l.Equals(s.Key, StringComparison.Ordinal) || l.Equals(s.Title, StringComparison.OrdinalIgnoreCase)));
+        var changed = query.ChangedSince is { } since ? ChangedFilter(since) : string.Empty;
+        foreach (var section in wanted)
+        {
+            if (section.Type == "movie")
+            {
+                await foreach (var item in PagesAsync(token, section.Key, 1, changed, cancellationToken))
+                {
+                    yield return Map(item, section, null);
+                }
+
+                continue;
+            }
+
+            // Shows once per section (paged), so episodes get their show's ids without a read per item.
+            var shows = new Dictionary<string, PlexMetadata>(StringComparer.Ordinal);
+            await foreach (var show in PagesAsync(token, section.Key, 2, string.Empty, cancellationToken))
+            {
+                if (show.RatingKey is not null)
+                {
+                    shows[show.RatingKey] = show;
+                }
+            }
+
+            await foreach (var episode in PagesAsync(token, section.Key, 4, changed, cancellationToken))
+            {
+                yield return Map(episode, section, episode.GrandparentRatingKey is { } key ? shows.GetValueOrDefault(key) : null);
+            }
+        }
+    }
+
+    public async Task<SourceItemState?> ReadItemAsync(ProviderAccount account, string localKey, CancellationToken cancellationToken)
+    {
+        return await _accounts.WithServerTokenAsync(
+            account,
+            async token =>
+            {
+                var item = await MetadataAsync(token, localKey, cancellationToken);
+                if (item is null)
+                {
+                    return null;
+                }
+
+                PlexMetadata? show = null;
+                if (item.Type == "episode" && item.GrandparentRatingKey is { } showKey)
+                {
+                    show = await MetadataAsync(token, showKey, cancellationToken);
+                }
+
+                var section = new ProviderLibrary(item.LibrarySectionID ?? string.Empty, item.LibrarySectionTitle ?? string.Empty, item.Type == "movie" ? "movie" : "show");
+                return (SourceItemState?)Map(item, section, show);
+            },
+            cancellationToken);
+    }
+
+    public Task MarkWatchedAsync(ProviderAccount account, string localKey, DateTimeOffset? watchedAt, CancellationToken cancellationToken) =>
+        WriteAsync(account, HttpMethod.Put, "/:/scrobble", $":/scrobble?{Library}&key={E(localKey)}", cancellationToken);
+
+    public Task MarkUnwatchedAsync(ProviderAccount account, string localKey, CancellationToken cancellationToken) =>
+        WriteAsync(account, HttpMethod.Put, "/:/unscrobble", $":/unscrobble?{Library}&key={E(localKey)}", cancellationToken);
+
+    public Task SetProgressAsync(ProviderAccount account, string localKey, long positionMs, long durationMs, CancellationToken cancellationToken) =>
+        WriteAsync(
+            account,
+            HttpMethod.Post,
+            "/:/timeline",
+            $":/timeline?ratingKey={E(localKey)}&key={E("/library/metadata/" + localKey)}&{Library}&state=stopped&time={PlexClient.Q(Math.Max(positionMs, 0))}&duration={PlexClient.Q(Math.Max(durationMs, 1))}",
+            cancellationToken);
+
+    public async Task SetRatingAsync(ProviderAccount account, string localKey, double? rating, DateTimeOffset? ratedAt, CancellationToken cancellationToken)
+    {
+        var at = ratedAt is { } when ? $"&ratedAt={PlexClient.Q(when.ToUnixTimeSeconds())}" : string.Empty;
+        if (rating is { } value)
+        {
+            var clamped = Math.Clamp(value, 0, 10).ToString("0.###", CultureInfo.InvariantCulture);
+            await WriteAsync(account, HttpMethod.Put, "/:/rate", $":/rate?{Library}&key={E(localKey)}&rating={clamped}{at}", cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await WriteAsync(account, HttpMethod.Put, "/:/rate", $":/rate?{Library}&key={E(localKey)}&rating=-1", cancellationToken);
+        }
+        catch (ProviderException ex) when (ex.Status == HttpStatusCode.BadRequest)
+        {
+            // Recent servers refuse -1 (PLEX-API.md 5.3); the refused call changed nothing, so 0 is a different request, not a repeat.
+            await WriteAsync(account, HttpMethod.Put, "/:/rate", $":/rate?{Library}&key={E(localKey)}&rating=0", cancellationToken);
+        }
+    }
+
+    public async IAsyncEnumerable<HistoryEntry> ReadHistoryAsync(ProviderAccount account, DateTimeOffset? since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Non-owner tokens only see their own rows (PLEX-API.md 7.1); the owner filters to local account 1.
+        var token = await _accounts.ServerTokenAsync(account, cancellationToken);
+        var filter = new StringBuilder("sort=viewedAt:desc");
+        if (account.Kind == Core.Connections.Account.KindOwner)
+        {
+            filter.Append("&accountID=1");
+        }
+
+        if (since is { } from)
+        {
+            filter.Append("&viewedAt%3E=").Append(PlexClient.Q(from.ToUnixTimeSeconds()));
+        }
+
+        await foreach (var row in PagedAsync(PlexHost.Server, "/status/sessions/history/all", "status/sessions/history/all?" + filter, token, cancellationToken))
+        {
+            yield return new HistoryEntry(
+                row.HistoryKey?.Split('/')[^1],
+                row.RatingKey,
+                row.Title ?? string.Empty,
+                row.Type,
+                DateTimeOffset.FromUnixTimeSeconds(row.ViewedAt ?? 0),
+                row.AccountID,
+                row.LibrarySectionID,
+                row.GrandparentTitle,
+                row.ParentIndex,
+                row.Index);
+        }
+    }
+
+    public async Task<IReadOnlyList<PlaybackSession>> ListSessionsAsync(CancellationToken cancellationToken)
+    {
+        var response = await _client.GetJsonAsync(PlexHost.Server, "/status/sessions", "status/sessions", _settings.Token, PlexJson.Default.PlexResponse, cancellationToken);
+        return (response.MediaContainer?.Metadata ?? [])
+            .Select(m => new PlaybackSession(
+                m.Session?.Id ?? string.Empty,
+                m.SessionKey ?? string.Empty,
+                m.RatingKey ?? string.Empty,
+                m.GrandparentTitle is { } show ? $"{show} - {m.Title}" : m.Title ?? string.Empty,
+                m.User?.Id,
+                m.User?.Title,
+                m.Player?.Title ?? m.Player?.Product,
+                m.Player?.State,
+                m.ViewOffset,
+                m.Duration))
+            .ToList();
+    }
+
+    public Task TerminateSessionAsync(string sessionId, string message, CancellationToken cancellationToken) =>
+        _client.WriteAsync(PlexHost.Server, HttpMethod.Post, "/status/sessions/terminate", $"status/sessions/terminate?sessionId={E(sessionId)}&reason={E(message)}", _settings.Token, cancellationToken);
+
+    public async Task<IReadOnlyList<string>> GetLabelsAsync(string localKey, CancellationToken cancellationToken)
+    {
+        var item = await MetadataAsync(_settings.Token, localKey, cancellationToken) ?? throw NotFound(localKey);
+        return Labels(item);
+    }
+
+    public async Task AddLabelsAsync(string localKey, IReadOnlyCollection<string> labels, bool lockField, CancellationToken cancellationToken)
+    {
+        // Setting labels replaces the whole list (PLEX-API.md 5.6): read it fresh and send existing + new.
+        var item = await MetadataAsync(_settings.Token, localKey, cancellationToken) ?? throw NotFound(localKey);
+        var all = Labels(item).Concat(labels).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var query = new StringBuilder();
+        for (var i = 0; i < all.Count; i++)
+        {
+            query.Append(CultureInfo.InvariantCulture, $"&label%5B{i}%5D.tag.tag={E(all[i])}");
+        }
+
+        if (lockField)
+        {
+            query.Append("&label.locked=1");
+        }
+
+        await EditAsync(item, localKey, query.ToString(), cancellationToken);
+    }
+
+    public async Task RemoveLabelsAsync(string localKey, IReadOnlyCollection<string> labels, CancellationToken cancellationToken)
+    {
+        var item = await MetadataAsync(_settings.Token, localKey, cancellationToken) ?? throw NotFound(localKey);
+        var list = string.Join(',', labels.Select(E));
+        await EditAsync(item, localKey, $"&label%5B%5D.tag.tag-={list}", cancellationToken);
+    }
+
+    public Task EmptyTrashAsync(string libraryKey, CancellationToken cancellationToken) =>
+        _client.WriteAsync(PlexHost.Server, HttpMethod.Put, "/library/sections/{id}/emptyTrash", $"library/sections/{E(libraryKey)}/emptyTrash", _settings.Token, cancellationToken);
+
+    public async Task<IReadOnlyList<WatchlistEntry>> ReadWatchlistAsync(ProviderAccount account, CancellationToken cancellationToken)
+    {
+        var token = await _accounts.AccountTokenAsync(account, cancellationToken);
+        var result = new List<WatchlistEntry>();
+        await foreach (var item in PagedAsync(PlexHost.Discover, "/library/sections/watchlist/{filter}", "library/sections/watchlist/all?includeGuids=1&sort=watchlistedAt:desc", token, cancellationToken))
+        {
+            var ids = PlexGuidParser.ForItem(item.PrimaryGuid, item.Guids).Ids;
+            result.Add(new WatchlistEntry(item.RatingKey ?? string.Empty, item.Title ?? string.Empty, item.Type, item.Year, ids, item.AddedAt is { } a ? DateTimeOffset.FromUnixTimeSeconds(a) : null));
+        }
+
+        return result;
+    }
+
+    public async Task AddToWatchlistAsync(ProviderAccount account, string key, CancellationToken cancellationToken)
+    {
+        var token = await _accounts.AccountTokenAsync(account, cancellationToken);
+        await _client.WriteAsync(PlexHost.Discover, HttpMethod.Put, "/actions/addToWatchlist", $"actions/addToWatchlist?ratingKey={E(OnlineKey(key))}", token, cancellationToken);
+    }
+
+    public async Task RemoveFromWatchlistAsync(ProviderAccount account, string key, CancellationToken cancellationToken)
+    {
+        var token = await _accounts.AccountTokenAsync(account, cancellationToken);
+        await _client.WriteAsync(PlexHost.Discover, HttpMethod.Put, "/actions/removeFromWatchlist", $"actions/removeFromWatchlist?ratingKey={E(OnlineKey(key))}", token, cancellationToken);
+    }
+
+    internal static SourceItemState Map(PlexMetadata item, ProviderLibrary section, PlexMetadata? show)
+    {
+        var parsed = PlexGuidParser.ForItem(item.PrimaryGuid, item.Guids);
+        var isEpisode = item.Type == "episode";
+        IReadOnlyList<ExternalId> showIds = [];
+        if (isEpisode)
+        {
+            var fromShow = show is null ? PlexGuid.None : PlexGuidParser.ForItem(show.PrimaryGuid, show.Guids);
+            var fromGrandparent = PlexGuidParser.Parse(item.GrandparentGuid);
+            showIds = parsed.ShowIds.Concat(fromShow.Ids).Concat(fromGrandparent.Ids).Distinct().ToList();
+        }
+
+        var part = item.Media?.SelectMany(m => m.Part ?? []).FirstOrDefault();
+        var source = new SourceItem
+        {
+            LocalKey = item.RatingKey ?? string.Empty,
+            Kind = isEpisode ? MediaKind.Episode : MediaKind.Movie,
+            Title = item.Title,
+            Year = item.Year,
+            RawId = item.PrimaryGuid,
+            Ids = parsed.Ids,
+            ShowLocalKey = isEpisode ? item.GrandparentRatingKey : null,
+            ShowTitle = isEpisode ? item.GrandparentTitle ?? show?.Title : null,
+            ShowIds = showIds,
+            Season = isEpisode ? item.ParentIndex ?? parsed.Season : null,
+            Episode = isEpisode ? item.Index ?? parsed.Episode : null,
+            Edition = string.IsNullOrEmpty(item.EditionTitle) ? null : item.EditionTitle,
+            Library = section.Title,
+            PartKey = part?.Key ?? part?.Id,
+            DurationMs = item.Duration,
+            UpdatedAt = item.UpdatedAt is { } u ? DateTimeOffset.FromUnixTimeSeconds(u) : null,
+            Labels = Labels(item),
+        };
+        var viewCount = item.ViewCount ?? 0;
+        var lastViewed = item.LastViewedAt is { } lv ? DateTimeOffset.FromUnixTimeSeconds(lv) : (DateTimeOffset?)null;
+        var state = new WatchState
+        {
+            PlayCount = viewCount,
+            LastWatchedAt = viewCount > 0 ? lastViewed : null,
+            Rating = item.UserRating,
+            RatedAt = item.UserRating is not null && item.LastRatedAt is { } lr ? DateTimeOffset.FromUnixTimeSeconds(lr) : null,
+            ProgressMs = item.ViewOffset is > 0 ? item.ViewOffset : null,
+            ProgressAt = item.ViewOffset is > 0 ? lastViewed : null,
+        };
+        return new SourceItemState(source, state);
+    }
+
+    private static string ChangedFilter(DateTimeOffset since)
+    {
+        var t = PlexClient.Q(since.ToUnixTimeSeconds());
+
+        // Watched, progressed or rated since (lastViewedAt, lastRatedAt) or edited since (updatedAt), PLEX-API.md 4.3.
+        return $"&lastViewedAt%3E%3E={t}&or=1&updatedAt%3E%3E={t}&or=1&lastRatedAt%3E%3E={t}";
+    }
+
+    private static IReadOnlyList<string> Labels(PlexMetadata item) =>
+        (item.Label ?? []).Select(l => l.Tag).Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
+
+    private static string OnlineKey(string key)
+    {
+        // Accept the 24-hex key itself or a plex://movie/<hex> guid (PLEX-API.md 8).
+        var slash = key.LastIndexOf('/');
+        return slash >= 0 ? key[(slash + 1)..] : key;
+    }
+
+    private static string E(string value) => Uri.EscapeDataString(value);
+
+    private ProviderException NotFound(string localKey) =>
+        new(PlexClient.ProviderName, HttpStatusCode.NotFound, $"Plex server '{_client.ConnectionName}': item {localKey} does not exist") { Endpoint = "GET " + Metadata };
+
+    private async Task EditAsync(PlexMetadata item, string localKey, string edits, CancellationToken cancellationToken)
+    {
+        var type = item.Type switch { "movie" => 1, "show" => 2, "season" => 3, "episode" => 4, _ => 1 };
+        if (item.LibrarySectionID is { Length: > 0 } section)
+        {
+            await _client.WriteAsync(PlexHost.Server, HttpMethod.Put, SectionAll, $"library/sections/{E(section)}/all?type={type}&id={E(localKey)}{edits}", _settings.Token, cancellationToken);
+        }
+        else
+        {
+            await _client.WriteAsync(PlexHost.Server, HttpMethod.Put, Metadata, $"library/metadata/{E(localKey)}?{edits.TrimStart('&')}", _settings.Token, cancellationToken);
+        }
+    }
+
+    private Task WriteAsync(ProviderAccount account, HttpMethod method, string template, string pathAndQuery, CancellationToken cancellationToken) =>
+        _accounts.WithServerTokenAsync(
+            account,
+            async token =>
+            {
+                await _client.WriteAsync(PlexHost.Server, method, template, pathAndQuery, token, cancellationToken);
+                return true;
+            },
+            cancellationToken);
+
+    private async Task<IReadOnlyList<ProviderLibrary>> SectionsAsync(string token, CancellationToken cancellationToken)
+    {
+        var response = await _client.GetJsonAsync(PlexHost.Server, "/library/sections", "library/sections", token, PlexJson.Default.PlexResponse, cancellationToken);
+        return (response.MediaContainer?.Directory ?? [])
+            .Where(d => !string.IsNullOrEmpty(d.Key))
+            .Select(d => new ProviderLibrary(d.Key!, d.Title ?? d.Key!, d.Type ?? string.Empty, d.Agent))
+            .ToList();
+    }
+
+    private async Task<PlexMetadata?> MetadataAsync(string token, string localKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _client.GetJsonAsync(PlexHost.Server, Metadata, $"library/metadata/{E(localKey)}?includeGuids=1", token, PlexJson.Default.PlexResponse, cancellationToken);
+            return response.MediaContainer?.Metadata?.FirstOrDefault();
+        }
+        catch (ProviderException ex) when (ex.Status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private IAsyncEnumerable<PlexMetadata> PagesAsync(string token, string section, int type, string filter, CancellationToken cancellationToken) =>
+        PagedAsync(PlexHost.Server, SectionAll, $"library/sections/{E(section)}/all?type={type}&includeGuids=1{filter}", token, cancellationToken);
+
+    /// <summary>Pages through a listing (PLEX-API.md 1.4): start += size while start &lt; totalSize and the page was not empty.</summary>
+    private async IAsyncEnumerable<PlexMetadata> PagedAsync(PlexHost host, string template, string pathAndQuery, string token, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var start = 0L;
+        while (true)
+        {
+            var page = await _client.GetJsonAsync(host, template, $"{pathAndQuery}&X-Plex-Container-Start={PlexClient.Q(start)}&X-Plex-Container-Size={PlexClient.Q(_pageSize)}", token, PlexJson.Default.PlexResponse, cancellationToken);
+            var container = page.MediaContainer;
+            var items = container?.Metadata ?? [];
+            foreach (var item in items)
+            {
+                yield return item;
+            }
+
+            start += items.Count;
+            var total = container?.TotalSize ?? start;
+            if (items.Count == 0 || start >= total || items.Count < _pageSize && container?.TotalSize is null)
+            {
+                yield break;
+            }
         }
     }
 }

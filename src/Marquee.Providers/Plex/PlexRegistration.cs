@@ -1,6 +1,9 @@
+using Marquee.Core.Connections;
 using Marquee.Core.Providers;
+using Marquee.Core.Storage;
 using Marquee.Providers.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Marquee.Providers.Plex;
 
@@ -8,13 +11,29 @@ public static class PlexRegistration
 {
     public static IServiceCollection AddPlex(this IServiceCollection services)
     {
+        // Timeouts are per attempt in PlexClient (PlexOptions.RequestTimeout), so the client itself never cuts a retry short.
         services.AddHttpClient(PlexClient.HttpClientName, c =>
         {
-            c.Timeout = TimeSpan.FromSeconds(30);
+            c.Timeout = Timeout.InfiniteTimeSpan;
             c.DefaultRequestHeaders.UserAgent.ParseAdd(ProviderHttp.UserAgent);
         });
+        services.AddOptions<PlexOptions>().BindConfiguration(PlexOptions.Section);
         services.AddSingleton<IProviderDescriptor, PlexDescriptor>();
+        services.AddTransient<PlexLogin>();
         return services;
+    }
+
+    /// <summary>Creates a provider for settings outside the store (login, tests); <paramref name="context"/> names the connection.</summary>
+    public static PlexProvider CreatePlexProvider(this IServiceProvider services, PlexSettings settings, ProviderContext context)
+    {
+        var options = services.GetService<IOptions<PlexOptions>>()?.Value ?? new PlexOptions();
+        var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(PlexClient.HttpClientName);
+        var client = new PlexClient(http, settings.Url, context.ConnectionName, settings.ClientIdentifier ?? options.ClientIdentifier, options, context.Requests, time, settings.MaxConcurrency);
+        var store = services.GetService<IConnectionStore>() is { } connections && services.GetService<ISecretProtector>() is { } secrets
+            ? new AccountCredentials(connections, secrets)
+            : null;
+        return new PlexProvider(client, settings, new PlexAccounts(client, settings, context, store, time), options.PageSize);
     }
 
     private sealed class PlexDescriptor : ProviderDescriptor<PlexSettings>
@@ -36,10 +55,6 @@ public static class PlexRegistration
 
         protected override IReadOnlyList<FieldProblem> Validate(PlexSettings settings) => PlexSettingsValidator.Validate(settings);
 
-        protected override IProvider Create(PlexSettings settings, ProviderContext context)
-        {
-            var http = context.Services.GetRequiredService<IHttpClientFactory>().CreateClient(PlexClient.HttpClientName);
-            return new PlexProvider(new PlexClient(http, settings));
-        }
+        protected override IProvider Create(PlexSettings settings, ProviderContext context) => context.Services.CreatePlexProvider(settings, context);
     }
 }

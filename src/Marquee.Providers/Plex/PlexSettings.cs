@@ -18,6 +18,12 @@ public sealed record PlexSettings : ProviderSettings
 
     [Field(4, "Client identifier", Advanced = true, HelpText = "X-Plex-Client-Identifier Marquee sends; generated when empty")]
     public string? ClientIdentifier { get; init; }
+
+    [Field(5, "plex.tv token", Kind = FieldKind.Password, Secret = true, Advanced = true, HelpText = "The owner's plex.tv account token, for Home users, friends and the watchlist; the server token is used when empty")]
+    public string? PlexTvToken { get; init; }
+
+    [Field(6, "Parallel requests", Kind = FieldKind.Number, Advanced = true, HelpText = "At most this many requests to the server at once (default 8)")]
+    public int? MaxConcurrency { get; init; }
 }
 
 public sealed class PlexSettingsValidator
@@ -33,6 +39,11 @@ public sealed class PlexSettingsValidator
         if (string.IsNullOrWhiteSpace(settings.Token) || settings.Token.Any(char.IsWhiteSpace))
         {
             problems.Add(new FieldProblem("token", "'token' must be a Plex token without spaces."));
+        }
+
+        if (settings.MaxConcurrency is < 1 or > 64)
+        {
+            problems.Add(new FieldProblem("maxConcurrency", "'maxConcurrency' must be between 1 and 64."));
         }
 
         return problems;

@@ -1,0 +1,62 @@
+namespace Marquee.Core.Providers;
+
+/// <summary>A library (section) of a connection as one account sees it.</summary>
+public sealed record ProviderLibrary(string Key, string Title, string Type, string? Agent = null);
+
+/// <summary>One play in a server's history.</summary>
+public sealed record HistoryEntry(string? HistoryId, string? LocalKey, string Title, string? Type, DateTimeOffset ViewedAt, string? AccountLocalId, string? Library, string? ShowTitle, int? Season, int? Episode);
+
+/// <summary>A playback in progress.</summary>
+public sealed record PlaybackSession(string SessionId, string SessionKey, string LocalKey, string Title, string? UserId, string? UserName, string? Player, string? State, long? PositionMs, long? DurationMs);
+
+/// <summary>An entry of an account's online watchlist; <see cref="Key"/> is the id to remove it with.</summary>
+public sealed record WatchlistEntry(string Key, string Title, string? Type, int? Year, IReadOnlyList<Items.ExternalId> Ids, DateTimeOffset? AddedAt);
+
+/// <summary>Lists the libraries an account can see.</summary>
+public interface ILibraryDirectory
+{
+    Task<IReadOnlyList<ProviderLibrary>> ListLibrariesAsync(ProviderAccount account, CancellationToken cancellationToken);
+}
+
+/// <summary>Reads plays recorded by the server.</summary>
+public interface IHistorySource
+{
+    /// <summary>Streams the account's plays since <paramref name="since"/> (all when null), newest first.</summary>
+    IAsyncEnumerable<HistoryEntry> ReadHistoryAsync(ProviderAccount account, DateTimeOffset? since, CancellationToken cancellationToken);
+}
+
+/// <summary>Lists and ends playbacks (owner only).</summary>
+public interface ISessionManager
+{
+    Task<IReadOnlyList<PlaybackSession>> ListSessionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Ends a playback; <paramref name="message"/> is shown to the viewer.</summary>
+    Task TerminateSessionAsync(string sessionId, string message, CancellationToken cancellationToken);
+}
+
+/// <summary>Reads and edits item labels without losing labels it was not asked to change.</summary>
+public interface ILabelManager
+{
+    Task<IReadOnlyList<string>> GetLabelsAsync(string localKey, CancellationToken cancellationToken);
+
+    /// <summary>Adds labels and keeps the existing ones; <paramref name="lockField"/> locks the field against agent refreshes.</summary>
+    Task AddLabelsAsync(string localKey, IReadOnlyCollection<string> labels, bool lockField, CancellationToken cancellationToken);
+
+    Task RemoveLabelsAsync(string localKey, IReadOnlyCollection<string> labels, CancellationToken cancellationToken);
+}
+
+/// <summary>Library maintenance: removes items whose files are gone.</summary>
+public interface ILibraryMaintenance
+{
+    Task EmptyTrashAsync(string libraryKey, CancellationToken cancellationToken);
+}
+
+/// <summary>An account's online watchlist.</summary>
+public interface IWatchlist
+{
+    Task<IReadOnlyList<WatchlistEntry>> ReadWatchlistAsync(ProviderAccount account, CancellationToken cancellationToken);
+
+    Task AddToWatchlistAsync(ProviderAccount account, string key, CancellationToken cancellationToken);
+
+    Task RemoveFromWatchlistAsync(ProviderAccount account, string key, CancellationToken cancellationToken);
+}

@@ -1,0 +1,79 @@
+using Marquee.Core.Items;
+
+namespace Marquee.Core.Sync;
+
+/// <summary>A baseline to store: what one account showed for one local key.</summary>
+public sealed record BaselineRow(long AccountId, string LocalKey, ObservedState State);
+
+/// <summary>Everything one observation changes, stored in one transaction: new events, the states they lead to, and the new baselines.</summary>
+public sealed record LedgerCommit(
+    IReadOnlyList<LedgerEvent> Events,
+    IReadOnlyDictionary<(long ProfileId, long ItemId), LedgerState> States,
+    IReadOnlyList<BaselineRow> Baselines);
+
+public interface ILedgerStore
+{
+    Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, CancellationToken cancellationToken);
+
+    Task CommitAsync(LedgerCommit commit, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<LedgerEvent>> HistoryAsync(long profileId, long? itemId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a profile's events and/or derived state (privacy); returns the rows deleted.</summary>
+    Task<int> DeleteProfileDataAsync(long profileId, bool history, bool state, CancellationToken cancellationToken);
+}
+
+/// <summary>The ids, items and local keys known so far, loaded once per run and matched in memory.</summary>
+public sealed record IdentitySnapshot(
+    IReadOnlyList<LedgerItem> Items,
+    IReadOnlyList<(ExternalId Id, long ItemId)> Ids,
+    IReadOnlyList<(long ConnectionId, string LocalKey, long ItemId)> SourceItems);
+
+/// <summary>New items (negative temporary ids), new ids and local keys to store.</summary>
+public sealed record IdentityChanges(
+    IReadOnlyList<LedgerItem> NewItems,
+    IReadOnlyList<(ExternalId Id, long ItemId)> NewIds,
+    IReadOnlyList<(long ConnectionId, string LocalKey, long ItemId, string Kind, string? Guid, string? PartKey, string? Library)> SourceItems,
+    DateTimeOffset Now);
+
+public interface IIdentityStore
+{
+    Task<IdentitySnapshot> LoadAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores the changes in one transaction; returns the real id of each new item by its temporary id.</summary>
+    Task<IReadOnlyDictionary<long, long>> SaveAsync(IdentityChanges changes, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a connection's unresolved list with <paramref name="items"/>, keeping first-seen times and counting attempts.</summary>
+    Task ReplaceUnresolvedAsync(long connectionId, IReadOnlyList<UnresolvedItem> items, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<UnresolvedItem>> ListUnresolvedAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyDictionary<long, LedgerItem>> GetItemsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
+}
+
+public interface IRunStore
+{
+    Task<long> StartAsync(long? flowId, string flowName, string trigger, string? options, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task FinishAsync(SyncRun run, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<SyncRun>> ListAsync(int limit, CancellationToken cancellationToken);
+
+    Task<SyncRun?> GetAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Returns true when the flow has finished a run before (so removals are allowed).</summary>
+    Task<bool> HasCompletedRunAsync(long flowId, CancellationToken cancellationToken);
+
+    /// <summary>Marks the flow's runs still "running" as interrupted (the process stopped mid-run); returns how many.</summary>
+    Task<int> MarkInterruptedAsync(long flowId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<RunWrite?> FindWriteAsync(string idempotencyKey, CancellationToken cancellationToken);
+
+    Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken);
+
+    Task UpdateWriteAsync(long id, long runId, string status, string? after, string? error, DateTimeOffset? writtenAt, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<RunWrite>> ListWritesAsync(long runId, CancellationToken cancellationToken);
+}

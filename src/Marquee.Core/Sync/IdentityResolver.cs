@@ -1,0 +1,189 @@
+using Marquee.Core.Flows;
+using Marquee.Core.Items;
+using Marquee.Core.Providers;
+
+namespace Marquee.Core.Sync;
+
+/// <summary>How one listed item matched: the ledger items it stands for, or why it could not be matched.</summary>
+public sealed record Resolution(IReadOnlyList<long> ItemIds, string? Reason = null, string? Detail = null)
+{
+    public bool Resolved => Reason is null;
+
+    public static Resolution Unresolved(string reason, string detail) => new([], reason, detail);
+}
+
+/// <summary>
+/// Matches listed items to ledger items by the strict rules of DESIGN.md 4.8: external ids first; an episode by
+/// its show's ids + season + episode when it has no usable id of its own; ids that point at two different items,
+/// or no ids at all, leave the item unresolved with the reason. Never by title. Editions share their movie's ids
+/// and so are the same ledger item. Works on an in-memory index and collects what to store.
+/// </summary>
+public sealed class IdentityResolver
+{
+    private readonly Dictionary<ExternalId, long> _byId = [];
+    private readonly Dictionary<long, LedgerItem> _items = [];
+    private readonly Dictionary<(long Show, int Season, int Episode), long> _episodes = [];
+    private readonly List<LedgerItem> _newItems = [];
+    private readonly List<(ExternalId Id, long ItemId)> _newIds = [];
+    private long _nextTemporaryId = -1;
+
+    public IdentityResolver(IdentitySnapshot snapshot)
+    {
+        foreach (var item in snapshot.Items)
+        {
+            Index(item);
+        }
+
+        foreach (var (id, itemId) in snapshot.Ids)
+        {
+            _byId[Normalize(id)] = itemId;
+        }
+    }
+
+    public IReadOnlyList<LedgerItem> NewItems => _newItems;
+
+    public IReadOnlyList<(ExternalId Id, long ItemId)> NewIds => _newIds;
+
+    public Resolution Resolve(SourceItem item, FlowFilters filters)
+    {
+        var ignored = item.RawId is { } raw && filters.IgnoreGuidPrefixes.Any(p => raw.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+        var ids = item.Ids.Select(Normalize).Distinct().ToList();
+        if (item.Kind != MediaKind.Episode)
+        {
+            if (ids.Count == 0)
+            {
+                return Resolution.Unresolved(UnresolvedReason.NoIds, ignored ? $"ignored id {item.RawId}" : "the item has no external ids");
+            }
+
+            var match = Match(ids, out var conflict);
+            if (conflict is not null)
+            {
+                return Resolution.Unresolved(UnresolvedReason.ConflictingIds, conflict);
+            }
+
+            var id = match ?? Create(item.Kind, item.Title, item.Year, null, null, null);
+            Attach(id, ids);
+            return new Resolution([id]);
+        }
+
+        long? show = null;
+        if (item.ShowIds.Count > 0)
+        {
+            var showIds = item.ShowIds.Select(Normalize).Distinct().ToList();
+            show = Match(showIds, out var showConflict);
+            if (showConflict is not null)
+            {
+                return Resolution.Unresolved(UnresolvedReason.ConflictingIds, "show: " + showConflict);
+            }
+
+            show ??= Create(MediaKind.Show, item.ShowTitle, null, null, null, null);
+            Attach(show.Value, showIds);
+        }
+
+        if (item.EpisodeEnd is { } end && show is not null && item.Season is { } s && item.Episode is { } first && end > first)
+        {
+            // One listed item holding several episodes (a multi-episode file): it stands for each of them.
+            return new Resolution(Enumerable.Range(first, end - first + 1).Select(e => EpisodeOf(show.Value, s, e, null)).ToList());
+        }
+
+        string? ownConflict = null;
+        var own = ids.Count > 0 ? Match(ids, out ownConflict) : null;
+        if (ownConflict is not null)
+        {
+            return Resolution.Unresolved(UnresolvedReason.ConflictingIds, ownConflict);
+        }
+
+        long? bySlot = show is not null && item.Season is { } season && item.Episode is { } episode && _episodes.TryGetValue((show.Value, season, episode), out var found) ? found : null;
+        if (own is not null && bySlot is not null && own != bySlot)
+        {
+            return Resolution.Unresolved(UnresolvedReason.ConflictingIds, $"the episode's ids name item {own}, its show, season and episode name item {bySlot}");
+        }
+
+        if (own is null && bySlot is null && (show is null || item.Season is null || item.Episode is null))
+        {
+            if (ids.Count == 0)
+            {
+                return Resolution.Unresolved(UnresolvedReason.NoIds, ignored ? $"ignored id {item.RawId} and no show ids with season and episode" : "neither the episode nor its show has external ids");
+            }
+
+            var created = Create(MediaKind.Episode, item.Title, item.Year, null, item.Season, item.Episode);
+            Attach(created, ids);
+            return new Resolution([created]);
+        }
+
+        var result = own ?? bySlot ?? EpisodeOf(show!.Value, item.Season!.Value, item.Episode!.Value, item.Title);
+        Attach(result, ids);
+        return new Resolution([result]);
+    }
+
+    /// <summary>Replaces temporary ids with the stored ones after the new items were saved.</summary>
+    public void Commit(IReadOnlyDictionary<long, long> realIds)
+    {
+        long Real(long id) => realIds.TryGetValue(id, out var real) ? real : id;
+        foreach (var key in _byId.Keys.ToList())
+        {
+            _byId[key] = Real(_byId[key]);
+        }
+
+        foreach (var key in _episodes.Keys.ToList())
+        {
+            _episodes[key] = Real(_episodes[key]);
+        }
+
+        foreach (var item in _newItems)
+        {
+            _items.Remove(item.Id);
+            Index(item with { Id = Real(item.Id), ParentItemId = item.ParentItemId is { } p ? Real(p) : null });
+        }
+
+        _newItems.Clear();
+        _newIds.Clear();
+    }
+
+    private long EpisodeOf(long show, int season, int episode, string? title)
+    {
+        if (_episodes.TryGetValue((show, season, episode), out var id))
+        {
+            return id;
+        }
+
+        return Create(MediaKind.Episode, title, null, show, season, episode);
+    }
+
+    private long? Match(List<ExternalId> ids, out string? conflict)
+    {
+        var matches = ids.Where(_byId.ContainsKey).GroupBy(i => _byId[i]).ToList();
+        conflict = matches.Count > 1
+            ? string.Join("; ", matches.Select(g => $"{string.Join(", ", g)} name item {g.Key}"))
+            : null;
+        return matches.Count == 1 ? matches[0].Key : null;
+    }
+
+    private void Attach(long itemId, List<ExternalId> ids)
+    {
+        foreach (var id in ids.Where(i => !_byId.ContainsKey(i)))
+        {
+            _byId[id] = itemId;
+            _newIds.Add((id, itemId));
+        }
+    }
+
+    private long Create(MediaKind kind, string? title, int? year, long? parent, int? season, int? episode)
+    {
+        var item = new LedgerItem(_nextTemporaryId--, kind, title, year, parent, season, episode, null);
+        _newItems.Add(item);
+        Index(item);
+        return item.Id;
+    }
+
+    private void Index(LedgerItem item)
+    {
+        _items[item.Id] = item;
+        if (item.Kind == MediaKind.Episode && item.ParentItemId is { } show && item.Season is { } s && item.Episode is { } e)
+        {
+            _episodes.TryAdd((show, s, e), item.Id);
+        }
+    }
+
+    private static ExternalId Normalize(ExternalId id) => new(id.Scheme.Trim().ToLowerInvariant(), id.Value.Trim());
+}

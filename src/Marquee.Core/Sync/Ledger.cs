@@ -1,0 +1,130 @@
+using System.Globalization;
+using Marquee.Core.Providers;
+
+namespace Marquee.Core.Sync;
+
+/// <summary>
+/// The pure parts of the ledger: turning an observation into events (only what changed against the baseline) and
+/// folding events into state (newest wins, ties to the flow's source).
+/// </summary>
+public static class Ledger
+{
+    /// <summary>An event not yet stored: the id is assigned when it is.</summary>
+    public sealed record NewEvent(string Feature, string? Value, DateTimeOffset OccurredAt);
+
+    /// <summary>
+    /// Compares what an account shows now with its baseline. With no baseline (the first import), one event per
+    /// feature with its last date; afterwards only changes. An unwatch or a cleared rating is an event only when the
+    /// baseline showed the opposite (the proof). Positions past the threshold count as a finished watch.
+    /// </summary>
+    public static IReadOnlyList<NewEvent> Observe(ObservedState? baseline, WatchState now, long? durationMs, DateTimeOffset observedAt, SyncRules rules)
+    {
+        var events = new List<NewEvent>();
+        var rating = SyncRules.NormalizeRating(now.Rating);
+        var finishedByProgress = now.ProgressMs is { } p && !now.Watched && rules.IsFinished(p, durationMs);
+        if (baseline is null)
+        {
+            if (now.Watched)
+            {
+                events.Add(new NewEvent(EventFeature.Watched, Count(now.PlayCount), now.LastWatchedAt ?? observedAt));
+            }
+
+            if (rating is not null)
+            {
+                events.Add(new NewEvent(EventFeature.Rating, Format(rating), now.RatedAt ?? observedAt));
+            }
+        }
+        else
+        {
+            if (now.PlayCount > baseline.ViewCount)
+            {
+                events.Add(baseline.Watched
+                    ? new NewEvent(EventFeature.Play, Count(now.PlayCount - baseline.ViewCount), now.LastWatchedAt ?? observedAt)
+                    : new NewEvent(EventFeature.Watched, Count(now.PlayCount), now.LastWatchedAt ?? observedAt));
+            }
+            else if (baseline.Watched && !now.Watched)
+            {
+                events.Add(new NewEvent(EventFeature.Unwatched, null, observedAt));
+            }
+
+            if (rating != SyncRules.NormalizeRating(baseline.Rating))
+            {
+                events.Add(new NewEvent(EventFeature.Rating, rating is null ? null : Format(rating), now.RatedAt ?? observedAt));
+            }
+        }
+
+        var progressChanged = baseline is null || baseline.ProgressMs is not { } b || now.ProgressMs is not { } n || Math.Abs(b - n) > rules.ProgressToleranceMs;
+        if (now.ProgressMs is { } position && position >= rules.MinProgressMs && progressChanged)
+        {
+            events.Add(finishedByProgress
+                ? new NewEvent(EventFeature.Watched, Count(1), now.ProgressAt ?? observedAt)
+                : new NewEvent(EventFeature.Progress, position.ToString(CultureInfo.InvariantCulture), now.ProgressAt ?? observedAt));
+        }
+
+        return events;
+    }
+
+    public static ObservedState Baseline(WatchState now, DateTimeOffset observedAt) =>
+        new(now.PlayCount, now.LastWatchedAt, SyncRules.NormalizeRating(now.Rating), now.RatedAt, now.ProgressMs, observedAt);
+
+    /// <summary>Folds one event into a state. An older event changes nothing; a tie goes to <paramref name="preferredConnectionId"/>.</summary>
+    public static LedgerState Apply(LedgerState state, LedgerEvent e, long? preferredConnectionId)
+    {
+        var next = state with { LastEventId = Math.Max(state.LastEventId ?? 0, e.Id) };
+        switch (e.Feature)
+        {
+            case EventFeature.Watched:
+            case EventFeature.Play:
+                var count = ParseCount(e.Value);
+                next = next with { PlayCount = e.Feature == EventFeature.Play ? state.PlayCount + count : Math.Max(state.PlayCount, count) };
+                if (e.Feature == EventFeature.Play && Wins(e, state.LastPlayAt, state.LastPlayConnectionId, preferredConnectionId))
+                {
+                    next = next with { LastPlayAt = e.OccurredAt, LastPlayConnectionId = e.ConnectionId };
+                }
+
+                if (Wins(e, state.WatchedAt, state.WatchedConnectionId, preferredConnectionId))
+                {
+                    next = next with { Watched = true, WatchedAt = e.OccurredAt, WatchedConnectionId = e.ConnectionId };
+                    if (state.ProgressAt is not { } progressAt || progressAt <= e.OccurredAt)
+                    {
+                        // Finishing an item clears its resume point (rule 5).
+                        next = next with { ProgressMs = null, ProgressAt = e.OccurredAt, ProgressConnectionId = e.ConnectionId };
+                    }
+                }
+
+                break;
+            case EventFeature.Unwatched:
+                if (Wins(e, state.WatchedAt, state.WatchedConnectionId, preferredConnectionId))
+                {
+                    next = next with { Watched = false, WatchedAt = e.OccurredAt, WatchedConnectionId = e.ConnectionId };
+                }
+
+                break;
+            case EventFeature.Rating:
+                if (Wins(e, state.RatedAt, state.RatingConnectionId, preferredConnectionId))
+                {
+                    next = next with { Rating = e.Value is null ? null : SyncRules.NormalizeRating(double.Parse(e.Value, CultureInfo.InvariantCulture)), RatedAt = e.OccurredAt, RatingConnectionId = e.ConnectionId };
+                }
+
+                break;
+            case EventFeature.Progress:
+                if (Wins(e, state.ProgressAt, state.ProgressConnectionId, preferredConnectionId))
+                {
+                    next = next with { ProgressMs = long.Parse(e.Value!, CultureInfo.InvariantCulture), ProgressAt = e.OccurredAt, ProgressConnectionId = e.ConnectionId };
+                }
+
+                break;
+        }
+
+        return next;
+    }
+
+    private static bool Wins(LedgerEvent e, DateTimeOffset? current, long? currentConnection, long? preferred) =>
+        current is not { } at || e.OccurredAt > at || (e.OccurredAt == at && e.ConnectionId == preferred && currentConnection != preferred);
+
+    private static string Count(int count) => count.ToString(CultureInfo.InvariantCulture);
+
+    private static int ParseCount(string? value) => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
+
+    private static string Format(double? rating) => rating!.Value.ToString("0.0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using Marquee.Core.Providers;
+
+namespace Marquee.Core.Sync;
+
+/// <summary>
+/// Makes a plan's writes with bounded concurrency. Each write is journaled before the call (planned) and after it
+/// (written or failed) under a deterministic idempotency key; a write an earlier, interrupted run left uncertain is
+/// re-read from the target before anything is sent again. After each item the target's baseline is set to what
+/// Marquee wrote, so the next observation sees no change (echo suppression).
+/// </summary>
+public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules rules, TimeProvider clock)
+{
+    public async Task<IReadOnlyDictionary<string, string>> ExecuteAsync(
+        long runId,
+        IReadOnlyList<PlannedWrite> writes,
+        IReadOnlyDictionary<long, SyncSide> sides,
+        IReadOnlyDictionary<long, ProviderAccount> accounts,
+        IProgress<string>? progress,
+        CancellationToken cancellationToken)
+    {
+        var outcomes = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var done = 0;
+        var groups = writes.GroupBy(w => (w.ConnectionId, w.AccountId, w.LocalKey)).ToList();
+        await Parallel.ForEachAsync(
+            groups,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, rules.Concurrency), CancellationToken = cancellationToken },
+            async (group, ct) =>
+            {
+                var side = sides[group.Key.ConnectionId];
+                var account = accounts[group.Key.AccountId];
+                WatchState? expected = null;
+                foreach (var write in group)
+                {
+                    var (outcome, state) = await ExecuteOneAsync(runId, write, side, account, expected, ct);
+                    expected = state ?? expected;
+                    outcomes[write.IdempotencyKey] = outcome;
+                    var n = Interlocked.Increment(ref done);
+                    if (n % 25 == 0 || n == writes.Count)
+                    {
+                        progress?.Report($"written {n}/{writes.Count}");
+                    }
+                }
+
+                if (expected is not null)
+                {
+                    await ledger.CommitAsync(new LedgerCommit([], new Dictionary<(long, long), LedgerState>(), [new BaselineRow(group.Key.AccountId, group.Key.LocalKey, Ledger.Baseline(expected, clock.GetUtcNow()))]), CancellationToken.None);
+                }
+            });
+        return outcomes;
+    }
+
+    /// <summary>Applies one journaled write; returns its outcome and the target's state after it (null when unchanged).</summary>
+    private async Task<(string Outcome, WatchState? After)> ExecuteOneAsync(long runId, PlannedWrite write, SyncSide side, ProviderAccount account, WatchState? current, CancellationToken cancellationToken)
+    {
+        var before = current ?? write.Current;
+        var earlier = await runs.FindWriteAsync(write.IdempotencyKey, cancellationToken);
+        long journalId;
+        if (earlier is not null)
+        {
+            if (earlier.Status == WriteStatus.Written)
+            {
+                return (WriteStatus.Skipped + $": already written by run {earlier.RunId}", null);
+            }
+
+            // An earlier run stopped around this call (planned) or it failed: the target may or may not have it.
+            var now = await side.Source.ReadItemAsync(account, write.LocalKey, cancellationToken);
+            if (now is not null && Applied(write, now.State, WriteValue.Parse(earlier.Before) ?? write.Before))
+            {
+                await runs.UpdateWriteAsync(earlier.Id, earlier.RunId, WriteStatus.Written, write.After.ToJson(), null, clock.GetUtcNow(), CancellationToken.None);
+                return (WriteStatus.Skipped + $": already applied by run {earlier.RunId}", now.State);
+            }
+
+            journalId = earlier.Id;
+            await runs.UpdateWriteAsync(journalId, runId, WriteStatus.Planned, write.After.ToJson(), null, null, CancellationToken.None);
+        }
+        else
+        {
+            journalId = await runs.InsertWriteAsync(
+                new RunWrite(0, runId, write.ConnectionId, write.AccountId, write.ProfileId, write.ItemId, write.LocalKey, write.Feature, write.Action, write.Before.ToJson(), write.After.ToJson(), write.Reason, write.IdempotencyKey, WriteStatus.Planned, null, clock.GetUtcNow(), null),
+                cancellationToken);
+        }
+
+        try
+        {
+            await SendAsync(side.Sink, account, write.LocalKey, write.Action, write.After, cancellationToken);
+        }
+        catch (ProviderException ex)
+        {
+            await runs.UpdateWriteAsync(journalId, runId, WriteStatus.Failed, write.After.ToJson(), ex.Message, null, CancellationToken.None);
+            return (WriteStatus.Failed + ": " + ex.Message, null);
+        }
+
+        await runs.UpdateWriteAsync(journalId, runId, WriteStatus.Written, write.After.ToJson(), null, clock.GetUtcNow(), CancellationToken.None);
+        return (WriteStatus.Written, Expect(before, write.Action, write.After));
+    }
+
+    public static async Task SendAsync(IWatchStateSink sink, ProviderAccount account, string localKey, string action, WriteValue value, CancellationToken cancellationToken)
+    {
+        switch (action)
+        {
+            case WriteAction.MarkWatched:
+            case WriteAction.Rewatch:
+                await sink.MarkWatchedAsync(account, localKey, value.WatchedAt, cancellationToken);
+                break;
+            case WriteAction.MarkUnwatched:
+                await sink.MarkUnwatchedAsync(account, localKey, cancellationToken);
+                break;
+            case WriteAction.SetRating:
+            case WriteAction.ClearRating:
+                await sink.SetRatingAsync(account, localKey, value.Rating, value.RatedAt, cancellationToken);
+                break;
+            case WriteAction.SetProgress:
+                await sink.SetProgressAsync(account, localKey, value.ProgressMs ?? 0, value.DurationMs ?? 0, cancellationToken);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown write action '{action}'.");
+        }
+    }
+
+    /// <summary>Returns true when the target already shows what the write would make it show.</summary>
+    public bool Applied(PlannedWrite write, WatchState now, WriteValue before) => write.Action switch
+    {
+        WriteAction.MarkWatched => now.Watched,
+        WriteAction.Rewatch => now.PlayCount > (before.PlayCount ?? 0),
+        WriteAction.MarkUnwatched => !now.Watched,
+        WriteAction.SetRating or WriteAction.ClearRating => SyncRules.NormalizeRating(now.Rating) == write.After.Rating,
+        WriteAction.SetProgress => now.ProgressMs is { } p && Math.Abs(p - (write.After.ProgressMs ?? 0)) <= rules.ProgressToleranceMs,
+        _ => false,
+    };
+
+    public static WatchState ToState(WriteValue value) => new()
+    {
+        PlayCount = value.PlayCount ?? 0,
+        LastWatchedAt = value.LastWatchedAt,
+        Rating = value.Rating,
+        RatedAt = value.RatedAt,
+        ProgressMs = value.ProgressMs,
+    };
+
+    /// <summary>What the target shows after a write, for its baseline: a watch clears the resume point, an unwatch too.</summary>
+    private WatchState Expect(WatchState before, string action, WriteValue after) => action switch
+    {
+        WriteAction.MarkWatched or WriteAction.Rewatch => before with { PlayCount = before.PlayCount + 1, LastWatchedAt = clock.GetUtcNow(), ProgressMs = null },
+        WriteAction.MarkUnwatched => before with { PlayCount = 0, ProgressMs = null },
+        WriteAction.SetRating or WriteAction.ClearRating => before with { Rating = after.Rating, RatedAt = after.RatedAt },
+        WriteAction.SetProgress => before with { ProgressMs = after.ProgressMs },
+        _ => before,
+    };
+}

@@ -1,0 +1,186 @@
+using Marquee.Core.Items;
+
+namespace Marquee.Core.Sync;
+
+/// <summary>Where a ledger event came from.</summary>
+public static class EventOrigin
+{
+    public const string Scan = "scan";
+    public const string Manual = "manual";
+    public const string Webhook = "webhook";
+    public const string Poll = "poll";
+    public const string Marquee = "marquee";
+}
+
+/// <summary>What a ledger event records.</summary>
+public static class EventFeature
+{
+    public const string Watched = "watched";
+    public const string Unwatched = "unwatched";
+    public const string Play = "play";
+    public const string Rating = "rating";
+    public const string Progress = "progress";
+}
+
+/// <summary>What a planned write does to the target.</summary>
+public static class WriteAction
+{
+    public const string MarkWatched = "mark-watched";
+    public const string Rewatch = "rewatch";
+    public const string MarkUnwatched = "mark-unwatched";
+    public const string SetRating = "set-rating";
+    public const string ClearRating = "clear-rating";
+    public const string SetProgress = "set-progress";
+
+    /// <summary>Returns true for writes that take something away (guarded, never on a first run, never in add-only mode).</summary>
+    public static bool IsRemoval(string action) => action is MarkUnwatched or ClearRating;
+}
+
+public static class RunStatus
+{
+    public const string Running = "running";
+    public const string Done = "done";
+    public const string Failed = "failed";
+    public const string Held = "held";
+    public const string Interrupted = "interrupted";
+    public const string DryRun = "dry-run";
+}
+
+public static class WriteStatus
+{
+    public const string Planned = "planned";
+    public const string Written = "written";
+    public const string Failed = "failed";
+    public const string Skipped = "skipped";
+}
+
+public static class UnresolvedReason
+{
+    public const string NoIds = "no ids";
+    public const string ConflictingIds = "conflicting ids";
+    public const string Ambiguous = "ambiguous";
+}
+
+/// <summary>One immutable ledger row.</summary>
+public sealed record LedgerEvent(
+    long Id,
+    long ProfileId,
+    long ItemId,
+    string Feature,
+    string? Value,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset ObservedAt,
+    long? ConnectionId,
+    long? AccountId,
+    string Origin,
+    long? RunId);
+
+/// <summary>
+/// The current state of one item for one profile, derived from the ledger. Each feature remembers when it last
+/// changed, from which connection and through which event, so newest-wins and tie-breaking need no second look.
+/// <see cref="WatchedAt"/> is the time of the last watched or proven unwatched event; a cleared rating has
+/// <see cref="RatedAt"/> set and <see cref="Rating"/> null.
+/// </summary>
+public sealed record LedgerState
+{
+    public static LedgerState Empty { get; } = new();
+
+    public bool Watched { get; init; }
+
+    public DateTimeOffset? WatchedAt { get; init; }
+
+    public long? WatchedConnectionId { get; init; }
+
+    public int PlayCount { get; init; }
+
+    public DateTimeOffset? LastPlayAt { get; init; }
+
+    public long? LastPlayConnectionId { get; init; }
+
+    public double? Rating { get; init; }
+
+    public DateTimeOffset? RatedAt { get; init; }
+
+    public long? RatingConnectionId { get; init; }
+
+    public long? ProgressMs { get; init; }
+
+    public DateTimeOffset? ProgressAt { get; init; }
+
+    public long? ProgressConnectionId { get; init; }
+
+    public long? LastEventId { get; init; }
+}
+
+/// <summary>What an account on a connection last showed for an item: the baseline that proves an unwatch or a cleared rating.</summary>
+public sealed record ObservedState(
+    int ViewCount,
+    DateTimeOffset? LastViewedAt,
+    double? Rating,
+    DateTimeOffset? RatedAt,
+    long? ProgressMs,
+    DateTimeOffset ObservedAt)
+{
+    public bool Watched => ViewCount > 0;
+}
+
+/// <summary>An item of the ledger with what matching needs.</summary>
+public sealed record LedgerItem(
+    long Id,
+    MediaKind Kind,
+    string? Title,
+    int? Year,
+    long? ParentItemId,
+    int? Season,
+    int? Episode,
+    string? Edition);
+
+/// <summary>An item that could not be matched, with why.</summary>
+public sealed record UnresolvedItem(
+    long ConnectionId,
+    string ConnectionName,
+    string LocalKey,
+    string? Kind,
+    string? Title,
+    string Reason,
+    string? Detail,
+    DateTimeOffset FirstSeenAt,
+    DateTimeOffset LastSeenAt,
+    int Attempts);
+
+/// <summary>One execution of a flow (or of an undo).</summary>
+public sealed record SyncRun(
+    long Id,
+    long? FlowId,
+    string Flow,
+    string Trigger,
+    string Status,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    int Planned,
+    int Written,
+    int Skipped,
+    int Failed,
+    int Unresolved,
+    IReadOnlyDictionary<string, long> Requests,
+    string? Message);
+
+/// <summary>A journal row: one write a run planned or made, with the target's value before and after.</summary>
+public sealed record RunWrite(
+    long Id,
+    long RunId,
+    long ConnectionId,
+    long? AccountId,
+    long? ProfileId,
+    long? ItemId,
+    string? LocalKey,
+    string Feature,
+    string Action,
+    string? Before,
+    string? After,
+    string? Reason,
+    string IdempotencyKey,
+    string Status,
+    string? Error,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? WrittenAt);

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text.Json;
+using Marquee.Core.Flows;
+using Marquee.Core.Providers;
+
+namespace Marquee.Core.Sync;
+
+/// <summary>One item of one target account, with the ledger's state for the profile and what the target shows now.</summary>
+public sealed record PlanItem(long ItemId, string LocalKey, string? Title, long? DurationMs, LedgerState State, WatchState Target);
+
+/// <summary>What the planner needs to know about the flow and the side it writes to.</summary>
+public sealed record PlanContext(
+    long FlowId,
+    long FlowSourceConnectionId,
+    IReadOnlyList<string> Features,
+    bool Mirror,
+    bool FirstRun,
+    long ProfileId,
+    long TargetConnectionId,
+    string TargetConnectionName,
+    long TargetAccountId);
+
+/// <summary>The target's value of one feature, as written to the journal (before and after).</summary>
+public sealed record WriteValue
+{
+    public int? PlayCount { get; init; }
+
+    public DateTimeOffset? LastWatchedAt { get; init; }
+
+    public DateTimeOffset? WatchedAt { get; init; }
+
+    public double? Rating { get; init; }
+
+    public DateTimeOffset? RatedAt { get; init; }
+
+    public long? ProgressMs { get; init; }
+
+    public long? DurationMs { get; init; }
+
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    public static WriteValue? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize<WriteValue>(json, Options);
+}
+
+/// <summary>One write the plan would make, with its reason; <see cref="SkipReason"/> is set when a rule holds it back.</summary>
+public sealed record PlannedWrite(
+    long ProfileId,
+    long ItemId,
+    string? Title,
+    long ConnectionId,
+    string ConnectionName,
+    long AccountId,
+    string LocalKey,
+    string Feature,
+    string Action,
+    WriteValue Before,
+    WriteValue After,
+    string Reason,
+    string IdempotencyKey,
+    WatchState Current,
+    string? SkipReason = null)
+{
+    public bool IsRemoval => WriteAction.IsRemoval(Action);
+}
+
+/// <summary>
+/// Decides, per profile, item and feature, what a target must be written so it matches the ledger
+/// (DESIGN.md section 4). Pure: the same input gives the same plan, which makes a finished sync plan nothing.
+/// </summary>
+public sealed class SyncPlanner(SyncRules rules)
+{
+    public IReadOnlyList<PlannedWrite> Plan(PlanContext context, IEnumerable<PlanItem> items)
+    {
+        var writes = new List<PlannedWrite>();
+        foreach (var item in items)
+        {
+            if (context.Features.Contains(FlowFeature.Watched))
+            {
+                PlanWatched(context, item, writes);
+            }
+
+            if (context.Features.Contains(FlowFeature.Ratings))
+            {
+                PlanRating(context, item, writes);
+            }
+
+            if (context.Features.Contains(FlowFeature.Progress))
+            {
+                PlanProgress(context, item, writes);
+            }
+        }
+
+        return writes;
+    }
+
+    private void PlanWatched(PlanContext context, PlanItem item, List<PlannedWrite> writes)
+    {
+        var state = item.State;
+        var target = item.Target;
+        var before = new WriteValue { PlayCount = target.PlayCount, LastWatchedAt = target.LastWatchedAt, ProgressMs = target.ProgressMs, DurationMs = item.DurationMs };
+        if (state.Watched)
+        {
+            if (!target.Watched)
+            {
+                writes.Add(Write(context, item, FlowFeature.Watched, WriteAction.MarkWatched, before, new WriteValue { PlayCount = 1, WatchedAt = state.WatchedAt }, $"watched at {Time(state.WatchedAt)} (from connection {state.WatchedConnectionId})", state.WatchedAt));
+            }
+            else if (state.LastPlayAt is { } play && state.LastPlayConnectionId != context.TargetConnectionId && (target.LastWatchedAt is not { } last || play > last))
+            {
+                // A rewatch observed elsewhere after the target's last play: one more play, once (its event id is in the key).
+                writes.Add(Write(context, item, FlowFeature.Watched, WriteAction.Rewatch, before, new WriteValue { PlayCount = target.PlayCount + 1, WatchedAt = play }, $"played again at {Time(play)} (from connection {state.LastPlayConnectionId})", state.LastPlayAt));
+            }
+        }
+        else if (state.WatchedAt is { } unwatchedAt && target.Watched && (target.LastWatchedAt is not { } last || last <= unwatchedAt))
+        {
+            writes.Add(Removal(context, Write(context, item, FlowFeature.Watched, WriteAction.MarkUnwatched, before, new WriteValue { PlayCount = 0 }, $"unwatched at {Time(unwatchedAt)} (proven on connection {state.WatchedConnectionId})", state.WatchedAt)));
+        }
+    }
+
+    private static void PlanRating(PlanContext context, PlanItem item, List<PlannedWrite> writes)
+    {
+        var state = item.State;
+        if (state.RatedAt is not { } ratedAt)
+        {
+            return;
+        }
+
+        var current = SyncRules.NormalizeRating(item.Target.Rating);
+        var before = new WriteValue { Rating = current, RatedAt = item.Target.RatedAt };
+        if (state.Rating is { } rating && current != rating)
+        {
+            writes.Add(Write(context, item, FlowFeature.Ratings, WriteAction.SetRating, before, new WriteValue { Rating = rating, RatedAt = ratedAt }, $"rated {rating.ToString("0.0", CultureInfo.InvariantCulture)} at {Time(ratedAt)} (from connection {state.RatingConnectionId})", state.RatedAt));
+        }
+        else if (state.Rating is null && current is not null && (item.Target.RatedAt is not { } targetAt || targetAt <= ratedAt))
+        {
+            writes.Add(Removal(context, Write(context, item, FlowFeature.Ratings, WriteAction.ClearRating, before, new WriteValue(), $"rating cleared at {Time(ratedAt)} (on connection {state.RatingConnectionId})", state.RatedAt)));
+        }
+    }
+
+    private void PlanProgress(PlanContext context, PlanItem item, List<PlannedWrite> writes)
+    {
+        var state = item.State;
+        var target = item.Target;
+        var before = new WriteValue { ProgressMs = target.ProgressMs, DurationMs = item.DurationMs };
+        if (state.ProgressMs is { } position)
+        {
+            if (position >= rules.MinProgressMs && (target.ProgressMs is not { } current || Math.Abs(current - position) > rules.ProgressToleranceMs))
+            {
+                writes.Add(Write(context, item, FlowFeature.Progress, WriteAction.SetProgress, before, new WriteValue { ProgressMs = position, DurationMs = item.DurationMs }, $"resume at {position / 1000}s since {Time(state.ProgressAt)} (from connection {state.ProgressConnectionId})", state.ProgressAt));
+            }
+        }
+
+        // A finished item has no resume point in the ledger; marking it watched clears the target's (Plex's scrobble
+        // does), and a target that is already watched keeps a partial rewatch's position rather than receive a
+        // second play.
+    }
+
+    private static PlannedWrite Removal(PlanContext context, PlannedWrite write) =>
+        !context.Mirror ? write with { SkipReason = "add-only flow never removes" }
+        : context.FirstRun ? write with { SkipReason = "the first run of a flow never removes" }
+        : write;
+
+    private static PlannedWrite Write(PlanContext context, PlanItem item, string feature, string action, WriteValue before, WriteValue after, string reason, DateTimeOffset? basis) =>
+        new(
+            context.ProfileId,
+            item.ItemId,
+            item.Title,
+            context.TargetConnectionId,
+            context.TargetConnectionName,
+            context.TargetAccountId,
+            item.LocalKey,
+            feature,
+            action,
+            before,
+            after,
+            reason,
+            IdempotencyKey(context, item.ItemId, feature, action, after, basis),
+            item.Target);
+
+    /// <summary>Deterministic for the same flow, profile, item, account, feature, target value and the time of the ledger change behind it, so a resumed run finds its earlier journal row.</summary>
+    public static string IdempotencyKey(PlanContext context, long itemId, string feature, string action, WriteValue after, DateTimeOffset? basis) =>
+        string.Create(CultureInfo.InvariantCulture, $"{context.FlowId}|{context.ProfileId}|{itemId}|{context.TargetAccountId}|{feature}|{action}|{after.Rating}|{after.ProgressMs}|{basis?.ToUnixTimeMilliseconds()}");
+
+    private static string Time(DateTimeOffset? time) => time?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "?";
+}

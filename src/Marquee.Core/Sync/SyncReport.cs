@@ -1,0 +1,22 @@
+namespace Marquee.Core.Sync;
+
+/// <summary>How a sync is asked for.</summary>
+public sealed record SyncOptions
+{
+    public bool DryRun { get; init; }
+
+    public bool Force { get; init; }
+
+    /// <summary>Gets the start of the window to read (only what changed since); null reads everything.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    public string Trigger { get; init; } = "cli";
+}
+
+public sealed record FeatureSummary(string Feature, int Planned, int Written, int Skipped, int Failed);
+
+/// <summary>What one run did: the run row, its plan with each write's outcome, and the items it could not match.</summary>
+public sealed record SyncReport(SyncRun Run, IReadOnlyList<PlannedWrite> Plan, IReadOnlyDictionary<string, string> Outcomes, IReadOnlyList<FeatureSummary> Features, IReadOnlyList<UnresolvedItem> Unresolved);
+
+/// <summary>A listing that cannot be trusted (empty, or much smaller than before): the run fails instead of removing anything.</summary>
+public sealed class SyncListingException(string message) : Exception(message);

@@ -1,0 +1,353 @@
+using System.Globalization;
+using System.Text.Json;
+using Marquee.Core.Flows;
+using Marquee.Core.Providers;
+
+namespace Marquee.Core.Sync;
+
+/// <summary>
+/// Runs a flow: maps profiles, reads both sides in bulk, matches items, appends what changed to the ledger,
+/// plans the writes each rule of DESIGN.md section 4 asks for, applies the guards and executes the plan.
+/// </summary>
+public sealed class SyncService(
+    ProviderFactory providers,
+    ProfileMapper mapper,
+    ILedgerStore ledger,
+    IIdentityStore identity,
+    IRunStore runs,
+    SyncExecutor executor,
+    SyncRules rules,
+    TimeProvider clock)
+{
+    private sealed record Listed(string LocalKey, SourceItem Item, WatchState State);
+
+    public async Task<SyncReport> RunAsync(Flow flow, SyncOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        await runs.MarkInterruptedAsync(flow.Id, clock.GetUtcNow(), cancellationToken);
+        var optionsJson = JsonSerializer.Serialize(new { options.DryRun, options.Force, since = options.Since });
+        var runId = await runs.StartAsync(flow.Id, flow.Name, options.Trigger, optionsJson, clock.GetUtcNow(), cancellationToken);
+        var started = clock.GetUtcNow();
+        var plan = new List<PlannedWrite>();
+        var outcomes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var unresolved = new List<UnresolvedItem>();
+        SyncSide? source = null;
+        SyncSide? target = null;
+        string status;
+        string? message = null;
+        try
+        {
+            source = await providers.CreateAsync(flow.SourceConnectionId, cancellationToken);
+            target = await providers.CreateAsync(flow.TargetConnectionId, cancellationToken);
+            var firstRun = !await runs.HasCompletedRunAsync(flow.Id, cancellationToken);
+            progress?.Report($"{flow.Name}: listing accounts on {source.Connection.Name} and {target.Connection.Name}");
+            var pairs = await mapper.MapAsync(
+                source.Connection.Id,
+                await source.Directory.ListAccountsAsync(cancellationToken),
+                target.Connection.Id,
+                await target.Directory.ListAccountsAsync(cancellationToken),
+                cancellationToken);
+            if (flow.Filters.Profiles.Count > 0)
+            {
+                pairs = pairs.Where(p => flow.Filters.Profiles.Contains(p.ProfileName, StringComparer.OrdinalIgnoreCase)).ToList();
+            }
+
+            var snapshot = await identity.LoadAsync(cancellationToken);
+            var resolver = new IdentityResolver(snapshot);
+            var knownKeys = snapshot.SourceItems
+                .GroupBy(s => (s.ConnectionId, s.ItemId))
+                .ToDictionary(g => g.Key, g => g.Select(s => s.LocalKey).Order(StringComparer.Ordinal).First());
+            var targetSize = 0;
+            foreach (var pair in pairs)
+            {
+                if (!pair.SourceAccount.CanAct || !pair.TargetAccount.CanAct)
+                {
+                    message = Append(message, $"profile {pair.ProfileName} skipped: {pair.SourceAccount.Reason ?? pair.TargetAccount.Reason ?? "no credentials"}");
+                    continue;
+                }
+
+                progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {source.Connection.Name}");
+                var sourceListing = await ReadAsync(source, pair.SourceAccount, flow, options, cancellationToken);
+                progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {target.Connection.Name}");
+                var targetListing = await ReadAsync(target, pair.TargetAccount, flow, options, cancellationToken);
+                var sourceBaselines = await ledger.LoadBaselinesAsync(pair.Source.Id, cancellationToken);
+                var targetBaselines = await ledger.LoadBaselinesAsync(pair.Target.Id, cancellationToken);
+                if (options.Since is null)
+                {
+                    CheckListing(source.Connection.Name, pair.ProfileName, sourceListing.Count, sourceBaselines.Count);
+                    CheckListing(target.Connection.Name, pair.ProfileName, targetListing.Count, targetBaselines.Count);
+                }
+
+                var sourceItems = Resolve(resolver, source, sourceListing, flow.Filters, unresolved);
+                var targetItems = Resolve(resolver, target, targetListing, flow.Filters, unresolved);
+                if (!options.DryRun)
+                {
+                    var realIds = await identity.SaveAsync(IdentityChangesOf(resolver, source, sourceItems, target, targetItems), cancellationToken);
+                    resolver.Commit(realIds);
+                    sourceItems = Remap(sourceItems, realIds);
+                    targetItems = Remap(targetItems, realIds);
+                }
+
+                foreach (var (itemId, listed) in sourceItems)
+                {
+                    knownKeys[(source.Connection.Id, itemId)] = listed.LocalKey;
+                }
+
+                foreach (var (itemId, listed) in targetItems)
+                {
+                    knownKeys[(target.Connection.Id, itemId)] = listed.LocalKey;
+                }
+
+                // Observe both sides against their baselines; only changes become events.
+                var now = clock.GetUtcNow();
+                var events = new List<LedgerEvent>();
+                var baselines = new List<BaselineRow>();
+                Observe(pair.ProfileId, source.Connection.Id, pair.Source.Id, sourceItems, sourceBaselines, now, sourceBaselines.Count == 0 ? EventOrigin.Scan : EventOrigin.Poll, runId, events, baselines);
+                Observe(pair.ProfileId, target.Connection.Id, pair.Target.Id, targetItems, targetBaselines, now, targetBaselines.Count == 0 ? EventOrigin.Scan : EventOrigin.Poll, runId, events, baselines);
+                var states = (await ledger.LoadStatesAsync(pair.ProfileId, cancellationToken)).ToDictionary();
+                var changed = new Dictionary<(long, long), LedgerState>();
+                foreach (var e in events.OrderBy(e => e.OccurredAt).ThenBy(e => e.ConnectionId == flow.SourceConnectionId ? 1 : 0))
+                {
+                    var next = Ledger.Apply(states.GetValueOrDefault(e.ItemId) ?? LedgerState.Empty, e, flow.SourceConnectionId);
+                    states[e.ItemId] = next;
+                    changed[(pair.ProfileId, e.ItemId)] = next;
+                }
+
+                if (!options.DryRun)
+                {
+                    await ledger.CommitAsync(new LedgerCommit(events, changed, baselines), cancellationToken);
+                }
+
+                var touched = events.Select(e => e.ItemId).ToHashSet();
+                plan.AddRange(PlanSide(flow, firstRun, pair.ProfileId, target, pair.Target.Id, targetItems, targetBaselines, sourceItems, touched, knownKeys, states, options));
+                targetSize = Math.Max(targetSize, targetItems.Count);
+                if (flow.TwoWay)
+                {
+                    plan.AddRange(PlanSide(flow, firstRun, pair.ProfileId, source, pair.Source.Id, sourceItems, sourceBaselines, targetItems, touched, knownKeys, states, options));
+                    targetSize = Math.Max(targetSize, sourceItems.Count);
+                }
+            }
+
+            if (!options.DryRun)
+            {
+                foreach (var side in new[] { source, target })
+                {
+                    await identity.ReplaceUnresolvedAsync(side.Connection.Id, unresolved.Where(u => u.ConnectionId == side.Connection.Id).ToList(), clock.GetUtcNow(), cancellationToken);
+                }
+            }
+
+            var removals = plan.Count(w => w.IsRemoval && w.SkipReason is null);
+            var percentLimit = flow.Guards.MaxRemovalPercent / 100.0 * targetSize;
+            if (removals > 0 && (removals > flow.Guards.MaxRemovals || removals > percentLimit) && !options.Force)
+            {
+                status = RunStatus.Held;
+                message = Append(message, $"held: the plan would remove {removals} watched marks or ratings, over the guard ({flow.Guards.MaxRemovals} items or {flow.Guards.MaxRemovalPercent.ToString(CultureInfo.InvariantCulture)} % of {targetSize}); check the plan and rerun with --force to apply it");
+            }
+            else if (options.DryRun)
+            {
+                status = RunStatus.DryRun;
+            }
+            else
+            {
+                var sides = new Dictionary<long, SyncSide> { [source.Connection.Id] = source, [target.Connection.Id] = target };
+                var accounts = pairs.SelectMany(p => new[] { (Id: p.Source.Id, Account: p.SourceAccount), (Id: p.Target.Id, Account: p.TargetAccount) }).ToDictionary(a => a.Id, a => a.Account);
+                progress?.Report($"{flow.Name}: writing {plan.Count(w => w.SkipReason is null)} changes");
+                var results = await executor.ExecuteAsync(runId, plan.Where(w => w.SkipReason is null).ToList(), sides, accounts, progress, cancellationToken);
+                foreach (var (key, outcome) in results)
+                {
+                    outcomes[key] = outcome;
+                }
+
+                status = outcomes.Values.Any(o => o.StartsWith(WriteStatus.Failed, StringComparison.Ordinal)) ? RunStatus.Failed : RunStatus.Done;
+            }
+        }
+        catch (Exception ex) when (ex is SyncListingException or ProviderException or InvalidOperationException)
+        {
+            status = RunStatus.Failed;
+            message = Append(message, ex.Message);
+        }
+
+        foreach (var write in plan.Where(w => w.SkipReason is not null))
+        {
+            outcomes[write.IdempotencyKey] = WriteStatus.Skipped + ": " + write.SkipReason;
+        }
+
+        var requests = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var side in new[] { source, target })
+        {
+            foreach (var (endpoint, count) in side?.Requests.Snapshot() ?? new Dictionary<string, long>())
+            {
+                requests[$"{side!.Connection.Name} {endpoint}"] = count;
+            }
+        }
+
+        var features = plan.GroupBy(w => w.Feature).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new FeatureSummary(
+            g.Key,
+            g.Count(w => w.SkipReason is null),
+            g.Count(w => Outcome(outcomes, w) == WriteStatus.Written),
+            g.Count(w => Outcome(outcomes, w) == WriteStatus.Skipped),
+            g.Count(w => Outcome(outcomes, w) == WriteStatus.Failed))).ToList();
+        var run = new SyncRun(
+            runId,
+            flow.Id,
+            flow.Name,
+            options.Trigger,
+            status,
+            started,
+            clock.GetUtcNow(),
+            features.Sum(f => f.Planned),
+            features.Sum(f => f.Written),
+            features.Sum(f => f.Skipped),
+            features.Sum(f => f.Failed),
+            unresolved.Count,
+            requests,
+            message);
+        await runs.FinishAsync(run, CancellationToken.None);
+        return new SyncReport(run, plan, outcomes, features, unresolved);
+    }
+
+    private static string Outcome(Dictionary<string, string> outcomes, PlannedWrite write) =>
+        outcomes.TryGetValue(write.IdempotencyKey, out var o) ? o.Split(':')[0] : string.Empty;
+
+    private static string Append(string? message, string more) => message is null ? more : message + "; " + more;
+
+    private void CheckListing(string connection, string profile, int listed, int baseline)
+    {
+        if (listed == 0)
+        {
+            throw new SyncListingException($"{connection} listed no items for {profile}; an empty listing is treated as an error, never as a mass removal");
+        }
+
+        if (baseline >= rules.ShrinkMinimum && listed < baseline * rules.ShrinkRatio)
+        {
+            throw new SyncListingException($"{connection} listed {listed} items for {profile}, down from {baseline}; a listing that shrank this much is treated as an error, never as a mass removal");
+        }
+    }
+
+    private static async Task<List<Listed>> ReadAsync(SyncSide side, ProviderAccount account, Flow flow, SyncOptions options, CancellationToken cancellationToken)
+    {
+        var query = new WatchStateQuery { ChangedSince = options.Since, Libraries = flow.Filters.Libraries };
+        var listed = new List<Listed>();
+        await foreach (var entry in side.Source.ReadAsync(account, query, cancellationToken))
+        {
+            listed.Add(new Listed(entry.Item.LocalKey, entry.Item, entry.State));
+        }
+
+        return listed;
+    }
+
+    /// <summary>Matches a listing; returns one entry per ledger item: the base version (no edition) first, else the lowest local key.</summary>
+    private static Dictionary<long, Listed> Resolve(IdentityResolver resolver, SyncSide side, List<Listed> listing, FlowFilters filters, List<UnresolvedItem> unresolved)
+    {
+        var items = new Dictionary<long, Listed>();
+        foreach (var entry in listing)
+        {
+            var resolution = resolver.Resolve(entry.Item, filters);
+            if (!resolution.Resolved)
+            {
+                if (unresolved.Any(u => u.ConnectionId == side.Connection.Id && u.LocalKey == entry.LocalKey))
+                {
+                    continue;
+                }
+
+                unresolved.Add(new UnresolvedItem(side.Connection.Id, side.Connection.Name, entry.LocalKey, entry.Item.Kind.ToString().ToLowerInvariant(), entry.Item.Title, resolution.Reason!, resolution.Detail, default, default, 1));
+                continue;
+            }
+
+            foreach (var itemId in resolution.ItemIds)
+            {
+                if (!items.TryGetValue(itemId, out var existing) || Preferred(entry.Item, existing.Item))
+                {
+                    items[itemId] = entry;
+                }
+            }
+        }
+
+        return items;
+    }
+
+    private static bool Preferred(SourceItem candidate, SourceItem current) =>
+        (candidate.Edition is null && current.Edition is not null)
+        || ((candidate.Edition is null) == (current.Edition is null) && string.CompareOrdinal(candidate.LocalKey, current.LocalKey) < 0);
+
+    private static Dictionary<long, Listed> Remap(Dictionary<long, Listed> items, IReadOnlyDictionary<long, long> realIds) =>
+        items.ToDictionary(p => realIds.TryGetValue(p.Key, out var real) ? real : p.Key, p => p.Value);
+
+    private IdentityChanges IdentityChangesOf(IdentityResolver resolver, SyncSide source, Dictionary<long, Listed> sourceItems, SyncSide target, Dictionary<long, Listed> targetItems)
+    {
+        var links = new List<(long, string, long, string, string?, string?, string?)>();
+        foreach (var (side, items) in new[] { (source, sourceItems), (target, targetItems) })
+        {
+            foreach (var (itemId, entry) in items)
+            {
+                links.Add((side.Connection.Id, entry.LocalKey, itemId, entry.Item.Kind.ToString().ToLowerInvariant(), entry.Item.RawId, entry.Item.PartKey, entry.Item.Library));
+            }
+        }
+
+        return new IdentityChanges(resolver.NewItems.ToList(), resolver.NewIds.ToList(), links, clock.GetUtcNow());
+    }
+
+    private static void Observe(long profileId, long connectionId, long accountId, Dictionary<long, Listed> items, IReadOnlyDictionary<string, ObservedState> baselines, DateTimeOffset now, string origin, long runId, List<LedgerEvent> events, List<BaselineRow> rows)
+    {
+        foreach (var (itemId, listed) in items)
+        {
+            var baseline = baselines.GetValueOrDefault(listed.LocalKey);
+            foreach (var change in Ledger.Observe(baseline, listed.State, listed.Item.DurationMs, now, SyncRules.Default))
+            {
+                events.Add(new LedgerEvent(0, profileId, itemId, change.Feature, change.Value, change.OccurredAt, now, connectionId, accountId, origin, runId));
+            }
+
+            var next = Ledger.Baseline(listed.State, now);
+            if (baseline is null || baseline with { ObservedAt = now } != next)
+            {
+                rows.Add(new BaselineRow(accountId, listed.LocalKey, next));
+            }
+        }
+    }
+
+    private IEnumerable<PlannedWrite> PlanSide(
+        Flow flow,
+        bool firstRun,
+        long profileId,
+        SyncSide side,
+        long accountId,
+        Dictionary<long, Listed> sideItems,
+        IReadOnlyDictionary<string, ObservedState> sideBaselines,
+        Dictionary<long, Listed> otherItems,
+        HashSet<long> touched,
+        Dictionary<(long, long), string> knownKeys,
+        Dictionary<long, LedgerState> states,
+        SyncOptions options)
+    {
+        var context = new PlanContext(flow.Id, flow.SourceConnectionId, flow.Features, flow.Mode == FlowMode.Mirror, firstRun, profileId, side.Connection.Id, side.Connection.Name, accountId);
+        var items = new List<PlanItem>();
+        var candidates = options.Since is null ? sideItems.Keys : sideItems.Keys.Concat(touched).Distinct();
+        foreach (var itemId in candidates)
+        {
+            if (!states.TryGetValue(itemId, out var state))
+            {
+                continue;
+            }
+
+            if (sideItems.TryGetValue(itemId, out var listed))
+            {
+                items.Add(new PlanItem(itemId, listed.LocalKey, listed.Item.Title, listed.Item.DurationMs, state, listed.State));
+            }
+            else if (knownKeys.TryGetValue((side.Connection.Id, itemId), out var key) && sideBaselines.TryGetValue(key, out var seen))
+            {
+                // Outside a full listing the last observation stands in for the target (incremental runs).
+                var other = otherItems.GetValueOrDefault(itemId);
+                items.Add(new PlanItem(itemId, key, other?.Item.Title, other?.Item.DurationMs, state, new WatchState
+                {
+                    PlayCount = seen.ViewCount,
+                    LastWatchedAt = seen.LastViewedAt,
+                    Rating = seen.Rating,
+                    RatedAt = seen.RatedAt,
+                    ProgressMs = seen.ProgressMs,
+                }));
+            }
+        }
+
+        var writable = flow.Features.Where(f => side.Capabilities.Features.Contains(f)).ToList();
+        return new SyncPlanner(rules).Plan(context with { Features = writable }, items);
+    }
+}

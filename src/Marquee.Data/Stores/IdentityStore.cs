@@ -1,0 +1,150 @@
+using Dapper;
+using Marquee.Core.Items;
+using Marquee.Core.Sync;
+
+namespace Marquee.Data.Stores;
+
+public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provider), IIdentityStore
+{
+    public async Task<IdentitySnapshot> LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var items = await db.QueryAsync<ItemDbRow>(Command("SELECT id, kind, title, year, parent_item_id, season, episode, edition FROM items", null, cancellationToken));
+        var ids = await db.QueryAsync<(string Scheme, string Value, long ItemId)>(Command("SELECT scheme, value, item_id FROM item_ids", null, cancellationToken));
+        var keys = await db.QueryAsync<(long ConnectionId, string LocalKey, long ItemId)>(Command("SELECT connection_id, local_key, item_id FROM source_items WHERE item_id IS NOT NULL", null, cancellationToken));
+        return new IdentitySnapshot(
+            items.Select(i => i.ToModel()).ToList(),
+            ids.Select(i => (new ExternalId(i.Scheme, i.Value), i.ItemId)).ToList(),
+            keys.ToList());
+    }
+
+    public async Task<IReadOnlyDictionary<long, long>> SaveAsync(IdentityChanges changes, CancellationToken cancellationToken)
+    {
+        var real = new Dictionary<long, long>();
+        long Real(long id) => id < 0 ? real[id] : id;
+        await using var db = await OpenAsync(cancellationToken);
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+        var now = Ms(changes.Now);
+
+        // New items are inserted parents first (shows before their episodes), each getting its real id.
+        foreach (var item in changes.NewItems.OrderBy(i => i.ParentItemId is < 0 ? 1 : 0).ThenByDescending(i => i.Id))
+        {
+            real[item.Id] = await db.ExecuteScalarAsync<long>(Command(
+                "INSERT INTO items (kind, title, year, parent_item_id, season, episode, edition, created_at) VALUES (@kind, @Title, @Year, @parent, @Season, @Episode, @Edition, @now) RETURNING id",
+                new { kind = item.Kind.ToString().ToLowerInvariant(), item.Title, item.Year, parent = item.ParentItemId is { } p ? Real(p) : (long?)null, item.Season, item.Episode, item.Edition, now },
+                cancellationToken,
+                transaction));
+        }
+
+        await db.ExecuteAsync(Command(
+            "INSERT INTO item_ids (scheme, value, item_id) VALUES (@Scheme, @Value, @ItemId) ON CONFLICT DO NOTHING",
+            changes.NewIds.Select(i => new { i.Id.Scheme, i.Id.Value, ItemId = Real(i.ItemId) }),
+            cancellationToken,
+            transaction));
+        await db.ExecuteAsync(Command(
+            """
+            INSERT INTO source_items (connection_id, local_key, item_id, kind, section_key, guid, part_key, seen_at)
+            VALUES (@ConnectionId, @LocalKey, @ItemId, @Kind, @Library, @Guid, @PartKey, @now)
+            ON CONFLICT (connection_id, local_key) DO UPDATE SET item_id = excluded.item_id, kind = excluded.kind, section_key = excluded.section_key,
+                guid = excluded.guid, part_key = excluded.part_key, seen_at = excluded.seen_at
+            """,
+            changes.SourceItems.Select(s => new { s.ConnectionId, s.LocalKey, ItemId = Real(s.ItemId), s.Kind, s.Guid, s.PartKey, s.Library, now }),
+            cancellationToken,
+            transaction));
+        await transaction.CommitAsync(cancellationToken);
+        return real;
+    }
+
+    public async Task ReplaceUnresolvedAsync(long connectionId, IReadOnlyList<UnresolvedItem> items, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+        await db.ExecuteAsync(Command("CREATE TEMP TABLE IF NOT EXISTS seen_unresolved (local_key TEXT PRIMARY KEY)", null, cancellationToken, transaction));
+        await db.ExecuteAsync(Command("DELETE FROM seen_unresolved", null, cancellationToken, transaction));
+        await db.ExecuteAsync(Command("INSERT OR IGNORE INTO seen_unresolved (local_key) VALUES (@LocalKey)", items.Select(i => new { i.LocalKey }), cancellationToken, transaction));
+        await db.ExecuteAsync(Command("DELETE FROM unresolved WHERE connection_id = @connectionId AND local_key NOT IN (SELECT local_key FROM seen_unresolved)", new { connectionId }, cancellationToken, transaction));
+        await db.ExecuteAsync(Command(
+            """
+            INSERT INTO unresolved (connection_id, local_key, kind, title, reason, detail, first_seen_at, last_seen_at, attempts)
+            VALUES (@ConnectionId, @LocalKey, @Kind, @Title, @Reason, @Detail, @now, @now, 1)
+            ON CONFLICT (connection_id, local_key) DO UPDATE SET kind = excluded.kind, title = excluded.title, reason = excluded.reason,
+                detail = excluded.detail, last_seen_at = excluded.last_seen_at, attempts = unresolved.attempts + 1
+            """,
+            items.Select(i => new { ConnectionId = connectionId, i.LocalKey, i.Kind, i.Title, i.Reason, i.Detail, now = Ms(now) }),
+            cancellationToken,
+            transaction));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<UnresolvedItem>> ListUnresolvedAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var rows = await db.QueryAsync<UnresolvedDbRow>(Command(
+            """
+            SELECT u.connection_id, c.name AS connection_name, u.local_key, u.kind, u.title, u.reason, u.detail, u.first_seen_at, u.last_seen_at, u.attempts
+            FROM unresolved u JOIN connections c ON c.id = u.connection_id ORDER BY c.name, u.title, u.local_key
+            """,
+            null,
+            cancellationToken));
+        return rows.Select(r => new UnresolvedItem(r.ConnectionId, r.ConnectionName, r.LocalKey, r.Kind, r.Title, r.Reason, r.Detail, Time(r.FirstSeenAt), Time(r.LastSeenAt), (int)r.Attempts)).ToList();
+    }
+
+    public async Task<IReadOnlyDictionary<long, LedgerItem>> GetItemsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var rows = await db.QueryAsync<ItemDbRow>(Command("SELECT id, kind, title, year, parent_item_id, season, episode, edition FROM items WHERE id IN @ids", new { ids }, cancellationToken));
+        return rows.ToDictionary(r => r.Id, r => r.ToModel());
+    }
+
+    private sealed class ItemDbRow
+    {
+        public long Id { get; set; }
+
+        public string Kind { get; set; } = string.Empty;
+
+        public string? Title { get; set; }
+
+        public long? Year { get; set; }
+
+        public long? ParentItemId { get; set; }
+
+        public long? Season { get; set; }
+
+        public long? Episode { get; set; }
+
+        public string? Edition { get; set; }
+
+        public LedgerItem ToModel() => new(
+            Id,
+            Enum.TryParse<MediaKind>(Kind, ignoreCase: true, out var kind) ? kind : MediaKind.Movie,
+            Title,
+            (int?)Year,
+            ParentItemId,
+            (int?)Season,
+            (int?)Episode,
+            Edition);
+    }
+
+    private sealed class UnresolvedDbRow
+    {
+        public long ConnectionId { get; set; }
+
+        public string ConnectionName { get; set; } = string.Empty;
+
+        public string LocalKey { get; set; } = string.Empty;
+
+        public string? Kind { get; set; }
+
+        public string? Title { get; set; }
+
+        public string Reason { get; set; } = string.Empty;
+
+        public string? Detail { get; set; }
+
+        public long FirstSeenAt { get; set; }
+
+        public long LastSeenAt { get; set; }
+
+        public long Attempts { get; set; }
+    }
+}

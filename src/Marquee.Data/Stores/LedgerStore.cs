@@ -1,0 +1,235 @@
+using Dapper;
+using Marquee.Core.Sync;
+
+namespace Marquee.Data.Stores;
+
+public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider), ILedgerStore
+{
+    public async Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var rows = await db.QueryAsync<BaselineDbRow>(Command(
+            "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at FROM observed_state WHERE account_id = @accountId",
+            new { accountId },
+            cancellationToken));
+        return rows.ToDictionary(
+            r => r.LocalKey,
+            r => new ObservedState((int)r.ViewCount, Opt(r.LastViewedAt), r.Rating, Opt(r.RatedAt), r.ProgressMs, Time(r.ObservedAt)),
+            StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var rows = await db.QueryAsync<StateDbRow>(Command("SELECT * FROM state WHERE profile_id = @profileId", new { profileId }, cancellationToken));
+        return rows.ToDictionary(r => r.ItemId, r => r.ToModel());
+    }
+
+    public async Task CommitAsync(LedgerCommit commit, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+        long lastEvent = 0;
+        if (commit.Events.Count > 0)
+        {
+            lastEvent = await db.ExecuteScalarAsync<long>(Command("SELECT COALESCE(MAX(id), 0) FROM events", null, cancellationToken, transaction));
+            await db.ExecuteAsync(Command(
+                """
+                INSERT INTO events (profile_id, item_id, feature, value, occurred_at, observed_at, connection_id, account_id, origin, run_id)
+                VALUES (@ProfileId, @ItemId, @Feature, @Value, @OccurredAt, @ObservedAt, @ConnectionId, @AccountId, @Origin, @RunId)
+                """,
+                commit.Events.Select(e => new { e.ProfileId, e.ItemId, e.Feature, e.Value, OccurredAt = Ms(e.OccurredAt), ObservedAt = Ms(e.ObservedAt), e.ConnectionId, e.AccountId, e.Origin, e.RunId }),
+                cancellationToken,
+                transaction));
+            lastEvent = await db.ExecuteScalarAsync<long>(Command("SELECT COALESCE(MAX(id), 0) FROM events", null, cancellationToken, transaction));
+        }
+
+        if (commit.States.Count > 0)
+        {
+            await db.ExecuteAsync(Command(
+                """
+                INSERT INTO state (profile_id, item_id, watched, watched_at, watched_connection_id, play_count, last_play_at, last_play_connection_id,
+                                   rating, rated_at, rating_connection_id, progress_ms, progress_at, progress_connection_id, last_event_id)
+                VALUES (@ProfileId, @ItemId, @Watched, @WatchedAt, @WatchedConnectionId, @PlayCount, @LastPlayAt, @LastPlayConnectionId,
+                        @Rating, @RatedAt, @RatingConnectionId, @ProgressMs, @ProgressAt, @ProgressConnectionId, @LastEventId)
+                ON CONFLICT (profile_id, item_id) DO UPDATE SET
+                    watched = excluded.watched, watched_at = excluded.watched_at, watched_connection_id = excluded.watched_connection_id,
+                    play_count = excluded.play_count, last_play_at = excluded.last_play_at, last_play_connection_id = excluded.last_play_connection_id,
+                    rating = excluded.rating, rated_at = excluded.rated_at, rating_connection_id = excluded.rating_connection_id,
+                    progress_ms = excluded.progress_ms, progress_at = excluded.progress_at, progress_connection_id = excluded.progress_connection_id,
+                    last_event_id = excluded.last_event_id
+                """,
+                commit.States.Select(p => new
+                {
+                    p.Key.ProfileId,
+                    p.Key.ItemId,
+                    Watched = p.Value.Watched ? 1 : 0,
+                    WatchedAt = OptMs(p.Value.WatchedAt),
+                    p.Value.WatchedConnectionId,
+                    p.Value.PlayCount,
+                    LastPlayAt = OptMs(p.Value.LastPlayAt),
+                    p.Value.LastPlayConnectionId,
+                    p.Value.Rating,
+                    RatedAt = OptMs(p.Value.RatedAt),
+                    p.Value.RatingConnectionId,
+                    p.Value.ProgressMs,
+                    ProgressAt = OptMs(p.Value.ProgressAt),
+                    p.Value.ProgressConnectionId,
+                    LastEventId = lastEvent == 0 ? p.Value.LastEventId : lastEvent,
+                }),
+                cancellationToken,
+                transaction));
+        }
+
+        if (commit.Baselines.Count > 0)
+        {
+            await db.ExecuteAsync(Command(
+                """
+                INSERT INTO observed_state (account_id, local_key, watched, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at)
+                VALUES (@AccountId, @LocalKey, @Watched, @ViewCount, @LastViewedAt, @Rating, @RatedAt, @ProgressMs, @ObservedAt)
+                ON CONFLICT (account_id, local_key) DO UPDATE SET
+                    watched = excluded.watched, view_count = excluded.view_count, last_viewed_at = excluded.last_viewed_at, rating = excluded.rating,
+                    rated_at = excluded.rated_at, progress_ms = excluded.progress_ms, observed_at = excluded.observed_at
+                """,
+                commit.Baselines.Select(b => new
+                {
+                    b.AccountId,
+                    b.LocalKey,
+                    Watched = b.State.Watched ? 1 : 0,
+                    b.State.ViewCount,
+                    LastViewedAt = OptMs(b.State.LastViewedAt),
+                    b.State.Rating,
+                    RatedAt = OptMs(b.State.RatedAt),
+                    b.State.ProgressMs,
+                    ObservedAt = Ms(b.State.ObservedAt),
+                }),
+                cancellationToken,
+                transaction));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<LedgerEvent>> HistoryAsync(long profileId, long? itemId, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var rows = await db.QueryAsync<EventDbRow>(Command(
+            "SELECT * FROM events WHERE profile_id = @profileId AND (@itemId IS NULL OR item_id = @itemId) ORDER BY occurred_at DESC, id DESC LIMIT @limit",
+            new { profileId, itemId, limit },
+            cancellationToken));
+        return rows.Select(r => new LedgerEvent(r.Id, r.ProfileId, r.ItemId, r.Feature, r.Value, Time(r.OccurredAt), Time(r.ObservedAt), r.ConnectionId, r.AccountId, r.Origin, r.RunId)).ToList();
+    }
+
+    public async Task<int> DeleteProfileDataAsync(long profileId, bool history, bool state, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+        var deleted = 0;
+        if (history)
+        {
+            deleted += await db.ExecuteAsync(Command("DELETE FROM events WHERE profile_id = @profileId", new { profileId }, cancellationToken, transaction));
+        }
+
+        if (state)
+        {
+            deleted += await db.ExecuteAsync(Command("DELETE FROM state WHERE profile_id = @profileId", new { profileId }, cancellationToken, transaction));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
+    private static DateTimeOffset? Opt(long? ms) => ms is { } v ? Time(v) : null;
+
+    private static long? OptMs(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
+
+    private sealed class BaselineDbRow
+    {
+        public string LocalKey { get; set; } = string.Empty;
+
+        public long ViewCount { get; set; }
+
+        public long? LastViewedAt { get; set; }
+
+        public double? Rating { get; set; }
+
+        public long? RatedAt { get; set; }
+
+        public long? ProgressMs { get; set; }
+
+        public long ObservedAt { get; set; }
+    }
+
+    private sealed class StateDbRow
+    {
+        public long ItemId { get; set; }
+
+        public long Watched { get; set; }
+
+        public long? WatchedAt { get; set; }
+
+        public long? WatchedConnectionId { get; set; }
+
+        public long PlayCount { get; set; }
+
+        public long? LastPlayAt { get; set; }
+
+        public long? LastPlayConnectionId { get; set; }
+
+        public double? Rating { get; set; }
+
+        public long? RatedAt { get; set; }
+
+        public long? RatingConnectionId { get; set; }
+
+        public long? ProgressMs { get; set; }
+
+        public long? ProgressAt { get; set; }
+
+        public long? ProgressConnectionId { get; set; }
+
+        public long? LastEventId { get; set; }
+
+        public LedgerState ToModel() => new()
+        {
+            Watched = Watched != 0,
+            WatchedAt = Opt(WatchedAt),
+            WatchedConnectionId = WatchedConnectionId,
+            PlayCount = (int)PlayCount,
+            LastPlayAt = Opt(LastPlayAt),
+            LastPlayConnectionId = LastPlayConnectionId,
+            Rating = Rating,
+            RatedAt = Opt(RatedAt),
+            RatingConnectionId = RatingConnectionId,
+            ProgressMs = ProgressMs,
+            ProgressAt = Opt(ProgressAt),
+            ProgressConnectionId = ProgressConnectionId,
+            LastEventId = LastEventId,
+        };
+    }
+
+    private sealed class EventDbRow
+    {
+        public long Id { get; set; }
+
+        public long ProfileId { get; set; }
+
+        public long ItemId { get; set; }
+
+        public string Feature { get; set; } = string.Empty;
+
+        public string? Value { get; set; }
+
+        public long OccurredAt { get; set; }
+
+        public long ObservedAt { get; set; }
+
+        public long? ConnectionId { get; set; }
+
+        public long? AccountId { get; set; }
+
+        public string Origin { get; set; } = string.Empty;
+
+        public long? RunId { get; set; }
+    }
+}

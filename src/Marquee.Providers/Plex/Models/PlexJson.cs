@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+
+namespace Marquee.Providers.Plex.Models;
+
+/// <summary>Source-generated serialisation of every Plex wire type, with the lenient converters of PLEX-API.md 1.3.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString,
+    Converters = [typeof(LenientStringConverter), typeof(LenientLongConverter), typeof(LenientIntConverter), typeof(LenientDoubleConverter), typeof(LenientBoolConverter)])]
+[JsonSerializable(typeof(PlexResponse))]
+[JsonSerializable(typeof(PlexTvUser))]
+[JsonSerializable(typeof(PlexPin))]
+[JsonSerializable(typeof(List<PlexResource>))]
+[JsonSerializable(typeof(PlexHome))]
+[JsonSerializable(typeof(PlexTvErrors))]
+internal sealed partial class PlexJson : JsonSerializerContext;

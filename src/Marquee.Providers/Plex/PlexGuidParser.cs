@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Marquee.Core.Items;
+using Marquee.Providers.Plex.Models;
+
+namespace Marquee.Providers.Plex;
+
+/// <summary>
+/// What a Plex guid says about an item: its own external ids, or (legacy TV agents) the show's ids with a season
+/// and episode number. <see cref="IsLocal"/> items (local://, none agents) cannot be matched.
+/// </summary>
+public sealed record PlexGuid(IReadOnlyList<ExternalId> Ids, IReadOnlyList<ExternalId> ShowIds, int? Season, int? Episode, bool IsLocal)
+{
+    public static PlexGuid None { get; } = new([], [], null, null, false);
+}
+
+/// <summary>Turns every guid scheme of PLEX-API.md 4.6 into canonical <see cref="ExternalId"/>s.</summary>
+public static partial class PlexGuidParser
+{
+    private const string LegacyPrefix = "com.plexapp.agents.";
+
+    /// <summary>Parses a primary <c>guid</c> (modern, legacy agent, HAMA, NFO, local).</summary>
+    public static PlexGuid Parse(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return PlexGuid.None;
+        }
+
+        var sep = value.IndexOf("://", StringComparison.Ordinal);
+        if (sep <= 0)
+        {
+            return PlexGuid.None;
+        }
+
+        var scheme = value[..sep].ToLowerInvariant();
+        var rest = value[(sep + 3)..];
+        var query = rest.IndexOf('?', StringComparison.Ordinal);
+        if (query >= 0)
+        {
+            rest = rest[..query];
+        }
+
+        rest = rest.Trim('/');
+        if (rest.Length == 0)
+        {
+            return PlexGuid.None;
+        }
+
+        switch (scheme)
+        {
+            case "plex":
+                return Own(new ExternalId(ExternalId.Plex, rest));
+            case "imdb" or "tmdb" or "tvdb" or "anidb" or "tvmaze":
+                return Own(new ExternalId(scheme, rest));
+            case "local" or "tv.plex.agents.none" or "com.plexapp.agents.none":
+                return PlexGuid.None with { IsLocal = true };
+        }
+
+        if (!scheme.StartsWith(LegacyPrefix, StringComparison.Ordinal))
+        {
+            return PlexGuid.None;
+        }
+
+        var agent = scheme[LegacyPrefix.Length..];
+        var parts = rest.Split('/');
+        var id = parts[0];
+        int? season = parts.Length > 1 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : null;
+        int? episode = parts.Length > 2 && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : null;
+        ExternalId? external = agent switch
+        {
+            "imdb" => Imdb(id),
+            "themoviedb" or "tmdb" => Numeric(ExternalId.Tmdb, id),
+            "thetvdb" or "tvdb" => Numeric(ExternalId.Tvdb, id),
+            "hama" => Hama(id),
+            "xbmcnfo" => Imdb(id) ?? Numeric(ExternalId.Tmdb, id),
+            "xbmcnfotv" => Numeric(ExternalId.Tvdb, id),
+            "none" or "localmedia" => null,
+            _ => null,
+        };
+
+        if (external is null)
+        {
+            return PlexGuid.None with { IsLocal = agent is "none" or "localmedia" };
+        }
+
+        // A legacy TV guid with a season (and episode) names the show, not the season or episode itself.
+        return season is null
+            ? Own(external.Value)
+            : new PlexGuid([], [external.Value], season, episode, false);
+    }
+
+    /// <summary>Parses the <c>Guid[]</c> entries of a modern agent (imdb://, tmdb://, tvdb://…), dropping duplicates and unknown schemes.</summary>
+    public static IReadOnlyList<ExternalId> ParseExternal(IEnumerable<string?> ids)
+    {
+        var result = new List<ExternalId>();
+        foreach (var id in ids)
+        {
+            var parsed = Parse(id);
+            foreach (var one in parsed.Ids.Where(i => i.Scheme != ExternalId.Plex && !result.Contains(i)))
+            {
+                result.Add(one);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Combines an item's primary guid and its <c>Guid[]</c> into one answer.</summary>
+    public static PlexGuid ForItem(string? primaryGuid, IEnumerable<PlexTag>? guids)
+    {
+        var primary = Parse(primaryGuid);
+        var external = ParseExternal(guids?.Select(g => g.Id) ?? []);
+        if (external.Count == 0)
+        {
+            return primary;
+        }
+
+        var ids = primary.Ids.Concat(external).Distinct().ToList();
+        return primary with { Ids = ids };
+    }
+
+    private static PlexGuid Own(ExternalId id) => new([id], [], null, null, false);
+
+    private static ExternalId? Imdb(string id) =>
+        ImdbPattern().IsMatch(id) ? new ExternalId(ExternalId.Imdb, id) : null;
+
+    private static ExternalId? Numeric(string scheme, string id) =>
+        id.Length > 0 && id.All(char.IsAsciiDigit) ? new ExternalId(scheme, id) : null;
+
+    private static ExternalId? Hama(string id)
+    {
+        var match = HamaPattern().Match(id);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var value = match.Groups["id"].Value;
+        return match.Groups["source"].Value.ToLowerInvariant() switch
+        {
+            "anidb" => Numeric(ExternalId.AniDb, value),
+            "tvdb" => Numeric(ExternalId.Tvdb, value),
+            "tmdb" or "tsdb" => Numeric(ExternalId.Tmdb, value),
+            "imdb" => Imdb(value),
+            _ => null,
+        };
+    }
+
+    [GeneratedRegex(@"^tt\d+$", RegexOptions.CultureInvariant)]
+    private static partial Regex ImdbPattern();
+
+    [GeneratedRegex(@"^(?<source>anidb|tvdb|tmdb|tsdb|imdb)\d?-(?<id>[a-z0-9]+)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex HamaPattern();
+}

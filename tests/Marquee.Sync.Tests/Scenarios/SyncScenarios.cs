@@ -1,0 +1,435 @@
+using Marquee.Core.Flows;
+using Marquee.Core.Sync;
+using Marquee.Sync.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marquee.Sync.Tests.Scenarios;
+
+/// <summary>
+/// One scenario per rule of DESIGN.md section 4, run against two simulated servers over real HTTP through the real
+/// providers, with a real SQLite store. A provider pair reuses every scenario by deriving from this class.
+/// </summary>
+[Trait("Category", "Scenario")]
+public abstract class SyncScenarios<TFixture>
+    where TFixture : SyncScenarioFixture, new()
+{
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+
+    [Fact]
+    public async Task TwoWay_DifferentHistories_Converge_WithoutDuplicatePlays()
+    {
+        await using var f = await StartAsync();
+        var movies = f.Source.Movies;
+        f.Source.Mark(f.Source.Owner, movies[0], true);
+        f.Source.Mark(f.Source.Owner, movies[1], true);
+        f.Target.Mark(f.Target.Owner, On(f, movies[2]), true);
+        f.Target.Mark(f.Target.Owner, On(f, movies[3]), true);
+        f.Source.Mark(f.Source.Owner, movies[3], true);
+        var flow = await f.AddFlowAsync(twoWay: true);
+
+        var report = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, report.Run.Status);
+        foreach (var movie in movies.Take(4))
+        {
+            Assert.Equal(1, f.Source.View(f.Source.Owner, movie).ViewCount);
+            Assert.Equal(1, f.Target.View(f.Target.Owner, On(f, movie)).ViewCount);
+        }
+
+        Assert.Equal(0, f.Source.View(f.Source.Owner, movies[4]).ViewCount);
+        Assert.Equal(3, report.Run.Written);
+    }
+
+    [Fact]
+    public async Task NeverWatched_DoesNotOverride_Watched()
+    {
+        await using var f = await StartAsync();
+        var movie = f.Source.Movies[0];
+        f.Target.Mark(f.Target.Owner, On(f, movie), true);
+        var flow = await f.AddFlowAsync();
+
+        var first = await f.SyncAsync(flow);
+        f.AdvanceClock(Hour);
+        var second = await f.SyncAsync(flow, new SyncOptions { Force = true });
+
+        Assert.Equal(RunStatus.Done, second.Run.Status);
+        Assert.Equal(1, f.Target.View(f.Target.Owner, On(f, movie)).ViewCount);
+        Assert.Equal(0, first.Run.Written + second.Run.Written);
+    }
+
+    [Fact]
+    public async Task ProvenUnwatch_Propagates()
+    {
+        await using var f = await StartAsync();
+        var movie = f.Source.Movies[0];
+        f.Source.Mark(f.Source.Owner, movie, true);
+        var flow = await f.AddFlowAsync();
+        await f.SyncAsync(flow);
+        Assert.Equal(1, f.Target.View(f.Target.Owner, On(f, movie)).ViewCount);
+
+        f.AdvanceClock(Hour);
+        f.Source.Mark(f.Source.Owner, movie, false);
+        var report = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, report.Run.Status);
+        Assert.Equal(0, f.Target.View(f.Target.Owner, On(f, movie)).ViewCount);
+    }
+
+    [Fact]
+    public async Task Rewatch_Counts_Once()
+    {
+        await using var f = await StartAsync();
+        var movie = f.Source.Movies[0];
+        f.Source.Mark(f.Source.Owner, movie, true);
+        var flow = await f.AddFlowAsync();
+        await f.SyncAsync(flow);
+
+        f.AdvanceClock(Hour);
+        f.Source.Play(f.Source.Owner, movie, 100);
+        Assert.Equal(2, f.Source.View(f.Source.Owner, movie).ViewCount);
+        await f.SyncAsync(flow);
+        f.AdvanceClock(Hour);
+        var again = await f.SyncAsync(flow);
+
+        Assert.Equal(2, f.Target.View(f.Target.Owner, On(f, movie)).ViewCount);
+        Assert.Equal(0, again.Run.Written);
+    }
+
+    [Fact]
+    public async Task Rating_NewestWins_IncludingClearedRating()
+    {
+        await using var f = await StartAsync();
+        var movie = f.Source.Movies[0];
+        f.Source.Rate(f.Source.Owner, movie, 6);
+        f.AdvanceClock(Hour);
+        f.Target.Rate(f.Target.Owner, On(f, movie), 8);
+        var flow = await f.AddFlowAsync(twoWay: true);
+
+        await f.SyncAsync(flow);
+        Assert.Equal(8, f.Source.View(f.Source.Owner, movie).Rating);
+        Assert.Equal(8, f.Target.View(f.Target.Owner, On(f, movie)).Rating);
+
+        f.AdvanceClock(Hour);
+        f.Source.Rate(f.Source.Owner, movie, null);
+        var cleared = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, cleared.Run.Status);
+        Assert.Null(f.Target.View(f.Target.Owner, On(f, movie)).Rating);
+    }
+
+    [Fact]
+    public async Task Progress_PastThreshold_BecomesWatched_AndClearsProgress()
+    {
+        await using var f = await StartAsync();
+        var movie = f.Source.Movies[0];
+        f.Source.Play(f.Source.Owner, movie, 50);
+        var flow = await f.AddFlowAsync();
+        await f.SyncAsync(flow);
+        var halfway = f.Target.View(f.Target.Owner, On(f, movie));
+        Assert.True(halfway.OffsetMs > 0, "the resume point travels");
+        Assert.Equal(0, halfway.ViewCount);
+
+        f.AdvanceClock(Hour);
+        f.Source.Play(f.Source.Owner, movie, 95);
+        await f.SyncAsync(flow);
+
+        var finished = f.Target.View(f.Target.Owner, On(f, movie));
+        Assert.Equal(1, finished.ViewCount);
+        Assert.Equal(0, finished.OffsetMs);
+    }
+
+    [Fact]
+    public async Task MultiEpisodeFile_MarksBothEpisodes()
+    {
+        await using var f = await StartAsync();
+        var (show, season, first, second) = f.Source.MultiEpisodeFile ?? throw new InvalidOperationException("the library has no two-episode file");
+        f.Source.Mark(f.Source.Owner, f.Source.Episode(show, season, first), true);
+        f.Source.Mark(f.Source.Owner, f.Source.Episode(show, season, second), true);
+        var flow = await f.AddFlowAsync();
+
+        await f.SyncAsync(flow);
+
+        Assert.Equal(1, f.Target.View(f.Target.Owner, f.Target.Episode(show, season, first)).ViewCount);
+        Assert.Equal(1, f.Target.View(f.Target.Owner, f.Target.Episode(show, season, second)).ViewCount);
+    }
+
+    [Fact]
+    public async Task Editions_AreOneItem_WrittenOnceToTheBaseVersion()
+    {
+        await using var f = await StartAsync();
+        var title = f.Source.Movies.Select(f.Source.Title).First(t => f.Source.MovieEdition(t) is not null && f.Target.MovieEdition(t) is not null);
+        f.Source.Mark(f.Source.Owner, f.Source.MovieEdition(title)!, true);
+        var flow = await f.AddFlowAsync();
+
+        var report = await f.SyncAsync(flow);
+
+        Assert.Single(report.Plan, w => w.Feature == FlowFeature.Watched);
+        Assert.Equal(f.Target.Movie(title), report.Plan.Single(w => w.Feature == FlowFeature.Watched).LocalKey);
+        Assert.Equal(1, f.Target.View(f.Target.Owner, f.Target.Movie(title)).ViewCount);
+        Assert.Equal(1, f.Target.View(f.Target.Owner, f.Target.MovieEdition(title)!).ViewCount);
+    }
+
+    [Fact]
+    public async Task LegacyAndModernAgents_Match()
+    {
+        await using var f = await StartAsync();
+        var titles = f.Source.LegacyMovieTitles.Where(t => !f.Target.LegacyMovieTitles.Contains(t)).Take(2)
+            .Concat(f.Target.LegacyMovieTitles.Where(t => !f.Source.LegacyMovieTitles.Contains(t)).Take(2))
+            .Where(t => f.Source.Movies.Select(f.Source.Title).Contains(t) && f.Target.Movies.Select(f.Target.Title).Contains(t))
+            .ToList();
+        Assert.NotEmpty(titles);
+        foreach (var title in titles)
+        {
+            f.Source.Mark(f.Source.Owner, f.Source.Movie(title), true);
+        }
+
+        var flow = await f.AddFlowAsync();
+        await f.SyncAsync(flow);
+
+        foreach (var title in titles)
+        {
+            Assert.Equal(1, f.Target.View(f.Target.Owner, f.Target.Movie(title)).ViewCount);
+        }
+    }
+
+    [Fact]
+    public async Task HomeUser_And_Friend_SyncToTheirOwnAccounts()
+    {
+        await using var f = await StartAsync();
+        var movies = f.Source.Movies;
+        f.Source.Mark(f.Source.HomeUser, movies[0], true);
+        f.Source.Mark(f.Source.Friend, movies[1], true);
+        var flow = await f.AddFlowAsync();
+
+        var report = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, report.Run.Status);
+        Assert.Equal(1, f.Target.View(f.Target.HomeUser, On(f, movies[0])).ViewCount);
+        Assert.Equal(1, f.Target.View(f.Target.Friend, On(f, movies[1])).ViewCount);
+        Assert.Equal(0, f.Target.View(f.Target.Owner, On(f, movies[0])).ViewCount);
+        Assert.Equal(0, f.Target.View(f.Target.Friend, On(f, movies[0])).ViewCount);
+        Assert.Equal(0, f.Target.View(f.Target.HomeUser, On(f, movies[1])).ViewCount);
+    }
+
+    [Fact]
+    public async Task Guard_HoldsAt26Removals_AndPassesWithForce()
+    {
+        await using var f = await StartAsync();
+        var movies = f.Source.Movies.Take(26).ToList();
+        Assert.Equal(26, movies.Count);
+        foreach (var movie in movies)
+        {
+            f.Source.Mark(f.Source.Owner, movie, true);
+        }
+
+        var flow = await f.AddFlowAsync(features: ["watched"], guards: new FlowGuards { MaxRemovals = 25, MaxRemovalPercent = 100 }, profiles: ["owner"]);
+        await f.SyncAsync(flow);
+        f.AdvanceClock(Hour);
+        foreach (var movie in movies)
+        {
+            f.Source.Mark(f.Source.Owner, movie, false);
+        }
+
+        var held = await f.SyncAsync(flow);
+        Assert.Equal(RunStatus.Held, held.Run.Status);
+        Assert.Contains("--force", held.Run.Message, StringComparison.Ordinal);
+        Assert.Equal(0, held.Run.Written);
+        Assert.All(movies, m => Assert.Equal(1, f.Target.View(f.Target.Owner, On(f, m)).ViewCount));
+
+        var forced = await f.SyncAsync(flow, new SyncOptions { Force = true });
+        Assert.Equal(RunStatus.Done, forced.Run.Status);
+        Assert.Equal(26, forced.Run.Written);
+        Assert.All(movies, m => Assert.Equal(0, f.Target.View(f.Target.Owner, On(f, m)).ViewCount));
+    }
+
+    [Fact]
+    public async Task Guard_Passes25Removals()
+    {
+        await using var f = await StartAsync();
+        var movies = f.Source.Movies.Take(25).ToList();
+        foreach (var movie in movies)
+        {
+            f.Source.Mark(f.Source.Owner, movie, true);
+        }
+
+        var flow = await f.AddFlowAsync(features: ["watched"], guards: new FlowGuards { MaxRemovals = 25, MaxRemovalPercent = 100 }, profiles: ["owner"]);
+        await f.SyncAsync(flow);
+        f.AdvanceClock(Hour);
+        foreach (var movie in movies)
+        {
+            f.Source.Mark(f.Source.Owner, movie, false);
+        }
+
+        var report = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, report.Run.Status);
+        Assert.Equal(25, report.Run.Written);
+    }
+
+    [Fact]
+    public async Task FirstRun_NeverRemoves()
+    {
+        await using var f = await StartAsync();
+        var movie = f.Source.Movies[0];
+        f.Source.Mark(f.Source.Owner, movie, true);
+        var flow = await f.AddFlowAsync();
+        var earlier = await f.AddFlowAsync(name: "earlier");
+        await f.SyncAsync(earlier);
+        f.AdvanceClock(Hour);
+        f.Source.Mark(f.Source.Owner, movie, false);
+
+        var first = await f.SyncAsync(flow);
+
+        Assert.Contains(first.Plan, w => w.Action == WriteAction.MarkUnwatched && w.SkipReason is not null);
+        Assert.Equal(1, f.Target.View(f.Target.Owner, On(f, movie)).ViewCount);
+    }
+
+    [Fact]
+    public async Task EmptyListing_IsAnError_AndRemovesNothing()
+    {
+        await using var f = await StartAsync();
+        var movies = f.Source.Movies.Take(5).ToList();
+        foreach (var movie in movies)
+        {
+            f.Source.Mark(f.Source.Owner, movie, true);
+        }
+
+        var flow = await f.AddFlowAsync(profiles: ["owner"]);
+        await f.SyncAsync(flow);
+        f.AdvanceClock(Hour);
+        f.Source.RemoveEverything();
+
+        var report = await f.SyncAsync(flow, new SyncOptions { Force = true });
+
+        Assert.Equal(RunStatus.Failed, report.Run.Status);
+        Assert.Contains("listed no items", report.Run.Message, StringComparison.Ordinal);
+        Assert.Equal(0, report.Run.Written);
+        Assert.All(movies, m => Assert.Equal(1, f.Target.View(f.Target.Owner, On(f, m)).ViewCount));
+    }
+
+    [Fact]
+    public async Task KilledBetweenWrites_CompletesOnRerun_WithoutDuplicatePlays()
+    {
+        await using var f = await StartAsync();
+        var movies = f.Source.Movies.Take(20).ToList();
+        foreach (var movie in movies)
+        {
+            f.Source.Mark(f.Source.Owner, movie, true);
+        }
+
+        var flow = await f.AddFlowAsync(features: ["watched"], profiles: ["owner"]);
+        f.Target.SetWriteLatency(40);
+        using var kill = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!kill.IsCancellationRequested && f.Target.Requests.Where(r => r.Key.Contains("scrobble", StringComparison.Ordinal)).Sum(r => r.Value) < 6)
+            {
+                await Task.Delay(5);
+            }
+
+            await kill.CancelAsync();
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => f.SyncAsync(flow, null, kill.Token));
+        await watcher;
+        f.Target.SetWriteLatency(0);
+        var partly = movies.Count(m => f.Target.View(f.Target.Owner, On(f, m)).ViewCount > 0);
+        Assert.InRange(partly, 1, movies.Count - 1);
+
+        var rerun = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, rerun.Run.Status);
+        Assert.All(movies, m => Assert.Equal(1, f.Target.View(f.Target.Owner, On(f, m)).ViewCount));
+        var runs = await f.WithAsync(s => s.GetRequiredService<IRunStore>().ListAsync(10, CancellationToken.None));
+        Assert.Contains(runs, r => r.Status == RunStatus.Interrupted);
+    }
+
+    [Fact]
+    public async Task SecondRun_AfterACompleteOne_MakesZeroWrites()
+    {
+        await using var f = await StartAsync();
+        var movies = f.Source.Movies;
+        f.Source.Mark(f.Source.Owner, movies[0], true);
+        f.Source.Rate(f.Source.Owner, movies[1], 7.5);
+        f.Source.Play(f.Source.Owner, movies[2], 40);
+        f.Target.Mark(f.Target.Owner, On(f, movies[3]), true);
+        f.Source.Mark(f.Source.HomeUser, movies[4], true);
+        var flow = await f.AddFlowAsync(twoWay: true);
+        var first = await f.SyncAsync(flow);
+        Assert.True(first.Run.Written >= 5);
+
+        f.AdvanceClock(Hour);
+        f.Source.ResetRequests();
+        f.Target.ResetRequests();
+        var second = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, second.Run.Status);
+        Assert.Equal(0, second.Run.Planned);
+        Assert.Equal(0, second.Run.Written);
+        Assert.DoesNotContain(f.Target.Requests.Keys.Concat(f.Source.Requests.Keys), k => k.Contains("scrobble", StringComparison.Ordinal) || k.Contains("/:/rate", StringComparison.Ordinal) || k.Contains("progress", StringComparison.Ordinal) || k.Contains("timeline", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Undo_RestoresTheTargetExactly()
+    {
+        await using var f = await StartAsync();
+        var movies = f.Source.Movies.Take(6).ToList();
+        f.Source.Mark(f.Source.Owner, movies[0], true);
+        f.Source.Rate(f.Source.Owner, movies[1], 9);
+        f.Source.Play(f.Source.Owner, movies[2], 30);
+        f.Target.Rate(f.Target.Owner, On(f, movies[3]), 4);
+        f.AdvanceClock(Hour);
+        f.Source.Rate(f.Source.Owner, movies[3], 6);
+        f.Target.Mark(f.Target.Owner, On(f, movies[4]), true);
+        var before = movies.Select(m => f.Target.View(f.Target.Owner, On(f, m))).ToList();
+        var flow = await f.AddFlowAsync();
+        var run = await f.SyncAsync(flow);
+        Assert.True(run.Run.Written >= 4);
+        Assert.NotEqual(before, movies.Select(m => f.Target.View(f.Target.Owner, On(f, m))).ToList());
+
+        var undo = await f.UndoAsync(run.Run.Id);
+
+        Assert.Equal(RunStatus.Done, undo.Status);
+        Assert.Equal(before, movies.Select(m => f.Target.View(f.Target.Owner, On(f, m))).ToList());
+    }
+
+    [Fact]
+    public async Task Since_LimitsReadsToTheWindow()
+    {
+        await using var f = await StartAsync();
+        var movies = f.Source.Movies;
+        f.Source.Mark(f.Source.Owner, movies[0], true);
+        var flow = await f.AddFlowAsync(profiles: ["owner"]);
+        f.Source.ResetRequests();
+        var full = await f.SyncAsync(flow);
+        var fullReads = Listings(f.Source.Requests);
+
+        f.AdvanceClock(TimeSpan.FromDays(2));
+        f.Source.Mark(f.Source.Owner, movies[1], true);
+        f.Source.ResetRequests();
+        var windowed = await f.SyncAsync(flow, new SyncOptions { Since = f.Source.Clock.GetUtcNow() - TimeSpan.FromDays(1) });
+        var windowReads = Listings(f.Source.Requests);
+
+        Assert.Equal(RunStatus.Done, windowed.Run.Status);
+        Assert.Equal(1, f.Target.View(f.Target.Owner, On(f, movies[1])).ViewCount);
+        Assert.True(windowReads < fullReads, $"a windowed run read {windowReads} listing pages, a full one {fullReads}");
+        Assert.Contains(windowed.Run.Requests.Keys, k => k.StartsWith("left ", StringComparison.Ordinal));
+        Assert.Equal(RunStatus.Done, full.Run.Status);
+    }
+
+    protected static string On(SyncScenarioFixture f, string sourceKey) => f.Target.Movie(f.Source.Title(sourceKey));
+
+    private static long Listings(IReadOnlyDictionary<string, long> requests) =>
+        requests.Where(r => r.Key.Contains("/all", StringComparison.Ordinal)).Sum(r => r.Value);
+
+    private static async Task<TFixture> StartAsync()
+    {
+        var fixture = new TFixture();
+        await fixture.StartAsync();
+        return fixture;
+    }
+}
+
+[Trait("Category", "Scenario")]
+public sealed class PlexToPlexScenarios : SyncScenarios<PlexToPlexFixture>
+{
+}
