@@ -73,6 +73,7 @@ public static class MarqueeCli
         root.Add(FlowCommands.Create(Context));
         root.Add(ConfigCommands.Create(Context));
         root.Add(SimCommands.Create(Context));
+        root.Add(BenchCommand.Create(Context));
         root.Add(VersionCommand.Create(Context));
         return root;
     }
