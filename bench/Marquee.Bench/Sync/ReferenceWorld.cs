@@ -228,7 +228,11 @@ public sealed class ReferenceWorld : IAsyncDisposable
                 if ((ls.ViewCount > 0) != (rs.ViewCount > 0) || ls.UserRating != rs.UserRating)
                 {
                     disagree++;
-                    firstDisagreement ??= $"{name} '{l.Title}': left {Describe(ls)}, right {Describe(rs)}";
+                    if (disagree <= 3)
+                    {
+                        var changed = _expected.Any(e => e.Account == name && e.Left == l) ? "changed" : "unchanged";
+                        firstDisagreement = (firstDisagreement is null ? string.Empty : firstDisagreement + "; ") + $"{name} {Where(l)} ({changed}): left {Describe(ls)}, right {Describe(rs)}";
+                    }
                 }
             }
         }
@@ -245,7 +249,7 @@ public sealed class ReferenceWorld : IAsyncDisposable
             if (!ok)
             {
                 missing++;
-                firstMissing ??= $"{e.Account} '{e.Left.Title}' expected {(e.Watched is not null ? "watched" : $"rating {e.Rating}")}: left {Describe(ls)}, right {Describe(rs)}";
+                firstMissing ??= $"{e.Account} {Where(e.Left)} expected {(e.Watched is not null ? "watched" : $"rating {e.Rating}")}: left {Describe(ls)}, right {Describe(rs)}";
             }
         }
 
@@ -322,6 +326,10 @@ public sealed class ReferenceWorld : IAsyncDisposable
     // Friends see every library except "Movies 4K" (the simulator's sharing, see its README).
     private static bool Visible(SimAccount account, string section) => account.Kind != SimAccountKind.Friend || section != "Movies 4K";
 
+    private static string Where(PlexItem item) => item.Type == ItemType.Episode
+        ? $"'{item.Show!.Title}' S{item.Parent!.Index}E{item.Index} ({item.RatingKey})"
+        : $"'{item.Title}' ({item.RatingKey})";
+
     private static long Pages(long items) => Math.Max(1, (items + PageSize - 1) / PageSize);
 
     private static string Describe(UserState s) => $"views {s.ViewCount}, rating {s.UserRating?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}";
@@ -341,8 +349,13 @@ public sealed class ReferenceWorld : IAsyncDisposable
             .ToList();
         var sharedGuids = leaves.GroupBy(i => i.PrimaryGuid).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var sharedParts = leaves.Where(i => i.PartId != 0).GroupBy(i => i.PartId).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        static string KeyOf(PlexItem item) => item.Type == ItemType.Movie
+            ? $"m|{item.Title}|{item.Year}"
+            : $"e|{item.Show!.Title}|{item.Parent!.Index}|{item.Index}";
+
+        // A title shared by two items anywhere (another library, another agent) is left out on both servers.
+        var duplicates = leaves.GroupBy(KeyOf, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var keyed = new Dictionary<string, PlexItem>(StringComparer.Ordinal);
-        var duplicates = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in leaves)
         {
             var section = sim.State.Section(item.SectionId)!.Title;
@@ -352,13 +365,7 @@ public sealed class ReferenceWorld : IAsyncDisposable
                 continue;
             }
 
-            var key = item.Type == ItemType.Movie
-                ? $"m|{item.Title}|{item.Year}"
-                : $"e|{item.Show!.Title}|{item.Parent!.Index}|{item.Index}";
-            if (!keyed.TryAdd(key, item))
-            {
-                duplicates.Add(key);
-            }
+            keyed[KeyOf(item)] = item;
         }
 
         foreach (var key in duplicates)
