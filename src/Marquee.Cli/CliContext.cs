@@ -42,9 +42,9 @@ public sealed class CliContext(ParseResult parse, TextWriter output, TextWriter 
     }
 
     /// <summary>Builds the shared services, migrates the store and applies marquee.yaml, then runs <paramref name="action"/> in a scope.</summary>
-    public async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> action, CancellationToken cancellationToken)
+    public async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> action, CancellationToken cancellationToken, IDictionary<string, string?>? extra = null)
     {
-        var configuration = BuildConfiguration();
+        var configuration = BuildConfiguration(extra);
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
         services.AddLogging(logging =>

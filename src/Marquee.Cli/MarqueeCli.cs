@@ -72,6 +72,11 @@ public static class MarqueeCli
         root.Add(ProfileCommands.Create(Context));
         root.Add(FlowCommands.Create(Context));
         root.Add(ConfigCommands.Create(Context));
+        foreach (var command in SyncCommands.Create(Context))
+        {
+            root.Add(command);
+        }
+
         root.Add(SimCommands.Create(Context));
         root.Add(BenchCommand.Create(Context));
         root.Add(VersionCommand.Create(Context));

@@ -27,6 +27,8 @@ public static class MarqueeCoreRegistration
         services.TryAddScoped<SyncExecutor>();
         services.TryAddScoped<SyncService>();
         services.TryAddScoped<UndoService>();
+        services.TryAddSingleton<SyncLocks>();
+        services.TryAddScoped<SyncRunner>();
         services.TryAddScoped<DeclarativeConfigExporter>();
         return services;
     }

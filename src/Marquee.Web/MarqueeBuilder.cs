@@ -6,8 +6,10 @@ using Marquee.Web.Http;
 using Marquee.Web.Metrics;
 using Marquee.Web.Profiles;
 using Marquee.Web.Providers;
+using Marquee.Web.Sync;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marquee.Web;
@@ -29,6 +31,11 @@ public static class MarqueeBuilder
         builder.Services.AddExceptionHandler<ProblemMapping>();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<HttpMetrics>();
+        if (builder.Configuration.GetValue("Marquee:Scheduler:Enabled", true))
+        {
+            builder.Services.AddHostedService<SyncScheduler>();
+        }
+
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
@@ -50,6 +57,7 @@ public static class MarqueeBuilder
         app.MapProfiles();
         app.MapFlows();
         app.MapProviders();
+        app.MapSync();
         return app;
     }
 }

@@ -142,7 +142,7 @@ public sealed class SyncPlanner(SyncRules rules)
     {
         var state = item.State;
         var target = item.Target;
-        var before = new WriteValue { ProgressMs = target.ProgressMs, DurationMs = item.DurationMs };
+        var before = new WriteValue { PlayCount = target.PlayCount, ProgressMs = target.ProgressMs, DurationMs = item.DurationMs };
         if (state.ProgressMs is { } position)
         {
             if (position >= rules.MinProgressMs && (target.ProgressMs is not { } current || Math.Abs(current - position) > rules.ProgressToleranceMs))

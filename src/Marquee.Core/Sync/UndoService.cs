@@ -83,7 +83,9 @@ public sealed class UndoService(IRunStore runs, ILedgerStore ledger, ProviderFac
         WriteAction.MarkWatched => (before.PlayCount is > 0 ? null : WriteAction.MarkUnwatched, new WriteValue { PlayCount = 0 }),
         WriteAction.MarkUnwatched => (WriteAction.MarkWatched, new WriteValue { PlayCount = before.PlayCount, WatchedAt = before.LastWatchedAt }),
         WriteAction.SetRating or WriteAction.ClearRating => (before.Rating is null ? WriteAction.ClearRating : WriteAction.SetRating, new WriteValue { Rating = before.Rating, RatedAt = before.RatedAt }),
-        WriteAction.SetProgress => (WriteAction.SetProgress, new WriteValue { ProgressMs = before.ProgressMs ?? 0, DurationMs = before.DurationMs }),
+        // Plex has no call that clears a resume point except an unwatch, which is exact when the item was unwatched.
+        WriteAction.SetProgress when before.ProgressMs is null or 0 => (before.PlayCount is null or 0 ? WriteAction.MarkUnwatched : null, new WriteValue { PlayCount = 0 }),
+        WriteAction.SetProgress => (WriteAction.SetProgress, new WriteValue { ProgressMs = before.ProgressMs, DurationMs = before.DurationMs }),
         _ => (null, new WriteValue()),
     };
 }

@@ -28,6 +28,9 @@ public interface IScenarioServer : IAsyncDisposable
 
     string? MovieEdition(string title);
 
+    /// <summary>Adds a "Director's Cut" edition of a movie (same ids, as Plex keeps editions); returns its key.</summary>
+    string AddEdition(string title);
+
     string Title(string key);
 
     /// <summary>Gets two episodes that share one file, as (show title, season, first episode, second episode).</summary>

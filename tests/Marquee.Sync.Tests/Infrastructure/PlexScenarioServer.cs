@@ -51,11 +51,20 @@ public sealed class PlexScenarioServer(PlexSimulator sim) : IScenarioServer
         return new PlexScenarioServer(sim);
     }
 
-    public string Movie(string title) => Key(PlainMovies().First(m => m.Title == title));
+    public string Movie(string title) => Key(BaseMovies().First(m => m.Title == title));
 
     public string? MovieEdition(string title) =>
-        Sim.State.Sections.Where(s => s.Type == "movie").SelectMany(s => Sim.State.ItemsOfType(s.Id, ItemType.Movie))
+        Sim.State.Sections.Where(s => s.Title == "Movies").SelectMany(s => Sim.State.ItemsOfType(s.Id, ItemType.Movie))
             .Where(m => m.Title == title && m.EditionTitle is not null).Select(Key).FirstOrDefault();
+
+    public string AddEdition(string title)
+    {
+        var movie = BaseMovies().First(m => m.Title == title);
+        var edition = Sim.Control.AddMovie(movie.SectionId, movie.Title, movie.Year, movie.PrimaryGuid);
+        edition.EditionTitle = "Director's Cut";
+        edition.ExternalGuids = movie.ExternalGuids;
+        return Key(edition);
+    }
 
     public string Title(string key) => Sim.Control.Item(int.Parse(key, CultureInfo.InvariantCulture)).Title;
 
@@ -119,11 +128,12 @@ public sealed class PlexScenarioServer(PlexSimulator sim) : IScenarioServer
 
     private static int Rk(string key) => int.Parse(key, CultureInfo.InvariantCulture);
 
-    private IEnumerable<PlexItem> PlainMovies() =>
+    private IEnumerable<PlexItem> BaseMovies() =>
         Sim.State.Sections.Where(s => s.Title == "Movies").SelectMany(s => Sim.State.ItemsOfType(s.Id, ItemType.Movie))
-            .Where(m => m.EditionTitle is null && !m.PrimaryGuid.StartsWith("local://", StringComparison.Ordinal))
-            .GroupBy(m => m.Title).Where(g => g.Count() == 1).Select(g => g.First())
-            .OrderBy(m => m.Title, StringComparer.Ordinal);
+            .Where(m => m.EditionTitle is null && !m.PrimaryGuid.StartsWith("local://", StringComparison.Ordinal));
+
+    private IEnumerable<PlexItem> PlainMovies() =>
+        BaseMovies().GroupBy(m => m.Title).Where(g => g.Count() == 1).Select(g => g.First()).OrderBy(m => m.Title, StringComparer.Ordinal);
 
     private IEnumerable<PlexItem> AllEpisodes() =>
         Sim.State.Sections.Where(s => s.Type == "show").SelectMany(s => Sim.State.ItemsOfType(s.Id, ItemType.Episode));
