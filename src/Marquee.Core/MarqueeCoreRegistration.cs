@@ -4,6 +4,7 @@ using Marquee.Core.Flows;
 using Marquee.Core.Profiles;
 using Marquee.Core.Providers;
 using Marquee.Core.Sync;
+using Marquee.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -30,6 +31,12 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton<SyncLocks>();
         services.TryAddScoped<SyncRunner>();
         services.TryAddScoped<DeclarativeConfigExporter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlexWebhookHandler, PlexPlaybackHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlexWebhookHandler, PlexRateHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlexWebhookHandler, PlexLibraryNewHandler>());
+        services.TryAddSingleton<PlexWebhookHandlerFactory>();
+        services.TryAddSingleton<DeliveryHistory>();
+        services.TryAddSingleton<InboxSignal>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Marquee.Core.Flows;
 using Marquee.Core.Profiles;
 using Marquee.Core.Storage;
 using Marquee.Core.Sync;
+using Marquee.Core.Webhooks;
 using Marquee.Data.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +20,7 @@ public static class DataRegistration
         services.TryAddSingleton<IConnectionStore, ConnectionStore>();
         services.TryAddSingleton<IProfileStore, ProfileStore>();
         services.TryAddSingleton<IFlowStore, FlowStore>();
+        services.TryAddSingleton<IInboxStore, InboxStore>();
         services.TryAddSingleton<ILedgerStore, LedgerStore>();
         services.TryAddSingleton<IIdentityStore, IdentityStore>();
         services.TryAddSingleton<RunStore>();

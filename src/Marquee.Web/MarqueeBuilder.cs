@@ -7,6 +7,7 @@ using Marquee.Web.Metrics;
 using Marquee.Web.Profiles;
 using Marquee.Web.Providers;
 using Marquee.Web.Sync;
+using Marquee.Web.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -40,6 +41,10 @@ public static class MarqueeBuilder
         {
             json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
         });
+        builder.Services.AddWebhooks();
+
+        // Last, so that every log provider added by the host (console, tests) is wrapped.
+        RedactingLoggerProvider.Wrap(builder.Services);
         return builder;
     }
 
@@ -50,6 +55,7 @@ public static class MarqueeBuilder
         app.Use((context, next) => metrics.TrackAsync(context, _ => next()));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapHealth();
         app.MapMetrics();
@@ -58,6 +64,7 @@ public static class MarqueeBuilder
         app.MapFlows();
         app.MapProviders();
         app.MapSync();
+        app.MapWebhooks();
         return app;
     }
 }

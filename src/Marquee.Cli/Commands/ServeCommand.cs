@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Marquee.Web;
 using Marquee.Web.Hosting;
+using Marquee.Web.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -51,6 +52,13 @@ internal static class ServeCommand
             }
 
             await ctx.Output.WriteLineAsync($"Data folder: {Path.GetFullPath(options.DataFolder)}");
+            if (addresses.FirstOrDefault() is { } first)
+            {
+                // Printed for the user to paste into Plex (Settings > Webhooks); it holds the secret, so it is never logged.
+                var secret = app.Services.GetRequiredService<WebhookSecret>();
+                await ctx.Output.WriteLineAsync($"Plex webhook URL: {WebhookEndpoints.PlexUrl(first, secret)}");
+            }
+
             await ctx.Output.WriteLineAsync("Press Ctrl+C to stop.");
             await ctx.Output.FlushAsync(ct);
             await app.WaitForShutdownAsync(ct);

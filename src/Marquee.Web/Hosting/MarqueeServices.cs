@@ -1,5 +1,6 @@
 using Marquee.Core;
 using Marquee.Core.Storage;
+using Marquee.Core.Webhooks;
 using Marquee.Data;
 using Marquee.Data.Sqlite;
 using Marquee.Providers;
@@ -21,6 +22,7 @@ public static class MarqueeServices
         services.AddSingleton(new EnvironmentLookup(environment ?? Environment.GetEnvironmentVariable));
         var options = MarqueeConfiguration.Bind(configuration);
         services.AddSingleton(options);
+        services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         services.AddMarqueeCore();
         services.AddProviders();
 

@@ -1,0 +1,33 @@
+namespace Marquee.Core.Webhooks;
+
+/// <summary>The durable inbox of received webhooks and the live events normalised from them.</summary>
+public interface IInboxStore
+{
+    /// <summary>Stores a delivery and returns its id. Nothing is acknowledged to the sender before this returns.</summary>
+    Task<long> AddAsync(InboxDelivery delivery, CancellationToken cancellationToken);
+
+    /// <summary>Returns up to <paramref name="limit"/> pending deliveries, oldest first.</summary>
+    Task<IReadOnlyList<InboxDelivery>> ListPendingAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Counts an attempt before handling starts, so a crash mid-handling is visible after a restart.</summary>
+    Task StartAttemptAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores the delivery's events (each only if no equal event is stored yet: see <see cref="LiveEvent.DedupeKey"/>)
+    /// and marks the delivery handled, in one transaction. Returns the events that were new.
+    /// </summary>
+    Task<IReadOnlyList<LiveEvent>> CompleteAsync(long id, IReadOnlyList<LiveEvent> events, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Stores events seen outside the inbox (event stream, session poller) with the same deduplication.</summary>
+    Task<IReadOnlyList<LiveEvent>> AddEventsAsync(IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>Records a failed attempt; after <paramref name="giveUp"/> the delivery is marked failed.</summary>
+    Task FailAsync(long id, string error, bool giveUp, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<InboxDelivery?> GetAsync(long id, CancellationToken cancellationToken);
+
+    Task<InboxCounts> CountAsync(CancellationToken cancellationToken);
+
+    /// <summary>The newest live events, newest first.</summary>
+    Task<IReadOnlyList<LiveEvent>> ListEventsAsync(int limit, CancellationToken cancellationToken);
+}

@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marquee.Core.Webhooks;
+
+/// <summary>
+/// Drains the inbox: each pending delivery is parsed, given to the handler for its event type, and its events are
+/// stored together with the "handled" mark. At least once: a delivery interrupted by a crash is handled again after
+/// the restart, and the events' deduplication keys make the second time change nothing.
+/// </summary>
+public sealed partial class InboxProcessor(
+    IInboxStore store,
+    PlexWebhookHandlerFactory handlers,
+    IEnumerable<ILiveEventSink> sinks,
+    InboxSignal signal,
+    DeliveryHistory history,
+    IOptionsMonitor<WebhookOptions> options,
+    TimeProvider clock,
+    ILogger<InboxProcessor> logger) : BackgroundService
+{
+    /// <summary>Handles every pending delivery now; returns how many were handled. Used by the loop and by tests.</summary>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (!cancellationToken.IsCancellationRequested && !options.CurrentValue.ProcessorPaused)
+        {
+            var batch = await store.ListPendingAsync(Math.Max(1, options.CurrentValue.BatchSize), cancellationToken);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var delivery in batch)
+            {
+                await HandleAsync(delivery, cancellationToken);
+                total++;
+            }
+        }
+
+        return total;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Log.Started(logger, options.CurrentValue.ProcessorPaused);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DrainAsync(stoppingToken);
+                await signal.WaitAsync(TimeSpan.FromSeconds(Math.Max(0.05, options.CurrentValue.ProcessorPollSeconds)), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The store is unavailable or something unexpected: wait and try again; the deliveries stay pending.
+                Log.LoopFailed(logger, ex);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private async Task HandleAsync(InboxDelivery delivery, CancellationToken cancellationToken)
+    {
+        await store.StartAttemptAsync(delivery.Id, cancellationToken);
+        IReadOnlyList<LiveEvent> events;
+        string? eventName = null;
+        try
+        {
+            var webhook = PlexWebhookParser.Parse(delivery.Body);
+            eventName = webhook.Event;
+            events = handlers.Create(webhook.Event).Handle(webhook, delivery);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var giveUp = ex is WebhookFormatException || delivery.Attempts + 1 >= options.CurrentValue.MaxAttempts;
+            await store.FailAsync(delivery.Id, Clip(ex.Message), giveUp, clock.GetUtcNow(), cancellationToken);
+            history.Update(delivery.Id, giveUp ? InboxStatus.Failed : InboxStatus.Pending, Clip(ex.Message));
+            Log.HandlingFailed(logger, delivery.Id, ex.Message);
+            return;
+        }
+
+        var added = await store.CompleteAsync(delivery.Id, events, clock.GetUtcNow(), cancellationToken);
+        history.Update(delivery.Id, InboxStatus.Handled, null);
+        Log.Handled(logger, delivery.Id, eventName ?? "?", events.Count, added.Count);
+        if (added.Count > 0)
+        {
+            foreach (var sink in sinks)
+            {
+                try
+                {
+                    await sink.PublishAsync(added, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The events are stored; an incremental run will carry them if propagation fails now.
+                    Log.SinkFailed(logger, delivery.Id, ex);
+                }
+            }
+        }
+    }
+
+    private static string Clip(string text) => text.Length <= 500 ? text : text[..500];
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Inbox processor started (paused: {Paused})")]
+        public static partial void Started(ILogger logger, bool paused);
+
+        [LoggerMessage(2, LogLevel.Debug, "Delivery {Id} ({Event}) handled: {Events} event(s), {New} new")]
+        public static partial void Handled(ILogger logger, long id, string @event, int events, int @new);
+
+        [LoggerMessage(3, LogLevel.Warning, "Delivery {Id} could not be handled: {Error}")]
+        public static partial void HandlingFailed(ILogger logger, long id, string error);
+
+        [LoggerMessage(4, LogLevel.Error, "The inbox processor failed; retrying")]
+        public static partial void LoopFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(5, LogLevel.Warning, "Propagating the events of delivery {Id} failed")]
+        public static partial void SinkFailed(ILogger logger, long id, Exception exception);
+    }
+}

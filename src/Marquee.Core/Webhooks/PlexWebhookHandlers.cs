@@ -1,0 +1,117 @@
+using System.Globalization;
+
+namespace Marquee.Core.Webhooks;
+
+/// <summary>Turns one Plex webhook into live events. One handler per group of event types.</summary>
+public interface IPlexWebhookHandler
+{
+    /// <summary>Gets the event names this handler takes.</summary>
+    IReadOnlyCollection<string> Events { get; }
+
+    IReadOnlyList<LiveEvent> Handle(PlexWebhook webhook, InboxDelivery delivery);
+}
+
+/// <summary>Picks the handler for an event type; events nobody handles go to <see cref="NullPlexWebhookHandler"/>.</summary>
+public sealed class PlexWebhookHandlerFactory
+{
+    private readonly Dictionary<string, IPlexWebhookHandler> _handlers = new(StringComparer.Ordinal);
+
+    public PlexWebhookHandlerFactory(IEnumerable<IPlexWebhookHandler> handlers)
+    {
+        foreach (var handler in handlers)
+        {
+            foreach (var name in handler.Events)
+            {
+                _handlers[name] = handler;
+            }
+        }
+    }
+
+    public IPlexWebhookHandler Create(string eventName) =>
+        _handlers.TryGetValue(eventName, out var handler) ? handler : NullPlexWebhookHandler.Instance;
+}
+
+/// <summary>Events that change nothing Marquee keeps (resume, on deck, admin, devices).</summary>
+public sealed class NullPlexWebhookHandler : IPlexWebhookHandler
+{
+    public static NullPlexWebhookHandler Instance { get; } = new();
+
+    public IReadOnlyCollection<string> Events => [];
+
+    public IReadOnlyList<LiveEvent> Handle(PlexWebhook webhook, InboxDelivery delivery) => [];
+}
+
+/// <summary>media.play, playback.started, media.pause, media.stop and media.scrobble.</summary>
+public sealed class PlexPlaybackHandler : IPlexWebhookHandler
+{
+    public IReadOnlyCollection<string> Events { get; } =
+        [PlexEvents.Play, PlexEvents.PlaybackStarted, PlexEvents.Pause, PlexEvents.Stop, PlexEvents.Scrobble];
+
+    public IReadOnlyList<LiveEvent> Handle(PlexWebhook webhook, InboxDelivery delivery)
+    {
+        var item = webhook.Metadata!;
+        return webhook.Event switch
+        {
+            // The owner gets media.play for its own playback and playback.started for a shared user's: the same start.
+            PlexEvents.Play or PlexEvents.PlaybackStarted => [PlexWebhookEvents.Create(webhook, delivery, LiveEventKind.Play, null)],
+            PlexEvents.Scrobble => [PlexWebhookEvents.Create(webhook, delivery, LiveEventKind.Watched, null)],
+            _ when item.ViewOffsetMs is > 0 and var position =>
+                [PlexWebhookEvents.Create(webhook, delivery, LiveEventKind.Progress, position.ToString(CultureInfo.InvariantCulture))],
+            _ => [],
+        };
+    }
+}
+
+/// <summary>media.rate: the new rating is the top-level <c>rating</c>; none or a negative one clears it.</summary>
+public sealed class PlexRateHandler : IPlexWebhookHandler
+{
+    public IReadOnlyCollection<string> Events { get; } = [PlexEvents.Rate];
+
+    public IReadOnlyList<LiveEvent> Handle(PlexWebhook webhook, InboxDelivery delivery)
+    {
+        var rating = webhook.Rating ?? webhook.Metadata?.UserRating;
+        var value = rating is > 0 and var r ? Math.Round(r, 1).ToString("0.0", CultureInfo.InvariantCulture) : null;
+        return [PlexWebhookEvents.Create(webhook, delivery, LiveEventKind.Rating, value)];
+    }
+}
+
+/// <summary>library.new: one event per item whichever accounts were told about it.</summary>
+public sealed class PlexLibraryNewHandler : IPlexWebhookHandler
+{
+    public IReadOnlyCollection<string> Events { get; } = [PlexEvents.LibraryNew];
+
+    public IReadOnlyList<LiveEvent> Handle(PlexWebhook webhook, InboxDelivery delivery) =>
+        [PlexWebhookEvents.Create(webhook, delivery, LiveEventKind.ItemAdded, null) with { AccountId = PlexWebhookEvents.AnyAccount, AccountName = null }];
+}
+
+/// <summary>Builds live events from Plex webhooks the same way for every handler.</summary>
+public static class PlexWebhookEvents
+{
+    /// <summary>The account id of events that belong to no account (an item was added).</summary>
+    public const string AnyAccount = "*";
+
+    /// <summary>The owner's local account id on a Plex server.</summary>
+    public const string OwnerAccount = "1";
+
+    public static LiveEvent Create(PlexWebhook webhook, InboxDelivery delivery, string kind, string? value) =>
+        new(
+            delivery.Source,
+            LiveEventOrigin.Webhook,
+            webhook.ServerUuid,
+            AccountOf(webhook),
+            webhook.AccountTitle,
+            webhook.Metadata!.RatingKey!,
+            webhook.Metadata.ItemGuid,
+            webhook.Metadata.Type,
+            kind,
+            value,
+            delivery.ReceivedAt,
+            delivery.Id);
+
+    /// <summary>
+    /// The acting account as the server's sessions name it. Webhooks name the owner by its plex.tv id, sessions by 1;
+    /// a delivery that is both the user's and the owner's (<c>user</c> and <c>owner</c> true) was sent for the owner.
+    /// </summary>
+    public static string AccountOf(PlexWebhook webhook) =>
+        webhook.User && webhook.Owner ? OwnerAccount : webhook.AccountId ?? OwnerAccount;
+}
