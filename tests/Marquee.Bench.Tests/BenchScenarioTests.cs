@@ -1,4 +1,3 @@
-using Marquee.Bench;
 using Marquee.Bench.Sync;
 using Marquee.TestKit;
 

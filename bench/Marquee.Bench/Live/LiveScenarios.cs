@@ -1,20 +1,6 @@
+using Marquee.Core.Webhooks;
+
 namespace Marquee.Bench.Live;
-
-/// <summary>What this build offers for live events; the live scenarios measure only what exists and say what does not.</summary>
-internal static class LiveFeatures
-{
-    /// <summary>Gets why webhook ingest cannot be measured on this build, or null when it can.</summary>
-    public static string? WebhookIngestMissing =>
-        typeof(Marquee.Web.MarqueeBuilder).Assembly.GetType("Marquee.Web.Webhooks.WebhookEndpoints") is null
-            ? "webhook ingest (POST /webhooks/plex/{secret}, issue live-events) is not in this build"
-            : "webhook ingest exists in this build, but this benchmark has no driver for it yet";
-
-    /// <summary>Gets why live propagation cannot be measured on this build, or null when it can.</summary>
-    public static string? LivePropagationMissing =>
-        typeof(Marquee.Core.Sync.SyncService).Assembly.GetType("Marquee.Core.Webhooks.InboxProcessor") is null
-            ? "live events with targeted propagation (issue live-events) are not in this build"
-            : "live events exist in this build, but this benchmark has no driver for them yet";
-}
 
 /// <summary>(5) Live event to target written: p50, p95, p99 over 1,000 playbacks.</summary>
 public sealed class LiveLatencyScenario : IBenchScenario
@@ -23,17 +9,22 @@ public sealed class LiveLatencyScenario : IBenchScenario
 
     public string Title => "live event to target written";
 
+    /// <summary>Gets why live propagation cannot be measured on this build: events are stored, but no sink takes them to a target.</summary>
+    public static string Missing
+    {
+        get
+        {
+            var sinks = new[] { typeof(ILiveEventSink).Assembly, typeof(Marquee.Web.MarqueeBuilder).Assembly, typeof(Marquee.Providers.Plex.PlexOptions).Assembly }
+                .SelectMany(a => a.GetTypes())
+                .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(ILiveEventSink).IsAssignableFrom(t))
+                .Select(t => t.Name)
+                .ToList();
+            return sinks.Count == 0
+                ? "webhooks are received and stored as live events (see webhook-ingest), but nothing propagates a live event to a target in this build (no ILiveEventSink implementation)"
+                : $"a live event sink exists ({string.Join(", ", sinks)}), but this benchmark has no driver for it yet";
+        }
+    }
+
     public Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(new ScenarioResult { Name = Name, Title = Title, Status = ScenarioStatus.NotAvailable, Reason = LiveFeatures.LivePropagationMissing, Quick = context.Quick });
-}
-
-/// <summary>(6) Webhook ingest for 60 s from a load generator on loopback.</summary>
-public sealed class WebhookIngestScenario : IBenchScenario
-{
-    public string Name => "webhook-ingest";
-
-    public string Title => "webhook ingest, 60 s";
-
-    public Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(new ScenarioResult { Name = Name, Title = Title, Status = ScenarioStatus.NotAvailable, Reason = LiveFeatures.WebhookIngestMissing, Quick = context.Quick });
+        Task.FromResult(new ScenarioResult { Name = Name, Title = Title, Status = ScenarioStatus.NotAvailable, Reason = Missing, Quick = context.Quick });
 }
