@@ -55,7 +55,7 @@ public sealed class CommandTests
 
     [Theory]
     [InlineData("bogus")]
-    [InlineData("connection", "add", "plex", "--name", "x")]
+    [InlineData("connection", "add", "jellyfin", "--name", "x")]
     [InlineData("connection", "add", "plex", "--url", "http://h:1")]
     [InlineData("flow", "add", "f", "--from", "a")]
     [InlineData("connection", "list", "--colour")]
@@ -193,14 +193,27 @@ public sealed class CommandTests
     }
 
     [Fact]
-    public async Task Demo_BeforeSyncEngine_SaysWhatItWillDo()
+    public async Task Demo_NoServe_RunsToCompletionInProcess()
     {
         using var cli = new CliRunner();
 
-        var output = await cli.OkAsync("demo");
+        var output = await cli.OkAsync("demo", "--no-serve");
 
-        Assert.Contains("sync engine", output, StringComparison.Ordinal);
         Assert.Contains("two simulated Plex servers", output, StringComparison.Ordinal);
+        Assert.Contains("Demo finished.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_IntoAFolderInUse_IsRefused()
+    {
+        using var cli = new CliRunner();
+        Directory.CreateDirectory(cli.DataFolder);
+        await File.WriteAllTextAsync(Path.Combine(cli.DataFolder, "keep.txt"), "mine");
+
+        var result = await cli.RunAsync("demo", "--no-serve");
+
+        Assert.Equal(2, result.Code);
+        Assert.Contains("fresh data folder", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ internal static class ConnectionCommands
         command.Add(List(context));
         command.Add(Show(context));
         command.Add(Test(context));
+        command.Add(SetPin(context));
         command.Add(Remove(context));
         return command;
     }
@@ -22,9 +23,11 @@ internal static class ConnectionCommands
     private static Command Add(Func<ParseResult, CliContext> context)
     {
         var kind = new Argument<string>("kind") { Description = "Kind of connection: plex, jellyfin or emby." };
-        var name = new Option<string>("--name") { Description = "A short name to refer to the connection.", Required = true };
-        var url = new Option<string>("--url") { Description = "The server's address, e.g. http://192.168.1.10:32400.", Required = true };
-        var token = new Option<string?>("--token") { Description = "Plex: the owner's X-Plex-Token." };
+        var name = new Option<string?>("--name") { Description = "A short name to refer to the connection (Plex login: defaults to the server's name)." };
+        var url = new Option<string?>("--url") { Description = "The server's address, e.g. http://192.168.1.10:32400. Plex: leave out to log in and pick servers." };
+        var token = new Option<string?>("--token") { Description = "Plex: the owner's X-Plex-Token; without --url the account's servers are discovered with it." };
+        var server = new Option<string?>("--server") { Description = "Plex login: the server to add (its name), or 'all'.", HelpName = "NAME|all" };
+        var wait = new Option<int>("--wait") { Description = "Plex PIN login: seconds to wait for the code to be approved.", DefaultValueFactory = _ => 300 };
         var apiKey = new Option<string?>("--api-key") { Description = "Jellyfin/Emby: an API key." };
         var user = new Option<string?>("--user") { Description = "Jellyfin/Emby: user name (with --password)." };
         var password = new Option<string?>("--password") { Description = "Jellyfin/Emby: password." };
@@ -32,11 +35,28 @@ internal static class ConnectionCommands
         var json = GlobalOptions.Json;
         var command = new Command("add", "Add a connection. Secrets are encrypted in the store and never shown again.")
         {
-            kind, name, url, token, apiKey, user, password, set, json,
+            kind, name, url, token, server, wait, apiKey, user, password, set, json,
         };
+        command.Validators.Add(result =>
+        {
+            var hasUrl = result.GetValue(url) is not null;
+            if (!hasUrl && !string.Equals(result.GetValue(kind), "plex", StringComparison.OrdinalIgnoreCase))
+            {
+                result.AddError("Option '--url' is required (only Plex can log in and discover its servers).");
+            }
+            else if (hasUrl && result.GetValue(name) is null)
+            {
+                result.AddError("Option '--name' is required with '--url'.");
+            }
+        });
         command.SetAction((parse, ct) => context(parse).WithServicesAsync(
             async services =>
             {
+                if (parse.GetValue(url) is null)
+                {
+                    return await PlexLoginCommand.AddAsync(services, context(parse), parse.GetValue(name), parse.GetValue(token), parse.GetValue(server), parse.GetValue(wait), parse.GetValue(json), ct);
+                }
+
                 var settings = new JsonObject { ["url"] = parse.GetValue(url) };
                 Put(settings, "token", parse.GetValue(token));
                 Put(settings, "apiKey", parse.GetValue(apiKey));
@@ -96,25 +116,34 @@ internal static class ConnectionCommands
     private static Command Show(Func<ParseResult, CliContext> context)
     {
         var name = new Argument<string>("name") { Description = "Connection name or id." };
-        var command = new Command("show", "Show a connection, its settings (secrets masked) and its accounts.") { name, GlobalOptions.Json };
+        var offline = new Option<bool>("--offline") { Description = "Show the stored accounts without asking the server." };
+        var command = new Command("show", "Show a connection, its settings (secrets masked) and its accounts, and whether Marquee can act for each.") { name, offline, GlobalOptions.Json };
         command.SetAction((parse, ct) => context(parse).WithServicesAsync(
             async services =>
             {
                 var connections = services.GetRequiredService<ConnectionService>();
                 var connection = await connections.GetAsync(parse.GetValue(name)!, ct);
-                var accounts = await connections.ListAccountsAsync(parse.GetValue(name)!, ct);
+                var refresh = parse.GetValue(offline)
+                    ? new AccountRefresh(await connections.ListAccountsAsync(parse.GetValue(name)!, ct), null)
+                    : await connections.RefreshAccountsAsync(parse.GetValue(name)!, ct);
+                var accounts = refresh.Accounts;
                 var ctx = context(parse);
                 if (parse.GetValue(GlobalOptions.Json))
                 {
-                    CliJson.Write(ctx.Output, new { connection.Id, connection.Name, connection.Kind, connection.Settings, connection.CreatedAt, connection.UpdatedAt, Accounts = accounts });
+                    CliJson.Write(ctx.Output, new { connection.Id, connection.Name, connection.Kind, connection.Settings, connection.CreatedAt, connection.UpdatedAt, Accounts = accounts.Select(a => new { a.Id, a.ExternalId, a.Name, a.Kind, a.Email, a.Status, a.StatusReason, CanAct = a.Status == Account.StatusOk }), refresh.Problem });
                     return ExitCodes.Ok;
+                }
+
+                if (refresh.Problem is not null)
+                {
+                    await ctx.Error.WriteLineAsync($"warning: accounts could not be refreshed, showing the stored ones: {refresh.Problem}");
                 }
 
                 var fields = new List<(string, string?)> { ("Name", connection.Name), ("Id", connection.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Kind", connection.Kind) };
                 fields.AddRange(connection.Settings.Select(s => (s.Key, s.Value?.ToString())));
                 TextTable.WriteFields(ctx.Output, fields);
                 await ctx.Output.WriteLineAsync();
-                TextTable.Write(ctx.Output, ["Account", "Id", "Kind", "Status"], accounts.Select(a => new[] { a.Name, a.ExternalId, a.Kind, a.StatusReason is null ? a.Status : $"{a.Status}: {a.StatusReason}" }), "No accounts discovered yet.");
+                TextTable.Write(ctx.Output, ["Account", "Id", "Kind", "Can act", "Why not"], accounts.Select(a => new[] { a.Name, a.ExternalId, a.Kind, a.Status == Account.StatusOk ? "yes" : a.Status == Account.StatusNoAccess ? "no" : "unknown", a.StatusReason ?? string.Empty }), "No accounts discovered yet.");
                 return ExitCodes.Ok;
             },
             ct));
@@ -147,6 +176,29 @@ internal static class ConnectionCommands
                 }
 
                 return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+            },
+            ct));
+        return command;
+    }
+
+    private static Command SetPin(Func<ParseResult, CliContext> context)
+    {
+        var name = new Argument<string>("name") { Description = "Connection name or id." };
+        var account = new Option<string>("--account") { Description = "The Plex Home user (name or plex.tv id), as 'connection show' lists it.", Required = true };
+        var pin = new Option<string?>("--pin") { Description = "The user's 4-digit Home PIN (stored encrypted)." };
+        var clear = new Option<bool>("--clear") { Description = "Forget the stored PIN." };
+        var command = new Command("set-pin", "Give the PIN of a PIN-protected Plex Home user so Marquee can act for it.") { name, account, pin, clear };
+        command.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                if (parse.GetValue(pin) is null && !parse.GetValue(clear))
+                {
+                    throw new CliException("Give --pin NNNN or --clear.", ExitCodes.Usage);
+                }
+
+                var updated = await services.GetRequiredService<ConnectionService>().SetAccountPinAsync(parse.GetValue(name)!, parse.GetValue(account)!, parse.GetValue(clear) ? null : parse.GetValue(pin), ct);
+                await context(parse).Output.WriteLineAsync($"{(parse.GetValue(clear) ? "Forgot" : "Stored")} the PIN of '{updated.Name}'. Check access with: marquee connection show {parse.GetValue(name)}");
+                return ExitCodes.Ok;
             },
             ct));
         return command;

@@ -119,6 +119,55 @@ public sealed class ConnectionService(
         return await store.ListAccountsAsync(existing.Id, cancellationToken);
     }
 
+    /// <summary>
+    /// Asks the provider for the connection's accounts (when it can list them), stores them with whether Marquee can act
+    /// for each, and returns the stored accounts. When the provider cannot be reached the stored accounts are returned
+    /// with the problem.
+    /// </summary>
+    public async Task<AccountRefresh> RefreshAccountsAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        var existing = await FindAsync(idOrName, cancellationToken);
+        var settings = await GetSettingsAsync(idOrName, cancellationToken);
+        var provider = Descriptor(existing.Kind).Create(settings, new ProviderContext(existing.Id, existing.Name, services, new RequestCounts()));
+        string? problem = null;
+        if (provider is IAccountDirectory directory)
+        {
+            try
+            {
+                foreach (var account in await directory.ListAccountsAsync(cancellationToken))
+                {
+                    await store.UpsertAccountAsync(existing.Id, account.ExternalId, account.Name, account.Kind, account.Email, cancellationToken);
+                    await store.SetAccountStatusAsync(existing.Id, account.ExternalId, account.CanAct ? Account.StatusOk : Account.StatusNoAccess, account.CanAct ? null : account.Reason, cancellationToken);
+                }
+            }
+            catch (ProviderException ex)
+            {
+                problem = ex.Message;
+            }
+        }
+
+        return new AccountRefresh(await store.ListAccountsAsync(existing.Id, cancellationToken), problem);
+    }
+
+    /// <summary>Stores (encrypted) the PIN of a protected Plex Home user, so Marquee can switch to it.</summary>
+    public async Task<Account> SetAccountPinAsync(string idOrName, string account, string? pin, CancellationToken cancellationToken)
+    {
+        var existing = await FindAsync(idOrName, cancellationToken);
+        if (pin is not null && (pin.Length != 4 || !pin.All(char.IsAsciiDigit)))
+        {
+            throw new ValidationException([new FieldProblem("pin", "'pin' must be the 4-digit Plex Home PIN.")]);
+        }
+
+        var found = await store.FindAccountAsync(existing.Id, account, cancellationToken)
+            ?? throw new NotFoundException("account", account);
+        var credentials = new AccountCredentials(store, secrets);
+
+        // A new PIN means the tokens are obtained again with it on next use.
+        await credentials.SetAsync(existing.Id, found.ExternalId, new AccountCredential { Pin = pin }, clock.GetUtcNow(), cancellationToken);
+        await store.SetAccountStatusAsync(existing.Id, found.ExternalId, Account.StatusUnknown, pin is null ? null : "PIN stored; run 'marquee connection show' to check access", cancellationToken);
+        return (await store.FindAccountAsync(existing.Id, found.ExternalId, cancellationToken))!;
+    }
+
     /// <summary>Returns true when the stored settings equal <paramref name="settings"/> (secrets compared decrypted).</summary>
     public bool HasSettings(StoredConnection existing, JsonObject settings)
     {

@@ -136,8 +136,7 @@ public sealed class SyncService(
             }
 
             var removals = plan.Count(w => w.IsRemoval && w.SkipReason is null);
-            var percentLimit = flow.Guards.MaxRemovalPercent / 100.0 * targetSize;
-            if (removals > 0 && (removals > flow.Guards.MaxRemovals || removals > percentLimit) && !options.Force)
+            if (Holds(flow.Guards, removals, targetSize) && !options.Force)
             {
                 status = RunStatus.Held;
                 message = Append(message, $"held: the plan would remove {removals} watched marks or ratings, over the guard ({flow.Guards.MaxRemovals} items or {flow.Guards.MaxRemovalPercent.ToString(CultureInfo.InvariantCulture)} % of {targetSize}); check the plan and rerun with --force to apply it");
@@ -204,6 +203,10 @@ public sealed class SyncService(
         await runs.FinishAsync(run, CancellationToken.None);
         return new SyncReport(run, plan, outcomes, features, unresolved);
     }
+
+    /// <summary>The mass-change guard (rule 7): more removals than the count limit, or than the share of the target, hold the run.</summary>
+    public static bool Holds(FlowGuards guards, int removals, int targetSize) =>
+        removals > 0 && (removals > guards.MaxRemovals || removals > guards.MaxRemovalPercent / 100.0 * targetSize);
 
     private static string Outcome(Dictionary<string, string> outcomes, PlannedWrite write) =>
         outcomes.TryGetValue(write.IdempotencyKey, out var o) ? o.Split(':')[0] : string.Empty;

@@ -32,9 +32,9 @@ internal sealed class PlexAccounts(PlexClient client, PlexSettings settings, Pro
         {
             me = await client.GetJsonAsync(PlexHost.PlexTv, "/api/v2/user", "api/v2/user", PlexTvToken, PlexJson.Default.PlexTvUser, cancellationToken);
         }
-        catch (ProviderException ex)
+        catch (ProviderException ex) when (ex.IsAuthFailure)
         {
-            // Without plex.tv only the owner (the connection's own token) is known.
+            // The token is a server token, not a plex.tv account token: only the owner (the connection's own token) is known.
             var owner = new ProviderAccount("owner", "owner", Account.KindOwner, null, true, $"Home users and friends unknown: {ex.Message}");
             await SaveAsync(owner, null, cancellationToken);
             return [owner];

@@ -154,7 +154,8 @@ public sealed class PlexClient
             }
             catch (HttpRequestException ex)
             {
-                throw Failure(host, endpoint, null, $"connection failed ({ex.HttpRequestError}: {ex.Message})", ex, transient: true);
+                var what = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError ? "cannot connect" : "connection failed";
+                throw Failure(host, endpoint, null, $"{what} ({ex.Message})", ex, transient: true);
             }
             catch (IOException ex)
             {

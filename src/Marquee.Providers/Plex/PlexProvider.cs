@@ -309,7 +309,7 @@ public sealed class PlexProvider :
             Episode = isEpisode ? item.Index ?? parsed.Episode : null,
             Edition = string.IsNullOrEmpty(item.EditionTitle) ? null : item.EditionTitle,
             Library = section.Title,
-            PartKey = part?.Key ?? part?.Id,
+            PartKey = part?.Id ?? part?.Key,
             DurationMs = item.Duration,
             UpdatedAt = item.UpdatedAt is { } u ? DateTimeOffset.FromUnixTimeSeconds(u) : null,
             Labels = Labels(item),

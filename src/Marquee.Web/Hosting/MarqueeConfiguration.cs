@@ -32,6 +32,17 @@ public static class MarqueeConfiguration
             shortcuts[$"{MarqueeOptions.Section}:ConfigFile"] = config;
         }
 
+        // Plex hosts (plex.tv, Discover) can be pointed at a simulator for tests and the demo.
+        if (environment("MARQUEE_PLEXTV_URL") is { Length: > 0 } plexTv)
+        {
+            shortcuts[$"{MarqueeOptions.Section}:Plex:PlexTvUrl"] = plexTv;
+        }
+
+        if (environment("MARQUEE_DISCOVER_URL") is { Length: > 0 } discover)
+        {
+            shortcuts[$"{MarqueeOptions.Section}:Plex:DiscoverUrl"] = discover;
+        }
+
         builder.AddInMemoryCollection(shortcuts);
         builder.AddInMemoryCollection(commandLine);
         return builder;

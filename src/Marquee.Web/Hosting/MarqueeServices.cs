@@ -7,6 +7,7 @@ using Marquee.Providers;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Marquee.Web.Hosting;
@@ -20,6 +21,9 @@ public static class MarqueeServices
     public static IServiceCollection AddMarqueeServices(this IServiceCollection services, IConfiguration configuration, Func<string, string?>? environment = null)
     {
         services.AddSingleton(new EnvironmentLookup(environment ?? Environment.GetEnvironmentVariable));
+
+        // Provider options (e.g. Marquee:Plex) bind from configuration; the web host registers it already, the CLI does not.
+        services.TryAddSingleton(configuration);
         var options = MarqueeConfiguration.Bind(configuration);
         services.AddSingleton(options);
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));

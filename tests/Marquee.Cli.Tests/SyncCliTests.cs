@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Marquee.Cli.Tests.Infrastructure;
+using Marquee.Simulators.Plex;
+using Marquee.Simulators.Plex.Model;
+using Marquee.TestKit;
+
+namespace Marquee.Cli.Tests;
+
+/// <summary><c>marquee sync</c>, <c>runs</c>, <c>undo</c> and <c>demo</c> as separate processes against simulated Plex servers.</summary>
+public sealed class SyncCliTests
+{
+    [Fact]
+    [Trait("Category", "Scenario")]
+    public async Task Sync_Json_HoldsWithExitThree_ForcePasses_UndoRestores()
+    {
+        using var folder = new TempFolder();
+        var start = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000);
+        await using var left = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Seed = 11, Variant = 0, Movies = 40, Shows = 1, ClockStart = start }, CancellationToken.None);
+        await using var right = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Seed = 11, Variant = 1, Movies = 40, Shows = 1, ClockStart = start }, CancellationToken.None);
+        await using var plexTv = await PlexTvFederation.StartAsync([left, right], CancellationToken.None);
+        Clear(left);
+        Clear(right);
+        var env = new Dictionary<string, string> { ["MARQUEE__Marquee__Plex__PlexTvUrl"] = plexTv.Uri.ToString(), ["MARQUEE_DATA"] = folder.Path };
+        async Task<CliResult> Run(params string[] args) => await MarqueeProcess.RunAsync(args, env);
+        var movies = Plain(left).Where(m => Plain(right).Any(r => r.Title == m.Title)).Take(26).ToList();
+        foreach (var movie in movies)
+        {
+            left.Control.Mark("owner", movie.RatingKey, watched: true);
+        }
+
+        Assert.Equal(0, (await Run("connection", "add", "plex", "--name", "a", "--url", left.BaseUri.ToString(), "--token", left.Owner.AccountToken)).Code);
+        Assert.Equal(0, (await Run("connection", "add", "plex", "--name", "b", "--url", right.BaseUri.ToString(), "--token", right.Owner.AccountToken)).Code);
+        Assert.Equal(0, (await Run("flow", "add", "main", "--from", "a", "--to", "b", "--features", "watched")).Code);
+
+        var first = await Run("sync", "main", "--json");
+        Assert.True(first.Code == 0, first.Error + first.Output);
+        var run = Single(first.Output);
+        Assert.Equal("done", run.GetProperty("status").GetString());
+        Assert.Equal("main", run.GetProperty("flow").GetString());
+        Assert.Equal(26, run.GetProperty("written").GetInt32());
+        Assert.Equal(26, run.GetProperty("planned").GetInt32());
+        Assert.Equal(0, run.GetProperty("failed").GetInt32());
+        Assert.True(run.GetProperty("unresolved").GetInt32() >= 0);
+        Assert.True(run.GetProperty("requests").GetProperty("b PUT /:/scrobble").GetInt64() == 26);
+        Assert.All(movies, m => Assert.Equal(1, Views(right, m.Title)));
+
+        left.Control.AdvanceClock(TimeSpan.FromHours(1));
+        right.Control.AdvanceClock(TimeSpan.FromHours(1));
+        foreach (var movie in movies)
+        {
+            left.Control.Mark("owner", movie.RatingKey, watched: false);
+        }
+
+        var held = await Run("sync", "main", "--json");
+        Assert.Equal(3, held.Code);
+        Assert.Equal("held", Single(held.Output).GetProperty("status").GetString());
+        Assert.All(movies, m => Assert.Equal(1, Views(right, m.Title)));
+
+        var heldText = await Run("sync", "main");
+        Assert.Equal(3, heldText.Code);
+        Assert.Contains("--force", heldText.Output, StringComparison.Ordinal);
+
+        var forced = await Run("sync", "main", "--force", "--json");
+        Assert.Equal(0, forced.Code);
+        var forcedRun = Single(forced.Output);
+        Assert.Equal(26, forcedRun.GetProperty("written").GetInt32());
+        Assert.All(movies, m => Assert.Equal(0, Views(right, m.Title)));
+
+        var runs = await Run("runs", "--json");
+        Assert.Equal(0, runs.Code);
+        Assert.True(JsonDocument.Parse(runs.Output).RootElement.GetArrayLength() >= 4);
+
+        var undo = await Run("undo", forcedRun.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture));
+        Assert.True(undo.Code == 0, undo.Error + undo.Output);
+        Assert.All(movies, m => Assert.Equal(1, Views(right, m.Title)));
+
+        var badWindow = await Run("sync", "main", "--since", "yesterday-ish");
+        Assert.Equal(2, badWindow.Code);
+        Assert.Contains("since", badWindow.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_AsAProcess_ShowsThePlan_Syncs_AndRerunsWithZeroWrites()
+    {
+        using var folder = new TempFolder();
+
+        var result = await MarqueeProcess.RunAsync(["demo", "--no-serve", "--data", folder.Combine("demo")]);
+
+        Assert.True(result.Code == 0, result.Error + result.Output);
+        Assert.Contains("== Dry run (nothing is written) ==", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Plan of flow 'demo'", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Profiles mapped across the servers: bob, kid, owner, partner", result.Output, StringComparison.Ordinal);
+        Assert.Contains("written: plex-b owner: mark-watched", result.Output, StringComparison.Ordinal);
+        Assert.Contains("written: plex-a owner: mark-watched", result.Output, StringComparison.Ordinal);
+        Assert.Contains("written: plex-b kid: mark-watched", result.Output, StringComparison.Ordinal);
+        Assert.Contains("written: plex-a bob: set-rating", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Run 3: done, planned 0, written 0.", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Demo finished.", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_ServesTheApiUntilStopped()
+    {
+        using var folder = new TempFolder();
+        using var demo = MarqueeProcess.Start(["demo", "--data", folder.Combine("demo")]);
+
+        var line = await demo.WaitForLineAsync("Serving the API on", TimeSpan.FromSeconds(60));
+        var address = line[line.IndexOf("http://", StringComparison.Ordinal)..].Split(' ')[0];
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        var response = await http.GetAsync("/api/runs");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetArrayLength());
+    }
+
+    private static JsonElement Single(string output)
+    {
+        var runs = JsonDocument.Parse(output).RootElement.GetProperty("runs");
+        Assert.Equal(1, runs.GetArrayLength());
+        return runs[0];
+    }
+
+    private static List<PlexItem> Plain(PlexSimulator sim) =>
+        sim.State.Sections.Where(s => s.Title == "Movies").SelectMany(s => sim.State.ItemsOfType(s.Id, ItemType.Movie))
+            .Where(m => m.EditionTitle is null && !m.PrimaryGuid.StartsWith("local://", StringComparison.Ordinal))
+            .GroupBy(m => m.Title).Where(g => g.Count() == 1).Select(g => g.Single()).OrderBy(m => m.Title, StringComparer.Ordinal).ToList();
+
+    private static int Views(PlexSimulator sim, string title) =>
+        sim.State.State(sim.Owner, Plain(sim).First(m => m.Title == title)).ViewCount;
+
+    private static void Clear(PlexSimulator sim)
+    {
+        foreach (var account in sim.Accounts)
+        {
+            foreach (var item in sim.State.Sections.SelectMany(s => sim.State.ItemsOfType(s.Id, s.Type == "movie" ? ItemType.Movie : ItemType.Episode)))
+            {
+                if (!sim.State.State(account, item).IsEmpty)
+                {
+                    sim.State.Unscrobble(account, item);
+                    sim.State.Rate(account, item, null, 0);
+                }
+            }
+        }
+    }
+}

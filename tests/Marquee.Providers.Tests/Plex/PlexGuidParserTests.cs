@@ -1,0 +1,102 @@
+using Marquee.Core.Items;
+using Marquee.Providers.Plex;
+using Marquee.Providers.Plex.Models;
+
+namespace Marquee.Providers.Tests.Plex;
+
+/// <summary>Every guid scheme of PLEX-API.md 4.6 and every guid in the recorded examples.</summary>
+public sealed class PlexGuidParserTests
+{
+    /// <summary>guid, expected own ids ("scheme://value" joined by spaces), expected show ids, season, episode, local.</summary>
+    [Theory]
+    // Modern agents: the plex:// id is the item's own id (Guid[] adds imdb/tmdb/tvdb).
+    [InlineData("plex://movie/5d7768ba96b655001fdc0b3e", "plex://movie/5d7768ba96b655001fdc0b3e", "", null, null, false)]
+    [InlineData("plex://show/5eb6b5ffac1f29003f4a737b", "plex://show/5eb6b5ffac1f29003f4a737b", "", null, null, false)]
+    [InlineData("plex://season/602e67d31d3358002c411c4e", "plex://season/602e67d31d3358002c411c4e", "", null, null, false)]
+    [InlineData("plex://episode/5ef0c6b7a2e3f40041c1d001", "plex://episode/5ef0c6b7a2e3f40041c1d001", "", null, null, false)]
+    [InlineData("plex://movie/5d776826880197001ec90a41", "plex://movie/5d776826880197001ec90a41", "", null, null, false)]
+    // Legacy IMDb: strip the scheme and ?lang.
+    [InlineData("com.plexapp.agents.imdb://tt0062622?lang=en", "imdb://tt0062622", "", null, null, false)]
+    // Legacy TMDB: movie, show, and an episode (show id / season / episode).
+    [InlineData("com.plexapp.agents.themoviedb://62?lang=en", "tmdb://62", "", null, null, false)]
+    [InlineData("com.plexapp.agents.themoviedb://95396?lang=en", "tmdb://95396", "", null, null, false)]
+    [InlineData("com.plexapp.agents.themoviedb://95396/1/2?lang=en", "", "tmdb://95396", 1, 2, false)]
+    // Legacy TheTVDB: show, season, and the episode guid that names the show, not the episode.
+    [InlineData("com.plexapp.agents.thetvdb://371980?lang=en", "tvdb://371980", "", null, null, false)]
+    [InlineData("com.plexapp.agents.thetvdb://371980/1?lang=en", "", "tvdb://371980", 1, null, false)]
+    [InlineData("com.plexapp.agents.thetvdb://371980/1/1?lang=en", "", "tvdb://371980", 1, 1, false)]
+    // HAMA: anidb and the tvdb/tmdb/imdb/tsdb prefixes, with and without a mode digit.
+    [InlineData("com.plexapp.agents.hama://anidb-17617?lang=en", "anidb://17617", "", null, null, false)]
+    [InlineData("com.plexapp.agents.hama://anidb-17617/1/3?lang=en", "", "anidb://17617", 1, 3, false)]
+    [InlineData("com.plexapp.agents.hama://tvdb-371980/1/2?lang=en", "", "tvdb://371980", 1, 2, false)]
+    [InlineData("com.plexapp.agents.hama://tvdb-371980?lang=en", "tvdb://371980", "", null, null, false)]
+    [InlineData("com.plexapp.agents.hama://tvdb2-371980?lang=en", "tvdb://371980", "", null, null, false)]
+    [InlineData("com.plexapp.agents.hama://tvdb3-371980/2/5?lang=en", "", "tvdb://371980", 2, 5, false)]
+    [InlineData("com.plexapp.agents.hama://tmdb-95396?lang=en", "tmdb://95396", "", null, null, false)]
+    [InlineData("com.plexapp.agents.hama://tsdb-95396?lang=en", "tmdb://95396", "", null, null, false)]
+    [InlineData("com.plexapp.agents.hama://imdb-tt0062622?lang=en", "imdb://tt0062622", "", null, null, false)]
+    // XBMC NFO: imdb or numeric (tmdb); the TV flavour carries a tvdb id.
+    [InlineData("com.plexapp.agents.xbmcnfo://tt0133093?lang=xn", "imdb://tt0133093", "", null, null, false)]
+    [InlineData("com.plexapp.agents.xbmcnfo://603?lang=xn", "tmdb://603", "", null, null, false)]
+    [InlineData("com.plexapp.agents.xbmcnfotv://371980?lang=xn", "tvdb://371980", "", null, null, false)]
+    // NFO agents: agent-specific, nothing canonical.
+    [InlineData("tv.plex.agents.nfo.movie://some-local-id", "", "", null, null, false)]
+    // None / personal media: not matchable.
+    [InlineData("local://4003", "", "", null, null, true)]
+    [InlineData("com.plexapp.agents.none://4003?lang=xn", "", "", null, null, true)]
+    [InlineData("tv.plex.agents.none://4003", "", "", null, null, true)]
+    // Guid[] entries.
+    [InlineData("imdb://tt11280740", "imdb://tt11280740", "", null, null, false)]
+    [InlineData("tmdb://95396", "tmdb://95396", "", null, null, false)]
+    [InlineData("tvdb://8823401", "tvdb://8823401", "", null, null, false)]
+    // Garbage stays harmless.
+    [InlineData("", "", "", null, null, false)]
+    [InlineData("not a guid", "", "", null, null, false)]
+    [InlineData("com.plexapp.agents.imdb://nonsense?lang=en", "", "", null, null, false)]
+    public void Parse_EveryScheme_GivesCanonicalIds(string value, string ids, string showIds, int? season, int? episode, bool local)
+    {
+        var parsed = PlexGuidParser.Parse(value);
+
+        Assert.Equal(Split(ids), parsed.Ids.Select(i => i.ToString()).ToArray());
+        Assert.Equal(Split(showIds), parsed.ShowIds.Select(i => i.ToString()).ToArray());
+        Assert.Equal(season, parsed.Season);
+        Assert.Equal(episode, parsed.Episode);
+        Assert.Equal(local, parsed.IsLocal);
+    }
+
+    [Fact]
+    public void ForItem_ModernGuidWithGuidList_CombinesAndDropsDuplicates()
+    {
+        var parsed = PlexGuidParser.ForItem(
+            "plex://movie/5d7768ba96b655001fdc0b3e",
+            [new PlexTag { Id = "imdb://tt0000001" }, new PlexTag { Id = "tmdb://101" }, new PlexTag { Id = "imdb://tt0000001" }, new PlexTag { Id = "weird://1" }]);
+
+        Assert.Equal(
+            [new ExternalId("plex", "movie/5d7768ba96b655001fdc0b3e"), new ExternalId("imdb", "tt0000001"), new ExternalId("tmdb", "101")],
+            parsed.Ids);
+    }
+
+    /// <summary>Every guid of every recorded example parses without error, and every non-local one yields an id.</summary>
+    [Fact]
+    public void Parse_EveryGuidInTheRecordedExamples_YieldsIds()
+    {
+        var guids = new List<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Plex", "TestData", "examples"), "*.json"))
+        {
+            var text = File.ReadAllText(file);
+            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, "\"(?:guid|id|grandparentGuid|parentGuid)\":\\s*\"([a-z.]+://[^\"]+)\""))
+            {
+                guids.Add(m.Groups[1].Value);
+            }
+        }
+
+        Assert.True(guids.Count > 40, $"only {guids.Count} guids found");
+        foreach (var value in guids)
+        {
+            var parsed = PlexGuidParser.Parse(value);
+            Assert.True(parsed.IsLocal || parsed.Ids.Count + parsed.ShowIds.Count > 0, $"{value} gave no id");
+        }
+    }
+
+    private static string[] Split(string value) => value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+}

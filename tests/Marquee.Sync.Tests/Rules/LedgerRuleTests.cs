@@ -1,0 +1,150 @@
+using Marquee.Core.Flows;
+using Marquee.Core.Providers;
+using Marquee.Core.Sync;
+
+namespace Marquee.Sync.Tests.Rules;
+
+/// <summary>The pure rules of DESIGN.md section 4: observing changes, folding events into state, normalising, guarding.</summary>
+public sealed class LedgerRuleTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000);
+    private static readonly SyncRules Rules = SyncRules.Default;
+
+    [Fact]
+    public void FirstImport_WritesOneEventPerFeature_WithItsLastDate()
+    {
+        var events = Ledger.Observe(null, new WatchState { PlayCount = 3, LastWatchedAt = T0, Rating = 7, RatedAt = T0.AddDays(1) }, 6_000_000, T0.AddDays(9), Rules);
+
+        Assert.Equal(2, events.Count);
+        Assert.Contains(events, e => e.Feature == EventFeature.Watched && e.OccurredAt == T0 && e.Value == "3");
+        Assert.Contains(events, e => e.Feature == EventFeature.Rating && e.OccurredAt == T0.AddDays(1));
+    }
+
+    [Fact]
+    public void LaterObservation_WithoutChange_AppendsNothing()
+    {
+        var now = new WatchState { PlayCount = 1, LastWatchedAt = T0, Rating = 7, RatedAt = T0, ProgressMs = 120_000 };
+
+        Assert.Empty(Ledger.Observe(Ledger.Baseline(now, T0), now, 6_000_000, T0.AddDays(1), Rules));
+    }
+
+    [Fact]
+    public void NeverWatched_IsNoUnwatch()
+    {
+        Assert.Empty(Ledger.Observe(null, WatchState.Empty, 6_000_000, T0, Rules));
+        Assert.Empty(Ledger.Observe(Ledger.Baseline(WatchState.Empty, T0), WatchState.Empty, 6_000_000, T0.AddDays(1), Rules));
+    }
+
+    [Fact]
+    public void WatchedBaseline_ThenUnwatched_IsAProvenUnwatch()
+    {
+        var baseline = Ledger.Baseline(new WatchState { PlayCount = 1, LastWatchedAt = T0 }, T0);
+
+        var events = Ledger.Observe(baseline, WatchState.Empty, 6_000_000, T0.AddDays(1), Rules);
+
+        Assert.Equal(EventFeature.Unwatched, Assert.Single(events).Feature);
+    }
+
+    [Fact]
+    public void MorePlays_AfterAWatch_IsARewatch()
+    {
+        var baseline = Ledger.Baseline(new WatchState { PlayCount = 1, LastWatchedAt = T0 }, T0);
+
+        var events = Ledger.Observe(baseline, new WatchState { PlayCount = 2, LastWatchedAt = T0.AddDays(2) }, 6_000_000, T0.AddDays(3), Rules);
+
+        var play = Assert.Single(events);
+        Assert.Equal(EventFeature.Play, play.Feature);
+        Assert.Equal(T0.AddDays(2), play.OccurredAt);
+    }
+
+    [Fact]
+    public void ProgressUnderTheMinimum_IsIgnored()
+    {
+        Assert.Empty(Ledger.Observe(null, new WatchState { ProgressMs = 59_000, ProgressAt = T0 }, 6_000_000, T0, Rules));
+        Assert.Equal(EventFeature.Progress, Assert.Single(Ledger.Observe(null, new WatchState { ProgressMs = 60_000, ProgressAt = T0 }, 6_000_000, T0, Rules)).Feature);
+    }
+
+    [Fact]
+    public void ProgressPastTheThreshold_IsAWatch()
+    {
+        var events = Ledger.Observe(null, new WatchState { ProgressMs = 5_500_000, ProgressAt = T0 }, 6_000_000, T0, Rules);
+
+        Assert.Equal(EventFeature.Watched, Assert.Single(events).Feature);
+    }
+
+    [Fact]
+    public void ClearedRating_IsAnEvent()
+    {
+        var baseline = Ledger.Baseline(new WatchState { Rating = 8, RatedAt = T0 }, T0);
+
+        var events = Ledger.Observe(baseline, WatchState.Empty, 6_000_000, T0.AddDays(1), Rules);
+
+        var cleared = Assert.Single(events);
+        Assert.Equal(EventFeature.Rating, cleared.Feature);
+        Assert.Null(cleared.Value);
+    }
+
+    [Fact]
+    public void NewestWins_AndAnOlderEventChangesNothing()
+    {
+        var state = Ledger.Apply(LedgerState.Empty, Event(EventFeature.Rating, "6", T0.AddHours(2), connection: 2), preferredConnectionId: 1);
+        state = Ledger.Apply(state, Event(EventFeature.Rating, "9", T0, connection: 1), preferredConnectionId: 1);
+
+        Assert.Equal(6, state.Rating);
+        Assert.Equal(2, state.RatingConnectionId);
+    }
+
+    [Fact]
+    public void Tie_GoesToTheFlowSource()
+    {
+        var state = Ledger.Apply(LedgerState.Empty, Event(EventFeature.Rating, "6", T0, connection: 2), preferredConnectionId: 1);
+        state = Ledger.Apply(state, Event(EventFeature.Rating, "9", T0, connection: 1), preferredConnectionId: 1);
+        var reversed = Ledger.Apply(LedgerState.Empty, Event(EventFeature.Rating, "9", T0, connection: 1), preferredConnectionId: 1);
+        reversed = Ledger.Apply(reversed, Event(EventFeature.Rating, "6", T0, connection: 2), preferredConnectionId: 1);
+
+        Assert.Equal(9, state.Rating);
+        Assert.Equal(9, reversed.Rating);
+    }
+
+    [Fact]
+    public void Watch_ClearsAnOlderResumePoint_AndKeepsTheOriginalDate()
+    {
+        var state = Ledger.Apply(LedgerState.Empty, Event(EventFeature.Progress, "120000", T0, connection: 1), 1);
+        state = Ledger.Apply(state, Event(EventFeature.Watched, "1", T0.AddHours(1), connection: 1), 1);
+
+        Assert.True(state.Watched);
+        Assert.Null(state.ProgressMs);
+        Assert.Equal(T0.AddHours(1), state.WatchedAt);
+    }
+
+    [Fact]
+    public void ProvenUnwatch_NewerThanTheWatch_Unwatches_OlderDoesNot()
+    {
+        var watched = Ledger.Apply(LedgerState.Empty, Event(EventFeature.Watched, "1", T0.AddHours(1), connection: 1), 1);
+
+        Assert.False(Ledger.Apply(watched, Event(EventFeature.Unwatched, null, T0.AddHours(2), connection: 2), 1).Watched);
+        Assert.True(Ledger.Apply(watched, Event(EventFeature.Unwatched, null, T0, connection: 2), 1).Watched);
+    }
+
+    [Theory]
+    [InlineData(7.3, 7.5)]
+    [InlineData(7.2, 7.0)]
+    [InlineData(7.25, 7.5)]
+    [InlineData(11, 10)]
+    [InlineData(-1, 0)]
+    [InlineData(0, 0)]
+    public void Ratings_AreNormalisedToHalfSteps(double given, double expected) =>
+        Assert.Equal(expected, SyncRules.NormalizeRating(given));
+
+    [Theory]
+    [InlineData(25, 1000, false)]
+    [InlineData(26, 1000, true)]
+    [InlineData(10, 100, false)]
+    [InlineData(11, 100, true)]
+    [InlineData(0, 0, false)]
+    public void Guard_HoldsOverTheCountOrTheShareOfTheTarget(int removals, int targetSize, bool holds) =>
+        Assert.Equal(holds, SyncService.Holds(new FlowGuards(), removals, targetSize));
+
+    private static LedgerEvent Event(string feature, string? value, DateTimeOffset at, long connection) =>
+        new(0, 1, 1, feature, value, at, at, connection, connection, EventOrigin.Scan, null);
+}
