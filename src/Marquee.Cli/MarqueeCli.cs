@@ -72,12 +72,12 @@ public static class MarqueeCli
         root.Add(ProfileCommands.Create(Context));
         root.Add(FlowCommands.Create(Context));
         root.Add(ConfigCommands.Create(Context));
+        root.Add(SimCommands.Create(Context));
         foreach (var command in SyncCommands.Create(Context))
         {
             root.Add(command);
         }
 
-        root.Add(SimCommands.Create(Context));
         root.Add(BenchCommand.Create(Context));
         root.Add(VersionCommand.Create(Context));
         return root;

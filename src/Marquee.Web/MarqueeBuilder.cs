@@ -63,8 +63,8 @@ public static class MarqueeBuilder
         app.MapProfiles();
         app.MapFlows();
         app.MapProviders();
-        app.MapSync();
         app.MapWebhooks();
+        app.MapSync();
         return app;
     }
 }

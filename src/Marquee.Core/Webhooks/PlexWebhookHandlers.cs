@@ -42,8 +42,10 @@ public sealed class NullPlexWebhookHandler : IPlexWebhookHandler
 }
 
 /// <summary>media.play, playback.started, media.pause, media.stop and media.scrobble.</summary>
-public sealed class PlexPlaybackHandler : IPlexWebhookHandler
+public sealed class PlexPlaybackHandler(Microsoft.Extensions.Options.IOptions<WebhookOptions>? options = null) : IPlexWebhookHandler
 {
+    private readonly LiveOptions _live = options?.Value.Live ?? new LiveOptions();
+
     public IReadOnlyCollection<string> Events { get; } =
         [PlexEvents.Play, PlexEvents.PlaybackStarted, PlexEvents.Pause, PlexEvents.Stop, PlexEvents.Scrobble];
 
@@ -55,7 +57,8 @@ public sealed class PlexPlaybackHandler : IPlexWebhookHandler
             // The owner gets media.play for its own playback and playback.started for a shared user's: the same start.
             PlexEvents.Play or PlexEvents.PlaybackStarted => [PlexWebhookEvents.Create(webhook, delivery, LiveEventKind.Play, null)],
             PlexEvents.Scrobble => [PlexWebhookEvents.Create(webhook, delivery, LiveEventKind.Watched, null)],
-            _ when item.ViewOffsetMs is > 0 and var position =>
+            // A stop past the finished threshold is the end of a watch (the scrobble), not a resume point.
+            _ when item.ViewOffsetMs is > 0 and var position && !PlaybackTracker.IsFinished(_live, item.Type, position, item.DurationMs) =>
                 [PlexWebhookEvents.Create(webhook, delivery, LiveEventKind.Progress, position.ToString(CultureInfo.InvariantCulture))],
             _ => [],
         };

@@ -61,6 +61,12 @@ public sealed class LiveOptions
     /// <summary>Gets or sets the share of an episode that counts as finished.</summary>
     public double EpisodeFinishedPercent { get; set; } = 90;
 
+    /// <summary>Gets or sets a value indicating whether new live events run the flows that have their connection as a source.</summary>
+    public bool Propagate { get; set; } = true;
+
+    /// <summary>Gets or sets how often the list of Plex connections is re-read, to start and stop listeners.</summary>
+    public double ConnectionRefreshSeconds { get; set; } = 30;
+
     /// <summary>Gets or sets the longest wait between reconnect attempts of the event stream.</summary>
     public double MaxReconnectSeconds { get; set; } = 60;
 }

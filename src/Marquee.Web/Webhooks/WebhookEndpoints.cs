@@ -30,6 +30,12 @@ public static partial class WebhookEndpoints
         services.AddSingleton<WebhookSecret>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
         services.AddSingleton<InboxProcessor>();
+        services.AddHttpClient("plex-live");
+        services.AddHostedService<Marquee.Web.Live.PlexLiveService>();
+        services.AddSingleton<Marquee.Web.Live.PlexServerDirectory>();
+        services.AddSingleton<Marquee.Web.Live.LivePropagation>();
+        services.AddSingleton<ILiveEventSink>(sp => sp.GetRequiredService<Marquee.Web.Live.LivePropagation>());
+        services.AddHostedService(sp => sp.GetRequiredService<Marquee.Web.Live.LivePropagation>());
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -42,6 +42,12 @@ public sealed class PlexWebhookHandlerTests
     }
 
     [Fact]
+    public void StopPastTheThreshold_IsNoResumePoint()
+    {
+        Assert.Empty(Handle(Payload("media.stop", viewOffset: 5_700_000)));
+    }
+
+    [Fact]
     public void StopWithoutPosition_GivesNothing()
     {
         Assert.Empty(Handle(Payload("media.stop", viewOffset: null)));

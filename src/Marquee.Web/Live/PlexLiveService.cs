@@ -1,0 +1,487 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Marquee.Core.Connections;
+using Marquee.Core.Webhooks;
+using Marquee.Providers.Plex;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marquee.Web.Live;
+
+/// <summary>
+/// For every Plex connection: an event-stream listener (<c>/:/websockets/notifications</c>, reconnecting with
+/// back-off) and a session poller (<c>/status/sessions</c>). Both feed one <see cref="PlaybackTracker"/> per server;
+/// the events go to the inbox store, which keeps one event per playback whichever path saw it.
+/// </summary>
+public sealed partial class PlexLiveService(
+    IServiceScopeFactory scopes,
+    IHttpClientFactory http,
+    IInboxStore store,
+    IEnumerable<ILiveEventSink> sinks,
+    PlexServerDirectory directory,
+    IOptionsMonitor<WebhookOptions> options,
+    TimeProvider clock,
+    ILogger<PlexLiveService> logger) : BackgroundService
+{
+    private readonly Dictionary<long, Watcher> _watchers = [];
+    private readonly IHttpClientFactory _http = http;
+    private readonly PlexServerDirectory _directory = directory;
+    private readonly IOptionsMonitor<WebhookOptions> _options = options;
+    private readonly TimeProvider _clock = clock;
+    private readonly ILogger _logger = logger;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var live = _options.CurrentValue.Live;
+        if (!live.EventStream && !live.SessionPoller)
+        {
+            return;
+        }
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await RefreshAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.RefreshFailed(_logger, ex.Message);
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(Math.Max(0.1, _options.CurrentValue.Live.ConnectionRefreshSeconds)), _clock, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            foreach (var watcher in _watchers.Values)
+            {
+                await watcher.StopAsync();
+            }
+        }
+    }
+
+    private async Task RefreshAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var connections = scope.ServiceProvider.GetRequiredService<ConnectionService>();
+        var current = new Dictionary<long, PlexSettings>();
+        foreach (var view in (await connections.ListAsync(ct)).Where(c => c.Kind == "plex"))
+        {
+            if (await connections.GetSettingsAsync(view.Id.ToString(CultureInfo.InvariantCulture), ct) is PlexSettings settings)
+            {
+                current[view.Id] = settings;
+            }
+        }
+
+        foreach (var (id, watcher) in _watchers.Where(w => !current.TryGetValue(w.Key, out var s) || s != w.Value.Settings).ToList())
+        {
+            await watcher.StopAsync();
+            _watchers.Remove(id);
+        }
+
+        foreach (var (id, settings) in current.Where(c => !_watchers.ContainsKey(c.Key)))
+        {
+            _watchers[id] = new Watcher(this, id, settings, ct);
+        }
+    }
+
+    private async Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        var added = await store.AddEventsAsync(events, ct);
+        foreach (var sink in sinks)
+        {
+            if (added.Count > 0)
+            {
+                await sink.PublishAsync(added, ct);
+            }
+        }
+    }
+
+    /// <summary>The listener and the poller of one connection.</summary>
+    private sealed class Watcher : IDisposable
+    {
+        private readonly PlexLiveService _owner;
+        private readonly long _connectionId;
+        private readonly CancellationTokenSource _stop;
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private readonly SemaphoreSlim _pollNow = new(0, 1);
+        private readonly Task _run;
+        private PlaybackTracker? _tracker;
+
+        public Watcher(PlexLiveService owner, long connectionId, PlexSettings settings, CancellationToken stopping)
+        {
+            _owner = owner;
+            _connectionId = connectionId;
+            Settings = settings;
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            _run = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+        }
+
+        public PlexSettings Settings { get; }
+
+        private WebhookOptions Options => _owner._options.CurrentValue;
+
+        public async Task StopAsync()
+        {
+            await _stop.CancelAsync();
+            try
+            {
+                await _run;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            Dispose();
+        }
+
+        public void Dispose()
+        {
+            _stop.Dispose();
+            _gate.Dispose();
+            _pollNow.Dispose();
+        }
+
+        private async Task RunAsync(CancellationToken ct)
+        {
+            var serverId = await IdentifyAsync(ct);
+            _owner._directory.Register(_connectionId, serverId);
+            _tracker = new PlaybackTracker(PlexClient.ProviderName, serverId, Options.Live);
+            var tasks = new List<Task>();
+            if (Options.Live.SessionPoller)
+            {
+                tasks.Add(PollLoopAsync(ct));
+            }
+
+            if (Options.Live.EventStream)
+            {
+                tasks.Add(StreamLoopAsync(serverId, ct));
+            }
+
+            await Task.WhenAll(tasks);
+        }
+
+        private async Task<string?> IdentifyAsync(CancellationToken ct)
+        {
+            if (Settings.MachineIdentifier is { Length: > 0 } known)
+            {
+                return known;
+            }
+
+            var delay = TimeSpan.FromSeconds(1);
+            while (true)
+            {
+                try
+                {
+                    using var document = await GetJsonAsync("identity", ct);
+                    var container = document.RootElement.GetProperty("MediaContainer");
+                    return container.TryGetProperty("machineIdentifier", out var id) ? id.GetString() : null;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
+                {
+                    Log.ServerUnavailable(_owner._logger, _connectionId, ex.Message);
+                    await Task.Delay(delay, _owner._clock, ct);
+                    delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, Options.Live.MaxReconnectSeconds));
+                }
+            }
+        }
+
+        private async Task PollLoopAsync(CancellationToken ct)
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    await PollAsync(ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.PollFailed(_owner._logger, _connectionId, ex.Message);
+                }
+
+                await _pollNow.WaitAsync(TimeSpan.FromSeconds(Math.Max(0.1, Options.Live.SessionPollSeconds)), ct);
+            }
+        }
+
+        private async Task PollAsync(CancellationToken ct)
+        {
+            using var document = await GetJsonAsync("status/sessions", ct);
+            var sessions = new List<SessionSnapshot>();
+            if (document.RootElement.TryGetProperty("MediaContainer", out var container)
+                && container.TryGetProperty("Metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var m in metadata.EnumerateArray())
+                {
+                    var sessionKey = Text(m, "sessionKey");
+                    var ratingKey = Text(m, "ratingKey");
+                    if (sessionKey is null || ratingKey is null)
+                    {
+                        continue;
+                    }
+
+                    var user = m.TryGetProperty("User", out var u) && u.ValueKind == JsonValueKind.Object ? u : default;
+                    var player = m.TryGetProperty("Player", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+                    sessions.Add(new SessionSnapshot(
+                        sessionKey,
+                        (user.ValueKind == JsonValueKind.Object ? Text(user, "id") : null) ?? PlexWebhookEvents.OwnerAccount,
+                        user.ValueKind == JsonValueKind.Object ? Text(user, "title") : null,
+                        ratingKey,
+                        Text(m, "guid"),
+                        Text(m, "type"),
+                        Integer(m, "duration"),
+                        Integer(m, "viewOffset") ?? 0,
+                        player.ValueKind == JsonValueKind.Object ? Text(player, "state") : null));
+                }
+            }
+
+            IReadOnlyList<LiveEvent> events;
+            await _gate.WaitAsync(ct);
+            try
+            {
+                events = _tracker!.Observe(sessions, _owner._clock.GetUtcNow());
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
+            await _owner.PublishAsync(events, ct);
+        }
+
+        private async Task StreamLoopAsync(string? serverId, CancellationToken ct)
+        {
+            var delay = TimeSpan.FromSeconds(1);
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    using var socket = new ClientWebSocket();
+                    socket.Options.SetRequestHeader("X-Plex-Token", Settings.Token);
+                    socket.Options.SetRequestHeader("X-Plex-Client-Identifier", Settings.ClientIdentifier ?? "marquee-live");
+                    socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(15);
+                    socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(10);
+                    await socket.ConnectAsync(StreamUri(), ct);
+                    Log.StreamConnected(_owner._logger, _connectionId);
+                    delay = TimeSpan.FromSeconds(1);
+
+                    // The server may have restarted (session keys start again) and nothing is replayed: re-read sessions.
+                    await ResetAsync(ct);
+                    await ReceiveAsync(socket, serverId, ct);
+                }
+                catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or JsonException && !ct.IsCancellationRequested)
+                {
+                    Log.StreamLost(_owner._logger, _connectionId, ex.Message, delay.TotalSeconds);
+                }
+
+                await Task.Delay(delay, _owner._clock, ct);
+                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, Math.Max(1, Options.Live.MaxReconnectSeconds)));
+            }
+        }
+
+        private async Task ResetAsync(CancellationToken ct)
+        {
+            await _gate.WaitAsync(ct);
+            try
+            {
+                _tracker!.Reset();
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
+            PollSoon();
+        }
+
+        private async Task ReceiveAsync(ClientWebSocket socket, string? serverId, CancellationToken ct)
+        {
+            var buffer = new byte[16 * 1024];
+            using var message = new MemoryStream();
+            while (socket.State == WebSocketState.Open && !ct.IsCancellationRequested)
+            {
+                var result = await socket.ReceiveAsync(buffer, ct);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (message.Length > 4 * 1024 * 1024)
+                {
+                    throw new IOException("An event-stream message is larger than 4 MB.");
+                }
+
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                var events = await HandleMessageAsync(message.ToArray(), serverId, ct);
+                message.SetLength(0);
+                await _owner.PublishAsync(events, ct);
+            }
+        }
+
+        private async Task<IReadOnlyList<LiveEvent>> HandleMessageAsync(byte[] json, string? serverId, CancellationToken ct)
+        {
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(json);
+            }
+            catch (JsonException)
+            {
+                return [];
+            }
+
+            using (document)
+            {
+                if (!document.RootElement.TryGetProperty("NotificationContainer", out var container) || container.ValueKind != JsonValueKind.Object)
+                {
+                    return [];
+                }
+
+                var type = Text(container, "type");
+                var events = new List<LiveEvent>();
+                if (type == "playing" && container.TryGetProperty("PlaySessionStateNotification", out var playing) && playing.ValueKind == JsonValueKind.Array)
+                {
+                    var now = _owner._clock.GetUtcNow();
+                    await _gate.WaitAsync(ct);
+                    try
+                    {
+                        foreach (var entry in playing.EnumerateArray())
+                        {
+                            if (Text(entry, "sessionKey") is not { } sessionKey)
+                            {
+                                continue;
+                            }
+
+                            var result = _tracker!.OnPlaying(sessionKey, Text(entry, "ratingKey"), Integer(entry, "viewOffset"), Text(entry, "state"), now);
+                            if (result is null)
+                            {
+                                PollSoon();
+                            }
+                            else
+                            {
+                                events.AddRange(result);
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+                else if (type == "timeline" && container.TryGetProperty("TimelineEntry", out var timeline) && timeline.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var entry in timeline.EnumerateArray())
+                    {
+                        // A new library item (state 0, created) of a watchable type: movie 1, show 2, season 3, episode 4.
+                        if (Text(entry, "identifier") == "com.plexapp.plugins.library" && Integer(entry, "state") == 0
+                            && Integer(entry, "type") is >= 1 and <= 4 && Text(entry, "itemID") is { } itemId)
+                        {
+                            events.Add(new LiveEvent(
+                                PlexClient.ProviderName, LiveEventOrigin.EventStream, serverId, PlexWebhookEvents.AnyAccount, null, itemId, null, null,
+                                LiveEventKind.ItemAdded, null, _owner._clock.GetUtcNow()));
+                        }
+                    }
+                }
+
+                return events;
+            }
+        }
+
+        private void PollSoon()
+        {
+            try
+            {
+                if (_pollNow.CurrentCount == 0)
+                {
+                    _pollNow.Release();
+                }
+            }
+            catch (SemaphoreFullException)
+            {
+            }
+        }
+
+        private Uri StreamUri()
+        {
+            var builder = new UriBuilder(new Uri(Base(), ":/websockets/notifications"))
+            {
+                Scheme = Settings.Url.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
+                Query = "filters=playing,timeline",
+            };
+            return builder.Uri;
+        }
+
+        private Uri Base() => new(Settings.Url.ToString().TrimEnd('/') + "/");
+
+        private async Task<JsonDocument> GetJsonAsync(string path, CancellationToken ct)
+        {
+            var client = _owner._http.CreateClient("plex-live");
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Base(), path));
+            request.Headers.Add("X-Plex-Token", Settings.Token);
+            request.Headers.Add("X-Plex-Client-Identifier", Settings.ClientIdentifier ?? "marquee-live");
+            request.Headers.Add("Accept", "application/json");
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(15));
+            using var response = await client.SendAsync(request, timeout.Token);
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+            return await JsonDocument.ParseAsync(body, cancellationToken: timeout.Token);
+        }
+
+        private static string? Text(JsonElement e, string name) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
+                ? v.ValueKind switch
+                {
+                    JsonValueKind.String => v.GetString(),
+                    JsonValueKind.Number => v.GetRawText(),
+                    _ => null,
+                }
+                : null;
+
+        private static long? Integer(JsonElement e, string name) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
+                ? v.ValueKind switch
+                {
+                    JsonValueKind.Number when v.TryGetInt64(out var n) => n,
+                    JsonValueKind.String when long.TryParse(v.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
+                    _ => null,
+                }
+                : null;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Live events: reading the Plex connections failed: {Error}")]
+        public static partial void RefreshFailed(ILogger logger, string error);
+
+        [LoggerMessage(2, LogLevel.Warning, "Live events: Plex connection {ConnectionId} does not answer: {Error}")]
+        public static partial void ServerUnavailable(ILogger logger, long connectionId, string error);
+
+        [LoggerMessage(3, LogLevel.Warning, "Live events: polling the sessions of Plex connection {ConnectionId} failed: {Error}")]
+        public static partial void PollFailed(ILogger logger, long connectionId, string error);
+
+        [LoggerMessage(4, LogLevel.Information, "Live events: event stream of Plex connection {ConnectionId} connected")]
+        public static partial void StreamConnected(ILogger logger, long connectionId);
+
+        [LoggerMessage(5, LogLevel.Information, "Live events: event stream of Plex connection {ConnectionId} lost ({Error}); reconnecting in {Seconds} s")]
+        public static partial void StreamLost(ILogger logger, long connectionId, string error, double seconds);
+    }
+}
