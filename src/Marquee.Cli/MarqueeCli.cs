@@ -78,6 +78,7 @@ public static class MarqueeCli
             root.Add(command);
         }
 
+        root.Add(BenchCommand.Create(Context));
         root.Add(VersionCommand.Create(Context));
         return root;
     }

@@ -1,0 +1,74 @@
+namespace Marquee.Bench;
+
+/// <summary>The outcome of one scenario: figures, requests and correctness checks.</summary>
+public sealed record ScenarioResult
+{
+    public required string Name { get; init; }
+
+    public required string Title { get; init; }
+
+    /// <summary>Gets "ok", "failed" (a check failed or the scenario threw) or "not available" (see <see cref="Reason"/>).</summary>
+    public required string Status { get; init; }
+
+    public string? Reason { get; init; }
+
+    public bool Quick { get; init; }
+
+    /// <summary>Gets the size of the workload, for example the library or the number of writes.</summary>
+    public IReadOnlyDictionary<string, long> Size { get; init; } = new Dictionary<string, long>();
+
+    public double WallSeconds { get; init; }
+
+    /// <summary>Gets the CPU time of the process during the measured part, simulators included (they run in the same process).</summary>
+    public double CpuSeconds { get; init; }
+
+    /// <summary>Gets the peak resident memory of the process during the measured part, simulators included.</summary>
+    public long PeakRssBytes { get; init; }
+
+    /// <summary>Gets the resident memory of the process just before the measured part (simulators loaded, store migrated).</summary>
+    public long BaselineRssBytes { get; init; }
+
+    /// <summary>Gets the requests Marquee made, per connection and endpoint (the providers' own counts).</summary>
+    public IReadOnlyDictionary<string, long> Requests { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Gets the requests the simulators received, per server and endpoint.</summary>
+    public IReadOnlyDictionary<string, long> SimulatorRequests { get; init; } = new Dictionary<string, long>();
+
+    public long TotalRequests { get; init; }
+
+    /// <summary>Gets the requests that are really needed: listing pages (page size 1,000) plus writes.</summary>
+    public long FloorRequests { get; init; }
+
+    public double? RatioToFloor => FloorRequests > 0 ? Math.Round((double)TotalRequests / FloorRequests, 3) : null;
+
+    public long Writes { get; init; }
+
+    /// <summary>Gets scenario figures: items/s, latency percentiles, requests/s and so on.</summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Gets where the wall time went, in seconds (read, store, write, rest).</summary>
+    public IReadOnlyDictionary<string, double> Phases { get; init; } = new Dictionary<string, double>();
+
+    public IReadOnlyList<Check> Checks { get; init; } = [];
+
+    public bool Passed => Status != ScenarioStatus.Failed && Checks.All(c => c.Passed);
+}
+
+public sealed record Check(string Name, bool Passed, string Detail);
+
+public static class ScenarioStatus
+{
+    public const string Ok = "ok";
+    public const string Failed = "failed";
+    public const string NotAvailable = "not available";
+}
+
+/// <summary>Everything <c>marquee bench</c> writes to <c>bench/results/latest.json</c>.</summary>
+public sealed record BenchReport(
+    DateTimeOffset StartedAt,
+    bool Quick,
+    string Command,
+    BenchMachine Machine,
+    IReadOnlyList<ScenarioResult> Scenarios);
+
+public sealed record BenchMachine(int ProcessorCount, long MemoryBytes, string Runtime, string Os);

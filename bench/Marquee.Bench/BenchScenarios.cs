@@ -1,0 +1,20 @@
+using Marquee.Bench.Live;
+using Marquee.Bench.Sync;
+
+namespace Marquee.Bench;
+
+/// <summary>Every scenario, in the order they run.</summary>
+public static class BenchScenarios
+{
+    public static IReadOnlyList<IBenchScenario> All { get; } =
+    [
+        new FirstSyncScenario(),
+        new NoChangeScenario(),
+        new OnePercentScenario(),
+        new WritesScenario(),
+        new LiveLatencyScenario(),
+        new WebhookIngestScenario(),
+    ];
+
+    public static IBenchScenario? Find(string name) => All.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+}

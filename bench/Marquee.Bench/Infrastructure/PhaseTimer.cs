@@ -1,0 +1,143 @@
+using System.Diagnostics;
+
+namespace Marquee.Bench.Infrastructure;
+
+/// <summary>
+/// Wall time spent in the parts of a run that the engine reaches through interfaces: reading from a provider
+/// (network and parsing), the store, and the write phase (first write sent to last write answered). The rest of a
+/// run's wall time is matching, observing and planning in memory.
+/// </summary>
+public sealed class PhaseTimer
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private long _readTicks;
+    private long _storeTicks;
+    private long _storeInWritesTicks;
+    private long _firstWrite = long.MaxValue;
+    private long _lastWrite;
+    private int _writesInFlight;
+    private long _items;
+
+    public long Items => Interlocked.Read(ref _items);
+
+    public TimeSpan Read => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _readTicks));
+
+    public TimeSpan Store => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _storeTicks));
+
+    /// <summary>Gets the store time that fell inside the write phase (journal and baselines of each write).</summary>
+    public TimeSpan StoreDuringWrites => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _storeInWritesTicks));
+
+    public TimeSpan WritePhase => _lastWrite > _firstWrite ? Stopwatch.GetElapsedTime(_firstWrite, _lastWrite) : TimeSpan.Zero;
+
+    public void Reset()
+    {
+        _readTicks = 0;
+        _storeTicks = 0;
+        _storeInWritesTicks = 0;
+        _firstWrite = long.MaxValue;
+        _lastWrite = 0;
+        _items = 0;
+    }
+
+    public void AddRead(long ticks, int items)
+    {
+        Interlocked.Add(ref _readTicks, ticks);
+        Interlocked.Add(ref _items, items);
+    }
+
+    public void AddStore(long ticks)
+    {
+        Interlocked.Add(ref _storeTicks, ticks);
+        if (Volatile.Read(ref _writesInFlight) > 0 || _firstWrite != long.MaxValue)
+        {
+            Interlocked.Add(ref _storeInWritesTicks, ticks);
+        }
+    }
+
+    public async Task TimeWriteAsync(Func<Task> write)
+    {
+        var start = Stopwatch.GetTimestamp();
+        InterlockedMin(ref _firstWrite, start);
+        Interlocked.Increment(ref _writesInFlight);
+        try
+        {
+            await write();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _writesInFlight);
+            InterlockedMax(ref _lastWrite, Stopwatch.GetTimestamp());
+        }
+    }
+
+    public async Task<T> TimeStoreAsync<T>(Func<Task<T>> call)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            AddStore(Stopwatch.GetTimestamp() - start);
+        }
+    }
+
+    public async Task TimeStoreAsync(Func<Task> call)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            await call();
+        }
+        finally
+        {
+            AddStore(Stopwatch.GetTimestamp() - start);
+        }
+    }
+
+    /// <summary>Splits <paramref name="wall"/> into phases, in seconds.</summary>
+    public IReadOnlyDictionary<string, double> Breakdown(TimeSpan wall)
+    {
+        var read = Read.TotalSeconds;
+        var write = WritePhase.TotalSeconds;
+        var store = Math.Max(0, Store.TotalSeconds - StoreDuringWrites.TotalSeconds);
+        return new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["read (requests + parse)"] = Math.Round(read, 3),
+            ["store (outside writes)"] = Math.Round(store, 3),
+            ["write phase (incl. journal)"] = Math.Round(write, 3),
+            ["match + observe + plan"] = Math.Round(Math.Max(0, wall.TotalSeconds - read - write - store), 3),
+        };
+    }
+
+    private static void InterlockedMin(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value < current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}

@@ -1,0 +1,295 @@
+using Marquee.Bench.Infrastructure;
+using Marquee.Core.Flows;
+using Marquee.Core.Sync;
+
+namespace Marquee.Bench.Sync;
+
+/// <summary>The sync scenarios: first two-way run, no-change runs, a run after 1 % changed, and 10,000 writes.</summary>
+public abstract class SyncScenario : IBenchScenario
+{
+    /// <summary>The paged bulk listing of the Plex provider, as its request counts name it.</summary>
+    public const string ListingEndpoint = "GET /library/sections/{id}/all";
+
+    protected static readonly IReadOnlyList<string> AllFeatures = [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress];
+
+    public abstract string Name { get; }
+
+    public abstract string Title { get; }
+
+    public static WorldSize SizeFor(bool quick) => quick
+        ? new WorldSize(Movies: 1_000, Shows: 284, LatencyMs: 10, Differing: 0.10)
+        : new WorldSize(Movies: 10_000, Shows: 2_840, LatencyMs: 10, Differing: 0.10);
+
+    public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
+    {
+        var size = SizeFor(context.Quick);
+        context.Log.WriteLine($"{Name}: starting two simulated servers ({size.Movies} movies, {size.Shows} shows each)");
+        await using var world = await ReferenceWorld.StartAsync(size, context.DataFolder, cancellationToken);
+        return await RunAsync(world, context, cancellationToken);
+    }
+
+    protected abstract Task<ScenarioResult> RunAsync(ReferenceWorld world, ScenarioContext context, CancellationToken cancellationToken);
+
+    protected static IReadOnlyList<string> Accounts(ReferenceWorld world) => world.Left.Accounts.Select(a => a.Name).ToList();
+
+    protected static Check Done(string what, SyncReport report) =>
+        new($"{what}: run finished", report.Run.Status == RunStatus.Done, $"status {report.Run.Status}{(report.Run.Message is null ? string.Empty : ": " + report.Run.Message)}");
+
+    protected static Check NoWrites(string what, SyncReport report) =>
+        new(
+            $"{what}: zero writes",
+            report.Run.Written == 0 && report.Run.Planned == 0,
+            $"planned {report.Run.Planned}, written {report.Run.Written}"
+            + string.Concat(report.Plan.Where(w => w.SkipReason is null).Take(3).Select(w => $"; {w.ConnectionName} '{w.Title}' ({w.LocalKey}) {w.Action}: {w.Reason}")));
+
+    protected static async Task<SyncReport> SetUpFirstRunAsync(ReferenceWorld world, ScenarioContext context, Flow flow, CancellationToken cancellationToken)
+    {
+        context.Log.WriteLine("  setting up: first run without latency (not measured)");
+        world.SetLatency(0);
+        var report = await world.SyncAsync(flow, null, cancellationToken);
+        world.SetLatency(world.Size.LatencyMs);
+        return report;
+    }
+
+    protected static Dictionary<string, long> Prefixed(string prefix, IReadOnlyDictionary<string, long> counts, Dictionary<string, long>? into = null)
+    {
+        into ??= new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (key, value) in counts)
+        {
+            into[prefix + key] = value;
+        }
+
+        return into;
+    }
+
+    protected ScenarioResult Result(ReferenceWorld world, Measurement m, ScenarioContext context, IReadOnlyDictionary<string, long> requests, long floor, long writes, IReadOnlyList<Check> checks, Dictionary<string, double> metrics)
+    {
+        metrics["listing requests"] = requests.Where(r => r.Key.EndsWith(ListingEndpoint, StringComparison.Ordinal)).Sum(r => r.Value);
+        return new()
+        {
+            Name = Name,
+            Title = Title,
+            Status = checks.All(c => c.Passed) ? ScenarioStatus.Ok : ScenarioStatus.Failed,
+            Quick = context.Quick,
+            Size = world.LibrarySize(),
+            WallSeconds = Math.Round(m.Wall.TotalSeconds, 3),
+            CpuSeconds = Math.Round(m.Cpu.TotalSeconds, 3),
+            PeakRssBytes = m.PeakRss,
+            BaselineRssBytes = m.BaselineRss,
+            Requests = requests,
+            SimulatorRequests = world.SimulatorCounts(),
+            TotalRequests = requests.Values.Sum(),
+            FloorRequests = floor,
+            Writes = writes,
+            Metrics = metrics,
+            Phases = world.Timer.Breakdown(m.Wall),
+            Checks = checks,
+        };
+    }
+
+    protected static void AddThroughput(Dictionary<string, double> metrics, ReferenceWorld world, Measurement m)
+    {
+        var items = world.Timer.Items;
+        metrics["items listed"] = items;
+        metrics["items/s (wall)"] = Math.Round(items / Math.Max(m.Wall.TotalSeconds, 1e-6));
+        metrics["items/s (CPU, simulators included)"] = Math.Round(items / Math.Max(m.Cpu.TotalSeconds, 1e-6));
+    }
+}
+
+/// <summary>(1) The first two-way run between two servers that differ in about 10 % of (profile, item) pairs.</summary>
+public sealed class FirstSyncScenario : SyncScenario
+{
+    public override string Name => "first-sync";
+
+    public override string Title => "first full two-way sync";
+
+    protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, ScenarioContext context, CancellationToken cancellationToken)
+    {
+        var accounts = Accounts(world);
+        var changed = world.Diverge(world.Size.Differing, seed: 1);
+        var differing = world.CountDisagreements(accounts);
+        var flow = await world.AddFlowAsync(twoWay: true, AllFeatures, null, cancellationToken);
+        world.SetLatency(world.Size.LatencyMs);
+        world.ResetCounts();
+        context.Log.WriteLine($"  {changed} differing (profile, item) pairs; running the first sync");
+        var m = Measurement.Start();
+        var report = await world.SyncAsync(flow, null, cancellationToken);
+        m.Stop();
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["differing pairs"] = changed,
+            ["planned"] = report.Run.Planned,
+            ["written"] = report.Run.Written,
+            ["failed"] = report.Run.Failed,
+            ["unresolved"] = report.Run.Unresolved,
+        };
+        AddThroughput(metrics, world, m);
+        var phases = world.Timer.Breakdown(m.Wall);
+        var requests = report.Run.Requests;
+        metrics["listing floor"] = world.ListingFloor(accounts, incremental: false);
+        var floor = (long)metrics["listing floor"] + report.Run.Written;
+
+        context.Log.WriteLine("  checking states and rerunning");
+        var checks = new List<Check>
+        {
+            new("set-up: the servers differ exactly where the scenario changed them", differing == changed, $"{differing} differing pairs, {changed} changes"),
+            Done("first run", report),
+        };
+        checks.AddRange(world.CheckStates(accounts));
+        world.SetLatency(0);
+        world.AdvanceClock(TimeSpan.FromHours(1));
+        var rerun = await world.SyncAsync(flow, null, cancellationToken);
+        checks.Add(Done("rerun", rerun));
+        checks.Add(NoWrites("rerun", rerun));
+        return Result(world, m, context, requests, floor, report.Run.Written, checks, metrics) with { Phases = phases };
+    }
+}
+
+/// <summary>(2) The same flow again with nothing changed: an incremental run, then a full one.</summary>
+public sealed class NoChangeScenario : SyncScenario
+{
+    public override string Name => "no-change";
+
+    public override string Title => "rerun, nothing changed (incremental, full)";
+
+    protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, ScenarioContext context, CancellationToken cancellationToken)
+    {
+        var accounts = Accounts(world);
+        world.Diverge(world.Size.Differing, seed: 1);
+        var flow = await world.AddFlowAsync(twoWay: true, AllFeatures, null, cancellationToken);
+        var since = world.Now;
+        var first = await SetUpFirstRunAsync(world, context, flow, cancellationToken);
+        world.AdvanceClock(TimeSpan.FromHours(1));
+        world.ResetCounts();
+
+        context.Log.WriteLine("  incremental run, then full run");
+        var m = Measurement.Start();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var incremental = await world.SyncAsync(flow, since, cancellationToken);
+        var incrementalTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        var afterIncremental = System.Diagnostics.Stopwatch.GetTimestamp();
+        var full = await world.SyncAsync(flow, null, cancellationToken);
+        var fullSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(afterIncremental);
+        m.Stop();
+        var requests = Prefixed("incremental: ", incremental.Run.Requests);
+        Prefixed("full: ", full.Run.Requests, requests);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["incremental wall s"] = Math.Round(incrementalTime.TotalSeconds, 3),
+            ["full wall s"] = Math.Round(fullSeconds.TotalSeconds, 3),
+            ["incremental requests"] = incremental.Run.Requests.Values.Sum(),
+            ["full requests"] = full.Run.Requests.Values.Sum(),
+            ["incremental writes"] = incremental.Run.Written,
+            ["full writes"] = full.Run.Written,
+        };
+        AddThroughput(metrics, world, m);
+        metrics["listing floor"] = world.ListingFloor(accounts, incremental: true) + world.ListingFloor(accounts, incremental: false);
+        var floor = (long)metrics["listing floor"];
+        var checks = new List<Check>
+        {
+            Done("setup run", first),
+            Done("incremental run", incremental),
+            NoWrites("incremental run", incremental),
+            Done("full run", full),
+            NoWrites("full run", full),
+        };
+        checks.AddRange(world.CheckStates(accounts));
+        return Result(world, m, context, requests, floor, incremental.Run.Written + full.Run.Written, checks, metrics);
+    }
+}
+
+/// <summary>(3) An incremental run after 1 % of the items changed (each for one profile, on one side), then a full run that must find nothing left.</summary>
+public sealed class OnePercentScenario : SyncScenario
+{
+    public override string Name => "one-percent";
+
+    public override string Title => "run after 1 % of items changed";
+
+    protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, ScenarioContext context, CancellationToken cancellationToken)
+    {
+        var accounts = Accounts(world);
+        world.Diverge(world.Size.Differing, seed: 1);
+        var flow = await world.AddFlowAsync(twoWay: true, AllFeatures, null, cancellationToken);
+        var since = world.Now;
+        var first = await SetUpFirstRunAsync(world, context, flow, cancellationToken);
+        world.AdvanceClock(TimeSpan.FromHours(1));
+        var changed = world.Diverge(0.01, seed: 2, perItem: true);
+        world.AdvanceClock(TimeSpan.FromMinutes(1));
+        world.ResetCounts();
+
+        context.Log.WriteLine($"  {changed} items changed; incremental run");
+        var m = Measurement.Start();
+        var report = await world.SyncAsync(flow, since, cancellationToken);
+        m.Stop();
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["changed items"] = changed,
+            ["planned"] = report.Run.Planned,
+            ["written"] = report.Run.Written,
+        };
+        AddThroughput(metrics, world, m);
+        var phases = world.Timer.Breakdown(m.Wall);
+        var requests = report.Run.Requests;
+        metrics["listing floor"] = world.ListingFloor(accounts, incremental: true);
+        var floor = (long)metrics["listing floor"] + changed;
+
+        var checks = new List<Check> { Done("setup run", first), Done("incremental run", report) };
+        checks.Add(new Check("incremental run: one write per change", report.Run.Written == changed, $"{report.Run.Written} written for {changed} changes"));
+        checks.AddRange(world.CheckStates(accounts));
+        world.SetLatency(0);
+        world.AdvanceClock(TimeSpan.FromHours(1));
+        var full = await world.SyncAsync(flow, null, cancellationToken);
+        checks.Add(Done("full run afterwards", full));
+        checks.Add(NoWrites("full run afterwards (the incremental run missed nothing)", full));
+        return Result(world, m, context, requests, floor, report.Run.Written, checks, metrics) with { Phases = phases };
+    }
+}
+
+/// <summary>(4) 10,000 writes: one profile watched 10,000 items on the left only; a one-way run marks them on the right.</summary>
+public sealed class WritesScenario : SyncScenario
+{
+    public override string Name => "writes";
+
+    public override string Title => "10,000 writes";
+
+    protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, ScenarioContext context, CancellationToken cancellationToken)
+    {
+        var owner = world.Left.Owner.Name;
+        var wanted = context.Quick ? 1_000 : 10_000;
+        var marked = world.WatchOnLeft(owner, wanted);
+        var flow = await world.AddFlowAsync(twoWay: false, [FlowFeature.Watched], [owner], cancellationToken);
+        world.SetLatency(world.Size.LatencyMs);
+        world.ResetCounts();
+        context.Log.WriteLine($"  {marked} items to write");
+        var m = Measurement.Start();
+        var report = await world.SyncAsync(flow, null, cancellationToken);
+        m.Stop();
+        var writePhase = world.Timer.WritePhase;
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["writes wanted"] = marked,
+            ["written"] = report.Run.Written,
+            ["failed"] = report.Run.Failed,
+            ["write phase s"] = Math.Round(writePhase.TotalSeconds, 3),
+            ["writes/s"] = Math.Round(report.Run.Written / Math.Max(writePhase.TotalSeconds, 1e-6), 1),
+        };
+        AddThroughput(metrics, world, m);
+        var phases = world.Timer.Breakdown(m.Wall);
+        var requests = report.Run.Requests;
+        metrics["listing floor"] = world.ListingFloor([owner], incremental: false);
+        var floor = (long)metrics["listing floor"] + marked;
+
+        var checks = new List<Check>
+        {
+            Done("run", report),
+            // The generated libraries differ a little on their own (4K copies and editions under other agents), so a few more writes are right.
+            new("every wanted write made", report.Run.Written >= marked && marked == wanted, $"{report.Run.Written} written for {marked} wanted ({report.Run.Written - marked} on items the servers already differed on)"),
+        };
+        checks.AddRange(world.CheckStates([owner]));
+        world.SetLatency(0);
+        world.AdvanceClock(TimeSpan.FromHours(1));
+        var rerun = await world.SyncAsync(flow, null, cancellationToken);
+        checks.Add(NoWrites("rerun", rerun));
+        return Result(world, m, context, requests, floor, report.Run.Written, checks, metrics) with { Phases = phases };
+    }
+}

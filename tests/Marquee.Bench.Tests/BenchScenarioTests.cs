@@ -1,0 +1,32 @@
+using Marquee.Bench.Sync;
+using Marquee.TestKit;
+
+namespace Marquee.Bench.Tests;
+
+/// <summary>Runs quick benchmark scenarios in this process: their correctness checks and request accounting, never their timings.</summary>
+[Trait("Category", "Scenario")]
+public sealed class BenchScenarioTests
+{
+    [Fact]
+    public async Task Writes_Quick_PassesItsChecks_AndListsAtTheFloor()
+    {
+        using var folder = new TempFolder();
+
+        var result = await BenchRunner.RunHereAsync(new WritesScenario(), quick: true, folder.Path, TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal(ScenarioStatus.Ok, result.Status);
+        Assert.All(result.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        Assert.True(result.Writes >= 1_000, $"{result.Writes} writes");
+        Assert.Equal(result.Metrics["listing floor"], result.Metrics["listing requests"]);
+        Assert.Equal(result.Writes, result.Requests.Where(r => r.Key.EndsWith("PUT /:/scrobble", StringComparison.Ordinal)).Sum(r => r.Value));
+    }
+
+    [Fact]
+    public void Every_Scenario_Has_A_Unique_Name()
+    {
+        var names = BenchScenarios.All.Select(s => s.Name).ToList();
+
+        Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.All(names, n => Assert.Same(BenchScenarios.Find(n.ToUpperInvariant()), BenchScenarios.All.Single(s => s.Name == n)));
+    }
+}
