@@ -145,7 +145,10 @@ public sealed class SyncPlanner(SyncRules rules)
         var before = new WriteValue { PlayCount = target.PlayCount, ProgressMs = target.ProgressMs, DurationMs = item.DurationMs };
         if (state.ProgressMs is { } position)
         {
-            if (position >= rules.MinProgressMs && (target.ProgressMs is not { } current || Math.Abs(current - position) > rules.ProgressToleranceMs))
+            // A position the target would count as finished (its copy can be shorter) is not written: the target would
+            // record a play nobody made and drop the resume point, so every later run would plan it again.
+            if (position >= rules.MinProgressMs && !rules.IsFinished(position, item.DurationMs)
+                && (target.ProgressMs is not { } current || Math.Abs(current - position) > rules.ProgressToleranceMs))
             {
                 writes.Add(Write(context, item, FlowFeature.Progress, WriteAction.SetProgress, before, new WriteValue { ProgressMs = position, DurationMs = item.DurationMs }, $"resume at {position / 1000}s since {Time(state.ProgressAt)} (from connection {state.ProgressConnectionId})", state.ProgressAt));
             }

@@ -79,6 +79,17 @@ public sealed class PlannerRuleTests
         Assert.Empty(_planner.Plan(Context(), [Item(state, new WatchState { PlayCount = 2, LastWatchedAt = T0.AddDays(1) })]));
     }
 
+    [Fact]
+    public void Progress_PastTheTargetsThreshold_IsNotWritten()
+    {
+        // 5,500 s of a 6,000 s copy is past 90 %: writing it would make the target record a play.
+        var finishedThere = new LedgerState { ProgressMs = 5_500_000, ProgressAt = T0 };
+        var resumable = new LedgerState { ProgressMs = 3_000_000, ProgressAt = T0 };
+
+        Assert.Empty(_planner.Plan(Context(), [Item(finishedThere, WatchState.Empty)]));
+        Assert.Equal(WriteAction.SetProgress, Assert.Single(_planner.Plan(Context(), [Item(resumable, WatchState.Empty)])).Action);
+    }
+
     private static PlanContext Context() =>
         new(1, 1, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], Mirror: true, FirstRun: false, ProfileId: 1, TargetConnectionId: 2, TargetConnectionName: "right", TargetAccountId: 5);
 
