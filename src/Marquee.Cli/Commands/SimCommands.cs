@@ -68,40 +68,7 @@ internal static class SimCommands
                 WebhookUrl = webhookUrl,
             };
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            PlexSimulator simulator;
-            try
-            {
-                simulator = await PlexSimulator.StartAsync(options, stop.Token);
-            }
-            catch (IOException ex)
-            {
-                throw new CliException($"Cannot listen on port {options.Port}: {ex.Message}");
-            }
-
-            await using (simulator)
-            {
-                await ctx.Output.WriteLineAsync(simulator.Describe());
-                await ctx.Output.WriteLineAsync("Press Ctrl+C to stop.");
-                await ctx.Output.FlushAsync(stop.Token);
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, stop.Token);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                }
-            }
-
-            return ExitCodes.Ok;
-
-            void Stop(PosixSignalContext signal)
-            {
-                signal.Cancel = true;
-                stop.Cancel();
-            }
+            return await ServeUntilStoppedAsync(ctx, options.Port, token => PlexSimulator.StartAsync(options, token), simulator => simulator.Describe(), ct);
         });
         return command;
     }
@@ -155,42 +122,50 @@ internal static class SimCommands
                 WebhookUrl = webhookUrl,
             };
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            JellyfinSimulator simulator;
-            try
-            {
-                simulator = await JellyfinSimulator.StartAsync(options, stop.Token);
-            }
-            catch (IOException ex)
-            {
-                throw new CliException($"Cannot listen on port {options.Port}: {ex.Message}");
-            }
-
-            await using (simulator)
-            {
-                await ctx.Output.WriteLineAsync(simulator.Describe());
-                await ctx.Output.WriteLineAsync("Press Ctrl+C to stop.");
-                await ctx.Output.FlushAsync(stop.Token);
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, stop.Token);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                }
-            }
-
-            return ExitCodes.Ok;
-
-            void Stop(PosixSignalContext signal)
-            {
-                signal.Cancel = true;
-                stop.Cancel();
-            }
+            return await ServeUntilStoppedAsync(ctx, options.Port, token => JellyfinSimulator.StartAsync(options, token), simulator => simulator.Describe(), ct);
         });
         return command;
+    }
+
+    /// <summary>Starts a simulator, prints how to reach it and serves until SIGINT or SIGTERM.</summary>
+    private static async Task<int> ServeUntilStoppedAsync<TSimulator>(
+        CliContext ctx, int port, Func<CancellationToken, Task<TSimulator>> start, Func<TSimulator, string> describe, CancellationToken ct)
+        where TSimulator : IAsyncDisposable
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        TSimulator simulator;
+        try
+        {
+            simulator = await start(stop.Token);
+        }
+        catch (IOException ex)
+        {
+            throw new CliException($"Cannot listen on port {port}: {ex.Message}");
+        }
+
+        await using (simulator)
+        {
+            await ctx.Output.WriteLineAsync(describe(simulator));
+            await ctx.Output.WriteLineAsync("Press Ctrl+C to stop.");
+            await ctx.Output.FlushAsync(stop.Token);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+        }
+
+        return ExitCodes.Ok;
+
+        void Stop(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        }
     }
 
     private static void Check(bool ok, string message)
