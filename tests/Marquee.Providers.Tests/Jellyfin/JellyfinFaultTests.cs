@@ -116,7 +116,8 @@ public sealed class JellyfinFaultTests
     {
         "500" => new FaultSpec { Error500 = rate },
         "503" => new FaultSpec { Error503 = rate },
-        "429" => new FaultSpec { TooManyRequests = rate, RetryAfterSeconds = 0 },
+        // One second, honoured by the client, lets the test clear the fault before the retry arrives.
+        "429" => new FaultSpec { TooManyRequests = rate, RetryAfterSeconds = 1 },
         "timeout" => new FaultSpec { Timeout = rate },
         "reset" => new FaultSpec { ConnectionReset = rate },
         _ => new FaultSpec { MalformedJson = rate },
