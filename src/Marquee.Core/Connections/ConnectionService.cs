@@ -28,13 +28,8 @@ public sealed class ConnectionService(
     public async Task<ConnectionView> GetAsync(string idOrName, CancellationToken cancellationToken) =>
         ToView(await FindAsync(idOrName, cancellationToken));
 
-    public async Task<StoredConnection> FindAsync(string idOrName, CancellationToken cancellationToken)
-    {
-        var found = long.TryParse(idOrName, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? await store.GetAsync(id, cancellationToken)
-            : await store.FindByNameAsync(idOrName, cancellationToken);
-        return found ?? throw new NotFoundException("connection", idOrName);
-    }
+    public Task<StoredConnection> FindAsync(string idOrName, CancellationToken cancellationToken) =>
+        IdOrName.FindAsync(idOrName, "connection", id => store.GetAsync(id, cancellationToken), name => store.FindByNameAsync(name, cancellationToken));
 
     public async Task<ConnectionView> CreateAsync(string? name, string? kind, JsonObject? settings, CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Marquee.Core.Connections;
 using Marquee.Core.Providers;
 using Marquee.Core.Scheduling;
@@ -13,13 +12,8 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
 
     public Task<IReadOnlyList<Flow>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
 
-    public async Task<Flow> FindAsync(string idOrName, CancellationToken cancellationToken)
-    {
-        var found = long.TryParse(idOrName, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? await store.GetAsync(id, cancellationToken)
-            : await store.FindByNameAsync(idOrName, cancellationToken);
-        return found ?? throw new NotFoundException("flow", idOrName);
-    }
+    public Task<Flow> FindAsync(string idOrName, CancellationToken cancellationToken) =>
+        IdOrName.FindAsync(idOrName, "flow", id => store.GetAsync(id, cancellationToken), name => store.FindByNameAsync(name, cancellationToken));
 
     public async Task<Flow> CreateAsync(FlowInput input, CancellationToken cancellationToken)
     {

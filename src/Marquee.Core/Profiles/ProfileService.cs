@@ -1,4 +1,3 @@
-using System.Globalization;
 using Marquee.Core.Connections;
 using Marquee.Core.Providers;
 using Marquee.Core.Validation;
@@ -13,13 +12,8 @@ public sealed class ProfileService(IProfileStore store, IConnectionStore connect
 
     public Task<IReadOnlyList<Profile>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
 
-    public async Task<Profile> FindAsync(string idOrName, CancellationToken cancellationToken)
-    {
-        var found = long.TryParse(idOrName, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? await store.GetAsync(id, cancellationToken)
-            : await store.FindByNameAsync(idOrName, cancellationToken);
-        return found ?? throw new NotFoundException("profile", idOrName);
-    }
+    public Task<Profile> FindAsync(string idOrName, CancellationToken cancellationToken) =>
+        IdOrName.FindAsync(idOrName, "profile", id => store.GetAsync(id, cancellationToken), name => store.FindByNameAsync(name, cancellationToken));
 
     public async Task<Profile> CreateAsync(string? name, string? displayName, CancellationToken cancellationToken)
     {
