@@ -145,10 +145,15 @@ public sealed class SyncPlanner(SyncRules rules)
         var before = new WriteValue { PlayCount = target.PlayCount, ProgressMs = target.ProgressMs, DurationMs = item.DurationMs };
         if (state.ProgressMs is { } position)
         {
+            // A watch written to this item in this plan clears the target's resume point (a scrobble does), so a
+            // position newer than the watch (a rewatch under way) is written after it even when the target shows it now.
+            var watchPlanned = writes.Any(w => w.ItemId == item.ItemId && w.AccountId == context.TargetAccountId && w.SkipReason is null
+                && w.Action is WriteAction.MarkWatched or WriteAction.Rewatch);
+
             // A position the target would count as finished (its copy can be shorter) is not written: the target would
             // record a play nobody made and drop the resume point, so every later run would plan it again.
             if (position >= rules.MinProgressMs && !rules.IsFinished(position, item.DurationMs)
-                && (target.ProgressMs is not { } current || Math.Abs(current - position) > rules.ProgressToleranceMs))
+                && (watchPlanned || target.ProgressMs is not { } current || Math.Abs(current - position) > rules.ProgressToleranceMs))
             {
                 writes.Add(Write(context, item, FlowFeature.Progress, WriteAction.SetProgress, before, new WriteValue { ProgressMs = position, DurationMs = item.DurationMs }, $"resume at {position / 1000}s since {Time(state.ProgressAt)} (from connection {state.ProgressConnectionId})", state.ProgressAt));
             }

@@ -332,7 +332,8 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, IWatchState
         }
 
         // PlayCount also grows on a stopped partial playback, so only Played says "watched".
-        var progress = !data.Played && data.PlaybackPositionTicks > 0 ? data.PlaybackPositionTicks / TimeSpan.TicksPerMillisecond : (long?)null;
+        // A played item can hold a resume point too (a rewatch under way).
+        var progress = data.PlaybackPositionTicks > 0 ? data.PlaybackPositionTicks / TimeSpan.TicksPerMillisecond : (long?)null;
         return new WatchState
         {
             PlayCount = data.Played ? Math.Max(1, data.PlayCount) : 0,

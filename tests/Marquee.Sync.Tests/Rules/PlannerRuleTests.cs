@@ -90,6 +90,19 @@ public sealed class PlannerRuleTests
         Assert.Equal(WriteAction.SetProgress, Assert.Single(_planner.Plan(Context(), [Item(resumable, WatchState.Empty)])).Action);
     }
 
+    [Fact]
+    public void Progress_NewerThanTheWatch_IsWrittenAfterTheWatch_EvenWhenTheTargetShowsItNow()
+    {
+        // The target shows the resume point, but the watch written first (a scrobble) clears it.
+        var rewatching = new LedgerState { Watched = true, PlayCount = 1, WatchedAt = T0, WatchedConnectionId = 1, ProgressMs = 3_000_000, ProgressAt = T0.AddHours(1), ProgressConnectionId = 2 };
+        var target = new WatchState { ProgressMs = 3_000_000, ProgressAt = T0.AddHours(1) };
+
+        var plan = _planner.Plan(Context(), [Item(rewatching, target)]);
+
+        Assert.Equal([WriteAction.MarkWatched, WriteAction.SetProgress], plan.Select(w => w.Action));
+        Assert.Empty(_planner.Plan(Context(), [Item(rewatching, target with { PlayCount = 1, LastWatchedAt = T0 })]));
+    }
+
     private static PlanContext Context() =>
         new(1, 1, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], Mirror: true, FirstRun: false, ProfileId: 1, TargetConnectionId: 2, TargetConnectionName: "right", TargetAccountId: 5);
 

@@ -49,6 +49,9 @@ public sealed class JellyfinToEmbyScenarios : SyncScenarios<JellyfinToEmbyFixtur
     [Fact(Skip = "Not applicable: Jellyfin and Emby group the versions of a movie into one item, so there is no edition to write to.")]
     public override Task Editions_AreOneItem_WrittenOnceToTheBaseVersion() => base.Editions_AreOneItem_WrittenOnceToTheBaseVersion();
 
+    [Fact(Skip = "Not applicable: marking an item played on Emby resets its resume point, and Emby 4.x describes no API to set it back.")]
+    public override Task ResumePoint_NewerThanAWatchElsewhere_IsKept_AndASecondRunMakesZeroWrites() => base.ResumePoint_NewerThanAWatchElsewhere_IsKept_AndASecondRunMakesZeroWrites();
+
     [Fact(Skip = "Not applicable: Jellyfin and Emby have no legacy metadata agents; every id comes from ProviderIds.")]
     public override Task LegacyAndModernAgents_Match() => base.LegacyAndModernAgents_Match();
 

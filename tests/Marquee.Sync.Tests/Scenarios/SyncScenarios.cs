@@ -374,6 +374,31 @@ public abstract class SyncScenarios<TFixture>
     }
 
     [Fact]
+    public virtual async Task ResumePoint_NewerThanAWatchElsewhere_IsKept_AndASecondRunMakesZeroWrites()
+    {
+        await using var f = await StartAsync();
+        var movie = Movies(f)[0];
+        f.Source.Mark(f.Source.Owner, movie, true);
+        f.AdvanceClock(Hour);
+        f.Target.Play(f.Target.Owner, On(f, movie), 40);
+        var flow = await f.AddFlowAsync(twoWay: true);
+        var first = await f.SyncAsync(flow);
+        Assert.Equal(RunStatus.Done, first.Run.Status);
+
+        f.AdvanceClock(Hour);
+        var second = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, second.Run.Status);
+        Assert.True(second.Run.Planned == 0, "a second run planned: " + string.Join("; ", second.Plan.Select(w => $"{w.ConnectionName} {w.Action} {w.Reason}")));
+        var target = f.Target.View(f.Target.Owner, On(f, movie));
+
+        // Watched (Jellyfin also counts the partial play in its PlayCount), with its own resume point still there.
+        Assert.True(target.ViewCount >= 1, "the watch arrived");
+        Assert.True(target.OffsetMs > 0, "the target's own resume point, newer than the watch, is kept");
+        Assert.Equal(1, f.Source.View(f.Source.Owner, movie).ViewCount);
+    }
+
+    [Fact]
     public virtual async Task Undo_RestoresTheTargetExactly()
     {
         await using var f = await StartAsync();
