@@ -149,6 +149,9 @@ public static class TimedProviders
         public Task<RunWrite?> FindWriteAsync(string idempotencyKey, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.FindWriteAsync(idempotencyKey, cancellationToken));
 
+        public Task<IReadOnlyList<RunWrite>> ListUncertainWritesAsync(long flowId, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.ListUncertainWritesAsync(flowId, cancellationToken));
+
         public Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.InsertWriteAsync(write, cancellationToken));
 

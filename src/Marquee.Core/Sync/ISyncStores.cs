@@ -71,6 +71,9 @@ public interface IRunStore
 
     Task<RunWrite?> FindWriteAsync(string idempotencyKey, CancellationToken cancellationToken);
 
+    /// <summary>Returns the flow's writes left "planned" by runs that ended without answering them (the process was killed).</summary>
+    Task<IReadOnlyList<RunWrite>> ListUncertainWritesAsync(long flowId, CancellationToken cancellationToken);
+
     Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken);
 
     Task UpdateWriteAsync(long id, long runId, string status, string? after, string? error, DateTimeOffset? writtenAt, CancellationToken cancellationToken);

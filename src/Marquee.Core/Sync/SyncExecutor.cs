@@ -50,6 +50,37 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
         return outcomes;
     }
 
+    /// <summary>
+    /// Settles the writes a killed run left "planned": each is re-read from its target and journaled as written when the
+    /// target shows it (so undo reverts it), or as failed when it never arrived (the next plan sends it again).
+    /// </summary>
+    public async Task<int> ReconcileAsync(IReadOnlyList<RunWrite> uncertain, IReadOnlyDictionary<long, SyncSide> sides, IReadOnlyDictionary<long, ProviderAccount> accounts, CancellationToken cancellationToken)
+    {
+        var settled = 0;
+        foreach (var write in uncertain)
+        {
+            if (write.LocalKey is null || !sides.TryGetValue(write.ConnectionId, out var side) || write.AccountId is not { } accountId || !accounts.TryGetValue(accountId, out var account))
+            {
+                continue;
+            }
+
+            var now = await side.Source.ReadItemAsync(account, write.LocalKey, cancellationToken);
+            var after = WriteValue.Parse(write.After) ?? new WriteValue();
+            if (now is not null && Applied(write.Action, after, now.State, WriteValue.Parse(write.Before) ?? new WriteValue()))
+            {
+                await runs.UpdateWriteAsync(write.Id, write.RunId, WriteStatus.Written, write.After, null, clock.GetUtcNow(), CancellationToken.None);
+            }
+            else
+            {
+                await runs.UpdateWriteAsync(write.Id, write.RunId, WriteStatus.Failed, write.After, "the run was stopped before the server applied this write", null, CancellationToken.None);
+            }
+
+            settled++;
+        }
+
+        return settled;
+    }
+
     /// <summary>Applies one journaled write; returns its outcome and the target's state after it (null when unchanged).</summary>
     private async Task<(string Outcome, WatchState? After)> ExecuteOneAsync(long runId, PlannedWrite write, SyncSide side, ProviderAccount account, WatchState? current, CancellationToken cancellationToken)
     {
@@ -65,7 +96,7 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
 
             // An earlier run stopped around this call (planned) or it failed: the target may or may not have it.
             var now = await side.Source.ReadItemAsync(account, write.LocalKey, cancellationToken);
-            if (now is not null && Applied(write, now.State, WriteValue.Parse(earlier.Before) ?? write.Before))
+            if (now is not null && Applied(write.Action, write.After, now.State, WriteValue.Parse(earlier.Before) ?? write.Before))
             {
                 await runs.UpdateWriteAsync(earlier.Id, earlier.RunId, WriteStatus.Written, write.After.ToJson(), null, clock.GetUtcNow(), CancellationToken.None);
                 return (WriteStatus.Skipped + $": already applied by run {earlier.RunId}", now.State);
@@ -119,13 +150,13 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
     }
 
     /// <summary>Returns true when the target already shows what the write would make it show.</summary>
-    public bool Applied(PlannedWrite write, WatchState now, WriteValue before) => write.Action switch
+    public bool Applied(string action, WriteValue after, WatchState now, WriteValue before) => action switch
     {
         WriteAction.MarkWatched => now.Watched,
         WriteAction.Rewatch => now.PlayCount > (before.PlayCount ?? 0),
         WriteAction.MarkUnwatched => !now.Watched,
-        WriteAction.SetRating or WriteAction.ClearRating => SyncRules.NormalizeRating(now.Rating) == write.After.Rating,
-        WriteAction.SetProgress => now.ProgressMs is { } p && Math.Abs(p - (write.After.ProgressMs ?? 0)) <= rules.ProgressToleranceMs,
+        WriteAction.SetRating or WriteAction.ClearRating => SyncRules.NormalizeRating(now.Rating) == after.Rating,
+        WriteAction.SetProgress => now.ProgressMs is { } p && Math.Abs(p - (after.ProgressMs ?? 0)) <= rules.ProgressToleranceMs,
         _ => false,
     };
 

@@ -46,6 +46,13 @@ public sealed class SyncService(
                 target.Connection.Id,
                 await target.Directory.ListAccountsAsync(cancellationToken),
                 cancellationToken);
+            var sides = new Dictionary<long, SyncSide> { [source.Connection.Id] = source, [target.Connection.Id] = target };
+            var accounts = pairs.SelectMany(p => new[] { (Id: p.Source.Id, Account: p.SourceAccount), (Id: p.Target.Id, Account: p.TargetAccount) }).ToDictionary(a => a.Id, a => a.Account);
+            if (!options.DryRun)
+            {
+                await executor.ReconcileAsync(await runs.ListUncertainWritesAsync(flow.Id, cancellationToken), sides, accounts, cancellationToken);
+            }
+
             if (flow.Filters.Profiles.Count > 0)
             {
                 pairs = pairs.Where(p => flow.Filters.Profiles.Contains(p.ProfileName, StringComparer.OrdinalIgnoreCase)).ToList();
@@ -147,8 +154,6 @@ public sealed class SyncService(
             }
             else
             {
-                var sides = new Dictionary<long, SyncSide> { [source.Connection.Id] = source, [target.Connection.Id] = target };
-                var accounts = pairs.SelectMany(p => new[] { (Id: p.Source.Id, Account: p.SourceAccount), (Id: p.Target.Id, Account: p.TargetAccount) }).ToDictionary(a => a.Id, a => a.Account);
                 progress?.Report($"{flow.Name}: writing {plan.Count(w => w.SkipReason is null)} changes");
                 var results = await executor.ExecuteAsync(runId, plan.Where(w => w.SkipReason is null).ToList(), sides, accounts, progress, cancellationToken);
                 foreach (var (key, outcome) in results)

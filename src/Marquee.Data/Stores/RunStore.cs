@@ -65,6 +65,16 @@ public sealed class RunStore(IDatabaseProvider provider) : StoreBase(provider), 
         return (await db.QuerySingleOrDefaultAsync<WriteDbRow>(Command("SELECT * FROM run_writes WHERE idempotency_key = @idempotencyKey", new { idempotencyKey }, cancellationToken)))?.ToModel();
     }
 
+    public async Task<IReadOnlyList<RunWrite>> ListUncertainWritesAsync(long flowId, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var rows = await db.QueryAsync<WriteDbRow>(Command(
+            "SELECT w.* FROM run_writes w JOIN runs r ON r.id = w.run_id WHERE r.flow_id = @flowId AND r.status <> 'running' AND w.status = 'planned' ORDER BY w.id",
+            new { flowId },
+            cancellationToken));
+        return rows.Select(r => r.ToModel()).ToList();
+    }
+
     public async Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Marquee.Cli.Tests.Infrastructure;
+using Marquee.Simulators.Plex;
+using Marquee.TestKit;
+using Microsoft.Data.Sqlite;
+
+namespace Marquee.Cli.Tests;
+
+/// <summary>A <c>marquee sync</c> process killed (SIGKILL) between writes, then run again.</summary>
+public sealed partial class SyncCliTests
+{
+    [Fact]
+    [Trait("Category", "Scenario")]
+    public async Task Sync_KilledBetweenWrites_AsAProcess_CompletesOnRerun_WithZeroDuplicateWrites()
+    {
+        using var folder = new TempFolder();
+        var start = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000);
+        await using var left = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Seed = 13, Variant = 0, Movies = 80, Shows = 1, ClockStart = start }, CancellationToken.None);
+        await using var right = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Seed = 13, Variant = 1, Movies = 80, Shows = 1, ClockStart = start }, CancellationToken.None);
+        await using var plexTv = await PlexTvFederation.StartAsync([left, right], CancellationToken.None);
+        Clear(left);
+        Clear(right);
+        var env = new Dictionary<string, string> { ["MARQUEE__Marquee__Plex__PlexTvUrl"] = plexTv.Uri.ToString(), ["MARQUEE_DATA"] = folder.Path };
+        var movies = Plain(left).Where(m => Plain(right).Any(r => r.Title == m.Title)).Take(60).ToList();
+        foreach (var movie in movies)
+        {
+            left.Control.Mark("owner", movie.RatingKey, watched: true);
+        }
+
+        Assert.Equal(0, (await MarqueeProcess.RunAsync(["connection", "add", "plex", "--name", "a", "--url", left.BaseUri.ToString(), "--token", left.Owner.AccountToken], env)).Code);
+        Assert.Equal(0, (await MarqueeProcess.RunAsync(["connection", "add", "plex", "--name", "b", "--url", right.BaseUri.ToString(), "--token", right.Owner.AccountToken], env)).Code);
+        Assert.Equal(0, (await MarqueeProcess.RunAsync(["flow", "add", "main", "--from", "a", "--to", "b", "--features", "watched"], env)).Code);
+
+        // Slow writes, so the kill lands in the middle of the write phase: some writes sent, some not.
+        right.Control.SetLatency(150);
+        using (var sync = MarqueeProcess.Start(["sync", "main"], env))
+        {
+            var watch = Stopwatch.StartNew();
+            while (Scrobbles(right) < 10 && watch.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(5);
+            }
+
+            sync.KillHard();
+        }
+
+        // Requests in flight at the kill reached the server but were never applied (the connection dropped).
+        var sentBeforeKill = Scrobbles(right);
+        var appliedBeforeKill = movies.Count(m => Views(right, m.Title) == 1);
+        Assert.InRange(appliedBeforeKill, 1, movies.Count - 1);
+        Assert.True(await JournalCountAsync(folder, "status = 'planned'") > 0, "the kill left writes journaled as planned, not yet answered");
+
+        right.Control.SetLatency(0);
+        var rerun = await MarqueeProcess.RunAsync(["sync", "main", "--json"], env);
+
+        Assert.True(rerun.Code == 0, rerun.Error + rerun.Output);
+        Assert.Equal("done", Single(rerun.Output).GetProperty("status").GetString());
+        Assert.All(movies, m => Assert.Equal(1, Views(right, m.Title)));
+        Assert.Equal(movies.Count - appliedBeforeKill, Scrobbles(right) - sentBeforeKill);
+        Assert.Equal(movies.Count, await JournalCountAsync(folder, "status = 'written' AND action = 'mark-watched'"));
+        var third = Single((await MarqueeProcess.RunAsync(["sync", "main", "--json"], env)).Output);
+        Assert.Equal(0, third.GetProperty("planned").GetInt32());
+        Assert.Equal(JsonValueKind.Object, third.GetProperty("requests").ValueKind);
+    }
+
+    private static long Scrobbles(PlexSimulator sim) =>
+        sim.Control.RequestCounts.Where(c => c.Key.Contains("scrobble", StringComparison.Ordinal)).Sum(c => c.Value);
+
+    private static async Task<long> JournalCountAsync(TempFolder folder, string where)
+    {
+        await using var db = new SqliteConnection($"Data Source={folder.Combine("marquee.db")};Pooling=False;Mode=ReadOnly");
+        await db.OpenAsync();
+        await using var command = db.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM run_writes WHERE " + where;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
