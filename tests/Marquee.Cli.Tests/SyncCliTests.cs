@@ -15,20 +15,9 @@ public sealed partial class SyncCliTests
     [Trait("Category", "Scenario")]
     public async Task Sync_Json_HoldsWithExitThree_ForcePasses_UndoRestores()
     {
-        using var folder = new TempFolder();
-        var start = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000);
-        await using var left = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Seed = 11, Variant = 0, Movies = 40, Shows = 1, ClockStart = start }, CancellationToken.None);
-        await using var right = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Seed = 11, Variant = 1, Movies = 40, Shows = 1, ClockStart = start }, CancellationToken.None);
-        await using var plexTv = await PlexTvFederation.StartAsync([left, right], CancellationToken.None);
-        Clear(left);
-        Clear(right);
-        var env = new Dictionary<string, string> { ["MARQUEE__Marquee__Plex__PlexTvUrl"] = plexTv.Uri.ToString(), ["MARQUEE_DATA"] = folder.Path };
+        await using var pair = await ServerPair.StartAsync(seed: 11, movies: 40, watched: 26);
+        var (left, right, env, movies) = (pair.Left, pair.Right, pair.Environment, pair.Movies);
         async Task<CliResult> Run(params string[] args) => await MarqueeProcess.RunAsync(args, env);
-        var movies = Plain(left).Where(m => Plain(right).Any(r => r.Title == m.Title)).Take(26).ToList();
-        foreach (var movie in movies)
-        {
-            left.Control.Mark("owner", movie.RatingKey, watched: true);
-        }
 
         Assert.Equal(0, (await Run("connection", "add", "plex", "--name", "a", "--url", left.BaseUri.ToString(), "--token", left.Owner.AccountToken)).Code);
         Assert.Equal(0, (await Run("connection", "add", "plex", "--name", "b", "--url", right.BaseUri.ToString(), "--token", right.Owner.AccountToken)).Code);
@@ -142,6 +131,56 @@ public sealed partial class SyncCliTests
                     sim.State.Rate(account, item, null, 0);
                 }
             }
+        }
+    }
+
+    /// <summary>Two simulated Plex servers (same media, other keys) behind one plex.tv, no state but the owner's watched marks on the left, and a data folder.</summary>
+    private sealed class ServerPair : IAsyncDisposable
+    {
+        private readonly TempFolder _folder = new();
+        private PlexTvFederation? _plexTv;
+
+        public PlexSimulator Left { get; private set; } = null!;
+
+        public PlexSimulator Right { get; private set; } = null!;
+
+        public TempFolder Folder => _folder;
+
+        public Dictionary<string, string> Environment { get; } = [];
+
+        /// <summary>Gets the plain movies both servers hold, marked watched for the owner on the left.</summary>
+        public IReadOnlyList<PlexItem> Movies { get; private set; } = [];
+
+        public static async Task<ServerPair> StartAsync(int seed, int movies, int watched)
+        {
+            var pair = new ServerPair();
+            var start = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000);
+            pair.Left = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Seed = seed, Variant = 0, Movies = movies, Shows = 1, ClockStart = start }, CancellationToken.None);
+            pair.Right = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Seed = seed, Variant = 1, Movies = movies, Shows = 1, ClockStart = start }, CancellationToken.None);
+            pair._plexTv = await PlexTvFederation.StartAsync([pair.Left, pair.Right], CancellationToken.None);
+            Clear(pair.Left);
+            Clear(pair.Right);
+            pair.Environment["MARQUEE__Marquee__Plex__PlexTvUrl"] = pair._plexTv.Uri.ToString();
+            pair.Environment["MARQUEE_DATA"] = pair._folder.Path;
+            pair.Movies = Plain(pair.Left).Where(m => Plain(pair.Right).Any(r => r.Title == m.Title)).Take(watched).ToList();
+            foreach (var movie in pair.Movies)
+            {
+                pair.Left.Control.Mark("owner", movie.RatingKey, watched: true);
+            }
+
+            return pair;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_plexTv is not null)
+            {
+                await _plexTv.DisposeAsync();
+            }
+
+            await Right.DisposeAsync();
+            await Left.DisposeAsync();
+            _folder.Dispose();
         }
     }
 }

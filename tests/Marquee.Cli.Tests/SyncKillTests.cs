@@ -14,19 +14,8 @@ public sealed partial class SyncCliTests
     [Trait("Category", "Scenario")]
     public async Task Sync_KilledBetweenWrites_AsAProcess_CompletesOnRerun_WithZeroDuplicateWrites()
     {
-        using var folder = new TempFolder();
-        var start = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000);
-        await using var left = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Seed = 13, Variant = 0, Movies = 80, Shows = 1, ClockStart = start }, CancellationToken.None);
-        await using var right = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Seed = 13, Variant = 1, Movies = 80, Shows = 1, ClockStart = start }, CancellationToken.None);
-        await using var plexTv = await PlexTvFederation.StartAsync([left, right], CancellationToken.None);
-        Clear(left);
-        Clear(right);
-        var env = new Dictionary<string, string> { ["MARQUEE__Marquee__Plex__PlexTvUrl"] = plexTv.Uri.ToString(), ["MARQUEE_DATA"] = folder.Path };
-        var movies = Plain(left).Where(m => Plain(right).Any(r => r.Title == m.Title)).Take(60).ToList();
-        foreach (var movie in movies)
-        {
-            left.Control.Mark("owner", movie.RatingKey, watched: true);
-        }
+        await using var pair = await ServerPair.StartAsync(seed: 13, movies: 80, watched: 60);
+        var (left, right, env, movies, folder) = (pair.Left, pair.Right, pair.Environment, pair.Movies, pair.Folder);
 
         Assert.Equal(0, (await MarqueeProcess.RunAsync(["connection", "add", "plex", "--name", "a", "--url", left.BaseUri.ToString(), "--token", left.Owner.AccountToken], env)).Code);
         Assert.Equal(0, (await MarqueeProcess.RunAsync(["connection", "add", "plex", "--name", "b", "--url", right.BaseUri.ToString(), "--token", right.Owner.AccountToken], env)).Code);
