@@ -24,7 +24,7 @@ internal static class FlowCommands
         var from = new Option<string>("--from") { Description = "Source connection.", Required = true };
         var to = new Option<string>("--to") { Description = "Target connection.", Required = true };
         var twoWay = new Option<bool>("--two-way") { Description = "Carry changes both ways." };
-        var features = new Option<string?>("--features") { Description = $"Comma-separated: {string.Join(",", FlowFeature.All)}. Default {string.Join(",", FlowService.DefaultFeatures)}.", HelpName = "LIST" };
+        var features = new Option<string?>("--features") { Description = $"Comma-separated: {string.Join(",", FlowFeature.All.Where(f => f != FlowFeature.Watchlist))}. Default {string.Join(",", FlowService.DefaultFeatures)}.", HelpName = "LIST" };
         var mode = new Option<string?>("--mode") { Description = "mirror (also unwatches, with proof and guards) or add-only. Default mirror.", HelpName = "mirror|add-only" };
         var schedule = new Option<string?>("--schedule") { Description = "Cron expression (UTC) for marquee serve, e.g. \"*/30 * * * *\".", HelpName = "CRON" };
         var command = new Command("add", "Add a flow.") { name, from, to, twoWay, features, mode, schedule, GlobalOptions.Json };

@@ -78,6 +78,11 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
             {
                 problems.Add(new FieldProblem("features", $"Unknown feature '{feature}'; use {string.Join(", ", FlowFeature.All)}."));
             }
+            else if (normalized == FlowFeature.Watchlist)
+            {
+                // Accepting it would mean a flow that silently carries nothing for it.
+                problems.Add(new FieldProblem("features", "Flows cannot carry 'watchlist' yet: Plex keeps one watchlist per plex.tv account, shared by all of that account's servers, and the other providers have none to sync it with."));
+            }
             else if (!features.Contains(normalized))
             {
                 features.Add(normalized);

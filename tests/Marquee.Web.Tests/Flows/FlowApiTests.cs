@@ -81,6 +81,18 @@ public sealed class FlowApiTests
     }
 
     [Fact]
+    public async Task Create_WithWatchlist_Returns400SayingWhy_InsteadOfAFlowThatCarriesNothing()
+    {
+        await using var app = await StartWithConnectionsAsync();
+
+        var response = await app.PostRawAsync("/api/flows", """{"name":"ab","from":"a","to":"b","features":["watched","watchlist"]}""");
+
+        var message = await app.AssertFieldErrorAsync(response, "features");
+        Assert.Contains("plex.tv account", message, StringComparison.Ordinal);
+        Assert.Equal(0, (await app.JsonAsync(await app.Client.GetAsync("/api/flows"))).GetArrayLength());
+    }
+
+    [Fact]
     public async Task Delete_Existing_Returns204()
     {
         await using var app = await StartWithConnectionsAsync();
