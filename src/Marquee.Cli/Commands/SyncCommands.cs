@@ -139,7 +139,12 @@ internal static class SyncCommands
                 else
                 {
                     await ctx.Output.WriteLineAsync($"Run {result.Id} reverted run {parse.GetValue(run)}: {result.Written} written, {result.Skipped} skipped, {result.Failed} failed ({result.Status}).");
-                    await ctx.Output.WriteLineAsync("The flow plans these changes again on its next run unless the source changed; disable it first if needed (marquee flow update NAME --enabled false).");
+                    if (result.Message is { } message)
+                    {
+                        await ctx.Output.WriteLineAsync(message);
+                    }
+
+                    await ctx.Output.WriteLineAsync("The flow plans these changes again on its next run unless the source changed; disable it first if needed (\"enabled\": false through PUT /api/flows/NAME, or in marquee.yaml).");
                 }
 
                 return result.Status == RunStatus.Done ? ExitCodes.Ok : ExitCodes.Failure;

@@ -20,6 +20,7 @@ public sealed class UndoService(IRunStore runs, ILedgerStore ledger, ProviderFac
         var sides = new Dictionary<long, SyncSide>();
         int written = 0, failed = 0, skipped = 0;
         string? message = null;
+        var notReverted = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var write in writes)
         {
             if (!sides.TryGetValue(write.ConnectionId, out var side))
@@ -33,6 +34,8 @@ public sealed class UndoService(IRunStore runs, ILedgerStore ledger, ProviderFac
             if (action is null || account is null || write.LocalKey is null)
             {
                 skipped++;
+                var why = action is not null ? "the account or item is no longer known" : NotRevertible(write.Action, before);
+                notReverted[why] = notReverted.GetValueOrDefault(why) + 1;
                 continue;
             }
 
@@ -73,10 +76,19 @@ public sealed class UndoService(IRunStore runs, ILedgerStore ledger, ProviderFac
             }
         }
 
-        var result = new SyncRun(undoId, run.FlowId, run.Flow, "undo", failed > 0 ? RunStatus.Failed : RunStatus.Done, started, clock.GetUtcNow(), written + failed, written, skipped, failed, 0, requests, message ?? $"undo of run {runId}");
+        var summary = $"undo of run {runId}" + string.Concat(notReverted.Select(n => $"; {n.Value} write(s) not reverted: {n.Key}"));
+        var result = new SyncRun(undoId, run.FlowId, run.Flow, "undo", failed > 0 ? RunStatus.Failed : RunStatus.Done, started, clock.GetUtcNow(), written + failed, written, skipped, failed, 0, requests, message is null ? summary : summary + "; " + message);
         await runs.FinishAsync(result, cancellationToken);
         return result;
     }
+
+    private static string NotRevertible(string action, WriteValue before) => action switch
+    {
+        WriteAction.Rewatch => "an added play cannot be taken back (the providers have no call that removes one play)",
+        WriteAction.MarkWatched when before.PlayCount is > 0 => "the item was already watched before the run",
+        WriteAction.SetProgress => "the item was watched before the run and the providers cannot clear only a resume point",
+        _ => $"'{action}' has no reverse",
+    };
 
     private static (string? Action, WriteValue Value) Reverse(string action, WriteValue before) => action switch
     {

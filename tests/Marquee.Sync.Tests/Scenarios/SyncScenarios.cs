@@ -423,6 +423,28 @@ public abstract class SyncScenarios<TFixture>
     }
 
     [Fact]
+    public virtual async Task Undo_OfARewatch_ChangesNothing_AndSaysWhy()
+    {
+        await using var f = await StartAsync();
+        var movie = Movies(f)[0];
+        f.Source.Mark(f.Source.Owner, movie, true);
+        var flow = await f.AddFlowAsync();
+        await f.SyncAsync(flow);
+        f.AdvanceClock(Hour);
+        f.Source.Play(f.Source.Owner, movie, 100);
+        var rewatch = await f.SyncAsync(flow);
+        Assert.Equal(1, rewatch.Run.Written);
+
+        var undo = await f.UndoAsync(rewatch.Run.Id);
+
+        Assert.Equal(RunStatus.Done, undo.Status);
+        Assert.Equal(0, undo.Written);
+        Assert.Equal(1, undo.Skipped);
+        Assert.Contains("1 write(s) not reverted: an added play cannot be taken back", undo.Message, StringComparison.Ordinal);
+        Assert.Equal(2, f.Target.View(f.Target.Owner, On(f, movie)).ViewCount);
+    }
+
+    [Fact]
     public virtual async Task Since_LimitsReadsToTheWindow()
     {
         await using var f = await StartAsync();
