@@ -81,6 +81,35 @@ public sealed class JellyfinProviderTests
     }
 
     [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task Read_WithALibraryFilter_ReadsOnlyThoseLibraries_ByNameOrViewId(string kind, JellyfinAuthMode mode)
+    {
+        await using var server = await JellyfinTestServer.StartAsync(kind);
+        var provider = server.Provider(mode);
+        var account = server.Account("admin");
+        var sim = server.Sim.State.Items();
+        var anime = server.Sim.State.Views.Single(v => v.Name == "Anime");
+        server.Control.Mark("admin", sim.First(i => i.Type == "Movie").Id, true);
+        server.Control.Mark("admin", sim.First(i => i.Type == "Episode" && i.Library == "Shows").Id, true);
+        server.Control.Mark("admin", sim.First(i => i.Type == "Episode" && i.Library == "Anime").Id, true);
+
+        var libraries = await provider.ListLibrariesAsync(account, CancellationToken.None);
+        var movies = await provider.ReadAsync(account, new WatchStateQuery { Libraries = ["movies"] }, CancellationToken.None).ToListAsync();
+        var byId = await provider.ReadAsync(account, new WatchStateQuery { Libraries = [anime.Id, "No Such Library"] }, CancellationToken.None).ToListAsync();
+        var changed = await provider.ReadAsync(account, new WatchStateQuery { Libraries = ["Shows"], ChangedSince = JellyfinTestServer.Start.AddDays(-1) }, CancellationToken.None).ToListAsync();
+
+        Assert.Equal(["Anime:show", "Movies:movie", "Shows:show"], libraries.Select(l => $"{l.Title}:{l.Type}").Order(StringComparer.Ordinal));
+        Assert.Equal(sim.Count(i => i.Type == "Movie"), movies.Count);
+        Assert.All(movies, m => Assert.Equal(MediaKind.Movie, m.Item.Kind));
+        var animeKeys = sim.Where(i => i.Library == "Anime" && i.Type == "Episode").Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(byId);
+        Assert.All(byId, e => Assert.Contains(e.Item.PartKey ?? e.Item.LocalKey, animeKeys));
+        Assert.All(byId, e => Assert.Contains(e.Item.ShowIds, id => id.Scheme == ExternalId.AniDb));
+        var watched = Assert.Single(changed, c => c.State.Watched);
+        Assert.Equal("Shows", sim.Single(i => i.Id == (watched.Item.PartKey ?? watched.Item.LocalKey)).Library);
+    }
+
+    [Theory]
     [InlineData("jellyfin")]
     [InlineData("emby")]
     public async Task Read_EpisodesCarrySeriesIdsSeasonAndNumber_EvenWithoutIdsOfTheirOwn(string kind)
