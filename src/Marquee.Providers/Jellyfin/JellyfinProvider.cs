@@ -139,8 +139,22 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, ILibraryDir
     public Task MarkUnwatchedAsync(ProviderAccount account, string localKey, CancellationToken cancellationToken) =>
         WritePlayedAsync(account, localKey, false, null, cancellationToken);
 
-    public Task SetProgressAsync(ProviderAccount account, string localKey, long positionMs, long durationMs, CancellationToken cancellationToken) =>
-        UpdateUserDataAsync(account, localKey, new JellyfinUserDataUpdate { PlaybackPositionTicks = Math.Max(0, positionMs) * TimeSpan.TicksPerMillisecond }, "resume points", cancellationToken);
+    public async Task SetProgressAsync(ProviderAccount account, string localKey, long positionMs, long durationMs, CancellationToken cancellationToken)
+    {
+        // An episode of a multi-episode file starts part way into the file (the inverse of PartState).
+        var offset = 0L;
+        var (itemId, part) = ParseKey(localKey);
+        if (part is { } episode && !_client.IsEmby)
+        {
+            var page = await ItemsAsync(account, $"Recursive=true&Ids={Uri.EscapeDataString(itemId)}", cancellationToken);
+            if (page.Items.FirstOrDefault() is { IndexNumber: { } first, IndexNumberEnd: { } last, RunTimeTicks: { } ticks } && last > first)
+            {
+                offset = ticks / TimeSpan.TicksPerMillisecond / (last - first + 1) * Math.Clamp(episode - first, 0, last - first);
+            }
+        }
+
+        await UpdateUserDataAsync(account, localKey, new JellyfinUserDataUpdate { PlaybackPositionTicks = (offset + Math.Max(0, positionMs)) * TimeSpan.TicksPerMillisecond }, "resume points", cancellationToken);
+    }
 
     public Task SetRatingAsync(ProviderAccount account, string localKey, double? rating, DateTimeOffset? ratedAt, CancellationToken cancellationToken)
     {
@@ -326,13 +340,32 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, ILibraryDir
             {
                 yield return new SourceItemState(
                     episode with { LocalKey = $"{item.Id}#{e.ToString(CultureInfo.InvariantCulture)}", Ids = [], Episode = e, EpisodeEnd = null, PartKey = item.Id, DurationMs = share },
-                    state);
+                    PartState(state, e - first, last - first + 1, share));
             }
 
             yield break;
         }
 
         yield return new SourceItemState(episode, state);
+    }
+
+    /// <summary>
+    /// The file has one rating and one position for all its episodes: the rating is the first episode's, the position
+    /// belongs to the episode it falls in (counted from that episode's start). Otherwise each would be copied to every
+    /// episode elsewhere, and come back as changes to the others.
+    /// </summary>
+    private static WatchState PartState(WatchState state, int index, int parts, long? share)
+    {
+        var part = index == 0 ? state : state with { Rating = null, RatedAt = null };
+        if (state.ProgressMs is not { } position)
+        {
+            return part;
+        }
+
+        var holder = share is > 0 and var length ? (int)Math.Min(parts - 1, position / length) : 0;
+        return index == holder
+            ? part with { ProgressMs = position - (holder * (share ?? 0)) }
+            : part with { ProgressMs = null, ProgressAt = null };
     }
 
     private static WatchState StateOf(JellyfinUserData? data)

@@ -157,6 +157,30 @@ public sealed class JellyfinProviderTests
         Assert.True(after.State.Watched);
     }
 
+    [Fact]
+    public async Task MultiEpisodeItem_RatingIsTheFirstEpisodes_PositionIsTheEpisodeItFallsIn_AndWritesBackThere()
+    {
+        await using var server = await JellyfinTestServer.StartAsync("jellyfin", new() { Movies = 1, Shows = 40, ClockStart = JellyfinTestServer.Start });
+        var provider = server.Provider(JellyfinAuthMode.ApiKey);
+        var account = server.Account("admin");
+        var multi = server.Sim.State.Items().First(i => i.IndexNumberEnd is not null);
+        var parts = multi.IndexNumberEnd!.Value - multi.IndexNumber!.Value + 1;
+        var share = multi.RunTimeTicks!.Value / TimeSpan.TicksPerMillisecond / parts;
+        var position = share + 120_000;
+        server.Sim.State.Update(server.Control.User("admin"), multi, d => d with { Rating = 8, PlaybackPositionTicks = position * TimeSpan.TicksPerMillisecond }, "UpdateUserData");
+
+        var items = (await provider.ReadAsync(account, WatchStateQuery.Full, CancellationToken.None).ToListAsync())
+            .Where(i => i.Item.PartKey == multi.Id).OrderBy(i => i.Item.Episode).ToList();
+        await provider.SetProgressAsync(account, items[1].Item.LocalKey, 60_000, share, CancellationToken.None);
+
+        Assert.Equal(parts, items.Count);
+        Assert.Equal(8, items[0].State.Rating);
+        Assert.All(items.Skip(1), i => Assert.Null(i.State.Rating));
+        Assert.Equal(120_000, items[1].State.ProgressMs);
+        Assert.All(items.Where((_, n) => n != 1), i => Assert.Null(i.State.ProgressMs));
+        Assert.Equal((share + 60_000) * TimeSpan.TicksPerMillisecond, server.Control.Data("admin", multi.Id).PlaybackPositionTicks);
+    }
+
     [Theory]
     [MemberData(nameof(Servers))]
     public async Task MarkWatched_WithAWatchDate_ArrivesAsDatePlayed_NotNow(string kind, JellyfinAuthMode mode)
