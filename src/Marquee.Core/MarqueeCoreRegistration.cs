@@ -35,6 +35,8 @@ public static class MarqueeCoreRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlexWebhookHandler, PlexRateHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlexWebhookHandler, PlexLibraryNewHandler>());
         services.TryAddSingleton<PlexWebhookHandlerFactory>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookNormaliser, PlexWebhookNormaliser>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookNormaliser, JellyfinWebhookNormaliser>());
         services.TryAddSingleton<DeliveryHistory>();
         services.TryAddSingleton<InboxSignal>();
         return services;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Marquee.Cli.Tests.Infrastructure;
 using Marquee.Simulators.Plex;
 using Marquee.Simulators.Plex.Model;
@@ -71,37 +72,72 @@ public sealed partial class SyncCliTests
     }
 
     [Fact]
-    public async Task Demo_AsAProcess_ShowsThePlan_Syncs_AndRerunsWithZeroWrites()
+    public async Task Demo_AsAProcess_ShowsThePlans_SyncsPlexAndJellyfin_AndRerunsWithZeroWrites()
     {
         using var folder = new TempFolder();
 
         var result = await MarqueeProcess.RunAsync(["demo", "--no-serve", "--data", folder.Combine("demo")]);
 
         Assert.True(result.Code == 0, result.Error + result.Output);
-        Assert.Contains("== Dry run (nothing is written) ==", result.Output, StringComparison.Ordinal);
+        Assert.Contains("== Dry run of flow 'demo' (nothing is written) ==", result.Output, StringComparison.Ordinal);
         Assert.Contains("Plan of flow 'demo'", result.Output, StringComparison.Ordinal);
         Assert.Contains("Profiles mapped across the servers: bob, kid, owner, partner", result.Output, StringComparison.Ordinal);
         Assert.Contains("written: plex-b owner: mark-watched", result.Output, StringComparison.Ordinal);
         Assert.Contains("written: plex-a owner: mark-watched", result.Output, StringComparison.Ordinal);
         Assert.Contains("written: plex-b kid: mark-watched", result.Output, StringComparison.Ordinal);
         Assert.Contains("written: plex-a bob: set-rating", result.Output, StringComparison.Ordinal);
-        Assert.Contains("Run 3: done, planned 0, written 0.", result.Output, StringComparison.Ordinal);
+
+        // The Jellyfin server, its connection and the Plex ⇄ Jellyfin flow, synced both ways.
+        Assert.Matches(@"(?m)^  jellyfin http://127\.0\.0\.1:\d+/ ", result.Output);
+        Assert.Contains("Added connections plex-a, plex-b and jellyfin.", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Added flow 'plex-jellyfin': plex-a <-> jellyfin, library Movies", result.Output, StringComparison.Ordinal);
+        Assert.Contains("== Dry run of flow 'plex-jellyfin' (nothing is written) ==", result.Output, StringComparison.Ordinal);
+        Assert.Contains("== Sync of flow 'plex-jellyfin' ==", result.Output, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^  jellyfin owner: mark-watched '.+' \(watched at 20\d\d-", result.Output);
+        Assert.Matches(@"(?m)^  written: jellyfin owner: mark-watched '.+' \(watched at 20\d\d-", result.Output);
+        Assert.Matches(@"(?m)^  written: plex-a owner: mark-watched '.+' \(.*from connection 3\)\)$", result.Output);
+        Assert.Matches(@"(?m)^  written: plex-a kid: set-rating '.+' \(rated 9\.0 .*from connection 3\)\)$", result.Output);
+        Assert.Matches(@"(?m)^Run 4 of flow 'plex-jellyfin': done\. Planned (\d+), written \1, skipped 0, failed 0,", result.Output);
+        Assert.Matches(@"(?m)^  written: plex-b owner: mark-watched '.+' \(.*from connection 3\)\)$", result.Output);
+        Assert.Contains("Run 6 of flow 'plex-jellyfin': done. Planned 0, written 0,", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Run 7 of flow 'demo': done. Planned 0, written 0,", result.Output, StringComparison.Ordinal);
         Assert.Contains("Demo finished.", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Demo_ServesTheApiUntilStopped()
+    public async Task Demo_ServesTheApiUntilStopped_AndJellyfinHoldsThePlexWatchDates()
     {
         using var folder = new TempFolder();
         using var demo = MarqueeProcess.Start(["demo", "--data", folder.Combine("demo")]);
 
-        var line = await demo.WaitForLineAsync("Serving the API on", TimeSpan.FromSeconds(60));
+        var line = await demo.WaitForLineAsync("Serving the API on", TimeSpan.FromSeconds(90));
         var address = line[line.IndexOf("http://", StringComparison.Ordinal)..].Split(' ')[0];
         using var http = new HttpClient { BaseAddress = new Uri(address) };
         var response = await http.GetAsync("/api/runs");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(3, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetArrayLength());
+        Assert.Equal(7, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetArrayLength());
+
+        // Every watch the demo lists as written to Jellyfin is there, played, with the date Plex had, not the time of the sync.
+        var server = Regex.Match(demo.Output, @"(?m)^  jellyfin (http://\S+)  \(\d+ items, API key (\S+), users");
+        Assert.True(server.Success, demo.Output);
+        using var jellyfin = new HttpClient { BaseAddress = new Uri(server.Groups[1].Value) };
+        jellyfin.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"MediaBrowser Client=\"test\", Device=\"test\", DeviceId=\"test\", Version=\"1.0\", Token=\"{server.Groups[2].Value}\"");
+        var users = JsonDocument.Parse(await jellyfin.GetStringAsync("/Users")).RootElement.EnumerateArray();
+        var owner = users.Single(u => u.GetProperty("Name").GetString() == "owner").GetProperty("Id").GetString();
+        var played = JsonDocument.Parse(await jellyfin.GetStringAsync($"/Items?userId={owner}&Recursive=true&IncludeItemTypes=Movie&IsPlayed=true")).RootElement
+            .GetProperty("Items").EnumerateArray()
+            .ToLookup(i => i.GetProperty("Name").GetString()!, i => i.GetProperty("UserData").GetProperty("LastPlayedDate").GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
+        var written = Regex.Matches(demo.Output, @"(?m)^  written: jellyfin owner: mark-watched '(.+)' \(watched at (\d{4}-\d\d-\d\d \d\d:\d\d) ");
+        Assert.NotEmpty(written);
+        var now = DateTimeOffset.FromUnixTimeSeconds(JsonDocument.Parse(await jellyfin.GetStringAsync("/_sim/clock")).RootElement.GetProperty("now").GetInt64());
+        foreach (Match write in written)
+        {
+            Assert.Contains(write.Groups[2].Value, played[write.Groups[1].Value]);
+        }
+
+        var monthAgo = now.AddDays(-30).UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        Assert.Contains(written, w => string.CompareOrdinal(w.Groups[2].Value, monthAgo) < 0);
     }
 
     private static JsonElement Single(string output)

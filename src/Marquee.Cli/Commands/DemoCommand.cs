@@ -4,6 +4,7 @@ using Marquee.Core.Connections;
 using Marquee.Core.Flows;
 using Marquee.Core.Profiles;
 using Marquee.Core.Sync;
+using Marquee.Simulators.Jellyfin;
 using Marquee.Simulators.Plex;
 using Marquee.Simulators.Plex.Model;
 using Marquee.Web;
@@ -19,17 +20,21 @@ using Microsoft.Extensions.Logging;
 namespace Marquee.Cli.Commands;
 
 /// <summary>
-/// <c>marquee demo</c>: two simulated Plex servers over the same media (other ratingKeys and partly other agents),
-/// with different histories for the owner, two Home users and a friend; connections, profiles and a two-way flow
-/// in a fresh data folder; the dry-run plan, the sync, what changed; then the API until Ctrl+C.
+/// <c>marquee demo</c>: two simulated Plex servers over the same media (other ratingKeys and partly other agents)
+/// and a simulated Jellyfin server with the same titles, with different histories for the owner, two Home users and
+/// a friend; connections, profiles, a Plex ⇄ Plex and a Plex ⇄ Jellyfin flow in a fresh data folder; the dry-run
+/// plans, the syncs, what changed; then the API until Ctrl+C.
 /// </summary>
 internal static class DemoCommand
 {
+    /// <summary>How many changes per server the demo lists; the first sync to Jellyfin carries the whole Plex history.</summary>
+    private const int Listed = 12;
+
     public static Command Create(Func<ParseResult, CliContext> context)
     {
         var noServe = new Option<bool>("--no-serve") { Description = "Stop after the sync instead of serving the API." };
         var urls = new Option<string?>("--urls") { Description = "Where to serve the API afterwards. Default http://127.0.0.1:0 (a free port).", HelpName = "URLS" };
-        var command = new Command("demo", "Run Marquee end to end on two simulated Plex servers in a fresh data folder.") { noServe, urls };
+        var command = new Command("demo", "Run Marquee end to end on two simulated Plex servers and a simulated Jellyfin server in a fresh data folder.") { noServe, urls };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
@@ -41,15 +46,21 @@ internal static class DemoCommand
             }
 
             await output.WriteLineAsync($"Data folder: {data}");
-            await output.WriteLineAsync("Starting two simulated Plex servers (same media, different ratingKeys and agents)...");
-            var start = DateTimeOffset.FromUnixTimeSeconds(1_763_000_000);
+            await output.WriteLineAsync("Starting two simulated Plex servers (same media, different ratingKeys and agents) and a simulated Jellyfin server (the same titles)...");
+            // The simulated clocks start now: a rating read from Jellyfin carries no date, so Marquee dates it by its own clock, and Plex refuses a rating dated in its future.
+            var start = DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds());
             await using var left = await PlexSimulator.StartAsync(Options(0, start), ct);
             await using var right = await PlexSimulator.StartAsync(Options(1, start), ct);
             await using var plexTv = await PlexTvFederation.StartAsync([left, right], ct);
-            await output.WriteLineAsync($"  plex-a  {left.BaseUri}  ({left.State.ItemCount} items)");
-            await output.WriteLineAsync($"  plex-b  {right.BaseUri}  ({right.State.ItemCount} items)");
-            await output.WriteLineAsync($"  plex.tv {plexTv.Uri}");
-            Seed(left, right, start);
+            var users = left.Accounts.OrderBy(a => a.Kind != SimAccountKind.Owner).Select(a => a.Name).ToList();
+            await using var jellyfin = await JellyfinSimulator.StartAsync(
+                new JellyfinSimulatorOptions { Seed = 7, Movies = 150, Shows = 4, Users = users.Count, UserNames = users, ApiKey = "demo-jellyfin-key", ClockStart = start, ServerName = "jellyfin" },
+                ct);
+            await output.WriteLineAsync($"  plex-a   {left.BaseUri}  ({left.State.ItemCount} items)");
+            await output.WriteLineAsync($"  plex-b   {right.BaseUri}  ({right.State.ItemCount} items)");
+            await output.WriteLineAsync($"  plex.tv  {plexTv.Uri}");
+            await output.WriteLineAsync($"  jellyfin {jellyfin.BaseUri}  ({jellyfin.State.ItemCount} items, API key {jellyfin.ApiKey}, users {string.Join(", ", jellyfin.Users.Select(u => u.Name))})");
+            Seed(left, right, jellyfin, start);
             await output.WriteLineAsync("Watch histories: owner, kid and partner (Home users) and bob (a friend) each watched, rated and half-watched different items on each server.");
 
             var extra = new Dictionary<string, string?>
@@ -64,32 +75,55 @@ internal static class DemoCommand
                     var connections = services.GetRequiredService<ConnectionService>();
                     await connections.CreateAsync("plex-a", "plex", new JsonObject { ["url"] = left.BaseUri.ToString(), ["token"] = left.Owner.AccountToken }, ct);
                     await connections.CreateAsync("plex-b", "plex", new JsonObject { ["url"] = right.BaseUri.ToString(), ["token"] = right.Owner.AccountToken }, ct);
-                    await output.WriteLineAsync("Added connections plex-a and plex-b.");
-                    var flow = await services.GetRequiredService<FlowService>().CreateAsync(
+                    await connections.CreateAsync("jellyfin", "jellyfin", new JsonObject { ["url"] = jellyfin.BaseUri.ToString(), ["apiKey"] = jellyfin.ApiKey }, ct);
+                    await output.WriteLineAsync("Added connections plex-a, plex-b and jellyfin.");
+                    var flows = services.GetRequiredService<FlowService>();
+                    var plexFlow = await flows.CreateAsync(
                         new FlowInput { Name = "demo", From = "plex-a", To = "plex-b", TwoWay = true, Features = ["watched", "ratings", "progress"] },
                         ct);
                     await output.WriteLineAsync("Added flow 'demo': plex-a <-> plex-b, watched + ratings + progress, mirror mode.");
+                    var jellyfinFlow = await flows.CreateAsync(
+                        new FlowInput { Name = "plex-jellyfin", From = "plex-a", To = "jellyfin", TwoWay = true, Features = ["watched", "ratings", "progress"], Filters = new FlowFilters { Libraries = ["Movies"] } },
+                        ct);
+                    await output.WriteLineAsync("Added flow 'plex-jellyfin': plex-a <-> jellyfin, library Movies, watched + ratings + progress, mirror mode (Jellyfin keeps the original watch dates).");
                     var runner = services.GetRequiredService<SyncRunner>();
+                    var profiles = new Dictionary<long, string>();
+                    var runs = new List<SyncReport>();
+                    foreach (var flow in new[] { plexFlow, jellyfinFlow })
+                    {
+                        await output.WriteLineAsync();
+                        await output.WriteLineAsync($"== Dry run of flow '{flow.Name}' (nothing is written) ==");
+                        var plan = await runner.RunAsync(flow, new SyncOptions { DryRun = true, Trigger = "demo" }, null, ct);
+                        if (profiles.Count == 0)
+                        {
+                            profiles = (await services.GetRequiredService<ProfileService>().ListAsync(ct)).ToDictionary(p => p.Id, p => p.Name);
+                            await output.WriteLineAsync($"Profiles mapped across the servers: {string.Join(", ", profiles.Values.Order(StringComparer.Ordinal))}");
+                        }
 
-                    await output.WriteLineAsync();
-                    await output.WriteLineAsync("== Dry run (nothing is written) ==");
-                    var plan = await runner.RunAsync(flow, new SyncOptions { DryRun = true, Trigger = "demo" }, null, ct);
-                    var profiles = (await services.GetRequiredService<ProfileService>().ListAsync(ct)).ToDictionary(p => p.Id, p => p.Name);
-                    await output.WriteLineAsync($"Profiles mapped across the servers: {string.Join(", ", profiles.Values.Order(StringComparer.Ordinal))}");
-                    await SyncCommands.WriteReportAsync(output, plan, profiles, dryRun: true);
+                        await SyncCommands.WriteReportAsync(output, plan, profiles, dryRun: true, Listed);
 
-                    await output.WriteLineAsync();
-                    await output.WriteLineAsync("== Sync ==");
-                    var run = await runner.RunAsync(flow, new SyncOptions { Trigger = "demo" }, null, ct);
-                    await SyncCommands.WriteReportAsync(output, run, profiles, dryRun: false);
+                        await output.WriteLineAsync();
+                        await output.WriteLineAsync($"== Sync of flow '{flow.Name}' ==");
+                        var run = await runner.RunAsync(flow, new SyncOptions { Trigger = "demo" }, null, ct);
+                        await SyncCommands.WriteReportAsync(output, run, profiles, dryRun: false, Listed);
+                        runs.Add(run);
+                    }
 
+                    // What came from Jellyfin reached plex-a after the Plex flow ran, so one more run carries it on to plex-b.
                     await output.WriteLineAsync();
-                    await output.WriteLineAsync("== Second sync (a finished sync makes no writes) ==");
-                    var again = await runner.RunAsync(flow, new SyncOptions { Trigger = "demo" }, null, ct);
-                    await output.WriteLineAsync($"Run {again.Run.Id}: {again.Run.Status}, planned {again.Run.Planned}, written {again.Run.Written}.");
+                    await output.WriteLineAsync("== Second sync (what came from Jellyfin moves on to plex-b; then a finished sync makes no writes) ==");
+                    var again = new List<SyncReport>();
+                    foreach (var flow in new[] { plexFlow, jellyfinFlow, plexFlow })
+                    {
+                        var report = await runner.RunAsync(flow, new SyncOptions { Trigger = "demo" }, null, ct);
+                        await SyncCommands.WriteReportAsync(output, report, profiles, dryRun: false, Listed);
+                        again.Add(report);
+                    }
+
                     var unresolved = await services.GetRequiredService<IIdentityStore>().ListUnresolvedAsync(ct);
                     await output.WriteLineAsync($"Unresolved items (no usable ids, listed with the reason, never guessed): {unresolved.Count}; see: marquee unresolved --data {data}");
-                    return run.Run.Status == RunStatus.Done && again.Run.Written == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+                    var settled = again[1].Run.Written == 0 && again[2].Run.Written == 0;
+                    return runs.Concat(again).All(r => r.Run.Status == RunStatus.Done) && settled ? ExitCodes.Ok : ExitCodes.Failure;
                 },
                 ct,
                 extra);
@@ -126,7 +160,7 @@ internal static class DemoCommand
         new() { Seed = 7, Variant = variant, Movies = 150, Shows = 4, HomeUsers = 2, Friends = 1, ClockStart = start, ServerName = variant == 0 ? "plex-a" : "plex-b" };
 
     /// <summary>Gives each account a different history on each server, through the simulators' control API.</summary>
-    private static void Seed(PlexSimulator left, PlexSimulator right, DateTimeOffset start)
+    private static void Seed(PlexSimulator left, PlexSimulator right, JellyfinSimulator jellyfin, DateTimeOffset start)
     {
         static List<PlexItem> Movies(PlexSimulator sim) =>
             sim.State.Sections.Where(s => s.Title == "Movies").SelectMany(s => sim.State.ItemsOfType(s.Id, ItemType.Movie))
@@ -154,9 +188,18 @@ internal static class DemoCommand
         left.Control.Mark(kid, fresh[6].RatingKey, watched: true);
         right.State.Rate(right.Control.Account(friend), On(fresh[7]), 6.5, right.State.Now);
         left.Control.Mark(friend, fresh[8].RatingKey, watched: true);
+
+        // On Jellyfin: a watch three days ago (Jellyfin keeps its date), a rating and a half-watched movie.
+        string OnJellyfin(PlexItem item) => jellyfin.State.Items().First(i => i.Type == "Movie" && i.Name == item.Title).Id;
+        jellyfin.Control.SetClock(start);
+        jellyfin.Control.Mark("owner", OnJellyfin(fresh[9]), played: true, datePlayed: start.AddDays(-3));
+        jellyfin.State.Update(jellyfin.Control.User(kid), jellyfin.Control.Item(OnJellyfin(fresh[10])), d => d with { Rating = 9 }, "UpdateUserRating");
+        jellyfin.Control.Play("owner", OnJellyfin(fresh[11]), jellyfin.Control.Item(OnJellyfin(fresh[11])).RunTimeTicks!.Value / 3, stop: true);
         foreach (var sim in new[] { left, right })
         {
             sim.Control.AdvanceClock(TimeSpan.FromMinutes(10));
         }
+
+        jellyfin.Control.AdvanceClock(TimeSpan.FromMinutes(10));
     }
 }

@@ -54,9 +54,12 @@ internal static class ServeCommand
             await ctx.Output.WriteLineAsync($"Data folder: {Path.GetFullPath(options.DataFolder)}");
             if (addresses.FirstOrDefault() is { } first)
             {
-                // Printed for the user to paste into Plex (Settings > Webhooks); it holds the secret, so it is never logged.
+                // Printed for the user to paste into Plex (Settings > Webhooks), Jellyfin's Webhook plugin (generic
+                // destination) or Emby (Notifications > Webhooks); they hold the secret, so they are never logged.
                 var secret = app.Services.GetRequiredService<WebhookSecret>();
                 await ctx.Output.WriteLineAsync($"Plex webhook URL: {WebhookEndpoints.PlexUrl(first, secret)}");
+                await ctx.Output.WriteLineAsync($"Jellyfin webhook URL: {WebhookEndpoints.Url(first, secret, "jellyfin")}");
+                await ctx.Output.WriteLineAsync($"Emby webhook URL: {WebhookEndpoints.Url(first, secret, "emby")}");
             }
 
             await ctx.Output.WriteLineAsync("Press Ctrl+C to stop.");

@@ -235,9 +235,26 @@ internal static class SyncCommands
         return command;
     }
 
-    internal static async Task WriteReportAsync(TextWriter output, SyncReport report, IReadOnlyDictionary<long, string> profiles, bool dryRun)
+    /// <summary>Prints a run: its plan (dry run, held) or what it wrote, then the totals; <paramref name="perConnection"/> caps the changes listed per server.</summary>
+    internal static async Task WriteReportAsync(TextWriter output, SyncReport report, IReadOnlyDictionary<long, string> profiles, bool dryRun, int perConnection = int.MaxValue)
     {
         var run = report.Run;
+        var listed = new Dictionary<string, int>(StringComparer.Ordinal);
+        var left = new Dictionary<string, int>(StringComparer.Ordinal);
+        async Task LineAsync(string connection, string line)
+        {
+            var count = listed.GetValueOrDefault(connection);
+            if (count < perConnection)
+            {
+                listed[connection] = count + 1;
+                await output.WriteLineAsync(line);
+            }
+            else
+            {
+                left[connection] = left.GetValueOrDefault(connection) + 1;
+            }
+        }
+
         if (dryRun || run.Status == RunStatus.Held)
         {
             await output.WriteLineAsync($"Plan of flow '{run.Flow}' ({report.Plan.Count} changes):");
@@ -245,7 +262,7 @@ internal static class SyncCommands
             {
                 var profile = profiles.GetValueOrDefault(write.ProfileId, write.ProfileId.ToString(CultureInfo.InvariantCulture));
                 var skip = write.SkipReason is null ? string.Empty : $" [skipped: {write.SkipReason}]";
-                await output.WriteLineAsync($"  {write.ConnectionName} {profile}: {write.Action} '{write.Title ?? write.LocalKey}' ({write.Reason}){skip}");
+                await LineAsync(write.ConnectionName, $"  {write.ConnectionName} {profile}: {write.Action} '{write.Title ?? write.LocalKey}' ({write.Reason}){skip}");
             }
         }
         else
@@ -253,8 +270,13 @@ internal static class SyncCommands
             foreach (var write in report.Plan.Where(w => report.Outcomes.GetValueOrDefault(w.IdempotencyKey) is { } o && !o.StartsWith(WriteStatus.Skipped, StringComparison.Ordinal)))
             {
                 var profile = profiles.GetValueOrDefault(write.ProfileId, write.ProfileId.ToString(CultureInfo.InvariantCulture));
-                await output.WriteLineAsync($"  {report.Outcomes[write.IdempotencyKey]}: {write.ConnectionName} {profile}: {write.Action} '{write.Title ?? write.LocalKey}' ({write.Reason})");
+                await LineAsync(write.ConnectionName, $"  {report.Outcomes[write.IdempotencyKey]}: {write.ConnectionName} {profile}: {write.Action} '{write.Title ?? write.LocalKey}' ({write.Reason})");
             }
+        }
+
+        foreach (var (connection, count) in left)
+        {
+            await output.WriteLineAsync($"  … and {count} more for {connection}");
         }
 
         await output.WriteLineAsync($"Run {run.Id} of flow '{run.Flow}': {run.Status}. Planned {run.Planned}, written {run.Written}, skipped {run.Skipped}, failed {run.Failed}, unresolved {run.Unresolved}.");

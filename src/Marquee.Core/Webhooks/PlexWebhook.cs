@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
+using static Marquee.Core.Webhooks.WebhookJson;
 
 namespace Marquee.Core.Webhooks;
 
@@ -53,24 +52,9 @@ public static class PlexWebhookParser
 
     public static PlexWebhook Parse(ReadOnlySpan<byte> json)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException ex)
-        {
-            throw new WebhookFormatException($"The payload is not valid JSON: {ex.Message}");
-        }
-
-        using (document)
+        using (var document = ParseObject(json))
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new WebhookFormatException("The payload must be a JSON object.");
-            }
-
             var name = String(root, "event", "event") ?? throw new WebhookFormatException("'event' is missing.");
             if (!KnownEvents.Contains(name))
             {
@@ -135,95 +119,6 @@ public static class PlexWebhookParser
         }
     }
 
-    private static JsonElement? Object(JsonElement parent, string name)
-    {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return value.ValueKind == JsonValueKind.Object ? value : throw new WebhookFormatException($"'{name}' must be an object.");
-    }
-
-    private static string? String(JsonElement parent, string name, string path)
-    {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw Mistyped(path, "a string");
-    }
-
-    // Ids and keys: Plex sends them as strings or numbers depending on the version; both are accepted.
-    private static string? Key(JsonElement parent, string name, string path)
-    {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.String when value.GetString() is { Length: > 0 and <= 64 } s => s,
-            JsonValueKind.Number when value.TryGetInt64(out var n) => n.ToString(CultureInfo.InvariantCulture),
-            _ => throw Mistyped(path, "a number or a non-empty string"),
-        };
-    }
-
-    private static long? Integer(JsonElement parent, string name, string path)
-    {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.Number when value.TryGetInt64(out var n) => n,
-            JsonValueKind.Number when value.TryGetDouble(out var d) && d is >= long.MinValue and <= long.MaxValue => (long)d,
-            JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
-            _ => throw Mistyped(path, "a number"),
-        };
-    }
-
-    private static double? Number(JsonElement parent, string name, string path)
-    {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.Number => value.GetDouble(),
-            JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) => d,
-            _ => throw Mistyped(path, "a number"),
-        };
-    }
-
-    private static bool Bool(JsonElement parent, string name, string path)
-    {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return false;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            JsonValueKind.Number when value.TryGetInt32(out var n) => n != 0,
-            _ => throw Mistyped(path, "a boolean"),
-        };
-    }
-
-    private static DateTimeOffset? Seconds(long? value) =>
-        value is { } s && s > 0 && s < 253_402_300_799 ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
-
-    private static WebhookFormatException Mistyped(string path, string expected) => new($"'{path}' must be {expected}.");
-
-    private static string Clip(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }
 
 /// <summary>Plex webhook event names (PLEX-API.md 9.2).</summary>

@@ -13,8 +13,9 @@ namespace Marquee.Providers.Jellyfin;
 /// Jellyfin or Emby as a watch-state source and sink for every user of a server. Maps domain ↔ wire; HTTP details live
 /// in <see cref="JellyfinClient"/>. A multi-episode file (IndexNumber..IndexNumberEnd) is listed once per episode, each
 /// keyed <c>{itemId}#{episode}</c> with the item id as <see cref="SourceItem.PartKey"/>; writes go to the one item.
+/// Libraries are the user's views (CollectionFolder items); a library filter reads each wanted view by <c>ParentId</c>.
 /// </summary>
-public sealed class JellyfinProvider : IProvider, IAccountDirectory, IWatchStateSource, IWatchStateSink
+public sealed class JellyfinProvider : IProvider, IAccountDirectory, ILibraryDirectory, IWatchStateSource, IWatchStateSink
 {
     private const string ItemTypes = "Movie,Episode";
     private const string Fields = "ProviderIds,Path";
@@ -61,39 +62,49 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, IWatchState
         return [.. users.Select(u => new ProviderAccount(u.Id, u.Name, u == owner ? Core.Connections.Account.KindOwner : Core.Connections.Account.KindUser))];
     }
 
+    /// <summary>The user's views (<c>GET /UserViews</c>; Emby <c>GET /Users/{userId}/Views</c>) as libraries keyed by view id.</summary>
+    public async Task<IReadOnlyList<ProviderLibrary>> ListLibrariesAsync(ProviderAccount account, CancellationToken cancellationToken)
+    {
+        var user = Uri.EscapeDataString(account.ExternalId);
+        var views = _client.IsEmby
+            ? await _client.GetAsync("/Users/{userId}/Views", $"Users/{user}/Views", JellyfinJson.Default.JellyfinItemsResponse, cancellationToken)
+            : await _client.GetAsync("/UserViews", $"UserViews?userId={user}", JellyfinJson.Default.JellyfinItemsResponse, cancellationToken);
+        return [.. views.Items.Select(v => new ProviderLibrary(v.Id, v.Name ?? v.Id, v.CollectionType switch { "movies" => "movie", "tvshows" => "show", _ => v.CollectionType ?? string.Empty }))];
+    }
+
     public async IAsyncEnumerable<SourceItemState> ReadAsync(ProviderAccount account, WatchStateQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var series = new Dictionary<string, JellyfinItem>(StringComparer.OrdinalIgnoreCase);
-        await foreach (var show in PagesAsync(account, "Series", null, cancellationToken))
+        // No library filter reads the whole server in one listing; a filter reads each wanted view (by name or id) on its own.
+        IReadOnlyList<string?> parents = [null];
+        if (query.Libraries.Count > 0)
         {
-            series[show.Id] = show;
+            var libraries = await ListLibrariesAsync(account, cancellationToken);
+            parents = [.. libraries.Where(l => query.Libraries.Any(w => w.Equals(l.Key, StringComparison.OrdinalIgnoreCase) || w.Equals(l.Title, StringComparison.OrdinalIgnoreCase))).Select(l => l.Key)];
         }
 
-        if (query.ChangedSince is not { } since)
+        string? date = query.ChangedSince is { } since ? Uri.EscapeDataString(since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)) : null;
+        foreach (var parent in parents)
         {
-            await foreach (var item in PagesAsync(account, ItemTypes, null, cancellationToken))
+            var scope = parent is null ? null : "ParentId=" + Uri.EscapeDataString(parent);
+            var series = new Dictionary<string, JellyfinItem>(StringComparer.OrdinalIgnoreCase);
+            await foreach (var show in PagesAsync(account, "Series", scope, cancellationToken))
             {
-                foreach (var state in Map(item, series))
-                {
-                    yield return state;
-                }
+                series[show.Id] = show;
             }
 
-            yield break;
-        }
-
-        // Changed items (MinDateLastSaved) and changed user data (MinDateLastSavedForUser) are separate filters on the server.
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var date = Uri.EscapeDataString(since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-        foreach (var filter in (string[])[$"MinDateLastSaved={date}", $"MinDateLastSavedForUser={date}"])
-        {
-            await foreach (var item in PagesAsync(account, ItemTypes, filter, cancellationToken))
+            // Changed items (MinDateLastSaved) and changed user data (MinDateLastSavedForUser) are separate filters on the server.
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            string?[] filters = date is null ? [scope] : [Join(scope, $"MinDateLastSaved={date}"), Join(scope, $"MinDateLastSavedForUser={date}")];
+            foreach (var filter in filters)
             {
-                if (seen.Add(item.Id))
+                await foreach (var item in PagesAsync(account, ItemTypes, filter, cancellationToken))
                 {
-                    foreach (var state in Map(item, series))
+                    if (seen.Add(item.Id))
                     {
-                        yield return state;
+                        foreach (var state in Map(item, series))
+                        {
+                            yield return state;
+                        }
                     }
                 }
             }
@@ -128,8 +139,22 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, IWatchState
     public Task MarkUnwatchedAsync(ProviderAccount account, string localKey, CancellationToken cancellationToken) =>
         WritePlayedAsync(account, localKey, false, null, cancellationToken);
 
-    public Task SetProgressAsync(ProviderAccount account, string localKey, long positionMs, long durationMs, CancellationToken cancellationToken) =>
-        UpdateUserDataAsync(account, localKey, new JellyfinUserDataUpdate { PlaybackPositionTicks = Math.Max(0, positionMs) * TimeSpan.TicksPerMillisecond }, "resume points", cancellationToken);
+    public async Task SetProgressAsync(ProviderAccount account, string localKey, long positionMs, long durationMs, CancellationToken cancellationToken)
+    {
+        // An episode of a multi-episode file starts part way into the file (the inverse of PartState).
+        var offset = 0L;
+        var (itemId, part) = ParseKey(localKey);
+        if (part is { } episode && !_client.IsEmby)
+        {
+            var page = await ItemsAsync(account, $"Recursive=true&Ids={Uri.EscapeDataString(itemId)}", cancellationToken);
+            if (page.Items.FirstOrDefault() is { IndexNumber: { } first, IndexNumberEnd: { } last, RunTimeTicks: { } ticks } && last > first)
+            {
+                offset = ticks / TimeSpan.TicksPerMillisecond / (last - first + 1) * Math.Clamp(episode - first, 0, last - first);
+            }
+        }
+
+        await UpdateUserDataAsync(account, localKey, new JellyfinUserDataUpdate { PlaybackPositionTicks = (offset + Math.Max(0, positionMs)) * TimeSpan.TicksPerMillisecond }, "resume points", cancellationToken);
+    }
 
     public Task SetRatingAsync(ProviderAccount account, string localKey, double? rating, DateTimeOffset? ratedAt, CancellationToken cancellationToken)
     {
@@ -315,13 +340,32 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, IWatchState
             {
                 yield return new SourceItemState(
                     episode with { LocalKey = $"{item.Id}#{e.ToString(CultureInfo.InvariantCulture)}", Ids = [], Episode = e, EpisodeEnd = null, PartKey = item.Id, DurationMs = share },
-                    state);
+                    PartState(state, e - first, last - first + 1, share));
             }
 
             yield break;
         }
 
         yield return new SourceItemState(episode, state);
+    }
+
+    /// <summary>
+    /// The file has one rating and one position for all its episodes: the rating is the first episode's, the position
+    /// belongs to the episode it falls in (counted from that episode's start). Otherwise each would be copied to every
+    /// episode elsewhere, and come back as changes to the others.
+    /// </summary>
+    private static WatchState PartState(WatchState state, int index, int parts, long? share)
+    {
+        var part = index == 0 ? state : state with { Rating = null, RatedAt = null };
+        if (state.ProgressMs is not { } position)
+        {
+            return part;
+        }
+
+        var holder = share is > 0 and var length ? (int)Math.Min(parts - 1, position / length) : 0;
+        return index == holder
+            ? part with { ProgressMs = position - (holder * (share ?? 0)) }
+            : part with { ProgressMs = null, ProgressAt = null };
     }
 
     private static WatchState StateOf(JellyfinUserData? data)
@@ -351,6 +395,8 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, IWatchState
             ? (localKey, null)
             : (localKey[..hash], int.TryParse(localKey[(hash + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var e) ? e : null);
     }
+
+    private static string Join(string? first, string second) => first is null ? second : first + "&" + second;
 
     private static bool IsNumber(string value) => value.All(char.IsAsciiDigit);
 }

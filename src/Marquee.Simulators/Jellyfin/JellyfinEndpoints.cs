@@ -39,6 +39,8 @@ internal static class JellyfinEndpoints
             ForItem(state, caller, userId, itemId, (user, item) => Likes(ctx, state, user, item))));
         app.MapDelete("/Users/{userId}/Items/{itemId}/Rating", (HttpContext ctx, string userId, string itemId) => Authorized(ctx, state, false, caller =>
             ForItem(state, caller, userId, itemId, (user, item) => JellyfinJson.Ok(JellyfinJson.UserData(item, state.SetLikes(user, item, null))))));
+        app.MapGet(emby ? "/Users/{userId}/Views" : "/UserViews", (HttpContext ctx, string? userId) => Authorized(ctx, state, false, caller =>
+            ForUser(state, caller, userId ?? ctx.Request.Query["userId"].ToString(), _ => Views(state))));
         app.MapPost("/Sessions/Playing", (Func<HttpContext, Task<IResult>>)(ctx => PlaybackAsync(ctx, state, "start")));
         app.MapPost("/Sessions/Playing/Progress", (Func<HttpContext, Task<IResult>>)(ctx => PlaybackAsync(ctx, state, "progress")));
         app.MapPost("/Sessions/Playing/Stopped", (Func<HttpContext, Task<IResult>>)(ctx => PlaybackAsync(ctx, state, "stopped")));
@@ -292,7 +294,12 @@ internal static class JellyfinEndpoints
         }
 
         IEnumerable<JfItem> items = state.Items();
-        if (parentId.Length > 0)
+        if (parentId.Length > 0 && state.View(parentId) is { } view)
+        {
+            // A library view: everything in it (recursive) or its top-level movies and series.
+            items = items.Where(i => i.Library == view.Name && (recursive || i.ParentId is null));
+        }
+        else if (parentId.Length > 0)
         {
             var parent = state.Item(parentId);
             items = items.Where(i => recursive ? i.ParentId == parentId || i.SeriesId == parentId : i.ParentId == parentId || (parent is not null && i.SeriesId == parentId && i.Type == "Season"));
@@ -387,6 +394,27 @@ internal static class JellyfinEndpoints
         if (!state.IsEmby)
         {
             result["StartIndex"] = startIndex;
+        }
+
+        return JellyfinJson.Ok(result);
+    }
+
+    /// <summary>The libraries as CollectionFolder items (BaseItemDtoQueryResult).</summary>
+    private static IResult Views(JellyfinState state)
+    {
+        var views = state.Views.Select(v => (JsonNode)new JsonObject
+        {
+            ["Name"] = v.Name,
+            ["ServerId"] = state.ServerId,
+            ["Id"] = v.Id,
+            ["IsFolder"] = true,
+            ["Type"] = "CollectionFolder",
+            ["CollectionType"] = v.CollectionType,
+        });
+        var result = new JsonObject { ["Items"] = new JsonArray([.. views]), ["TotalRecordCount"] = state.Views.Count };
+        if (!state.IsEmby)
+        {
+            result["StartIndex"] = 0;
         }
 
         return JellyfinJson.Ok(result);

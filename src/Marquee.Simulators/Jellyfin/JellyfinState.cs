@@ -8,6 +8,9 @@ using Marquee.Simulators.Plex.Model;
 
 namespace Marquee.Simulators.Jellyfin;
 
+/// <summary>A library as a user view (a CollectionFolder): its id is what <c>ParentId</c> takes to list only that library.</summary>
+public sealed record JfView(string Id, string Name, string CollectionType);
+
 /// <summary>Raised for every change a webhook plugin reports.</summary>
 public sealed record JfEvent(string Type, JfItem Item, JfUser? User, JfUserData? Data, string? SaveReason, long? PositionTicks, bool? PlayedToCompletion);
 
@@ -41,6 +44,7 @@ public sealed class JellyfinState
         }
 
         Users = users;
+        Views = [.. new[] { ("Movies", "movies"), ("Shows", "tvshows"), ("Anime", "tvshows") }.Select(v => new JfView(NewId($"view:{v.Item1}"), v.Item1, v.Item2))];
         Generate();
     }
 
@@ -53,6 +57,11 @@ public sealed class JellyfinState
     public string ServerId { get; }
 
     public IReadOnlyList<JfUser> Users { get; }
+
+    /// <summary>Gets the libraries every user sees (<c>/UserViews</c>, Emby <c>/Users/{userId}/Views</c>).</summary>
+    public IReadOnlyList<JfView> Views { get; }
+
+    public JfView? View(string id) => Views.FirstOrDefault(v => string.Equals(v.Id, id, StringComparison.OrdinalIgnoreCase) || string.Equals(v.Id, id.Replace("-", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase));
 
     public bool IsEmby => Options.Flavor == JellyfinFlavor.Emby;
 

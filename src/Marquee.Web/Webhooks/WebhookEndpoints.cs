@@ -16,8 +16,9 @@ using Microsoft.Net.Http.Headers;
 namespace Marquee.Web.Webhooks;
 
 /// <summary>
-/// Webhooks in (STYLE 4): check the secret, read the body up to the limit, check it is a Plex webhook, store it in
-/// the inbox, and only then answer. A hosted <see cref="InboxProcessor"/> drains the inbox.
+/// Webhooks in (STYLE 4) from Plex, Jellyfin's Webhook plugin and Emby: check the secret, read the body up to the
+/// limit, check it is a webhook of that sender, store it in the inbox, and only then answer. A hosted
+/// <see cref="InboxProcessor"/> drains the inbox.
 /// </summary>
 public static partial class WebhookEndpoints
 {
@@ -57,10 +58,18 @@ public static partial class WebhookEndpoints
     public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/webhooks").WithTags("Webhooks").RequireRateLimiting(RateLimitPolicy).DisableAntiforgery();
-        group.MapPost("/plex/{secret}", (HttpContext context, string secret, CancellationToken ct) => ReceivePlexAsync(context, secret, ct))
+        group.MapPost("/plex/{secret}", (HttpContext context, string secret, CancellationToken ct) => ReceiveAsync(context, secret, "plex", ct))
             .WithName("PlexWebhook");
-        group.MapPost("/plex", (HttpContext context, string? token, CancellationToken ct) => ReceivePlexAsync(context, token, ct))
+        group.MapPost("/plex", (HttpContext context, string? token, CancellationToken ct) => ReceiveAsync(context, token, "plex", ct))
             .WithName("PlexWebhookWithToken");
+        group.MapPost("/jellyfin/{secret}", (HttpContext context, string secret, CancellationToken ct) => ReceiveAsync(context, secret, "jellyfin", ct))
+            .WithName("JellyfinWebhook");
+        group.MapPost("/jellyfin", (HttpContext context, string? token, CancellationToken ct) => ReceiveAsync(context, token, "jellyfin", ct))
+            .WithName("JellyfinWebhookWithToken");
+        group.MapPost("/emby/{secret}", (HttpContext context, string secret, CancellationToken ct) => ReceiveAsync(context, secret, "emby", ct))
+            .WithName("EmbyWebhook");
+        group.MapPost("/emby", (HttpContext context, string? token, CancellationToken ct) => ReceiveAsync(context, token, "emby", ct))
+            .WithName("EmbyWebhookWithToken");
 
         var api = app.MapGroup("/api/webhooks").WithTags("Webhooks");
         api.MapGet("/deliveries", (DeliveryHistory history) => TypedResults.Ok(history.Snapshot()));
@@ -75,9 +84,16 @@ public static partial class WebhookEndpoints
     }
 
     /// <summary>The URL to paste into Plex (Settings, Webhooks) for a server listening at <paramref name="address"/>.</summary>
-    public static string PlexUrl(string address, WebhookSecret secret) => $"{address.TrimEnd('/')}/webhooks/plex/{secret.Value}";
+    public static string PlexUrl(string address, WebhookSecret secret) => Url(address, secret, "plex");
 
-    private static async Task<Results<Ok, UnauthorizedHttpResult, ProblemHttpResult>> ReceivePlexAsync(HttpContext context, string? secret, CancellationToken ct)
+    /// <summary>The webhook URL for a sender: <c>plex</c>, <c>jellyfin</c> (the Webhook plugin) or <c>emby</c>.</summary>
+    public static string Url(string address, WebhookSecret secret, string kind) => $"{address.TrimEnd('/')}/webhooks/{kind}/{secret.Value}";
+
+    /// <summary>
+    /// One delivery from <paramref name="source"/> (plex, jellyfin, emby): the same steps for every sender; only how the
+    /// payload is found in the body (Plex: a multipart part; Jellyfin and Emby: the JSON body) and read differs.
+    /// </summary>
+    private static async Task<Results<Ok, UnauthorizedHttpResult, ProblemHttpResult>> ReceiveAsync(HttpContext context, string? secret, string source, CancellationToken ct)
     {
         var services = context.RequestServices;
         if (!services.GetRequiredService<WebhookSecret>().Matches(secret))
@@ -120,10 +136,11 @@ public static partial class WebhookEndpoints
         string? eventName = null;
         string? problem = null;
         byte[]? payload = null;
+        var format = services.GetServices<IWebhookNormaliser>().Last(f => f.Sources.Contains(source));
         try
         {
-            payload = await ExtractPayloadAsync(contentType, body, ct);
-            eventName = PlexWebhookParser.Parse(payload).Event;
+            payload = source == "plex" ? await ExtractPayloadAsync(contentType, body, ct) : body;
+            eventName = format.Validate(payload);
         }
         catch (WebhookFormatException ex)
         {
@@ -131,15 +148,15 @@ public static partial class WebhookEndpoints
         }
 
         var delivery = problem is null
-            ? new InboxDelivery(0, "plex", receivedAt, "application/json", headers, payload!, Hash(payload!), InboxStatus.Pending, 0, null, null)
-            : new InboxDelivery(0, "plex", receivedAt, contentType, headers, body, Hash(body), InboxStatus.Rejected, 0, receivedAt, problem);
+            ? new InboxDelivery(0, source, receivedAt, "application/json", headers, payload!, Hash(payload!), InboxStatus.Pending, 0, null, null)
+            : new InboxDelivery(0, source, receivedAt, contentType, headers, body, Hash(body), InboxStatus.Rejected, 0, receivedAt, problem);
         var id = await store.AddAsync(delivery, ct);
         var status = problem is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
-        history.Add(new DeliverySummary(id, "plex", receivedAt, eventName, status, delivery.Status, problem, body.Length));
+        history.Add(new DeliverySummary(id, source, receivedAt, eventName, status, delivery.Status, problem, body.Length));
         if (problem is not null)
         {
             Log.Rejected(Logger(context), id, problem);
-            return TypedResults.Problem(title: "The body is not a Plex webhook.", detail: problem, statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(title: $"The body is not {format.Describe(source)}.", detail: problem, statusCode: StatusCodes.Status400BadRequest);
         }
 
         services.GetRequiredService<InboxSignal>().Notify();

@@ -81,6 +81,35 @@ public sealed class JellyfinProviderTests
     }
 
     [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task Read_WithALibraryFilter_ReadsOnlyThoseLibraries_ByNameOrViewId(string kind, JellyfinAuthMode mode)
+    {
+        await using var server = await JellyfinTestServer.StartAsync(kind);
+        var provider = server.Provider(mode);
+        var account = server.Account("admin");
+        var sim = server.Sim.State.Items();
+        var anime = server.Sim.State.Views.Single(v => v.Name == "Anime");
+        server.Control.Mark("admin", sim.First(i => i.Type == "Movie").Id, true);
+        server.Control.Mark("admin", sim.First(i => i.Type == "Episode" && i.Library == "Shows").Id, true);
+        server.Control.Mark("admin", sim.First(i => i.Type == "Episode" && i.Library == "Anime").Id, true);
+
+        var libraries = await provider.ListLibrariesAsync(account, CancellationToken.None);
+        var movies = await provider.ReadAsync(account, new WatchStateQuery { Libraries = ["movies"] }, CancellationToken.None).ToListAsync();
+        var byId = await provider.ReadAsync(account, new WatchStateQuery { Libraries = [anime.Id, "No Such Library"] }, CancellationToken.None).ToListAsync();
+        var changed = await provider.ReadAsync(account, new WatchStateQuery { Libraries = ["Shows"], ChangedSince = JellyfinTestServer.Start.AddDays(-1) }, CancellationToken.None).ToListAsync();
+
+        Assert.Equal(["Anime:show", "Movies:movie", "Shows:show"], libraries.Select(l => $"{l.Title}:{l.Type}").Order(StringComparer.Ordinal));
+        Assert.Equal(sim.Count(i => i.Type == "Movie"), movies.Count);
+        Assert.All(movies, m => Assert.Equal(MediaKind.Movie, m.Item.Kind));
+        var animeKeys = sim.Where(i => i.Library == "Anime" && i.Type == "Episode").Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(byId);
+        Assert.All(byId, e => Assert.Contains(e.Item.PartKey ?? e.Item.LocalKey, animeKeys));
+        Assert.All(byId, e => Assert.Contains(e.Item.ShowIds, id => id.Scheme == ExternalId.AniDb));
+        var watched = Assert.Single(changed, c => c.State.Watched);
+        Assert.Equal("Shows", sim.Single(i => i.Id == (watched.Item.PartKey ?? watched.Item.LocalKey)).Library);
+    }
+
+    [Theory]
     [InlineData("jellyfin")]
     [InlineData("emby")]
     public async Task Read_EpisodesCarrySeriesIdsSeasonAndNumber_EvenWithoutIdsOfTheirOwn(string kind)
@@ -126,6 +155,30 @@ public sealed class JellyfinProviderTests
         Assert.Equal(1, server.Control.Data("admin", multi.Id).PlayCount);
         Assert.Equal(parts[1].Episode, after!.Item.Episode);
         Assert.True(after.State.Watched);
+    }
+
+    [Fact]
+    public async Task MultiEpisodeItem_RatingIsTheFirstEpisodes_PositionIsTheEpisodeItFallsIn_AndWritesBackThere()
+    {
+        await using var server = await JellyfinTestServer.StartAsync("jellyfin", new() { Movies = 1, Shows = 40, ClockStart = JellyfinTestServer.Start });
+        var provider = server.Provider(JellyfinAuthMode.ApiKey);
+        var account = server.Account("admin");
+        var multi = server.Sim.State.Items().First(i => i.IndexNumberEnd is not null);
+        var parts = multi.IndexNumberEnd!.Value - multi.IndexNumber!.Value + 1;
+        var share = multi.RunTimeTicks!.Value / TimeSpan.TicksPerMillisecond / parts;
+        var position = share + 120_000;
+        server.Sim.State.Update(server.Control.User("admin"), multi, d => d with { Rating = 8, PlaybackPositionTicks = position * TimeSpan.TicksPerMillisecond }, "UpdateUserData");
+
+        var items = (await provider.ReadAsync(account, WatchStateQuery.Full, CancellationToken.None).ToListAsync())
+            .Where(i => i.Item.PartKey == multi.Id).OrderBy(i => i.Item.Episode).ToList();
+        await provider.SetProgressAsync(account, items[1].Item.LocalKey, 60_000, share, CancellationToken.None);
+
+        Assert.Equal(parts, items.Count);
+        Assert.Equal(8, items[0].State.Rating);
+        Assert.All(items.Skip(1), i => Assert.Null(i.State.Rating));
+        Assert.Equal(120_000, items[1].State.ProgressMs);
+        Assert.All(items.Where((_, n) => n != 1), i => Assert.Null(i.State.ProgressMs));
+        Assert.Equal((share + 60_000) * TimeSpan.TicksPerMillisecond, server.Control.Data("admin", multi.Id).PlaybackPositionTicks);
     }
 
     [Theory]

@@ -31,6 +31,8 @@ public sealed class JellyfinContractTests
         await CheckAsync(spec, admin, "GET", "/Items", $"/Items?userId={user}&Recursive=true&IncludeItemTypes=Series&Fields=ProviderIds,Path");
         await CheckAsync(spec, admin, "GET", "/Items", $"/Items?Recursive=true");
         await CheckAsync(spec, admin, "GET", "/Items", $"/Items?userId={user}&Ids={multi}&Fields=ProviderIds,Path");
+        await CheckAsync(spec, admin, "GET", "/UserViews", $"/UserViews?userId={user}");
+        await CheckAsync(spec, admin, "GET", "/Items", $"/Items?userId={user}&Recursive=true&IncludeItemTypes=Movie,Episode&Fields=ProviderIds,Path&ParentId={host.Sim.State.Views[0].Id}&Limit=50");
         await CheckAsync(spec, admin, "POST", "/UserPlayedItems/{itemId}", $"/UserPlayedItems/{movie}?userId={user}&datePlayed=2024-01-02T03:04:05Z");
         await CheckAsync(spec, admin, "GET", "/UserItems/{itemId}/UserData", $"/UserItems/{movie}/UserData?userId={user}");
         await CheckAsync(spec, admin, "POST", "/UserItems/{itemId}/UserData", $"/UserItems/{movie}/UserData?userId={user}", "{\"PlaybackPositionTicks\":300000000,\"Rating\":8}");
@@ -59,6 +61,8 @@ public sealed class JellyfinContractTests
         spec.AssertValid("POST", "/Users/AuthenticateByName", 200, await login.Content.ReadAsStringAsync());
         await CheckAsync(spec, admin, "GET", "/Users/{UserId}/Items", $"/Users/{user}/Items?Recursive=true&IncludeItemTypes=Movie,Episode&Fields=ProviderIds,Path&StartIndex=0&Limit=200");
         await CheckAsync(spec, admin, "GET", "/Users/{UserId}/Items", $"/Users/{user}/Items?Recursive=true&IncludeItemTypes=Series&Fields=ProviderIds,Path");
+        await CheckAsync(spec, admin, "GET", "/Users/{UserId}/Views", $"/Users/{user}/Views");
+        await CheckAsync(spec, admin, "GET", "/Users/{UserId}/Items", $"/Users/{user}/Items?Recursive=true&IncludeItemTypes=Movie,Episode&ParentId={host.Sim.State.Views[1].Id}&Limit=50");
         await CheckAsync(spec, admin, "POST", "/Users/{UserId}/PlayedItems/{Id}", $"/Users/{user}/PlayedItems/{movie}?DatePlayed=20240102030405");
         await CheckAsync(spec, admin, "DELETE", "/Users/{UserId}/PlayedItems/{Id}", $"/Users/{user}/PlayedItems/{movie}");
     }

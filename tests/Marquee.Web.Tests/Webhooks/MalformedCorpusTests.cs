@@ -179,7 +179,7 @@ public sealed class MalformedCorpusTests
     }
 
     /// <summary>A stream of spaces of a given length that counts how much was read from it.</summary>
-    private sealed class CountingStream(long length) : Stream
+    internal sealed class CountingStream(long length) : Stream
     {
         public long Consumed { get; private set; }
 

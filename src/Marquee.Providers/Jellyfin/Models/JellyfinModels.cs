@@ -11,6 +11,9 @@ public sealed record JellyfinItem
 
     public string? Type { get; init; }
 
+    /// <summary>Gets the kind of a library view (CollectionFolder): <c>movies</c>, <c>tvshows</c>, <c>music</c>, …</summary>
+    public string? CollectionType { get; init; }
+
     public int? ProductionYear { get; init; }
 
     public long? RunTimeTicks { get; init; }

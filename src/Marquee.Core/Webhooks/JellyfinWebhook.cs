@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Text.Json;
+using static Marquee.Core.Webhooks.WebhookJson;
+
+namespace Marquee.Core.Webhooks;
+
+/// <summary>
+/// A Jellyfin or Emby webhook, reduced to what live events use. Jellyfin's Webhook plugin (generic template) names the
+/// event in <c>NotificationType</c> with flat fields; Emby's built-in webhooks name it in <c>Event</c> with
+/// <c>User</c>, <c>Item</c>, <c>Server</c> and <c>PlaybackInfo</c> objects. Both are read into this one shape, with
+/// Emby's events given their Jellyfin names.
+/// </summary>
+public sealed record JellyfinWebhook(
+    string Event,
+    string? ServerId,
+    string? UserId,
+    string? UserName,
+    string? ItemId,
+    string? ItemType,
+    long? PositionTicks,
+    long? RunTimeTicks,
+    bool? PlayedToCompletion,
+    bool? Played,
+    bool? Favorite,
+    double? Rating,
+    string? SaveReason);
+
+/// <summary>Jellyfin Webhook plugin notification types that become live events.</summary>
+public static class JellyfinEvents
+{
+    public const string PlaybackStart = "PlaybackStart";
+    public const string PlaybackProgress = "PlaybackProgress";
+    public const string PlaybackStop = "PlaybackStop";
+    public const string UserDataSaved = "UserDataSaved";
+    public const string ItemAdded = "ItemAdded";
+
+    /// <summary>The <c>SaveReason</c> of a play toggled by hand and of a finished playback.</summary>
+    public const string TogglePlayed = "TogglePlayed";
+
+    public const string PlaybackFinished = "PlaybackFinished";
+
+    public const string UpdateUserRating = "UpdateUserRating";
+}
+
+/// <summary>Parses Jellyfin Webhook plugin and Emby webhook payloads: strict about the shape, tolerant of templated values.</summary>
+public static class JellyfinWebhookParser
+{
+    /// <summary>Emby's event names and the Jellyfin notification they match.</summary>
+    private static readonly Dictionary<string, string> EmbyEvents = new(StringComparer.Ordinal)
+    {
+        ["playback.start"] = JellyfinEvents.PlaybackStart,
+        ["playback.pause"] = JellyfinEvents.PlaybackProgress,
+        ["playback.unpause"] = JellyfinEvents.PlaybackProgress,
+        ["playback.stop"] = JellyfinEvents.PlaybackStop,
+        ["item.markplayed"] = JellyfinEvents.UserDataSaved,
+        ["item.markunplayed"] = JellyfinEvents.UserDataSaved,
+        ["item.rate"] = JellyfinEvents.UserDataSaved,
+        ["library.new"] = JellyfinEvents.ItemAdded,
+    };
+
+    private static readonly HashSet<string> NeedUser = new(StringComparer.Ordinal)
+    {
+        JellyfinEvents.PlaybackStart, JellyfinEvents.PlaybackProgress, JellyfinEvents.PlaybackStop, JellyfinEvents.UserDataSaved,
+    };
+
+    public static JellyfinWebhook Parse(ReadOnlySpan<byte> json)
+    {
+        using var document = ParseObject(json);
+        var root = document.RootElement;
+        var webhook = root.TryGetProperty("NotificationType", out _) ? Plugin(root)
+            : root.TryGetProperty("Event", out _) ? Emby(root)
+            : throw new WebhookFormatException("'NotificationType' (Jellyfin) or 'Event' (Emby) is missing.");
+        if (webhook.Event.Length == 0)
+        {
+            throw new WebhookFormatException("The event name is empty.");
+        }
+
+        // Other notifications (sessions, logins, tasks, …) carry no item and are stored without events.
+        if (NeedUser.Contains(webhook.Event) || webhook.Event == JellyfinEvents.ItemAdded)
+        {
+            if (string.IsNullOrEmpty(webhook.ItemId))
+            {
+                throw new WebhookFormatException($"The item id is missing; {webhook.Event} needs it.");
+            }
+
+            if (NeedUser.Contains(webhook.Event) && string.IsNullOrEmpty(webhook.UserId))
+            {
+                throw new WebhookFormatException($"The user id is missing; {webhook.Event} needs it.");
+            }
+        }
+
+        if (webhook.PositionTicks is < 0 || webhook.Rating is < 0 or > 10)
+        {
+            throw new WebhookFormatException("A playback position must not be negative and a rating must be between 0 and 10.");
+        }
+
+        return webhook;
+    }
+
+    /// <summary>The Webhook plugin's generic template: flat fields, booleans and numbers possibly rendered as strings.</summary>
+    private static JellyfinWebhook Plugin(JsonElement root) => new(
+        String(root, "NotificationType", "NotificationType") ?? throw new WebhookFormatException("'NotificationType' must be a string."),
+        Key(root, "ServerId", "ServerId"),
+        Key(root, "UserId", "UserId"),
+        String(root, "NotificationUsername", "NotificationUsername"),
+        Key(root, "ItemId", "ItemId"),
+        String(root, "ItemType", "ItemType"),
+        Integer(root, "PlaybackPositionTicks", "PlaybackPositionTicks"),
+        Integer(root, "RunTimeTicks", "RunTimeTicks"),
+        NullableBool(root, "PlayedToCompletion", "PlayedToCompletion", strings: true),
+        NullableBool(root, "Played", "Played", strings: true),
+        NullableBool(root, "Favorite", "Favorite", strings: true),
+        Number(root, "Rating", "Rating") ?? Number(root, "UserRating", "UserRating"),
+        String(root, "SaveReason", "SaveReason"));
+
+    /// <summary>Emby's webhooks: <c>Event</c>, <c>User</c>, <c>Item</c>, <c>Server</c>, <c>PlaybackInfo</c>.</summary>
+    private static JellyfinWebhook Emby(JsonElement root)
+    {
+        var name = String(root, "Event", "Event") ?? throw new WebhookFormatException("'Event' must be a string.");
+        var user = Object(root, "User");
+        var item = Object(root, "Item");
+        var server = Object(root, "Server");
+        var playback = Object(root, "PlaybackInfo");
+        var mapped = EmbyEvents.GetValueOrDefault(name, name);
+        bool? played = name switch
+        {
+            "item.markplayed" => true,
+            "item.markunplayed" => false,
+            _ => null,
+        };
+        return new JellyfinWebhook(
+            mapped,
+            server is { } s ? Key(s, "Id", "Server.Id") : null,
+            user is { } u ? Key(u, "Id", "User.Id") : null,
+            user is { } n ? String(n, "Name", "User.Name") : null,
+            item is { } i ? Key(i, "Id", "Item.Id") : null,
+            item is { } t ? String(t, "Type", "Item.Type") : null,
+            playback is { } p ? Integer(p, "PositionTicks", "PlaybackInfo.PositionTicks") : null,
+            item is { } r ? Integer(r, "RunTimeTicks", "Item.RunTimeTicks") : null,
+            playback is { } c ? NullableBool(c, "PlayedToCompletion", "PlaybackInfo.PlayedToCompletion", strings: true) : null,
+            played,
+            null,
+            null,
+            name is "item.markplayed" or "item.markunplayed" ? JellyfinEvents.TogglePlayed : name == "item.rate" ? JellyfinEvents.UpdateUserRating : null);
+    }
+}
+
+/// <summary>
+/// Turns a Jellyfin or Emby webhook into the live events the Plex path produces: a start; a watch when a playback
+/// stops played to completion or the user data is saved played by a toggle (marked by hand); a resume
+/// point when a playback stops part way; a rating when the payload carries one; an added item.
+/// </summary>
+public static class JellyfinWebhookEvents
+{
+    public static IReadOnlyList<LiveEvent> Create(JellyfinWebhook webhook, InboxDelivery delivery)
+    {
+        return webhook.Event switch
+        {
+            JellyfinEvents.PlaybackStart => [Event(webhook, delivery, LiveEventKind.Play, null)],
+            JellyfinEvents.PlaybackStop when webhook.PlayedToCompletion == true => [Event(webhook, delivery, LiveEventKind.Watched, null)],
+            JellyfinEvents.PlaybackStop when webhook.PositionTicks is > 0 and var ticks =>
+                [Event(webhook, delivery, LiveEventKind.Progress, (ticks / TimeSpan.TicksPerMillisecond).ToString(CultureInfo.InvariantCulture))],
+            JellyfinEvents.UserDataSaved => UserData(webhook, delivery),
+            JellyfinEvents.ItemAdded => [Event(webhook, delivery, LiveEventKind.ItemAdded, null) with { AccountId = PlexWebhookEvents.AnyAccount, AccountName = null }],
+            _ => [],
+        };
+    }
+
+    private static List<LiveEvent> UserData(JellyfinWebhook webhook, InboxDelivery delivery)
+    {
+        var events = new List<LiveEvent>();
+
+        // Played is the item's whole state (a partial replay of a played item saves it played too): only a toggle
+        // says it was just watched; a finished playback is the PlaybackStop played to completion.
+        if (webhook.Played == true && webhook.SaveReason == JellyfinEvents.TogglePlayed)
+        {
+            events.Add(Event(webhook, delivery, LiveEventKind.Watched, null));
+        }
+
+        if (webhook.Rating is { } rating)
+        {
+            var value = rating > 0 ? Math.Round(rating, 1).ToString("0.0", CultureInfo.InvariantCulture) : null;
+            events.Add(Event(webhook, delivery, LiveEventKind.Rating, value));
+        }
+
+        return events;
+    }
+
+    private static LiveEvent Event(JellyfinWebhook webhook, InboxDelivery delivery, string kind, string? value) =>
+        new(
+            delivery.Source,
+            LiveEventOrigin.Webhook,
+            webhook.ServerId,
+            webhook.UserId ?? PlexWebhookEvents.AnyAccount,
+            webhook.UserName,
+            webhook.ItemId!,
+            null,
+            webhook.ItemType?.ToLowerInvariant(),
+            kind,
+            value,
+            delivery.ReceivedAt,
+            delivery.Id);
+}
