@@ -80,15 +80,7 @@ public abstract class SyncScenarios<TFixture>
     public virtual async Task Rewatch_Counts_Once()
     {
         await using var f = await StartAsync();
-        var movie = Movies(f)[0];
-        f.Source.Mark(f.Source.Owner, movie, true);
-        var flow = await f.AddFlowAsync();
-        await f.SyncAsync(flow);
-
-        f.AdvanceClock(Hour);
-        f.Source.Play(f.Source.Owner, movie, 100);
-        Assert.Equal(2, f.Source.View(f.Source.Owner, movie).ViewCount);
-        await f.SyncAsync(flow);
+        var (flow, movie, _) = await SyncARewatchAsync(f);
         f.AdvanceClock(Hour);
         var again = await f.SyncAsync(flow);
 
@@ -426,13 +418,7 @@ public abstract class SyncScenarios<TFixture>
     public virtual async Task Undo_OfARewatch_ChangesNothing_AndSaysWhy()
     {
         await using var f = await StartAsync();
-        var movie = Movies(f)[0];
-        f.Source.Mark(f.Source.Owner, movie, true);
-        var flow = await f.AddFlowAsync();
-        await f.SyncAsync(flow);
-        f.AdvanceClock(Hour);
-        f.Source.Play(f.Source.Owner, movie, 100);
-        var rewatch = await f.SyncAsync(flow);
+        var (_, movie, rewatch) = await SyncARewatchAsync(f);
         Assert.Equal(1, rewatch.Run.Written);
 
         var undo = await f.UndoAsync(rewatch.Run.Id);
@@ -473,6 +459,19 @@ public abstract class SyncScenarios<TFixture>
     {
         var there = f.Target.Movies.Select(f.Target.Title).ToHashSet(StringComparer.Ordinal);
         return f.Source.Movies.Where(m => there.Contains(f.Source.Title(m))).ToList();
+    }
+
+    /// <summary>A movie watched on the source and synced, then played again on the source and synced: the second run's report.</summary>
+    private static async Task<(Flow Flow, string Movie, SyncReport Rewatch)> SyncARewatchAsync(SyncScenarioFixture f)
+    {
+        var movie = Movies(f)[0];
+        f.Source.Mark(f.Source.Owner, movie, true);
+        var flow = await f.AddFlowAsync();
+        await f.SyncAsync(flow);
+        f.AdvanceClock(Hour);
+        f.Source.Play(f.Source.Owner, movie, 100);
+        Assert.Equal(2, f.Source.View(f.Source.Owner, movie).ViewCount);
+        return (flow, movie, await f.SyncAsync(flow));
     }
 
     protected static string On(SyncScenarioFixture f, string sourceKey) => f.Target.Movie(f.Source.Title(sourceKey));
