@@ -42,6 +42,27 @@ public sealed class IdentityResolver
 
     public IReadOnlyList<LedgerItem> NewItems => _newItems;
 
+    /// <summary>The ids matching <paramref name="items"/> looks up (their own and their shows'), normalized as stored.</summary>
+    public static IReadOnlyCollection<ExternalId> IdsOf(IEnumerable<SourceItem> items) =>
+        items.SelectMany(i => i.Ids.Concat(i.ShowIds)).Select(Normalize).ToHashSet();
+
+    /// <summary>Adds part of the stored snapshot (what <see cref="IdsOf"/> names); what the resolver knows already stays as it is.</summary>
+    public void Add(IdentitySnapshot part)
+    {
+        foreach (var item in part.Items)
+        {
+            if (!_items.ContainsKey(item.Id))
+            {
+                Index(item);
+            }
+        }
+
+        foreach (var (id, itemId) in part.Ids)
+        {
+            _byId.TryAdd(Normalize(id), itemId);
+        }
+    }
+
     public IReadOnlyList<(ExternalId Id, long ItemId)> NewIds => _newIds;
 
     public Resolution Resolve(SourceItem item, FlowFilters filters)

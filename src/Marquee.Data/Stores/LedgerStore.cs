@@ -5,6 +5,8 @@ namespace Marquee.Data.Stores;
 
 public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider), ILedgerStore
 {
+    private const int Batch = 500;
+
     public async Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
@@ -12,10 +14,37 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
             "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at FROM observed_state WHERE account_id = @accountId",
             new { accountId },
             cancellationToken));
-        return rows.ToDictionary(
-            r => r.LocalKey,
-            r => new ObservedState((int)r.ViewCount, Opt(r.LastViewedAt), r.Rating, Opt(r.RatedAt), r.ProgressMs, Time(r.ObservedAt)),
-            StringComparer.Ordinal);
+        return rows.ToDictionary(r => r.LocalKey, r => r.ToModel(), StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, IReadOnlyCollection<string> localKeys, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, ObservedState>(StringComparer.Ordinal);
+        if (localKeys.Count == 0)
+        {
+            return result;
+        }
+
+        await using var db = await OpenAsync(cancellationToken);
+        foreach (var keys in localKeys.Distinct(StringComparer.Ordinal).Chunk(Batch))
+        {
+            var rows = await db.QueryAsync<BaselineDbRow>(Command(
+                "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at FROM observed_state WHERE account_id = @accountId AND local_key IN @keys",
+                new { accountId, keys },
+                cancellationToken));
+            foreach (var r in rows)
+            {
+                result[r.LocalKey] = r.ToModel();
+            }
+        }
+
+        return result;
+    }
+
+    public async Task<bool> HasBaselinesAsync(long accountId, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await db.ExecuteScalarAsync<long>(Command("SELECT EXISTS (SELECT 1 FROM observed_state WHERE account_id = @accountId)", new { accountId }, cancellationToken)) != 0;
     }
 
     public async Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, CancellationToken cancellationToken)
@@ -23,6 +52,27 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         await using var db = await OpenAsync(cancellationToken);
         var rows = await db.QueryAsync<StateDbRow>(Command("SELECT * FROM state WHERE profile_id = @profileId", new { profileId }, cancellationToken));
         return rows.ToDictionary(r => r.ItemId, r => r.ToModel());
+    }
+
+    public async Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, IReadOnlyCollection<long> itemIds, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<long, LedgerState>();
+        if (itemIds.Count == 0)
+        {
+            return result;
+        }
+
+        await using var db = await OpenAsync(cancellationToken);
+        foreach (var ids in itemIds.Distinct().Chunk(Batch))
+        {
+            var rows = await db.QueryAsync<StateDbRow>(Command("SELECT * FROM state WHERE profile_id = @profileId AND item_id IN @ids", new { profileId, ids }, cancellationToken));
+            foreach (var r in rows)
+            {
+                result[r.ItemId] = r.ToModel();
+            }
+        }
+
+        return result;
     }
 
     public async Task CommitAsync(LedgerCommit commit, CancellationToken cancellationToken)
@@ -158,6 +208,8 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         public long? ProgressMs { get; set; }
 
         public long ObservedAt { get; set; }
+
+        public ObservedState ToModel() => new((int)ViewCount, Opt(LastViewedAt), Rating, Opt(RatedAt), ProgressMs, Time(ObservedAt));
     }
 
     private sealed class StateDbRow
