@@ -294,7 +294,7 @@ public sealed class SyncService(
         || ((candidate.Edition is null) == (current.Edition is null) && string.CompareOrdinal(candidate.LocalKey, current.LocalKey) < 0);
 
     private static Dictionary<long, Listed> Remap(Dictionary<long, Listed> items, IReadOnlyDictionary<long, long> realIds) =>
-        items.ToDictionary(p => realIds.TryGetValue(p.Key, out var real) ? real : p.Key, p => p.Value);
+        realIds.Count == 0 ? items : items.ToDictionary(p => realIds.TryGetValue(p.Key, out var real) ? real : p.Key, p => p.Value);
 
     /// <summary>The ids, items and links to store; a link already stored in this run (by another profile's listing) is not sent again.</summary>
     private IdentityChanges IdentityChangesOf(IdentityResolver resolver, SyncSide source, Dictionary<long, Listed> sourceItems, SyncSide target, Dictionary<long, Listed> targetItems, HashSet<(long, string, long)> linked)

@@ -70,21 +70,42 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
                 transaction));
         }
 
-        await db.ExecuteAsync(Command(
+        await ExecuteRowsAsync(
+            db,
+            transaction,
             "INSERT INTO item_ids (scheme, value, item_id) VALUES (@Scheme, @Value, @ItemId) ON CONFLICT DO NOTHING",
-            changes.NewIds.Select(i => new { i.Id.Scheme, i.Id.Value, ItemId = Real(i.ItemId) }),
-            cancellationToken,
-            transaction));
-        await db.ExecuteAsync(Command(
+            ["Scheme", "Value", "ItemId"],
+            changes.NewIds,
+            (i, v) =>
+            {
+                v[0] = i.Id.Scheme;
+                v[1] = i.Id.Value;
+                v[2] = Real(i.ItemId);
+            },
+            cancellationToken);
+        await ExecuteRowsAsync(
+            db,
+            transaction,
             """
             INSERT INTO source_items (connection_id, local_key, item_id, kind, section_key, guid, part_key, seen_at)
             VALUES (@ConnectionId, @LocalKey, @ItemId, @Kind, @Library, @Guid, @PartKey, @now)
             ON CONFLICT (connection_id, local_key) DO UPDATE SET item_id = excluded.item_id, kind = excluded.kind, section_key = excluded.section_key,
                 guid = excluded.guid, part_key = excluded.part_key, seen_at = excluded.seen_at
             """,
-            changes.SourceItems.Select(s => new { s.ConnectionId, s.LocalKey, ItemId = Real(s.ItemId), s.Kind, s.Guid, s.PartKey, s.Library, now }),
-            cancellationToken,
-            transaction));
+            ["ConnectionId", "LocalKey", "ItemId", "Kind", "Library", "Guid", "PartKey", "now"],
+            changes.SourceItems,
+            (s, v) =>
+            {
+                v[0] = s.ConnectionId;
+                v[1] = s.LocalKey;
+                v[2] = Real(s.ItemId);
+                v[3] = s.Kind;
+                v[4] = s.Library;
+                v[5] = s.Guid;
+                v[6] = s.PartKey;
+                v[7] = now;
+            },
+            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return real;
     }
