@@ -310,7 +310,7 @@ public sealed class PlexProvider :
         {
             var fromShow = show is null ? PlexGuid.None : PlexGuidParser.ForItem(show.PrimaryGuid, show.Guids);
             var fromGrandparent = PlexGuidParser.Parse(item.GrandparentGuid);
-            showIds = parsed.ShowIds.Concat(fromShow.Ids).Concat(fromGrandparent.Ids).Distinct().ToList();
+            showIds = PlexGuidParser.Union(parsed.ShowIds, fromShow.Ids, fromGrandparent.Ids);
         }
 
         var part = item.Media?.SelectMany(m => m.Part ?? []).FirstOrDefault();
