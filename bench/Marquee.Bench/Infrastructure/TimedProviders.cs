@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Marquee.Core.Items;
 using Marquee.Core.Providers;
 using Marquee.Core.Sync;
 using Microsoft.Extensions.DependencyInjection;
@@ -100,8 +101,17 @@ public static class TimedProviders
         public Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.LoadBaselinesAsync(accountId, cancellationToken));
 
+        public Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, IReadOnlyCollection<string> localKeys, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.LoadBaselinesAsync(accountId, localKeys, cancellationToken));
+
+        public Task<bool> HasBaselinesAsync(long accountId, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.HasBaselinesAsync(accountId, cancellationToken));
+
         public Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.LoadStatesAsync(profileId, cancellationToken));
+
+        public Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, IReadOnlyCollection<long> itemIds, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.LoadStatesAsync(profileId, itemIds, cancellationToken));
 
         public Task CommitAsync(LedgerCommit commit, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.CommitAsync(commit, cancellationToken));
@@ -116,6 +126,9 @@ public static class TimedProviders
     private sealed class TimedIdentityStore(IIdentityStore inner, PhaseTimer timer) : IIdentityStore
     {
         public Task<IdentitySnapshot> LoadAsync(CancellationToken cancellationToken) => timer.TimeStoreAsync(() => inner.LoadAsync(cancellationToken));
+
+        public Task<IdentitySnapshot> LoadForAsync(IReadOnlyCollection<ExternalId> ids, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.LoadForAsync(ids, cancellationToken));
 
         public Task<IReadOnlyDictionary<long, long>> SaveAsync(IdentityChanges changes, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.SaveAsync(changes, cancellationToken));

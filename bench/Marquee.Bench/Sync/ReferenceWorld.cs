@@ -25,6 +25,7 @@ public sealed class ReferenceWorld : IAsyncDisposable
     private static readonly DateTimeOffset ClockStart = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
 
     private readonly List<Expectation> _expected = [];
+    private readonly Dictionary<(string Account, PlexItem Left, bool Rating), int> _expectedAt = [];
     private ServiceProvider? _services;
     private PlexTvFederation? _federation;
 
@@ -196,7 +197,7 @@ public sealed class ReferenceWorld : IAsyncDisposable
             if (Left.State.State(la, l).ViewCount == 0 && Right.State.State(ra, r).ViewCount == 0)
             {
                 Left.State.Scrobble(la, l);
-                _expected.Add(new Expectation(account, l, r, Watched: true, Rating: null));
+                Replace(new Expectation(account, l, r, Watched: true, Rating: null));
                 done++;
             }
         }
@@ -402,9 +403,17 @@ public sealed class ReferenceWorld : IAsyncDisposable
         Replace(new Expectation(name, l, r, Watched: null, Rating: rating));
     }
 
+    /// <summary>Records an expectation, replacing an earlier one of the same account, item and kind (watched or rating).</summary>
     private void Replace(Expectation e)
     {
-        _expected.RemoveAll(x => x.Account == e.Account && x.Left == e.Left && (x.Watched is null) == (e.Watched is null));
+        var key = (e.Account, e.Left, e.Watched is null);
+        if (_expectedAt.TryGetValue(key, out var at))
+        {
+            _expected[at] = e;
+            return;
+        }
+
+        _expectedAt[key] = _expected.Count;
         _expected.Add(e);
     }
 }

@@ -15,7 +15,16 @@ public interface ILedgerStore
 {
     Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken);
 
+    /// <summary>Loads the account's baselines of these local keys only (an incremental run's listing).</summary>
+    Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, IReadOnlyCollection<string> localKeys, CancellationToken cancellationToken);
+
+    /// <summary>Returns true when the account has any baseline (it was observed before).</summary>
+    Task<bool> HasBaselinesAsync(long accountId, CancellationToken cancellationToken);
+
     Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, CancellationToken cancellationToken);
+
+    /// <summary>Loads the profile's states of these items only.</summary>
+    Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, IReadOnlyCollection<long> itemIds, CancellationToken cancellationToken);
 
     Task CommitAsync(LedgerCommit commit, CancellationToken cancellationToken);
 
@@ -41,6 +50,12 @@ public sealed record IdentityChanges(
 public interface IIdentityStore
 {
     Task<IdentitySnapshot> LoadAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Loads the part of the snapshot that matching these ids needs: the items they name, those items' children
+    /// (episodes of a show), and the local keys of all of them.
+    /// </summary>
+    Task<IdentitySnapshot> LoadForAsync(IReadOnlyCollection<ExternalId> ids, CancellationToken cancellationToken);
 
     /// <summary>Stores the changes in one transaction; returns the real id of each new item by its temporary id.</summary>
     Task<IReadOnlyDictionary<long, long>> SaveAsync(IdentityChanges changes, CancellationToken cancellationToken);

@@ -42,12 +42,33 @@ public sealed class IdentityResolver
 
     public IReadOnlyList<LedgerItem> NewItems => _newItems;
 
+    /// <summary>The ids matching <paramref name="items"/> looks up (their own and their shows'), normalized as stored.</summary>
+    public static IReadOnlyCollection<ExternalId> IdsOf(IEnumerable<SourceItem> items) =>
+        items.SelectMany(i => i.Ids.Concat(i.ShowIds)).Select(Normalize).ToHashSet();
+
+    /// <summary>Adds part of the stored snapshot (what <see cref="IdsOf"/> names); what the resolver knows already stays as it is.</summary>
+    public void Add(IdentitySnapshot part)
+    {
+        foreach (var item in part.Items)
+        {
+            if (!_items.ContainsKey(item.Id))
+            {
+                Index(item);
+            }
+        }
+
+        foreach (var (id, itemId) in part.Ids)
+        {
+            _byId.TryAdd(Normalize(id), itemId);
+        }
+    }
+
     public IReadOnlyList<(ExternalId Id, long ItemId)> NewIds => _newIds;
 
     public Resolution Resolve(SourceItem item, FlowFilters filters)
     {
         var ignored = item.RawId is { } raw && filters.IgnoreGuidPrefixes.Any(p => raw.StartsWith(p, StringComparison.OrdinalIgnoreCase));
-        var ids = item.Ids.Select(Normalize).Distinct().ToList();
+        var ids = NormalizedDistinct(item.Ids);
         if (item.Kind != MediaKind.Episode)
         {
             if (ids.Count == 0)
@@ -69,7 +90,7 @@ public sealed class IdentityResolver
         long? show = null;
         if (item.ShowIds.Count > 0)
         {
-            var showIds = item.ShowIds.Select(Normalize).Distinct().ToList();
+            var showIds = NormalizedDistinct(item.ShowIds);
             show = Match(showIds, out var showConflict);
             if (showConflict is not null)
             {
@@ -150,8 +171,40 @@ public sealed class IdentityResolver
         return Create(MediaKind.Episode, title, null, show, season, episode);
     }
 
+    private static List<ExternalId> NormalizedDistinct(IReadOnlyList<ExternalId> ids)
+    {
+        var result = new List<ExternalId>(ids.Count);
+        foreach (var id in ids)
+        {
+            var normalized = Normalize(id);
+            if (!result.Contains(normalized))
+            {
+                result.Add(normalized);
+            }
+        }
+
+        return result;
+    }
+
     private long? Match(List<ExternalId> ids, out string? conflict)
     {
+        long? single = null;
+        var several = false;
+        foreach (var id in ids)
+        {
+            if (_byId.TryGetValue(id, out var itemId))
+            {
+                several |= single is not null && single != itemId;
+                single ??= itemId;
+            }
+        }
+
+        if (!several)
+        {
+            conflict = null;
+            return single;
+        }
+
         var matches = ids.Where(_byId.ContainsKey).GroupBy(i => _byId[i]).ToList();
         conflict = matches.Count > 1
             ? string.Join("; ", matches.Select(g => $"{string.Join(", ", g)} name item {g.Key}"))
@@ -161,10 +214,12 @@ public sealed class IdentityResolver
 
     private void Attach(long itemId, List<ExternalId> ids)
     {
-        foreach (var id in ids.Where(i => !_byId.ContainsKey(i)))
+        foreach (var id in ids)
         {
-            _byId[id] = itemId;
-            _newIds.Add((id, itemId));
+            if (_byId.TryAdd(id, itemId))
+            {
+                _newIds.Add((id, itemId));
+            }
         }
     }
 

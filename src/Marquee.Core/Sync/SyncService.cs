@@ -58,11 +58,14 @@ public sealed class SyncService(
                 pairs = pairs.Where(p => flow.Filters.Profiles.Contains(p.ProfileName, StringComparer.OrdinalIgnoreCase)).ToList();
             }
 
-            var snapshot = await identity.LoadAsync(cancellationToken);
+            // A full run matches against the whole snapshot; an incremental run loads only what its listings name.
+            var incremental = options.Since is not null;
+            var snapshot = incremental ? new IdentitySnapshot([], [], []) : await identity.LoadAsync(cancellationToken);
             var resolver = new IdentityResolver(snapshot);
-            var knownKeys = snapshot.SourceItems
-                .GroupBy(s => (s.ConnectionId, s.ItemId))
-                .ToDictionary(g => g.Key, g => g.Select(s => s.LocalKey).Order(StringComparer.Ordinal).First());
+            var knownKeys = new Dictionary<(long, long), string>();
+            AddKnownKeys(knownKeys, snapshot);
+            var linked = new HashSet<(long, string, long)>();
+            var unresolvedKeys = new HashSet<(long, string)>();
             var targetSize = 0;
             foreach (var pair in pairs)
             {
@@ -76,19 +79,27 @@ public sealed class SyncService(
                 var sourceListing = await ReadAsync(source, pair.SourceAccount, flow, options, cancellationToken);
                 progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {target.Connection.Name}");
                 var targetListing = await ReadAsync(target, pair.TargetAccount, flow, options, cancellationToken);
-                var sourceBaselines = await ledger.LoadBaselinesAsync(pair.Source.Id, cancellationToken);
-                var targetBaselines = await ledger.LoadBaselinesAsync(pair.Target.Id, cancellationToken);
-                if (options.Since is null)
+                IReadOnlyDictionary<string, ObservedState>? sourceBaselines = null;
+                IReadOnlyDictionary<string, ObservedState>? targetBaselines = null;
+                if (incremental)
                 {
+                    var part = await identity.LoadForAsync(IdentityResolver.IdsOf(sourceListing.Concat(targetListing).Select(l => l.Item)), cancellationToken);
+                    resolver.Add(part);
+                    AddKnownKeys(knownKeys, part);
+                }
+                else
+                {
+                    sourceBaselines = await ledger.LoadBaselinesAsync(pair.Source.Id, cancellationToken);
+                    targetBaselines = await ledger.LoadBaselinesAsync(pair.Target.Id, cancellationToken);
                     CheckListing(source.Connection.Name, pair.ProfileName, sourceListing.Count, sourceBaselines.Count);
                     CheckListing(target.Connection.Name, pair.ProfileName, targetListing.Count, targetBaselines.Count);
                 }
 
-                var sourceItems = Resolve(resolver, source, sourceListing, flow.Filters, unresolved);
-                var targetItems = Resolve(resolver, target, targetListing, flow.Filters, unresolved);
+                var sourceItems = Resolve(resolver, source, sourceListing, flow.Filters, unresolved, unresolvedKeys);
+                var targetItems = Resolve(resolver, target, targetListing, flow.Filters, unresolved, unresolvedKeys);
                 if (!options.DryRun)
                 {
-                    var realIds = await identity.SaveAsync(IdentityChangesOf(resolver, source, sourceItems, target, targetItems), cancellationToken);
+                    var realIds = await identity.SaveAsync(IdentityChangesOf(resolver, source, sourceItems, target, targetItems, linked), cancellationToken);
                     resolver.Commit(realIds);
                     sourceItems = Remap(sourceItems, realIds);
                     targetItems = Remap(targetItems, realIds);
@@ -97,20 +108,30 @@ public sealed class SyncService(
                 foreach (var (itemId, listed) in sourceItems)
                 {
                     knownKeys[(source.Connection.Id, itemId)] = listed.LocalKey;
+                    linked.Add((source.Connection.Id, listed.LocalKey, itemId));
                 }
 
                 foreach (var (itemId, listed) in targetItems)
                 {
                     knownKeys[(target.Connection.Id, itemId)] = listed.LocalKey;
+                    linked.Add((target.Connection.Id, listed.LocalKey, itemId));
                 }
+
+                // An incremental run needs the baselines of what it listed, and of the items listed on the other side.
+                var sourceSeen = incremental ? await ledger.HasBaselinesAsync(pair.Source.Id, cancellationToken) : sourceBaselines!.Count > 0;
+                var targetSeen = incremental ? await ledger.HasBaselinesAsync(pair.Target.Id, cancellationToken) : targetBaselines!.Count > 0;
+                sourceBaselines ??= await ledger.LoadBaselinesAsync(pair.Source.Id, KeysOf(source, sourceItems, targetItems, knownKeys), cancellationToken);
+                targetBaselines ??= await ledger.LoadBaselinesAsync(pair.Target.Id, KeysOf(target, targetItems, sourceItems, knownKeys), cancellationToken);
 
                 // Observe both sides against their baselines; only changes become events.
                 var now = clock.GetUtcNow();
                 var events = new List<LedgerEvent>();
                 var baselines = new List<BaselineRow>();
-                Observe(pair.ProfileId, source.Connection.Id, pair.Source.Id, sourceItems, sourceBaselines, now, sourceBaselines.Count == 0 ? EventOrigin.Scan : EventOrigin.Poll, runId, events, baselines);
-                Observe(pair.ProfileId, target.Connection.Id, pair.Target.Id, targetItems, targetBaselines, now, targetBaselines.Count == 0 ? EventOrigin.Scan : EventOrigin.Poll, runId, events, baselines);
-                var states = (await ledger.LoadStatesAsync(pair.ProfileId, cancellationToken)).ToDictionary();
+                Observe(pair.ProfileId, source.Connection.Id, pair.Source.Id, sourceItems, sourceBaselines, now, sourceSeen ? EventOrigin.Poll : EventOrigin.Scan, runId, events, baselines);
+                Observe(pair.ProfileId, target.Connection.Id, pair.Target.Id, targetItems, targetBaselines, now, targetSeen ? EventOrigin.Poll : EventOrigin.Scan, runId, events, baselines);
+                var states = (incremental
+                    ? await ledger.LoadStatesAsync(pair.ProfileId, sourceItems.Keys.Concat(targetItems.Keys).ToHashSet(), cancellationToken)
+                    : await ledger.LoadStatesAsync(pair.ProfileId, cancellationToken)).ToDictionary();
                 var changed = new Dictionary<(long, long), LedgerState>();
                 foreach (var e in events.OrderBy(e => e.OccurredAt).ThenBy(e => e.ConnectionId == flow.SourceConnectionId ? 1 : 0))
                 {
@@ -244,7 +265,7 @@ public sealed class SyncService(
     }
 
     /// <summary>Matches a listing; returns one entry per ledger item: the base version (no edition) first, else the lowest local key.</summary>
-    private static Dictionary<long, Listed> Resolve(IdentityResolver resolver, SyncSide side, List<Listed> listing, FlowFilters filters, List<UnresolvedItem> unresolved)
+    private static Dictionary<long, Listed> Resolve(IdentityResolver resolver, SyncSide side, List<Listed> listing, FlowFilters filters, List<UnresolvedItem> unresolved, HashSet<(long, string)> unresolvedKeys)
     {
         var items = new Dictionary<long, Listed>();
         foreach (var entry in listing)
@@ -252,7 +273,7 @@ public sealed class SyncService(
             var resolution = resolver.Resolve(entry.Item, filters);
             if (!resolution.Resolved)
             {
-                if (unresolved.Any(u => u.ConnectionId == side.Connection.Id && u.LocalKey == entry.LocalKey))
+                if (!unresolvedKeys.Add((side.Connection.Id, entry.LocalKey)))
                 {
                     continue;
                 }
@@ -278,20 +299,59 @@ public sealed class SyncService(
         || ((candidate.Edition is null) == (current.Edition is null) && string.CompareOrdinal(candidate.LocalKey, current.LocalKey) < 0);
 
     private static Dictionary<long, Listed> Remap(Dictionary<long, Listed> items, IReadOnlyDictionary<long, long> realIds) =>
-        items.ToDictionary(p => realIds.TryGetValue(p.Key, out var real) ? real : p.Key, p => p.Value);
+        realIds.Count == 0 ? items : items.ToDictionary(p => realIds.TryGetValue(p.Key, out var real) ? real : p.Key, p => p.Value);
 
-    private IdentityChanges IdentityChangesOf(IdentityResolver resolver, SyncSide source, Dictionary<long, Listed> sourceItems, SyncSide target, Dictionary<long, Listed> targetItems)
+    /// <summary>The ids, items and links to store; a link already stored in this run (by another profile's listing) is not sent again.</summary>
+    private IdentityChanges IdentityChangesOf(IdentityResolver resolver, SyncSide source, Dictionary<long, Listed> sourceItems, SyncSide target, Dictionary<long, Listed> targetItems, HashSet<(long, string, long)> linked)
     {
         var links = new List<(long, string, long, string, string?, string?, string?)>();
         foreach (var (side, items) in new[] { (source, sourceItems), (target, targetItems) })
         {
             foreach (var (itemId, entry) in items)
             {
+                if (linked.Contains((side.Connection.Id, entry.LocalKey, itemId)))
+                {
+                    continue;
+                }
+
                 links.Add((side.Connection.Id, entry.LocalKey, itemId, entry.Item.Kind.ToString().ToLowerInvariant(), entry.Item.RawId, entry.Item.PartKey, entry.Item.Library));
             }
         }
 
         return new IdentityChanges(resolver.NewItems.ToList(), resolver.NewIds.ToList(), links, clock.GetUtcNow());
+    }
+
+    /// <summary>Adds each stored (connection, item) local key, the lowest when there are several; keys already known stay.</summary>
+    private static void AddKnownKeys(Dictionary<(long, long), string> knownKeys, IdentitySnapshot snapshot)
+    {
+        var lowest = new Dictionary<(long, long), string>();
+        foreach (var (connectionId, localKey, itemId) in snapshot.SourceItems)
+        {
+            if (!lowest.TryGetValue((connectionId, itemId), out var current) || string.CompareOrdinal(localKey, current) < 0)
+            {
+                lowest[(connectionId, itemId)] = localKey;
+            }
+        }
+
+        foreach (var (key, localKey) in lowest)
+        {
+            knownKeys.TryAdd(key, localKey);
+        }
+    }
+
+    /// <summary>The local keys of a side an incremental run looks at: its listed items and its keys for the items listed on the other side.</summary>
+    private static HashSet<string> KeysOf(SyncSide side, Dictionary<long, Listed> sideItems, Dictionary<long, Listed> otherItems, Dictionary<(long, long), string> knownKeys)
+    {
+        var keys = sideItems.Values.Select(l => l.LocalKey).ToHashSet(StringComparer.Ordinal);
+        foreach (var itemId in otherItems.Keys)
+        {
+            if (knownKeys.TryGetValue((side.Connection.Id, itemId), out var key))
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
     }
 
     private static void Observe(long profileId, long connectionId, long accountId, Dictionary<long, Listed> items, IReadOnlyDictionary<string, ObservedState> baselines, DateTimeOffset now, string origin, long runId, List<LedgerEvent> events, List<BaselineRow> rows)

@@ -6,6 +6,8 @@ namespace Marquee.Data.Stores;
 
 public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provider), IIdentityStore
 {
+    private const int Batch = 500;
+
     public async Task<IdentitySnapshot> LoadAsync(CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
@@ -16,6 +18,38 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
             items.Select(i => i.ToModel()).ToList(),
             ids.Select(i => (new ExternalId(i.Scheme, i.Value), i.ItemId)).ToList(),
             keys.ToList());
+    }
+
+    public async Task<IdentitySnapshot> LoadForAsync(IReadOnlyCollection<ExternalId> ids, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var found = new List<(ExternalId Id, long ItemId)>();
+        foreach (var scheme in ids.GroupBy(i => i.Scheme, StringComparer.Ordinal))
+        {
+            foreach (var values in scheme.Select(i => i.Value).Distinct(StringComparer.Ordinal).Chunk(Batch))
+            {
+                var rows = await db.QueryAsync<(string Value, long ItemId)>(Command("SELECT value, item_id FROM item_ids WHERE scheme = @scheme AND value IN @values", new { scheme = scheme.Key, values }, cancellationToken));
+                found.AddRange(rows.Select(r => (new ExternalId(scheme.Key, r.Value), r.ItemId)));
+            }
+        }
+
+        var items = new Dictionary<long, LedgerItem>();
+        foreach (var chunk in found.Select(f => f.ItemId).Distinct().Chunk(Batch))
+        {
+            var rows = await db.QueryAsync<ItemDbRow>(Command("SELECT id, kind, title, year, parent_item_id, season, episode, edition FROM items WHERE id IN @chunk OR parent_item_id IN @chunk", new { chunk }, cancellationToken));
+            foreach (var row in rows)
+            {
+                items.TryAdd(row.Id, row.ToModel());
+            }
+        }
+
+        var keys = new List<(long ConnectionId, string LocalKey, long ItemId)>();
+        foreach (var chunk in items.Keys.Chunk(Batch))
+        {
+            keys.AddRange(await db.QueryAsync<(long ConnectionId, string LocalKey, long ItemId)>(Command("SELECT connection_id, local_key, item_id FROM source_items WHERE item_id IN @chunk", new { chunk }, cancellationToken)));
+        }
+
+        return new IdentitySnapshot(items.Values.OrderBy(i => i.Id).ToList(), found, keys);
     }
 
     public async Task<IReadOnlyDictionary<long, long>> SaveAsync(IdentityChanges changes, CancellationToken cancellationToken)
@@ -36,21 +70,42 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
                 transaction));
         }
 
-        await db.ExecuteAsync(Command(
+        await ExecuteRowsAsync(
+            db,
+            transaction,
             "INSERT INTO item_ids (scheme, value, item_id) VALUES (@Scheme, @Value, @ItemId) ON CONFLICT DO NOTHING",
-            changes.NewIds.Select(i => new { i.Id.Scheme, i.Id.Value, ItemId = Real(i.ItemId) }),
-            cancellationToken,
-            transaction));
-        await db.ExecuteAsync(Command(
+            ["Scheme", "Value", "ItemId"],
+            changes.NewIds,
+            (i, v) =>
+            {
+                v[0] = i.Id.Scheme;
+                v[1] = i.Id.Value;
+                v[2] = Real(i.ItemId);
+            },
+            cancellationToken);
+        await ExecuteRowsAsync(
+            db,
+            transaction,
             """
             INSERT INTO source_items (connection_id, local_key, item_id, kind, section_key, guid, part_key, seen_at)
             VALUES (@ConnectionId, @LocalKey, @ItemId, @Kind, @Library, @Guid, @PartKey, @now)
             ON CONFLICT (connection_id, local_key) DO UPDATE SET item_id = excluded.item_id, kind = excluded.kind, section_key = excluded.section_key,
                 guid = excluded.guid, part_key = excluded.part_key, seen_at = excluded.seen_at
             """,
-            changes.SourceItems.Select(s => new { s.ConnectionId, s.LocalKey, ItemId = Real(s.ItemId), s.Kind, s.Guid, s.PartKey, s.Library, now }),
-            cancellationToken,
-            transaction));
+            ["ConnectionId", "LocalKey", "ItemId", "Kind", "Library", "Guid", "PartKey", "now"],
+            changes.SourceItems,
+            (s, v) =>
+            {
+                v[0] = s.ConnectionId;
+                v[1] = s.LocalKey;
+                v[2] = Real(s.ItemId);
+                v[3] = s.Kind;
+                v[4] = s.Library;
+                v[5] = s.Guid;
+                v[6] = s.PartKey;
+                v[7] = now;
+            },
+            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return real;
     }

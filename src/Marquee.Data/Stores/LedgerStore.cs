@@ -5,6 +5,8 @@ namespace Marquee.Data.Stores;
 
 public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider), ILedgerStore
 {
+    private const int Batch = 500;
+
     public async Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
@@ -12,10 +14,37 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
             "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at FROM observed_state WHERE account_id = @accountId",
             new { accountId },
             cancellationToken));
-        return rows.ToDictionary(
-            r => r.LocalKey,
-            r => new ObservedState((int)r.ViewCount, Opt(r.LastViewedAt), r.Rating, Opt(r.RatedAt), r.ProgressMs, Time(r.ObservedAt)),
-            StringComparer.Ordinal);
+        return rows.ToDictionary(r => r.LocalKey, r => r.ToModel(), StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, IReadOnlyCollection<string> localKeys, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, ObservedState>(StringComparer.Ordinal);
+        if (localKeys.Count == 0)
+        {
+            return result;
+        }
+
+        await using var db = await OpenAsync(cancellationToken);
+        foreach (var keys in localKeys.Distinct(StringComparer.Ordinal).Chunk(Batch))
+        {
+            var rows = await db.QueryAsync<BaselineDbRow>(Command(
+                "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at FROM observed_state WHERE account_id = @accountId AND local_key IN @keys",
+                new { accountId, keys },
+                cancellationToken));
+            foreach (var r in rows)
+            {
+                result[r.LocalKey] = r.ToModel();
+            }
+        }
+
+        return result;
+    }
+
+    public async Task<bool> HasBaselinesAsync(long accountId, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await db.ExecuteScalarAsync<long>(Command("SELECT EXISTS (SELECT 1 FROM observed_state WHERE account_id = @accountId)", new { accountId }, cancellationToken)) != 0;
     }
 
     public async Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, CancellationToken cancellationToken)
@@ -23,6 +52,27 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         await using var db = await OpenAsync(cancellationToken);
         var rows = await db.QueryAsync<StateDbRow>(Command("SELECT * FROM state WHERE profile_id = @profileId", new { profileId }, cancellationToken));
         return rows.ToDictionary(r => r.ItemId, r => r.ToModel());
+    }
+
+    public async Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, IReadOnlyCollection<long> itemIds, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<long, LedgerState>();
+        if (itemIds.Count == 0)
+        {
+            return result;
+        }
+
+        await using var db = await OpenAsync(cancellationToken);
+        foreach (var ids in itemIds.Distinct().Chunk(Batch))
+        {
+            var rows = await db.QueryAsync<StateDbRow>(Command("SELECT * FROM state WHERE profile_id = @profileId AND item_id IN @ids", new { profileId, ids }, cancellationToken));
+            foreach (var r in rows)
+            {
+                result[r.ItemId] = r.ToModel();
+            }
+        }
+
+        return result;
     }
 
     public async Task CommitAsync(LedgerCommit commit, CancellationToken cancellationToken)
@@ -33,20 +83,37 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         if (commit.Events.Count > 0)
         {
             lastEvent = await db.ExecuteScalarAsync<long>(Command("SELECT COALESCE(MAX(id), 0) FROM events", null, cancellationToken, transaction));
-            await db.ExecuteAsync(Command(
+            await ExecuteRowsAsync(
+                db,
+                transaction,
                 """
                 INSERT INTO events (profile_id, item_id, feature, value, occurred_at, observed_at, connection_id, account_id, origin, run_id)
                 VALUES (@ProfileId, @ItemId, @Feature, @Value, @OccurredAt, @ObservedAt, @ConnectionId, @AccountId, @Origin, @RunId)
                 """,
-                commit.Events.Select(e => new { e.ProfileId, e.ItemId, e.Feature, e.Value, OccurredAt = Ms(e.OccurredAt), ObservedAt = Ms(e.ObservedAt), e.ConnectionId, e.AccountId, e.Origin, e.RunId }),
-                cancellationToken,
-                transaction));
+                ["ProfileId", "ItemId", "Feature", "Value", "OccurredAt", "ObservedAt", "ConnectionId", "AccountId", "Origin", "RunId"],
+                commit.Events,
+                (e, v) =>
+                {
+                    v[0] = e.ProfileId;
+                    v[1] = e.ItemId;
+                    v[2] = e.Feature;
+                    v[3] = e.Value;
+                    v[4] = Ms(e.OccurredAt);
+                    v[5] = Ms(e.ObservedAt);
+                    v[6] = e.ConnectionId;
+                    v[7] = e.AccountId;
+                    v[8] = e.Origin;
+                    v[9] = e.RunId;
+                },
+                cancellationToken);
             lastEvent = await db.ExecuteScalarAsync<long>(Command("SELECT COALESCE(MAX(id), 0) FROM events", null, cancellationToken, transaction));
         }
 
         if (commit.States.Count > 0)
         {
-            await db.ExecuteAsync(Command(
+            await ExecuteRowsAsync(
+                db,
+                transaction,
                 """
                 INSERT INTO state (profile_id, item_id, watched, watched_at, watched_connection_id, play_count, last_play_at, last_play_connection_id,
                                    rating, rated_at, rating_connection_id, progress_ms, progress_at, progress_connection_id, last_event_id)
@@ -59,31 +126,34 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
                     progress_ms = excluded.progress_ms, progress_at = excluded.progress_at, progress_connection_id = excluded.progress_connection_id,
                     last_event_id = excluded.last_event_id
                 """,
-                commit.States.Select(p => new
+                ["ProfileId", "ItemId", "Watched", "WatchedAt", "WatchedConnectionId", "PlayCount", "LastPlayAt", "LastPlayConnectionId", "Rating", "RatedAt", "RatingConnectionId", "ProgressMs", "ProgressAt", "ProgressConnectionId", "LastEventId"],
+                commit.States,
+                (p, v) =>
                 {
-                    p.Key.ProfileId,
-                    p.Key.ItemId,
-                    Watched = p.Value.Watched ? 1 : 0,
-                    WatchedAt = OptMs(p.Value.WatchedAt),
-                    p.Value.WatchedConnectionId,
-                    p.Value.PlayCount,
-                    LastPlayAt = OptMs(p.Value.LastPlayAt),
-                    p.Value.LastPlayConnectionId,
-                    p.Value.Rating,
-                    RatedAt = OptMs(p.Value.RatedAt),
-                    p.Value.RatingConnectionId,
-                    p.Value.ProgressMs,
-                    ProgressAt = OptMs(p.Value.ProgressAt),
-                    p.Value.ProgressConnectionId,
-                    LastEventId = lastEvent == 0 ? p.Value.LastEventId : lastEvent,
-                }),
-                cancellationToken,
-                transaction));
+                    v[0] = p.Key.ProfileId;
+                    v[1] = p.Key.ItemId;
+                    v[2] = p.Value.Watched ? 1 : 0;
+                    v[3] = OptMs(p.Value.WatchedAt);
+                    v[4] = p.Value.WatchedConnectionId;
+                    v[5] = p.Value.PlayCount;
+                    v[6] = OptMs(p.Value.LastPlayAt);
+                    v[7] = p.Value.LastPlayConnectionId;
+                    v[8] = p.Value.Rating;
+                    v[9] = OptMs(p.Value.RatedAt);
+                    v[10] = p.Value.RatingConnectionId;
+                    v[11] = p.Value.ProgressMs;
+                    v[12] = OptMs(p.Value.ProgressAt);
+                    v[13] = p.Value.ProgressConnectionId;
+                    v[14] = lastEvent == 0 ? p.Value.LastEventId : lastEvent;
+                },
+                cancellationToken);
         }
 
         if (commit.Baselines.Count > 0)
         {
-            await db.ExecuteAsync(Command(
+            await ExecuteRowsAsync(
+                db,
+                transaction,
                 """
                 INSERT INTO observed_state (account_id, local_key, watched, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at)
                 VALUES (@AccountId, @LocalKey, @Watched, @ViewCount, @LastViewedAt, @Rating, @RatedAt, @ProgressMs, @ObservedAt)
@@ -91,20 +161,21 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
                     watched = excluded.watched, view_count = excluded.view_count, last_viewed_at = excluded.last_viewed_at, rating = excluded.rating,
                     rated_at = excluded.rated_at, progress_ms = excluded.progress_ms, observed_at = excluded.observed_at
                 """,
-                commit.Baselines.Select(b => new
+                ["AccountId", "LocalKey", "Watched", "ViewCount", "LastViewedAt", "Rating", "RatedAt", "ProgressMs", "ObservedAt"],
+                commit.Baselines,
+                (b, v) =>
                 {
-                    b.AccountId,
-                    b.LocalKey,
-                    Watched = b.State.Watched ? 1 : 0,
-                    b.State.ViewCount,
-                    LastViewedAt = OptMs(b.State.LastViewedAt),
-                    b.State.Rating,
-                    RatedAt = OptMs(b.State.RatedAt),
-                    b.State.ProgressMs,
-                    ObservedAt = Ms(b.State.ObservedAt),
-                }),
-                cancellationToken,
-                transaction));
+                    v[0] = b.AccountId;
+                    v[1] = b.LocalKey;
+                    v[2] = b.State.Watched ? 1 : 0;
+                    v[3] = b.State.ViewCount;
+                    v[4] = OptMs(b.State.LastViewedAt);
+                    v[5] = b.State.Rating;
+                    v[6] = OptMs(b.State.RatedAt);
+                    v[7] = b.State.ProgressMs;
+                    v[8] = Ms(b.State.ObservedAt);
+                },
+                cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -158,6 +229,8 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         public long? ProgressMs { get; set; }
 
         public long ObservedAt { get; set; }
+
+        public ObservedState ToModel() => new((int)ViewCount, Opt(LastViewedAt), Rating, Opt(RatedAt), ProgressMs, Time(ObservedAt));
     }
 
     private sealed class StateDbRow

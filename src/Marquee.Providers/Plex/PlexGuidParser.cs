@@ -116,8 +116,25 @@ public static partial class PlexGuidParser
             return primary;
         }
 
-        var ids = primary.Ids.Concat(external).Distinct().ToList();
-        return primary with { Ids = ids };
+        return primary with { Ids = Union(primary.Ids, external) };
+    }
+
+    /// <summary>The ids of every list, each once, in the order first seen (a handful per item: a list beats a hash set here).</summary>
+    internal static List<ExternalId> Union(params IEnumerable<ExternalId>[] lists)
+    {
+        var result = new List<ExternalId>();
+        foreach (var list in lists)
+        {
+            foreach (var id in list)
+            {
+                if (!result.Contains(id))
+                {
+                    result.Add(id);
+                }
+            }
+        }
+
+        return result;
     }
 
     private static PlexGuid Own(ExternalId id) => new([id], [], null, null, false);

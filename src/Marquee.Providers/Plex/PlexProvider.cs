@@ -28,6 +28,7 @@ public sealed class PlexProvider :
     private const string Library = "identifier=com.plexapp.plugins.library";
     private const string SectionAll = "/library/sections/{id}/all";
     private const string Metadata = "/library/metadata/{id}";
+    private const int ShowsPerRequest = 100;
 
     private readonly PlexClient _client;
     private readonly PlexSettings _settings;
@@ -93,6 +94,25 @@ public sealed class PlexProvider :
                 continue;
             }
 
+            if (changed.Length > 0)
+            {
+                // Only what changed: the episodes first, then just their shows, many per request (PLEX-API.md 4.4).
+                var episodes = new List<PlexMetadata>();
+                await foreach (var episode in PagesAsync(token, section.Key, 4, changed, cancellationToken))
+                {
+                    episodes.Add(episode);
+                }
+
+                var showKeys = episodes.Select(e => e.GrandparentRatingKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+                var changedShows = await ShowsByKeyAsync(token, showKeys, cancellationToken);
+                foreach (var episode in episodes)
+                {
+                    yield return Map(episode, section, episode.GrandparentRatingKey is { } key ? changedShows.GetValueOrDefault(key) : null);
+                }
+
+                continue;
+            }
+
             // Shows once per section (paged), so episodes get their show's ids without a read per item.
             var shows = new Dictionary<string, PlexMetadata>(StringComparer.Ordinal);
             await foreach (var show in PagesAsync(token, section.Key, 2, string.Empty, cancellationToken))
@@ -103,7 +123,7 @@ public sealed class PlexProvider :
                 }
             }
 
-            await foreach (var episode in PagesAsync(token, section.Key, 4, changed, cancellationToken))
+            await foreach (var episode in PagesAsync(token, section.Key, 4, string.Empty, cancellationToken))
             {
                 yield return Map(episode, section, episode.GrandparentRatingKey is { } key ? shows.GetValueOrDefault(key) : null);
             }
@@ -290,7 +310,7 @@ public sealed class PlexProvider :
         {
             var fromShow = show is null ? PlexGuid.None : PlexGuidParser.ForItem(show.PrimaryGuid, show.Guids);
             var fromGrandparent = PlexGuidParser.Parse(item.GrandparentGuid);
-            showIds = parsed.ShowIds.Concat(fromShow.Ids).Concat(fromGrandparent.Ids).Distinct().ToList();
+            showIds = PlexGuidParser.Union(parsed.ShowIds, fromShow.Ids, fromGrandparent.Ids);
         }
 
         var part = item.Media?.SelectMany(m => m.Part ?? []).FirstOrDefault();
@@ -394,6 +414,32 @@ public sealed class PlexProvider :
         {
             return null;
         }
+    }
+
+    /// <summary>Reads shows by rating key, up to <see cref="ShowsPerRequest"/> per request (comma-separated ids); keys not visible are left out.</summary>
+    private async Task<Dictionary<string, PlexMetadata>> ShowsByKeyAsync(string token, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var shows = new Dictionary<string, PlexMetadata>(StringComparer.Ordinal);
+        foreach (var chunk in keys.Chunk(ShowsPerRequest))
+        {
+            try
+            {
+                var response = await _client.GetJsonAsync(PlexHost.Server, Metadata, $"library/metadata/{string.Join(',', chunk.Select(E))}?includeGuids=1", token, PlexJson.Default.PlexResponse, cancellationToken);
+                foreach (var show in response.MediaContainer?.Metadata ?? [])
+                {
+                    if (show.RatingKey is not null)
+                    {
+                        shows[show.RatingKey] = show;
+                    }
+                }
+            }
+            catch (ProviderException ex) when (ex.Status == HttpStatusCode.NotFound)
+            {
+                // None of these shows is visible any more; their episodes keep the ids they carry themselves.
+            }
+        }
+
+        return shows;
     }
 
     private IAsyncEnumerable<PlexMetadata> PagesAsync(string token, string section, int type, string filter, CancellationToken cancellationToken) =>

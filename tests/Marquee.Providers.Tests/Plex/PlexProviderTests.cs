@@ -109,6 +109,31 @@ public sealed class PlexProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadAsync_ChangedSince_ReadsOnlyTheChangedEpisodesShows()
+    {
+        var owner = _server.Account("owner");
+        var state = _server.Sim.State;
+        var episode = state.ItemsOfType(2, ItemType.Episode).First(e => e.Parent!.Parent!.PrimaryGuid.StartsWith("plex://", StringComparison.Ordinal) && state.State(_server.OwnerSim, e).UserRating is null);
+        var full = await ToListAsync(_server.Provider().ReadAsync(owner, WatchStateQuery.Full, CancellationToken.None));
+        _server.Control.AdvanceClock(TimeSpan.FromDays(30));
+        var since = _server.Control.Now;
+        _server.Control.AdvanceClock(TimeSpan.FromMinutes(1));
+        await _server.Provider().SetRatingAsync(owner, Key(episode), 7, null, CancellationToken.None);
+        var counts = new RequestCounts();
+
+        var changed = await ToListAsync(_server.Provider(counts).ReadAsync(owner, new WatchStateQuery { ChangedSince = since }, CancellationToken.None));
+
+        // The show's ids arrive as in a full read, from one request for the changed shows instead of every show page.
+        var read = Assert.Single(changed, c => c.Item.LocalKey == Key(episode));
+        var expected = full.Single(f => f.Item.LocalKey == Key(episode)).Item.ShowIds;
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.Select(i => i.ToString()).Order(StringComparer.Ordinal), read.Item.ShowIds.Select(i => i.ToString()).Order(StringComparer.Ordinal));
+        var sections = state.Sections.Count(s => s.Type is "movie" or "show" && state.CanSee(_server.OwnerSim, s.Id));
+        Assert.Equal(sections, counts.Snapshot()["GET /library/sections/{id}/all"]);
+        Assert.Equal(1, counts.Snapshot()["GET /library/metadata/{id}"]);
+    }
+
+    [Fact]
     public async Task ReadAsync_LibraryFilter_ReadsOnlyThatLibrary()
     {
         var items = await ToListAsync(_server.Provider().ReadAsync(_server.Account("owner"), new WatchStateQuery { Libraries = ["TV Shows"] }, CancellationToken.None));

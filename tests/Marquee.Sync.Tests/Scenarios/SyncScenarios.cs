@@ -454,6 +454,34 @@ public abstract class SyncScenarios<TFixture>
         Assert.Equal(RunStatus.Done, full.Run.Status);
     }
 
+    [Fact]
+    public virtual async Task Since_ChangesOnBothSides_ArriveAndAFullRunFindsNothingLeft()
+    {
+        await using var f = await StartAsync();
+        var movies = Movies(f);
+        // An episode next to the show's two-episode file: a plain one of a show both servers have.
+        var (show, season, first, second) = f.Source.MultiEpisodeFile ?? throw new InvalidOperationException("the library has no two-episode file");
+        var episode = first > 1 ? first - 1 : second + 1;
+        var flow = await f.AddFlowAsync(twoWay: true, profiles: ["owner"]);
+        Assert.Equal(RunStatus.Done, (await f.SyncAsync(flow)).Run.Status);
+        f.AdvanceClock(Hour);
+        var since = f.Source.Clock.GetUtcNow();
+        f.AdvanceClock(TimeSpan.FromMinutes(1));
+        f.Source.Mark(f.Source.Owner, f.Source.Episode(show, season, episode), true);
+        f.Target.Mark(f.Target.Owner, On(f, movies[0]), true);
+
+        // The incremental run matches what it listed against the stored items only, and finds each side's key for the other's changes.
+        var incremental = await f.SyncAsync(flow, new SyncOptions { Since = since });
+        f.AdvanceClock(Hour);
+        var full = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, incremental.Run.Status);
+        Assert.Equal(1, f.Target.View(f.Target.Owner, f.Target.Episode(show, season, episode)).ViewCount);
+        Assert.Equal(1, f.Source.View(f.Source.Owner, movies[0]).ViewCount);
+        Assert.Equal(RunStatus.Done, full.Run.Status);
+        Assert.True(full.Run.Planned == 0, string.Join("; ", full.Plan.Where(w => w.SkipReason is null).Select(w => $"{w.ConnectionName} '{w.Title}' {w.Action}: {w.Reason}")));
+    }
+
     /// <summary>Plain movies (no edition, not local, a unique title) on both servers, as source keys.</summary>
     protected static IReadOnlyList<string> Movies(SyncScenarioFixture f)
     {
