@@ -149,6 +149,9 @@ public static class TimedProviders
         public Task<RunWrite?> FindWriteAsync(string idempotencyKey, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.FindWriteAsync(idempotencyKey, cancellationToken));
 
+        public Task<RunWrite?> FindLastWriteAsync(long connectionId, long accountId, string localKey, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.FindLastWriteAsync(connectionId, accountId, localKey, cancellationToken));
+
         public Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.InsertWriteAsync(write, cancellationToken));
 

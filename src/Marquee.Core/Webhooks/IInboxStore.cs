@@ -28,6 +28,9 @@ public interface IInboxStore
 
     Task<InboxCounts> CountAsync(CancellationToken cancellationToken);
 
+    /// <summary>Records what propagating a stored live event did (propagated, echo, unchanged, fallback and why).</summary>
+    Task SetOutcomeAsync(long eventId, string outcome, CancellationToken cancellationToken);
+
     /// <summary>The newest live events, newest first.</summary>
     Task<IReadOnlyList<LiveEvent>> ListEventsAsync(int limit, CancellationToken cancellationToken);
 }

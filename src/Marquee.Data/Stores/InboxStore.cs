@@ -9,7 +9,7 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
     private const string DeliveryColumns = "id, source, received_at, content_type, headers, body, dedupe_key, status, attempts, handled_at, error";
 
     private const string EventColumns =
-        "id, source, origin, server_id, account_id, account_name, local_key, item_guid, media_type, kind, value, occurred_at, delivery_id";
+        "id, source, origin, server_id, account_id, account_name, local_key, item_guid, media_type, kind, value, occurred_at, delivery_id, outcome";
 
     public async Task<long> AddAsync(InboxDelivery delivery, CancellationToken cancellationToken)
     {
@@ -103,6 +103,12 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
         return new InboxCounts(rows.ToDictionary(r => r.Status, r => r.Count, StringComparer.Ordinal), events);
     }
 
+    public async Task SetOutcomeAsync(long eventId, string outcome, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        await db.ExecuteAsync(Command("UPDATE live_events SET outcome = @outcome WHERE id = @eventId", new { eventId, outcome = outcome.Length <= 500 ? outcome : outcome[..500] }, cancellationToken));
+    }
+
     public async Task<IReadOnlyList<LiveEvent>> ListEventsAsync(int limit, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
@@ -175,9 +181,9 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
 
     private sealed record EventRow(
         long Id, string Source, string Origin, string? ServerId, string AccountId, string? AccountName, string LocalKey, string? ItemGuid, string? MediaType,
-        string Kind, string? Value, long OccurredAt, long? DeliveryId)
+        string Kind, string? Value, long OccurredAt, long? DeliveryId, string? Outcome)
     {
         public LiveEvent ToModel() =>
-            new(Source, Origin, ServerId, AccountId, AccountName, LocalKey, ItemGuid, MediaType, Kind, Value, Time(OccurredAt), DeliveryId) { Id = Id };
+            new(Source, Origin, ServerId, AccountId, AccountName, LocalKey, ItemGuid, MediaType, Kind, Value, Time(OccurredAt), DeliveryId) { Id = Id, Outcome = Outcome };
     }
 }
