@@ -58,14 +58,19 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
         await db.ExecuteAsync(Command("UPDATE inbox SET attempts = attempts + 1 WHERE id = @id", new { id }, cancellationToken));
     }
 
-    public async Task<IReadOnlyList<LiveEvent>> CompleteAsync(long id, IReadOnlyList<LiveEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LiveEvent>> CompleteAsync(long id, IReadOnlyList<LiveEvent> events, byte[] keep, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
         var added = await InsertEventsAsync(db, transaction, events, cancellationToken);
+        var original = await db.ExecuteScalarAsync<long?>(Command(
+            "SELECT MIN(o.id) FROM inbox o JOIN inbox d ON d.id = @id WHERE o.dedupe_key = d.dedupe_key AND o.id < d.id AND o.status = @status",
+            new { id, status = InboxStatus.Handled },
+            cancellationToken,
+            transaction));
         await db.ExecuteAsync(Command(
-            "UPDATE inbox SET status = @status, handled_at = @now, error = NULL WHERE id = @id",
-            new { id, status = InboxStatus.Handled, now = Ms(now) },
+            "UPDATE inbox SET status = @status, handled_at = @now, error = NULL, body = @body WHERE id = @id",
+            new { id, status = InboxStatus.Handled, now = Ms(now), body = original is { } first ? PlexWebhookCompactor.DuplicateOf(first) : keep },
             cancellationToken,
             transaction));
         await transaction.CommitAsync(cancellationToken);
@@ -84,6 +89,15 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
         var added = await InsertEventsAsync(db, transaction, events, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return added;
+    }
+
+    public async Task<int> PruneHandledAsync(DateTimeOffset handledBefore, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await db.ExecuteAsync(Command(
+            "DELETE FROM inbox WHERE status = @status AND handled_at < @before",
+            new { status = InboxStatus.Handled, before = Ms(handledBefore) },
+            cancellationToken));
     }
 
     public async Task FailAsync(long id, string error, bool giveUp, DateTimeOffset now, CancellationToken cancellationToken)

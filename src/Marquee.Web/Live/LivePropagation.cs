@@ -97,6 +97,11 @@ public sealed partial class LivePropagation(
     {
         await using var scope = scopes.CreateAsyncScope();
         var flows = (await scope.ServiceProvider.GetRequiredService<FlowService>().ListAsync(ct)).Where(f => f.Enabled).ToList();
+        if (flows.Count == 0)
+        {
+            return;
+        }
+
         var connection = await ConnectionOfAsync(scope.ServiceProvider.GetRequiredService<ConnectionService>(), e.ServerId, ct);
         var since = e.OccurredAt - TimeSpan.FromMinutes(5);
         var outcomes = new List<string>();
