@@ -119,6 +119,30 @@ public sealed class TargetedPropagationTests
         Assert.Single(runs, r => r.Trigger == "live");
     }
 
+    [Fact]
+    public async Task StopSeenByTheEventStreamOrPoller_IsTheResumePointOnTheTarget_AndNothingComesBack()
+    {
+        // No webhooks, a two-way flow: both servers are watched through their event streams and session pollers only.
+        await using var setup = await Setup.StartAsync(twoWay: true, webhooks: false);
+        await setup.WaitStreamsAsync();
+        var (movie, target) = setup.UnwatchedPair();
+        var position = movie.Duration * 40 / 100;
+
+        // Act: start on plex-a (the poller learns the session), play to 40 % and stop.
+        await setup.PlayAsync(movie, new { account = "owner", ratingKey = movie.RatingKey, percent = 10 });
+        await Task.Delay(800);
+        await setup.PlayAsync(movie, new { account = "owner", ratingKey = movie.RatingKey, positionMs = position, stop = true });
+
+        // Assert: plex-b resumes there through a targeted run, and Marquee's write travels no further.
+        await setup.WaitTargetAsync(target, item => item.TryGetProperty("viewOffset", out var offset) && Math.Abs(offset.GetInt64() - position) <= 1000, "resume point");
+        var stop = await setup.WaitOutcomeAsync(movie, LiveEventKind.Progress, TargetedOutcome.Propagated);
+        Assert.Contains(stop.Origin, new[] { LiveEventOrigin.EventStream, LiveEventOrigin.Poll });
+        await Task.Delay(1500);
+        Assert.Single(await setup.App.Services.GetRequiredService<IRunStore>().ListAsync(10, CancellationToken.None), r => r.Trigger == "live");
+        Assert.Equal(0, setup.Left.Control.RequestCounts.GetValueOrDefault("POST /:/timeline"));
+        Assert.DoesNotContain(setup.Right.Control.RequestCounts.Keys, k => k.Contains("/library/sections", StringComparison.Ordinal));
+    }
+
     /// <summary>Two servers with the same movies (plex-a posting webhooks to Marquee), a flow between them and a finished first run.</summary>
     private sealed class Setup : IAsyncDisposable
     {
@@ -150,19 +174,27 @@ public sealed class TargetedPropagationTests
 
         public PlexItem? Waiting { get; private set; }
 
-        public static async Task<Setup> StartAsync(bool twoWay, Func<PlexSimulator, PlexSimulator, PlexItem>? before = null)
+        public static async Task<Setup> StartAsync(bool twoWay, Func<PlexSimulator, PlexSimulator, PlexItem>? before = null, bool webhooks = true)
         {
             var options = (int variant, string name) => new PlexSimulatorOptions { Seed = 7, Variant = variant, Movies = 30, Shows = 2, HomeUsers = 1, Friends = 0, ServerName = name };
             var left = await PlexSimulator.StartAsync(options(0, "plex-a"), CancellationToken.None);
             var right = await PlexSimulator.StartAsync(options(1, "plex-b"), CancellationToken.None);
             var plexTv = await PlexTvFederation.StartAsync([left, right], CancellationToken.None);
+            var live = webhooks ? "false" : "true";
             var app = await MarqueeApp.StartAsync(WebhookKit.Settings(
-                ("Marquee:Plex:PlexTvUrl", plexTv.Uri.ToString()), ("Marquee:Webhooks:Live:EventStream", "false"), ("Marquee:Webhooks:Live:SessionPoller", "false")));
+                ("Marquee:Plex:PlexTvUrl", plexTv.Uri.ToString()),
+                ("Marquee:Webhooks:Live:EventStream", live),
+                ("Marquee:Webhooks:Live:SessionPoller", live),
+                ("Marquee:Webhooks:Live:SessionPollSeconds", "0.3"),
+                ("Marquee:Webhooks:Live:ConnectionRefreshSeconds", "0.3")));
             var setup = new Setup(left, right, app);
             setup._owned.AddRange([app, plexTv, right, left]);
             setup.Waiting = before?.Invoke(left, right);
-            left.Control.SetWebhooks("owner", [WebhookKit.Url(app)]);
-            right.Control.SetWebhooks("owner", [WebhookKit.Url(app)]);
+            if (webhooks)
+            {
+                left.Control.SetWebhooks("owner", [WebhookKit.Url(app)]);
+                right.Control.SetWebhooks("owner", [WebhookKit.Url(app)]);
+            }
             await app.CreatePlexAsync("plex-a", token: left.Owner.AccountToken, url: left.BaseUri.ToString());
             await app.CreatePlexAsync("plex-b", token: right.Owner.AccountToken, url: right.BaseUri.ToString());
             var flow = await app.PostJsonAsync("/api/flows", new { name = "ab", from = "plex-a", to = "plex-b", features = new[] { "watched", "ratings", "progress" }, twoWay });
@@ -186,6 +218,17 @@ public sealed class TargetedPropagationTests
         /// <summary>A movie nobody has watched or rated on either server.</summary>
         public (PlexItem Left, PlexItem Right) UnwatchedPair() =>
             Pairs(Left, Right).First(p => Left.State.State(Left.Owner, p.Left).IsEmpty && Right.State.State(Right.Owner, p.Right).IsEmpty);
+
+        /// <summary>Waits until the event streams of both servers are connected.</summary>
+        public async Task WaitStreamsAsync()
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            while (App.Logs.Entries.Count(e => e.Message.Contains("event stream of Plex connection", StringComparison.Ordinal) && e.Message.Contains(" connected", StringComparison.Ordinal)) < 2)
+            {
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "event streams not connected; logs:\n" + Logs());
+                await Task.Delay(100);
+            }
+        }
 
         public async Task PlayAsync(PlexItem movie, object body)
         {
