@@ -46,8 +46,8 @@ public sealed record TargetedResult(string Outcome, SyncReport? Report, string? 
 /// Plans and writes one item of a flow for a live event: reads that item on the event's side (and its counterpart on the
 /// other side, by the stored identity), appends what changed to the ledger and runs the same planner, guards, executor
 /// and journal as a full run, so every rule of DESIGN.md section 4 holds. No listing is read. When the item cannot be
-/// targeted (the account maps to no profile, the item does not resolve, the flow filters libraries) the result says
-/// so and the caller runs the flow incrementally.
+/// targeted (the flow has not finished a run, the account maps to no profile, the item does not resolve, the flow
+/// filters libraries) the result says so and the caller runs the flow incrementally.
 /// </summary>
 public sealed class TargetedSync(
     ProviderFactory providers,
@@ -76,6 +76,12 @@ public sealed class TargetedSync(
         if (flow.Filters.Libraries.Count > 0)
         {
             return Fallback($"flow {flow.Name} filters libraries, which a single item read cannot check");
+        }
+
+        if (!await runs.HasCompletedRunAsync(flow.Id, cancellationToken))
+        {
+            // The flow's first run lists both sides (and never removes); a single item is no first run.
+            return Fallback($"flow {flow.Name} has not finished a run yet");
         }
 
         var source = await providers.CreateAsync(flow.SourceConnectionId, cancellationToken);
@@ -167,7 +173,6 @@ public sealed class TargetedSync(
     private async Task<TargetedResult> PlanAndWriteAsync(Flow flow, TargetedItem item, SyncSide source, SyncSide target, List<Target> targets, CancellationToken cancellationToken)
     {
         var started = clock.GetUtcNow();
-        var firstRun = !await runs.HasCompletedRunAsync(flow.Id, cancellationToken);
         var optionsJson = JsonSerializer.Serialize(new { connection = item.ConnectionId, account = item.AccountId, item = item.LocalKey, origin = item.Origin, itemAdded = item.ItemAdded });
         var runId = await runs.StartAsync(flow.Id, flow.Name, "live", optionsJson, started, cancellationToken);
         var plan = new List<PlannedWrite>();
@@ -192,7 +197,7 @@ public sealed class TargetedSync(
                 accounts[t.Pair.Target.Id] = t.Pair.TargetAccount;
                 foreach (var itemId in t.ItemIds.Select(id => realIds.TryGetValue(id, out var real) ? real : id))
                 {
-                    var (writes, observed) = await PlanItemAsync(flow, item, firstRun, runId, source, target, t, itemId, cancellationToken);
+                    var (writes, observed) = await PlanItemAsync(flow, item, runId, source, target, t, itemId, cancellationToken);
                     plan.AddRange(writes);
                     changed |= observed;
                 }
@@ -234,7 +239,7 @@ public sealed class TargetedSync(
 
     /// <summary>Observes one ledger item on both sides, folds what changed into its state and plans the sides the flow writes.</summary>
     private async Task<(IReadOnlyList<PlannedWrite> Writes, bool Changed)> PlanItemAsync(
-        Flow flow, TargetedItem item, bool firstRun, long runId, SyncSide source, SyncSide target, Target t, long itemId, CancellationToken cancellationToken)
+        Flow flow, TargetedItem item, long runId, SyncSide source, SyncSide target, Target t, long itemId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var reads = new List<Read> { t.Event };
@@ -275,7 +280,7 @@ public sealed class TargetedSync(
         var writes = new List<PlannedWrite>();
         foreach (var read in reads.Where(r => r.Side == target || flow.TwoWay))
         {
-            var context = new PlanContext(flow.Id, flow.SourceConnectionId, flow.Features.Where(f => read.Side.Capabilities.Features.Contains(f)).ToList(), flow.Mode == FlowMode.Mirror, firstRun, t.Pair.ProfileId, read.Side.Connection.Id, read.Side.Connection.Name, read.Account.Id);
+            var context = new PlanContext(flow.Id, flow.SourceConnectionId, flow.Features.Where(f => read.Side.Capabilities.Features.Contains(f)).ToList(), flow.Mode == FlowMode.Mirror, false, t.Pair.ProfileId, read.Side.Connection.Id, read.Side.Connection.Name, read.Account.Id);
             var title = read.Item.Item.Title ?? t.Event.Item.Item.Title;
             var duration = read.Item.Item.DurationMs ?? t.Event.Item.Item.DurationMs;
             writes.AddRange(new SyncPlanner(rules).Plan(context, [new PlanItem(itemId, read.LocalKey, title, duration, state, read.Item.State)]));

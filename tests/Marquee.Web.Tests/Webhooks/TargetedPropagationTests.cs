@@ -71,6 +71,22 @@ public sealed class TargetedPropagationTests
     }
 
     [Fact]
+    public async Task FlowWithoutAFinishedRun_FallsBackToAnIncrementalRun()
+    {
+        await using var setup = await Setup.StartAsync(twoWay: false, firstRun: false);
+        var (movie, _) = setup.UnwatchedPair();
+
+        // Act
+        await setup.PlayAsync(movie, new { account = "owner", ratingKey = movie.RatingKey, percent = 95, stop = true });
+
+        // Assert: an incremental run (listing the servers) carried the event instead, and the event says why.
+        var e = await setup.WaitOutcomeAsync(movie, LiveEventKind.Watched, TargetedOutcome.Fallback);
+        Assert.Contains("has not finished a run yet", e.Outcome, StringComparison.Ordinal);
+        Assert.Contains(setup.Right.Control.RequestCounts.Keys, k => k.Contains("/library/sections", StringComparison.Ordinal));
+        Assert.Contains(await setup.App.Services.GetRequiredService<IRunStore>().ListAsync(10, CancellationToken.None), r => r.Trigger == "live" && r.Status == RunStatus.Done);
+    }
+
+    [Fact]
     public async Task LibraryNew_OnTheTarget_GetsTheWatchTheSourceHadWaitingForIt()
     {
         // plex-b lacks a movie the owner watched on plex-a before the first run: the watch waits for the movie.
@@ -174,7 +190,7 @@ public sealed class TargetedPropagationTests
 
         public PlexItem? Waiting { get; private set; }
 
-        public static async Task<Setup> StartAsync(bool twoWay, Func<PlexSimulator, PlexSimulator, PlexItem>? before = null, bool webhooks = true)
+        public static async Task<Setup> StartAsync(bool twoWay, Func<PlexSimulator, PlexSimulator, PlexItem>? before = null, bool webhooks = true, bool firstRun = true)
         {
             var options = (int variant, string name) => new PlexSimulatorOptions { Seed = 7, Variant = variant, Movies = 30, Shows = 2, HomeUsers = 1, Friends = 0, ServerName = name };
             var left = await PlexSimulator.StartAsync(options(0, "plex-a"), CancellationToken.None);
@@ -199,8 +215,11 @@ public sealed class TargetedPropagationTests
             await app.CreatePlexAsync("plex-b", token: right.Owner.AccountToken, url: right.BaseUri.ToString());
             var flow = await app.PostJsonAsync("/api/flows", new { name = "ab", from = "plex-a", to = "plex-b", features = new[] { "watched", "ratings", "progress" }, twoWay });
             Assert.True(flow.IsSuccessStatusCode, await flow.Content.ReadAsStringAsync());
-            var first = await app.PostJsonAsync("/api/sync", new { flows = new[] { "ab" } });
-            Assert.True(first.IsSuccessStatusCode, await first.Content.ReadAsStringAsync());
+            if (firstRun)
+            {
+                var first = await app.PostJsonAsync("/api/sync", new { flows = new[] { "ab" } });
+                Assert.True(first.IsSuccessStatusCode, await first.Content.ReadAsStringAsync());
+            }
             left.Control.ResetCounts();
             right.Control.ResetCounts();
             return setup;
