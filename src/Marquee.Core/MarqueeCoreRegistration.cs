@@ -27,6 +27,7 @@ public static class MarqueeCoreRegistration
         services.TryAddScoped<ProfileMapper>();
         services.TryAddScoped<SyncExecutor>();
         services.TryAddScoped<SyncService>();
+        services.TryAddScoped<TargetedSync>();
         services.TryAddScoped<UndoService>();
         services.TryAddSingleton<SyncLocks>();
         services.TryAddScoped<SyncRunner>();

@@ -22,6 +22,21 @@ public sealed class BenchScenarioTests
     }
 
     [Fact]
+    public async Task LiveLatency_Quick_EveryPlaybackArrivesOnceThroughATargetedWrite()
+    {
+        using var folder = new TempFolder();
+
+        var result = await BenchRunner.RunHereAsync(new Live.LiveLatencyScenario(), quick: true, folder.Path, TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal(ScenarioStatus.Ok, result.Status);
+        Assert.All(result.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        Assert.Equal(100, result.Metrics["arrived"]);
+        Assert.Equal(100, result.Writes);
+        Assert.Equal(0, result.Metrics["target listing requests"]);
+        Assert.True(result.Metrics["latency p50 ms"] > 0);
+    }
+
+    [Fact]
     public void Every_Scenario_Has_A_Unique_Name()
     {
         var names = BenchScenarios.All.Select(s => s.Name).ToList();

@@ -113,6 +113,12 @@ public static class TimedProviders
         public Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, IReadOnlyCollection<long> itemIds, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.LoadStatesAsync(profileId, itemIds, cancellationToken));
 
+        public Task<ObservedState?> LoadBaselineAsync(long accountId, string localKey, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.LoadBaselineAsync(accountId, localKey, cancellationToken));
+
+        public Task<LedgerState?> LoadStateAsync(long profileId, long itemId, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.LoadStateAsync(profileId, itemId, cancellationToken));
+
         public Task CommitAsync(LedgerCommit commit, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.CommitAsync(commit, cancellationToken));
 
@@ -129,6 +135,9 @@ public static class TimedProviders
 
         public Task<IdentitySnapshot> LoadForAsync(IReadOnlyCollection<ExternalId> ids, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.LoadForAsync(ids, cancellationToken));
+
+        public Task<IdentitySnapshot> LoadForAsync(long connectionId, string localKey, IReadOnlyCollection<ExternalId> ids, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.LoadForAsync(connectionId, localKey, ids, cancellationToken));
 
         public Task<IReadOnlyDictionary<long, long>> SaveAsync(IdentityChanges changes, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.SaveAsync(changes, cancellationToken));
@@ -164,6 +173,9 @@ public static class TimedProviders
 
         public Task<IReadOnlyList<RunWrite>> ListUncertainWritesAsync(long flowId, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.ListUncertainWritesAsync(flowId, cancellationToken));
+
+        public Task<RunWrite?> FindLastWriteAsync(long connectionId, long accountId, string localKey, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.FindLastWriteAsync(connectionId, accountId, localKey, cancellationToken));
 
         public Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.InsertWriteAsync(write, cancellationToken));

@@ -7,14 +7,17 @@ namespace Marquee.Bench.Live;
 /// <summary>What a load run did: requests sent, accepted (2xx) and failed, with each request's latency.</summary>
 public sealed record LoadResult(long Sent, long Accepted, long Errors, TimeSpan Elapsed, IReadOnlyList<double> LatenciesMs, IReadOnlyDictionary<string, long> ErrorKinds)
 {
-    public double Percentile(double p)
+    public double Percentile(double p) => Percentile(LatenciesMs, p);
+
+    /// <summary>The nearest-rank percentile of <paramref name="values"/>, rounded to 0.01; 0 when there are none.</summary>
+    public static double Percentile(IReadOnlyList<double> values, double p)
     {
-        if (LatenciesMs.Count == 0)
+        if (values.Count == 0)
         {
             return 0;
         }
 
-        var sorted = LatenciesMs.Order().ToList();
+        var sorted = values.Order().ToList();
         return Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)], 2);
     }
 }

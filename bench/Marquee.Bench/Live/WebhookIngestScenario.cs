@@ -4,14 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Marquee.Bench.Infrastructure;
 using Marquee.Core.Webhooks;
-using Marquee.Web;
-using Marquee.Web.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Marquee.Bench.Live;
 
@@ -36,8 +29,6 @@ public sealed class WebhookIngestScenario : IBenchScenario
         const int Concurrency = 16;
         var config = new Dictionary<string, string?>
         {
-            ["Marquee:DataFolder"] = context.DataFolder,
-            ["Marquee:Server:Urls"] = "http://127.0.0.1:0",
             ["Marquee:Webhooks:Secret"] = Secret,
             ["Marquee:Webhooks:ProcessorPollSeconds"] = "0.2",
 
@@ -45,93 +36,72 @@ public sealed class WebhookIngestScenario : IBenchScenario
             ["Marquee:Webhooks:RateLimit:PermitLimit"] = "100000000",
             ["Marquee:Webhooks:RateLimit:WindowSeconds"] = "1",
         };
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(config);
-        builder.Logging.ClearProviders();
-        builder.AddMarquee(_ => null);
-        await using var app = builder.Build();
-        app.UseMarquee();
-        await app.Services.GetRequiredService<MarqueeStartup>().InitializeAsync(cancellationToken);
-        await app.StartAsync(cancellationToken);
-        try
+        await using var app = await BenchHost.StartAsync(context.DataFolder, config, cancellationToken);
+        var url = new Uri(app.Address, $"/webhooks/plex/{Secret}");
+        var inbox = app.Services.GetRequiredService<IInboxStore>();
+        var before = await inbox.CountAsync(cancellationToken);
+        var sizeBefore = FolderBytes(context.DataFolder);
+        await using var generator = LoadGenerator.Create(Concurrency);
+        context.Log.WriteLine($"{Name}: posting webhooks for {duration.TotalSeconds} s with {Concurrency} connections");
+
+        var m = Measurement.Start();
+        var load = await generator.RunAsync(url, duration, maxRequests, Body, cancellationToken);
+        m.Stop();
+
+        var drain = Stopwatch.StartNew();
+        InboxCounts after;
+        do
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var url = new Uri($"{address.TrimEnd('/')}/webhooks/plex/{Secret}");
-            if (!url.IsLoopback)
+            after = await inbox.CountAsync(cancellationToken);
+            if (after.Count(InboxStatus.Pending) == 0)
             {
-                throw new InvalidOperationException("the load generator only targets 127.0.0.1");
+                break;
             }
 
-            var inbox = app.Services.GetRequiredService<IInboxStore>();
-            var before = await inbox.CountAsync(cancellationToken);
-            var sizeBefore = FolderBytes(context.DataFolder);
-            await using var generator = LoadGenerator.Create(Concurrency);
-            context.Log.WriteLine($"{Name}: posting webhooks for {duration.TotalSeconds} s with {Concurrency} connections");
-
-            var m = Measurement.Start();
-            var load = await generator.RunAsync(url, duration, maxRequests, Body, cancellationToken);
-            m.Stop();
-
-            var drain = Stopwatch.StartNew();
-            InboxCounts after;
-            do
-            {
-                after = await inbox.CountAsync(cancellationToken);
-                if (after.Count(InboxStatus.Pending) == 0)
-                {
-                    break;
-                }
-
-                await Task.Delay(100, cancellationToken);
-            }
-            while (drain.Elapsed < TimeSpan.FromSeconds(120));
-            drain.Stop();
-            var stored = after.ByStatus.Values.Sum() - before.ByStatus.Values.Sum();
-            var growth = FolderBytes(context.DataFolder) - sizeBefore;
-            var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
-            {
-                ["requests/s"] = Math.Round(load.Accepted / Math.Max(load.Elapsed.TotalSeconds, 1e-6), 1),
-                ["accepted"] = load.Accepted,
-                ["errors"] = load.Errors,
-                ["stored deliveries"] = stored,
-                ["live events"] = after.LiveEvents - before.LiveEvents,
-                ["latency p50 ms"] = load.Percentile(0.50),
-                ["latency p95 ms"] = load.Percentile(0.95),
-                ["latency p99 ms"] = load.Percentile(0.99),
-                ["store growth MB"] = Math.Round(growth / 1048576.0, 2),
-                ["store bytes per delivery"] = stored > 0 ? Math.Round((double)growth / stored) : 0,
-                ["drain after load s"] = Math.Round(drain.Elapsed.TotalSeconds, 2),
-                ["pending after drain"] = after.Count(InboxStatus.Pending),
-            };
-            var checks = new List<Check>
-            {
-                new("no errors", load.Errors == 0, load.Errors == 0 ? $"{load.Accepted} accepted" : $"{load.Errors} errors: {string.Join(", ", load.ErrorKinds.Select(e => $"{e.Key} x{e.Value}"))}"),
-                new("nothing lost: every accepted delivery is in the inbox", stored == load.Accepted, $"{stored} stored, {load.Accepted} accepted"),
-                new("the inbox drains (nothing left pending)", after.Count(InboxStatus.Pending) == 0, string.Join(", ", after.ByStatus.Select(p => $"{p.Key} {p.Value}"))),
-            };
-            return new ScenarioResult
-            {
-                Name = Name,
-                Title = Title,
-                Status = checks.All(c => c.Passed) ? ScenarioStatus.Ok : ScenarioStatus.Failed,
-                Quick = context.Quick,
-                Size = new Dictionary<string, long>(StringComparer.Ordinal) { ["seconds"] = (long)duration.TotalSeconds, ["max requests"] = maxRequests, ["connections"] = Concurrency },
-                WallSeconds = Math.Round(m.Wall.TotalSeconds, 3),
-                CpuSeconds = Math.Round(m.Cpu.TotalSeconds, 3),
-                PeakRssBytes = m.PeakRss,
-                BaselineRssBytes = m.BaselineRss,
-                Requests = new Dictionary<string, long>(StringComparer.Ordinal) { [Endpoint] = load.Sent },
-                TotalRequests = load.Sent,
-                FloorRequests = load.Accepted,
-                Metrics = metrics,
-                Checks = checks,
-            };
+            await Task.Delay(100, cancellationToken);
         }
-        finally
+        while (drain.Elapsed < TimeSpan.FromSeconds(120));
+        drain.Stop();
+        var stored = after.ByStatus.Values.Sum() - before.ByStatus.Values.Sum();
+        var growth = FolderBytes(context.DataFolder) - sizeBefore;
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
-            await app.StopAsync(CancellationToken.None);
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        }
+            ["requests/s"] = Math.Round(load.Accepted / Math.Max(load.Elapsed.TotalSeconds, 1e-6), 1),
+            ["accepted"] = load.Accepted,
+            ["errors"] = load.Errors,
+            ["stored deliveries"] = stored,
+            ["live events"] = after.LiveEvents - before.LiveEvents,
+            ["latency p50 ms"] = load.Percentile(0.50),
+            ["latency p95 ms"] = load.Percentile(0.95),
+            ["latency p99 ms"] = load.Percentile(0.99),
+            ["store growth MB"] = Math.Round(growth / 1048576.0, 2),
+            ["store bytes per delivery"] = stored > 0 ? Math.Round((double)growth / stored) : 0,
+            ["drain after load s"] = Math.Round(drain.Elapsed.TotalSeconds, 2),
+            ["pending after drain"] = after.Count(InboxStatus.Pending),
+        };
+        var checks = new List<Check>
+        {
+            new("no errors", load.Errors == 0, load.Errors == 0 ? $"{load.Accepted} accepted" : $"{load.Errors} errors: {string.Join(", ", load.ErrorKinds.Select(e => $"{e.Key} x{e.Value}"))}"),
+            new("nothing lost: every accepted delivery is in the inbox", stored == load.Accepted, $"{stored} stored, {load.Accepted} accepted"),
+            new("the inbox drains (nothing left pending)", after.Count(InboxStatus.Pending) == 0, string.Join(", ", after.ByStatus.Select(p => $"{p.Key} {p.Value}"))),
+        };
+        return new ScenarioResult
+        {
+            Name = Name,
+            Title = Title,
+            Status = checks.All(c => c.Passed) ? ScenarioStatus.Ok : ScenarioStatus.Failed,
+            Quick = context.Quick,
+            Size = new Dictionary<string, long>(StringComparer.Ordinal) { ["seconds"] = (long)duration.TotalSeconds, ["max requests"] = maxRequests, ["connections"] = Concurrency },
+            WallSeconds = Math.Round(m.Wall.TotalSeconds, 3),
+            CpuSeconds = Math.Round(m.Cpu.TotalSeconds, 3),
+            PeakRssBytes = m.PeakRss,
+            BaselineRssBytes = m.BaselineRss,
+            Requests = new Dictionary<string, long>(StringComparer.Ordinal) { [Endpoint] = load.Sent },
+            TotalRequests = load.Sent,
+            FloorRequests = load.Accepted,
+            Metrics = metrics,
+            Checks = checks,
+        };
     }
 
     /// <summary>A media.scrobble as Plex posts it (multipart, payload part only); each one for another item so no two are identical.</summary>

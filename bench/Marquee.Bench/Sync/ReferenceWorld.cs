@@ -335,7 +335,8 @@ public sealed class ReferenceWorld : IAsyncDisposable
 
     private static string Describe(UserState s) => $"views {s.ViewCount}, rating {s.UserRating?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}";
 
-    private static List<(PlexItem, PlexItem)> PairItems(PlexSimulator left, PlexSimulator right)
+    /// <summary>The items both servers have under an unambiguous plex:// guid, in a stable order.</summary>
+    public static List<(PlexItem, PlexItem)> PairItems(PlexSimulator left, PlexSimulator right)
     {
         var l = Keyed(left);
         var r = Keyed(right);

@@ -26,6 +26,14 @@ public interface ILedgerStore
     /// <summary>Loads the profile's states of these items only.</summary>
     Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, IReadOnlyCollection<long> itemIds, CancellationToken cancellationToken);
 
+    /// <summary>One account's baseline of one local key, for plans of a single item; stores override the listing-wide default.</summary>
+    async Task<ObservedState?> LoadBaselineAsync(long accountId, string localKey, CancellationToken cancellationToken) =>
+        (await LoadBaselinesAsync(accountId, cancellationToken)).GetValueOrDefault(localKey);
+
+    /// <summary>One profile's state of one item, for plans of a single item; stores override the profile-wide default.</summary>
+    async Task<LedgerState?> LoadStateAsync(long profileId, long itemId, CancellationToken cancellationToken) =>
+        (await LoadStatesAsync(profileId, cancellationToken)).GetValueOrDefault(itemId);
+
     Task CommitAsync(LedgerCommit commit, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<LedgerEvent>> HistoryAsync(long profileId, long? itemId, int limit, CancellationToken cancellationToken);
@@ -56,6 +64,13 @@ public interface IIdentityStore
     /// (episodes of a show), and the local keys of all of them.
     /// </summary>
     Task<IdentitySnapshot> LoadForAsync(IReadOnlyCollection<ExternalId> ids, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The part of the snapshot one listed item can match: the items named by <paramref name="ids"/> or by the local key, their
+    /// episodes and every local key of those items. Stores override the default, which loads everything.
+    /// </summary>
+    Task<IdentitySnapshot> LoadForAsync(long connectionId, string localKey, IReadOnlyCollection<ExternalId> ids, CancellationToken cancellationToken) =>
+        LoadAsync(cancellationToken);
 
     /// <summary>Stores the changes in one transaction; returns the real id of each new item by its temporary id.</summary>
     Task<IReadOnlyDictionary<long, long>> SaveAsync(IdentityChanges changes, CancellationToken cancellationToken);
@@ -88,6 +103,9 @@ public interface IRunStore
 
     /// <summary>Returns the flow's writes left "planned" by runs that ended without answering them (the process was killed).</summary>
     Task<IReadOnlyList<RunWrite>> ListUncertainWritesAsync(long flowId, CancellationToken cancellationToken);
+
+    /// <summary>The newest write Marquee made to one item of one account (to recognise it coming back as a live event), or null.</summary>
+    Task<RunWrite?> FindLastWriteAsync(long connectionId, long accountId, string localKey, CancellationToken cancellationToken);
 
     Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken);
 

@@ -14,9 +14,14 @@ public interface IInboxStore
 
     /// <summary>
     /// Stores the delivery's events (each only if no equal event is stored yet: see <see cref="LiveEvent.DedupeKey"/>)
-    /// and marks the delivery handled, in one transaction. Returns the events that were new.
+    /// and marks the delivery handled, in one transaction. Returns the events that were new. The delivery keeps
+    /// <paramref name="keep"/> as its body (what diagnosis needs), or, when an earlier handled delivery had the same
+    /// payload, only a pointer to that one.
     /// </summary>
-    Task<IReadOnlyList<LiveEvent>> CompleteAsync(long id, IReadOnlyList<LiveEvent> events, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<IReadOnlyList<LiveEvent>> CompleteAsync(long id, IReadOnlyList<LiveEvent> events, byte[] keep, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Deletes handled deliveries handled before <paramref name="handledBefore"/> (their live events stay); returns how many.</summary>
+    Task<int> PruneHandledAsync(DateTimeOffset handledBefore, CancellationToken cancellationToken);
 
     /// <summary>Stores events seen outside the inbox (event stream, session poller) with the same deduplication.</summary>
     Task<IReadOnlyList<LiveEvent>> AddEventsAsync(IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken);
@@ -27,6 +32,9 @@ public interface IInboxStore
     Task<InboxDelivery?> GetAsync(long id, CancellationToken cancellationToken);
 
     Task<InboxCounts> CountAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records what propagating a stored live event did (propagated, echo, unchanged, fallback and why).</summary>
+    Task SetOutcomeAsync(long eventId, string outcome, CancellationToken cancellationToken);
 
     /// <summary>The newest live events, newest first.</summary>
     Task<IReadOnlyList<LiveEvent>> ListEventsAsync(int limit, CancellationToken cancellationToken);

@@ -44,13 +44,38 @@ public sealed partial class InboxProcessor(
         return total;
     }
 
+    /// <summary>Deletes handled deliveries older than the retention; returns how many. Used by the loop and by tests.</summary>
+    public async Task<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        var days = options.CurrentValue.RetentionDays;
+        if (days <= 0)
+        {
+            return 0;
+        }
+
+        var pruned = await store.PruneHandledAsync(clock.GetUtcNow() - TimeSpan.FromDays(days), cancellationToken);
+        if (pruned > 0)
+        {
+            Log.Pruned(logger, pruned, days);
+        }
+
+        return pruned;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Log.Started(logger, options.CurrentValue.ProcessorPaused);
+        DateTimeOffset? pruned = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (pruned is not { } last || clock.GetUtcNow() - last >= TimeSpan.FromMinutes(Math.Max(0.01, options.CurrentValue.PruneIntervalMinutes)))
+                {
+                    await PruneAsync(stoppingToken);
+                    pruned = clock.GetUtcNow();
+                }
+
                 await DrainAsync(stoppingToken);
                 await signal.WaitAsync(TimeSpan.FromSeconds(Math.Max(0.05, options.CurrentValue.ProcessorPollSeconds)), stoppingToken);
             }
@@ -93,7 +118,7 @@ public sealed partial class InboxProcessor(
             return;
         }
 
-        var added = await store.CompleteAsync(delivery.Id, events, clock.GetUtcNow(), cancellationToken);
+        var added = await store.CompleteAsync(delivery.Id, events, PlexWebhookCompactor.Compact(delivery.Body), clock.GetUtcNow(), cancellationToken);
         history.Update(delivery.Id, InboxStatus.Handled, null);
         Log.Handled(logger, delivery.Id, eventName ?? "?", events.Count, added.Count);
         if (added.Count > 0)
@@ -131,5 +156,8 @@ public sealed partial class InboxProcessor(
 
         [LoggerMessage(5, LogLevel.Warning, "Propagating the events of delivery {Id} failed")]
         public static partial void SinkFailed(ILogger logger, long id, Exception exception);
+
+        [LoggerMessage(6, LogLevel.Information, "Inbox: {Count} handled deliveries older than {Days} days deleted")]
+        public static partial void Pruned(ILogger logger, int count, double days);
     }
 }

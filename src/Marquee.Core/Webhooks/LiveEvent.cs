@@ -63,6 +63,9 @@ public sealed record LiveEvent(
     /// <summary>Gets the store id, once stored.</summary>
     public long Id { get; init; }
 
+    /// <summary>Gets what propagating the event did (see <see cref="Sync.TargetedOutcome"/>, with the reason), once it was propagated.</summary>
+    public string? Outcome { get; init; }
+
     /// <summary>
     /// Gets how wide a window around <see cref="OccurredAt"/> counts as "the same" event: the same playback seen through
     /// the webhook, the event stream and the poller arrives seconds or a poll interval apart.

@@ -23,6 +23,12 @@ public sealed class WebhookOptions
     /// <summary>Gets or sets how many times a delivery is tried before it is marked failed.</summary>
     public int MaxAttempts { get; set; } = 5;
 
+    /// <summary>Gets or sets how long handled deliveries are kept (their live events stay); 0 keeps them forever.</summary>
+    public double RetentionDays { get; set; } = 7;
+
+    /// <summary>Gets or sets how often handled deliveries past the retention are deleted.</summary>
+    public double PruneIntervalMinutes { get; set; } = 60;
+
     /// <summary>Gets or sets how many recent deliveries are kept in memory for the UI.</summary>
     public int HistorySize { get; set; } = 100;
 

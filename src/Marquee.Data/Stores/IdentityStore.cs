@@ -52,6 +52,38 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
         return new IdentitySnapshot(items.Values.OrderBy(i => i.Id).ToList(), found, keys);
     }
 
+    public async Task<IdentitySnapshot> LoadForAsync(long connectionId, string localKey, IReadOnlyCollection<ExternalId> ids, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var found = new List<(ExternalId Id, long ItemId)>();
+        foreach (var id in ids.Select(i => new ExternalId(i.Scheme.Trim().ToLowerInvariant(), i.Value.Trim())).Distinct())
+        {
+            var itemId = await db.ExecuteScalarAsync<long?>(Command("SELECT item_id FROM item_ids WHERE scheme = @Scheme AND value = @Value", new { id.Scheme, id.Value }, cancellationToken));
+            if (itemId is { } match)
+            {
+                found.Add((id, match));
+            }
+        }
+
+        var named = found.Select(f => f.ItemId).ToHashSet();
+        if (await db.ExecuteScalarAsync<long?>(Command("SELECT item_id FROM source_items WHERE connection_id = @connectionId AND local_key = @localKey", new { connectionId, localKey }, cancellationToken)) is { } known)
+        {
+            named.Add(known);
+        }
+
+        // The named items and their episodes (an episode can match by its show, season and episode number).
+        var items = (await db.QueryAsync<ItemDbRow>(Command(
+            "SELECT id, kind, title, year, parent_item_id, season, episode, edition FROM items WHERE id IN @named OR parent_item_id IN @named",
+            new { named },
+            cancellationToken))).Select(i => i.ToModel()).ToList();
+        var all = items.Select(i => i.Id).ToList();
+        var keys = await db.QueryAsync<(long ConnectionId, string LocalKey, long ItemId)>(Command(
+            "SELECT connection_id, local_key, item_id FROM source_items WHERE item_id IN @all",
+            new { all },
+            cancellationToken));
+        return new IdentitySnapshot(items, found, keys.ToList());
+    }
+
     public async Task<IReadOnlyDictionary<long, long>> SaveAsync(IdentityChanges changes, CancellationToken cancellationToken)
     {
         var real = new Dictionary<long, long>();

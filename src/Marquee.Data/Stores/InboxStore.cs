@@ -9,7 +9,7 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
     private const string DeliveryColumns = "id, source, received_at, content_type, headers, body, dedupe_key, status, attempts, handled_at, error";
 
     private const string EventColumns =
-        "id, source, origin, server_id, account_id, account_name, local_key, item_guid, media_type, kind, value, occurred_at, delivery_id";
+        "id, source, origin, server_id, account_id, account_name, local_key, item_guid, media_type, kind, value, occurred_at, delivery_id, outcome";
 
     public async Task<long> AddAsync(InboxDelivery delivery, CancellationToken cancellationToken)
     {
@@ -58,14 +58,19 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
         await db.ExecuteAsync(Command("UPDATE inbox SET attempts = attempts + 1 WHERE id = @id", new { id }, cancellationToken));
     }
 
-    public async Task<IReadOnlyList<LiveEvent>> CompleteAsync(long id, IReadOnlyList<LiveEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LiveEvent>> CompleteAsync(long id, IReadOnlyList<LiveEvent> events, byte[] keep, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
         var added = await InsertEventsAsync(db, transaction, events, cancellationToken);
+        var original = await db.ExecuteScalarAsync<long?>(Command(
+            "SELECT MIN(o.id) FROM inbox o JOIN inbox d ON d.id = @id WHERE o.dedupe_key = d.dedupe_key AND o.id < d.id AND o.status = @status",
+            new { id, status = InboxStatus.Handled },
+            cancellationToken,
+            transaction));
         await db.ExecuteAsync(Command(
-            "UPDATE inbox SET status = @status, handled_at = @now, error = NULL WHERE id = @id",
-            new { id, status = InboxStatus.Handled, now = Ms(now) },
+            "UPDATE inbox SET status = @status, handled_at = @now, error = NULL, body = @body WHERE id = @id",
+            new { id, status = InboxStatus.Handled, now = Ms(now), body = original is { } first ? PlexWebhookCompactor.DuplicateOf(first) : keep },
             cancellationToken,
             transaction));
         await transaction.CommitAsync(cancellationToken);
@@ -86,6 +91,15 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
         return added;
     }
 
+    public async Task<int> PruneHandledAsync(DateTimeOffset handledBefore, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await db.ExecuteAsync(Command(
+            "DELETE FROM inbox WHERE status = @status AND handled_at < @before",
+            new { status = InboxStatus.Handled, before = Ms(handledBefore) },
+            cancellationToken));
+    }
+
     public async Task FailAsync(long id, string error, bool giveUp, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
@@ -101,6 +115,12 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
         var rows = await db.QueryAsync<(string Status, long Count)>(Command("SELECT status, COUNT(*) FROM inbox GROUP BY status", null, cancellationToken));
         var events = await db.ExecuteScalarAsync<long>(Command("SELECT COUNT(*) FROM live_events", null, cancellationToken));
         return new InboxCounts(rows.ToDictionary(r => r.Status, r => r.Count, StringComparer.Ordinal), events);
+    }
+
+    public async Task SetOutcomeAsync(long eventId, string outcome, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        await db.ExecuteAsync(Command("UPDATE live_events SET outcome = @outcome WHERE id = @eventId", new { eventId, outcome = outcome.Length <= 500 ? outcome : outcome[..500] }, cancellationToken));
     }
 
     public async Task<IReadOnlyList<LiveEvent>> ListEventsAsync(int limit, CancellationToken cancellationToken)
@@ -175,9 +195,9 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
 
     private sealed record EventRow(
         long Id, string Source, string Origin, string? ServerId, string AccountId, string? AccountName, string LocalKey, string? ItemGuid, string? MediaType,
-        string Kind, string? Value, long OccurredAt, long? DeliveryId)
+        string Kind, string? Value, long OccurredAt, long? DeliveryId, string? Outcome)
     {
         public LiveEvent ToModel() =>
-            new(Source, Origin, ServerId, AccountId, AccountName, LocalKey, ItemGuid, MediaType, Kind, Value, Time(OccurredAt), DeliveryId) { Id = Id };
+            new(Source, Origin, ServerId, AccountId, AccountName, LocalKey, ItemGuid, MediaType, Kind, Value, Time(OccurredAt), DeliveryId) { Id = Id, Outcome = Outcome };
     }
 }

@@ -75,6 +75,23 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         return result;
     }
 
+    public async Task<ObservedState?> LoadBaselineAsync(long accountId, string localKey, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var row = await db.QuerySingleOrDefaultAsync<BaselineDbRow>(Command(
+            "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at FROM observed_state WHERE account_id = @accountId AND local_key = @localKey",
+            new { accountId, localKey },
+            cancellationToken));
+        return row is null ? null : new ObservedState((int)row.ViewCount, Opt(row.LastViewedAt), row.Rating, Opt(row.RatedAt), row.ProgressMs, Time(row.ObservedAt));
+    }
+
+    public async Task<LedgerState?> LoadStateAsync(long profileId, long itemId, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var row = await db.QuerySingleOrDefaultAsync<StateDbRow>(Command("SELECT * FROM state WHERE profile_id = @profileId AND item_id = @itemId", new { profileId, itemId }, cancellationToken));
+        return row?.ToModel();
+    }
+
     public async Task CommitAsync(LedgerCommit commit, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);

@@ -75,6 +75,15 @@ public sealed class RunStore(IDatabaseProvider provider) : StoreBase(provider), 
         return rows.Select(r => r.ToModel()).ToList();
     }
 
+    public async Task<RunWrite?> FindLastWriteAsync(long connectionId, long accountId, string localKey, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return (await db.QueryFirstOrDefaultAsync<WriteDbRow>(Command(
+            "SELECT * FROM run_writes WHERE connection_id = @connectionId AND account_id = @accountId AND local_key = @localKey AND status = @written ORDER BY written_at DESC, id DESC LIMIT 1",
+            new { connectionId, accountId, localKey, written = WriteStatus.Written },
+            cancellationToken)))?.ToModel();
+    }
+
     public async Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);

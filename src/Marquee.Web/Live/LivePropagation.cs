@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.Json;
 using System.Threading.Channels;
 using Marquee.Core.Connections;
+using Marquee.Core.Flows;
 using Marquee.Core.Sync;
-using Marquee.Core.Validation;
 using Marquee.Core.Webhooks;
+using Marquee.Providers.Plex;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,6 +27,9 @@ public sealed class PlexServerDirectory
         }
     }
 
+    /// <summary>Returns true when the server of the connection is known.</summary>
+    public bool Knows(long connectionId) => _servers.ContainsKey(connectionId);
+
     /// <summary>Returns the connections of a server, or null when no connection is known to point at it.</summary>
     public IReadOnlyList<long>? ConnectionsOf(string? serverId)
     {
@@ -34,48 +39,35 @@ public sealed class PlexServerDirectory
 }
 
 /// <summary>
-/// Carries new live events to the targets: every enabled flow with the event's connection as a source (or either side
-/// of a two-way flow) runs. The engine has no plan for a single item yet, so the run is incremental, over the window
-/// since shortly before the event; runs for the same flow are coalesced. Starts and item additions change no state
-/// to copy and trigger nothing.
+/// Carries new live events to the targets. An event for one item of one account becomes a targeted run of every enabled
+/// flow with the event's connection as a source (or either side of a two-way flow; for an added item, either side):
+/// that item only is read, planned and written (<see cref="TargetedSync"/>). An event that cannot be targeted (its
+/// server is not known, the item does not resolve) runs the flow incrementally over the window since shortly before
+/// the event. What each event did is recorded on it: propagated, echo (Marquee's own write coming back), unchanged or
+/// fallback with the reason. Starts change no state to copy and trigger nothing.
 /// </summary>
 public sealed partial class LivePropagation(
     IServiceScopeFactory scopes,
     PlexServerDirectory servers,
+    IHttpClientFactory http,
+    IInboxStore inbox,
+    SyncLocks locks,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider clock,
     ILogger<LivePropagation> logger) : BackgroundService, ILiveEventSink
 {
-    private readonly Channel<(long FlowId, DateTimeOffset Since)> _queue = Channel.CreateUnbounded<(long, DateTimeOffset)>();
-    private readonly ConcurrentDictionary<long, DateTimeOffset> _pending = new();
+    private readonly Channel<LiveEvent> _queue = Channel.CreateUnbounded<LiveEvent>();
 
     public async Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
     {
-        var relevant = events.Where(e => e.Kind is LiveEventKind.Watched or LiveEventKind.Rating or LiveEventKind.Progress or LiveEventKind.ItemAdded).ToList();
-        if (relevant.Count == 0 || !options.CurrentValue.Live.Propagate)
+        if (!options.CurrentValue.Live.Propagate)
         {
             return;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var flows = (await scope.ServiceProvider.GetRequiredService<Core.Flows.FlowService>().ListAsync(cancellationToken)).Where(f => f.Enabled).ToList();
-        var plex = (await scope.ServiceProvider.GetRequiredService<ConnectionService>().ListAsync(cancellationToken)).Where(c => c.Kind == "plex").Select(c => c.Id).ToList();
-        foreach (var e in relevant)
+        foreach (var e in events.Where(e => e.Kind is LiveEventKind.Watched or LiveEventKind.Rating or LiveEventKind.Progress or LiveEventKind.ItemAdded))
         {
-            var connections = servers.ConnectionsOf(e.ServerId) ?? plex;
-            var since = e.OccurredAt - TimeSpan.FromMinutes(5);
-            foreach (var flow in flows.Where(f => connections.Contains(f.SourceConnectionId) || (f.TwoWay && connections.Contains(f.TargetConnectionId))))
-            {
-                // One queued run per flow; a later event widens nothing (the earliest window wins).
-                if (_pending.TryAdd(flow.Id, since))
-                {
-                    await _queue.Writer.WriteAsync((flow.Id, since), cancellationToken);
-                }
-                else
-                {
-                    _pending.AddOrUpdate(flow.Id, since, (_, old) => old < since ? old : since);
-                }
-            }
+            await _queue.Writer.WriteAsync(e, cancellationToken);
         }
     }
 
@@ -83,14 +75,17 @@ public sealed partial class LivePropagation(
     {
         try
         {
-            await foreach (var (flowId, _) in _queue.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var e in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                if (!_pending.TryRemove(flowId, out var since))
+                try
                 {
-                    continue;
+                    await PropagateAsync(e, stoppingToken);
                 }
-
-                await RunAsync(flowId, since, stoppingToken);
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The event is stored; the next incremental run carries what it changed.
+                    Log.Failed(logger, e.Id, ex.Message);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -98,37 +93,132 @@ public sealed partial class LivePropagation(
         }
     }
 
-    private async Task RunAsync(long flowId, DateTimeOffset since, CancellationToken ct)
+    private async Task PropagateAsync(LiveEvent e, CancellationToken ct)
     {
-        for (var attempt = 0; attempt < 20; attempt++)
+        await using var scope = scopes.CreateAsyncScope();
+        var flows = (await scope.ServiceProvider.GetRequiredService<FlowService>().ListAsync(ct)).Where(f => f.Enabled).ToList();
+        if (flows.Count == 0)
         {
-            try
+            return;
+        }
+
+        var connection = await ConnectionOfAsync(scope.ServiceProvider.GetRequiredService<ConnectionService>(), e.ServerId, ct);
+        var since = e.OccurredAt - TimeSpan.FromMinutes(5);
+        var outcomes = new List<string>();
+        if (connection is not { } connectionId)
+        {
+            // The server is not known: every flow that reads a Plex connection catches up incrementally.
+            var plex = (await scope.ServiceProvider.GetRequiredService<ConnectionService>().ListAsync(ct)).Where(c => c.Kind == "plex").Select(c => c.Id).ToHashSet();
+            foreach (var flow in flows.Where(f => plex.Contains(f.SourceConnectionId) || (f.TwoWay && plex.Contains(f.TargetConnectionId))))
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var flow = await scope.ServiceProvider.GetRequiredService<Core.Flows.FlowService>().FindAsync(flowId.ToString(CultureInfo.InvariantCulture), ct);
-                var report = await scope.ServiceProvider.GetRequiredService<SyncRunner>().RunAsync(flow, new SyncOptions { Since = since, Trigger = "live" }, null, ct);
-                Log.Propagated(logger, flow.Name, report.Plan.Count);
-                return;
+                await IncrementalAsync(flow, since, ct);
+                outcomes.Add($"{flow.Name}: {TargetedOutcome.Fallback} (server {e.ServerId ?? "?"} is no known connection)");
             }
-            catch (ConflictException)
+        }
+        else
+        {
+            var added = e.Kind == LiveEventKind.ItemAdded;
+            var item = new TargetedItem(connectionId, e.AccountId, e.LocalKey, e.Origin, added);
+            foreach (var flow in flows.Where(f => f.SourceConnectionId == connectionId || ((f.TwoWay || added) && f.TargetConnectionId == connectionId)))
             {
-                // The flow is running (schedule or CLI): wait for it, then run for the live window.
-                await Task.Delay(TimeSpan.FromMilliseconds(500), clock, ct);
+                var result = await UnderLockAsync(flow, () => scope.ServiceProvider.GetRequiredService<TargetedSync>().RunAsync(flow, item, ct), ct);
+                if (result.FellBack)
+                {
+                    await IncrementalAsync(flow, since, ct);
+                }
+
+                Log.Propagated(logger, e.Id, flow.Name, result.Outcome, result.Reason ?? string.Empty);
+                outcomes.Add(result.Reason is null ? $"{flow.Name}: {result.Outcome}" : $"{flow.Name}: {result.Outcome} ({result.Reason})");
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+        }
+
+        if (outcomes.Count > 0 && e.Id > 0)
+        {
+            await inbox.SetOutcomeAsync(e.Id, string.Join("; ", outcomes), ct);
+        }
+    }
+
+    private async Task IncrementalAsync(Flow flow, DateTimeOffset since, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var sync = scope.ServiceProvider.GetRequiredService<SyncService>();
+        var report = await UnderLockAsync(flow, () => sync.RunAsync(flow, new SyncOptions { Since = since, Trigger = "live" }, null, ct), ct);
+        Log.RanIncrementally(logger, flow.Name, report.Plan.Count);
+    }
+
+    /// <summary>Runs under the flow's lock, waiting while a scheduled or manual run of the flow holds it.</summary>
+    private async Task<T> UnderLockAsync<T>(Flow flow, Func<Task<T>> action, CancellationToken ct)
+    {
+        while (!locks.TryEnter(flow.Id))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct);
+        }
+
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            locks.Exit(flow.Id);
+        }
+    }
+
+    /// <summary>The connection of a Plex server; a connection whose server is not known yet is asked for its identity once.</summary>
+    private async Task<long?> ConnectionOfAsync(ConnectionService connections, string? serverId, CancellationToken ct)
+    {
+        if (serverId is null)
+        {
+            return null;
+        }
+
+        if (servers.ConnectionsOf(serverId) is not { } known)
+        {
+            foreach (var view in (await connections.ListAsync(ct)).Where(c => c.Kind == "plex" && !servers.Knows(c.Id)))
             {
-                Log.Failed(logger, flowId, ex.Message);
-                return;
+                if (await connections.GetSettingsAsync(view.Id.ToString(CultureInfo.InvariantCulture), ct) is PlexSettings settings)
+                {
+                    servers.Register(view.Id, settings.MachineIdentifier ?? await IdentityAsync(settings, ct));
+                }
             }
+
+            known = servers.ConnectionsOf(serverId);
+        }
+
+        // Two connections to the same server have the same item keys: the first stands for the server.
+        return known?.Order().First();
+    }
+
+    private async Task<string?> IdentityAsync(PlexSettings settings, CancellationToken ct)
+    {
+        try
+        {
+            var client = http.CreateClient("plex-live");
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(settings.Url.ToString().TrimEnd('/') + "/"), "identity"));
+            request.Headers.Add("X-Plex-Token", settings.Token);
+            request.Headers.Add("Accept", "application/json");
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            using var response = await client.SendAsync(request, timeout.Token);
+            response.EnsureSuccessStatusCode();
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
+            return document.RootElement.GetProperty("MediaContainer").TryGetProperty("machineIdentifier", out var id) ? id.GetString() : null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return null;
         }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Live events: flow '{Flow}' ran for a live event ({Writes} planned write(s))")]
-        public static partial void Propagated(ILogger logger, string flow, int writes);
+        [LoggerMessage(1, LogLevel.Information, "Live events: event {EventId} on flow '{Flow}': {Outcome} {Reason}")]
+        public static partial void Propagated(ILogger logger, long eventId, string flow, string outcome, string reason);
 
-        [LoggerMessage(2, LogLevel.Warning, "Live events: running flow {FlowId} for a live event failed: {Error}")]
-        public static partial void Failed(ILogger logger, long flowId, string error);
+        [LoggerMessage(2, LogLevel.Warning, "Live events: propagating event {EventId} failed: {Error}")]
+        public static partial void Failed(ILogger logger, long eventId, string error);
+
+        [LoggerMessage(3, LogLevel.Information, "Live events: flow '{Flow}' ran incrementally for a live event ({Writes} planned write(s))")]
+        public static partial void RanIncrementally(ILogger logger, string flow, int writes);
     }
 }
