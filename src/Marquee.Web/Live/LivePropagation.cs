@@ -102,14 +102,15 @@ public sealed partial class LivePropagation(
             return;
         }
 
-        var connection = await ConnectionOfAsync(scope.ServiceProvider.GetRequiredService<ConnectionService>(), e.ServerId, ct);
+        var connection = e.Source == "plex" ? await ConnectionOfAsync(scope.ServiceProvider.GetRequiredService<ConnectionService>(), e.ServerId, ct) : null;
         var since = e.OccurredAt - TimeSpan.FromMinutes(5);
         var outcomes = new List<string>();
         if (connection is not { } connectionId)
         {
-            // The server is not known: every flow that reads a Plex connection catches up incrementally.
-            var plex = (await scope.ServiceProvider.GetRequiredService<ConnectionService>().ListAsync(ct)).Where(c => c.Kind == "plex").Select(c => c.Id).ToHashSet();
-            foreach (var flow in flows.Where(f => plex.Contains(f.SourceConnectionId) || (f.TwoWay && plex.Contains(f.TargetConnectionId))))
+            // The server is not known (or the event comes from Jellyfin or Emby, whose events are not targeted yet): every
+            // flow that reads a connection of the event's kind catches up incrementally.
+            var ofKind = (await scope.ServiceProvider.GetRequiredService<ConnectionService>().ListAsync(ct)).Where(c => c.Kind == e.Source).Select(c => c.Id).ToHashSet();
+            foreach (var flow in flows.Where(f => ofKind.Contains(f.SourceConnectionId) || (f.TwoWay && ofKind.Contains(f.TargetConnectionId))))
             {
                 await IncrementalAsync(flow, since, ct);
                 outcomes.Add($"{flow.Name}: {TargetedOutcome.Fallback} (server {e.ServerId ?? "?"} is no known connection)");
