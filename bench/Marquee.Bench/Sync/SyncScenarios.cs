@@ -36,7 +36,10 @@ public abstract class SyncScenario : IBenchScenario
         {
             var size = SizeFor(context.Quick);
             context.Log.WriteLine($"{Name}: starting two simulated servers ({size.Movies} movies, {size.Shows} shows each)");
-            world = await ReferenceWorld.StartAsync(size, context.DataFolder, cancellationToken);
+            // Scenarios sharing a process each get a store of their own, in case one starts afresh after another.
+            var folder = context.Shared is null ? context.DataFolder : Path.Combine(context.DataFolder, Name);
+            Directory.CreateDirectory(folder);
+            world = await ReferenceWorld.StartAsync(size, folder, cancellationToken);
         }
 
         try
