@@ -10,5 +10,57 @@ public interface IBenchScenario
     Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken);
 }
 
-/// <summary>What a scenario runs with: the size (quick or full), a scratch folder and a log for progress lines.</summary>
-public sealed record ScenarioContext(bool Quick, string DataFolder, TextWriter Log);
+/// <summary>
+/// A scenario that can continue from the set-up a scenario of the same group left behind, when a quick run puts
+/// consecutive scenarios of one group into one process.
+/// </summary>
+public interface ISharedSetUpScenario : IBenchScenario
+{
+    string SetUpGroup { get; }
+}
+
+/// <summary>
+/// What a scenario runs with: the size (quick or full), a scratch folder, a log for progress lines, and (when several
+/// scenarios share a process) the set-up the scenario before handed on.
+/// </summary>
+public sealed record ScenarioContext(bool Quick, string DataFolder, TextWriter Log, SharedSetUp? Shared = null);
+
+/// <summary>Set-up handed from one scenario to the next in the same process: at most one object, disposed at the end when nobody took it.</summary>
+public sealed class SharedSetUp : IAsyncDisposable
+{
+    private object? _held;
+
+    /// <summary>Takes the held object if it is a <typeparamref name="T"/>; the taker owns it from then on.</summary>
+    public T? Take<T>()
+        where T : class
+    {
+        if (_held is not T held)
+        {
+            return null;
+        }
+
+        _held = null;
+        return held;
+    }
+
+    /// <summary>Holds <paramref name="set"/> for the next scenario; what was held before and not taken is dropped.</summary>
+    public async ValueTask HandOnAsync(object set)
+    {
+        await DisposeAsync();
+        _held = set;
+    }
+
+    /// <summary>The held object if it is a <typeparamref name="T"/>, still held.</summary>
+    public T? Peek<T>()
+        where T : class => _held as T;
+
+    public async ValueTask DisposeAsync()
+    {
+        var held = _held;
+        _held = null;
+        if (held is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+    }
+}

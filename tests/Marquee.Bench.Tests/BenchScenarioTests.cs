@@ -37,6 +37,37 @@ public sealed class BenchScenarioTests
     }
 
     [Fact]
+    public async Task SyncedScenarios_Quick_InOneProcess_ShareOneSyncedWorld_AndPassTheirChecks()
+    {
+        using var folder = new TempFolder();
+        using var log = new StringWriter();
+        IReadOnlyList<IBenchScenario> scenarios = [new FirstSyncScenario(), new NoChangeScenario(), new OnePercentScenario()];
+
+        var results = await BenchRunner.RunHereAsync(scenarios, quick: true, folder.Path, log, CancellationToken.None);
+
+        Assert.Equal(["first-sync", "no-change", "one-percent"], results.Select(r => r.Name));
+        Assert.All(results, r => Assert.Equal(ScenarioStatus.Ok, r.Status));
+        Assert.All(results.SelectMany(r => r.Checks), c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        var text = log.ToString();
+        Assert.Single(text.Split('\n'), l => l.Contains("starting two simulated servers", StringComparison.Ordinal));
+        Assert.DoesNotContain("setting up: first run", text, StringComparison.Ordinal);
+        Assert.Equal(37, results[2].Writes);
+    }
+
+    [Fact]
+    public void Quick_Run_Groups_The_Synced_Scenarios_Into_One_Process_And_A_Full_Run_Does_Not()
+    {
+        static IEnumerable<string> Names(IReadOnlyList<IReadOnlyList<IBenchScenario>> groups) => groups.Select(g => string.Join("+", g.Select(s => s.Name)));
+
+        var quick = Names(BenchRunner.Groups(BenchScenarios.All, quick: true)).ToList();
+        var full = Names(BenchRunner.Groups(BenchScenarios.All, quick: false)).ToList();
+
+        Assert.Contains("first-sync+no-change+one-percent", quick);
+        Assert.Equal(BenchScenarios.All.Count - 2, quick.Count);
+        Assert.Equal(BenchScenarios.All.Select(s => s.Name), full);
+    }
+
+    [Fact]
     public void Every_Scenario_Has_A_Unique_Name()
     {
         var names = BenchScenarios.All.Select(s => s.Name).ToList();

@@ -20,15 +20,43 @@ public abstract class SyncScenario : IBenchScenario
         ? new WorldSize(Movies: 1_000, Shows: 284, LatencyMs: 10, Differing: 0.10)
         : new WorldSize(Movies: 10_000, Shows: 2_840, LatencyMs: 10, Differing: 0.10);
 
+    /// <summary>Gets a value indicating whether the scenario starts from the synced world (<see cref="SyncedWorld"/>) when the scenario before handed one on.</summary>
+    protected virtual bool StartsSynced => false;
+
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
-        var size = SizeFor(context.Quick);
-        context.Log.WriteLine($"{Name}: starting two simulated servers ({size.Movies} movies, {size.Shows} shows each)");
-        await using var world = await ReferenceWorld.StartAsync(size, context.DataFolder, cancellationToken);
-        return await RunAsync(world, context, cancellationToken);
+        var synced = StartsSynced ? context.Shared?.Take<SyncedWorld>() : null;
+        ReferenceWorld world;
+        if (synced is not null)
+        {
+            context.Log.WriteLine($"{Name}: continuing in the synced servers the scenario before left");
+            world = synced.World;
+        }
+        else
+        {
+            var size = SizeFor(context.Quick);
+            context.Log.WriteLine($"{Name}: starting two simulated servers ({size.Movies} movies, {size.Shows} shows each)");
+            // Scenarios sharing a process each get a store of their own, in case one starts afresh after another.
+            var folder = context.Shared is null ? context.DataFolder : Path.Combine(context.DataFolder, Name);
+            Directory.CreateDirectory(folder);
+            world = await ReferenceWorld.StartAsync(size, folder, cancellationToken);
+        }
+
+        try
+        {
+            return await RunAsync(world, synced, context, cancellationToken);
+        }
+        finally
+        {
+            if (context.Shared?.Peek<SyncedWorld>()?.World != world)
+            {
+                await world.DisposeAsync();
+            }
+        }
     }
 
-    protected abstract Task<ScenarioResult> RunAsync(ReferenceWorld world, ScenarioContext context, CancellationToken cancellationToken);
+    /// <summary>Runs the scenario in <paramref name="world"/>: a new one, or (with <paramref name="synced"/>) the one the scenario before synced.</summary>
+    protected abstract Task<ScenarioResult> RunAsync(ReferenceWorld world, SyncedWorld? synced, ScenarioContext context, CancellationToken cancellationToken);
 
     protected static IReadOnlyList<string> Accounts(ReferenceWorld world) => world.Left.Accounts.Select(a => a.Name).ToList();
 
@@ -42,13 +70,33 @@ public abstract class SyncScenario : IBenchScenario
             $"planned {report.Run.Planned}, written {report.Run.Written}"
             + string.Concat(report.Plan.Where(w => w.SkipReason is null).Take(3).Select(w => $"; {w.ConnectionName} '{w.Title}' ({w.LocalKey}) {w.Action}: {w.Reason}")));
 
-    protected static async Task<SyncReport> SetUpFirstRunAsync(ReferenceWorld world, ScenarioContext context, Flow flow, CancellationToken cancellationToken)
+    /// <summary>
+    /// The set-up of the scenarios that start from synced servers: the 10 % difference of first-sync and a two-way
+    /// flow, synced once without latency (not measured). Reused when the scenario before handed its synced world on.
+    /// </summary>
+    protected static async Task<SyncedWorld> SyncedAsync(ReferenceWorld world, SyncedWorld? synced, ScenarioContext context, CancellationToken cancellationToken)
     {
-        context.Log.WriteLine("  setting up: first run without latency (not measured)");
-        world.SetLatency(0);
-        var report = await world.SyncAsync(flow, null, cancellationToken);
+        if (synced is null)
+        {
+            world.Diverge(world.Size.Differing, seed: 1);
+            var flow = await world.AddFlowAsync(twoWay: true, AllFeatures, null, cancellationToken);
+            var since = world.Now;
+            context.Log.WriteLine("  setting up: first run without latency (not measured)");
+            world.SetLatency(0);
+            synced = new SyncedWorld(world, flow, since, await world.SyncAsync(flow, null, cancellationToken));
+        }
+
         world.SetLatency(world.Size.LatencyMs);
-        return report;
+        return synced;
+    }
+
+    /// <summary>Hands the synced world on to the next scenario of the same process (a quick run), if there is one.</summary>
+    protected static async Task HandOnAsync(ScenarioContext context, SyncedWorld synced)
+    {
+        if (context.Shared is { } shared)
+        {
+            await shared.HandOnAsync(synced);
+        }
     }
 
     protected static Dictionary<string, long> Prefixed(string prefix, IReadOnlyDictionary<string, long> counts, Dictionary<string, long>? into = null)
@@ -97,18 +145,21 @@ public abstract class SyncScenario : IBenchScenario
 }
 
 /// <summary>(1) The first two-way run between two servers that differ in about 10 % of (profile, item) pairs.</summary>
-public sealed class FirstSyncScenario : SyncScenario
+public sealed class FirstSyncScenario : SyncScenario, ISharedSetUpScenario
 {
     public override string Name => "first-sync";
 
     public override string Title => "first full two-way sync";
 
-    protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, ScenarioContext context, CancellationToken cancellationToken)
+    public string SetUpGroup => SyncedWorld.Group;
+
+    protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, SyncedWorld? synced, ScenarioContext context, CancellationToken cancellationToken)
     {
         var accounts = Accounts(world);
         var changed = world.Diverge(world.Size.Differing, seed: 1);
         var differing = world.CountDisagreements(accounts);
         var flow = await world.AddFlowAsync(twoWay: true, AllFeatures, null, cancellationToken);
+        var since = world.Now;
         world.SetLatency(world.Size.LatencyMs);
         world.ResetCounts();
         context.Log.WriteLine($"  {changed} differing (profile, item) pairs; running the first sync");
@@ -141,24 +192,33 @@ public sealed class FirstSyncScenario : SyncScenario
         var rerun = await world.SyncAsync(flow, null, cancellationToken);
         checks.Add(Done("rerun", rerun));
         checks.Add(NoWrites("rerun", rerun));
-        return Result(world, m, context, requests, floor, report.Run.Written, checks, metrics) with { Phases = phases };
+        var result = Result(world, m, context, requests, floor, report.Run.Written, checks, metrics) with { Phases = phases };
+        if (report.Run.Status == RunStatus.Done)
+        {
+            // The measured run is the set-up no-change and one-percent need: the same difference, flow and end state.
+            await HandOnAsync(context, new SyncedWorld(world, flow, since, report));
+        }
+
+        return result;
     }
 }
 
 /// <summary>(2) The same flow again with nothing changed: an incremental run, then a full one.</summary>
-public sealed class NoChangeScenario : SyncScenario
+public sealed class NoChangeScenario : SyncScenario, ISharedSetUpScenario
 {
     public override string Name => "no-change";
 
     public override string Title => "rerun, nothing changed (incremental, full)";
 
-    protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, ScenarioContext context, CancellationToken cancellationToken)
+    public string SetUpGroup => SyncedWorld.Group;
+
+    protected override bool StartsSynced => true;
+
+    protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, SyncedWorld? synced, ScenarioContext context, CancellationToken cancellationToken)
     {
         var accounts = Accounts(world);
-        world.Diverge(world.Size.Differing, seed: 1);
-        var flow = await world.AddFlowAsync(twoWay: true, AllFeatures, null, cancellationToken);
-        var since = world.Now;
-        var first = await SetUpFirstRunAsync(world, context, flow, cancellationToken);
+        synced = await SyncedAsync(world, synced, context, cancellationToken);
+        var (flow, since, first) = (synced.Flow, synced.Since, synced.First);
         world.AdvanceClock(TimeSpan.FromHours(1));
         world.ResetCounts();
 
@@ -194,24 +254,28 @@ public sealed class NoChangeScenario : SyncScenario
             NoWrites("full run", full),
         };
         checks.AddRange(world.CheckStates(accounts));
-        return Result(world, m, context, requests, floor, incremental.Run.Written + full.Run.Written, checks, metrics);
+        var result = Result(world, m, context, requests, floor, incremental.Run.Written + full.Run.Written, checks, metrics);
+        await HandOnAsync(context, synced);
+        return result;
     }
 }
 
 /// <summary>(3) An incremental run after 1 % of the items changed (each for one profile, on one side), then a full run that must find nothing left.</summary>
-public sealed class OnePercentScenario : SyncScenario
+public sealed class OnePercentScenario : SyncScenario, ISharedSetUpScenario
 {
     public override string Name => "one-percent";
 
     public override string Title => "run after 1 % of items changed";
 
-    protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, ScenarioContext context, CancellationToken cancellationToken)
+    public string SetUpGroup => SyncedWorld.Group;
+
+    protected override bool StartsSynced => true;
+
+    protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, SyncedWorld? synced, ScenarioContext context, CancellationToken cancellationToken)
     {
         var accounts = Accounts(world);
-        world.Diverge(world.Size.Differing, seed: 1);
-        var flow = await world.AddFlowAsync(twoWay: true, AllFeatures, null, cancellationToken);
-        var since = world.Now;
-        var first = await SetUpFirstRunAsync(world, context, flow, cancellationToken);
+        synced = await SyncedAsync(world, synced, context, cancellationToken);
+        var (flow, since, first) = (synced.Flow, synced.Since, synced.First);
         world.AdvanceClock(TimeSpan.FromHours(1));
         var changed = world.Diverge(0.01, seed: 2, perItem: true);
         world.AdvanceClock(TimeSpan.FromMinutes(1));
@@ -252,7 +316,7 @@ public sealed class WritesScenario : SyncScenario
 
     public override string Title => "10,000 writes";
 
-    protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, ScenarioContext context, CancellationToken cancellationToken)
+    protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, SyncedWorld? synced, ScenarioContext context, CancellationToken cancellationToken)
     {
         var owner = world.Left.Owner.Name;
         var wanted = context.Quick ? 1_000 : 10_000;
@@ -292,4 +356,16 @@ public sealed class WritesScenario : SyncScenario
         checks.Add(NoWrites("rerun", rerun));
         return Result(world, m, context, requests, floor, report.Run.Written, checks, metrics) with { Phases = phases };
     }
+}
+
+/// <summary>
+/// The reference world after the first two-way run (10 % differing, all features): what first-sync leaves and what
+/// no-change and one-percent start from. <see cref="Since"/> is the time just before that first run.
+/// </summary>
+public sealed record SyncedWorld(ReferenceWorld World, Flow Flow, DateTimeOffset Since, SyncReport First) : IAsyncDisposable
+{
+    /// <summary>The set-up group of the scenarios that share it (<see cref="ISharedSetUpScenario"/>).</summary>
+    public const string Group = "synced-world";
+
+    public ValueTask DisposeAsync() => World.DisposeAsync();
 }

@@ -24,7 +24,7 @@ internal static class BenchCommand
             var isQuick = parse.GetValue(quick);
             if (parse.GetValue(runOne) is { } one)
             {
-                return await RunOneAsync(ctx, Find(one), isQuick, parse.GetValue(output), ct);
+                return await RunOneAsync(ctx, one.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Find).ToList(), isQuick, parse.GetValue(output), ct);
             }
 
             var selected = parse.GetValue(scenario) is { } name ? [Find(name)] : BenchScenarios.All;
@@ -64,12 +64,13 @@ internal static class BenchCommand
         return command;
     }
 
-    private static async Task<int> RunOneAsync(CliContext ctx, IBenchScenario scenario, bool quick, string? resultFile, CancellationToken ct)
+    /// <summary>The child's side: runs the scenarios (one, or a set-up group of a quick run) in this process and writes their results as a JSON array.</summary>
+    private static async Task<int> RunOneAsync(CliContext ctx, IReadOnlyList<IBenchScenario> scenarios, bool quick, string? resultFile, CancellationToken ct)
     {
         var folder = ctx.Parse.GetValue(GlobalOptions.Data) is { Length: > 0 } data ? Path.GetFullPath(data) : Path.Combine(Path.GetTempPath(), $"marquee-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
-        var result = await BenchRunner.RunHereAsync(scenario, quick, folder, ctx.Output, ct);
-        var text = JsonSerializer.Serialize(result, BenchJson.Options);
+        var results = await BenchRunner.RunHereAsync(scenarios, quick, folder, ctx.Output, ct);
+        var text = JsonSerializer.Serialize(results, BenchJson.Options);
         if (resultFile is not null)
         {
             await File.WriteAllTextAsync(resultFile, text, ct);
@@ -79,7 +80,7 @@ internal static class BenchCommand
             await ctx.Output.WriteLineAsync(text);
         }
 
-        return result.Passed ? ExitCodes.Ok : ExitCodes.Failure;
+        return results.All(r => r.Passed) ? ExitCodes.Ok : ExitCodes.Failure;
     }
 
     private static IBenchScenario Find(string name) =>
