@@ -65,12 +65,13 @@ public sealed partial class InboxProcessor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Log.Started(logger, options.CurrentValue.ProcessorPaused);
-        DateTimeOffset? pruned = null;
+        // The first prune waits a minute: a start is busy enough (migrations, listeners, the backlog) without it.
+        DateTimeOffset pruned = clock.GetUtcNow() - TimeSpan.FromMinutes(Math.Max(0.01, options.CurrentValue.PruneIntervalMinutes)) + TimeSpan.FromMinutes(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (pruned is not { } last || clock.GetUtcNow() - last >= TimeSpan.FromMinutes(Math.Max(0.01, options.CurrentValue.PruneIntervalMinutes)))
+                if (clock.GetUtcNow() - pruned >= TimeSpan.FromMinutes(Math.Max(0.01, options.CurrentValue.PruneIntervalMinutes)))
                 {
                     await PruneAsync(stoppingToken);
                     pruned = clock.GetUtcNow();
