@@ -64,13 +64,8 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
                 continue;
             }
 
-            var now = await side.Source.ReadItemAsync(account, write.LocalKey, cancellationToken);
             var after = WriteValue.Parse(write.After) ?? new WriteValue();
-            if (now is not null && Applied(write.Action, after, now.State, WriteValue.Parse(write.Before) ?? new WriteValue()))
-            {
-                await runs.UpdateWriteAsync(write.Id, write.RunId, WriteStatus.Written, write.After, null, clock.GetUtcNow(), CancellationToken.None);
-            }
-            else
+            if (await JournalIfAppliedAsync(write, write.LocalKey, write.Action, after, WriteValue.Parse(write.Before) ?? new WriteValue(), side, account, cancellationToken) is null)
             {
                 await runs.UpdateWriteAsync(write.Id, write.RunId, WriteStatus.Failed, write.After, "the run was stopped before the server applied this write", null, CancellationToken.None);
             }
@@ -79,6 +74,22 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
         }
 
         return settled;
+    }
+
+    /// <summary>
+    /// Re-reads the item of a journal row whose outcome is not known; when the target shows the write, the row is
+    /// journaled as written (under its own run) and what the target shows is returned, else null.
+    /// </summary>
+    private async Task<WatchState?> JournalIfAppliedAsync(RunWrite journaled, string localKey, string action, WriteValue after, WriteValue before, SyncSide side, ProviderAccount account, CancellationToken cancellationToken)
+    {
+        var now = await side.Source.ReadItemAsync(account, localKey, cancellationToken);
+        if (now is null || !Applied(action, after, now.State, before))
+        {
+            return null;
+        }
+
+        await runs.UpdateWriteAsync(journaled.Id, journaled.RunId, WriteStatus.Written, after.ToJson(), null, clock.GetUtcNow(), CancellationToken.None);
+        return now.State;
     }
 
     /// <summary>Applies one journaled write; returns its outcome and the target's state after it (null when unchanged).</summary>
@@ -95,11 +106,9 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
             }
 
             // An earlier run stopped around this call (planned) or it failed: the target may or may not have it.
-            var now = await side.Source.ReadItemAsync(account, write.LocalKey, cancellationToken);
-            if (now is not null && Applied(write.Action, write.After, now.State, WriteValue.Parse(earlier.Before) ?? write.Before))
+            if (await JournalIfAppliedAsync(earlier, write.LocalKey, write.Action, write.After, WriteValue.Parse(earlier.Before) ?? write.Before, side, account, cancellationToken) is { } shown)
             {
-                await runs.UpdateWriteAsync(earlier.Id, earlier.RunId, WriteStatus.Written, write.After.ToJson(), null, clock.GetUtcNow(), CancellationToken.None);
-                return (WriteStatus.Skipped + $": already applied by run {earlier.RunId}", now.State);
+                return (WriteStatus.Skipped + $": already applied by run {earlier.RunId}", shown);
             }
 
             journalId = earlier.Id;

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Marquee.Core.Items;
 using Marquee.Core.Sync;
@@ -33,23 +34,7 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
             }
         }
 
-        var items = new Dictionary<long, LedgerItem>();
-        foreach (var chunk in found.Select(f => f.ItemId).Distinct().Chunk(Batch))
-        {
-            var rows = await db.QueryAsync<ItemDbRow>(Command("SELECT id, kind, title, year, parent_item_id, season, episode, edition FROM items WHERE id IN @chunk OR parent_item_id IN @chunk", new { chunk }, cancellationToken));
-            foreach (var row in rows)
-            {
-                items.TryAdd(row.Id, row.ToModel());
-            }
-        }
-
-        var keys = new List<(long ConnectionId, string LocalKey, long ItemId)>();
-        foreach (var chunk in items.Keys.Chunk(Batch))
-        {
-            keys.AddRange(await db.QueryAsync<(long ConnectionId, string LocalKey, long ItemId)>(Command("SELECT connection_id, local_key, item_id FROM source_items WHERE item_id IN @chunk", new { chunk }, cancellationToken)));
-        }
-
-        return new IdentitySnapshot(items.Values.OrderBy(i => i.Id).ToList(), found, keys);
+        return await AroundAsync(db, found, found.Select(f => f.ItemId), cancellationToken);
     }
 
     public async Task<IdentitySnapshot> LoadForAsync(long connectionId, string localKey, IReadOnlyCollection<ExternalId> ids, CancellationToken cancellationToken)
@@ -71,17 +56,32 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
             named.Add(known);
         }
 
-        // The named items and their episodes (an episode can match by its show, season and episode number).
-        var items = (await db.QueryAsync<ItemDbRow>(Command(
-            "SELECT id, kind, title, year, parent_item_id, season, episode, edition FROM items WHERE id IN @named OR parent_item_id IN @named",
-            new { named },
-            cancellationToken))).Select(i => i.ToModel()).ToList();
-        var all = items.Select(i => i.Id).ToList();
-        var keys = await db.QueryAsync<(long ConnectionId, string LocalKey, long ItemId)>(Command(
-            "SELECT connection_id, local_key, item_id FROM source_items WHERE item_id IN @all",
-            new { all },
-            cancellationToken));
-        return new IdentitySnapshot(items, found, keys.ToList());
+        return await AroundAsync(db, found, named, cancellationToken);
+    }
+
+    /// <summary>
+    /// The snapshot around some items: those items and their episodes (an episode can match by its show, season and
+    /// episode number), every local key of all of them, and the ids already found.
+    /// </summary>
+    private async Task<IdentitySnapshot> AroundAsync(DbConnection db, List<(ExternalId Id, long ItemId)> found, IEnumerable<long> named, CancellationToken cancellationToken)
+    {
+        var items = new Dictionary<long, LedgerItem>();
+        foreach (var chunk in named.Distinct().Chunk(Batch))
+        {
+            var rows = await db.QueryAsync<ItemDbRow>(Command("SELECT id, kind, title, year, parent_item_id, season, episode, edition FROM items WHERE id IN @chunk OR parent_item_id IN @chunk", new { chunk }, cancellationToken));
+            foreach (var row in rows)
+            {
+                items.TryAdd(row.Id, row.ToModel());
+            }
+        }
+
+        var keys = new List<(long ConnectionId, string LocalKey, long ItemId)>();
+        foreach (var chunk in items.Keys.Chunk(Batch))
+        {
+            keys.AddRange(await db.QueryAsync<(long ConnectionId, string LocalKey, long ItemId)>(Command("SELECT connection_id, local_key, item_id FROM source_items WHERE item_id IN @chunk", new { chunk }, cancellationToken)));
+        }
+
+        return new IdentitySnapshot(items.Values.OrderBy(i => i.Id).ToList(), found, keys);
     }
 
     public async Task<IReadOnlyDictionary<long, long>> SaveAsync(IdentityChanges changes, CancellationToken cancellationToken)

@@ -210,20 +210,7 @@ public abstract class SyncScenarios<TFixture>
     public virtual async Task Guard_HoldsAt26Removals_AndPassesWithForce()
     {
         await using var f = await StartAsync();
-        var movies = Movies(f).Take(26).ToList();
-        Assert.Equal(26, movies.Count);
-        foreach (var movie in movies)
-        {
-            f.Source.Mark(f.Source.Owner, movie, true);
-        }
-
-        var flow = await f.AddFlowAsync(features: ["watched"], guards: new FlowGuards { MaxRemovals = 25, MaxRemovalPercent = 100 }, profiles: ["owner"]);
-        await f.SyncAsync(flow);
-        f.AdvanceClock(Hour);
-        foreach (var movie in movies)
-        {
-            f.Source.Mark(f.Source.Owner, movie, false);
-        }
+        var (flow, movies) = await SyncThenUnwatchAsync(f, 26);
 
         var held = await f.SyncAsync(flow);
         Assert.True(held.Run.Status == RunStatus.Held, $"{held.Run.Status}: {held.Run.Message}; {held.Plan.Count(w => w.IsRemoval)} removals");
@@ -241,19 +228,7 @@ public abstract class SyncScenarios<TFixture>
     public virtual async Task Guard_Passes25Removals()
     {
         await using var f = await StartAsync();
-        var movies = Movies(f).Take(25).ToList();
-        foreach (var movie in movies)
-        {
-            f.Source.Mark(f.Source.Owner, movie, true);
-        }
-
-        var flow = await f.AddFlowAsync(features: ["watched"], guards: new FlowGuards { MaxRemovals = 25, MaxRemovalPercent = 100 }, profiles: ["owner"]);
-        await f.SyncAsync(flow);
-        f.AdvanceClock(Hour);
-        foreach (var movie in movies)
-        {
-            f.Source.Mark(f.Source.Owner, movie, false);
-        }
+        var (flow, _) = await SyncThenUnwatchAsync(f, 25);
 
         var report = await f.SyncAsync(flow);
 
@@ -487,6 +462,30 @@ public abstract class SyncScenarios<TFixture>
     {
         var there = f.Target.Movies.Select(f.Target.Title).ToHashSet(StringComparer.Ordinal);
         return f.Source.Movies.Where(m => there.Contains(f.Source.Title(m))).ToList();
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> movies watched on the source and synced by a watched-only owner flow guarded at 25
+    /// removals, then unwatched on the source an hour later (the next run plans <paramref name="count"/> removals).
+    /// </summary>
+    private static async Task<(Flow Flow, List<string> Movies)> SyncThenUnwatchAsync(SyncScenarioFixture f, int count)
+    {
+        var movies = Movies(f).Take(count).ToList();
+        Assert.Equal(count, movies.Count);
+        foreach (var movie in movies)
+        {
+            f.Source.Mark(f.Source.Owner, movie, true);
+        }
+
+        var flow = await f.AddFlowAsync(features: ["watched"], guards: new FlowGuards { MaxRemovals = 25, MaxRemovalPercent = 100 }, profiles: ["owner"]);
+        await f.SyncAsync(flow);
+        f.AdvanceClock(Hour);
+        foreach (var movie in movies)
+        {
+            f.Source.Mark(f.Source.Owner, movie, false);
+        }
+
+        return (flow, movies);
     }
 
     /// <summary>A movie watched on the source and synced, then played again on the source and synced: the second run's report.</summary>
