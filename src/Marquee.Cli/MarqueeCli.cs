@@ -78,6 +78,11 @@ public static class MarqueeCli
             root.Add(command);
         }
 
+        foreach (var command in SecurityCommands.Create(Context))
+        {
+            root.Add(command);
+        }
+
         root.Add(BenchCommand.Create(Context));
         root.Add(VersionCommand.Create(Context));
         return root;

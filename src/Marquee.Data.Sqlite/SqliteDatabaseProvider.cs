@@ -41,7 +41,17 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
     {
         try
         {
-            Directory.CreateDirectory(DataFolder);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(DataFolder);
+            }
+            else
+            {
+                // Owner-only: the folder holds the keys that decrypt every stored token.
+                Directory.CreateDirectory(DataFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                RestrictFiles();
+            }
+
             var probe = Path.Combine(DataFolder, $".write-test-{Environment.ProcessId}");
             File.WriteAllText(probe, string.Empty);
             File.Delete(probe);
@@ -95,5 +105,41 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// Makes the database owner-only (0600) before SQLite opens it: an empty file is a valid new database, and SQLite
+    /// gives the -wal and -shm files the permissions of the database file. Files of an older version are tightened.
+    /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private void RestrictFiles()
+    {
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!File.Exists(FilePath))
+        {
+            try
+            {
+                using var created = new FileStream(FilePath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly });
+            }
+            catch (IOException) when (File.Exists(FilePath))
+            {
+                // Another process created it first.
+            }
+        }
+
+        foreach (var file in new[] { FilePath, FilePath + "-wal", FilePath + "-shm" })
+        {
+            try
+            {
+                if (File.Exists(file) && (File.GetUnixFileMode(file) & ~OwnerOnly) != 0)
+                {
+                    File.SetUnixFileMode(file, OwnerOnly);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Another user's file: left as it is; SQLite reports whether it can be used.
+            }
+        }
     }
 }

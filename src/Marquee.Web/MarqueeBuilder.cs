@@ -6,6 +6,7 @@ using Marquee.Web.Http;
 using Marquee.Web.Metrics;
 using Marquee.Web.Profiles;
 using Marquee.Web.Providers;
+using Marquee.Web.Security;
 using Marquee.Web.Sync;
 using Marquee.Web.Webhooks;
 using Microsoft.AspNetCore.Builder;
@@ -32,6 +33,8 @@ public static class MarqueeBuilder
         builder.Services.AddExceptionHandler<ProblemMapping>();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<HttpMetrics>();
+        builder.Services.AddSingleton<HostAllowList>();
+        builder.Services.AddSingleton<ApiGuard>();
         if (builder.Configuration.GetValue("Marquee:Scheduler:Enabled", true))
         {
             builder.Services.AddHostedService<SyncScheduler>();
@@ -55,6 +58,8 @@ public static class MarqueeBuilder
         app.Use((context, next) => metrics.TrackAsync(context, _ => next()));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        var guard = app.Services.GetRequiredService<ApiGuard>();
+        app.Use((context, next) => guard.InvokeAsync(context, _ => next()));
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapHealth();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Marquee.Web;
 using Marquee.Web.Hosting;
+using Marquee.Web.Security;
 using Marquee.Web.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -52,14 +53,22 @@ internal static class ServeCommand
             }
 
             await ctx.Output.WriteLineAsync($"Data folder: {Path.GetFullPath(options.DataFolder)}");
+            await ctx.Output.WriteLineAsync($"API key: in {app.Services.GetRequiredService<ApiKey>().FilePath} ('marquee apikey' prints it); /api requests must send it.");
+            foreach (var warning in Exposure.Warnings(addresses, options.Server))
+            {
+                await ctx.Error.WriteLineAsync(warning);
+            }
+
             if (addresses.FirstOrDefault() is { } first)
             {
-                // Printed for the user to paste into Plex (Settings > Webhooks), Jellyfin's Webhook plugin (generic
-                // destination) or Emby (Notifications > Webhooks); they hold the secret, so they are never logged.
-                var secret = app.Services.GetRequiredService<WebhookSecret>();
-                await ctx.Output.WriteLineAsync($"Plex webhook URL: {WebhookEndpoints.PlexUrl(first, secret)}");
-                await ctx.Output.WriteLineAsync($"Jellyfin webhook URL: {WebhookEndpoints.Url(first, secret, "jellyfin")}");
-                await ctx.Output.WriteLineAsync($"Emby webhook URL: {WebhookEndpoints.Url(first, secret, "emby")}");
+                // Standard output ends up in a log (systemd, docker): the secret is masked; 'marquee webhook-url' shows it.
+                var root = Exposure.Reachable(first);
+                foreach (var (name, kind) in SecurityCommands.Senders)
+                {
+                    await ctx.Output.WriteLineAsync($"{name} webhook URL: {WebhookEndpoints.Url(root, "********", kind)}");
+                }
+
+                await ctx.Output.WriteLineAsync($"Webhook URLs with their secret: marquee webhook-url{(root == first ? string.Empty : " (use the address Plex reaches this machine at)")}");
             }
 
             await ctx.Output.WriteLineAsync("Press Ctrl+C to stop.");

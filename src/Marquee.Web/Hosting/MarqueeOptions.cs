@@ -16,6 +16,8 @@ public sealed class MarqueeOptions
     public StoreOptions Store { get; set; } = new();
 
     public ServerOptions Server { get; set; } = new();
+
+    public MetricsOptions Metrics { get; set; } = new();
 }
 
 public sealed class StoreOptions
@@ -33,4 +35,19 @@ public sealed class ServerOptions
 
     /// <summary>Gets or sets the largest request body the API accepts; larger ones get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets further names the API answers to, separated by ';' (e.g. the public name behind a reverse proxy);
+    /// <c>*.example.org</c> matches its subdomains, <c>*</c> any name. Loopback and the hosts of <see cref="Urls"/> are always allowed.
+    /// </summary>
+    public string? AllowedHosts { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether a reverse proxy with TLS is in front (no warning for a plain-HTTP bind on the network).</summary>
+    public bool ReverseProxy { get; set; }
+}
+
+public sealed class MetricsOptions
+{
+    /// <summary>Gets or sets a value indicating whether /metrics needs the API key like /api (it is open by default for scrapers).</summary>
+    public bool RequireApiKey { get; set; }
 }

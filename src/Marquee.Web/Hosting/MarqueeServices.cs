@@ -41,6 +41,7 @@ public static class MarqueeServices
             .SetApplicationName("Marquee")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataFolder), "keys")));
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        services.AddSingleton<Marquee.Web.Security.ApiKey>();
         services.AddSingleton<MarqueeStartup>();
 
         // Keys live in the data folder; the framework warns that they are not encrypted by a second key, which

@@ -1,12 +1,13 @@
 using Marquee.Core.Configuration;
 using Marquee.Core.Storage;
+using Marquee.Web.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Marquee.Web.Hosting;
 
 /// <summary>What every start does before work begins: migrate the store, then apply marquee.yaml if there is one.</summary>
-public sealed partial class MarqueeStartup(IDatabase database, MarqueeOptions options, EnvironmentLookup environment, IServiceProvider services, ILogger<MarqueeStartup> logger)
+public sealed partial class MarqueeStartup(IDatabase database, MarqueeOptions options, EnvironmentLookup environment, ApiKey apiKey, IServiceProvider services, ILogger<MarqueeStartup> logger)
 {
     public const string ConfigFileName = "marquee.yaml";
 
@@ -14,6 +15,9 @@ public sealed partial class MarqueeStartup(IDatabase database, MarqueeOptions op
     {
         EnsureDataFolder();
         await database.MigrateAsync(cancellationToken);
+
+        // Written at the first start, so that 'marquee apikey' and the server agree from then on.
+        _ = apiKey.Value;
         var file = FindConfigFile();
         if (file is null)
         {
@@ -50,11 +54,11 @@ public sealed partial class MarqueeStartup(IDatabase database, MarqueeOptions op
         var folder = Path.GetFullPath(options.DataFolder);
         try
         {
-            Directory.CreateDirectory(folder);
+            SecretFile.CreateFolder(folder);
             if (!OperatingSystem.IsWindows())
             {
                 var keys = Directory.CreateDirectory(Path.Combine(folder, "keys"));
-                keys.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+                keys.UnixFileMode = SecretFile.OwnerOnlyFolder;
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

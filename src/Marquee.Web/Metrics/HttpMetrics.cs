@@ -11,6 +11,9 @@ public sealed class HttpMetrics
 {
     public static readonly double[] Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+    /// <summary>The method labels; any other method is counted as OTHER, so a client cannot add series.</summary>
+    public static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+
     private readonly ConcurrentDictionary<(string Method, string Route, int Status), Series> _series = new();
 
     public IEnumerable<KeyValuePair<(string Method, string Route, int Status), Series>> Snapshot() =>
@@ -25,14 +28,18 @@ public sealed class HttpMetrics
         }
         finally
         {
-            // The route template, not the raw path, keeps the number of series bounded.
+            // The route template, not the raw path, and a fixed set of methods keep the number of series bounded.
             // After an exception the handler clears the endpoint; the feature keeps the one that failed.
             var endpoint = context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
             var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-            var series = _series.GetOrAdd((context.Request.Method, route, context.Response.StatusCode), _ => new Series());
+            var series = _series.GetOrAdd((MethodLabel(context.Request.Method), route, context.Response.StatusCode), _ => new Series());
             series.Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
     }
+
+    /// <summary>Returns the label for <paramref name="method"/>: one of <see cref="Methods"/>, else OTHER.</summary>
+    public static string MethodLabel(string method) =>
+        Array.Find(Methods, m => m.Equals(method, StringComparison.OrdinalIgnoreCase)) ?? "OTHER";
 
     public sealed class Series
     {

@@ -1,14 +1,15 @@
+using Marquee.Web.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Marquee.Web.Webhooks;
 
 /// <summary>
-/// Wraps a logger provider so the webhook secret never reaches a log: ASP.NET logs request paths and query strings
-/// (at Information and Debug), and the webhook URL carries the secret. Messages, state values and scopes that contain
-/// it are rewritten with <c>***</c>.
+/// Wraps a logger provider so the webhook secret and the API key never reach a log: ASP.NET logs request paths and query
+/// strings (at Information and Debug), the webhook URL carries the secret and a request may carry the key as
+/// <c>?apikey=</c>. Messages, state values and scopes that contain either are rewritten with <c>***</c>.
 /// </summary>
-internal sealed class RedactingLoggerProvider(ILoggerProvider inner, WebhookSecret secret) : ILoggerProvider, ISupportExternalScope
+internal sealed class RedactingLoggerProvider(ILoggerProvider inner, LoggedSecrets secret) : ILoggerProvider, ISupportExternalScope
 {
     public const string Mask = "***";
 
@@ -42,17 +43,24 @@ internal sealed class RedactingLoggerProvider(ILoggerProvider inner, WebhookSecr
                 { ImplementationType: { } type } => sp => (ILoggerProvider)ActivatorUtilities.CreateInstance(sp, type),
                 _ => throw new InvalidOperationException("Unsupported logger provider registration."),
             };
-            services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new RedactingLoggerProvider(create(sp), sp.GetRequiredService<WebhookSecret>()));
+            services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new RedactingLoggerProvider(create(sp), new LoggedSecrets(sp.GetRequiredService<WebhookSecret>(), sp.GetRequiredService<ApiKey>())));
         }
     }
 
-    internal static string Redact(string text, string value) =>
-        value.Length == 0 || text.Length < value.Length ? text : text.Replace(value, Mask, StringComparison.Ordinal).Replace(Uri.EscapeDataString(value), Mask, StringComparison.Ordinal);
+    internal static string Redact(string text, string[] values)
+    {
+        foreach (var value in values)
+        {
+            text = value.Length == 0 || text.Length < value.Length ? text : text.Replace(value, Mask, StringComparison.Ordinal).Replace(Uri.EscapeDataString(value), Mask, StringComparison.Ordinal);
+        }
 
-    internal static bool Contains(string? text, string value) =>
-        text is not null && value.Length > 0 && (text.Contains(value, StringComparison.Ordinal) || text.Contains(Uri.EscapeDataString(value), StringComparison.Ordinal));
+        return text;
+    }
 
-    private static object? RedactState(object? state, string value)
+    internal static bool Contains(string? text, string[] values) =>
+        text is not null && Array.Exists(values, value => value.Length > 0 && (text.Contains(value, StringComparison.Ordinal) || text.Contains(Uri.EscapeDataString(value), StringComparison.Ordinal)));
+
+    private static object? RedactState(object? state, string[] value)
     {
         if (state is null)
         {
@@ -75,7 +83,7 @@ internal sealed class RedactingLoggerProvider(ILoggerProvider inner, WebhookSecr
         return Contains(state.ToString(), value) ? Redact(state.ToString()!, value) : state;
     }
 
-    private sealed class Logger(ILogger inner, WebhookSecret secret) : ILogger
+    private sealed class Logger(ILogger inner, LoggedSecrets secret) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull
@@ -108,7 +116,7 @@ internal sealed class RedactingLoggerProvider(ILoggerProvider inner, WebhookSecr
         }
     }
 
-    private sealed class RedactingScopeProvider(IExternalScopeProvider inner, WebhookSecret secret) : IExternalScopeProvider
+    private sealed class RedactingScopeProvider(IExternalScopeProvider inner, LoggedSecrets secret) : IExternalScopeProvider
     {
         public void ForEachScope<TState>(Action<object?, TState> callback, TState state) =>
             inner.ForEachScope((scope, s) => callback(RedactState(scope, secret.Value), s), state);

@@ -83,11 +83,11 @@ public static partial class WebhookEndpoints
         return group;
     }
 
-    /// <summary>The URL to paste into Plex (Settings, Webhooks) for a server listening at <paramref name="address"/>.</summary>
-    public static string PlexUrl(string address, WebhookSecret secret) => Url(address, secret, "plex");
-
-    /// <summary>The webhook URL for a sender: <c>plex</c>, <c>jellyfin</c> (the Webhook plugin) or <c>emby</c>.</summary>
-    public static string Url(string address, WebhookSecret secret, string kind) => $"{address.TrimEnd('/')}/webhooks/{kind}/{secret.Value}";
+    /// <summary>
+    /// The webhook URL for a sender (<c>plex</c>, <c>jellyfin</c> for the Webhook plugin, <c>emby</c>) with
+    /// <paramref name="secret"/> in it, or a mask in its place for output that is kept (logs).
+    /// </summary>
+    public static string Url(string address, string secret, string kind) => $"{address.TrimEnd('/')}/webhooks/{kind}/{secret}";
 
     /// <summary>
     /// One delivery from <paramref name="source"/> (plex, jellyfin, emby): the same steps for every sender; only how the

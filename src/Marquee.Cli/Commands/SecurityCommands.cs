@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Marquee.Core.Webhooks;
+using Marquee.Web.Hosting;
+using Marquee.Web.Security;
+using Marquee.Web.Webhooks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Marquee.Cli.Commands;
+
+/// <summary><c>marquee apikey</c> and <c>marquee webhook-url</c>: the secrets a user hands to other programs, shown on demand only.</summary>
+internal static class SecurityCommands
+{
+    /// <summary>Gets the senders whose webhook URL is printed, with their path segment.</summary>
+    public static (string Name, string Kind)[] Senders { get; } = [("Plex", "plex"), ("Jellyfin", "jellyfin"), ("Emby", "emby")];
+
+    public static IEnumerable<Command> Create(Func<ParseResult, CliContext> context)
+    {
+        var rotate = new Option<bool>("--rotate") { Description = "Replace the key with a new one; the old one stops working (a running server picks it up within seconds)." };
+        var apikey = new Command("apikey", "Print the API key that /api requests must carry (X-Api-Key header, Authorization: Bearer, or ?apikey=).") { rotate };
+        apikey.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var key = new ApiKey(MarqueeConfiguration.Bind(ctx.BuildConfiguration()));
+            await ctx.Output.WriteLineAsync(parse.GetValue(rotate) ? key.Rotate() : key.Value);
+            return ExitCodes.Ok;
+        });
+        yield return apikey;
+
+        var baseUrl = new Option<string?>("--base")
+        {
+            Description = "The address Plex, Jellyfin or Emby reach Marquee at (e.g. https://marquee.example.org). Default: the first of Marquee:Server:Urls.",
+            HelpName = "URL",
+        };
+        var webhookUrl = new Command("webhook-url", "Print the webhook URLs with their secret, to paste into Plex, Jellyfin or Emby. Keep them private.") { baseUrl };
+        webhookUrl.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var configuration = ctx.BuildConfiguration();
+            var options = MarqueeConfiguration.Bind(configuration);
+            var address = parse.GetValue(baseUrl) is { Length: > 0 } given ? given : HostAllowList.Split(options.Server.Urls).FirstOrDefault() ?? MarqueeOptions.DefaultUrls;
+            if (!Uri.TryCreate(Exposure.Reachable(address), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new CliException($"--base: '{address}' is not an http or https URL.");
+            }
+
+            if (uri.Port == 0)
+            {
+                throw new CliException($"The server picks its port at start ({address}): give the address it printed with --base URL.");
+            }
+
+            var webhooks = new WebhookOptions();
+            configuration.GetSection(WebhookOptions.Section).Bind(webhooks);
+            var secret = new WebhookSecret(Options.Create(webhooks), options);
+            var root = uri.GetLeftPart(UriPartial.Path);
+            foreach (var (name, kind) in Senders)
+            {
+                await ctx.Output.WriteLineAsync($"{name} webhook URL: {WebhookEndpoints.Url(root, secret.Value, kind)}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        yield return webhookUrl;
+    }
+}
