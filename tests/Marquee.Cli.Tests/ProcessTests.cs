@@ -119,7 +119,7 @@ public sealed class ProcessTests
             using var folder = new TempFolder();
             using var server = MarqueeProcess.Start(["serve", "--urls", "http://127.0.0.1:0", "--data", folder.Path]);
             var line = await server.WaitForLineAsync("listening on", TimeSpan.FromSeconds(15));
-            using var http = new HttpClient { BaseAddress = new Uri(line[line.IndexOf("http://", StringComparison.Ordinal)..]) };
+            using var http = MarqueeProcess.ApiClient(line, folder.Path);
             await http.PostAsJsonAsync("/api/connections", new { name = "a", kind = "plex", settings = new { url = "http://127.0.0.1:9", token = "t" } });
             await http.PostAsJsonAsync("/api/connections", new { name = "b", kind = "plex", settings = new { url = "http://127.0.0.1:9", token = "t" } });
 

@@ -111,8 +111,7 @@ public sealed partial class SyncCliTests
         using var demo = MarqueeProcess.Start(["demo", "--data", folder.Combine("demo")]);
 
         var line = await demo.WaitForLineAsync("Serving the API on", TimeSpan.FromSeconds(90));
-        var address = line[line.IndexOf("http://", StringComparison.Ordinal)..].Split(' ')[0];
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        using var http = MarqueeProcess.ApiClient(line, folder.Combine("demo"));
         var response = await http.GetAsync("/api/runs");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

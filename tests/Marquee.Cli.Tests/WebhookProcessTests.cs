@@ -28,7 +28,7 @@ public sealed class WebhookProcessTests
         // Arrange: a server whose processor waits; the delivery is acknowledged (so it is stored) but not handled.
         using (var first = MarqueeProcess.Start(["serve", "--urls", "http://127.0.0.1:0", "--data", folder.Path], paused))
         {
-            using var http = await ClientAsync(first);
+            using var http = await ClientAsync(first, folder);
             Assert.Contains("/webhooks/plex/", await first.WaitForLineAsync("Plex webhook URL:", TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
             using var content = Multipart(Payload);
             Assert.Equal(HttpStatusCode.OK, (await http.PostAsync($"/webhooks/plex/{Secret}", content)).StatusCode);
@@ -42,7 +42,7 @@ public sealed class WebhookProcessTests
 
         // Act: restart without the pause.
         using var second = MarqueeProcess.Start(["serve", "--urls", "http://127.0.0.1:0", "--data", folder.Path], new Dictionary<string, string> { ["MARQUEE__Marquee__Webhooks__Secret"] = Secret });
-        using var again = await ClientAsync(second);
+        using var again = await ClientAsync(second, folder);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (!(await again.GetStringAsync("/api/webhooks/status")).Contains("\"handled\":1", StringComparison.Ordinal))
         {
@@ -55,11 +55,8 @@ public sealed class WebhookProcessTests
         Assert.Equal(("handled", 1L, 1L), await ReadAsync(folder));
     }
 
-    private static async Task<HttpClient> ClientAsync(MarqueeProcess process)
-    {
-        var line = await process.WaitForLineAsync("listening on", TimeSpan.FromSeconds(15));
-        return new HttpClient { BaseAddress = new Uri(line[line.IndexOf("http://", StringComparison.Ordinal)..]) };
-    }
+    private static async Task<HttpClient> ClientAsync(MarqueeProcess process, TempFolder folder) =>
+        MarqueeProcess.ApiClient(await process.WaitForLineAsync("listening on", TimeSpan.FromSeconds(15)), folder.Path);
 
     private static MultipartFormDataContent Multipart(string payload)
     {

@@ -7,6 +7,7 @@ using Marquee.Core.Sync;
 using Marquee.Core.Webhooks;
 using Marquee.Simulators.Plex;
 using Marquee.Simulators.Plex.Model;
+using Marquee.Web.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marquee.Bench.Live;
@@ -58,6 +59,7 @@ public sealed class LiveLatencyScenario : IBenchScenario
         var clients = host.Services.GetRequiredService<IHttpClientFactory>();
         var api = clients.CreateClient("bench-live");
         api.BaseAddress = host.Address;
+        api.DefaultRequestHeaders.Add(ApiGuard.HeaderName, host.Services.GetRequiredService<ApiKey>().Value);
         api.Timeout = TimeSpan.FromMinutes(10);
         await SetUpAsync(api, left, right, cancellationToken);
         var pairs = ReferenceWorld.PairItems(left, right)

@@ -146,7 +146,7 @@ internal static class DemoCommand
             await app.StartAsync(ct);
             foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
             {
-                await output.WriteLineAsync($"Serving the API on {address} (try {address}/api/runs). Press Ctrl+C to stop.");
+                await output.WriteLineAsync($"Serving the API on {address} (try: curl -H \"X-Api-Key: $(./marquee apikey --data {data})\" {address}/api/runs). Press Ctrl+C to stop.");
             }
 
             await output.FlushAsync(ct);

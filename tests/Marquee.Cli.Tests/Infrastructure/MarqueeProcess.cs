@@ -85,6 +85,18 @@ public sealed class MarqueeProcess : IDisposable
         return new CliResult(process._process.ExitCode, process.Output, process.Error);
     }
 
+    /// <summary>
+    /// Returns a client for the server whose address is the first URL in <paramref name="line"/> (as printed by serve or
+    /// demo), sending the API key that server keeps in <paramref name="dataFolder"/>.
+    /// </summary>
+    public static HttpClient ApiClient(string line, string dataFolder)
+    {
+        var address = line[line.IndexOf("http://", StringComparison.Ordinal)..].Split(' ')[0];
+        var http = new HttpClient { BaseAddress = new Uri(address) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", File.ReadAllText(Path.Combine(dataFolder, "api-key")).Trim());
+        return http;
+    }
+
     /// <summary>Waits until standard output has a line containing <paramref name="text"/>, and returns that line.</summary>
     public async Task<string> WaitForLineAsync(string text, TimeSpan timeout)
     {

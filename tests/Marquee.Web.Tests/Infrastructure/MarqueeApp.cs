@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Marquee.TestKit;
 using Marquee.Web.Hosting;
+using Marquee.Web.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -23,10 +24,19 @@ public sealed class MarqueeApp : IAsyncDisposable
         _folder = folder;
         Logs = logs;
         Address = address;
+        ApiKey = app.Services.GetRequiredService<ApiKey>().Value;
         Client = new HttpClient { BaseAddress = address };
+        Client.DefaultRequestHeaders.Add(ApiGuard.HeaderName, ApiKey);
+        Anonymous = new HttpClient { BaseAddress = address };
     }
 
+    /// <summary>Gets a client that sends the API key (X-Api-Key), as a configured caller does.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>Gets a client without the API key: a stranger on the network, or a page in a browser.</summary>
+    public HttpClient Anonymous { get; }
+
+    public string ApiKey { get; }
 
     public Uri Address { get; }
 
@@ -89,6 +99,7 @@ public sealed class MarqueeApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Anonymous.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
