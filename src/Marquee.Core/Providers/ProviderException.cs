@@ -5,6 +5,8 @@ namespace Marquee.Core.Providers;
 /// <summary>A call to an external system failed. Carries the provider, the endpoint and the HTTP status when there was one.</summary>
 public class ProviderException : Exception
 {
+    private readonly ProviderFailure? _failure;
+
     public ProviderException(string provider, HttpStatusCode? status, string message, Exception? inner = null)
         : base(message, inner)
     {
@@ -26,4 +28,11 @@ public class ProviderException : Exception
 
     /// <summary>Gets a value indicating whether the same call may succeed when repeated (5xx, 429, timeouts, dropped connections, truncated bodies).</summary>
     public bool IsTransient { get; init; }
+
+    /// <summary>Gets why the call failed; <see cref="ProviderFailure.Unauthorized"/> for 401/403, <see cref="ProviderFailure.Http"/> for other statuses.</summary>
+    public ProviderFailure Failure
+    {
+        get => _failure ?? (IsAuthFailure ? ProviderFailure.Unauthorized : ProviderFailure.Http);
+        init => _failure = value;
+    }
 }

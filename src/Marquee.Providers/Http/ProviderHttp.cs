@@ -1,72 +1,71 @@
 using System.Net;
-using System.Net.Sockets;
 using Marquee.Core.Providers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Marquee.Providers.Http;
 
-/// <summary>The one place where HTTP outcomes become <see cref="ProviderException"/>s that name the server and endpoint.</summary>
+/// <summary>Settings shared by every provider's HTTP calls, bound from the <c>Marquee:Providers</c> configuration section.</summary>
+public sealed class ProviderHttpOptions
+{
+    public const string Section = "Marquee:Providers";
+
+    /// <summary>
+    /// 256 MiB: a Plex movie listing with guids takes about 940 bytes per item in JSON (measured on the simulator, 5,000
+    /// items), so a 100,000-item page is about 94 MB and fits with a margin for servers that send more per item, while an
+    /// endless answer stops long before memory runs out.
+    /// </summary>
+    public const long DefaultMaxResponseBytes = 256L * 1024 * 1024;
+
+    /// <summary>Gets or sets the largest answer one provider call may read, in bytes.</summary>
+    public long MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
+
+    /// <summary>Gets or sets how long a connection test may take in total (every request it makes, no retries).</summary>
+    public TimeSpan TestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>What every provider's HTTP clients share: the user agent, the handler (no automatic redirects) and test outcomes.</summary>
 public static class ProviderHttp
 {
     public const string UserAgent = "Marquee/1.0";
 
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request, string provider, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers a named client for provider calls: no automatic redirects (a redirect would carry the token's header to
+    /// whatever host it names; <see cref="ProviderHttpClient"/> follows same-origin reads itself) and no overall timeout
+    /// (each attempt has its own, so a retry is never cut short). Answers read whole (<c>ReadAsStringAsync</c>) stop at the
+    /// size cap too.
+    /// </summary>
+    public static IHttpClientBuilder AddProviderHttpClient(this IServiceCollection services, string name)
     {
-        var endpoint = $"{request.Method} {request.RequestUri?.GetLeftPart(UriPartial.Path)}";
-        HttpResponseMessage response;
-        try
-        {
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        }
-        catch (HttpRequestException ex) when (ex.InnerException is SocketException || ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
-        {
-            throw new ProviderException(provider, null, $"{endpoint}: cannot connect ({ex.Message})", ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new ProviderException(provider, null, $"{endpoint}: {ex.Message}", ex);
-        }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ProviderException(provider, null, $"{endpoint}: no answer within {client.Timeout.TotalSeconds:0} s", ex);
-        }
-
-        if (response.IsSuccessStatusCode)
-        {
-            return response;
-        }
-
-        using (response)
-        {
-            var body = await ReadShortAsync(response, cancellationToken);
-            var status = response.StatusCode;
-            var message = status switch
+        services.AddOptions<ProviderHttpOptions>().BindConfiguration(ProviderHttpOptions.Section);
+        return services.AddHttpClient(name, c =>
             {
-                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => $"{endpoint}: {(int)status} {status}: the token or credentials were refused",
-                HttpStatusCode.TooManyRequests => $"{endpoint}: 429 rate limited{RetryAfter(response)}",
-                _ => $"{endpoint}: {(int)status} {status}{(body.Length > 0 ? ": " + body : string.Empty)}",
-            };
-            throw new ProviderException(provider, status, message);
-        }
+                c.Timeout = Timeout.InfiniteTimeSpan;
+                c.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .ConfigureHttpClient((services, c) => c.MaxResponseContentBufferSize = Math.Min(int.MaxValue, services.GetRequiredService<IOptions<ProviderHttpOptions>>().Value.MaxResponseBytes));
     }
 
-    /// <summary>Turns a failed test into problems on the right field: credentials for 401/403, the URL for the rest.</summary>
-    public static IReadOnlyList<FieldProblem> TestProblems(ProviderException ex, string urlField, string credentialField) =>
-        [new FieldProblem(ex.IsAuthFailure ? credentialField : urlField, ex.Message)];
-
-    private static string RetryAfter(HttpResponseMessage response) =>
-        response.Headers.RetryAfter?.Delta is { } delta ? $", retry after {delta.TotalSeconds:0} s" : string.Empty;
-
-    private static async Task<string> ReadShortAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Turns a failed test into one problem on the right field (credentials for 401/403, the URL for the rest) whose
+    /// message starts with the reason: refused, timed out, TLS, redirect, not a <paramref name="product"/> server, unauthorised.
+    /// </summary>
+    public static IReadOnlyList<FieldProblem> TestProblems(ProviderException ex, string urlField, string credentialField, string product)
     {
-        try
+        var reason = ex.Failure switch
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            text = text.ReplaceLineEndings(" ").Trim();
-            return text.Length > 200 ? text[..200] + "…" : text;
-        }
-        catch (HttpRequestException)
-        {
-            return string.Empty;
-        }
+            ProviderFailure.Refused => "refused",
+            ProviderFailure.TimedOut => "timed out",
+            ProviderFailure.Tls => "TLS",
+            ProviderFailure.Redirect => "redirect",
+            ProviderFailure.WrongContent => $"not a {product} server",
+            ProviderFailure.Unauthorized => "unauthorised",
+            ProviderFailure.TooLarge => "answer too large",
+            ProviderFailure.Dropped => "connection dropped",
+            _ when ex.Status == HttpStatusCode.NotFound => $"not a {product} server",
+            _ => "server error",
+        };
+        return [new FieldProblem(ex.IsAuthFailure ? credentialField : urlField, $"{reason}: {ex.Message}")];
     }
 }

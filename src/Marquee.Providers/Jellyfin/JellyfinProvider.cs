@@ -22,19 +22,31 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, ILibraryDir
 
     private readonly JellyfinClient _client;
     private readonly int _pageSize;
+    private readonly TimeSpan _testTimeout;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<(string User, string Item, bool Watched), Lazy<Task>> _partWrites = new();
 
-    public JellyfinProvider(JellyfinClient client, int pageSize)
+    public JellyfinProvider(JellyfinClient client, int pageSize, TimeSpan testTimeout, TimeProvider time)
     {
         _client = client;
         _pageSize = Math.Clamp(pageSize, 1, 1000);
+        _testTimeout = testTimeout;
+        _time = time;
     }
 
+    private string Product => _client.IsEmby ? "Emby" : "Jellyfin";
+
+    /// <summary>Logs in when needed and reads the system info, once each, within the test timeout (10 s), naming one reason when it fails.</summary>
     public async Task<IReadOnlyList<FieldProblem>> TestAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await _client.GetAsync("/System/Info", "System/Info", JellyfinJson.Default.JellyfinSystemInfo, cancellationToken);
+            var info = await ProviderHttpClient.WithinAsync(_testTimeout, _time, () => _client.GetAsync("/System/Info", "System/Info", JellyfinJson.Default.JellyfinSystemInfo, cancellationToken));
+            if (string.IsNullOrEmpty(info.Id) && string.IsNullOrEmpty(info.Version))
+            {
+                throw _client.Unexpected("/System/Info", $"the answer is JSON but not {Product}'s system info (no Id, no Version)");
+            }
+
             return [];
         }
         catch (ProviderException ex) when (ex.Status == HttpStatusCode.Forbidden && !_client.UsesApiKey)
@@ -44,7 +56,7 @@ public sealed class JellyfinProvider : IProvider, IAccountDirectory, ILibraryDir
         }
         catch (ProviderException ex)
         {
-            return ProviderHttp.TestProblems(ex, "url", _client.UsesApiKey ? "apiKey" : "password");
+            return ProviderHttp.TestProblems(ex, "url", _client.UsesApiKey ? "apiKey" : "password", Product);
         }
     }
 

@@ -10,12 +10,7 @@ public static class JellyfinRegistration
     /// <summary>Registers Jellyfin and Emby, which share one API family.</summary>
     public static IServiceCollection AddJellyfin(this IServiceCollection services)
     {
-        // Timeouts are per attempt in JellyfinClient (JellyfinOptions.RequestTimeout), so the client never cuts a retry short.
-        services.AddHttpClient(JellyfinClient.HttpClientName, c =>
-        {
-            c.Timeout = Timeout.InfiniteTimeSpan;
-            c.DefaultRequestHeaders.UserAgent.ParseAdd(ProviderHttp.UserAgent);
-        });
+        services.AddProviderHttpClient(JellyfinClient.HttpClientName);
         services.AddOptions<JellyfinOptions>().BindConfiguration(JellyfinOptions.Section);
         services.AddSingleton<IProviderDescriptor>(new JellyfinDescriptor("jellyfin", "Jellyfin", JellyfinCapabilities));
         services.AddSingleton<IProviderDescriptor>(new JellyfinDescriptor("emby", "Emby", EmbyCapabilities));
@@ -42,8 +37,9 @@ public static class JellyfinRegistration
         var options = services.GetService<IOptions<JellyfinOptions>>()?.Value ?? new JellyfinOptions();
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(JellyfinClient.HttpClientName);
-        var client = new JellyfinClient(http, settings, kind, context.ConnectionName, context.ConnectionId, options, context.Requests, time);
-        return new JellyfinProvider(client, options.PageSize);
+        var limits = services.GetService<IOptions<ProviderHttpOptions>>()?.Value ?? new ProviderHttpOptions();
+        var client = new JellyfinClient(http, settings, kind, context.ConnectionName, context.ConnectionId, options, context.Requests, time, limits.MaxResponseBytes);
+        return new JellyfinProvider(client, options.PageSize, limits.TestTimeout, time);
     }
 
     private sealed class JellyfinDescriptor(string kind, string displayName, ProviderCapabilities capabilities) : ProviderDescriptor<JellyfinSettings>

@@ -27,6 +27,10 @@ internal sealed class PlexAccounts(PlexClient client, PlexSettings settings, Pro
         _home = null;
         _shared = null;
         var result = new List<ProviderAccount>();
+        var stored = await StoredAsync(cancellationToken);
+
+        // The owner keeps the id it was first stored with, whatever plex.tv answers now (or fails to): profiles hang on it.
+        var storedOwner = stored.FirstOrDefault(a => a.Kind == Account.KindOwner);
         PlexTvUser me;
         try
         {
@@ -35,16 +39,20 @@ internal sealed class PlexAccounts(PlexClient client, PlexSettings settings, Pro
         catch (ProviderException ex) when (ex.IsAuthFailure)
         {
             // The token is a server token, not a plex.tv account token: only the owner (the connection's own token) is known.
-            var owner = new ProviderAccount("owner", "owner", Account.KindOwner, null, true, $"Home users and friends unknown: {ex.Message}");
+            var owner = new ProviderAccount(storedOwner?.ExternalId ?? "owner", storedOwner?.Name ?? "owner", Account.KindOwner, storedOwner?.Email, true, $"Home users and friends unknown: {ex.Message}");
             await SaveAsync(owner, null, cancellationToken);
             return [owner];
         }
+        catch (ProviderException ex)
+        {
+            return await WithoutPlexTvAsync(stored, storedOwner, ex, cancellationToken);
+        }
 
-        var ownerAccount = new ProviderAccount(Id(me.Id), Name(me), Account.KindOwner, me.Email);
+        var ownerAccount = new ProviderAccount(storedOwner?.ExternalId ?? Id(me.Id), Name(me), Account.KindOwner, me.Email);
         await SaveAsync(ownerAccount, new AccountCredential { ServerToken = settings.Token, AccountToken = PlexTvToken }, cancellationToken);
         result.Add(ownerAccount);
 
-        var homeIds = new HashSet<string>(StringComparer.Ordinal) { ownerAccount.ExternalId };
+        var homeIds = new HashSet<string>(StringComparer.Ordinal) { ownerAccount.ExternalId, Id(me.Id) };
         try
         {
             foreach (var user in (await HomeAsync(cancellationToken)).Values.Where(u => !homeIds.Contains(Id(u.Id))))
@@ -78,6 +86,41 @@ internal sealed class PlexAccounts(PlexClient client, PlexSettings settings, Pro
 
         return result;
     }
+
+    /// <summary>
+    /// plex.tv is down (unreachable, 5xx, timing out): the owner acts with the connection's own token, the other accounts
+    /// stored before act with their cached server tokens, and only those without one are skipped, with the reason.
+    /// </summary>
+    private async Task<IReadOnlyList<ProviderAccount>> WithoutPlexTvAsync(IReadOnlyList<Account> stored, Account? storedOwner, ProviderException outage, CancellationToken cancellationToken)
+    {
+        var owner = new ProviderAccount(storedOwner?.ExternalId ?? "owner", storedOwner?.Name ?? "owner", Account.KindOwner, storedOwner?.Email);
+        if (storedOwner is null)
+        {
+            await SaveAsync(owner, null, cancellationToken);
+        }
+
+        var result = new List<ProviderAccount> { owner };
+        foreach (var known in stored.Where(a => a.Kind != Account.KindOwner))
+        {
+            var account = new ProviderAccount(known.ExternalId, known.Name, known.Kind, known.Email);
+            if ((await CachedAsync(account, cancellationToken))?.ServerToken is not null)
+            {
+                result.Add(account);
+                continue;
+            }
+
+            var reason = $"no server token is stored for this account and plex.tv, which hands them out, cannot be asked now ({outage.Message})";
+            await StatusAsync(account, Account.StatusNoAccess, reason, cancellationToken);
+            result.Add(account with { CanAct = false, Reason = reason });
+        }
+
+        return result;
+    }
+
+    private async Task<IReadOnlyList<Account>> StoredAsync(CancellationToken cancellationToken) =>
+        store is not null && context.ConnectionId > 0 && context.Services.GetService(typeof(IConnectionStore)) is IConnectionStore connections
+            ? await connections.ListAccountsAsync(context.ConnectionId, cancellationToken)
+            : [];
 
     /// <summary>The server token to act for <paramref name="account"/>; obtains and caches it when needed.</summary>
     public async Task<string> ServerTokenAsync(ProviderAccount account, CancellationToken cancellationToken)

@@ -34,13 +34,17 @@ public sealed class PlexProvider :
     private readonly PlexSettings _settings;
     private readonly PlexAccounts _accounts;
     private readonly int _pageSize;
+    private readonly TimeSpan _testTimeout;
+    private readonly TimeProvider _time;
 
-    internal PlexProvider(PlexClient client, PlexSettings settings, PlexAccounts accounts, int pageSize)
+    internal PlexProvider(PlexClient client, PlexSettings settings, PlexAccounts accounts, int pageSize, TimeSpan testTimeout, TimeProvider time)
     {
         _client = client;
         _settings = settings;
         _accounts = accounts;
         _pageSize = Math.Clamp(pageSize, 1, 1000);
+        _testTimeout = testTimeout;
+        _time = time;
     }
 
     /// <summary>Gets the owner as an account, for owner-only calls and tests.</summary>
@@ -49,16 +53,22 @@ public sealed class PlexProvider :
     /// <summary>Gets the accounts that lost access while this provider ran, with the reason.</summary>
     public IReadOnlyDictionary<string, string> LostAccess => _accounts.LostAccess;
 
+    /// <summary>One request, one attempt, within the test timeout (10 s): says refused, timed out, TLS, redirect, not a Plex server or unauthorised.</summary>
     public async Task<IReadOnlyList<FieldProblem>> TestAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await _client.GetJsonAsync(PlexHost.Server, "/", string.Empty, _settings.Token, PlexJson.Default.PlexResponse, cancellationToken);
+            var root = await ProviderHttpClient.WithinAsync(_testTimeout, _time, () => _client.GetJsonAsync(PlexHost.Server, "/", string.Empty, _settings.Token, PlexJson.Default.PlexResponse, cancellationToken));
+            if (string.IsNullOrEmpty(root.MediaContainer?.MachineIdentifier))
+            {
+                throw _client.Unexpected(PlexHost.Server, HttpMethod.Get, "/", "the answer is JSON but not a Plex Media Server's (no MediaContainer.machineIdentifier)");
+            }
+
             return [];
         }
         catch (ProviderException ex)
         {
-            return ProviderHttp.TestProblems(ex, "url", "token");
+            return ProviderHttp.TestProblems(ex, "url", "token", "Plex");
         }
     }
 

@@ -11,12 +11,10 @@ public static class PlexRegistration
 {
     public static IServiceCollection AddPlex(this IServiceCollection services)
     {
-        // Timeouts are per attempt in PlexClient (PlexOptions.RequestTimeout), so the client itself never cuts a retry short.
-        services.AddHttpClient(PlexClient.HttpClientName, c =>
-        {
-            c.Timeout = Timeout.InfiniteTimeSpan;
-            c.DefaultRequestHeaders.UserAgent.ParseAdd(ProviderHttp.UserAgent);
-        });
+        services.AddProviderHttpClient(PlexClient.HttpClientName);
+
+        // The live service's own calls (identity, sessions) carry the token too: no redirects, capped answers.
+        services.AddProviderHttpClient(PlexClient.LiveHttpClientName);
         services.AddOptions<PlexOptions>().BindConfiguration(PlexOptions.Section);
         services.AddSingleton<IProviderDescriptor, PlexDescriptor>();
         services.AddTransient<PlexLogin>();
@@ -29,11 +27,12 @@ public static class PlexRegistration
         var options = services.GetService<IOptions<PlexOptions>>()?.Value ?? new PlexOptions();
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(PlexClient.HttpClientName);
-        var client = new PlexClient(http, settings.Url, context.ConnectionName, settings.ClientIdentifier ?? options.ClientIdentifier, options, context.Requests, time, settings.MaxConcurrency);
+        var limits = services.GetService<IOptions<ProviderHttpOptions>>()?.Value ?? new ProviderHttpOptions();
+        var client = new PlexClient(http, settings.Url, context.ConnectionName, settings.ClientIdentifier ?? options.ClientIdentifier, options, context.Requests, time, settings.MaxConcurrency, limits.MaxResponseBytes);
         var store = services.GetService<IConnectionStore>() is { } connections && services.GetService<ISecretProtector>() is { } secrets
             ? new AccountCredentials(connections, secrets)
             : null;
-        return new PlexProvider(client, settings, new PlexAccounts(client, settings, context, store, time), options.PageSize);
+        return new PlexProvider(client, settings, new PlexAccounts(client, settings, context, store, time), options.PageSize, limits.TestTimeout, time);
     }
 
     private sealed class PlexDescriptor : ProviderDescriptor<PlexSettings>

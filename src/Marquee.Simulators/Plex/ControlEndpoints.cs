@@ -88,6 +88,12 @@ internal static class ControlEndpoints
             control.SetLatency(r.Ms);
             return Results.Ok();
         });
+        sim.MapGet("/plextv", () => new PlexTvRequest(control.PlexTvOutage));
+        sim.MapPut("/plextv", async (PlexTvRequest r) =>
+        {
+            await control.SetPlexTvOutageAsync(r.Outage);
+            return Results.Ok();
+        });
         sim.MapGet("/counts", () => control.RequestCounts);
         sim.MapDelete("/counts", () =>
         {
@@ -154,6 +160,8 @@ internal static class ControlEndpoints
     internal sealed record AdminRequest(string Event);
 
     internal sealed record MuteRequest(bool Muted);
+
+    internal sealed record PlexTvRequest([property: System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PlexTvOutage>))] PlexTvOutage Outage);
 
     internal sealed record WebhookUrls(IReadOnlyList<string> Urls);
 }

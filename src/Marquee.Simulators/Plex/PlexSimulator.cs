@@ -73,10 +73,28 @@ public sealed class PlexSimulator : IAsyncDisposable
         pms.MapPms(state, stream);
         apps.Add(pms);
 
-        var plexTv = Build(options.Host, options.PlexTvPort, loggerFactory);
-        plexTv.UseRouting();
-        harness.Use(plexTv, "/_sim", "plextv:");
-        plexTv.MapPlexTv(state, pins, () => pmsUri!);
+        SimControl? control = null;
+        WebApplication PlexTv(int port)
+        {
+            var app = Build(options.Host, port, loggerFactory);
+            app.UseRouting();
+            harness.Use(app, "/_sim", "plextv:");
+            app.Use((context, next) =>
+            {
+                if (control?.PlexTvOutage == PlexTvOutage.Error500 && !context.Request.Path.StartsWithSegments("/_sim", StringComparison.Ordinal))
+                {
+                    context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                    return context.Response.WriteAsync("plex.tv outage (simulated)", context.RequestAborted);
+                }
+
+                return next(context);
+            });
+            app.MapPlexTv(state, pins, () => pmsUri!);
+            app.MapPost("/_sim/pins/{id:int}/approve", (int id, ControlEndpoints.ApproveRequest r) => control!.ApprovePin(id, r.Account) ? Results.Ok() : Results.NotFound());
+            return app;
+        }
+
+        var plexTv = PlexTv(options.PlexTvPort);
         apps.Add(plexTv);
 
         var discover = Build(options.Host, options.DiscoverPort, loggerFactory);
@@ -93,9 +111,8 @@ public sealed class PlexSimulator : IAsyncDisposable
 
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PlexSimulator>();
         var webhooks = new WebhookDispatcher(state, pms.Services.GetRequiredService<IHttpClientFactory>(), logger);
-        var control = new SimControl(state, harness, stream, webhooks, pins);
+        control = new SimControl(state, harness, stream, webhooks, pins);
         pms.MapControl(control);
-        plexTv.MapPost("/_sim/pins/{id:int}/approve", (int id, ControlEndpoints.ApproveRequest r) => control.ApprovePin(id, r.Account) ? Results.Ok() : Results.NotFound());
 
         foreach (var app in apps)
         {
@@ -103,7 +120,41 @@ public sealed class PlexSimulator : IAsyncDisposable
         }
 
         pmsUri = Address(pms);
-        return new PlexSimulator(apps, control, pmsUri, Address(plexTv), Address(discover), Address(metadata));
+        var plexTvUri = Address(plexTv);
+        var listening = true;
+        var switching = new SemaphoreSlim(1, 1);
+        control.PlexTvListening = async listen =>
+        {
+            // An unreachable plex.tv refuses connections: its listener stops, and comes back on the same port.
+            await switching.WaitAsync(CancellationToken.None);
+            try
+            {
+                if (listen == listening)
+                {
+                    return;
+                }
+
+                if (!listen)
+                {
+                    apps.Remove(plexTv);
+                    await plexTv.StopAsync(CancellationToken.None);
+                    await plexTv.DisposeAsync();
+                }
+                else
+                {
+                    plexTv = PlexTv(plexTvUri.Port);
+                    await plexTv.StartAsync(CancellationToken.None);
+                    apps.Add(plexTv);
+                }
+
+                listening = listen;
+            }
+            finally
+            {
+                switching.Release();
+            }
+        };
+        return new PlexSimulator(apps, control, pmsUri, plexTvUri, Address(discover), Address(metadata));
     }
 
     /// <summary>The text <c>marquee sim plex</c> prints: base URLs and every account's name, id and token.</summary>

@@ -3,6 +3,14 @@ using Marquee.Simulators.Plex.Model;
 
 namespace Marquee.Simulators.Plex;
 
+/// <summary>How plex.tv fails, for outage tests: not at all, refusing connections (listener stopped), or 500 to every call.</summary>
+public enum PlexTvOutage
+{
+    None,
+    Unreachable,
+    Error500,
+}
+
 /// <summary>Result of a simulated playback.</summary>
 public sealed record PlayResult(string SessionKey, string SessionId, bool Scrobbled, long ViewOffset);
 
@@ -50,6 +58,22 @@ public sealed class SimControl
     public void ClearFaults() => _harness.ClearFaults();
 
     public void SetLatency(int ms) => _harness.LatencyMs = ms;
+
+    /// <summary>Gets the current plex.tv outage.</summary>
+    public PlexTvOutage PlexTvOutage { get; private set; }
+
+    /// <summary>Stops or restarts the plex.tv listener (same port) as the outage needs it; set by the simulator.</summary>
+    internal Func<bool, Task>? PlexTvListening { get; set; }
+
+    /// <summary>Makes plex.tv unreachable (connections refused) or answer 500 to everything, or lifts the outage.</summary>
+    public async Task SetPlexTvOutageAsync(PlexTvOutage outage)
+    {
+        PlexTvOutage = outage;
+        if (PlexTvListening is { } listening)
+        {
+            await listening(outage != PlexTvOutage.Unreachable);
+        }
+    }
 
     public SimAccount Account(string nameOrId) =>
         _state.AccountByName(nameOrId)

@@ -135,6 +135,13 @@ public sealed class PlexToPlexFixture : SyncScenarioFixture
         return (left, right, new Dictionary<string, string?> { ["Marquee:Plex:PlexTvUrl"] = _federation.Federation.Uri.ToString() });
     }
 
+    /// <summary>Stops the plex.tv both servers share: from now on its address refuses connections.</summary>
+    public async Task StopPlexTvAsync()
+    {
+        await DisposeServersAsync();
+        _federation = null;
+    }
+
     protected override async ValueTask DisposeServersAsync()
     {
         if (_federation is not null)
