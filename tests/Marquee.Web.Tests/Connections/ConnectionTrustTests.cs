@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Marquee.Core.Connections;
 using Marquee.Providers.Plex;
 using Marquee.Simulators.Plex;
+using Marquee.TestKit;
 using Marquee.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -169,6 +170,32 @@ public sealed class ConnectionTrustTests
         Assert.False(test.GetProperty("ok").GetBoolean());
         Assert.Equal("url", test.GetProperty("problems")[0].GetProperty("field").GetString());
         Assert.False(string.IsNullOrWhiteSpace(test.GetProperty("reason").GetString()));
+    }
+
+    [Fact]
+    public async Task Finding9_ConfigFile_KeepsAConnectionThatDoesNotAnswer_AndLogsWhy()
+    {
+        using var folder = new TempFolder();
+        var file = folder.Combine("marquee.yaml");
+        await File.WriteAllTextAsync(file, "connections:\n  - name: home\n    kind: plex\n    url: http://127.0.0.1:9\n    token: t\n");
+
+        await using var app = await MarqueeApp.StartAsync(new Dictionary<string, string?> { ["Marquee:ConfigFile"] = file });
+
+        Assert.Equal(1, (await app.JsonAsync(await app.Client.GetAsync("/api/connections"))).GetArrayLength());
+        var warning = Assert.Single(app.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("home", StringComparison.Ordinal));
+        Assert.Contains("test failed: url:", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Finding7_ConfigFile_WithTheMaskAsTokenOnCreate_IsRefused()
+    {
+        using var folder = new TempFolder();
+        var file = folder.Combine("marquee.yaml");
+        await File.WriteAllTextAsync(file, "connections:\n  - name: home\n    kind: plex\n    url: http://127.0.0.1:9\n    token: '********'\n");
+
+        var ex = await Assert.ThrowsAsync<Marquee.Core.Configuration.ConfigFileException>(() => MarqueeApp.StartAsync(new Dictionary<string, string?> { ["Marquee:ConfigFile"] = file }));
+
+        Assert.Contains("'token' is the mask", ex.Message, StringComparison.Ordinal);
     }
 
     private static async Task<PlexSettings> StoredAsync(MarqueeApp app, string name)
