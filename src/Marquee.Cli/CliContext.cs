@@ -7,8 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace Marquee.Cli;
 
 /// <summary>What a command runs with: its output streams, its parse result and the configuration built from both.</summary>
-public sealed class CliContext(ParseResult parse, TextWriter output, TextWriter error, Func<string, string?> environment)
+public sealed class CliContext(ParseResult parse, TextWriter output, TextWriter error, Func<string, string?> environment, TextReader? input = null)
 {
+    /// <summary>Gets standard input (secrets given as <c>-</c> are read from it).</summary>
+    public TextReader Input { get; } = input ?? Console.In;
+
     public ParseResult Parse { get; } = parse;
 
     public TextWriter Output { get; } = output;

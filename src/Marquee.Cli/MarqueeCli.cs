@@ -9,10 +9,10 @@ namespace Marquee.Cli;
 /// <summary>The <c>marquee</c> command line. Exit codes: 0 ok, 1 failure, 2 usage error, 3 held by a guard.</summary>
 public static class MarqueeCli
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?>? environment = null, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?>? environment = null, TextReader? input = null, CancellationToken cancellationToken = default)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        var root = Build(output, error, environment);
+        var root = Build(output, error, environment, input);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -59,13 +59,13 @@ public static class MarqueeCli
         }
     }
 
-    public static RootCommand Build(TextWriter output, TextWriter error, Func<string, string?> environment)
+    public static RootCommand Build(TextWriter output, TextWriter error, Func<string, string?> environment, TextReader? input = null)
     {
         var root = new RootCommand("Marquee: keeps watch state in sync across Plex, Jellyfin and Emby, reacts to events and guards the library.");
         root.Add(GlobalOptions.Data);
         root.Add(GlobalOptions.Config);
         root.Add(GlobalOptions.Verbose);
-        CliContext Context(ParseResult parse) => new(parse, output, error, environment);
+        CliContext Context(ParseResult parse) => new(parse, output, error, environment, input);
         root.Add(ServeCommand.Create(Context));
         root.Add(DemoCommand.Create(Context));
         root.Add(ConnectionCommands.Create(Context));

@@ -92,6 +92,14 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         _ => null,
     };
 
+    public ConstraintViolation Violation(Exception exception) => exception switch
+    {
+        SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 } => ConstraintViolation.Unique,
+        SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 787 } => ConstraintViolation.ForeignKey,
+        SqliteException { SqliteErrorCode: 19 } => ConstraintViolation.Other,
+        _ => ConstraintViolation.None,
+    };
+
     public long? SizeBytes()
     {
         long total = 0;

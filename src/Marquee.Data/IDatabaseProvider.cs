@@ -22,6 +22,25 @@ public interface IDatabaseProvider
     /// <summary>Returns a message for the user when <paramref name="exception"/> means the store cannot be used (locked, read-only, corrupt), else null.</summary>
     string? Explain(Exception exception);
 
+    /// <summary>Returns which integrity constraint <paramref name="exception"/> reports as broken, or <see cref="ConstraintViolation.None"/>.</summary>
+    ConstraintViolation Violation(Exception exception);
+
     /// <summary>Returns the size of the store in bytes, when the engine can tell.</summary>
     long? SizeBytes();
+}
+
+/// <summary>An integrity constraint a write broke: the engine's answer to a race the services' own checks cannot close.</summary>
+public enum ConstraintViolation
+{
+    /// <summary>No constraint was broken (or the error is not a constraint error).</summary>
+    None,
+
+    /// <summary>A unique key (a name already taken).</summary>
+    Unique,
+
+    /// <summary>A foreign key (the row referred to was removed, or is still referred to).</summary>
+    ForeignKey,
+
+    /// <summary>Another constraint (not null, check, trigger).</summary>
+    Other,
 }

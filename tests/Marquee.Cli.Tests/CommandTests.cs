@@ -75,8 +75,8 @@ public sealed class CommandTests
     public async Task InvalidValue_ExitsTwoNamingTheField()
     {
         using var cli = new CliRunner();
-        await cli.OkAsync("connection", "add", "plex", "--name", "a", "--url", "http://h:1", "--token", "t");
-        await cli.OkAsync("connection", "add", "plex", "--name", "b", "--url", "http://h:2", "--token", "t");
+        await cli.OkAsync("connection", "add", "plex", "--name", "a", "--url", "http://h:1", "--token", "t", "--no-test");
+        await cli.OkAsync("connection", "add", "plex", "--name", "b", "--url", "http://h:2", "--token", "t", "--no-test");
 
         var mode = await cli.RunAsync("flow", "add", "f", "--from", "a", "--to", "b", "--mode", "sideways");
         var url = await cli.RunAsync("connection", "add", "plex", "--name", "c", "--url", "not-a-url", "--token", "t");
@@ -113,7 +113,7 @@ public sealed class CommandTests
     {
         using var cli = new CliRunner();
 
-        var added = await cli.OkAsync("connection", "add", "plex", "--name", "home", "--url", "http://127.0.0.1:9", "--token", "TOKEN-123456");
+        var added = await cli.OkAsync("connection", "add", "plex", "--name", "home", "--url", "http://127.0.0.1:9", "--token", "TOKEN-123456", "--no-test");
         var table = await cli.OkAsync("connection", "list");
         var json = JsonDocument.Parse(await cli.OkAsync("connection", "list", "--json")).RootElement;
         var show = JsonDocument.Parse(await cli.OkAsync("connection", "show", "home", "--json")).RootElement;
@@ -139,7 +139,7 @@ public sealed class CommandTests
     public async Task Profile_Lifecycle_AddLinkListUnlink()
     {
         using var cli = new CliRunner();
-        await cli.OkAsync("connection", "add", "plex", "--name", "home", "--url", "http://127.0.0.1:9", "--token", "t");
+        await cli.OkAsync("connection", "add", "plex", "--name", "home", "--url", "http://127.0.0.1:9", "--token", "t", "--no-test");
 
         await cli.OkAsync("profile", "add", "anna", "--display-name", "Anna");
         await cli.OkAsync("profile", "link", "anna", "--connection", "home", "--account", "Anna");
@@ -160,8 +160,8 @@ public sealed class CommandTests
     public async Task Flow_Lifecycle_AddListShowRemove()
     {
         using var cli = new CliRunner();
-        await cli.OkAsync("connection", "add", "plex", "--name", "a", "--url", "http://h:1", "--token", "t");
-        await cli.OkAsync("connection", "add", "jellyfin", "--name", "b", "--url", "http://h:2", "--api-key", "k");
+        await cli.OkAsync("connection", "add", "plex", "--name", "a", "--url", "http://h:1", "--token", "t", "--no-test");
+        await cli.OkAsync("connection", "add", "jellyfin", "--name", "b", "--url", "http://h:2", "--api-key", "k", "--no-test");
 
         var added = await cli.OkAsync("flow", "add", "ab", "--from", "a", "--to", "b", "--two-way", "--features", "watched,ratings", "--mode", "add-only", "--schedule", "*/30 * * * *");
         var list = JsonDocument.Parse(await cli.OkAsync("flow", "list", "--json")).RootElement;

@@ -1,4 +1,5 @@
 using Marquee.Core.Connections;
+using Marquee.Core.Validation;
 using Marquee.Data.Stores;
 
 namespace Marquee.Data.Tests;
@@ -34,6 +35,18 @@ public sealed class ConnectionStoreTests : StoreTestBase
         Assert.Null(second);
         var only = Assert.Single(await _store.ListAsync(CancellationToken.None));
         Assert.Equal(("home-plex", "plex"), (only.Name, only.Kind));
+    }
+
+    [Fact]
+    public async Task Finding5_UpdateAsync_RenameToATakenName_IsAConflict()
+    {
+        await _store.InsertAsync("home-plex", "plex", "{}", Now, CancellationToken.None);
+        var other = await _store.InsertAsync("other", "plex", "{}", Now, CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<ConflictException>(() => _store.UpdateAsync(other!.Id, "Home-Plex", "{}", Now, CancellationToken.None));
+
+        Assert.Equal("name", ex.Field);
+        Assert.Equal("other", (await _store.GetAsync(other!.Id, CancellationToken.None))!.Name);
     }
 
     [Theory]

@@ -1,6 +1,6 @@
 using Marquee.Core.Flows;
+using Marquee.Core.Validation;
 using Marquee.Data.Stores;
-using Microsoft.Data.Sqlite;
 
 namespace Marquee.Data.Tests;
 
@@ -95,11 +95,24 @@ public sealed class FlowStoreTests : StoreTestBase
     }
 
     [Fact]
-    public async Task InsertAsync_UnknownConnection_IsRejectedByForeignKey()
+    public async Task Finding5_InsertAsync_UnknownConnection_IsAConflictNotAStoreError()
     {
-        var ex = await Assert.ThrowsAsync<SqliteException>(() => _store.InsertAsync(Definition("bad") with { TargetConnectionId = 999 }, Now, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<ConflictException>(() => _store.InsertAsync(Definition("bad") with { TargetConnectionId = 999 }, Now, CancellationToken.None));
 
-        Assert.Contains("FOREIGN KEY", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("from", ex.Field);
+        Assert.Null(await _store.FindByNameAsync("bad", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Finding5_UpdateAsync_RenameToATakenName_IsAConflict()
+    {
+        await _store.InsertAsync(Definition("first"), Now, CancellationToken.None);
+        var second = await _store.InsertAsync(Definition("second"), Now, CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<ConflictException>(() => _store.UpdateAsync(second!.Id, Definition("FIRST"), Now, CancellationToken.None));
+
+        Assert.Equal("name", ex.Field);
+        Assert.Equal("second", (await _store.GetAsync(second!.Id, CancellationToken.None))!.Name);
     }
 
     [Fact]
@@ -218,7 +231,7 @@ public sealed class FlowStoreTests : StoreTestBase
     {
         var inserted = await _store.InsertAsync(Definition("sync"), Now, CancellationToken.None);
 
-        await Assert.ThrowsAsync<SqliteException>(() => _connections.DeleteAsync(_jelly, CancellationToken.None));
+        await Assert.ThrowsAsync<ConflictException>(() => _connections.DeleteAsync(_jelly, CancellationToken.None));
 
         Assert.NotNull(await _connections.GetAsync(_jelly, CancellationToken.None));
         Assert.NotNull(await _store.GetAsync(inserted!.Id, CancellationToken.None));

@@ -1,5 +1,6 @@
 using Marquee.Core.Connections;
 using Marquee.Core.Profiles;
+using Marquee.Core.Validation;
 using Marquee.Data.Stores;
 
 namespace Marquee.Data.Tests;
@@ -23,6 +24,37 @@ public sealed class ProfileStoreTests : StoreTestBase
         Assert.NotNull(inserted);
         Assert.Equal(new Profile(inserted.Id, "anna", "Anna B", Now), inserted);
         Assert.Equal(inserted, await _store.GetAsync(inserted.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Finding5_UpdateAsync_RenameToATakenName_IsAConflict()
+    {
+        await _store.InsertAsync("anna", null, Now, CancellationToken.None);
+        var bob = await _store.InsertAsync("bob", null, Now, CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<ConflictException>(() => _store.UpdateAsync(bob!.Id, "Anna", null, CancellationToken.None));
+
+        Assert.Equal("name", ex.Field);
+        Assert.Equal("bob", (await _store.GetAsync(bob!.Id, CancellationToken.None))!.Name);
+    }
+
+    [Fact]
+    public async Task Finding5_LinkAsync_RemovedProfile_IsAConflict()
+    {
+        var connection = await _connections.InsertAsync("home", "plex", "{}", Now, CancellationToken.None);
+        var account = await _connections.UpsertAccountAsync(connection!.Id, "1", "anna", "owner", null, CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<ConflictException>(() => _store.LinkAsync(999, account.Id, "manual", CancellationToken.None));
+
+        Assert.Equal("account", ex.Field);
+    }
+
+    [Fact]
+    public async Task Finding5_UpsertAccountAsync_RemovedConnection_IsAConflict()
+    {
+        var ex = await Assert.ThrowsAsync<ConflictException>(() => _connections.UpsertAccountAsync(999, "1", "anna", "owner", null, CancellationToken.None));
+
+        Assert.Equal("connection", ex.Field);
     }
 
     [Fact]

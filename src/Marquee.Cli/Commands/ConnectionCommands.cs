@@ -25,17 +25,18 @@ internal static class ConnectionCommands
         var kind = new Argument<string>("kind") { Description = "Kind of connection: plex, jellyfin or emby." };
         var name = new Option<string?>("--name") { Description = "A short name to refer to the connection (Plex login: defaults to the server's name)." };
         var url = new Option<string?>("--url") { Description = "The server's address, e.g. http://192.168.1.10:32400. Plex: leave out to log in and pick servers." };
-        var token = new Option<string?>("--token") { Description = "Plex: the owner's X-Plex-Token; without --url the account's servers are discovered with it." };
+        var token = new SecretOption("token", "Plex: the owner's X-Plex-Token; without --url the account's servers are discovered with it.", "MARQUEE_CONNECTION_TOKEN");
         var server = new Option<string?>("--server") { Description = "Plex login: the server to add (its name), or 'all'.", HelpName = "NAME|all" };
         var wait = new Option<int>("--wait") { Description = "Plex PIN login: seconds to wait for the code to be approved.", DefaultValueFactory = _ => 300 };
-        var apiKey = new Option<string?>("--api-key") { Description = "Jellyfin/Emby: an API key." };
+        var apiKey = new SecretOption("api-key", "Jellyfin/Emby: an API key.", "MARQUEE_CONNECTION_API_KEY");
         var user = new Option<string?>("--user") { Description = "Jellyfin/Emby: user name (with --password)." };
-        var password = new Option<string?>("--password") { Description = "Jellyfin/Emby: password." };
+        var password = new SecretOption("password", "Jellyfin/Emby: password.", "MARQUEE_CONNECTION_PASSWORD");
         var set = new Option<string[]>("--set") { Description = "Any other setting as key=value (repeatable).", HelpName = "KEY=VALUE", AllowMultipleArgumentsPerToken = false };
+        var noTest = new Option<bool>("--no-test") { Description = "Save without testing the connection first (for a server that is down on purpose)." };
         var json = GlobalOptions.Json;
-        var command = new Command("add", "Add a connection. Secrets are encrypted in the store and never shown again.")
+        var command = new Command("add", "Add a connection: it is tested first and refused when it does not work. Secrets are encrypted in the store and never shown again.")
         {
-            kind, name, url, token, server, wait, apiKey, user, password, set, json,
+            kind, name, url, token.Value, token.File, server, wait, apiKey.Value, apiKey.File, user, password.Value, password.File, set, noTest, json,
         };
         command.Validators.Add(result =>
         {
@@ -52,16 +53,21 @@ internal static class ConnectionCommands
         command.SetAction((parse, ct) => context(parse).WithServicesAsync(
             async services =>
             {
+                var ctx = context(parse);
+                var plex = string.Equals(parse.GetValue(kind), "plex", StringComparison.OrdinalIgnoreCase);
+                var givenToken = await token.ReadAsync(parse, ctx, ct) ?? (plex ? token.FromEnvironment(ctx) : null);
                 if (parse.GetValue(url) is null)
                 {
-                    return await PlexLoginCommand.AddAsync(services, context(parse), parse.GetValue(name), parse.GetValue(token), parse.GetValue(server), parse.GetValue(wait), parse.GetValue(json), ct);
+                    return await PlexLoginCommand.AddAsync(services, ctx, parse.GetValue(name), givenToken, parse.GetValue(server), parse.GetValue(wait), parse.GetValue(json), ct);
                 }
 
+                // The environment only fills a secret the kind takes and the command line left out.
+                var hasUser = parse.GetValue(user) is not null;
                 var settings = new JsonObject { ["url"] = parse.GetValue(url) };
-                Put(settings, "token", parse.GetValue(token));
-                Put(settings, "apiKey", parse.GetValue(apiKey));
+                Put(settings, "token", givenToken);
+                Put(settings, "apiKey", await apiKey.ReadAsync(parse, ctx, ct) ?? (!plex && !hasUser ? apiKey.FromEnvironment(ctx) : null));
                 Put(settings, "user", parse.GetValue(user));
-                Put(settings, "password", parse.GetValue(password));
+                Put(settings, "password", await password.ReadAsync(parse, ctx, ct) ?? (!plex && hasUser ? password.FromEnvironment(ctx) : null));
                 foreach (var pair in parse.GetValue(set) ?? [])
                 {
                     var eq = pair.IndexOf('=', StringComparison.Ordinal);
@@ -73,15 +79,26 @@ internal static class ConnectionCommands
                     settings[pair[..eq].Trim()] = pair[(eq + 1)..];
                 }
 
-                var created = await services.GetRequiredService<ConnectionService>().CreateAsync(parse.GetValue(name), parse.GetValue(kind), settings, ct);
-                var ctx = context(parse);
+                var connections = services.GetRequiredService<ConnectionService>();
+                if (!parse.GetValue(noTest))
+                {
+                    var test = await connections.TestNewAsync(parse.GetValue(name), parse.GetValue(kind), settings, ct);
+                    if (!test.Ok)
+                    {
+                        throw new CliException($"connection '{parse.GetValue(name)}' was not added, its test failed: {test.Reason} (fix it, or add it anyway with --no-test)");
+                    }
+                }
+
+                var created = await connections.CreateAsync(parse.GetValue(name), parse.GetValue(kind), settings, ct);
                 if (parse.GetValue(json))
                 {
                     CliJson.Write(ctx.Output, created);
                 }
                 else
                 {
-                    await ctx.Output.WriteLineAsync($"Added connection '{created.Name}' ({created.Kind}, id {created.Id}). Check it with: marquee connection test {created.Name}");
+                    await ctx.Output.WriteLineAsync(parse.GetValue(noTest)
+                        ? $"Added connection '{created.Name}' ({created.Kind}, id {created.Id}) without testing it. Check it with: marquee connection test {created.Name}"
+                        : $"Added connection '{created.Name}' ({created.Kind}, id {created.Id}); it works.");
                 }
 
                 return ExitCodes.Ok;

@@ -18,6 +18,7 @@ public sealed class DeclarativeConfigApplier(
     public async Task<ApplyResult> ApplyAsync(DeclarativeConfig config, CancellationToken cancellationToken)
     {
         var changes = new List<string>();
+        var created = new List<string>();
         foreach (var declared in config.Connections)
         {
             await At(config.File, declared.Line, $"connection '{declared.Name}'", async () =>
@@ -27,6 +28,7 @@ public sealed class DeclarativeConfigApplier(
                 {
                     await connections.CreateAsync(declared.Name, declared.Kind, declared.Settings, cancellationToken);
                     changes.Add($"connection {declared.Name} created");
+                    created.Add(declared.Name);
                 }
                 else if (!existing.Kind.Equals(declared.Kind, StringComparison.OrdinalIgnoreCase))
                 {
@@ -96,7 +98,18 @@ public sealed class DeclarativeConfigApplier(
             });
         }
 
-        return new ApplyResult(changes);
+        // New connections are kept whatever their test says (a server restarting must not stop the start); the outcome is reported.
+        var warnings = new List<string>();
+        foreach (var name in created)
+        {
+            var test = await connections.TestStoredAsync(name, cancellationToken);
+            if (!test.Ok)
+            {
+                warnings.Add($"connection {name} was saved but its test failed: {test.Reason}");
+            }
+        }
+
+        return new ApplyResult(changes) { Warnings = warnings };
     }
 
     private static async Task At(string file, int line, string what, Func<Task> action)
@@ -120,4 +133,8 @@ public sealed class DeclarativeConfigApplier(
     }
 }
 
-public sealed record ApplyResult(IReadOnlyList<string> Changes);
+public sealed record ApplyResult(IReadOnlyList<string> Changes)
+{
+    /// <summary>Gets what was applied but needs attention, such as a new connection whose test failed.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

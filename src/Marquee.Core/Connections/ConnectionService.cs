@@ -19,6 +19,9 @@ public sealed class ConnectionService(
 {
     private const string ProtectedPrefix = "enc:";
 
+    /// <summary>Gets the longest a test made when a connection is added may take, whatever the provider's own limits.</summary>
+    public static TimeSpan TestTimeout { get; } = TimeSpan.FromSeconds(20);
+
     public async Task<IReadOnlyList<ConnectionView>> ListAsync(CancellationToken cancellationToken)
     {
         var all = await store.ListAsync(cancellationToken);
@@ -33,28 +36,49 @@ public sealed class ConnectionService(
 
     public async Task<ConnectionView> CreateAsync(string? name, string? kind, JsonObject? settings, CancellationToken cancellationToken)
     {
-        var problems = new List<FieldProblem>();
-        if (Names.Check(name) is { } nameProblem)
-        {
-            problems.Add(nameProblem);
-        }
-
-        var descriptor = Describe(kind, problems);
-        if (settings is null)
-        {
-            problems.Add(new FieldProblem("settings", "'settings' is required."));
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new ValidationException(problems);
-        }
-
-        var typed = ReadSettings(descriptor!, settings!);
-        var stored = Protect(descriptor!, SettingsCodec.Write(typed));
-        var created = await store.InsertAsync(name!, descriptor!.Kind, stored, clock.GetUtcNow(), cancellationToken)
+        var (descriptor, typed) = Prepare(name, kind, settings);
+        var stored = Protect(descriptor, SettingsCodec.Write(typed));
+        var created = await store.InsertAsync(name!, descriptor.Kind, stored, clock.GetUtcNow(), cancellationToken)
             ?? throw new ConflictException("name", $"A connection named '{name}' already exists.");
         return ToView(created);
+    }
+
+    /// <summary>
+    /// Creates the connection, then tests it. The connection is kept whatever the test says (a server restarting must not
+    /// lose the settings); the outcome tells the caller whether it works.
+    /// </summary>
+    public async Task<(ConnectionView Connection, ConnectionTestOutcome Test)> CreateAndTestAsync(string? name, string? kind, JsonObject? settings, CancellationToken cancellationToken)
+    {
+        var created = await CreateAsync(name, kind, settings, cancellationToken);
+        try
+        {
+            return (created, await TestStoredAsync(created.Id.ToString(CultureInfo.InvariantCulture), cancellationToken));
+        }
+        catch (NotFoundException)
+        {
+            return (created, ConnectionTestOutcome.From([new FieldProblem(string.Empty, "The connection was removed before it could be tested.")]));
+        }
+    }
+
+    /// <summary>Tests a stored connection, bounded by <see cref="TestTimeout"/>; a failure is an outcome, not an exception.</summary>
+    public async Task<ConnectionTestOutcome> TestStoredAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        var existing = await FindAsync(idOrName, cancellationToken);
+        var descriptor = Descriptor(existing.Kind);
+        var typed = SettingsCodec.Read(descriptor, Unprotect(descriptor, JsonNode.Parse(existing.Settings)!.AsObject()));
+        return await RunTestAsync(descriptor, typed, existing.Id, existing.Name, cancellationToken);
+    }
+
+    /// <summary>Validates a connection as <see cref="CreateAsync"/> would and tests it without storing anything.</summary>
+    public async Task<ConnectionTestOutcome> TestNewAsync(string? name, string? kind, JsonObject? settings, CancellationToken cancellationToken)
+    {
+        var (descriptor, typed) = Prepare(name, kind, settings);
+        if (await store.FindByNameAsync(name!, cancellationToken) is not null)
+        {
+            throw new ConflictException("name", $"A connection named '{name}' already exists.");
+        }
+
+        return await RunTestAsync(descriptor, typed, 0, name!, cancellationToken);
     }
 
     public async Task<ConnectionView> UpdateAsync(string idOrName, string? name, JsonObject? settings, CancellationToken cancellationToken)
@@ -73,7 +97,7 @@ public sealed class ConnectionService(
         }
 
         var current = Unprotect(descriptor, JsonNode.Parse(existing.Settings)!.AsObject());
-        var merged = settings is null ? current : SettingsCodec.KeepMaskedSecrets(descriptor, settings, current);
+        var merged = settings is null ? current : Merge(descriptor, settings, current);
         var typed = ReadSettings(descriptor, merged);
         var stored = Protect(descriptor, SettingsCodec.Write(typed));
         await store.UpdateAsync(existing.Id, newName, stored, clock.GetUtcNow(), cancellationToken);
@@ -168,7 +192,7 @@ public sealed class ConnectionService(
     {
         var descriptor = Descriptor(existing.Kind);
         var current = Unprotect(descriptor, JsonNode.Parse(existing.Settings)!.AsObject());
-        var wanted = SettingsCodec.Write(ReadSettings(descriptor, SettingsCodec.KeepMaskedSecrets(descriptor, settings, current)));
+        var wanted = SettingsCodec.Write(ReadSettings(descriptor, Merge(descriptor, settings, current)));
         return JsonNode.DeepEquals(current, wanted);
     }
 
@@ -178,6 +202,66 @@ public sealed class ConnectionService(
         var descriptor = Descriptor(existing.Kind);
         var settings = JsonNode.Parse(existing.Settings)!.AsObject();
         return includeSecrets ? Unprotect(descriptor, settings) : SettingsCodec.Mask(descriptor, settings);
+    }
+
+    private (IProviderDescriptor Descriptor, ProviderSettings Settings) Prepare(string? name, string? kind, JsonObject? settings)
+    {
+        var problems = new List<FieldProblem>();
+        if (Names.Check(name) is { } nameProblem)
+        {
+            problems.Add(nameProblem);
+        }
+
+        var descriptor = Describe(kind, problems);
+        if (settings is null)
+        {
+            problems.Add(new FieldProblem("settings", "'settings' is required."));
+        }
+        else if (descriptor is not null)
+        {
+            problems.AddRange(ConnectionSecrets.CredentialsInUrls(descriptor, settings).Concat(ConnectionSecrets.MaskedOnCreate(descriptor, settings))
+                .Select(p => p with { Field = PrefixField(p.Field) }));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ValidationException(problems);
+        }
+
+        return (descriptor!, ReadSettings(descriptor!, settings!));
+    }
+
+    /// <summary>Merges an update's settings with the stored ones: masked secrets keep their stored value unless the URL moves to another origin.</summary>
+    private static JsonObject Merge(IProviderDescriptor descriptor, JsonObject incoming, JsonObject current)
+    {
+        var problems = ConnectionSecrets.CredentialsInUrls(descriptor, incoming).Concat(ConnectionSecrets.MaskedOnNewOrigin(descriptor, incoming, current))
+            .Select(p => p with { Field = PrefixField(p.Field) })
+            .ToList();
+        if (problems.Count > 0)
+        {
+            throw new ValidationException(problems);
+        }
+
+        return SettingsCodec.KeepMaskedSecrets(descriptor, incoming, current);
+    }
+
+    private async Task<ConnectionTestOutcome> RunTestAsync(IProviderDescriptor descriptor, ProviderSettings settings, long id, string name, CancellationToken cancellationToken)
+    {
+        var provider = descriptor.Create(settings, new ProviderContext(id, name, services, new RequestCounts()));
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(TestTimeout);
+        try
+        {
+            return ConnectionTestOutcome.From(await provider.TestAsync(bounded.Token));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return ConnectionTestOutcome.From([new FieldProblem("url", $"The server gave no answer within {TestTimeout.TotalSeconds:0} s.")]);
+        }
+        catch (Exception ex) when (ex is ProviderException or InvalidOperationException or JsonException or IOException)
+        {
+            return ConnectionTestOutcome.From([new FieldProblem("url", ex.Message)]);
+        }
     }
 
     private ProviderSettings ReadSettings(IProviderDescriptor descriptor, JsonObject settings)
@@ -220,7 +304,7 @@ public sealed class ConnectionService(
     private ConnectionView ToView(StoredConnection connection)
     {
         var settings = JsonNode.Parse(connection.Settings)?.AsObject() ?? [];
-        var masked = providers.TryGet(connection.Kind, out var descriptor) ? SettingsCodec.Mask(descriptor, settings) : [];
+        var masked = providers.TryGet(connection.Kind, out var descriptor) ? ConnectionSecrets.HideUrlCredentials(descriptor, SettingsCodec.Mask(descriptor, settings)) : [];
         return new ConnectionView(connection.Id, connection.Name, connection.Kind, masked, connection.CreatedAt, connection.UpdatedAt);
     }
 

@@ -37,8 +37,14 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
             throw new ConflictException("name", $"A flow named '{definition.Name}' already exists.");
         }
 
-        await store.UpdateAsync(existing.Id, definition, clock.GetUtcNow(), cancellationToken);
-        return (await store.GetAsync(existing.Id, cancellationToken))!;
+        // A flow removed by a concurrent request is gone, not updated.
+        var key = existing.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!await store.UpdateAsync(existing.Id, definition, clock.GetUtcNow(), cancellationToken))
+        {
+            throw new NotFoundException("flow", key);
+        }
+
+        return await store.GetAsync(existing.Id, cancellationToken) ?? throw new NotFoundException("flow", key);
     }
 
     public async Task DeleteAsync(string idOrName, CancellationToken cancellationToken)
@@ -73,8 +79,12 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
         var features = new List<string>();
         foreach (var feature in input.Features ?? existing?.Features ?? DefaultFeatures)
         {
-            var normalized = FlowFeature.Normalize(feature);
-            if (normalized is null)
+            var normalized = string.IsNullOrWhiteSpace(feature) ? null : FlowFeature.Normalize(feature);
+            if (feature is null)
+            {
+                problems.Add(new FieldProblem("features", "'features' entries must be feature names, not null."));
+            }
+            else if (normalized is null)
             {
                 problems.Add(new FieldProblem("features", $"Unknown feature '{feature}'; use {string.Join(", ", FlowFeature.All)}."));
             }
@@ -133,6 +143,16 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
         if (filters.Libraries is null || filters.Profiles is null || filters.IgnoreGuidPrefixes is null)
         {
             problems.Add(new FieldProblem("filters", "'filters' lists must be arrays, not null."));
+        }
+        else
+        {
+            foreach (var (list, field) in new[] { (filters.Libraries, "filters.libraries"), (filters.Profiles, "filters.profiles"), (filters.IgnoreGuidPrefixes, "filters.ignoreGuidPrefixes") })
+            {
+                if (list.Any(string.IsNullOrWhiteSpace))
+                {
+                    problems.Add(new FieldProblem(field, $"'{field}' entries must be non-empty text, not null."));
+                }
+            }
         }
 
         if (problems.Count > 0)

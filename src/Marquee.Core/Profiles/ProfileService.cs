@@ -40,8 +40,14 @@ public sealed class ProfileService(IProfileStore store, IConnectionStore connect
             throw new ConflictException("name", $"A profile named '{newName}' already exists.");
         }
 
-        await store.UpdateAsync(existing.Id, newName, displayName is null ? existing.DisplayName : NullIfBlank(displayName), cancellationToken);
-        return (await store.GetAsync(existing.Id, cancellationToken))!;
+        // A profile removed by a concurrent request is gone, not updated.
+        var key = existing.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!await store.UpdateAsync(existing.Id, newName, displayName is null ? existing.DisplayName : NullIfBlank(displayName), cancellationToken))
+        {
+            throw new NotFoundException("profile", key);
+        }
+
+        return await store.GetAsync(existing.Id, cancellationToken) ?? throw new NotFoundException("profile", key);
     }
 
     public async Task DeleteAsync(string idOrName, CancellationToken cancellationToken)
@@ -84,7 +90,8 @@ public sealed class ProfileService(IProfileStore store, IConnectionStore connect
             ?? await connections.UpsertAccountAsync(conn.Id, account.Trim(), account.Trim(), Account.KindUnknown, null, cancellationToken);
         await store.LinkAsync(target.Id, found.Id, OriginManual, cancellationToken);
         var links = await store.ListLinksAsync(target.Id, cancellationToken);
-        return links.Single(l => l.AccountId == found.Id);
+        return links.SingleOrDefault(l => l.AccountId == found.Id)
+            ?? throw new ConflictException("account", $"The account '{account}' was linked elsewhere or removed meanwhile.");
     }
 
     public async Task UnlinkAsync(string profile, string? connection, string? account, CancellationToken cancellationToken)

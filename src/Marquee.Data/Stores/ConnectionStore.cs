@@ -1,5 +1,7 @@
+using System.Data.Common;
 using Dapper;
 using Marquee.Core.Connections;
+using Marquee.Core.Validation;
 
 namespace Marquee.Data.Stores;
 
@@ -42,16 +44,30 @@ public sealed class ConnectionStore(IDatabaseProvider provider) : StoreBase(prov
     public async Task<bool> UpdateAsync(long id, string name, string settings, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await db.ExecuteAsync(Command(
-            "UPDATE connections SET name = @name, settings = @settings, updated_at = @now WHERE id = @id",
-            new { id, name, settings, now = Ms(now) },
-            cancellationToken)) > 0;
+        try
+        {
+            return await db.ExecuteAsync(Command(
+                "UPDATE connections SET name = @name, settings = @settings, updated_at = @now WHERE id = @id",
+                new { id, name, settings, now = Ms(now) },
+                cancellationToken)) > 0;
+        }
+        catch (DbException ex) when (Violation(ex) == ConstraintViolation.Unique)
+        {
+            throw new ConflictException("name", $"A connection named '{name}' already exists.");
+        }
     }
 
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await db.ExecuteAsync(Command("DELETE FROM connections WHERE id = @id", new { id }, cancellationToken)) > 0;
+        try
+        {
+            return await db.ExecuteAsync(Command("DELETE FROM connections WHERE id = @id", new { id }, cancellationToken)) > 0;
+        }
+        catch (DbException ex) when (Violation(ex) == ConstraintViolation.ForeignKey)
+        {
+            throw new ConflictException("id", "The connection is used by a flow created meanwhile; remove the flow first.");
+        }
     }
 
     public async Task<IReadOnlyList<Account>> ListAccountsAsync(long connectionId, CancellationToken cancellationToken)
@@ -74,15 +90,22 @@ public sealed class ConnectionStore(IDatabaseProvider provider) : StoreBase(prov
     public async Task<Account> UpsertAccountAsync(long connectionId, string externalId, string name, string kind, string? email, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        var row = await db.QuerySingleAsync<AccountRow>(Command(
-            $"""
-            INSERT INTO accounts (connection_id, external_id, name, kind, email) VALUES (@connectionId, @externalId, @name, @kind, @email)
-            ON CONFLICT (connection_id, external_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, email = COALESCE(excluded.email, accounts.email)
-            RETURNING {AccountColumns}
-            """,
-            new { connectionId, externalId, name, kind, email },
-            cancellationToken));
-        return row.ToModel();
+        try
+        {
+            var row = await db.QuerySingleAsync<AccountRow>(Command(
+                $"""
+                INSERT INTO accounts (connection_id, external_id, name, kind, email) VALUES (@connectionId, @externalId, @name, @kind, @email)
+                ON CONFLICT (connection_id, external_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, email = COALESCE(excluded.email, accounts.email)
+                RETURNING {AccountColumns}
+                """,
+                new { connectionId, externalId, name, kind, email },
+                cancellationToken));
+            return row.ToModel();
+        }
+        catch (DbException ex) when (Violation(ex) == ConstraintViolation.ForeignKey)
+        {
+            throw new ConflictException("connection", "The connection was removed meanwhile.");
+        }
     }
 
     public async Task<StoredAccountToken?> GetAccountTokenAsync(long connectionId, string externalId, CancellationToken cancellationToken)

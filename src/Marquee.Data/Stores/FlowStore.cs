@@ -1,6 +1,8 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Marquee.Core.Flows;
+using Marquee.Core.Validation;
 
 namespace Marquee.Data.Stores;
 
@@ -40,14 +42,21 @@ public sealed class FlowStore(IDatabaseProvider provider) : StoreBase(provider),
         long? id;
         await using (var db = await OpenAsync(cancellationToken))
         {
-            id = await db.QuerySingleOrDefaultAsync<long?>(Command(
-                """
-                INSERT INTO flows (name, source_connection_id, target_connection_id, two_way, features, mode, schedule, filters, guards, enabled, created_at, updated_at)
-                VALUES (@Name, @SourceConnectionId, @TargetConnectionId, @TwoWay, @Features, @Mode, @Schedule, @Filters, @Guards, @Enabled, @Now, @Now)
-                ON CONFLICT DO NOTHING RETURNING id
-                """,
-                Parameters(flow, now),
-                cancellationToken));
+            try
+            {
+                id = await db.QuerySingleOrDefaultAsync<long?>(Command(
+                    """
+                    INSERT INTO flows (name, source_connection_id, target_connection_id, two_way, features, mode, schedule, filters, guards, enabled, created_at, updated_at)
+                    VALUES (@Name, @SourceConnectionId, @TargetConnectionId, @TwoWay, @Features, @Mode, @Schedule, @Filters, @Guards, @Enabled, @Now, @Now)
+                    ON CONFLICT DO NOTHING RETURNING id
+                    """,
+                    Parameters(flow, now),
+                    cancellationToken));
+            }
+            catch (DbException ex) when (Violation(ex) == ConstraintViolation.ForeignKey)
+            {
+                throw ConnectionRemoved();
+            }
         }
 
         return id is null ? null : await GetAsync(id.Value, cancellationToken);
@@ -58,14 +67,25 @@ public sealed class FlowStore(IDatabaseProvider provider) : StoreBase(provider),
         await using var db = await OpenAsync(cancellationToken);
         var p = new DynamicParameters(Parameters(flow, now));
         p.Add("Id", id);
-        return await db.ExecuteAsync(Command(
-            """
-            UPDATE flows SET name = @Name, source_connection_id = @SourceConnectionId, target_connection_id = @TargetConnectionId, two_way = @TwoWay,
-                features = @Features, mode = @Mode, schedule = @Schedule, filters = @Filters, guards = @Guards, enabled = @Enabled, updated_at = @Now
-            WHERE id = @Id
-            """,
-            p,
-            cancellationToken)) > 0;
+        try
+        {
+            return await db.ExecuteAsync(Command(
+                """
+                UPDATE flows SET name = @Name, source_connection_id = @SourceConnectionId, target_connection_id = @TargetConnectionId, two_way = @TwoWay,
+                    features = @Features, mode = @Mode, schedule = @Schedule, filters = @Filters, guards = @Guards, enabled = @Enabled, updated_at = @Now
+                WHERE id = @Id
+                """,
+                p,
+                cancellationToken)) > 0;
+        }
+        catch (DbException ex) when (Violation(ex) == ConstraintViolation.Unique)
+        {
+            throw new ConflictException("name", $"A flow named '{flow.Name}' already exists.");
+        }
+        catch (DbException ex) when (Violation(ex) == ConstraintViolation.ForeignKey)
+        {
+            throw ConnectionRemoved();
+        }
     }
 
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
@@ -82,6 +102,9 @@ public sealed class FlowStore(IDatabaseProvider provider) : StoreBase(provider),
             new { connectionId },
             cancellationToken))).ToList();
     }
+
+    private static ConflictException ConnectionRemoved() =>
+        new("from", "A connection of the flow ('from' or 'to') was removed meanwhile.");
 
     private static object Parameters(FlowDefinition flow, DateTimeOffset now) => new
     {

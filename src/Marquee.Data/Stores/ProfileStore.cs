@@ -1,5 +1,7 @@
+using System.Data.Common;
 using Dapper;
 using Marquee.Core.Profiles;
+using Marquee.Core.Validation;
 
 namespace Marquee.Data.Stores;
 
@@ -39,7 +41,14 @@ public sealed class ProfileStore(IDatabaseProvider provider) : StoreBase(provide
     public async Task<bool> UpdateAsync(long id, string name, string? displayName, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await db.ExecuteAsync(Command("UPDATE profiles SET name = @name, display_name = @displayName WHERE id = @id", new { id, name, displayName }, cancellationToken)) > 0;
+        try
+        {
+            return await db.ExecuteAsync(Command("UPDATE profiles SET name = @name, display_name = @displayName WHERE id = @id", new { id, name, displayName }, cancellationToken)) > 0;
+        }
+        catch (DbException ex) when (Violation(ex) == ConstraintViolation.Unique)
+        {
+            throw new ConflictException("name", $"A profile named '{name}' already exists.");
+        }
     }
 
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
@@ -70,11 +79,19 @@ public sealed class ProfileStore(IDatabaseProvider provider) : StoreBase(provide
         await using var db = await OpenAsync(cancellationToken);
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
         await db.ExecuteAsync(Command("DELETE FROM profile_accounts WHERE account_id = @accountId", new { accountId }, cancellationToken, transaction));
-        await db.ExecuteAsync(Command(
-            "INSERT INTO profile_accounts (profile_id, account_id, origin) VALUES (@profileId, @accountId, @origin)",
-            new { profileId, accountId, origin },
-            cancellationToken,
-            transaction));
+        try
+        {
+            await db.ExecuteAsync(Command(
+                "INSERT INTO profile_accounts (profile_id, account_id, origin) VALUES (@profileId, @accountId, @origin)",
+                new { profileId, accountId, origin },
+                cancellationToken,
+                transaction));
+        }
+        catch (DbException ex) when (Violation(ex) == ConstraintViolation.ForeignKey)
+        {
+            throw new ConflictException("account", "The profile or the account was removed meanwhile.");
+        }
+
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -6,12 +6,17 @@ namespace Marquee.Data.Stores;
 /// <summary>Opens a connection per operation; connections are pooled by the engine's driver.</summary>
 public abstract class StoreBase(IDatabaseProvider provider)
 {
+    private readonly IDatabaseProvider _provider = provider;
+
     static StoreBase()
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    protected Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => provider.OpenAsync(cancellationToken);
+    protected Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => _provider.OpenAsync(cancellationToken);
+
+    /// <summary>Returns which constraint a failed write broke (a name taken or a row removed by a concurrent request).</summary>
+    protected ConstraintViolation Violation(Exception exception) => _provider.Violation(exception);
 
     protected static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 

@@ -24,11 +24,12 @@ internal static class ConnectionEndpoints
         group.MapGet("/{id}/accounts", async (string id, ConnectionService connections, CancellationToken ct) =>
             TypedResults.Ok(await connections.ListAccountsAsync(id, ct)));
 
-        group.MapPost("/", async Task<Created<ConnectionView>> (HttpRequest request, ConnectionService connections, CancellationToken ct) =>
+        // The connection is saved even when its test fails (a server restarting must not lose it); the answer says whether it works.
+        group.MapPost("/", async Task<Created<CreatedConnection>> (HttpRequest request, ConnectionService connections, CancellationToken ct) =>
         {
             var body = await RequestBody.ReadAsync<CreateConnectionRequest>(request, ct);
-            var created = await connections.CreateAsync(body.Name, body.Kind, body.Settings, ct);
-            return TypedResults.Created($"/api/connections/{created.Id}", created);
+            var (created, test) = await connections.CreateAndTestAsync(body.Name, body.Kind, body.Settings, ct);
+            return TypedResults.Created($"/api/connections/{created.Id}", new CreatedConnection(created.Id, created.Name, created.Kind, created.Settings, created.CreatedAt, created.UpdatedAt, test));
         })
         .Accepts<CreateConnectionRequest>("application/json")
         .ProducesValidationProblem()
@@ -65,5 +66,8 @@ internal static class ConnectionEndpoints
 public sealed record CreateConnectionRequest(string? Name, string? Kind, JsonObject? Settings);
 
 public sealed record UpdateConnectionRequest(string? Name, JsonObject? Settings);
+
+/// <summary>A new connection as stored (secrets masked) with the outcome of the test made right after saving it.</summary>
+public sealed record CreatedConnection(long Id, string Name, string Kind, JsonObject Settings, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, ConnectionTestOutcome Test);
 
 public sealed record ConnectionTestResult(bool Ok, IReadOnlyList<FieldProblem> Problems);

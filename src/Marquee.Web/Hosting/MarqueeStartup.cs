@@ -32,6 +32,11 @@ public sealed partial class MarqueeStartup(IDatabase database, MarqueeOptions op
             Log.ConfigChange(logger, file, change);
         }
 
+        foreach (var warning in result.Warnings)
+        {
+            Log.ConfigWarning(logger, file, warning);
+        }
+
         return result;
     }
 
@@ -71,5 +76,8 @@ public sealed partial class MarqueeStartup(IDatabase database, MarqueeOptions op
     {
         [LoggerMessage(1, LogLevel.Information, "{File}: {Change}")]
         public static partial void ConfigChange(ILogger logger, string file, string change);
+
+        [LoggerMessage(2, LogLevel.Warning, "{File}: {Warning}")]
+        public static partial void ConfigWarning(ILogger logger, string file, string warning);
     }
 }

@@ -18,12 +18,16 @@ public sealed class CliRunner : IDisposable
 
     public IDictionary<string, string> Environment { get; }
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync(string.Empty, args);
+
+    /// <summary>Runs with <paramref name="input"/> as standard input.</summary>
+    public async Task<CliResult> RunWithInputAsync(string input, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
+        using var reader = new StringReader(input);
         var withData = args.Contains("--data") ? args : [.. args, "--data", DataFolder];
-        var code = await MarqueeCli.RunAsync(withData, output, error, name => Environment.TryGetValue(name, out var value) ? value : null);
+        var code = await MarqueeCli.RunAsync(withData, output, error, name => Environment.TryGetValue(name, out var value) ? value : null, reader);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

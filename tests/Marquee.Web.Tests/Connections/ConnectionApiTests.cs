@@ -12,7 +12,7 @@ public sealed class ConnectionApiTests
     {
         await using var app = await MarqueeApp.StartAsync();
 
-        var response = await app.PostJsonAsync("/api/connections", new { name = "home", kind = "plex", settings = new { url = "http://10.0.0.5:32400", token = "abc" } });
+        var response = await app.PostJsonAsync("/api/connections", new { name = "home", kind = "plex", settings = new { url = "http://127.0.0.1:9", token = "abc" } });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await app.JsonAsync(response);
@@ -20,7 +20,7 @@ public sealed class ConnectionApiTests
         Assert.Equal($"/api/connections/{id}", response.Headers.Location?.OriginalString);
         Assert.Equal("home", body.GetProperty("name").GetString());
         Assert.Equal("plex", body.GetProperty("kind").GetString());
-        Assert.Equal("http://10.0.0.5:32400", body.GetProperty("settings").GetProperty("url").GetString());
+        Assert.Equal("http://127.0.0.1:9", body.GetProperty("settings").GetProperty("url").GetString());
         Assert.Equal("********", body.GetProperty("settings").GetProperty("token").GetString());
     }
 
@@ -40,17 +40,17 @@ public sealed class ConnectionApiTests
     }
 
     [Fact]
-    public async Task Update_WithMaskedToken_KeepsStoredTokenAndChangesUrl()
+    public async Task Update_WithMaskedToken_OnTheSameOrigin_KeepsStoredTokenAndChangesUrl()
     {
         await using var app = await MarqueeApp.StartAsync();
         var id = await app.CreatePlexAsync("home", token: "original-token");
 
-        var response = await app.PutRawAsync($"/api/connections/{id}", """{"name":"home2","settings":{"url":"http://10.0.0.9:32400","token":"********"}}""");
+        var response = await app.PutRawAsync($"/api/connections/{id}", """{"name":"home2","settings":{"url":"http://127.0.0.1:9/plex","token":"********"}}""");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await app.JsonAsync(response);
         Assert.Equal("home2", body.GetProperty("name").GetString());
-        Assert.Equal("http://10.0.0.9:32400", body.GetProperty("settings").GetProperty("url").GetString());
+        Assert.Equal("http://127.0.0.1:9/plex", body.GetProperty("settings").GetProperty("url").GetString());
         using var scope = app.Services.CreateScope();
         var service = scope.ServiceProvider.GetRequiredService<ConnectionService>();
         var settings = (Marquee.Providers.Plex.PlexSettings)await service.GetSettingsAsync("home2", CancellationToken.None);
