@@ -131,14 +131,19 @@ public sealed class OutboxProcessTests
     }
 
     /// <summary>
-    /// A client for the server's API. This is the one place that would add the API key, should the server require one
-    /// (read from the data folder).
+    /// A client for the server's API; the one place that knows how the API is authorised: when the server keeps an API
+    /// key in the data folder's <c>api-key</c> file, it is sent in <c>X-Api-Key</c>.
     /// </summary>
     private static async Task<HttpClient> ApiAsync(MarqueeProcess process, TempFolder folder)
     {
-        _ = folder;
         var line = await process.WaitForLineAsync("listening on", TimeSpan.FromSeconds(15));
-        return new HttpClient { BaseAddress = new Uri(line[line.IndexOf("http://", StringComparison.Ordinal)..]) };
+        var client = new HttpClient { BaseAddress = new Uri(line[line.IndexOf("http://", StringComparison.Ordinal)..]) };
+        if (File.Exists(folder.Combine("api-key")))
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", (await File.ReadAllTextAsync(folder.Combine("api-key"))).Trim());
+        }
+
+        return client;
     }
 
     private static async Task<Dictionary<string, long>> StatusCountsAsync(TempFolder folder)
