@@ -96,11 +96,7 @@ public sealed partial class OutboxDispatcher(
             {
                 // The store is unavailable or something unexpected: wait and try again; the deliveries stay stored.
                 Log.LoopFailed(logger, ex);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
-                }
-                catch (OperationCanceledException)
+                if (!await LoopPause.AfterFailureAsync(clock, stoppingToken))
                 {
                     break;
                 }

@@ -88,11 +88,7 @@ public sealed partial class InboxProcessor(
             {
                 // The store is unavailable or something unexpected: wait and try again; the deliveries stay pending.
                 Log.LoopFailed(logger, ex);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
-                }
-                catch (OperationCanceledException)
+                if (!await LoopPause.AfterFailureAsync(clock, stoppingToken))
                 {
                     break;
                 }
