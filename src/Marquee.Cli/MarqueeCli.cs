@@ -83,6 +83,7 @@ public static class MarqueeCli
             root.Add(command);
         }
 
+        root.Add(OutboxCommands.Create(Context));
         root.Add(BenchCommand.Create(Context));
         root.Add(VersionCommand.Create(Context));
         return root;

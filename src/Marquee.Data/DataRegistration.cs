@@ -1,5 +1,6 @@
 using Marquee.Core.Connections;
 using Marquee.Core.Flows;
+using Marquee.Core.Outbox;
 using Marquee.Core.Profiles;
 using Marquee.Core.Storage;
 using Marquee.Core.Sync;
@@ -21,6 +22,7 @@ public static class DataRegistration
         services.TryAddSingleton<IProfileStore, ProfileStore>();
         services.TryAddSingleton<IFlowStore, FlowStore>();
         services.TryAddSingleton<IInboxStore, InboxStore>();
+        services.TryAddSingleton<IOutboxStore, OutboxStore>();
         services.TryAddSingleton<ILedgerStore, LedgerStore>();
         services.TryAddSingleton<IIdentityStore, IdentityStore>();
         services.TryAddSingleton<RunStore>();

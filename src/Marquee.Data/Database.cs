@@ -10,7 +10,7 @@ public sealed partial class Database(IDatabaseProvider provider, TimeProvider cl
     private static readonly string[] CountedTables =
     [
         "connections", "accounts", "profiles", "items", "item_ids", "source_items", "events", "state",
-        "flows", "runs", "run_writes", "inbox", "outbox", "unresolved",
+        "flows", "runs", "run_writes", "inbox", "outbox", "outbox_targets", "unresolved",
     ];
 
     public string Engine => provider.Engine;

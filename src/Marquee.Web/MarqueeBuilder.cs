@@ -4,6 +4,7 @@ using Marquee.Web.Health;
 using Marquee.Web.Hosting;
 using Marquee.Web.Http;
 using Marquee.Web.Metrics;
+using Marquee.Web.Outbox;
 using Marquee.Web.Profiles;
 using Marquee.Web.Providers;
 using Marquee.Web.Security;
@@ -45,6 +46,7 @@ public static class MarqueeBuilder
             json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
         });
         builder.Services.AddWebhooks();
+        builder.Services.AddOutboxDispatcher();
 
         // Last, so that every log provider added by the host (console, tests) is wrapped.
         RedactingLoggerProvider.Wrap(builder.Services);
@@ -70,6 +72,7 @@ public static class MarqueeBuilder
         app.MapProviders();
         app.MapWebhooks();
         app.MapSync();
+        app.MapOutbox();
         return app;
     }
 }

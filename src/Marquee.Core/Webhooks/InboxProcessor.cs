@@ -88,11 +88,7 @@ public sealed partial class InboxProcessor(
             {
                 // The store is unavailable or something unexpected: wait and try again; the deliveries stay pending.
                 Log.LoopFailed(logger, ex);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
-                }
-                catch (OperationCanceledException)
+                if (!await LoopPause.AfterFailureAsync(clock, stoppingToken))
                 {
                     break;
                 }
@@ -105,9 +101,10 @@ public sealed partial class InboxProcessor(
         await store.StartAttemptAsync(delivery.Id, cancellationToken);
         IReadOnlyList<LiveEvent> events;
         string? eventName = null;
+        IWebhookNormaliser format;
         try
         {
-            var format = _formats.GetValueOrDefault(delivery.Source) ?? throw new WebhookFormatException($"No webhook format reads deliveries from '{delivery.Source}'.");
+            format = _formats.GetValueOrDefault(delivery.Source) ?? throw new WebhookFormatException($"No webhook format reads deliveries from '{delivery.Source}'.");
             (eventName, events) = format.Normalise(delivery);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -119,7 +116,7 @@ public sealed partial class InboxProcessor(
             return;
         }
 
-        var added = await store.CompleteAsync(delivery.Id, events, PlexWebhookCompactor.Compact(delivery.Body), clock.GetUtcNow(), cancellationToken);
+        var added = await store.CompleteAsync(delivery.Id, events, format.Compact(delivery.Body), clock.GetUtcNow(), cancellationToken);
         history.Update(delivery.Id, InboxStatus.Handled, null);
         Log.Handled(logger, delivery.Id, eventName ?? "?", events.Count, added.Count);
         if (added.Count > 0)

@@ -17,6 +17,9 @@ public interface IWebhookNormaliser
 
     /// <summary>Parses a stored delivery and returns its event name and live events.</summary>
     (string Event, IReadOnlyList<LiveEvent> Events) Normalise(InboxDelivery delivery);
+
+    /// <summary>Returns what a handled delivery of this format keeps: the fields diagnosis needs, in a form <see cref="Normalise"/> still reads.</summary>
+    byte[] Compact(byte[] body);
 }
 
 /// <summary>Plex webhooks: the multipart <c>payload</c> part, one handler per group of event types.</summary>
@@ -33,6 +36,8 @@ public sealed class PlexWebhookNormaliser(PlexWebhookHandlerFactory handlers) : 
         var webhook = PlexWebhookParser.Parse(delivery.Body);
         return (webhook.Event, handlers.Create(webhook.Event).Handle(webhook, delivery));
     }
+
+    public byte[] Compact(byte[] body) => PlexWebhookCompactor.Compact(body);
 }
 
 /// <summary>Jellyfin's Webhook plugin and Emby's webhooks: a JSON body.</summary>
@@ -49,4 +54,6 @@ public sealed class JellyfinWebhookNormaliser : IWebhookNormaliser
         var webhook = JellyfinWebhookParser.Parse(delivery.Body);
         return (webhook.Event, JellyfinWebhookEvents.Create(webhook, delivery));
     }
+
+    public byte[] Compact(byte[] body) => JellyfinWebhookCompactor.Compact(body);
 }

@@ -1,4 +1,5 @@
 using Marquee.Core;
+using Marquee.Core.Outbox;
 using Marquee.Core.Storage;
 using Marquee.Core.Webhooks;
 using Marquee.Data;
@@ -27,6 +28,7 @@ public static class MarqueeServices
         var options = MarqueeConfiguration.Bind(configuration);
         services.AddSingleton(options);
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
+        services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
         services.AddMarqueeCore();
         services.AddProviders();
 
