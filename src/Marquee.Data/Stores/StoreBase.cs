@@ -11,7 +11,9 @@ public abstract class StoreBase(IDatabaseProvider provider)
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    protected Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => provider.OpenAsync(cancellationToken);
+    /// <summary>Opens a connection, or leases the shared one when the caller runs inside <see cref="StoreTransactions.RunAsync{T}"/>.</summary>
+    protected Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        StoreTransactions.Lease(provider) is { } leased ? Task.FromResult(leased) : provider.OpenAsync(cancellationToken);
 
     protected static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
