@@ -18,6 +18,7 @@ public static class DataRegistration
     {
         services.AddSingleton(provider);
         services.TryAddSingleton<IDatabase, Database>();
+        services.TryAddSingleton<IStoreTransactions, StoreTransactions>();
         services.TryAddSingleton<IConnectionStore, ConnectionStore>();
         services.TryAddSingleton<IProfileStore, ProfileStore>();
         services.TryAddSingleton<IFlowStore, FlowStore>();

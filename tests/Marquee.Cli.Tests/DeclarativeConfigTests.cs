@@ -83,6 +83,8 @@ public sealed class DeclarativeConfigTests
     [InlineData("connections:\n  - name: home\n    kind: plex\n    url: http://h:1\n    token: ${NOT_SET_ANYWHERE}\n", 5, "NOT_SET_ANYWHERE")]
     [InlineData("connections:\n  - name: home\n    kind: plex\n    url: not-a-url\n    token: t\n", 2, "'url' must be an absolute")]
     [InlineData("flows:\n  - name: f\n    from: nowhere\n    to: b\n", 2, "names no connection")]
+    [InlineData("profiles:\n  - name: anna\n---\nflows: []\n", 3, "one YAML document")]
+    [InlineData("connections:\n  - name: home\n    kind: plex\n    url: &u http://h:1\n    token: *u\n", 4, "anchors and aliases")]
     public async Task BadYaml_StopsTheStartWithFileLineAndReason(string yaml, int line, string reason)
     {
         using var cli = new CliRunner();
@@ -97,6 +99,98 @@ public sealed class DeclarativeConfigTests
         Assert.StartsWith($"error: {file}:{line}: ", error, StringComparison.Ordinal);
         Assert.Contains(reason, error, StringComparison.Ordinal);
         Assert.Equal(string.Empty, result.Output);
+    }
+
+    [Fact]
+    public async Task Apply_FlowNamingAMissingConnection_CreatesNothing()
+    {
+        using var cli = new CliRunner(new Dictionary<string, string> { ["HOME_TOKEN"] = "tok" });
+        var file = Path.Combine(cli.Folder, "marquee.yaml");
+        await File.WriteAllTextAsync(file, Valid.Replace("    to: cabin\n", "    to: nowhere\n", StringComparison.Ordinal));
+
+        var result = await cli.RunAsync("config", "apply", "--config", file);
+
+        Assert.Equal(1, result.Code);
+        Assert.StartsWith($"error: {file}:18: ", result.Error.Trim(), StringComparison.Ordinal);
+        Assert.Contains("'to' names no connection: 'nowhere'", result.Error, StringComparison.Ordinal);
+        await AssertNothingStoredAsync(cli);
+    }
+
+    [Fact]
+    public async Task Apply_AFlowTheStoreRefuses_RollsBackTheConnectionsAndProfilesBeforeIt()
+    {
+        using var cli = new CliRunner(new Dictionary<string, string> { ["HOME_TOKEN"] = "tok" });
+        var file = Path.Combine(cli.Folder, "marquee.yaml");
+        await File.WriteAllTextAsync(file, Valid.Replace("\"0 3 * * *\"", "\"every tuesday\"", StringComparison.Ordinal));
+
+        var result = await cli.RunAsync("config", "apply", "--config", file);
+
+        Assert.Equal(1, result.Code);
+        Assert.StartsWith($"error: {file}:18: flow 'home-cabin': ", result.Error.Trim(), StringComparison.Ordinal);
+        await AssertNothingStoredAsync(cli);
+    }
+
+    [Fact]
+    public async Task Apply_AfterAFailedApply_OfTheFixedFile_CreatesEverything()
+    {
+        using var cli = new CliRunner(new Dictionary<string, string> { ["HOME_TOKEN"] = "tok" });
+        var file = Path.Combine(cli.Folder, "marquee.yaml");
+        await File.WriteAllTextAsync(file, Valid.Replace("\"0 3 * * *\"", "\"every tuesday\"", StringComparison.Ordinal));
+        Assert.Equal(1, (await cli.RunAsync("config", "apply", "--config", file)).Code);
+        await File.WriteAllTextAsync(file, Valid);
+
+        await cli.OkAsync("config", "apply", "--config", file);
+
+        Assert.Equal(2, JsonDocument.Parse(await cli.OkAsync("connection", "list", "--json")).RootElement.GetArrayLength());
+        Assert.Equal(1, JsonDocument.Parse(await cli.OkAsync("profile", "list", "--json")).RootElement.GetArrayLength());
+        Assert.Equal(1, JsonDocument.Parse(await cli.OkAsync("flow", "list", "--json")).RootElement.GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("    from: home\n", "    from: ${FLOW_VALUE}\n")]
+    [InlineData("    twoWay: true\n", "    twoWay: true\n    mode: ${FLOW_VALUE}\n")]
+    [InlineData("    kind: jellyfin\n", "    kind: ${FLOW_VALUE}\n")]
+    public async Task Apply_ErrorFromAnEnvironmentValue_NamesTheVariable_NeverItsValue(string find, string replace)
+    {
+        using var cli = new CliRunner(new Dictionary<string, string> { ["HOME_TOKEN"] = "tok", ["FLOW_VALUE"] = "hunter2-secret" });
+        var file = Path.Combine(cli.Folder, "marquee.yaml");
+        await File.WriteAllTextAsync(file, Valid.Replace(find, replace, StringComparison.Ordinal));
+
+        var result = await cli.RunAsync("config", "apply", "--config", file);
+
+        Assert.Equal(1, result.Code);
+        Assert.DoesNotContain("hunter2", result.Error + result.Output, StringComparison.Ordinal);
+        Assert.Contains("${FLOW_VALUE}", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Export_WithSecrets_WritesTheFileOwnerOnly(bool fileExists)
+    {
+        using var cli = new CliRunner(new Dictionary<string, string> { ["HOME_TOKEN"] = "tok-from-env" });
+        var file = Path.Combine(cli.Folder, "in.yaml");
+        await File.WriteAllTextAsync(file, Valid);
+        var exported = Path.Combine(cli.Folder, "exported.yaml");
+        if (fileExists)
+        {
+            await File.WriteAllTextAsync(exported, "old");
+            File.SetUnixFileMode(exported, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+
+        await cli.OkAsync("config", "export", "--include-secrets", "--output", exported, "--config", file);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(exported));
+        Assert.Contains("tok-from-env", await File.ReadAllTextAsync(exported), StringComparison.Ordinal);
+        Assert.Equal([exported, file], Directory.GetFiles(cli.Folder).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    private static async Task AssertNothingStoredAsync(CliRunner cli)
+    {
+        Assert.Equal(0, JsonDocument.Parse(await cli.OkAsync("connection", "list", "--json")).RootElement.GetArrayLength());
+        Assert.Equal(0, JsonDocument.Parse(await cli.OkAsync("profile", "list", "--json")).RootElement.GetArrayLength());
+        Assert.Equal(0, JsonDocument.Parse(await cli.OkAsync("flow", "list", "--json")).RootElement.GetArrayLength());
     }
 
     [Fact]

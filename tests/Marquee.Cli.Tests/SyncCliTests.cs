@@ -66,6 +66,13 @@ public sealed partial class SyncCliTests
         Assert.True(undo.Code == 0, undo.Error + undo.Output);
         Assert.All(movies, m => Assert.Equal(1, Views(right, m.Title)));
 
+        // A run is undone once: a second undo is refused with the reason and writes nothing.
+        var again = await Run("undo", forcedRun.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(1, again.Code);
+        Assert.Matches(@"^error: run \d+ was already undone by run \d+", again.Error);
+        Assert.Equal(string.Empty, again.Output);
+        Assert.All(movies, m => Assert.Equal(1, Views(right, m.Title)));
+
         var badWindow = await Run("sync", "main", "--since", "yesterday-ish");
         Assert.Equal(2, badWindow.Code);
         Assert.Contains("since", badWindow.Error, StringComparison.Ordinal);

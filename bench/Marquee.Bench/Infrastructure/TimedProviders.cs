@@ -183,6 +183,12 @@ public static class TimedProviders
         public Task UpdateWriteAsync(long id, long runId, string status, string? after, string? error, DateTimeOffset? writtenAt, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.UpdateWriteAsync(id, runId, status, after, error, writtenAt, cancellationToken));
 
+        public Task ReplanWriteAsync(long id, long runId, string? before, string? after, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.ReplanWriteAsync(id, runId, before, after, cancellationToken));
+
+        public Task<UndoStart> StartUndoAsync(long runId, long? flowId, string flowName, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.StartUndoAsync(runId, flowId, flowName, now, cancellationToken);
+
         public Task<IReadOnlyList<RunWrite>> ListWritesAsync(long runId, CancellationToken cancellationToken) => inner.ListWritesAsync(runId, cancellationToken);
     }
 }

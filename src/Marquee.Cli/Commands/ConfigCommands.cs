@@ -18,7 +18,7 @@ internal static class ConfigCommands
                 var yaml = await services.GetRequiredService<DeclarativeConfigExporter>().ExportAsync(parse.GetValue(includeSecrets), ct);
                 if (parse.GetValue(output) is { Length: > 0 } file)
                 {
-                    await File.WriteAllTextAsync(file, yaml, ct);
+                    await WriteOwnerOnlyAsync(file, yaml, ct);
                     await context(parse).Error.WriteLineAsync($"Wrote {file}.");
                 }
                 else
@@ -44,5 +44,40 @@ internal static class ConfigCommands
             ct));
         command.Add(check);
         return command;
+    }
+
+    /// <summary>
+    /// Writes an export readable by its owner only (it may hold secrets): a new file in the same folder, created 0600,
+    /// replaces the target, so no moment exists where the content sits in a file others can read.
+    /// </summary>
+    private static async Task WriteOwnerOnlyAsync(string file, string text, CancellationToken cancellationToken)
+    {
+        var path = Path.GetFullPath(file);
+        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            await using (var stream = new FileStream(temporary, options))
+            await using (var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false)))
+            {
+                await writer.WriteAsync(text.AsMemory(), cancellationToken);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+
+            throw new CliException($"Cannot write {file}: {ex.Message}");
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Marquee.Core.Flows;
 
 namespace Marquee.Core.Configuration;
@@ -8,7 +9,27 @@ public sealed record DeclarativeConfig(
     string File,
     IReadOnlyList<DeclaredConnection> Connections,
     IReadOnlyList<DeclaredProfile> Profiles,
-    IReadOnlyList<DeclaredFlow> Flows);
+    IReadOnlyList<DeclaredFlow> Flows)
+{
+    /// <summary>Gets the environment variables the file used (<c>${NAME}</c>) with their values, which no message may show.</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentValues { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Returns <paramref name="message"/> with every value taken from the environment replaced by <c>${NAME}</c>.</summary>
+    public string Hide(string message) => Hide(EnvironmentValues, message);
+
+    internal static string Hide(IReadOnlyDictionary<string, string> values, string message)
+    {
+        foreach (var (name, value) in values.Where(v => v.Value.Length > 0).OrderByDescending(v => v.Value.Length))
+        {
+            // A short value is replaced only where it stands alone, so "1" does not rewrite every number in the message.
+            message = value.Length >= 6
+                ? message.Replace(value, "${" + name + "}", StringComparison.Ordinal)
+                : Regex.Replace(message, $@"(?<![A-Za-z0-9]){Regex.Escape(value)}(?![A-Za-z0-9])", ("${" + name + "}").Replace("$", "$$", StringComparison.Ordinal), RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+
+        return message;
+    }
+}
 
 public sealed record DeclaredConnection(int Line, string Name, string Kind, JsonObject Settings);
 

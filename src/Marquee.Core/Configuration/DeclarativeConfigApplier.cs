@@ -1,6 +1,7 @@
 using Marquee.Core.Connections;
 using Marquee.Core.Flows;
 using Marquee.Core.Profiles;
+using Marquee.Core.Storage;
 using Marquee.Core.Validation;
 
 namespace Marquee.Core.Configuration;
@@ -8,14 +9,62 @@ namespace Marquee.Core.Configuration;
 /// <summary>
 /// Makes the store match marquee.yaml for what the file declares. Things the file does not mention are
 /// left alone, so the CLI and the API can still add to them. Applying the same file twice writes nothing.
+/// A file is applied whole or not at all: its references are checked first, then every change is made in one store
+/// transaction, which a refused entry rolls back (the connections and profiles before it included).
 /// </summary>
 public sealed class DeclarativeConfigApplier(
     IConnectionStore connectionStore,
     ConnectionService connections,
     ProfileService profiles,
-    FlowService flows)
+    FlowService flows,
+    IStoreTransactions transactions)
 {
     public async Task<ApplyResult> ApplyAsync(DeclarativeConfig config, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CheckReferencesAsync(config, cancellationToken);
+            return await transactions.RunAsync(() => ApplyAllAsync(config, cancellationToken), cancellationToken);
+        }
+        catch (ConfigFileException ex)
+        {
+            // Messages from the services may quote a value; one that came from the environment is shown as its variable's name.
+            throw new ConfigFileException(ex.File, ex.Line, config.Hide(ex.Reason));
+        }
+    }
+
+    /// <summary>Every connection a flow or an account link names is declared in the file or stored already.</summary>
+    private async Task CheckReferencesAsync(DeclarativeConfig config, CancellationToken cancellationToken)
+    {
+        var declared = config.Connections.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        async Task<bool> Known(string? idOrName) =>
+            string.IsNullOrWhiteSpace(idOrName) || declared.Contains(idOrName) || idOrName.All(char.IsAsciiDigit)
+            || await connectionStore.FindByNameAsync(idOrName, cancellationToken) is not null;
+
+        foreach (var profile in config.Profiles)
+        {
+            foreach (var account in profile.Accounts.Where(a => !declared.Contains(a.Connection)))
+            {
+                if (!await Known(account.Connection))
+                {
+                    throw new ConfigFileException(config.File, account.Line, $"profile '{profile.Name}': 'connection' names no connection: '{account.Connection}'.");
+                }
+            }
+        }
+
+        foreach (var flow in config.Flows)
+        {
+            foreach (var (field, idOrName) in new[] { ("from", flow.Flow.From), ("to", flow.Flow.To) })
+            {
+                if (!await Known(idOrName))
+                {
+                    throw new ConfigFileException(config.File, flow.Line, $"flow '{flow.Flow.Name}': '{field}' names no connection: '{idOrName}'.");
+                }
+            }
+        }
+    }
+
+    private async Task<ApplyResult> ApplyAllAsync(DeclarativeConfig config, CancellationToken cancellationToken)
     {
         var changes = new List<string>();
         var created = new List<string>();
@@ -120,15 +169,15 @@ public sealed class DeclarativeConfigApplier(
         }
         catch (ValidationException ex)
         {
-            throw new ConfigFileException(file, line, $"{what}: {ex.Message}", ex);
+            throw new ConfigFileException(file, line, $"{what}: {ex.Message}");
         }
         catch (ConflictException ex)
         {
-            throw new ConfigFileException(file, line, $"{what}: {ex.Message}", ex);
+            throw new ConfigFileException(file, line, $"{what}: {ex.Message}");
         }
         catch (NotFoundException ex)
         {
-            throw new ConfigFileException(file, line, $"{what}: {ex.Message}", ex);
+            throw new ConfigFileException(file, line, $"{what}: {ex.Message}");
         }
     }
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Marquee.Core.Flows;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Marquee.Core.Configuration;
@@ -20,12 +22,30 @@ public static partial class DeclarativeConfigReader
     private static readonly string[] FilterKeys = ["libraries", "profiles", "ignoreGuidPrefixes", "requireExternalIds"];
     private static readonly string[] GuardKeys = ["maxRemovals", "maxRemovalPercent"];
 
+    /// <summary>The largest marquee.yaml read (1 MiB): a file of connections, profiles and flows is a few kilobytes.</summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
     public static DeclarativeConfig ReadFile(string path, Func<string, string?>? environment = null)
     {
         string text;
         try
         {
-            text = System.IO.File.ReadAllText(path);
+            // Read at most one byte past the limit, so a huge (or endless) file costs no more than the limit.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var buffer = new byte[MaxFileBytes + 1];
+            var length = 0;
+            int read;
+            while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+            {
+                length += read;
+            }
+
+            if (length > MaxFileBytes)
+            {
+                throw TooLarge(path);
+            }
+
+            text = new UTF8Encoding(false).GetString(buffer, 0, length).TrimStart('\uFEFF');
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -37,9 +57,15 @@ public static partial class DeclarativeConfigReader
 
     public static DeclarativeConfig Read(string file, string text, Func<string, string?> environment)
     {
+        if (text.Length > MaxFileBytes || Encoding.UTF8.GetByteCount(text) > MaxFileBytes)
+        {
+            throw TooLarge(file);
+        }
+
         var stream = new YamlStream();
         try
         {
+            CheckEvents(file, text);
             stream.Load(new StringReader(text));
         }
         catch (YamlException ex)
@@ -53,15 +79,48 @@ public static partial class DeclarativeConfigReader
             return new DeclarativeConfig(file, [], [], []);
         }
 
-        var root = reader.Map(stream.Documents[0].RootNode, "the document", TopKeys);
-        var connections = reader.List(root, "connections").Select(reader.Connection).ToList();
-        var profiles = reader.List(root, "profiles").Select(reader.Profile).ToList();
-        var flows = reader.List(root, "flows").Select(reader.Flow).ToList();
-        reader.Unique(connections.Select(c => (c.Name, c.Line)), "connection");
-        reader.Unique(profiles.Select(p => (p.Name, p.Line)), "profile");
-        reader.Unique(flows.Select(f => (f.Flow.Name!, f.Line)), "flow");
-        return new DeclarativeConfig(file, connections, profiles, flows);
+        try
+        {
+            var root = reader.Map(stream.Documents[0].RootNode, "the document", TopKeys);
+            var connections = reader.List(root, "connections").Select(reader.Connection).ToList();
+            var profiles = reader.List(root, "profiles").Select(reader.Profile).ToList();
+            var flows = reader.List(root, "flows").Select(reader.Flow).ToList();
+            reader.Unique(connections.Select(c => (c.Name, c.Line)), "connection");
+            reader.Unique(profiles.Select(p => (p.Name, p.Line)), "profile");
+            reader.Unique(flows.Select(f => (f.Flow.Name!, f.Line)), "flow");
+            return new DeclarativeConfig(file, connections, profiles, flows) { EnvironmentValues = reader.Used };
+        }
+        catch (ConfigFileException ex) when (reader.Used.Count > 0)
+        {
+            // A message may quote a value; one that came from the environment is shown as the variable's name.
+            throw new ConfigFileException(ex.File, ex.Line, DeclarativeConfig.Hide(reader.Used, ex.Reason));
+        }
     }
+
+    /// <summary>
+    /// Walks the parser's events before anything is built: one document only, and no anchors or aliases (an alias is
+    /// a reference, so a few hundred bytes of them can stand for gigabytes once expanded).
+    /// </summary>
+    private static void CheckEvents(string file, string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var documents = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case DocumentStart start when ++documents > 1:
+                    throw new ConfigFileException(file, (int)start.Start.Line, "marquee.yaml must be one YAML document; remove the '---' here and put everything in the first document");
+                case AnchorAlias alias:
+                    throw new ConfigFileException(file, (int)alias.Start.Line, $"YAML anchors and aliases are not allowed in marquee.yaml (*{alias.Value}); write the value out");
+                case NodeEvent { Anchor.IsEmpty: false } node:
+                    throw new ConfigFileException(file, (int)node.Start.Line, $"YAML anchors and aliases are not allowed in marquee.yaml (&{node.Anchor}); write the value out");
+            }
+        }
+    }
+
+    private static ConfigFileException TooLarge(string file) =>
+        new(file, 0, $"the file is larger than 1 MiB ({MaxFileBytes} bytes), the most marquee.yaml may be");
 
     private static Exception Inner(Exception ex) => ex.InnerException is YamlException inner ? Inner(inner) : ex;
 
@@ -70,6 +129,9 @@ public static partial class DeclarativeConfigReader
 
     private sealed class Reader(string file, Func<string, string?> environment)
     {
+        /// <summary>Gets the environment variables the file used, with their values (so no message shows them).</summary>
+        public Dictionary<string, string> Used { get; } = new(StringComparer.Ordinal);
+
         public DeclaredConnection Connection(YamlNode node)
         {
             var map = Map(node, "a connection", null);
@@ -223,7 +285,7 @@ public static partial class DeclarativeConfigReader
                 null => null,
                 "true" or "True" or "yes" => true,
                 "false" or "False" or "no" => false,
-                _ => throw Error(Child(map, key)!, $"'{key}' must be true or false, not '{text}'"),
+                _ => throw Error(Child(map, key)!, $"'{key}' must be true or false, not {Shown(Child(map, key)!)}"),
             };
         }
 
@@ -236,9 +298,12 @@ public static partial class DeclarativeConfigReader
             }
 
             return integer
-                ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw Error(Child(map, key)!, $"'{key}' must be a whole number, not '{text}'")
-                : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw Error(Child(map, key)!, $"'{key}' must be a number, not '{text}'");
+                ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw Error(Child(map, key)!, $"'{key}' must be a whole number, not {Shown(Child(map, key)!)}")
+                : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw Error(Child(map, key)!, $"'{key}' must be a number, not {Shown(Child(map, key)!)}");
         }
+
+        /// <summary>Quotes a value as the file writes it: <c>${NAME}</c> stays the variable's name, never its value.</summary>
+        private static string Shown(YamlNode node) => $"'{(node as YamlScalarNode)?.Value}'";
 
         private List<string>? OptionalStrings(YamlMappingNode map, string key) => Child(map, key) switch
         {
@@ -259,7 +324,12 @@ public static partial class DeclarativeConfigReader
         };
 
         private string Expand(YamlScalarNode scalar) => Variable().Replace(scalar.Value ?? string.Empty, m =>
-            environment(m.Groups[1].Value) ?? throw Error(scalar, $"environment variable '{m.Groups[1].Value}' is not set"));
+        {
+            var name = m.Groups[1].Value;
+            var value = environment(name) ?? throw Error(scalar, $"environment variable '{name}' is not set");
+            Used[name] = value;
+            return value;
+        });
 
         private static string Key(YamlNode node) => node is YamlScalarNode { Value: { } value } ? value : string.Empty;
 

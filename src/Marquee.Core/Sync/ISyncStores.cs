@@ -91,6 +91,12 @@ public interface IRunStore
 
     Task<IReadOnlyList<SyncRun>> ListAsync(int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Starts the undo run of run <paramref name="runId"/> unless an undo of it is running or done already (checked and
+    /// started in one statement, so two undos at once cannot both start); returns the new run, or the earlier undo.
+    /// </summary>
+    Task<UndoStart> StartUndoAsync(long runId, long? flowId, string flowName, DateTimeOffset now, CancellationToken cancellationToken);
+
     Task<SyncRun?> GetAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>Returns true when the flow has finished a run before (so removals are allowed).</summary>
@@ -110,6 +116,9 @@ public interface IRunStore
     Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken);
 
     Task UpdateWriteAsync(long id, long runId, string status, string? after, string? error, DateTimeOffset? writtenAt, CancellationToken cancellationToken);
+
+    /// <summary>Hands an earlier run's unfinished journal row to run <paramref name="runId"/>, planned again with the before value that run read.</summary>
+    Task ReplanWriteAsync(long id, long runId, string? before, string? after, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<RunWrite>> ListWritesAsync(long runId, CancellationToken cancellationToken);
 }

@@ -30,7 +30,7 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
                 var side = sides[group.Key.ConnectionId];
                 var account = accounts[group.Key.AccountId];
                 WatchState? expected = null;
-                foreach (var write in group)
+                foreach (var write in await ReadBeforeAsync(group.ToList(), side, account, ct))
                 {
                     var (outcome, state) = await ExecuteOneAsync(runId, write, side, account, expected, ct);
                     expected = state ?? expected;
@@ -48,6 +48,32 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
                 }
             });
         return outcomes;
+    }
+
+    /// <summary>
+    /// Writes planned from the last observation (an incremental run does not list the target) get the item read from the
+    /// target now, so the journal's before value is what the target showed, never what Marquee last expected of it.
+    /// </summary>
+    private static async Task<IReadOnlyList<PlannedWrite>> ReadBeforeAsync(IReadOnlyList<PlannedWrite> writes, SyncSide side, ProviderAccount account, CancellationToken cancellationToken)
+    {
+        if (writes.All(w => w.BeforeRead))
+        {
+            return writes;
+        }
+
+        SourceItemState? now;
+        try
+        {
+            now = await side.Source.ReadItemAsync(account, writes[0].LocalKey, cancellationToken);
+        }
+        catch (ProviderException)
+        {
+            now = null;
+        }
+
+        return now is null
+            ? writes
+            : writes.Select(w => w with { Before = WriteValue.Of(w.Feature, now.State, now.Item.DurationMs ?? w.Before.DurationMs), Current = now.State, BeforeRead = true }).ToList();
     }
 
     /// <summary>
@@ -112,12 +138,12 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
             }
 
             journalId = earlier.Id;
-            await runs.UpdateWriteAsync(journalId, runId, WriteStatus.Planned, write.After.ToJson(), null, null, CancellationToken.None);
+            await runs.ReplanWriteAsync(journalId, runId, Before(write), write.After.ToJson(), CancellationToken.None);
         }
         else
         {
             journalId = await runs.InsertWriteAsync(
-                new RunWrite(0, runId, write.ConnectionId, write.AccountId, write.ProfileId, write.ItemId, write.LocalKey, write.Feature, write.Action, write.Before.ToJson(), write.After.ToJson(), write.Reason, write.IdempotencyKey, WriteStatus.Planned, null, clock.GetUtcNow(), null),
+                new RunWrite(0, runId, write.ConnectionId, write.AccountId, write.ProfileId, write.ItemId, write.LocalKey, write.Feature, write.Action, Before(write), write.After.ToJson(), write.Reason, write.IdempotencyKey, WriteStatus.Planned, null, clock.GetUtcNow(), null),
                 cancellationToken);
         }
 
@@ -134,6 +160,9 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
         await runs.UpdateWriteAsync(journalId, runId, WriteStatus.Written, write.After.ToJson(), null, clock.GetUtcNow(), CancellationToken.None);
         return (WriteStatus.Written, Expect(before, write.Action, write.After));
     }
+
+    /// <summary>The journal's before value: the one read from the target, or none when it could not be read (undo then leaves the write alone).</summary>
+    private static string? Before(PlannedWrite write) => write.BeforeRead ? write.Before.ToJson() : null;
 
     public static async Task SendAsync(IWatchStateSink sink, ProviderAccount account, string localKey, string action, WriteValue value, CancellationToken cancellationToken)
     {

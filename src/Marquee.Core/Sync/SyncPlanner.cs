@@ -5,8 +5,11 @@ using Marquee.Core.Providers;
 
 namespace Marquee.Core.Sync;
 
-/// <summary>One item of one target account, with the ledger's state for the profile and what the target shows now.</summary>
-public sealed record PlanItem(long ItemId, string LocalKey, string? Title, long? DurationMs, LedgerState State, WatchState Target);
+/// <summary>
+/// One item of one target account, with the ledger's state for the profile and what the target shows now;
+/// <see cref="TargetRead"/> is false when <see cref="Target"/> is the last observation rather than a read of this run.
+/// </summary>
+public sealed record PlanItem(long ItemId, string LocalKey, string? Title, long? DurationMs, LedgerState State, WatchState Target, bool TargetRead = true);
 
 /// <summary>What the planner needs to know about the flow and the side it writes to.</summary>
 public sealed record PlanContext(
@@ -42,6 +45,14 @@ public sealed record WriteValue
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 
     public static WriteValue? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize<WriteValue>(json, Options);
+
+    /// <summary>One feature's value as a target shows it (<paramref name="state"/> as read from it), for a journal row's before value.</summary>
+    public static WriteValue Of(string feature, WatchState state, long? durationMs) => feature switch
+    {
+        FlowFeature.Ratings => new WriteValue { Rating = SyncRules.NormalizeRating(state.Rating), RatedAt = state.RatedAt },
+        FlowFeature.Progress => new WriteValue { PlayCount = state.PlayCount, ProgressMs = state.ProgressMs, DurationMs = durationMs },
+        _ => new WriteValue { PlayCount = state.PlayCount, LastWatchedAt = state.LastWatchedAt, ProgressMs = state.ProgressMs, DurationMs = durationMs },
+    };
 }
 
 /// <summary>One write the plan would make, with its reason; <see cref="SkipReason"/> is set when a rule holds it back.</summary>
@@ -60,7 +71,8 @@ public sealed record PlannedWrite(
     string Reason,
     string IdempotencyKey,
     WatchState Current,
-    string? SkipReason = null)
+    string? SkipReason = null,
+    bool BeforeRead = true)
 {
     public bool IsRemoval => WriteAction.IsRemoval(Action);
 }
@@ -99,7 +111,7 @@ public sealed class SyncPlanner(SyncRules rules)
     {
         var state = item.State;
         var target = item.Target;
-        var before = new WriteValue { PlayCount = target.PlayCount, LastWatchedAt = target.LastWatchedAt, ProgressMs = target.ProgressMs, DurationMs = item.DurationMs };
+        var before = WriteValue.Of(FlowFeature.Watched, target, item.DurationMs);
         if (state.Watched)
         {
             if (!target.Watched)
@@ -126,8 +138,8 @@ public sealed class SyncPlanner(SyncRules rules)
             return;
         }
 
-        var current = SyncRules.NormalizeRating(item.Target.Rating);
-        var before = new WriteValue { Rating = current, RatedAt = item.Target.RatedAt };
+        var before = WriteValue.Of(FlowFeature.Ratings, item.Target, item.DurationMs);
+        var current = before.Rating;
         if (state.Rating is { } rating && current != rating)
         {
             writes.Add(Write(context, item, FlowFeature.Ratings, WriteAction.SetRating, before, new WriteValue { Rating = rating, RatedAt = ratedAt }, $"rated {rating.ToString("0.0", CultureInfo.InvariantCulture)} at {Time(ratedAt)} (from connection {state.RatingConnectionId})", state.RatedAt));
@@ -142,7 +154,7 @@ public sealed class SyncPlanner(SyncRules rules)
     {
         var state = item.State;
         var target = item.Target;
-        var before = new WriteValue { PlayCount = target.PlayCount, ProgressMs = target.ProgressMs, DurationMs = item.DurationMs };
+        var before = WriteValue.Of(FlowFeature.Progress, target, item.DurationMs);
         if (state.ProgressMs is { } position)
         {
             // A watch written to this item in this plan clears the target's resume point (a scrobble does), so a
@@ -184,7 +196,8 @@ public sealed class SyncPlanner(SyncRules rules)
             after,
             reason,
             IdempotencyKey(context, item.ItemId, feature, action, after, basis),
-            item.Target);
+            item.Target,
+            BeforeRead: item.TargetRead);
 
     /// <summary>Deterministic for the same flow, profile, item, account, feature, target value and the time of the ledger change behind it, so a resumed run finds its earlier journal row.</summary>
     public static string IdempotencyKey(PlanContext context, long itemId, string feature, string action, WriteValue after, DateTimeOffset? basis) =>

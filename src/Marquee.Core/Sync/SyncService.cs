@@ -411,7 +411,7 @@ public sealed class SyncService(
                     Rating = seen.Rating,
                     RatedAt = seen.RatedAt,
                     ProgressMs = seen.ProgressMs,
-                }));
+                }, TargetRead: false));
             }
         }
 

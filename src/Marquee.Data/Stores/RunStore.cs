@@ -18,6 +18,24 @@ public sealed class RunStore(IDatabaseProvider provider) : StoreBase(provider), 
             cancellationToken));
     }
 
+    public async Task<UndoStart> StartUndoAsync(long runId, long? flowId, string flowName, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string Earlier = "FROM runs WHERE trigger = 'undo' AND options = @options AND status IN ('running', 'done')";
+        var options = JsonSerializer.Serialize(new { undo = runId });
+        await using var db = await OpenAsync(cancellationToken);
+        var started = await db.ExecuteScalarAsync<long?>(Command(
+            $"""
+            INSERT INTO runs (flow_id, flow_name, trigger, status, options, started_at)
+            SELECT @flowId, @flowName, 'undo', 'running', @options, @now WHERE NOT EXISTS (SELECT 1 {Earlier})
+            RETURNING id
+            """,
+            new { flowId, flowName, options, now = Ms(now) },
+            cancellationToken));
+        return started is { } id
+            ? new UndoStart(id, true)
+            : new UndoStart(await db.ExecuteScalarAsync<long>(Command($"SELECT id {Earlier} ORDER BY id LIMIT 1", new { options }, cancellationToken)), false);
+    }
+
     public async Task FinishAsync(SyncRun run, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
@@ -103,6 +121,15 @@ public sealed class RunStore(IDatabaseProvider provider) : StoreBase(provider), 
         await db.ExecuteAsync(Command(
             "UPDATE run_writes SET run_id = @runId, status = @status, after = @after, error = @error, written_at = @written WHERE id = @id",
             new { id, runId, status, after, error, written = writtenAt?.ToUnixTimeMilliseconds() },
+            cancellationToken));
+    }
+
+    public async Task ReplanWriteAsync(long id, long runId, string? before, string? after, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        await db.ExecuteAsync(Command(
+            "UPDATE run_writes SET run_id = @runId, status = @planned, before = @before, after = @after, error = NULL, written_at = NULL WHERE id = @id",
+            new { id, runId, planned = WriteStatus.Planned, before, after },
             cancellationToken));
     }
 

@@ -13,7 +13,9 @@ public abstract class StoreBase(IDatabaseProvider provider)
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    protected Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => _provider.OpenAsync(cancellationToken);
+    /// <summary>Opens a connection, or leases the shared one when the caller runs inside <see cref="StoreTransactions.RunAsync{T}"/>.</summary>
+    protected Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        StoreTransactions.Lease(_provider) is { } leased ? Task.FromResult(leased) : _provider.OpenAsync(cancellationToken);
 
     /// <summary>Returns which constraint a failed write broke (a name taken or a row removed by a concurrent request).</summary>
     protected ConstraintViolation Violation(Exception exception) => _provider.Violation(exception);

@@ -52,7 +52,8 @@ internal static class SyncEndpoints
             var run = await store.GetAsync(id, ct) ?? throw new NotFoundException("run", id.ToString(CultureInfo.InvariantCulture));
             return TypedResults.Ok(new RunDetails(run, await store.ListWritesAsync(id, ct)));
         });
-        runs.MapPost("/{id:long}/undo", async (long id, UndoService undo, CancellationToken ct) => TypedResults.Ok(await undo.UndoAsync(id, ct)));
+        runs.MapPost("/{id:long}/undo", async (long id, UndoService undo, CancellationToken ct) => TypedResults.Ok(await undo.UndoAsync(id, ct)))
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         var sync = app.MapGroup("/api/sync").WithTags("Runs");
         sync.MapPost("/", async (HttpRequest request, SyncRunner runner, TimeProvider clock, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using Marquee.Core.Sync;
 using Marquee.Sync.Tests.Infrastructure;
 
 namespace Marquee.Sync.Tests.Scenarios;
@@ -60,4 +61,37 @@ public sealed class JellyfinToEmbyScenarios : SyncScenarios<JellyfinToEmbyFixtur
 
     [Fact(Skip = "Not applicable: the scenario undoes rating and resume-point writes, which Emby cannot take.")]
     public override Task Undo_RestoresTheTargetExactly() => base.Undo_RestoresTheTargetExactly();
+
+    /// <summary>
+    /// An incremental run does not list the target, so it plans from the last observation; the journal's before value
+    /// is read from the target all the same, and undo gives back the watch date Emby had, not the time Marquee wrote.
+    /// </summary>
+    [Fact]
+    public async Task IncrementalRun_JournalsTheTargetsValueAsRead_SoUndoGivesBackItsWatchDate()
+    {
+        await using var f = new JellyfinToEmbyFixture();
+        await f.StartAsync();
+        var movie = Movies(f)[0];
+        var watchedAt = f.Source.Clock.GetUtcNow();
+        f.Source.Mark(f.Source.Owner, movie, true);
+        f.AdvanceClock(TimeSpan.FromHours(1));
+        var flow = await f.AddFlowAsync(features: ["watched"], profiles: ["owner"]);
+        await f.SyncAsync(flow);
+        var emby = ((JellyfinScenarioServer)f.Target).Sim.Control;
+        Assert.Equal(watchedAt, emby.Data(f.Target.Owner, On(f, movie)).LastPlayedDate);
+        f.AdvanceClock(TimeSpan.FromHours(1));
+        var since = f.Source.Clock.GetUtcNow();
+        f.AdvanceClock(TimeSpan.FromMinutes(1));
+        f.Source.Mark(f.Source.Owner, movie, false);
+        var incremental = await f.SyncAsync(flow, new SyncOptions { Since = since, Force = true });
+        Assert.True(incremental.Run.Written == 1, $"{incremental.Run.Status} {incremental.Run.Message}: " + string.Join("; ", incremental.Plan.Select(w => $"{w.ConnectionName} {w.Action} {w.Reason} {w.SkipReason}")));
+        Assert.False(emby.Data(f.Target.Owner, On(f, movie)).Played);
+
+        var undo = await f.UndoAsync(incremental.Run.Id);
+
+        Assert.Equal((RunStatus.Done, 1), (undo.Status, undo.Written));
+        var data = emby.Data(f.Target.Owner, On(f, movie));
+        Assert.True(data.Played);
+        Assert.Equal(watchedAt, data.LastPlayedDate);
+    }
 }

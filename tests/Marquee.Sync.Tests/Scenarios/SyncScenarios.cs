@@ -1,5 +1,6 @@
 using Marquee.Core.Flows;
 using Marquee.Core.Sync;
+using Marquee.Core.Validation;
 using Marquee.Sync.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -387,6 +388,76 @@ public abstract class SyncScenarios<TFixture>
 
         Assert.Equal(RunStatus.Done, undo.Status);
         Assert.Equal(before, movies.Select(m => f.Target.View(f.Target.Owner, On(f, m))).ToList());
+    }
+
+    [Fact]
+    public virtual async Task Undo_AfterTheUserWatchedAgain_LeavesTheItemWatched_AndSaysWhy()
+    {
+        await using var f = await StartAsync();
+        var movies = Movies(f).Take(2).ToList();
+        f.Source.Mark(f.Source.Owner, movies[0], true);
+        f.Source.Mark(f.Source.Owner, movies[1], true);
+        var flow = await f.AddFlowAsync(features: ["watched"], profiles: ["owner"]);
+        var run = await f.SyncAsync(flow);
+        Assert.Equal(2, run.Run.Written);
+        f.AdvanceClock(Hour);
+        f.Target.Play(f.Target.Owner, On(f, movies[0]), 100);
+        var watchedAgain = f.Target.View(f.Target.Owner, On(f, movies[0]));
+        Assert.True(watchedAgain.ViewCount >= 2, $"the target counted the second play: {watchedAgain}");
+
+        var undo = await f.UndoAsync(run.Run.Id);
+
+        Assert.Equal(RunStatus.Done, undo.Status);
+        Assert.Equal(watchedAgain, f.Target.View(f.Target.Owner, On(f, movies[0])));
+        Assert.Equal(0, f.Target.View(f.Target.Owner, On(f, movies[1])).ViewCount);
+        Assert.Equal((1, 1), (undo.Written, undo.Skipped));
+        Assert.Contains("1 write(s) not reverted: watched again after the run", undo.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public virtual async Task Undo_Twice_IsRefused_AndTheSecondMakesNoRequest()
+    {
+        await using var f = await StartAsync();
+        var movie = Movies(f)[0];
+        f.Source.Mark(f.Source.Owner, movie, true);
+        var flow = await f.AddFlowAsync(features: ["watched"], profiles: ["owner"]);
+        var run = await f.SyncAsync(flow);
+        Assert.Equal(1, run.Run.Written);
+        var first = await f.UndoAsync(run.Run.Id);
+        Assert.Equal((RunStatus.Done, 1), (first.Status, first.Written));
+        f.AdvanceClock(Hour);
+        f.Target.Mark(f.Target.Owner, On(f, movie), true);
+        var now = f.Target.View(f.Target.Owner, On(f, movie));
+        f.Target.ResetRequests();
+
+        var second = await Assert.ThrowsAsync<ConflictException>(() => f.UndoAsync(run.Run.Id));
+
+        Assert.Contains($"run {run.Run.Id} was already undone by run {first.Id}", second.Message, StringComparison.Ordinal);
+        Assert.Empty(f.Target.Requests);
+        Assert.Equal(now, f.Target.View(f.Target.Owner, On(f, movie)));
+        var runs = await f.WithAsync(s => s.GetRequiredService<IRunStore>().ListAsync(10, CancellationToken.None));
+        Assert.Single(runs, r => r.Trigger == "undo");
+    }
+
+    [Fact]
+    public virtual async Task Undo_JournalsAsBefore_TheValueItReadFromTheTarget()
+    {
+        await using var f = await StartAsync();
+        var movie = Movies(f)[0];
+        f.Source.Mark(f.Source.Owner, movie, true);
+        var flow = await f.AddFlowAsync(features: ["watched"], profiles: ["owner"]);
+        var run = await f.SyncAsync(flow);
+        var written = Assert.Single(await f.WithAsync(s => s.GetRequiredService<IRunStore>().ListWritesAsync(run.Run.Id, CancellationToken.None)));
+        Assert.Equal(0, WriteValue.Parse(written.Before)!.PlayCount);
+
+        var undo = await f.UndoAsync(run.Run.Id);
+
+        var reverted = Assert.Single(await f.WithAsync(s => s.GetRequiredService<IRunStore>().ListWritesAsync(undo.Id, CancellationToken.None)));
+        var before = WriteValue.Parse(reverted.Before)!;
+        Assert.Equal(WriteAction.MarkUnwatched, reverted.Action);
+        Assert.Equal(1, before.PlayCount);
+        Assert.NotNull(before.LastWatchedAt);
+        Assert.Null(before.WatchedAt);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Net;
+using Marquee.Core.Sync;
 using Marquee.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marquee.Web.Tests.Sync;
 
@@ -33,6 +35,25 @@ public sealed class SyncApiTests
 
         await app.AssertProblemAsync(await app.Client.GetAsync("/api/runs/42"), HttpStatusCode.NotFound);
         await app.AssertProblemAsync(await app.Client.PostAsync("/api/runs/42/undo", null), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Undo_Twice_IsA409Problem_NamingTheEarlierUndo()
+    {
+        await using var app = await MarqueeApp.StartAsync();
+        var store = app.Services.GetRequiredService<IRunStore>();
+        var now = DateTimeOffset.UtcNow;
+        var runId = await store.StartAsync(null, "main", "test", null, now, CancellationToken.None);
+        await store.FinishAsync(new SyncRun(runId, null, "main", "test", RunStatus.Done, now, now, 0, 0, 0, 0, 0, new Dictionary<string, long>(), null), CancellationToken.None);
+
+        var first = await app.Client.PostAsync($"/api/runs/{runId}/undo", null);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var undoId = (await app.JsonAsync(first)).GetProperty("id").GetInt64();
+        var second = await app.Client.PostAsync($"/api/runs/{runId}/undo", null);
+
+        var problem = await app.AssertProblemAsync(second, HttpStatusCode.Conflict);
+        Assert.Contains($"already undone by run {undoId}", problem.GetRawText(), StringComparison.Ordinal);
+        Assert.Single(await store.ListAsync(10, CancellationToken.None), r => r.Trigger == "undo");
     }
 
     [Fact]
