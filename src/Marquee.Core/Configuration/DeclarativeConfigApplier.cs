@@ -24,7 +24,21 @@ public sealed class DeclarativeConfigApplier(
         try
         {
             await CheckReferencesAsync(config, cancellationToken);
-            return await transactions.RunAsync(() => ApplyAllAsync(config, cancellationToken), cancellationToken);
+            var (changes, created) = await transactions.RunAsync(() => ApplyAllAsync(config, cancellationToken), cancellationToken);
+
+            // New connections are kept whatever their test says (a server restarting must not stop the start); the outcome
+            // is reported. The tests run after the commit, so no network wait holds the store's write lock.
+            var warnings = new List<string>();
+            foreach (var name in created)
+            {
+                var test = await connections.TestStoredAsync(name, cancellationToken);
+                if (!test.Ok)
+                {
+                    warnings.Add($"connection {name} was saved but its test failed: {test.Reason}");
+                }
+            }
+
+            return new ApplyResult(changes) { Warnings = warnings };
         }
         catch (ConfigFileException ex)
         {
@@ -64,7 +78,7 @@ public sealed class DeclarativeConfigApplier(
         }
     }
 
-    private async Task<ApplyResult> ApplyAllAsync(DeclarativeConfig config, CancellationToken cancellationToken)
+    private async Task<(List<string> Changes, List<string> Created)> ApplyAllAsync(DeclarativeConfig config, CancellationToken cancellationToken)
     {
         var changes = new List<string>();
         var created = new List<string>();
@@ -147,18 +161,7 @@ public sealed class DeclarativeConfigApplier(
             });
         }
 
-        // New connections are kept whatever their test says (a server restarting must not stop the start); the outcome is reported.
-        var warnings = new List<string>();
-        foreach (var name in created)
-        {
-            var test = await connections.TestStoredAsync(name, cancellationToken);
-            if (!test.Ok)
-            {
-                warnings.Add($"connection {name} was saved but its test failed: {test.Reason}");
-            }
-        }
-
-        return new ApplyResult(changes) { Warnings = warnings };
+        return (changes, created);
     }
 
     private static async Task At(string file, int line, string what, Func<Task> action)

@@ -11,11 +11,11 @@ public sealed class ProviderHttpOptions
     public const string Section = "Marquee:Providers";
 
     /// <summary>
-    /// 256 MiB: a Plex movie listing with guids takes about 940 bytes per item in JSON (measured on the simulator, 5,000
-    /// items), so a 100,000-item page is about 94 MB and fits with a margin for servers that send more per item, while an
-    /// endless answer stops long before memory runs out.
+    /// 128 MiB: a Plex movie listing with guids takes about 940 bytes per item in JSON (measured on the simulator, 5,000
+    /// items), so a 100,000-item page is about 94 MB and fits with a margin, while an endless answer stops before the
+    /// process passes 300 MB (an answer is held in chunks of its own size before it is parsed; see BodyBuffer).
     /// </summary>
-    public const long DefaultMaxResponseBytes = 256L * 1024 * 1024;
+    public const long DefaultMaxResponseBytes = 128L * 1024 * 1024;
 
     /// <summary>Gets or sets the largest answer one provider call may read, in bytes.</summary>
     public long MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;

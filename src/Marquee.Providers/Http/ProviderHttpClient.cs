@@ -174,7 +174,9 @@ public sealed class ProviderHttpClient
         {
             try
             {
-                return await JsonSerializer.DeserializeAsync(stream, type, ct)
+                var body = await BodyBuffer.ReadAsync(stream, ct);
+                var reader = new Utf8JsonReader(body);
+                return JsonSerializer.Deserialize(ref reader, type)
                     ?? throw Failure(request, response.StatusCode, ProviderFailure.WrongContent, "the answer was empty where JSON was expected", null, transient: false);
             }
             catch (JsonException ex)

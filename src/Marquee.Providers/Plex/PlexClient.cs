@@ -124,11 +124,21 @@ public sealed class PlexClient
         },
         Bounded: host == PlexHost.Server);
 
+    private static readonly XmlReaderSettings XmlSettings = new()
+    {
+        Async = true,
+        DtdProcessing = DtdProcessing.Prohibit,
+        MaxCharactersInDocument = 16 * 1024 * 1024,
+    };
+
     private async Task<XDocument> ReadXmlAsync(ProviderRequest request, HttpResponseMessage response, Stream stream, CancellationToken cancellationToken)
     {
         try
         {
-            return await XDocument.LoadAsync(stream, LoadOptions.None, cancellationToken);
+            // XML comes only from plex.tv's account lists (kilobytes per account). An endless text node would be built up
+            // as one string (two bytes a character, grown by doubling), so the reader stops at a count of characters.
+            using var reader = XmlReader.Create(stream, XmlSettings);
+            return await XDocument.LoadAsync(reader, LoadOptions.None, cancellationToken);
         }
         catch (XmlException ex)
         {
