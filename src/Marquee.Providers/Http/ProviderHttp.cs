@@ -33,9 +33,9 @@ public static class ProviderHttp
     /// Registers a named client for provider calls: no automatic redirects (a redirect would carry the token's header to
     /// whatever host it names; <see cref="ProviderHttpClient"/> follows same-origin reads itself) and no overall timeout
     /// (each attempt has its own, so a retry is never cut short). Answers read whole (<c>ReadAsStringAsync</c>) stop at the
-    /// size cap too.
+    /// size cap too, or at <paramref name="maxBufferedBytes"/> when given (a client whose answers are always small).
     /// </summary>
-    public static IHttpClientBuilder AddProviderHttpClient(this IServiceCollection services, string name)
+    public static IHttpClientBuilder AddProviderHttpClient(this IServiceCollection services, string name, long? maxBufferedBytes = null)
     {
         services.AddOptions<ProviderHttpOptions>().BindConfiguration(ProviderHttpOptions.Section);
         return services.AddHttpClient(name, c =>
@@ -44,7 +44,7 @@ public static class ProviderHttp
                 c.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
-            .ConfigureHttpClient((services, c) => c.MaxResponseContentBufferSize = Math.Min(int.MaxValue, services.GetRequiredService<IOptions<ProviderHttpOptions>>().Value.MaxResponseBytes));
+            .ConfigureHttpClient((services, c) => c.MaxResponseContentBufferSize = Math.Min(int.MaxValue, maxBufferedBytes ?? services.GetRequiredService<IOptions<ProviderHttpOptions>>().Value.MaxResponseBytes));
     }
 
     /// <summary>

@@ -140,6 +140,10 @@ public sealed class ProviderHttpClient
         }
         catch (ResponseTooLargeException)
         {
+            // The abandoned answer's chunks (up to the cap) may have outlived the young collections while it was read; give
+            // them back now rather than when the heap next fills, so a server sending answer after endless answer cannot
+            // stack them up. This is the one place Marquee asks for a collection: an answer past the cap is never routine.
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
             throw TooLarge(request, null);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)

@@ -14,7 +14,8 @@ public static class PlexRegistration
         services.AddProviderHttpClient(PlexClient.HttpClientName);
 
         // The live service's own calls (identity, sessions) carry the token too: no redirects, capped answers.
-        services.AddProviderHttpClient(PlexClient.LiveHttpClientName);
+        // The live client reads sessions and identities (kilobytes); reading whole answers, it stops at 16 MiB, not the page cap.
+        services.AddProviderHttpClient(PlexClient.LiveHttpClientName, 16L * 1024 * 1024);
         services.AddOptions<PlexOptions>().BindConfiguration(PlexOptions.Section);
         services.AddSingleton<IProviderDescriptor, PlexDescriptor>();
         services.AddTransient<PlexLogin>();
