@@ -47,6 +47,8 @@ public static class TimedProviders
 
         public Type SettingsType => inner.SettingsType;
 
+        public Type ProviderType => inner.ProviderType;
+
         public ProviderCapabilities Capabilities => inner.Capabilities;
 
         public IReadOnlyList<FieldProblem> Validate(ProviderSettings settings) => inner.Validate(settings);
@@ -54,7 +56,8 @@ public static class TimedProviders
         public IProvider Create(ProviderSettings settings, ProviderContext context) => new TimedProvider(inner.Create(settings, context), timer);
     }
 
-    private sealed class TimedProvider(IProvider inner, PhaseTimer timer) : IProvider, IWatchStateSource, IWatchStateSink, IAccountDirectory
+    /// <summary>Forwards every write capability; the run asks the inner kind's <see cref="ProviderCapabilities"/> before it uses one.</summary>
+    private sealed class TimedProvider(IProvider inner, PhaseTimer timer) : IProvider, IWatchStateSource, IWatchStateSink, IProgressSink, IRatingSink, IAccountDirectory
     {
         public Task<IReadOnlyList<FieldProblem>> TestAsync(CancellationToken cancellationToken) => inner.TestAsync(cancellationToken);
 
@@ -88,10 +91,10 @@ public static class TimedProviders
             timer.TimeWriteAsync(() => Sink.MarkUnwatchedAsync(account, localKey, cancellationToken));
 
         public Task SetProgressAsync(ProviderAccount account, string localKey, long positionMs, long durationMs, CancellationToken cancellationToken) =>
-            timer.TimeWriteAsync(() => Sink.SetProgressAsync(account, localKey, positionMs, durationMs, cancellationToken));
+            timer.TimeWriteAsync(() => ((IProgressSink)inner).SetProgressAsync(account, localKey, positionMs, durationMs, cancellationToken));
 
         public Task SetRatingAsync(ProviderAccount account, string localKey, double? rating, DateTimeOffset? ratedAt, CancellationToken cancellationToken) =>
-            timer.TimeWriteAsync(() => Sink.SetRatingAsync(account, localKey, rating, ratedAt, cancellationToken));
+            timer.TimeWriteAsync(() => ((IRatingSink)inner).SetRatingAsync(account, localKey, rating, ratedAt, cancellationToken));
 
         private IWatchStateSink Sink => (IWatchStateSink)inner;
     }

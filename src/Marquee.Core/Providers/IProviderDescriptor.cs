@@ -10,7 +10,10 @@ public interface IProviderDescriptor
 
     Type SettingsType { get; }
 
-    /// <summary>Gets the capabilities a provider of this kind offers, for flows to check against.</summary>
+    /// <summary>Gets the type of the providers <see cref="Create"/> returns; its capability interfaces are the kind's capabilities.</summary>
+    Type ProviderType { get; }
+
+    /// <summary>Gets the capabilities a provider of this kind offers, for flows to check against; derived from <see cref="ProviderType"/>.</summary>
     ProviderCapabilities Capabilities { get; }
 
     /// <summary>Returns problems with the settings, each tied to a field; empty when they are valid.</summary>

@@ -10,10 +10,18 @@ public interface IWatchStateSink
     Task MarkWatchedAsync(ProviderAccount account, string localKey, DateTimeOffset? watchedAt, CancellationToken cancellationToken);
 
     Task MarkUnwatchedAsync(ProviderAccount account, string localKey, CancellationToken cancellationToken);
+}
 
+/// <summary>Writes one account's resume points; a provider implements it only when its server takes them.</summary>
+public interface IProgressSink
+{
     /// <summary>Sets the resume point; <paramref name="durationMs"/> is the item's length, which some servers require.</summary>
     Task SetProgressAsync(ProviderAccount account, string localKey, long positionMs, long durationMs, CancellationToken cancellationToken);
+}
 
+/// <summary>Writes one account's ratings; a provider implements it only when its server takes them.</summary>
+public interface IRatingSink
+{
     /// <summary>Sets a 0–10 rating, or clears it when <paramref name="rating"/> is null.</summary>
     Task SetRatingAsync(ProviderAccount account, string localKey, double? rating, DateTimeOffset? ratedAt, CancellationToken cancellationToken);
 }

@@ -3,17 +3,27 @@ using Marquee.Core.Providers;
 
 namespace Marquee.Core.Sync;
 
-/// <summary>One side of a flow: a connection with its provider and the request counter of this run.</summary>
+/// <summary>
+/// One side of a flow: a connection with its provider and the request counter of this run. Each capability is
+/// asked of <see cref="Capabilities"/> (derived from the provider type, checked by a test) before it is used.
+/// </summary>
 public sealed record SyncSide(StoredConnection Connection, IProvider Provider, ProviderCapabilities Capabilities, RequestCounts Requests)
 {
-    public IWatchStateSource Source => Provider as IWatchStateSource
-        ?? throw new InvalidOperationException($"Connection '{Connection.Name}' ({Connection.Kind}) cannot read watch state.");
+    public IWatchStateSource Source => Require<IWatchStateSource>(Capabilities.CanReadWatchState, "read watch state");
 
-    public IWatchStateSink Sink => Provider as IWatchStateSink
-        ?? throw new InvalidOperationException($"Connection '{Connection.Name}' ({Connection.Kind}) cannot write watch state.");
+    public IWatchStateSink Sink => Require<IWatchStateSink>(Capabilities.CanWriteWatchState, "write watch state");
 
-    public IAccountDirectory Directory => Provider as IAccountDirectory
-        ?? throw new InvalidOperationException($"Connection '{Connection.Name}' ({Connection.Kind}) cannot list its accounts.");
+    public IRatingSink Ratings => Require<IRatingSink>(Capabilities.CanRate, "write ratings");
+
+    public IProgressSink Progress => Require<IProgressSink>(Capabilities.CanWriteProgress, "write resume points");
+
+    public IAccountDirectory Directory => Require<IAccountDirectory>(Capabilities.CanListAccounts, "list its accounts");
+
+    private T Require<T>(bool declared, string what)
+        where T : class =>
+        declared && Provider is T capability
+            ? capability
+            : throw new InvalidOperationException($"Connection '{Connection.Name}' ({Connection.Kind}) cannot {what}.");
 }
 
 /// <summary>Creates providers for connections, with secrets decrypted, for the sync engine only.</summary>

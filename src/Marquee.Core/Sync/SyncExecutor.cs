@@ -149,7 +149,7 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
 
         try
         {
-            await SendAsync(side.Sink, account, write.LocalKey, write.Action, write.After, cancellationToken);
+            await SendAsync(side, account, write.LocalKey, write.Action, write.After, cancellationToken);
         }
         catch (ProviderException ex)
         {
@@ -164,23 +164,24 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
     /// <summary>The journal's before value: the one read from the target, or none when it could not be read (undo then leaves the write alone).</summary>
     private static string? Before(PlannedWrite write) => write.BeforeRead ? write.Before.ToJson() : null;
 
-    public static async Task SendAsync(IWatchStateSink sink, ProviderAccount account, string localKey, string action, WriteValue value, CancellationToken cancellationToken)
+    /// <summary>Sends one write through the capability it needs; a side without that capability refuses it before any request.</summary>
+    public static async Task SendAsync(SyncSide side, ProviderAccount account, string localKey, string action, WriteValue value, CancellationToken cancellationToken)
     {
         switch (action)
         {
             case WriteAction.MarkWatched:
             case WriteAction.Rewatch:
-                await sink.MarkWatchedAsync(account, localKey, value.WatchedAt, cancellationToken);
+                await side.Sink.MarkWatchedAsync(account, localKey, value.WatchedAt, cancellationToken);
                 break;
             case WriteAction.MarkUnwatched:
-                await sink.MarkUnwatchedAsync(account, localKey, cancellationToken);
+                await side.Sink.MarkUnwatchedAsync(account, localKey, cancellationToken);
                 break;
             case WriteAction.SetRating:
             case WriteAction.ClearRating:
-                await sink.SetRatingAsync(account, localKey, value.Rating, value.RatedAt, cancellationToken);
+                await side.Ratings.SetRatingAsync(account, localKey, value.Rating, value.RatedAt, cancellationToken);
                 break;
             case WriteAction.SetProgress:
-                await sink.SetProgressAsync(account, localKey, value.ProgressMs ?? 0, value.DurationMs ?? 0, cancellationToken);
+                await side.Progress.SetProgressAsync(account, localKey, value.ProgressMs ?? 0, value.DurationMs ?? 0, cancellationToken);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown write action '{action}'.");

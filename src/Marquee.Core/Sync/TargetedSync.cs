@@ -86,7 +86,7 @@ public sealed class TargetedSync(
 
         var source = await providers.CreateAsync(flow.SourceConnectionId, cancellationToken);
         var target = await providers.CreateAsync(flow.TargetConnectionId, cancellationToken);
-        if (source.Provider is not IWatchStateSource || target.Provider is not IWatchStateSource || target.Provider is not IWatchStateSink)
+        if (!source.Capabilities.CanReadWatchState || !target.Capabilities.CanReadWatchState || !target.Capabilities.CanWriteWatchState)
         {
             return Fallback("a side of the flow cannot read or write single items");
         }

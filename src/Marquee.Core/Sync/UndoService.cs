@@ -149,7 +149,7 @@ public sealed class UndoService(IRunStore runs, ILedgerStore ledger, ProviderFac
                 cancellationToken);
             try
             {
-                await SyncExecutor.SendAsync(side.Sink, account, first.LocalKey, action, value, cancellationToken);
+                await SyncExecutor.SendAsync(side, account, first.LocalKey, action, value, cancellationToken);
                 await runs.UpdateWriteAsync(journalId, undoId, WriteStatus.Written, value.ToJson(), null, clock.GetUtcNow(), cancellationToken);
                 tally.Written++;
                 wrote = true;

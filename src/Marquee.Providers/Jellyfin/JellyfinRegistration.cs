@@ -12,46 +12,48 @@ public static class JellyfinRegistration
     {
         services.AddProviderHttpClient(JellyfinClient.HttpClientName);
         services.AddOptions<JellyfinOptions>().BindConfiguration(JellyfinOptions.Section);
-        services.AddSingleton<IProviderDescriptor>(new JellyfinDescriptor("jellyfin", "Jellyfin", JellyfinCapabilities));
-        services.AddSingleton<IProviderDescriptor>(new JellyfinDescriptor("emby", "Emby", EmbyCapabilities));
+        services.AddSingleton<IProviderDescriptor>(Jellyfin);
+        services.AddSingleton<IProviderDescriptor>(Emby);
         return services;
     }
 
-    /// <summary>Jellyfin takes a watch date (<c>datePlayed</c>), a resume point and a 0–10 rating.</summary>
-    public static ProviderCapabilities JellyfinCapabilities { get; } = new()
-    {
-        CanReadWatchState = true,
-        CanWriteWatchState = true,
-        CanBackdateWatched = true,
-        CanRate = true,
-        CanWriteProgress = true,
-        MaxPageSize = 1000,
-    };
+    /// <summary>Gets Jellyfin's capabilities: a watch date (<c>datePlayed</c>), resume points and 0–10 ratings.</summary>
+    public static ProviderCapabilities JellyfinCapabilities => Jellyfin.Capabilities;
 
-    /// <summary>Emby 4.x takes a watch date (<c>DatePlayed</c>) but describes no write for resume points or numeric ratings.</summary>
-    public static ProviderCapabilities EmbyCapabilities { get; } = JellyfinCapabilities with { CanRate = false, CanWriteProgress = false };
+    /// <summary>Gets Emby's capabilities: a watch date (<c>DatePlayed</c>), but no write for resume points or numeric ratings.</summary>
+    public static ProviderCapabilities EmbyCapabilities => Emby.Capabilities;
+
+    private static Descriptor<JellyfinProvider> Jellyfin { get; } = new("jellyfin", "Jellyfin");
+
+    private static Descriptor<EmbyProvider> Emby { get; } = new("emby", "Emby");
 
     /// <summary>Creates a provider for settings outside the store (tests, connection checks); <paramref name="kind"/> is <c>jellyfin</c> or <c>emby</c>.</summary>
-    public static JellyfinProvider CreateJellyfinProvider(this IServiceProvider services, string kind, JellyfinSettings settings, ProviderContext context)
+    public static JellyfinApiProvider CreateJellyfinProvider(this IServiceProvider services, string kind, JellyfinSettings settings, ProviderContext context)
     {
         var options = services.GetService<IOptions<JellyfinOptions>>()?.Value ?? new JellyfinOptions();
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(JellyfinClient.HttpClientName);
         var limits = services.GetService<IOptions<ProviderHttpOptions>>()?.Value ?? new ProviderHttpOptions();
         var client = new JellyfinClient(http, settings, kind, context.ConnectionName, context.ConnectionId, options, context.Requests, time, limits.MaxResponseBytes);
-        return new JellyfinProvider(client, options.PageSize, limits.TestTimeout, time);
+        return client.IsEmby
+            ? new EmbyProvider(client, options.PageSize, limits.TestTimeout, time)
+            : new JellyfinProvider(client, options.PageSize, limits.TestTimeout, time);
     }
 
-    private sealed class JellyfinDescriptor(string kind, string displayName, ProviderCapabilities capabilities) : ProviderDescriptor<JellyfinSettings>
+    /// <summary>Jellyfin and Emby share settings and facts; the provider type (and so the capabilities) is each one's own.</summary>
+    private sealed class Descriptor<TProvider>(string kind, string displayName) : ProviderDescriptor<JellyfinSettings, TProvider>
+        where TProvider : JellyfinApiProvider
     {
         public override string Kind => kind;
 
         public override string DisplayName => displayName;
 
-        public override ProviderCapabilities Capabilities => capabilities;
+        /// <summary>Gets the facts both servers share: a watch can be written with its date.</summary>
+        protected override ProviderFacts Facts { get; } = new() { CanBackdateWatched = true, MaxPageSize = 1000 };
 
         protected override IReadOnlyList<FieldProblem> Validate(JellyfinSettings settings) => JellyfinSettingsValidator.Validate(settings);
 
-        protected override IProvider Create(JellyfinSettings settings, ProviderContext context) => context.Services.CreateJellyfinProvider(kind, settings, context);
+        protected override TProvider CreateProvider(JellyfinSettings settings, ProviderContext context) =>
+            (TProvider)context.Services.CreateJellyfinProvider(kind, settings, context);
     }
 }

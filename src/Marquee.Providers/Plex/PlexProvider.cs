@@ -18,6 +18,8 @@ public sealed class PlexProvider :
     IAccountDirectory,
     IWatchStateSource,
     IWatchStateSink,
+    IProgressSink,
+    IRatingSink,
     ILibraryDirectory,
     IHistorySource,
     ISessionManager,

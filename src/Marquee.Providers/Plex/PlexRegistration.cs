@@ -36,25 +36,17 @@ public static class PlexRegistration
         return new PlexProvider(client, settings, new PlexAccounts(client, settings, context, store, time), options.PageSize, limits.TestTimeout, time);
     }
 
-    private sealed class PlexDescriptor : ProviderDescriptor<PlexSettings>
+    private sealed class PlexDescriptor : ProviderDescriptor<PlexSettings, PlexProvider>
     {
         public override string Kind => "plex";
 
         public override string DisplayName => "Plex Media Server";
 
-        public override ProviderCapabilities Capabilities { get; } = new()
-        {
-            CanReadWatchState = true,
-            CanWriteWatchState = true,
-            CanBackdateWatched = false,
-            CanRate = true,
-            CanWriteProgress = true,
-            HasWatchlist = true,
-            MaxPageSize = 1000,
-        };
+        /// <summary>Gets Plex's facts: a scrobble is always dated now.</summary>
+        protected override ProviderFacts Facts { get; } = new() { CanBackdateWatched = false, MaxPageSize = 1000 };
 
         protected override IReadOnlyList<FieldProblem> Validate(PlexSettings settings) => PlexSettingsValidator.Validate(settings);
 
-        protected override IProvider Create(PlexSettings settings, ProviderContext context) => context.Services.CreatePlexProvider(settings, context);
+        protected override PlexProvider CreateProvider(PlexSettings settings, ProviderContext context) => context.Services.CreatePlexProvider(settings, context);
     }
 }

@@ -85,7 +85,7 @@ internal sealed class TestHttpServer : IAsyncDisposable
     public static PlexProvider Plex(IServiceProvider services, Uri url, string token = "secret-plex-token") =>
         services.CreatePlexProvider(new PlexSettings { Url = url, Token = token, PlexTvToken = token }, new ProviderContext(1, "den", services, new RequestCounts()));
 
-    public static JellyfinProvider Jellyfin(IServiceProvider services, Uri url, string apiKey = "secret-api-key") =>
+    public static JellyfinApiProvider Jellyfin(IServiceProvider services, Uri url, string apiKey = "secret-api-key") =>
         services.CreateJellyfinProvider("jellyfin", new JellyfinSettings { Url = url, ApiKey = apiKey }, new ProviderContext(1, "media", services, new RequestCounts()));
 
     public async ValueTask DisposeAsync()

@@ -59,9 +59,9 @@ internal sealed class JellyfinTestServer : IAsyncDisposable
         ? new JellyfinSettings { Url = Sim.BaseUri, ApiKey = Sim.ApiKey }
         : new JellyfinSettings { Url = Sim.BaseUri, User = user, Password = user + "-pw" };
 
-    public JellyfinProvider Provider(JellyfinAuthMode mode, string user = "admin") => Provider(Settings(mode, user));
+    public JellyfinApiProvider Provider(JellyfinAuthMode mode, string user = "admin") => Provider(Settings(mode, user));
 
-    public JellyfinProvider Provider(JellyfinSettings settings) =>
+    public JellyfinApiProvider Provider(JellyfinSettings settings) =>
         Services.CreateJellyfinProvider(Kind, settings, new ProviderContext(1, "media", Services, Requests));
 
     public ProviderAccount Account(string name)

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Marquee.Providers.Plex.Models;
+using Marquee.Providers.Json;
 
 namespace Marquee.Providers.Jellyfin.Models;
 
@@ -7,7 +7,7 @@ namespace Marquee.Providers.Jellyfin.Models;
 [JsonSourceGenerationOptions(
     PropertyNameCaseInsensitive = true,
     NumberHandling = JsonNumberHandling.AllowReadingFromString,
-    Converters = [typeof(JellyfinStringConverter), typeof(LenientLongConverter), typeof(LenientIntConverter), typeof(LenientDoubleConverter), typeof(LenientBoolConverter)])]
+    Converters = [typeof(LenientStringConverter), typeof(LenientLongConverter), typeof(LenientIntConverter), typeof(LenientDoubleConverter), typeof(LenientBoolConverter)])]
 [JsonSerializable(typeof(JellyfinItemsResponse))]
 [JsonSerializable(typeof(JellyfinUserData))]
 [JsonSerializable(typeof(List<JellyfinUser>))]

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Marquee.Providers.Json;
 
 namespace Marquee.Providers.Plex.Models;
 

@@ -2,9 +2,12 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Marquee.Providers.Plex.Models;
+namespace Marquee.Providers.Json;
 
-/// <summary>Strings that Plex sometimes sends as numbers or booleans (PLEX-API.md 1.3).</summary>
+/// <summary>
+/// Strings that arrive as numbers or booleans (Plex: PLEX-API.md 1.3; Jellyfin/Emby: a ProviderIds value written as 603);
+/// also usable for dictionary keys.
+/// </summary>
 internal sealed class LenientStringConverter : JsonConverter<string>
 {
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
@@ -20,6 +23,10 @@ internal sealed class LenientStringConverter : JsonConverter<string>
     };
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+
+    public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetString() ?? string.Empty;
+
+    public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WritePropertyName(value);
 }
 
 /// <summary>Integers sent as numbers or as strings ("size":"1"); empty strings mean absent.</summary>
