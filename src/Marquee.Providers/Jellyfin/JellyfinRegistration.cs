@@ -14,6 +14,7 @@ public static class JellyfinRegistration
         services.AddOptions<JellyfinOptions>().BindConfiguration(JellyfinOptions.Section);
         services.AddSingleton<IProviderDescriptor>(new JellyfinDescriptor("jellyfin", "Jellyfin", JellyfinCapabilities));
         services.AddSingleton<IProviderDescriptor>(new JellyfinDescriptor("emby", "Emby", EmbyCapabilities));
+        services.AddJellyfinWebhooks();
         return services;
     }
 
