@@ -33,12 +33,7 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton<SyncLocks>();
         services.TryAddScoped<SyncRunner>();
         services.TryAddScoped<DeclarativeConfigExporter>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlexWebhookHandler, PlexPlaybackHandler>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlexWebhookHandler, PlexRateHandler>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlexWebhookHandler, PlexLibraryNewHandler>());
-        services.TryAddSingleton<PlexWebhookHandlerFactory>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookNormaliser, PlexWebhookNormaliser>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookNormaliser, JellyfinWebhookNormaliser>());
+        services.TryAddSingleton<WebhookFormats>();
         services.TryAddSingleton<DeliveryHistory>();
         services.TryAddSingleton<InboxSignal>();
         services.TryAddSingleton<OutboxSignal>();

@@ -1,9 +1,12 @@
 using System.CommandLine;
+using Marquee.Core;
 using Marquee.Core.Webhooks;
+using Marquee.Providers;
 using Marquee.Web.Hosting;
 using Marquee.Web.Security;
 using Marquee.Web.Webhooks;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Marquee.Cli.Commands;
@@ -11,9 +14,6 @@ namespace Marquee.Cli.Commands;
 /// <summary><c>marquee apikey</c> and <c>marquee webhook-url</c>: the secrets a user hands to other programs, shown on demand only.</summary>
 internal static class SecurityCommands
 {
-    /// <summary>Gets the senders whose webhook URL is printed, with their path segment.</summary>
-    public static (string Name, string Kind)[] Senders { get; } = [("Plex", "plex"), ("Jellyfin", "jellyfin"), ("Emby", "emby")];
-
     public static IEnumerable<Command> Create(Func<ParseResult, CliContext> context)
     {
         var rotate = new Option<bool>("--rotate") { Description = "Replace the key with a new one; the old one stops working (a running server picks it up within seconds)." };
@@ -53,13 +53,20 @@ internal static class SecurityCommands
             configuration.GetSection(WebhookOptions.Section).Bind(webhooks);
             var secret = new WebhookSecret(Options.Create(webhooks), options);
             var root = uri.GetLeftPart(UriPartial.Path);
-            foreach (var (name, kind) in Senders)
+            foreach (var sender in RegisteredSenders(configuration))
             {
-                await ctx.Output.WriteLineAsync($"{name} webhook URL: {WebhookEndpoints.Url(root, secret.Value, kind)}");
+                await ctx.Output.WriteLineAsync($"{sender.DisplayName} webhook URL: {WebhookEndpoints.Url(root, secret.Value, sender.Kind)}");
             }
 
             return ExitCodes.Ok;
         });
         yield return webhookUrl;
+    }
+
+    /// <summary>The senders of the registered webhook formats, in the order 'serve' maps them; nothing else is started.</summary>
+    private static IReadOnlyList<WebhookSender> RegisteredSenders(IConfiguration configuration)
+    {
+        using var services = new ServiceCollection().AddSingleton(configuration).AddMarqueeCore().AddProviders().BuildServiceProvider();
+        return services.GetRequiredService<WebhookFormats>().Senders;
     }
 }

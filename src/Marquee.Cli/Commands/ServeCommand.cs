@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Marquee.Core.Webhooks;
 using Marquee.Web;
 using Marquee.Web.Hosting;
 using Marquee.Web.Security;
@@ -63,9 +64,9 @@ internal static class ServeCommand
             {
                 // Standard output ends up in a log (systemd, docker): the secret is masked; 'marquee webhook-url' shows it.
                 var root = Exposure.Reachable(first);
-                foreach (var (name, kind) in SecurityCommands.Senders)
+                foreach (var sender in app.Services.GetRequiredService<WebhookFormats>().Senders)
                 {
-                    await ctx.Output.WriteLineAsync($"{name} webhook URL: {WebhookEndpoints.Url(root, "********", kind)}");
+                    await ctx.Output.WriteLineAsync($"{sender.DisplayName} webhook URL: {WebhookEndpoints.Url(root, "********", sender.Kind)}");
                 }
 
                 await ctx.Output.WriteLineAsync($"Webhook URLs with their secret: marquee webhook-url{(root == first ? string.Empty : " (use the address Plex reaches this machine at)")}");

@@ -5,13 +5,13 @@ using Microsoft.Extensions.Options;
 namespace Marquee.Core.Webhooks;
 
 /// <summary>
-/// Drains the inbox: each pending delivery is parsed by the format of its source (Plex, Jellyfin, Emby), and its events are
+/// Drains the inbox: each pending delivery is parsed by the registered format of its source (<see cref="IWebhookFormat"/>), and its events are
 /// stored together with the "handled" mark. At least once: a delivery interrupted by a crash is handled again after
 /// the restart, and the events' deduplication keys make the second time change nothing.
 /// </summary>
 public sealed partial class InboxProcessor(
     IInboxStore store,
-    IEnumerable<IWebhookNormaliser> normalisers,
+    WebhookFormats formats,
     IEnumerable<ILiveEventSink> sinks,
     InboxSignal signal,
     DeliveryHistory history,
@@ -19,9 +19,6 @@ public sealed partial class InboxProcessor(
     TimeProvider clock,
     ILogger<InboxProcessor> logger) : BackgroundService
 {
-    private readonly Dictionary<string, IWebhookNormaliser> _formats = normalisers.SelectMany(n => n.Sources.Select(s => (Source: s, Format: n)))
-        .GroupBy(p => p.Source, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Format, StringComparer.Ordinal);
-
     /// <summary>Handles every pending delivery now; returns how many were handled. Used by the loop and by tests.</summary>
     public async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
@@ -101,10 +98,10 @@ public sealed partial class InboxProcessor(
         await store.StartAttemptAsync(delivery.Id, cancellationToken);
         IReadOnlyList<LiveEvent> events;
         string? eventName = null;
-        IWebhookNormaliser format;
+        IWebhookFormat format;
         try
         {
-            format = _formats.GetValueOrDefault(delivery.Source) ?? throw new WebhookFormatException($"No webhook format reads deliveries from '{delivery.Source}'.");
+            format = formats.Find(delivery.Source) ?? throw new WebhookFormatException($"No webhook format reads deliveries from '{delivery.Source}'.");
             (eventName, events) = format.Normalise(delivery);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -13,6 +13,9 @@ public sealed class WebhookCompactor(IReadOnlyList<string> top, IReadOnlyDiction
 
     private readonly string[] _prefixes = [.. top.Where(f => f.EndsWith('*')).Select(f => f[..^1])];
 
+    /// <summary>The body kept for a delivery that repeats an earlier handled one: a pointer to it.</summary>
+    public static byte[] DuplicateOf(long deliveryId) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, long> { ["duplicateOf"] = deliveryId });
+
     /// <summary>Returns the compact form of a payload, or the payload itself when it is not a JSON object or would not shrink.</summary>
     public byte[] Compact(byte[] payload)
     {

@@ -70,7 +70,7 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
             transaction));
         await db.ExecuteAsync(Command(
             "UPDATE inbox SET status = @status, handled_at = @now, error = NULL, body = @body WHERE id = @id",
-            new { id, status = InboxStatus.Handled, now = Ms(now), body = original is { } first ? PlexWebhookCompactor.DuplicateOf(first) : keep },
+            new { id, status = InboxStatus.Handled, now = Ms(now), body = original is { } first ? WebhookCompactor.DuplicateOf(first) : keep },
             cancellationToken,
             transaction));
         await transaction.CommitAsync(cancellationToken);

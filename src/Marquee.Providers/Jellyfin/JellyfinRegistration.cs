@@ -14,6 +14,7 @@ public static class JellyfinRegistration
         services.AddOptions<JellyfinOptions>().BindConfiguration(JellyfinOptions.Section);
         services.AddSingleton<IProviderDescriptor>(Jellyfin);
         services.AddSingleton<IProviderDescriptor>(Emby);
+        services.AddJellyfinWebhooks();
         return services;
     }
 

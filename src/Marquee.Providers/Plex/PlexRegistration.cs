@@ -19,6 +19,7 @@ public static class PlexRegistration
         services.AddOptions<PlexOptions>().BindConfiguration(PlexOptions.Section);
         services.AddSingleton<IProviderDescriptor, PlexDescriptor>();
         services.AddTransient<PlexLogin>();
+        services.AddPlexWebhooks();
         return services;
     }
 

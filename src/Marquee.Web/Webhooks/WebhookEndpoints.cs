@@ -7,16 +7,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace Marquee.Web.Webhooks;
 
 /// <summary>
-/// Webhooks in (STYLE 4) from Plex, Jellyfin's Webhook plugin and Emby: check the secret, read the body up to the
+/// Webhooks in (STYLE 4) from every sender of a registered <see cref="IWebhookFormat"/> (Plex, Jellyfin's Webhook
+/// plugin, Emby, and whatever a provider adds): check the secret, read the body up to the
 /// limit, check it is a webhook of that sender, store it in the inbox, and only then answer. A hosted
 /// <see cref="InboxProcessor"/> drains the inbox.
 /// </summary>
@@ -58,18 +57,14 @@ public static partial class WebhookEndpoints
     public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/webhooks").WithTags("Webhooks").RequireRateLimiting(RateLimitPolicy).DisableAntiforgery();
-        group.MapPost("/plex/{secret}", (HttpContext context, string secret, CancellationToken ct) => ReceiveAsync(context, secret, "plex", ct))
-            .WithName("PlexWebhook");
-        group.MapPost("/plex", (HttpContext context, string? token, CancellationToken ct) => ReceiveAsync(context, token, "plex", ct))
-            .WithName("PlexWebhookWithToken");
-        group.MapPost("/jellyfin/{secret}", (HttpContext context, string secret, CancellationToken ct) => ReceiveAsync(context, secret, "jellyfin", ct))
-            .WithName("JellyfinWebhook");
-        group.MapPost("/jellyfin", (HttpContext context, string? token, CancellationToken ct) => ReceiveAsync(context, token, "jellyfin", ct))
-            .WithName("JellyfinWebhookWithToken");
-        group.MapPost("/emby/{secret}", (HttpContext context, string secret, CancellationToken ct) => ReceiveAsync(context, secret, "emby", ct))
-            .WithName("EmbyWebhook");
-        group.MapPost("/emby", (HttpContext context, string? token, CancellationToken ct) => ReceiveAsync(context, token, "emby", ct))
-            .WithName("EmbyWebhookWithToken");
+        foreach (var sender in app.ServiceProvider.GetRequiredService<WebhookFormats>().Senders)
+        {
+            var kind = sender.Kind;
+            group.MapPost($"/{kind}/{{secret}}", (HttpContext context, string secret, CancellationToken ct) => ReceiveAsync(context, secret, kind, ct))
+                .WithName($"{sender.DisplayName}Webhook");
+            group.MapPost($"/{kind}", (HttpContext context, string? token, CancellationToken ct) => ReceiveAsync(context, token, kind, ct))
+                .WithName($"{sender.DisplayName}WebhookWithToken");
+        }
 
         var api = app.MapGroup("/api/webhooks").WithTags("Webhooks");
         api.MapGet("/deliveries", (DeliveryHistory history) => TypedResults.Ok(history.Snapshot()));
@@ -84,14 +79,15 @@ public static partial class WebhookEndpoints
     }
 
     /// <summary>
-    /// The webhook URL for a sender (<c>plex</c>, <c>jellyfin</c> for the Webhook plugin, <c>emby</c>) with
+    /// The webhook URL for a sender (a <see cref="WebhookSender.Kind"/>: <c>plex</c>, <c>jellyfin</c> for the Webhook plugin, <c>emby</c>) with
     /// <paramref name="secret"/> in it, or a mask in its place for output that is kept (logs).
     /// </summary>
     public static string Url(string address, string secret, string kind) => $"{address.TrimEnd('/')}/webhooks/{kind}/{secret}";
 
     /// <summary>
-    /// One delivery from <paramref name="source"/> (plex, jellyfin, emby): the same steps for every sender; only how the
-    /// payload is found in the body (Plex: a multipart part; Jellyfin and Emby: the JSON body) and read differs.
+    /// One delivery from <paramref name="source"/> (a registered sender): the same steps for every sender; only how the
+    /// payload is found in the body (Plex: a multipart part; Jellyfin and Emby: the JSON body) and read differs, and
+    /// that is the sender's <see cref="IWebhookFormat"/>.
     /// </summary>
     private static async Task<Results<Ok, UnauthorizedHttpResult, ProblemHttpResult>> ReceiveAsync(HttpContext context, string? secret, string source, CancellationToken ct)
     {
@@ -136,10 +132,10 @@ public static partial class WebhookEndpoints
         string? eventName = null;
         string? problem = null;
         byte[]? payload = null;
-        var format = services.GetServices<IWebhookNormaliser>().Last(f => f.Sources.Contains(source));
+        var format = services.GetRequiredService<WebhookFormats>().Find(source)!;
         try
         {
-            payload = source == "plex" ? await ExtractPayloadAsync(contentType, body, ct) : body;
+            payload = await format.ReadPayloadAsync(contentType, body, ct);
             eventName = format.Validate(payload);
         }
         catch (WebhookFormatException ex)
@@ -189,47 +185,6 @@ public static partial class WebhookEndpoints
         }
 
         return buffer.ToArray();
-    }
-
-    /// <summary>Finds the <c>payload</c> part of a multipart/form-data body; a <c>thumb</c> part (or any other) is skipped.</summary>
-    private static async Task<byte[]> ExtractPayloadAsync(string? contentType, byte[] body, CancellationToken ct)
-    {
-        if (!MediaTypeHeaderValue.TryParse(contentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new WebhookFormatException("Plex webhooks are multipart/form-data with a 'payload' part.");
-        }
-
-        var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
-        if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
-        {
-            throw new WebhookFormatException("The multipart boundary is missing or too long.");
-        }
-
-        try
-        {
-            var reader = new MultipartReader(boundary, new MemoryStream(body, writable: false)) { BodyLengthLimit = body.Length, HeadersCountLimit = 16 };
-            while (await reader.ReadNextSectionAsync(ct) is { } section)
-            {
-                if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    && disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
-                    && HeaderUtilities.RemoveQuotes(disposition.Name).Equals("payload", StringComparison.Ordinal))
-                {
-                    using var part = new MemoryStream();
-                    await section.Body.CopyToAsync(part, ct);
-                    return part.ToArray();
-                }
-            }
-        }
-        catch (IOException ex)
-        {
-            throw new WebhookFormatException($"The multipart body is malformed: {ex.Message}");
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new WebhookFormatException($"The multipart body is malformed: {ex.Message}");
-        }
-
-        throw new WebhookFormatException("The multipart body has no 'payload' part.");
     }
 
     private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -46,7 +46,9 @@ public sealed class MarqueeApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<MarqueeApp> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="settings">Configuration added after the defaults.</param>
+    /// <param name="services">Adds services before the host is built (for example a provider that exists only in the tests).</param>
+    public static async Task<MarqueeApp> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var folder = new TempFolder();
         var logs = new LogCapture();
@@ -65,6 +67,7 @@ public sealed class MarqueeApp : IAsyncDisposable
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.AddMarquee();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseMarquee();
         await app.Services.GetRequiredService<MarqueeStartup>().InitializeAsync(CancellationToken.None);

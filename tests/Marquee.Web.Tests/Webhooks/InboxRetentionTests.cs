@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Marquee.Core.Webhooks;
+using Marquee.Providers.Jellyfin;
+using Marquee.Providers.Plex;
 using Marquee.Simulators.Jellyfin;
 using Marquee.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

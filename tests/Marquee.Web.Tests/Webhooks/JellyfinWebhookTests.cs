@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Marquee.Core.Webhooks;
+using Marquee.Providers.Plex;
 using Marquee.Simulators.Jellyfin;
 using Marquee.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using Marquee.Core.Webhooks;
+using Marquee.Providers.Plex;
 using Marquee.Simulators.Plex;
 using Marquee.Simulators.Plex.Model;
 using Marquee.Web.Tests.Infrastructure;

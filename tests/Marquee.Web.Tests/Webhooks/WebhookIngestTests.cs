@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Marquee.Core.Webhooks;
+using Marquee.Providers.Plex;
 using Marquee.Web.Tests.Infrastructure;
 using Marquee.Web.Webhooks;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using Marquee.Core.Sync;
+using Marquee.Core.Webhooks;
 using static Marquee.Core.Webhooks.WebhookJson;
 
-namespace Marquee.Core.Webhooks;
+namespace Marquee.Providers.Jellyfin;
 
 /// <summary>
 /// A Jellyfin or Emby webhook, reduced to what live events use. Jellyfin's Webhook plugin (generic template) names the
@@ -161,7 +163,7 @@ public static class JellyfinWebhookEvents
             JellyfinEvents.PlaybackStop when webhook.PositionTicks is > 0 and var ticks =>
                 [Event(webhook, delivery, LiveEventKind.Progress, (ticks / TimeSpan.TicksPerMillisecond).ToString(CultureInfo.InvariantCulture))],
             JellyfinEvents.UserDataSaved => UserData(webhook, delivery),
-            JellyfinEvents.ItemAdded => [Event(webhook, delivery, LiveEventKind.ItemAdded, null) with { AccountId = PlexWebhookEvents.AnyAccount, AccountName = null }],
+            JellyfinEvents.ItemAdded => [Event(webhook, delivery, LiveEventKind.ItemAdded, null) with { AccountId = TargetedItem.AnyAccount, AccountName = null }],
             _ => [],
         };
     }
@@ -191,7 +193,7 @@ public static class JellyfinWebhookEvents
             delivery.Source,
             LiveEventOrigin.Webhook,
             webhook.ServerId,
-            webhook.UserId ?? PlexWebhookEvents.AnyAccount,
+            webhook.UserId ?? TargetedItem.AnyAccount,
             webhook.UserName,
             webhook.ItemId!,
             null,

@@ -1,4 +1,6 @@
-namespace Marquee.Core.Webhooks;
+using Marquee.Core.Webhooks;
+
+namespace Marquee.Providers.Jellyfin;
 
 /// <summary>
 /// What a handled Jellyfin or Emby webhook keeps for diagnosis. Jellyfin's Webhook plugin: the notification type and

@@ -1,6 +1,7 @@
+using Marquee.Core.Webhooks;
 using static Marquee.Core.Webhooks.WebhookJson;
 
-namespace Marquee.Core.Webhooks;
+namespace Marquee.Providers.Plex;
 
 /// <summary>A Plex webhook payload (PLEX-API.md 9.3): only the fields live events use.</summary>
 public sealed record PlexWebhook(
@@ -27,11 +28,6 @@ public sealed record PlexWebhookItem(
     double? UserRating,
     DateTimeOffset? LastRatedAt,
     long? LibrarySectionId);
-
-/// <summary>The payload is not a Plex webhook we can use; the message says why.</summary>
-public sealed class WebhookFormatException(string message) : Exception(message)
-{
-}
 
 /// <summary>Parses Plex webhook payloads: tolerant of numbers sent as strings, strict about the shape.</summary>
 public static class PlexWebhookParser
@@ -118,7 +114,6 @@ public static class PlexWebhookParser
                 item);
         }
     }
-
 }
 
 /// <summary>Plex webhook event names (PLEX-API.md 9.2).</summary>

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Marquee.Core.Webhooks;
+using Marquee.Providers.Plex;
 
-namespace Marquee.Core.Tests.Webhooks;
+namespace Marquee.Providers.Tests.Plex;
 
 public sealed class PlexWebhookHandlerTests
 {

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Marquee.Core.Webhooks;
 
-namespace Marquee.Core.Webhooks;
+namespace Marquee.Providers.Plex;
 
 /// <summary>Turns one Plex webhook into live events. One handler per group of event types.</summary>
 public interface IPlexWebhookHandler

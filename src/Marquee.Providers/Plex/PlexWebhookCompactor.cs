@@ -1,6 +1,6 @@
-using System.Text.Json;
+using Marquee.Core.Webhooks;
 
-namespace Marquee.Core.Webhooks;
+namespace Marquee.Providers.Plex;
 
 /// <summary>
 /// What a handled Plex webhook keeps for diagnosis: the event, who and where (account, server, player) and the item's
@@ -25,7 +25,4 @@ public static class PlexWebhookCompactor
 
     /// <summary>Returns the compact form of a payload, or the payload itself when it is not a JSON object.</summary>
     public static byte[] Compact(byte[] payload) => Fields.Compact(payload);
-
-    /// <summary>The body kept for a delivery that repeats an earlier handled one: a pointer to it.</summary>
-    public static byte[] DuplicateOf(long deliveryId) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, long> { ["duplicateOf"] = deliveryId });
 }

@@ -1,7 +1,8 @@
 using System.Text;
 using Marquee.Core.Webhooks;
+using Marquee.Providers.Plex;
 
-namespace Marquee.Core.Tests.Webhooks;
+namespace Marquee.Providers.Tests.Plex;
 
 public sealed class PlexWebhookParserTests
 {
