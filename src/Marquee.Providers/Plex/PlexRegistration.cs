@@ -1,4 +1,5 @@
 using Marquee.Core.Connections;
+using Marquee.Core.Live;
 using Marquee.Core.Providers;
 using Marquee.Core.Storage;
 using Marquee.Providers.Http;
@@ -18,6 +19,7 @@ public static class PlexRegistration
         services.AddOptions<PlexOptions>().BindConfiguration(PlexOptions.Section);
         services.AddSingleton<IProviderDescriptor, PlexDescriptor>();
         services.AddTransient<PlexLogin>();
+        services.AddSingleton<IServerIdentity, PlexServerIdentity>();
         return services;
     }
 

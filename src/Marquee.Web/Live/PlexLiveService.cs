@@ -21,14 +21,14 @@ public sealed partial class PlexLiveService(
     IHttpClientFactory http,
     IInboxStore store,
     IEnumerable<ILiveEventSink> sinks,
-    PlexServerDirectory directory,
+    Marquee.Core.Live.ServerDirectory directory,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider clock,
     ILogger<PlexLiveService> logger) : BackgroundService
 {
     private readonly Dictionary<long, Watcher> _watchers = [];
     private readonly IHttpClientFactory _http = http;
-    private readonly PlexServerDirectory _directory = directory;
+    private readonly Marquee.Core.Live.ServerDirectory _directory = directory;
     private readonly IOptionsMonitor<WebhookOptions> _options = options;
     private readonly TimeProvider _clock = clock;
     private readonly ILogger _logger = logger;

@@ -33,10 +33,10 @@ public static partial class WebhookEndpoints
         services.AddSingleton<InboxProcessor>();
         services.AddHttpClient("plex-live");
         services.AddHostedService<Marquee.Web.Live.PlexLiveService>();
-        services.AddSingleton<Marquee.Web.Live.PlexServerDirectory>();
-        services.AddSingleton<Marquee.Web.Live.LivePropagation>();
-        services.AddSingleton<ILiveEventSink>(sp => sp.GetRequiredService<Marquee.Web.Live.LivePropagation>());
-        services.AddHostedService(sp => sp.GetRequiredService<Marquee.Web.Live.LivePropagation>());
+        services.AddSingleton<Marquee.Core.Live.ServerDirectory>();
+        services.AddSingleton<Marquee.Core.Live.LivePropagation>();
+        services.AddSingleton<ILiveEventSink>(sp => sp.GetRequiredService<Marquee.Core.Live.LivePropagation>());
+        services.AddHostedService(sp => sp.GetRequiredService<Marquee.Core.Live.LivePropagation>());
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
