@@ -1,6 +1,7 @@
 using Marquee.Core.Configuration;
 using Marquee.Core.Connections;
 using Marquee.Core.Flows;
+using Marquee.Core.Live;
 using Marquee.Core.Outbox;
 using Marquee.Core.Profiles;
 using Marquee.Core.Providers;
@@ -40,6 +41,7 @@ public static class MarqueeCoreRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookNormaliser, PlexWebhookNormaliser>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookNormaliser, JellyfinWebhookNormaliser>());
         services.TryAddSingleton<DeliveryHistory>();
+        services.TryAddSingleton<ServerDirectory>();
         services.TryAddSingleton<InboxSignal>();
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<OutboxService>();

@@ -19,7 +19,9 @@ public static class PlexRegistration
         services.AddOptions<PlexOptions>().BindConfiguration(PlexOptions.Section);
         services.AddSingleton<IProviderDescriptor, PlexDescriptor>();
         services.AddTransient<PlexLogin>();
-        services.AddSingleton<IServerIdentity, PlexServerIdentity>();
+        services.AddSingleton<PlexServerIdentity>();
+        services.AddSingleton<IServerIdentity>(sp => sp.GetRequiredService<PlexServerIdentity>());
+        services.AddSingleton<ILiveEventSource, PlexLiveEventSource>();
         return services;
     }
 

@@ -18,23 +18,36 @@ internal sealed class PlexServerIdentity(IServiceScopeFactory scopes) : IServerI
             return null;
         }
 
-        if (plex.MachineIdentifier is { Length: > 0 } known)
+        try
+        {
+            return await IdentifyAsync(connectionId, connectionName, plex, cancellationToken);
+        }
+        catch (ProviderException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Returns the machine identifier, asking the server within 10 s when the settings have none; throws when it does not answer.</summary>
+    internal async Task<string> IdentifyAsync(long connectionId, string connectionName, PlexSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.MachineIdentifier is { Length: > 0 } known)
         {
             return known;
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var provider = services.CreatePlexProvider(settings, new ProviderContext(connectionId, connectionName, services, new RequestCounts()));
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var services = scope.ServiceProvider;
-            var provider = services.CreatePlexProvider(plex, new ProviderContext(connectionId, connectionName, services, new RequestCounts()));
             return await provider.MachineIdAsync(timeout.Token);
         }
-        catch (Exception ex) when (ex is ProviderException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return null;
+            throw new ProviderException(PlexClient.ProviderName, null, $"Plex server '{connectionName}': GET /identity: no answer within {Timeout.TotalSeconds} s", ex) { Endpoint = "GET /identity" };
         }
     }
 }
