@@ -1,6 +1,7 @@
 using Marquee.Core.Configuration;
 using Marquee.Core.Connections;
 using Marquee.Core.Flows;
+using Marquee.Core.Live;
 using Marquee.Core.Outbox;
 using Marquee.Core.Profiles;
 using Marquee.Core.Providers;
@@ -35,6 +36,7 @@ public static class MarqueeCoreRegistration
         services.TryAddScoped<DeclarativeConfigExporter>();
         services.TryAddSingleton<WebhookFormats>();
         services.TryAddSingleton<DeliveryHistory>();
+        services.TryAddSingleton<ServerDirectory>();
         services.TryAddSingleton<InboxSignal>();
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<OutboxService>();

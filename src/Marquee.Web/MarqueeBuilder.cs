@@ -1,3 +1,4 @@
+using Marquee.Core.Jobs;
 using Marquee.Web.Connections;
 using Marquee.Web.Flows;
 using Marquee.Web.Health;

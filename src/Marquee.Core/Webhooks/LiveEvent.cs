@@ -60,6 +60,42 @@ public sealed record LiveEvent(
     DateTimeOffset OccurredAt,
     long? DeliveryId = null)
 {
+    /// <summary>Gets the event as the source named it (Plex: <c>media.scrobble</c>, <c>library.new</c>…; the stream: <c>playing</c>, <c>timeline</c>).</summary>
+    public string? SourceEvent { get; init; }
+
+    /// <summary>Gets the item's title (an episode's own title).</summary>
+    public string? Title { get; init; }
+
+    /// <summary>Gets the show's title, for an episode or a season.</summary>
+    public string? ShowTitle { get; init; }
+
+    /// <summary>Gets the season number, for an episode or a season.</summary>
+    public int? Season { get; init; }
+
+    /// <summary>Gets the episode number, for an episode.</summary>
+    public int? Episode { get; init; }
+
+    /// <summary>Gets the release year.</summary>
+    public int? Year { get; init; }
+
+    /// <summary>Gets the player (device) that played, as the server names it.</summary>
+    public string? Player { get; init; }
+
+    /// <summary>Gets the player's platform, for example <c>Roku</c>.</summary>
+    public string? Platform { get; init; }
+
+    /// <summary>Gets the server's playback session key, when the path knows it.</summary>
+    public string? SessionKey { get; init; }
+
+    /// <summary>Gets the playback position in milliseconds, when known.</summary>
+    public long? PositionMs { get; init; }
+
+    /// <summary>Gets the item's duration in milliseconds, when known.</summary>
+    public long? DurationMs { get; init; }
+
+    /// <summary>Gets the rating (0-10) the event carries, when any.</summary>
+    public double? Rating { get; init; }
+
     /// <summary>Gets the store id, once stored.</summary>
     public long Id { get; init; }
 

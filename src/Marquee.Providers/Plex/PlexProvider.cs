@@ -74,6 +74,9 @@ public sealed class PlexProvider :
         }
     }
 
+    /// <summary>Returns the server's machine identifier (from the settings, or asked once from <c>/identity</c>).</summary>
+    internal Task<string> MachineIdAsync(CancellationToken cancellationToken) => _accounts.MachineIdAsync(cancellationToken);
+
     public Task<IReadOnlyList<ProviderAccount>> ListAccountsAsync(CancellationToken cancellationToken) => _accounts.ListAsync(cancellationToken);
 
     public Task<IReadOnlyList<ProviderLibrary>> ListLibrariesAsync(ProviderAccount account, CancellationToken cancellationToken) =>

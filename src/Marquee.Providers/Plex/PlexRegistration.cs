@@ -1,4 +1,5 @@
 using Marquee.Core.Connections;
+using Marquee.Core.Live;
 using Marquee.Core.Providers;
 using Marquee.Core.Storage;
 using Marquee.Providers.Http;
@@ -20,6 +21,9 @@ public static class PlexRegistration
         services.AddSingleton<IProviderDescriptor, PlexDescriptor>();
         services.AddTransient<PlexLogin>();
         services.AddPlexWebhooks();
+        services.AddSingleton<PlexServerIdentity>();
+        services.AddSingleton<IServerIdentity>(sp => sp.GetRequiredService<PlexServerIdentity>());
+        services.AddSingleton<ILiveEventSource, PlexLiveEventSource>();
         return services;
     }
 

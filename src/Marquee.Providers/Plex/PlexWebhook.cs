@@ -13,7 +13,14 @@ public sealed record PlexWebhook(
     string? AccountTitle,
     string? ServerUuid,
     string? PlayerUuid,
-    PlexWebhookItem? Metadata);
+    PlexWebhookItem? Metadata)
+{
+    /// <summary>Gets the player's title.</summary>
+    public string? PlayerTitle { get; init; }
+
+    /// <summary>Gets the player's platform.</summary>
+    public string? Platform { get; init; }
+}
 
 /// <summary>The <c>Metadata</c> object of a Plex webhook.</summary>
 public sealed record PlexWebhookItem(
@@ -27,7 +34,20 @@ public sealed record PlexWebhookItem(
     DateTimeOffset? LastViewedAt,
     double? UserRating,
     DateTimeOffset? LastRatedAt,
-    long? LibrarySectionId);
+    long? LibrarySectionId)
+{
+    /// <summary>Gets the show's title (grandparentTitle of an episode).</summary>
+    public string? ShowTitle { get; init; }
+
+    /// <summary>Gets the season number (parentIndex of an episode).</summary>
+    public long? Season { get; init; }
+
+    /// <summary>Gets the episode number (index of an episode).</summary>
+    public long? Episode { get; init; }
+
+    /// <summary>Gets the release year.</summary>
+    public long? Year { get; init; }
+}
 
 /// <summary>Parses Plex webhook payloads: tolerant of numbers sent as strings, strict about the shape.</summary>
 public static class PlexWebhookParser
@@ -45,6 +65,19 @@ public static class PlexWebhookParser
         PlexEvents.Play, PlexEvents.Pause, PlexEvents.Resume, PlexEvents.Stop, PlexEvents.Scrobble, PlexEvents.Rate,
         PlexEvents.LibraryNew, PlexEvents.PlaybackStarted,
     };
+
+    /// <summary>A field only consumers describe the event with: one of the wrong type is left out, never a reason to refuse.</summary>
+    private static T? Descriptive<T>(Func<T?> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (WebhookFormatException)
+        {
+            return default;
+        }
+    }
 
     public static PlexWebhook Parse(ReadOnlySpan<byte> json)
     {
@@ -89,7 +122,13 @@ public static class PlexWebhookParser
                     Seconds(Integer(m, "lastViewedAt", "Metadata.lastViewedAt")),
                     Number(m, "userRating", "Metadata.userRating"),
                     Seconds(Integer(m, "lastRatedAt", "Metadata.lastRatedAt")),
-                    Integer(m, "librarySectionID", "Metadata.librarySectionID"));
+                    Integer(m, "librarySectionID", "Metadata.librarySectionID"))
+                {
+                    ShowTitle = Descriptive(() => String(m, "grandparentTitle", "Metadata.grandparentTitle")),
+                    Season = Descriptive(() => Integer(m, "parentIndex", "Metadata.parentIndex")),
+                    Episode = Descriptive(() => Integer(m, "index", "Metadata.index")),
+                    Year = Descriptive(() => Integer(m, "year", "Metadata.year")),
+                };
                 if (NeedMetadata.Contains(name) && item.RatingKey is null)
                 {
                     throw new WebhookFormatException("'Metadata.ratingKey' is missing.");
@@ -111,7 +150,11 @@ public static class PlexWebhookParser
                 account is { } at ? String(at, "title", "Account.title") : null,
                 server is { } s ? String(s, "uuid", "Server.uuid") : null,
                 player is { } p ? String(p, "uuid", "Player.uuid") : null,
-                item);
+                item)
+            {
+                PlayerTitle = player is { } pt ? Descriptive(() => String(pt, "title", "Player.title")) : null,
+                Platform = player is { } pp ? Descriptive(() => String(pp, "platform", "Player.platform")) : null,
+            };
         }
     }
 }

@@ -98,7 +98,7 @@ public static class PlexWebhookEvents
     public const string OwnerAccount = "1";
 
     public static LiveEvent Create(PlexWebhook webhook, InboxDelivery delivery, string kind, string? value) =>
-        new(
+        new LiveEvent(
             delivery.Source,
             LiveEventOrigin.Webhook,
             webhook.ServerUuid,
@@ -110,12 +110,21 @@ public static class PlexWebhookEvents
             kind,
             value,
             delivery.ReceivedAt,
-            delivery.Id);
+            delivery.Id)
+        {
+            SourceEvent = webhook.Event,
+            Title = webhook.Metadata.Title,
+            ShowTitle = webhook.Metadata.ShowTitle,
+            Season = (int?)webhook.Metadata.Season,
+            Episode = (int?)webhook.Metadata.Episode,
+            Year = (int?)webhook.Metadata.Year,
+            Player = webhook.PlayerTitle,
+            Platform = webhook.Platform,
+            PositionMs = webhook.Metadata.ViewOffsetMs,
+            DurationMs = webhook.Metadata.DurationMs,
+            Rating = webhook.Rating ?? webhook.Metadata.UserRating,
+        };
 
-    /// <summary>
-    /// The acting account as the server's sessions name it. Webhooks name the owner by its plex.tv id, sessions by 1;
-    /// a delivery that is both the user's and the owner's (<c>user</c> and <c>owner</c> true) was sent for the owner.
-    /// </summary>
     public static string AccountOf(PlexWebhook webhook) =>
         webhook.User && webhook.Owner ? OwnerAccount : webhook.AccountId ?? OwnerAccount;
 }

@@ -31,11 +31,10 @@ public static partial class WebhookEndpoints
         services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
         services.AddSingleton<InboxProcessor>();
         services.AddHttpClient("plex-live");
-        services.AddHostedService<Marquee.Web.Live.PlexLiveService>();
-        services.AddSingleton<Marquee.Web.Live.PlexServerDirectory>();
-        services.AddSingleton<Marquee.Web.Live.LivePropagation>();
-        services.AddSingleton<ILiveEventSink>(sp => sp.GetRequiredService<Marquee.Web.Live.LivePropagation>());
-        services.AddHostedService(sp => sp.GetRequiredService<Marquee.Web.Live.LivePropagation>());
+        services.AddHostedService<Marquee.Core.Live.LiveEventSources>();
+        services.AddSingleton<Marquee.Core.Live.LivePropagation>();
+        services.AddSingleton<ILiveEventSink>(sp => sp.GetRequiredService<Marquee.Core.Live.LivePropagation>());
+        services.AddHostedService(sp => sp.GetRequiredService<Marquee.Core.Live.LivePropagation>());
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

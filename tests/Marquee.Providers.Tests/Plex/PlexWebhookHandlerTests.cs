@@ -118,6 +118,48 @@ public sealed class PlexWebhookHandlerTests
         return Factory.Create(webhook.Event).Handle(webhook, delivery);
     }
 
+    [Theory]
+    [InlineData("media.play")]
+    [InlineData("playback.started")]
+    [InlineData("media.pause")]
+    [InlineData("media.stop")]
+    [InlineData("media.scrobble")]
+    [InlineData("media.rate")]
+    [InlineData("library.new")]
+    public void EachEventType_CarriesWhatConsumersNeed(string name)
+    {
+        const string Episode = "{\"rating\":7,\"event\":\"EVENT\",\"user\":true,\"owner\":true,"
+            + "\"Account\":{\"id\":8472915,\"title\":\"alice\"},\"Server\":{\"title\":\"s\",\"uuid\":\"abc\"},"
+            + "\"Player\":{\"local\":true,\"title\":\"Living Room\",\"platform\":\"Roku\",\"uuid\":\"p1\"},"
+            + "\"Metadata\":{\"ratingKey\":\"1001\",\"guid\":\"plex://episode/1\",\"type\":\"episode\",\"title\":\"Pilot\","
+            + "\"grandparentTitle\":\"The Show\",\"parentIndex\":2,\"index\":5,\"year\":2019,\"duration\":3000000,\"viewOffset\":120000}}";
+
+        var e = Assert.Single(Handle(Episode.Replace("EVENT", name, StringComparison.Ordinal)));
+
+        Assert.Equal(name, e.SourceEvent);
+        Assert.Equal("Pilot", e.Title);
+        Assert.Equal("episode", e.MediaType);
+        Assert.Equal("The Show", e.ShowTitle);
+        Assert.Equal(2, e.Season);
+        Assert.Equal(5, e.Episode);
+        Assert.Equal(2019, e.Year);
+        Assert.Equal("Living Room", e.Player);
+        Assert.Equal("Roku", e.Platform);
+        Assert.Equal(120_000, e.PositionMs);
+        Assert.Equal(3_000_000, e.DurationMs);
+        Assert.Equal(7, e.Rating);
+        Assert.Equal(name == "library.new" ? null : "alice", e.AccountName);
+    }
+
+    [Fact]
+    public void DescriptiveField_OfTheWrongType_IsLeftOut_NotRefused()
+    {
+        var e = Assert.Single(Handle(Payload("media.scrobble").Replace("\"type\":\"movie\"", "\"type\":\"movie\",\"year\":\"soon\",\"grandparentTitle\":3", StringComparison.Ordinal)));
+
+        Assert.Null(e.Year);
+        Assert.Null(e.ShowTitle);
+    }
+
     private static string Payload(string name, bool user = false, long? viewOffset = 120_000, double? rating = 8, int account = 8472915)
     {
         var offset = viewOffset is { } o ? ",\"viewOffset\":" + o.ToString(CultureInfo.InvariantCulture) : string.Empty;

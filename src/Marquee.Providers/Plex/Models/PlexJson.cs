@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Marquee.Providers.Json;
 
@@ -14,4 +15,5 @@ namespace Marquee.Providers.Plex.Models;
 [JsonSerializable(typeof(List<PlexResource>))]
 [JsonSerializable(typeof(PlexHome))]
 [JsonSerializable(typeof(PlexTvErrors))]
+[JsonSerializable(typeof(JsonElement))]
 internal sealed partial class PlexJson : JsonSerializerContext;

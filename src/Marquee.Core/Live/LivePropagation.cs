@@ -1,42 +1,15 @@
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.Json;
 using System.Threading.Channels;
 using Marquee.Core.Connections;
 using Marquee.Core.Flows;
 using Marquee.Core.Sync;
 using Marquee.Core.Webhooks;
-using Marquee.Providers.Plex;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Marquee.Web.Live;
-
-/// <summary>Which Plex connections point at which server (machine identifier), as the live listeners learn it.</summary>
-public sealed class PlexServerDirectory
-{
-    private readonly ConcurrentDictionary<long, string> _servers = new();
-
-    public void Register(long connectionId, string? serverId)
-    {
-        if (serverId is { Length: > 0 })
-        {
-            _servers[connectionId] = serverId;
-        }
-    }
-
-    /// <summary>Returns true when the server of the connection is known.</summary>
-    public bool Knows(long connectionId) => _servers.ContainsKey(connectionId);
-
-    /// <summary>Returns the connections of a server, or null when no connection is known to point at it.</summary>
-    public IReadOnlyList<long>? ConnectionsOf(string? serverId)
-    {
-        var ids = _servers.Where(p => serverId is not null && p.Value == serverId).Select(p => p.Key).ToList();
-        return ids.Count == 0 ? null : ids;
-    }
-}
+namespace Marquee.Core.Live;
 
 /// <summary>
 /// Carries new live events to the targets. An event for one item of one account becomes a targeted run of every enabled
@@ -48,8 +21,8 @@ public sealed class PlexServerDirectory
 /// </summary>
 public sealed partial class LivePropagation(
     IServiceScopeFactory scopes,
-    PlexServerDirectory servers,
-    IHttpClientFactory http,
+    ServerDirectory servers,
+    IEnumerable<IServerIdentity> identities,
     IInboxStore inbox,
     SyncLocks locks,
     IOptionsMonitor<WebhookOptions> options,
@@ -102,7 +75,8 @@ public sealed partial class LivePropagation(
             return;
         }
 
-        var connection = e.Source == "plex" ? await ConnectionOfAsync(scope.ServiceProvider.GetRequiredService<ConnectionService>(), e.ServerId, ct) : null;
+        var identity = identities.FirstOrDefault(i => i.Kind == e.Source);
+        var connection = identity is null ? null : await ConnectionOfAsync(identity, scope.ServiceProvider.GetRequiredService<ConnectionService>(), e.ServerId, ct);
         var since = e.OccurredAt - TimeSpan.FromMinutes(5);
         var outcomes = new List<string>();
         if (connection is not { } connectionId)
@@ -165,8 +139,8 @@ public sealed partial class LivePropagation(
         }
     }
 
-    /// <summary>The connection of a Plex server; a connection whose server is not known yet is asked for its identity once.</summary>
-    private async Task<long?> ConnectionOfAsync(ConnectionService connections, string? serverId, CancellationToken ct)
+    /// <summary>The connection of a server; a connection whose server is not known yet is asked for its identity once.</summary>
+    private async Task<long?> ConnectionOfAsync(IServerIdentity identity, ConnectionService connections, string? serverId, CancellationToken ct)
     {
         if (serverId is null)
         {
@@ -175,12 +149,10 @@ public sealed partial class LivePropagation(
 
         if (servers.ConnectionsOf(serverId) is not { } known)
         {
-            foreach (var view in (await connections.ListAsync(ct)).Where(c => c.Kind == "plex" && !servers.Knows(c.Id)))
+            foreach (var view in (await connections.ListAsync(ct)).Where(c => c.Kind == identity.Kind && !servers.Knows(c.Id)))
             {
-                if (await connections.GetSettingsAsync(view.Id.ToString(CultureInfo.InvariantCulture), ct) is PlexSettings settings)
-                {
-                    servers.Register(view.Id, settings.MachineIdentifier ?? await IdentityAsync(settings, ct));
-                }
+                var settings = await connections.GetSettingsAsync(view.Id.ToString(CultureInfo.InvariantCulture), ct);
+                servers.Register(view.Id, await identity.ServerIdAsync(view.Id, view.Name, settings, ct));
             }
 
             known = servers.ConnectionsOf(serverId);
@@ -188,27 +160,6 @@ public sealed partial class LivePropagation(
 
         // Two connections to the same server have the same item keys: the first stands for the server.
         return known?.Order().First();
-    }
-
-    private async Task<string?> IdentityAsync(PlexSettings settings, CancellationToken ct)
-    {
-        try
-        {
-            var client = http.CreateClient("plex-live");
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(settings.Url.ToString().TrimEnd('/') + "/"), "identity"));
-            request.Headers.Add("X-Plex-Token", settings.Token);
-            request.Headers.Add("Accept", "application/json");
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            using var response = await client.SendAsync(request, timeout.Token);
-            response.EnsureSuccessStatusCode();
-            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
-            return document.RootElement.GetProperty("MediaContainer").TryGetProperty("machineIdentifier", out var id) ? id.GetString() : null;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
-        {
-            return null;
-        }
     }
 
     private static partial class Log

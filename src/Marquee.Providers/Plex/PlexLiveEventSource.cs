@@ -2,38 +2,42 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Marquee.Core.Connections;
+using Marquee.Core.Providers;
 using Marquee.Core.Webhooks;
-using Marquee.Providers.Plex;
+using Marquee.Core.Live;
+using Marquee.Providers.Plex.Models;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Marquee.Web.Live;
+namespace Marquee.Providers.Plex;
 
 /// <summary>
 /// For every Plex connection: an event-stream listener (<c>/:/websockets/notifications</c>, reconnecting with
 /// back-off) and a session poller (<c>/status/sessions</c>). Both feed one <see cref="PlaybackTracker"/> per server;
-/// the events go to the inbox store, which keeps one event per playback whichever path saw it.
+/// the events go to the publisher. The polls and the identity call go through a <see cref="PlexClient"/> on the live
+/// named client (no redirects, capped answers), sent once each: the next poll is the retry.
 /// </summary>
-public sealed partial class PlexLiveService(
+internal sealed partial class PlexLiveEventSource(
     IServiceScopeFactory scopes,
     IHttpClientFactory http,
-    IInboxStore store,
-    IEnumerable<ILiveEventSink> sinks,
-    PlexServerDirectory directory,
+    PlexServerIdentity identity,
+    ServerDirectory directory,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider clock,
-    ILogger<PlexLiveService> logger) : BackgroundService
+    ILogger<PlexLiveEventSource> logger) : ILiveEventSource
 {
     private readonly Dictionary<long, Watcher> _watchers = [];
     private readonly IHttpClientFactory _http = http;
-    private readonly PlexServerDirectory _directory = directory;
+    private readonly PlexServerIdentity _identity = identity;
+    private readonly ServerDirectory _directory = directory;
     private readonly IOptionsMonitor<WebhookOptions> _options = options;
     private readonly TimeProvider _clock = clock;
     private readonly ILogger _logger = logger;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public string Kind => PlexClient.ProviderName;
+
+    public async Task RunAsync(ILiveEventPublisher publisher, CancellationToken stoppingToken)
     {
         var live = _options.CurrentValue.Live;
         if (!live.EventStream && !live.SessionPoller)
@@ -47,7 +51,7 @@ public sealed partial class PlexLiveService(
             {
                 try
                 {
-                    await RefreshAsync(stoppingToken);
+                    await RefreshAsync(publisher, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -69,16 +73,18 @@ public sealed partial class PlexLiveService(
         }
     }
 
-    private async Task RefreshAsync(CancellationToken ct)
+    private async Task RefreshAsync(ILiveEventPublisher publisher, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var connections = scope.ServiceProvider.GetRequiredService<ConnectionService>();
         var current = new Dictionary<long, PlexSettings>();
+        var names = new Dictionary<long, string>();
         foreach (var view in (await connections.ListAsync(ct)).Where(c => c.Kind == "plex"))
         {
             if (await connections.GetSettingsAsync(view.Id.ToString(CultureInfo.InvariantCulture), ct) is PlexSettings settings)
             {
                 current[view.Id] = settings;
+                names[view.Id] = view.Name;
             }
         }
 
@@ -90,48 +96,51 @@ public sealed partial class PlexLiveService(
 
         foreach (var (id, settings) in current.Where(c => !_watchers.ContainsKey(c.Key)))
         {
-            _watchers[id] = new Watcher(this, id, settings, ct);
-        }
-    }
-
-    private async Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken ct)
-    {
-        if (events.Count == 0)
-        {
-            return;
-        }
-
-        var added = await store.AddEventsAsync(events, ct);
-        foreach (var sink in sinks)
-        {
-            if (added.Count > 0)
-            {
-                await sink.PublishAsync(added, ct);
-            }
+            _watchers[id] = new Watcher(this, publisher, id, names[id], settings, ct);
         }
     }
 
     /// <summary>The listener and the poller of one connection.</summary>
     private sealed class Watcher : IDisposable
     {
-        private readonly PlexLiveService _owner;
+        private readonly PlexLiveEventSource _owner;
+        private readonly ILiveEventPublisher _publisher;
         private readonly long _connectionId;
+        private readonly string _connectionName;
+        private readonly PlexClient _client;
         private readonly CancellationTokenSource _stop;
         private readonly SemaphoreSlim _gate = new(1, 1);
         private readonly SemaphoreSlim _pollNow = new(0, 1);
         private readonly Task _run;
         private PlaybackTracker? _tracker;
 
-        public Watcher(PlexLiveService owner, long connectionId, PlexSettings settings, CancellationToken stopping)
+        public Watcher(PlexLiveEventSource owner, ILiveEventPublisher publisher, long connectionId, string connectionName, PlexSettings settings, CancellationToken stopping)
         {
             _owner = owner;
+            _publisher = publisher;
             _connectionId = connectionId;
+            _connectionName = connectionName;
             Settings = settings;
+            _client = new PlexClient(
+                owner._http.CreateClient(PlexClient.LiveHttpClientName),
+                settings.Url,
+                connectionName,
+                settings.ClientIdentifier ?? "marquee-live",
+                LiveOptions,
+                new RequestCounts(),
+                owner._clock,
+                LiveConcurrency);
             _stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             _run = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
         }
 
         public PlexSettings Settings { get; }
+
+        /// <summary>Gets the live calls' own gate size, so that a sync's reads never hold up a poll.</summary>
+        private static int LiveConcurrency => 2;
+
+        /// <summary>Gets the policy of the live calls: one attempt within 15 s (the next poll, or the back-off, is the retry).</summary>
+        private static PlexOptions LiveOptions => new() { RequestTimeout = TimeSpan.FromSeconds(15), MaxRetries = 0 };
 
         private WebhookOptions Options => _owner._options.CurrentValue;
 
@@ -187,11 +196,9 @@ public sealed partial class PlexLiveService(
             {
                 try
                 {
-                    using var document = await GetJsonAsync("identity", ct);
-                    var container = document.RootElement.GetProperty("MediaContainer");
-                    return container.TryGetProperty("machineIdentifier", out var id) ? id.GetString() : null;
+                    return await _owner._identity.IdentifyAsync(_connectionId, _connectionName, Settings, ct);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
+                catch (ProviderException ex)
                 {
                     Log.ServerUnavailable(_owner._logger, _connectionId, ex.Message);
                     await Task.Delay(delay, _owner._clock, ct);
@@ -219,9 +226,9 @@ public sealed partial class PlexLiveService(
 
         private async Task PollAsync(CancellationToken ct)
         {
-            using var document = await GetJsonAsync("status/sessions", ct);
+            var root = await _client.GetJsonAsync(PlexHost.Server, "/status/sessions", "status/sessions", Settings.Token, PlexJson.Default.JsonElement, ct);
             var sessions = new List<SessionSnapshot>();
-            if (document.RootElement.TryGetProperty("MediaContainer", out var container)
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("MediaContainer", out var container)
                 && container.TryGetProperty("Metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Array)
             {
                 foreach (var m in metadata.EnumerateArray())
@@ -259,7 +266,7 @@ public sealed partial class PlexLiveService(
                 _gate.Release();
             }
 
-            await _owner.PublishAsync(events, ct);
+            await _publisher.PublishAsync(events, ct);
         }
 
         private async Task StreamLoopAsync(string? serverId, CancellationToken ct)
@@ -332,7 +339,7 @@ public sealed partial class PlexLiveService(
 
                 var events = await HandleMessageAsync(message.ToArray(), serverId, ct);
                 message.SetLength(0);
-                await _owner.PublishAsync(events, ct);
+                await _publisher.PublishAsync(events, ct);
             }
         }
 
@@ -430,21 +437,6 @@ public sealed partial class PlexLiveService(
         }
 
         private Uri Base() => new(Settings.Url.ToString().TrimEnd('/') + "/");
-
-        private async Task<JsonDocument> GetJsonAsync(string path, CancellationToken ct)
-        {
-            var client = _owner._http.CreateClient("plex-live");
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Base(), path));
-            request.Headers.Add("X-Plex-Token", Settings.Token);
-            request.Headers.Add("X-Plex-Client-Identifier", Settings.ClientIdentifier ?? "marquee-live");
-            request.Headers.Add("Accept", "application/json");
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(15));
-            using var response = await client.SendAsync(request, timeout.Token);
-            response.EnsureSuccessStatusCode();
-            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
-            return await JsonDocument.ParseAsync(body, cancellationToken: timeout.Token);
-        }
 
         private static string? Text(JsonElement e, string name) =>
             e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)

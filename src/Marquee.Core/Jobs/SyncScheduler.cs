@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Marquee.Web.Sync;
+namespace Marquee.Core.Jobs;
 
 /// <summary>
 /// Runs flows that have a cron <c>schedule</c>, on the injected clock. Flows are re-read every minute, so edits apply
