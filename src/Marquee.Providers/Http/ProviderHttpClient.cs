@@ -148,7 +148,9 @@ public sealed class ProviderHttpClient
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            var within = budget is not null && budget.Remaining(_policy.RequestTimeout) <= TimeSpan.Zero ? $"the {budget.Total.TotalSeconds:0.#} s a connection test may take" : $"{timeoutAfter.TotalSeconds:0.#} s";
+            // Decided by what bounded this request's timer when it was set, not by reading the clock again: a timer may fire a
+            // hair before the budget's own measure says it is spent.
+            var within = budget is not null && timeoutAfter < _policy.RequestTimeout ? $"the {budget.Total.TotalSeconds:0.#} s a connection test may take" : $"{timeoutAfter.TotalSeconds:0.#} s";
             throw Failure(request, null, ProviderFailure.TimedOut, $"no answer within {within}", ex, transient: true);
         }
         catch (HttpRequestException ex)
