@@ -31,8 +31,10 @@ public static class MarqueeCoreRegistration
         services.TryAddScoped<SyncService>();
         services.TryAddScoped<TargetedSync>();
         services.TryAddScoped<UndoService>();
-        services.TryAddSingleton<SyncLocks>();
-        services.TryAddScoped<SyncRunner>();
+        services.TryAddSingleton<FlowLocks>();
+        services.TryAddSingleton<AccountListings>();
+        services.TryAddScoped<RunSteps>();
+        services.TryAddScoped<FlowRunner>();
         services.TryAddScoped<DeclarativeConfigExporter>();
         services.TryAddSingleton<WebhookFormats>();
         services.TryAddSingleton<DeliveryHistory>();

@@ -26,6 +26,7 @@ public static class DataRegistration
         services.TryAddSingleton<IOutboxStore, OutboxStore>();
         services.TryAddSingleton<ILedgerStore, LedgerStore>();
         services.TryAddSingleton<IIdentityStore, IdentityStore>();
+        services.TryAddSingleton<IFlowLeaseStore, FlowLeaseStore>();
         services.TryAddSingleton<RunStore>();
         services.TryAddSingleton<IRunStore>(s => s.GetRequiredService<RunStore>());
         services.TryAddSingleton<IConnectionStoreAccounts>(s => s.GetRequiredService<RunStore>());

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Marquee.Cli.Tests.Infrastructure;
 using Marquee.Simulators.Plex;
@@ -58,6 +59,46 @@ public sealed partial class SyncCliTests
         var third = Single((await MarqueeProcess.RunAsync(["sync", "main", "--json"], env)).Output);
         Assert.Equal(0, third.GetProperty("planned").GetInt32());
         Assert.Equal(JsonValueKind.Object, third.GetProperty("requests").ValueKind);
+    }
+
+    [Fact]
+    [Trait("Category", "Scenario")]
+    public async Task Sync_FromTheCli_WhileTheServerRunsTheSameFlow_IsRefused_AndEveryMovieIsWatchedOnce()
+    {
+        await using var pair = await ServerPair.StartAsync(seed: 13, movies: 80, watched: 60);
+        var (right, env, movies, folder) = (pair.Right, pair.Environment, pair.Movies, pair.Folder);
+        Assert.Equal(0, (await MarqueeProcess.RunAsync(["connection", "add", "plex", "--name", "a", "--url", pair.Left.BaseUri.ToString(), "--token", pair.Left.Owner.AccountToken], env)).Code);
+        Assert.Equal(0, (await MarqueeProcess.RunAsync(["connection", "add", "plex", "--name", "b", "--url", right.BaseUri.ToString(), "--token", right.Owner.AccountToken], env)).Code);
+        Assert.Equal(0, (await MarqueeProcess.RunAsync(["flow", "add", "main", "--from", "a", "--to", "b", "--features", "watched"], env)).Code);
+        var serving = new Dictionary<string, string>(env) { ["MARQUEE__Marquee__Scheduler__Enabled"] = "false" };
+
+        // The server runs the flow through the API, its writes slowed so the run is still writing when the CLI asks.
+        using var server = MarqueeProcess.Start(["serve", "--urls", "http://127.0.0.1:0"], serving);
+        using var api = MarqueeProcess.ApiClient(await server.WaitForLineAsync("listening on", TimeSpan.FromSeconds(15)), folder.Path);
+        api.Timeout = TimeSpan.FromMinutes(3);
+        right.Control.SetLatency(300);
+        var serverRun = api.PostAsJsonAsync("/api/sync", new { flows = new[] { "main" } });
+        var watch = Stopwatch.StartNew();
+        while (Scrobbles(right) < 1 && watch.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(5);
+        }
+
+        right.Control.SetLatency(1500);
+
+        // Act: the same flow from the CLI, beside the server's run.
+        var cli = await MarqueeProcess.RunAsync(["sync", "main"], env);
+
+        // Assert: refused, naming who holds the flow; the server's run finishes alone and each movie is scrobbled once.
+        Assert.True(cli.Code != 0, "the CLI ran the flow beside the server: " + cli.Output);
+        Assert.Contains("Flow 'main' is already running (an api run in another process)", cli.Error, StringComparison.Ordinal);
+        using var response = await serverRun;
+        var report = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, report);
+        right.Control.SetLatency(0);
+        Assert.True(movies.All(m => Views(right, m.Title) == 1), report);
+        Assert.Equal(movies.Count, Scrobbles(right));
+        Assert.Equal(0, await JournalCountAsync(folder, "status = 'planned'"));
     }
 
     private static long Scrobbles(PlexSimulator sim) =>

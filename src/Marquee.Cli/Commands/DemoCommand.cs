@@ -86,7 +86,7 @@ internal static class DemoCommand
                         new FlowInput { Name = "plex-jellyfin", From = "plex-a", To = "jellyfin", TwoWay = true, Features = ["watched", "ratings", "progress"], Filters = new FlowFilters { Libraries = ["Movies"] } },
                         ct);
                     await output.WriteLineAsync("Added flow 'plex-jellyfin': plex-a <-> jellyfin, library Movies, watched + ratings + progress, mirror mode (Jellyfin keeps the original watch dates).");
-                    var runner = services.GetRequiredService<SyncRunner>();
+                    var runner = services.GetRequiredService<FlowRunner>();
                     var profiles = new Dictionary<long, string>();
                     var runs = new List<SyncReport>();
                     foreach (var flow in new[] { plexFlow, jellyfinFlow })

@@ -43,10 +43,10 @@ internal static class SyncCommands
                         throw ValidationException.For("since", "--since and --full cannot be combined.");
                     }
 
-                    window = SyncRunner.TryParseSince(text, clock.GetUtcNow(), out var parsed, out var error) ? parsed : throw ValidationException.For("since", error);
+                    window = FlowRunner.TryParseSince(text, clock.GetUtcNow(), out var parsed, out var error) ? parsed : throw ValidationException.For("since", error);
                 }
 
-                var runner = services.GetRequiredService<SyncRunner>();
+                var runner = services.GetRequiredService<FlowRunner>();
                 var selected = await runner.SelectAsync(parse.GetValue(flows) ?? [], ct);
                 if (selected.Count == 0)
                 {
@@ -131,7 +131,7 @@ internal static class SyncCommands
             async services =>
             {
                 var ctx = context(parse);
-                var result = await services.GetRequiredService<UndoService>().UndoAsync(parse.GetValue(run), ct);
+                var result = await services.GetRequiredService<FlowRunner>().UndoAsync(parse.GetValue(run), ct);
                 if (parse.GetValue(GlobalOptions.Json))
                 {
                     CliJson.Write(ctx.Output, result);

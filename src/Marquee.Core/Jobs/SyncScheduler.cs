@@ -1,6 +1,7 @@
 using Marquee.Core.Flows;
 using Marquee.Core.Scheduling;
 using Marquee.Core.Sync;
+using Marquee.Core.Validation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,7 @@ namespace Marquee.Core.Jobs;
 /// Runs flows that have a cron <c>schedule</c>, on the injected clock. Flows are re-read every minute, so edits apply
 /// without a restart; a flow still running when it is due again is skipped (one run per flow at a time).
 /// </summary>
-public sealed partial class SyncScheduler(IServiceScopeFactory scopes, SyncLocks locks, TimeProvider clock, ILogger<SyncScheduler> logger) : BackgroundService
+public sealed partial class SyncScheduler(IServiceScopeFactory scopes, TimeProvider clock, ILogger<SyncScheduler> logger) : BackgroundService
 {
     private static readonly TimeSpan Rescan = TimeSpan.FromMinutes(1);
     private readonly Dictionary<long, (string Schedule, DateTimeOffset Next)> _due = [];
@@ -80,12 +81,6 @@ public sealed partial class SyncScheduler(IServiceScopeFactory scopes, SyncLocks
             }
 
             _due[flow.Id] = (due.Schedule, CronSchedule.Parse(due.Schedule).Next(now) ?? DateTimeOffset.MaxValue);
-            if (locks.IsRunning(flow.Id))
-            {
-                Log.StillRunning(logger, flow.Name);
-                continue;
-            }
-
             _running.Add(RunAsync(flow, cancellationToken));
         }
     }
@@ -95,8 +90,13 @@ public sealed partial class SyncScheduler(IServiceScopeFactory scopes, SyncLocks
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var report = await scope.ServiceProvider.GetRequiredService<SyncRunner>().RunAsync(flow, new SyncOptions { Trigger = "schedule" }, null, cancellationToken);
+            var report = await scope.ServiceProvider.GetRequiredService<FlowRunner>().RunAsync(flow, new SyncOptions { Trigger = "schedule" }, null, cancellationToken);
             Log.Ran(logger, flow.Name, report.Run.Id, report.Run.Status, report.Run.Written);
+        }
+        catch (ConflictException)
+        {
+            // One run per flow at a time: the run under way covers this time; the next is at the next scheduled time.
+            Log.StillRunning(logger, flow.Name);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -24,9 +24,7 @@ public sealed partial class LivePropagation(
     ServerDirectory servers,
     IEnumerable<IServerIdentity> identities,
     IInboxStore inbox,
-    SyncLocks locks,
     IOptionsMonitor<WebhookOptions> options,
-    TimeProvider clock,
     ILogger<LivePropagation> logger) : BackgroundService, ILiveEventSink
 {
     private readonly Channel<LiveEvent> _queue = Channel.CreateUnbounded<LiveEvent>();
@@ -96,7 +94,7 @@ public sealed partial class LivePropagation(
             var item = new TargetedItem(connectionId, e.AccountId, e.LocalKey, e.Origin, added);
             foreach (var flow in flows.Where(f => f.SourceConnectionId == connectionId || ((f.TwoWay || added) && f.TargetConnectionId == connectionId)))
             {
-                var result = await UnderLockAsync(flow, () => scope.ServiceProvider.GetRequiredService<TargetedSync>().RunAsync(flow, item, ct), ct);
+                var result = await scope.ServiceProvider.GetRequiredService<FlowRunner>().RunItemAsync(flow, item, ct);
                 if (result.FellBack)
                 {
                     await IncrementalAsync(flow, since, ct);
@@ -116,27 +114,8 @@ public sealed partial class LivePropagation(
     private async Task IncrementalAsync(Flow flow, DateTimeOffset since, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var sync = scope.ServiceProvider.GetRequiredService<SyncService>();
-        var report = await UnderLockAsync(flow, () => sync.RunAsync(flow, new SyncOptions { Since = since, Trigger = "live" }, null, ct), ct);
+        var report = await scope.ServiceProvider.GetRequiredService<FlowRunner>().RunAsync(flow, new SyncOptions { Since = since, Trigger = "live", WhenBusy = WhenBusy.Wait }, null, ct);
         Log.RanIncrementally(logger, flow.Name, report.Plan.Count);
-    }
-
-    /// <summary>Runs under the flow's lock, waiting while a scheduled or manual run of the flow holds it.</summary>
-    private async Task<T> UnderLockAsync<T>(Flow flow, Func<Task<T>> action, CancellationToken ct)
-    {
-        while (!locks.TryEnter(flow.Id))
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct);
-        }
-
-        try
-        {
-            return await action();
-        }
-        finally
-        {
-            locks.Exit(flow.Id);
-        }
     }
 
     /// <summary>The connection of a server; a connection whose server is not known yet is asked for its identity once.</summary>

@@ -122,3 +122,27 @@ public interface IRunStore
 
     Task<IReadOnlyList<RunWrite>> ListWritesAsync(long runId, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Leases that keep one run per flow at a time across processes (the server and a CLI run beside it share the store).
+/// A lease is taken in one statement, renewed while its run lasts and freed when it ends, or when it expires.
+/// </summary>
+public interface IFlowLeaseStore
+{
+    /// <summary>
+    /// Takes the flow's lease for <paramref name="owner"/> unless another owner holds one that has not expired (or that
+    /// owner is <paramref name="takeOverFrom"/>, known to be gone); returns true when taken.
+    /// </summary>
+    Task<bool> TryAcquireAsync(long flowId, string owner, string trigger, DateTimeOffset now, DateTimeOffset expiresAt, string? takeOverFrom, CancellationToken cancellationToken);
+
+    /// <summary>Moves the expiry of <paramref name="owner"/>'s lease; returns false when the lease is no longer its own.</summary>
+    Task<bool> RenewAsync(long flowId, string owner, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    Task ReleaseAsync(long flowId, string owner, CancellationToken cancellationToken);
+
+    /// <summary>Who holds the flow's lease, or null when the flow is free.</summary>
+    Task<FlowLeaseHolder?> HolderAsync(long flowId, DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <summary>The holder of a flow's lease: its owner (host, process id and start) and the trigger of its run.</summary>
+public sealed record FlowLeaseHolder(string Owner, string Trigger);

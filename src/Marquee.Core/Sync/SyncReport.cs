@@ -11,6 +11,9 @@ public sealed record SyncOptions
     public DateTimeOffset? Since { get; init; }
 
     public string Trigger { get; init; } = "cli";
+
+    /// <summary>Gets what the run does when its flow is already running: refused (the default) or waits its turn.</summary>
+    public WhenBusy WhenBusy { get; init; }
 }
 
 public sealed record FeatureSummary(string Feature, int Planned, int Written, int Skipped, int Failed);

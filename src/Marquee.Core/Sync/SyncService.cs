@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Marquee.Core.Flows;
 using Marquee.Core.Providers;
@@ -11,12 +10,11 @@ namespace Marquee.Core.Sync;
 /// </summary>
 public sealed class SyncService(
     ProviderFactory providers,
-    ProfileMapper mapper,
+    RunSteps steps,
     ILedgerStore ledger,
     IIdentityStore identity,
     IRunStore runs,
     SyncExecutor executor,
-    SyncRules rules,
     TimeProvider clock)
 {
     private sealed record Listed(string LocalKey, SourceItem Item, WatchState State);
@@ -40,12 +38,7 @@ public sealed class SyncService(
             target = await providers.CreateAsync(flow.TargetConnectionId, cancellationToken);
             var firstRun = !await runs.HasCompletedRunAsync(flow.Id, cancellationToken);
             progress?.Report($"{flow.Name}: listing accounts on {source.Connection.Name} and {target.Connection.Name}");
-            var pairs = await mapper.MapAsync(
-                source.Connection.Id,
-                await source.Directory.ListAccountsAsync(cancellationToken),
-                target.Connection.Id,
-                await target.Directory.ListAccountsAsync(cancellationToken),
-                cancellationToken);
+            var pairs = await steps.MapAsync(source, target, fresh: true, cancellationToken);
             var sides = new Dictionary<long, SyncSide> { [source.Connection.Id] = source, [target.Connection.Id] = target };
             var accounts = pairs.SelectMany(p => new[] { (Id: p.Source.Id, Account: p.SourceAccount), (Id: p.Target.Id, Account: p.TargetAccount) }).ToDictionary(a => a.Id, a => a.Account);
             if (!options.DryRun)
@@ -53,10 +46,7 @@ public sealed class SyncService(
                 await executor.ReconcileAsync(await runs.ListUncertainWritesAsync(flow.Id, cancellationToken), sides, accounts, cancellationToken);
             }
 
-            if (flow.Filters.Profiles.Count > 0)
-            {
-                pairs = pairs.Where(p => flow.Filters.Profiles.Contains(p.ProfileName, StringComparer.OrdinalIgnoreCase)).ToList();
-            }
+            pairs = RunSteps.Selected(flow, pairs);
 
             // A full run matches against the whole snapshot; an incremental run loads only what its listings name.
             var incremental = options.Since is not null;
@@ -132,13 +122,7 @@ public sealed class SyncService(
                 var states = (incremental
                     ? await ledger.LoadStatesAsync(pair.ProfileId, sourceItems.Keys.Concat(targetItems.Keys).ToHashSet(), cancellationToken)
                     : await ledger.LoadStatesAsync(pair.ProfileId, cancellationToken)).ToDictionary();
-                var changed = new Dictionary<(long, long), LedgerState>();
-                foreach (var e in events.OrderBy(e => e.OccurredAt).ThenBy(e => e.ConnectionId == flow.SourceConnectionId ? 1 : 0))
-                {
-                    var next = Ledger.Apply(states.GetValueOrDefault(e.ItemId) ?? LedgerState.Empty, e, flow.SourceConnectionId);
-                    states[e.ItemId] = next;
-                    changed[(pair.ProfileId, e.ItemId)] = next;
-                }
+                var changed = RunSteps.Fold(flow, events, e => states.GetValueOrDefault(e.ItemId), (e, next) => states[e.ItemId] = next);
 
                 if (!options.DryRun)
                 {
@@ -163,11 +147,10 @@ public sealed class SyncService(
                 }
             }
 
-            var removals = plan.Count(w => w.IsRemoval && w.SkipReason is null);
-            if (Holds(flow.Guards, removals, targetSize) && !options.Force)
+            if (RunSteps.Guard(flow, plan, targetSize) is { } held && !options.Force)
             {
                 status = RunStatus.Held;
-                message = Append(message, $"held: the plan would remove {removals} watched marks or ratings, over the guard ({flow.Guards.MaxRemovals} items or {flow.Guards.MaxRemovalPercent.ToString(CultureInfo.InvariantCulture)} % of {targetSize}); check the plan and rerun with --force to apply it");
+                message = Append(message, held);
             }
             else if (options.DryRun)
             {
@@ -176,13 +159,7 @@ public sealed class SyncService(
             else
             {
                 progress?.Report($"{flow.Name}: writing {plan.Count(w => w.SkipReason is null)} changes");
-                var results = await executor.ExecuteAsync(runId, plan.Where(w => w.SkipReason is null).ToList(), sides, accounts, progress, cancellationToken);
-                foreach (var (key, outcome) in results)
-                {
-                    outcomes[key] = outcome;
-                }
-
-                status = outcomes.Values.Any(o => o.StartsWith(WriteStatus.Failed, StringComparison.Ordinal)) ? RunStatus.Failed : RunStatus.Done;
+                status = await steps.ExecuteAsync(runId, plan, sides, accounts, outcomes, progress, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is SyncListingException or ProviderException or InvalidOperationException)
@@ -191,51 +168,8 @@ public sealed class SyncService(
             message = Append(message, ex.Message);
         }
 
-        foreach (var write in plan.Where(w => w.SkipReason is not null))
-        {
-            outcomes[write.IdempotencyKey] = WriteStatus.Skipped + ": " + write.SkipReason;
-        }
-
-        var requests = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var side in new[] { source, target })
-        {
-            foreach (var (endpoint, count) in side?.Requests.Snapshot() ?? new Dictionary<string, long>())
-            {
-                requests[$"{side!.Connection.Name} {endpoint}"] = count;
-            }
-        }
-
-        var features = plan.GroupBy(w => w.Feature).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new FeatureSummary(
-            g.Key,
-            g.Count(w => w.SkipReason is null),
-            g.Count(w => Outcome(outcomes, w) == WriteStatus.Written),
-            g.Count(w => Outcome(outcomes, w) == WriteStatus.Skipped),
-            g.Count(w => Outcome(outcomes, w) == WriteStatus.Failed))).ToList();
-        var run = new SyncRun(
-            runId,
-            flow.Id,
-            flow.Name,
-            options.Trigger,
-            status,
-            started,
-            clock.GetUtcNow(),
-            features.Sum(f => f.Planned),
-            features.Sum(f => f.Written),
-            features.Sum(f => f.Skipped),
-            features.Sum(f => f.Failed),
-            unresolved.Count,
-            requests,
-            message);
-        await runs.FinishAsync(run, CancellationToken.None);
-        return new SyncReport(run, plan, outcomes, features, unresolved);
+        return await steps.FinishAsync(flow, runId, options.Trigger, started, status, message, plan, outcomes, unresolved, [source, target]);
     }
-
-    /// <summary>The mass-change guard (rule 7): more removals than the count limit, or than the share of the target, hold the run.</summary>
-    public static bool Holds(FlowGuards guards, int removals, int targetSize) =>
-        removals > 0 && (removals > guards.MaxRemovals || removals > guards.MaxRemovalPercent / 100.0 * targetSize);
-
-    private static string Outcome(Dictionary<string, string> outcomes, PlannedWrite write) =>
-        outcomes.TryGetValue(write.IdempotencyKey, out var o) ? o.Split(':')[0] : string.Empty;
 
     private static string Append(string? message, string more) => message is null ? more : message + "; " + more;
 
@@ -246,7 +180,7 @@ public sealed class SyncService(
             throw new SyncListingException($"{connection} listed no items for {profile}; an empty listing is treated as an error, never as a mass removal");
         }
 
-        if (baseline >= rules.ShrinkMinimum && listed < baseline * rules.ShrinkRatio)
+        if (baseline >= steps.Rules.ShrinkMinimum && listed < baseline * steps.Rules.ShrinkRatio)
         {
             throw new SyncListingException($"{connection} listed {listed} items for {profile}, down from {baseline}; a listing that shrank this much is treated as an error, never as a mass removal");
         }
@@ -354,21 +288,12 @@ public sealed class SyncService(
         return keys;
     }
 
-    private static void Observe(long profileId, long connectionId, long accountId, Dictionary<long, Listed> items, IReadOnlyDictionary<string, ObservedState> baselines, DateTimeOffset now, string origin, long runId, List<LedgerEvent> events, List<BaselineRow> rows)
+    private void Observe(long profileId, long connectionId, long accountId, Dictionary<long, Listed> items, IReadOnlyDictionary<string, ObservedState> baselines, DateTimeOffset now, string origin, long runId, List<LedgerEvent> events, List<BaselineRow> rows)
     {
         foreach (var (itemId, listed) in items)
         {
-            var baseline = baselines.GetValueOrDefault(listed.LocalKey);
-            foreach (var change in Ledger.Observe(baseline, listed.State, listed.Item.DurationMs, now, SyncRules.Default))
-            {
-                events.Add(new LedgerEvent(0, profileId, itemId, change.Feature, change.Value, change.OccurredAt, now, connectionId, accountId, origin, runId));
-            }
-
-            var next = Ledger.Baseline(listed.State, now);
-            if (baseline is null || baseline with { ObservedAt = now } != next)
-            {
-                rows.Add(new BaselineRow(accountId, listed.LocalKey, next));
-            }
+            var read = new ObservedRead(profileId, itemId, connectionId, accountId, listed.LocalKey, listed.State, listed.Item.DurationMs, origin);
+            steps.Observe(read, baselines.GetValueOrDefault(listed.LocalKey), now, runId, events, rows);
         }
     }
 
@@ -386,7 +311,6 @@ public sealed class SyncService(
         Dictionary<long, LedgerState> states,
         SyncOptions options)
     {
-        var context = new PlanContext(flow.Id, flow.SourceConnectionId, flow.Features, flow.Mode == FlowMode.Mirror, firstRun, profileId, side.Connection.Id, side.Connection.Name, accountId);
         var items = new List<PlanItem>();
         var candidates = options.Since is null ? sideItems.Keys : sideItems.Keys.Concat(touched).Distinct();
         foreach (var itemId in candidates)
@@ -415,7 +339,6 @@ public sealed class SyncService(
             }
         }
 
-        var writable = flow.Features.Where(f => side.Capabilities.Features.Contains(f)).ToList();
-        return new SyncPlanner(rules).Plan(context with { Features = writable }, items);
+        return steps.Plan(flow, firstRun, profileId, side, accountId, items);
     }
 }

@@ -51,12 +51,10 @@ public sealed record TargetedResult(string Outcome, SyncReport? Report, string? 
 /// </summary>
 public sealed class TargetedSync(
     ProviderFactory providers,
-    ProfileMapper mapper,
+    RunSteps steps,
     ILedgerStore ledger,
     IIdentityStore identity,
     IRunStore runs,
-    SyncExecutor executor,
-    SyncRules rules,
     TimeProvider clock)
 {
     /// <summary>How long after Marquee wrote an item an unchanged observation of it counts as that write's echo.</summary>
@@ -92,16 +90,18 @@ public sealed class TargetedSync(
         }
 
         var eventSide = item.ConnectionId == source.Connection.Id ? source : target;
-        var pairs = await mapper.MapAsync(
-            source.Connection.Id,
-            await source.Directory.ListAccountsAsync(cancellationToken),
-            target.Connection.Id,
-            await target.Directory.ListAccountsAsync(cancellationToken),
-            cancellationToken);
-        pairs = pairs.Where(p => flow.Filters.Profiles.Count == 0 || flow.Filters.Profiles.Contains(p.ProfileName, StringComparer.OrdinalIgnoreCase))
+        List<ProfilePair> Acting(IReadOnlyList<ProfilePair> all) => RunSteps.Selected(flow, all)
             .Where(p => p.SourceAccount.CanAct && p.TargetAccount.CanAct)
             .Where(p => Acts(eventSide == source ? p.Source : p.Target, eventSide == source ? p.SourceAccount : p.TargetAccount, item.AccountId))
             .ToList();
+
+        // The accounts as listed a few minutes ago, asked again when the acting one is not among them (shared just now).
+        var pairs = Acting(await steps.MapAsync(source, target, fresh: false, cancellationToken));
+        if (pairs.Count == 0)
+        {
+            pairs = Acting(await steps.MapAsync(source, target, fresh: true, cancellationToken));
+        }
+
         if (pairs.Count == 0)
         {
             return Fallback($"account {item.AccountId} of {eventSide.Connection.Name} belongs to no profile of flow {flow.Name}");
@@ -153,7 +153,7 @@ public sealed class TargetedSync(
         {
             var read = target.Event;
             var baseline = await ledger.LoadBaselineAsync(read.Account.Id, read.LocalKey, cancellationToken);
-            if (baseline is null || Ledger.Observe(baseline, read.Item.State, read.Item.Item.DurationMs, clock.GetUtcNow(), rules).Count > 0)
+            if (baseline is null || Ledger.Observe(baseline, read.Item.State, read.Item.Item.DurationMs, clock.GetUtcNow(), steps.Rules).Count > 0)
             {
                 return null;
             }
@@ -203,23 +203,16 @@ public sealed class TargetedSync(
                 }
             }
 
-            var removals = plan.Count(w => w.IsRemoval && w.SkipReason is null);
-
             // The mass-change guard by count; a single item is no share of a target worth measuring.
-            if (SyncService.Holds(flow.Guards, removals, int.MaxValue))
+            if (RunSteps.Guard(flow, plan, targetSize: null) is { } held)
             {
                 status = RunStatus.Held;
-                message = $"held: the plan would remove {removals} watched marks or ratings, over the guard ({flow.Guards.MaxRemovals} items)";
+                message = held;
             }
             else
             {
                 var sides = new Dictionary<long, SyncSide> { [source.Connection.Id] = source, [target.Connection.Id] = target };
-                foreach (var (key, outcome) in await executor.ExecuteAsync(runId, plan.Where(w => w.SkipReason is null).ToList(), sides, accounts, null, cancellationToken))
-                {
-                    outcomes[key] = outcome;
-                }
-
-                status = outcomes.Values.Any(o => o.StartsWith(WriteStatus.Failed, StringComparison.Ordinal)) ? RunStatus.Failed : RunStatus.Done;
+                status = await steps.ExecuteAsync(runId, plan, sides, accounts, outcomes, null, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is ProviderException or InvalidOperationException)
@@ -228,12 +221,7 @@ public sealed class TargetedSync(
             message = ex.Message;
         }
 
-        foreach (var write in plan.Where(w => w.SkipReason is not null))
-        {
-            outcomes[write.IdempotencyKey] = WriteStatus.Skipped + ": " + write.SkipReason;
-        }
-
-        var report = await FinishAsync(flow, runId, started, status, message, plan, outcomes, source, target);
+        var report = await steps.FinishAsync(flow, runId, "live", started, status, message, plan, outcomes, [], [source, target]);
         return new TargetedResult(changed || plan.Count > 0 || item.ItemAdded ? TargetedOutcome.Propagated : TargetedOutcome.Unchanged, report, message);
     }
 
@@ -255,60 +243,24 @@ public sealed class TargetedSync(
         var baselines = new List<BaselineRow>();
         foreach (var read in reads)
         {
-            var baseline = await ledger.LoadBaselineAsync(read.Account.Id, read.LocalKey, cancellationToken);
             var origin = read == t.Event ? item.Origin : EventOrigin.Poll;
-            foreach (var change in Ledger.Observe(baseline, read.Item.State, read.Item.Item.DurationMs, now, rules))
-            {
-                events.Add(new LedgerEvent(0, t.Pair.ProfileId, itemId, change.Feature, change.Value, change.OccurredAt, now, read.Side.Connection.Id, read.Account.Id, origin, runId));
-            }
-
-            var next = Ledger.Baseline(read.Item.State, now);
-            if (baseline is null || baseline with { ObservedAt = now } != next)
-            {
-                baselines.Add(new BaselineRow(read.Account.Id, read.LocalKey, next));
-            }
+            var observed = new ObservedRead(t.Pair.ProfileId, itemId, read.Side.Connection.Id, read.Account.Id, read.LocalKey, read.Item.State, read.Item.Item.DurationMs, origin);
+            steps.Observe(observed, await ledger.LoadBaselineAsync(read.Account.Id, read.LocalKey, cancellationToken), now, runId, events, baselines);
         }
 
-        var state = await ledger.LoadStateAsync(t.Pair.ProfileId, itemId, cancellationToken) ?? LedgerState.Empty;
-        foreach (var e in events.OrderBy(e => e.OccurredAt).ThenBy(e => e.ConnectionId == flow.SourceConnectionId ? 1 : 0))
-        {
-            state = Ledger.Apply(state, e, flow.SourceConnectionId);
-        }
-
-        await ledger.CommitAsync(new LedgerCommit(events, events.Count > 0 ? new Dictionary<(long, long), LedgerState> { [(t.Pair.ProfileId, itemId)] = state } : new Dictionary<(long, long), LedgerState>(), baselines), cancellationToken);
+        var stored = await ledger.LoadStateAsync(t.Pair.ProfileId, itemId, cancellationToken);
+        var changed = RunSteps.Fold(flow, events, _ => stored);
+        var state = changed.GetValueOrDefault((t.Pair.ProfileId, itemId)) ?? stored ?? LedgerState.Empty;
+        await ledger.CommitAsync(new LedgerCommit(events, changed, baselines), cancellationToken);
 
         var writes = new List<PlannedWrite>();
         foreach (var read in reads.Where(r => r.Side == target || flow.TwoWay))
         {
-            var context = new PlanContext(flow.Id, flow.SourceConnectionId, flow.Features.Where(f => read.Side.Capabilities.Features.Contains(f)).ToList(), flow.Mode == FlowMode.Mirror, false, t.Pair.ProfileId, read.Side.Connection.Id, read.Side.Connection.Name, read.Account.Id);
             var title = read.Item.Item.Title ?? t.Event.Item.Item.Title;
             var duration = read.Item.Item.DurationMs ?? t.Event.Item.Item.DurationMs;
-            writes.AddRange(new SyncPlanner(rules).Plan(context, [new PlanItem(itemId, read.LocalKey, title, duration, state, read.Item.State)]));
+            writes.AddRange(steps.Plan(flow, firstRun: false, t.Pair.ProfileId, read.Side, read.Account.Id, [new PlanItem(itemId, read.LocalKey, title, duration, state, read.Item.State)]));
         }
 
         return (writes, events.Count > 0);
-    }
-
-    private async Task<SyncReport> FinishAsync(Flow flow, long runId, DateTimeOffset started, string status, string? message, List<PlannedWrite> plan, Dictionary<string, string> outcomes, SyncSide source, SyncSide target)
-    {
-        string Outcome(PlannedWrite w) => outcomes.TryGetValue(w.IdempotencyKey, out var o) ? o.Split(':')[0] : string.Empty;
-        var requests = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var side in new[] { source, target })
-        {
-            foreach (var (endpoint, count) in side.Requests.Snapshot())
-            {
-                requests[$"{side.Connection.Name} {endpoint}"] = count;
-            }
-        }
-
-        var features = plan.GroupBy(w => w.Feature).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new FeatureSummary(
-            g.Key,
-            g.Count(w => w.SkipReason is null),
-            g.Count(w => Outcome(w) == WriteStatus.Written),
-            g.Count(w => Outcome(w) == WriteStatus.Skipped),
-            g.Count(w => Outcome(w) == WriteStatus.Failed))).ToList();
-        var run = new SyncRun(runId, flow.Id, flow.Name, "live", status, started, clock.GetUtcNow(), features.Sum(f => f.Planned), features.Sum(f => f.Written), features.Sum(f => f.Skipped), features.Sum(f => f.Failed), 0, requests, message);
-        await runs.FinishAsync(run, CancellationToken.None);
-        return new SyncReport(run, plan, outcomes, features, []);
     }
 }

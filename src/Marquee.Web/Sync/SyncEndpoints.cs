@@ -52,17 +52,17 @@ internal static class SyncEndpoints
             var run = await store.GetAsync(id, ct) ?? throw new NotFoundException("run", id.ToString(CultureInfo.InvariantCulture));
             return TypedResults.Ok(new RunDetails(run, await store.ListWritesAsync(id, ct)));
         });
-        runs.MapPost("/{id:long}/undo", async (long id, UndoService undo, CancellationToken ct) => TypedResults.Ok(await undo.UndoAsync(id, ct)))
+        runs.MapPost("/{id:long}/undo", async (long id, FlowRunner runner, CancellationToken ct) => TypedResults.Ok(await runner.UndoAsync(id, ct)))
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         var sync = app.MapGroup("/api/sync").WithTags("Runs");
-        sync.MapPost("/", async (HttpRequest request, SyncRunner runner, TimeProvider clock, CancellationToken ct) =>
+        sync.MapPost("/", async (HttpRequest request, FlowRunner runner, TimeProvider clock, CancellationToken ct) =>
         {
             var body = await RequestBody.ReadAsync<SyncRequest>(request, ct);
             DateTimeOffset? since = null;
             if (body.Since is not null)
             {
-                since = SyncRunner.TryParseSince(body.Since, clock.GetUtcNow(), out var parsed, out var error) ? parsed : throw ValidationException.For("since", error);
+                since = FlowRunner.TryParseSince(body.Since, clock.GetUtcNow(), out var parsed, out var error) ? parsed : throw ValidationException.For("since", error);
             }
 
             IReadOnlyList<Core.Flows.Flow> flows;

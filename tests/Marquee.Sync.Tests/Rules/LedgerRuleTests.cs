@@ -143,7 +143,7 @@ public sealed class LedgerRuleTests
     [InlineData(11, 100, true)]
     [InlineData(0, 0, false)]
     public void Guard_HoldsOverTheCountOrTheShareOfTheTarget(int removals, int targetSize, bool holds) =>
-        Assert.Equal(holds, SyncService.Holds(new FlowGuards(), removals, targetSize));
+        Assert.Equal(holds, RunSteps.Holds(new FlowGuards(), removals, targetSize));
 
     private static LedgerEvent Event(string feature, string? value, DateTimeOffset at, long connection) =>
         new(0, 1, 1, feature, value, at, at, connection, connection, EventOrigin.Scan, null);

@@ -39,6 +39,27 @@ public sealed class TargetedPropagationTests
     }
 
     [Fact]
+    public async Task SecondScrobble_AsksPlexTvForNoAccounts_TheListingOfAMomentAgoStands()
+    {
+        await using var setup = await Setup.StartAsync(twoWay: false);
+        var pairs = Setup.Pairs(setup.Left, setup.Right).Where(p => setup.Left.State.State(setup.Left.Owner, p.Left).IsEmpty && setup.Right.State.State(setup.Right.Owner, p.Right).IsEmpty).Take(2).ToList();
+
+        // Act: two scrobbles, one after the other.
+        foreach (var (movie, target) in pairs)
+        {
+            await setup.PlayAsync(movie, new { account = "owner", ratingKey = movie.RatingKey, percent = 95, stop = true });
+            await setup.WaitTargetAsync(target, item => item.TryGetProperty("viewCount", out var count) && count.GetInt32() > 0, "watched");
+            await setup.WaitOutcomeAsync(movie, LiveEventKind.Watched, TargetedOutcome.Propagated);
+        }
+
+        // Assert: each live run is journaled with its requests; the second asked plex.tv nothing (the first may have).
+        var live = (await setup.App.Services.GetRequiredService<IRunStore>().ListAsync(10, CancellationToken.None)).Where(r => r.Trigger == "live").OrderBy(r => r.Id).ToList();
+        Assert.Equal(2, live.Count);
+        Assert.DoesNotContain(live[1].Requests.Keys, k => k.Contains("plextv:", StringComparison.Ordinal));
+        Assert.Contains(live[1].Requests.Keys, k => k.Contains("PUT /:/scrobble", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task StopWithAPosition_IsTheResumePointOnTheTarget()
     {
         await using var setup = await Setup.StartAsync(twoWay: false);

@@ -1,25 +1,16 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Marquee.Core.Flows;
-using Marquee.Core.Validation;
 
 namespace Marquee.Core.Sync;
 
-/// <summary>One run per flow at a time in this process (CLI, API and scheduler share it).</summary>
-public sealed class SyncLocks
-{
-    private readonly ConcurrentDictionary<long, byte> _running = new();
-
-    public bool TryEnter(long flowId) => _running.TryAdd(flowId, 0);
-
-    public void Exit(long flowId) => _running.TryRemove(flowId, out _);
-
-    public bool IsRunning(long flowId) => _running.ContainsKey(flowId);
-}
-
-/// <summary>Runs the named flows (or every enabled flow), one at a time, each under its lock.</summary>
-public sealed partial class SyncRunner(FlowService flows, SyncService sync, SyncLocks locks)
+/// <summary>
+/// The one way a flow runs, whoever asks: the CLI, the API, the scheduler and live events. Every run takes the flow
+/// under <see cref="FlowLocks"/> first (one run per flow at a time, across processes), then runs the full or
+/// incremental steps (<see cref="SyncService"/>) or the targeted ones for one item (<see cref="TargetedSync"/>), which
+/// share the ledger, planner, guards, executor and journal (<see cref="RunSteps"/>).
+/// </summary>
+public sealed partial class FlowRunner(FlowService flows, SyncService sync, TargetedSync targeted, UndoService undo, IRunStore runs, FlowLocks locks)
 {
     public async Task<IReadOnlyList<Flow>> SelectAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
@@ -37,21 +28,27 @@ public sealed partial class SyncRunner(FlowService flows, SyncService sync, Sync
         return selected;
     }
 
+    /// <summary>Runs the flow in full, or over what changed since <see cref="SyncOptions.Since"/>; a busy flow is refused or waited for, as <see cref="SyncOptions.WhenBusy"/> says.</summary>
     public async Task<SyncReport> RunAsync(Flow flow, SyncOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        if (!locks.TryEnter(flow.Id))
-        {
-            throw new ConflictException("flow", $"Flow '{flow.Name}' is already running.");
-        }
+        await using var lease = await locks.AcquireAsync(flow, options.Trigger, options.WhenBusy, cancellationToken);
+        return await sync.RunAsync(flow, options, progress, cancellationToken);
+    }
 
-        try
-        {
-            return await sync.RunAsync(flow, options, progress, cancellationToken);
-        }
-        finally
-        {
-            locks.Exit(flow.Id);
-        }
+    /// <summary>Runs the flow for the one item a live event names, waiting while another run of the flow holds it.</summary>
+    public async Task<TargetedResult> RunItemAsync(Flow flow, TargetedItem item, CancellationToken cancellationToken)
+    {
+        await using var lease = await locks.AcquireAsync(flow, "live", WhenBusy.Wait, cancellationToken);
+        return await targeted.RunAsync(flow, item, cancellationToken);
+    }
+
+    /// <summary>Undoes a run under its flow's lock (refused while the flow runs), so an undo and a run never write one item at once.</summary>
+    public async Task<SyncRun> UndoAsync(long runId, CancellationToken cancellationToken)
+    {
+        var run = await runs.GetAsync(runId, cancellationToken);
+        var flow = run?.FlowId is { } flowId ? (await flows.ListAsync(cancellationToken)).FirstOrDefault(f => f.Id == flowId) : null;
+        await using var lease = flow is null ? null : await locks.AcquireAsync(flow, "undo", WhenBusy.Refuse, cancellationToken);
+        return await undo.UndoAsync(runId, cancellationToken);
     }
 
     /// <summary>Parses a window: <c>1d</c>, <c>12h</c>, <c>30m</c>, <c>2w</c>, or a date or time (<c>2026-11-01</c>, ISO 8601, UTC unless an offset is given).</summary>
