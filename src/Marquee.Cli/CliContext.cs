@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Marquee.Web.Hosting;
+using Marquee.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,8 +1,9 @@
 using Marquee.Core.Jobs;
+using Marquee.Hosting;
+using Marquee.Hosting.Security;
 using Marquee.Web.Connections;
 using Marquee.Web.Flows;
 using Marquee.Web.Health;
-using Marquee.Web.Hosting;
 using Marquee.Web.Http;
 using Marquee.Web.Metrics;
 using Marquee.Web.Outbox;
@@ -50,7 +51,7 @@ public static class MarqueeBuilder
         builder.Services.AddOutboxDispatcher();
 
         // Last, so that every log provider added by the host (console, tests) is wrapped.
-        RedactingLoggerProvider.Wrap(builder.Services);
+        builder.Services.AddSecretRedaction();
         return builder;
     }
 

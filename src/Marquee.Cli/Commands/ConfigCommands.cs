@@ -36,7 +36,7 @@ internal static class ConfigCommands
             async services =>
             {
                 // WithServicesAsync already applied the file; applying again reports what a second start would change (nothing).
-                var file = services.GetRequiredService<Marquee.Web.Hosting.MarqueeStartup>().FindConfigFile()
+                var file = services.GetRequiredService<Marquee.Hosting.MarqueeStartup>().FindConfigFile()
                     ?? throw new CliException("No marquee.yaml found: give --config FILE, or put marquee.yaml in the working folder or the data folder.");
                 await context(parse).Output.WriteLineAsync($"Applied {file}.");
                 return ExitCodes.Ok;

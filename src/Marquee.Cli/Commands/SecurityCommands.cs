@@ -1,10 +1,9 @@
 using System.CommandLine;
 using Marquee.Core;
 using Marquee.Core.Webhooks;
+using Marquee.Hosting;
+using Marquee.Hosting.Security;
 using Marquee.Providers;
-using Marquee.Web.Hosting;
-using Marquee.Web.Security;
-using Marquee.Web.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -55,7 +54,7 @@ internal static class SecurityCommands
             var root = uri.GetLeftPart(UriPartial.Path);
             foreach (var sender in RegisteredSenders(configuration))
             {
-                await ctx.Output.WriteLineAsync($"{sender.DisplayName} webhook URL: {WebhookEndpoints.Url(root, secret.Value, sender.Kind)}");
+                await ctx.Output.WriteLineAsync($"{sender.DisplayName} webhook URL: {WebhookSecret.Url(root, secret.Value, sender.Kind)}");
             }
 
             return ExitCodes.Ok;

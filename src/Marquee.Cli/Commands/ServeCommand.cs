@@ -1,9 +1,8 @@
 using System.CommandLine;
 using Marquee.Core.Webhooks;
+using Marquee.Hosting;
+using Marquee.Hosting.Security;
 using Marquee.Web;
-using Marquee.Web.Hosting;
-using Marquee.Web.Security;
-using Marquee.Web.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -66,7 +65,7 @@ internal static class ServeCommand
                 var root = Exposure.Reachable(first);
                 foreach (var sender in app.Services.GetRequiredService<WebhookFormats>().Senders)
                 {
-                    await ctx.Output.WriteLineAsync($"{sender.DisplayName} webhook URL: {WebhookEndpoints.Url(root, "********", sender.Kind)}");
+                    await ctx.Output.WriteLineAsync($"{sender.DisplayName} webhook URL: {WebhookSecret.Url(root, "********", sender.Kind)}");
                 }
 
                 await ctx.Output.WriteLineAsync($"Webhook URLs with their secret: marquee webhook-url{(root == first ? string.Empty : " (use the address Plex reaches this machine at)")}");

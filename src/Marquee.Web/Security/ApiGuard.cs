@@ -1,4 +1,5 @@
-using Marquee.Web.Hosting;
+using Marquee.Hosting;
+using Marquee.Hosting.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;

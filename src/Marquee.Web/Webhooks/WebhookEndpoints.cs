@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.RateLimiting;
 using Marquee.Core.Webhooks;
+using Marquee.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -76,12 +77,6 @@ public static partial class WebhookEndpoints
             TypedResults.Ok(await store.ListEventsAsync(Math.Clamp(limit ?? 100, 1, 1000), ct)));
         return group;
     }
-
-    /// <summary>
-    /// The webhook URL for a sender (a <see cref="WebhookSender.Kind"/>: <c>plex</c>, <c>jellyfin</c> for the Webhook plugin, <c>emby</c>) with
-    /// <paramref name="secret"/> in it, or a mask in its place for output that is kept (logs).
-    /// </summary>
-    public static string Url(string address, string secret, string kind) => $"{address.TrimEnd('/')}/webhooks/{kind}/{secret}";
 
     /// <summary>
     /// One delivery from <paramref name="source"/> (a registered sender): the same steps for every sender; only how the

@@ -120,11 +120,12 @@ public sealed class MarqueeProcess : IDisposable
         throw new TimeoutException($"marquee did not print '{text}' within {timeout}: {Error}{Output}");
     }
 
-    /// <summary>Waits for the process to exit by itself and returns its exit code.</summary>
+    /// <summary>Waits for the process to exit by itself and returns its exit code; both outputs are complete then.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cancel.Token);
+        _process.WaitForExit();
         return _process.ExitCode;
     }
 

@@ -1,8 +1,8 @@
 using Marquee.Core.Connections;
 using Marquee.Core.Flows;
 using Marquee.Core.Sync;
+using Marquee.Hosting;
 using Marquee.TestKit;
-using Marquee.Web.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

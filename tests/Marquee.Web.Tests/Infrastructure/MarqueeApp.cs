@@ -1,7 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Marquee.Hosting;
+using Marquee.Hosting.Security;
 using Marquee.TestKit;
-using Marquee.Web.Hosting;
 using Marquee.Web.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -2,9 +2,9 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using Marquee.Core.Providers;
 using Marquee.Core.Validation;
+using Marquee.Hosting;
 using Marquee.Providers.Jellyfin;
 using Marquee.TestKit;
-using Marquee.Web.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

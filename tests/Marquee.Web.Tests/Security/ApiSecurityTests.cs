@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
-using Marquee.Web.Security;
+using Marquee.Hosting.Security;
 using Marquee.Web.Tests.Infrastructure;
 
 namespace Marquee.Web.Tests.Security;

@@ -1,6 +1,5 @@
-using Marquee.Web.Security;
+using Marquee.Hosting.Security;
 using Marquee.Web.Tests.Infrastructure;
-using Marquee.Web.Webhooks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 

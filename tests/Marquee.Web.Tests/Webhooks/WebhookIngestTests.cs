@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Marquee.Core.Webhooks;
+using Marquee.Hosting.Security;
 using Marquee.Providers.Plex;
 using Marquee.Web.Tests.Infrastructure;
-using Marquee.Web.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marquee.Web.Tests.Webhooks;

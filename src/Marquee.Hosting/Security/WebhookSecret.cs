@@ -1,9 +1,7 @@
 using Marquee.Core.Webhooks;
-using Marquee.Web.Hosting;
-using Marquee.Web.Security;
 using Microsoft.Extensions.Options;
 
-namespace Marquee.Web.Webhooks;
+namespace Marquee.Hosting.Security;
 
 /// <summary>
 /// The secret in the webhook URL: Marquee:Webhooks:Secret, else the one kept in the data folder, else a new random
@@ -27,6 +25,12 @@ public sealed class WebhookSecret
 
     /// <summary>Compares in constant time: both sides are hashed first, so neither the content nor the length leaks.</summary>
     public bool Matches(string? given) => SecretFile.Matches(_hash.Value, given);
+
+    /// <summary>
+    /// The webhook URL for a sender (a <see cref="WebhookSender.Kind"/>: <c>plex</c>, <c>jellyfin</c> for the Webhook plugin, <c>emby</c>) with
+    /// <paramref name="secret"/> in it, or a mask in its place for output that is kept (logs).
+    /// </summary>
+    public static string Url(string address, string secret, string kind) => $"{address.TrimEnd('/')}/webhooks/{kind}/{secret}";
 
     private static string Resolve(string? configured, string dataFolder) =>
         !string.IsNullOrWhiteSpace(configured) ? configured.Trim() : SecretFile.ReadOrCreate(Path.Combine(Path.GetFullPath(dataFolder), FileName));

@@ -1,6 +1,4 @@
-using Marquee.Web.Security;
-
-namespace Marquee.Web.Webhooks;
+namespace Marquee.Hosting.Security;
 
 /// <summary>The values kept out of logs: read when a line is written, so a rotated API key is masked too.</summary>
 internal sealed class LoggedSecrets(WebhookSecret webhook, ApiKey apiKey)

@@ -1,10 +1,10 @@
 using Marquee.Core.Configuration;
 using Marquee.Core.Storage;
-using Marquee.Web.Security;
+using Marquee.Hosting.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Marquee.Web.Hosting;
+namespace Marquee.Hosting;
 
 /// <summary>What every start does before work begins: migrate the store, then apply marquee.yaml if there is one.</summary>
 public sealed partial class MarqueeStartup(IDatabase database, MarqueeOptions options, EnvironmentLookup environment, ApiKey apiKey, IServiceProvider services, ILogger<MarqueeStartup> logger)

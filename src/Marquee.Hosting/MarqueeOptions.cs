@@ -1,4 +1,4 @@
-namespace Marquee.Web.Hosting;
+namespace Marquee.Hosting;
 
 /// <summary>The "Marquee" configuration section. Environment: MARQUEE__MARQUEE__DATAFOLDER, or MARQUEE_DATA for the data folder.</summary>
 public sealed class MarqueeOptions

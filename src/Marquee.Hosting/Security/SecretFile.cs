@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Marquee.Web.Security;
+namespace Marquee.Hosting.Security;
 
 /// <summary>A random secret kept in one owner-only file in the data folder (the API key, the webhook secret).</summary>
 public static class SecretFile

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using Marquee.Web.Hosting;
 
-namespace Marquee.Web.Security;
+namespace Marquee.Hosting.Security;
 
 /// <summary>How the server is reachable: which addresses are open to the network without TLS, and what to print for a wildcard.</summary>
 public static class Exposure

@@ -1,8 +1,7 @@
-using Marquee.Web.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Marquee.Web.Webhooks;
+namespace Marquee.Hosting.Security;
 
 /// <summary>
 /// Wraps a logger provider so the webhook secret and the API key never reach a log: ASP.NET logs request paths and query

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Marquee.Core.Storage;
 using Microsoft.AspNetCore.DataProtection;
 
-namespace Marquee.Web.Hosting;
+namespace Marquee.Hosting;
 
 /// <summary>Encrypts secrets with ASP.NET Data Protection, keys kept in the data folder.</summary>
 public sealed class DataProtectionSecretProtector(IDataProtectionProvider provider) : ISecretProtector

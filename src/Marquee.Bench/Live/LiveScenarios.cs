@@ -5,6 +5,7 @@ using Marquee.Bench.Infrastructure;
 using Marquee.Bench.Sync;
 using Marquee.Core.Sync;
 using Marquee.Core.Webhooks;
+using Marquee.Hosting.Security;
 using Marquee.Simulators.Plex;
 using Marquee.Simulators.Plex.Model;
 using Marquee.Web.Security;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Marquee.Web.Hosting;
 
-namespace Marquee.Web.Security;
+namespace Marquee.Hosting.Security;
 
 /// <summary>
 /// The key every <c>/api</c> request must carry: kept in the data folder's <c>api-key</c> file (owner-only), written at

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Marquee.Web.Hosting;
+namespace Marquee.Hosting;
 
 /// <summary>
 /// Builds configuration the same way for the server and the CLI: appsettings.json next to the program and in

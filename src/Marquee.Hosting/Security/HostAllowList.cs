@@ -1,7 +1,6 @@
 using System.Net;
-using Marquee.Web.Hosting;
 
-namespace Marquee.Web.Security;
+namespace Marquee.Hosting.Security;
 
 /// <summary>
 /// The names a request's Host header may carry (against DNS rebinding, where a foreign name resolves to this machine):

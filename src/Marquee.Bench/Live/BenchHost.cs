@@ -1,5 +1,5 @@
+using Marquee.Hosting;
 using Marquee.Web;
-using Marquee.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -4,6 +4,7 @@ using Marquee.Core.Storage;
 using Marquee.Core.Webhooks;
 using Marquee.Data;
 using Marquee.Data.Sqlite;
+using Marquee.Hosting.Security;
 using Marquee.Providers;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
@@ -11,9 +12,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
-namespace Marquee.Web.Hosting;
+namespace Marquee.Hosting;
 
-/// <summary>The composition root shared by <c>marquee serve</c>, every other CLI command and the tests.</summary>
+/// <summary>
+/// The composition root shared by <c>marquee serve</c>, every other CLI command and the tests. It holds no HTTP endpoint or
+/// middleware, so a command that does not serve runs without loading the web host.
+/// </summary>
 public static class MarqueeServices
 {
     /// <param name="services">The services to add to.</param>
@@ -43,12 +47,22 @@ public static class MarqueeServices
             .SetApplicationName("Marquee")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataFolder), "keys")));
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
-        services.AddSingleton<Marquee.Web.Security.ApiKey>();
+        services.AddSingleton<ApiKey>();
         services.AddSingleton<MarqueeStartup>();
 
         // Keys live in the data folder; the framework warns that they are not encrypted by a second key, which
         // on Linux has no platform store to use. Folder permissions protect them (see README).
         services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
+        return services;
+    }
+
+    /// <summary>
+    /// Keeps the webhook secret and the API key out of every log provider registered so far (see <see cref="RedactingLoggerProvider"/>);
+    /// call it last. Needs <see cref="WebhookSecret"/> and <see cref="ApiKey"/> registered.
+    /// </summary>
+    public static IServiceCollection AddSecretRedaction(this IServiceCollection services)
+    {
+        RedactingLoggerProvider.Wrap(services);
         return services;
     }
 }

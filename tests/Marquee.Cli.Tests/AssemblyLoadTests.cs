@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Globalization;
+using Marquee.Cli.Tests.Infrastructure;
+using Marquee.TestKit;
+
+namespace Marquee.Cli.Tests;
+
+/// <summary>
+/// Issue 12: the composition root lives outside the web project, so a command that does not serve runs without loading
+/// the web host (the Marquee.Web assembly and Kestrel). The built program lists what it loaded when MARQUEE_DIAG_ASSEMBLIES=1.
+/// </summary>
+public sealed class AssemblyLoadTests
+{
+    private static readonly Dictionary<string, string> Diagnostics = new() { ["MARQUEE_DIAG_ASSEMBLIES"] = "1" };
+
+    [Theory]
+    [InlineData("flow", "list")]
+    [InlineData("connection", "list")]
+    [InlineData("profile", "list")]
+    [InlineData("apikey")]
+    [InlineData("webhook-url")]
+    [InlineData("outbox")]
+    public async Task CompositionRoot_NonServingCommand_DoesNotLoadTheWebAssembly(params string[] command)
+    {
+        using var folder = new TempFolder();
+
+        var result = await MarqueeProcess.RunAsync([.. command, "--data", folder.Path], Diagnostics);
+
+        Assert.True(result.Code == 0, $"marquee {string.Join(' ', command)} exited {result.Code}: {result.Error}{result.Output}");
+        var loaded = Loaded(result.Error);
+        Assert.DoesNotContain("Marquee.Web", loaded);
+        Assert.DoesNotContain("Microsoft.AspNetCore.Server.Kestrel.Core", loaded);
+        Assert.Contains("Marquee.Hosting", loaded);
+    }
+
+    [Fact]
+    public async Task CompositionRoot_Serve_LoadsTheWebAssembly()
+    {
+        using var folder = new TempFolder();
+        using var server = MarqueeProcess.Start(["serve", "--urls", "http://127.0.0.1:0", "--data", folder.Path], Diagnostics);
+        await server.WaitForLineAsync("Press Ctrl+C to stop.", TimeSpan.FromSeconds(15));
+
+        using (var stop = Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await stop.WaitForExitAsync();
+        }
+
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        var loaded = Loaded(server.Error);
+        Assert.Contains("Marquee.Web", loaded);
+        Assert.Contains("Microsoft.AspNetCore.Server.Kestrel.Core", loaded);
+    }
+
+    private static List<string> Loaded(string error) =>
+        error.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("assembly: ", StringComparison.Ordinal)).Select(l => l["assembly: ".Length..]).ToList();
+}
