@@ -30,7 +30,17 @@ public sealed partial class HealthAndMetricsTests
         File.Delete(file + "-shm");
         await File.WriteAllBytesAsync(file, new byte[8192]);
 
+        // A background service (inbox, outbox) may have opened a connection in between, whose cached view of the old file
+        // can answer once more: let go of idle connections again, and allow the check a few seconds to see the damage.
+        SqliteConnection.ClearAllPools();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var response = await app.Client.GetAsync("/healthz");
+        while (response.StatusCode == HttpStatusCode.OK && watch.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(200);
+            SqliteConnection.ClearAllPools();
+            response = await app.Client.GetAsync("/healthz");
+        }
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var body = await app.JsonAsync(response);
