@@ -76,6 +76,26 @@ public sealed class NewProviderWebhookTests
     }
 
     [Fact]
+    public async Task ConsumerThatFails_KeepsTheLiveSourcesEventsFromNoOtherConsumer()
+    {
+        var sink = new RecordingSink();
+        await using var app = await MarqueeApp.StartAsync(WebhookKit.Settings(), services =>
+        {
+            services.AddFakeProvider();
+            services.AddSingleton<ILiveEventSink, FailingSink>();
+            sink.Register(services);
+        });
+        var source = app.Services.GetRequiredService<FakeLiveEventSource>();
+
+        source.Send("""{"event":"watched","user":"u7","item":"6161"}""");
+        source.Send("""{"event":"watched","user":"u7","item":"6262"}""");
+
+        await sink.WaitAsync(e => e.LocalKey == "6262", "the second watch");
+        Assert.Single(sink.Events, e => e.LocalKey == "6161");
+        Assert.Equal(2, app.Logs.Entries.Count(e => e.Message.Contains("A consumer of 1 live event(s) failed", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task NewProvider_NotRegistered_HasNoWebhookRoute()
     {
         await using var app = await MarqueeApp.StartAsync(WebhookKit.Settings());
@@ -85,4 +105,10 @@ public sealed class NewProviderWebhookTests
     }
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
+
+    /// <summary>A consumer whose target is down.</summary>
+    private sealed class FailingSink : ILiveEventSink
+    {
+        public Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken) => throw new HttpRequestException("The notifier is down.");
+    }
 }
