@@ -202,7 +202,8 @@ public static class JellyfinWebhookParser
 /// <summary>
 /// Turns a Jellyfin or Emby webhook into the live events the Plex path produces: a start; a watch when a playback
 /// stops played to completion or the user data is saved played by a toggle (marked by hand); a resume
-/// point when a playback stops part way; a rating when the payload carries one; an added item.
+/// point when a playback stops part way; a rating when the payload carries one; an added item; Emby's pause and
+/// resume as their own kinds.
 /// </summary>
 public static class JellyfinWebhookEvents
 {
@@ -215,6 +216,10 @@ public static class JellyfinWebhookEvents
             JellyfinEvents.PlaybackStop when webhook.PositionTicks is > 0 and var ticks =>
                 [Event(webhook, delivery, LiveEventKind.Progress, LiveEventType.Stop, (ticks / TimeSpan.TicksPerMillisecond).ToString(CultureInfo.InvariantCulture))],
             JellyfinEvents.UserDataSaved => UserData(webhook, delivery),
+
+            // Emby says when a playback pauses and resumes; the Webhook plugin's progress only says whether it is paused.
+            JellyfinEvents.PlaybackProgress when webhook.SourceEvent == "playback.pause" => [Event(webhook, delivery, LiveEventType.Pause, LiveEventType.Pause, null)],
+            JellyfinEvents.PlaybackProgress when webhook.SourceEvent == "playback.unpause" => [Event(webhook, delivery, LiveEventType.Resume, LiveEventType.Resume, null)],
             JellyfinEvents.ItemAdded => [Event(webhook, delivery, LiveEventKind.ItemAdded, LiveEventType.LibraryNew, null) with { AccountId = TargetedItem.AnyAccount, AccountName = null }],
             _ => [],
         };

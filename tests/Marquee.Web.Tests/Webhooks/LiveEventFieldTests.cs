@@ -149,4 +149,25 @@ public sealed class LiveEventFieldTests
         Assert.Equal(("Living Room", "Emby Theater", "s-42", "ada"), (e.Player, e.Platform, e.SessionKey, e.AccountName));
         Assert.Equal(("playback.start", LiveEventType.Play), (e.SourceEvent, e.EventType));
     }
+
+    [Fact]
+    public async Task EmbyPauseAndUnpause_ReachConsumers_AsPauseAndResume_AtTheirPositions()
+    {
+        var sink = new RecordingSink();
+        await using var app = await MarqueeApp.StartAsync(WebhookKit.Settings(), sink.Register);
+
+        foreach (var (name, ticks) in new[] { ("playback.pause", 1_200_000_000L), ("playback.unpause", 1_200_000_000L) })
+        {
+            var body = "{\"Event\":\"" + name + "\",\"User\":{\"Name\":\"ada\",\"Id\":\"u1\"},\"Item\":{\"Name\":\"Arrival\",\"Id\":\"m1\",\"Type\":\"Movie\",\"RunTimeTicks\":69600000000},"
+                + "\"Server\":{\"Name\":\"home\",\"Id\":\"srv1\"},\"PlaybackInfo\":{\"PositionTicks\":" + ticks.ToString(CultureInfo.InvariantCulture) + "}}";
+            using var content = new StringContent(body, Encoding.UTF8, "application/json");
+            Assert.Equal(HttpStatusCode.OK, (await app.Client.PostAsync($"/webhooks/emby/{WebhookKit.Secret}", content)).StatusCode);
+        }
+
+        var pause = await sink.WaitAsync(e => e.Kind == LiveEventType.Pause, "the pause");
+        var resume = await sink.WaitAsync(e => e.Kind == LiveEventType.Resume, "the resume");
+        Assert.Equal(("m1", "u1", "Arrival", 120_000L), (pause.LocalKey, pause.AccountId, pause.Title, pause.PositionMs));
+        Assert.Equal(("playback.unpause", LiveEventType.Resume, 120_000L), (resume.SourceEvent, resume.EventType, resume.PositionMs));
+        Assert.Equal(2, sink.Events.Count);
+    }
 }
