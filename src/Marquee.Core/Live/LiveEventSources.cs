@@ -1,13 +1,16 @@
 using Marquee.Core.Webhooks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Marquee.Core.Live;
 
 /// <summary>
 /// Runs every registered <see cref="ILiveEventSource"/>. What a source sees goes to the inbox store, which keeps one
-/// event per playback whichever path saw it; the new events go to every <see cref="ILiveEventSink"/>.
+/// event per playback whichever path saw it; the new events go to every <see cref="ILiveEventSink"/>, a failing one
+/// keeping them from none of the others.
 /// </summary>
-public sealed class LiveEventSources(IEnumerable<ILiveEventSource> sources, IInboxStore store, IEnumerable<ILiveEventSink> sinks) : BackgroundService, ILiveEventPublisher
+public sealed partial class LiveEventSources(IEnumerable<ILiveEventSource> sources, IInboxStore store, IEnumerable<ILiveEventSink> sinks, ILogger<LiveEventSources> logger)
+    : BackgroundService, ILiveEventPublisher
 {
     public async Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
     {
@@ -17,14 +20,14 @@ public sealed class LiveEventSources(IEnumerable<ILiveEventSource> sources, IInb
         }
 
         var added = await store.AddEventsAsync(events, cancellationToken);
-        foreach (var sink in sinks)
-        {
-            if (added.Count > 0)
-            {
-                await sink.PublishAsync(added, cancellationToken);
-            }
-        }
+        await sinks.PublishToEachAsync(added, ex => Log.SinkFailed(logger, added.Count, ex), cancellationToken);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(sources.Select(s => s.RunAsync(this, stoppingToken)));
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "A consumer of {Count} live event(s) failed")]
+        public static partial void SinkFailed(ILogger logger, int count, Exception exception);
+    }
 }

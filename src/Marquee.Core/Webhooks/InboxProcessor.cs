@@ -116,21 +116,7 @@ public sealed partial class InboxProcessor(
         var added = await store.CompleteAsync(delivery.Id, events, format.Compact(delivery.Body), clock.GetUtcNow(), cancellationToken);
         history.Update(delivery.Id, InboxStatus.Handled, null);
         Log.Handled(logger, delivery.Id, eventName ?? "?", events.Count, added.Count);
-        if (added.Count > 0)
-        {
-            foreach (var sink in sinks)
-            {
-                try
-                {
-                    await sink.PublishAsync(added, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The events are stored; an incremental run will carry them if propagation fails now.
-                    Log.SinkFailed(logger, delivery.Id, ex);
-                }
-            }
-        }
+        await sinks.PublishToEachAsync(added, ex => Log.SinkFailed(logger, delivery.Id, ex), cancellationToken);
     }
 
     private static string Clip(string text) => text.Length <= 500 ? text : text[..500];

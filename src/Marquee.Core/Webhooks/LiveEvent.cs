@@ -2,7 +2,12 @@ using System.Globalization;
 
 namespace Marquee.Core.Webhooks;
 
-/// <summary>What a live event says happened.</summary>
+/// <summary>
+/// What a live event is. Sync acts on the kinds below; every other reported event (a pause, a resume, a stop, a shared
+/// user's start, a new device, a database backup…) has its <see cref="LiveEvent.EventType"/> as its kind, so consumers
+/// subscribe on the kind. <see cref="Progress"/> is sync's resume point, derived from a pause or a stop that is also
+/// reported as its own kind.
+/// </summary>
 public static class LiveEventKind
 {
     /// <summary>Playback passed the watched threshold.</summary>
@@ -19,6 +24,56 @@ public static class LiveEventKind
 
     /// <summary>An item was added to a library.</summary>
     public const string ItemAdded = "item-added";
+}
+
+/// <summary>
+/// What the source reported, in one vocabulary for every provider and path (Plex's webhook events name them). Each
+/// event says which reported event it came from; the reported event itself reaches consumers as its own kind (play,
+/// watched, rating and item-added for play, scrobble, rate and library.new; the type itself for the others).
+/// </summary>
+public static class LiveEventType
+{
+    public const string Play = "play";
+
+    /// <summary>A shared user's playback started (the owner's copy of media.play).</summary>
+    public const string PlaybackStarted = "playback.started";
+
+    public const string Pause = "pause";
+
+    public const string Resume = "resume";
+
+    public const string Stop = "stop";
+
+    /// <summary>Playback passed the watched threshold, or the item was marked watched.</summary>
+    public const string Scrobble = "scrobble";
+
+    public const string Rate = "rate";
+
+    public const string LibraryNew = "library.new";
+
+    public const string LibraryOnDeck = "library.on.deck";
+
+    /// <summary>A device the server had not seen played for the first time; no item (<see cref="LiveEvent.LocalKey"/> is empty).</summary>
+    public const string DeviceNew = "device.new";
+
+    /// <summary>The server backed its database up; no item.</summary>
+    public const string DatabaseBackup = "admin.database.backup";
+
+    /// <summary>The server found its database corrupted; no item.</summary>
+    public const string DatabaseCorrupted = "admin.database.corrupted";
+
+    /// <summary>
+    /// Returns the kind a reported event has: play, watched, rating and item-added for play, scrobble, rate and
+    /// library.new; its type for every other.
+    /// </summary>
+    public static string KindOf(string type) => type switch
+    {
+        Play => LiveEventKind.Play,
+        Scrobble => LiveEventKind.Watched,
+        Rate => LiveEventKind.Rating,
+        LibraryNew => LiveEventKind.ItemAdded,
+        _ => type,
+    };
 }
 
 /// <summary>Which path reported a live event.</summary>
@@ -39,11 +94,11 @@ public static class LiveEventOrigin
 /// <param name="ServerId">The server's machine identifier, when known.</param>
 /// <param name="AccountId">The acting account as the server names it (Plex: the plex.tv id, or 1 for the owner).</param>
 /// <param name="AccountName">The acting account's name, when known.</param>
-/// <param name="LocalKey">The item's key on the server (Plex ratingKey).</param>
+/// <param name="LocalKey">The item's key on the server (Plex ratingKey); empty for a server-level event (device.new, admin.database.*).</param>
 /// <param name="ItemGuid">The item's guid, when known.</param>
 /// <param name="MediaType">movie, episode, show…</param>
-/// <param name="Kind">One of <see cref="LiveEventKind"/>.</param>
-/// <param name="Value">The new rating, the position in milliseconds, or null.</param>
+/// <param name="Kind">One of <see cref="LiveEventKind"/>, or the <see cref="EventType"/> of a reported event sync does not act on.</param>
+/// <param name="Value">The new rating, the position in milliseconds, the new device's identifier (device.new), or null.</param>
 /// <param name="OccurredAt">When it happened (when the source reported it, for live paths).</param>
 /// <param name="DeliveryId">The inbox delivery it came from, if any.</param>
 public sealed record LiveEvent(
@@ -60,6 +115,9 @@ public sealed record LiveEvent(
     DateTimeOffset OccurredAt,
     long? DeliveryId = null)
 {
+    /// <summary>Gets which reported event this one came from, one of <see cref="LiveEventType"/> (null when the source did not say).</summary>
+    public string? EventType { get; init; }
+
     /// <summary>Gets the event as the source named it (Plex: <c>media.scrobble</c>, <c>library.new</c>…; the stream: <c>playing</c>, <c>timeline</c>).</summary>
     public string? SourceEvent { get; init; }
 
@@ -120,9 +178,13 @@ public sealed record LiveEvent(
     public string ValueKey => Kind switch
     {
         LiveEventKind.Rating => Value ?? "none",
-        LiveEventKind.Progress when long.TryParse(Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) =>
-            (ms / 30_000).ToString(CultureInfo.InvariantCulture),
-        _ => string.Empty,
+        LiveEventKind.Progress => long.TryParse(Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) ? Bucket30(ms) : string.Empty,
+        LiveEventKind.Watched or LiveEventKind.Play or LiveEventKind.ItemAdded => string.Empty,
+
+        // An event that only reports: a new device is told apart by its identifier; the same pause, resume or stop seen
+        // by two paths is at about the same position.
+        _ when Value is not null => Value,
+        _ => Bucket30(PositionMs ?? 0),
     };
 
     /// <summary>
@@ -144,4 +206,6 @@ public sealed record LiveEvent(
 
     /// <summary>Gets the prefix shared by every bucket of the same account, item, kind and value.</summary>
     public string IdentityKey => string.Join('|', Source, ServerId ?? string.Empty, AccountId, LocalKey, Kind, ValueKey);
+
+    private static string Bucket30(long ms) => (ms / 30_000).ToString(CultureInfo.InvariantCulture);
 }

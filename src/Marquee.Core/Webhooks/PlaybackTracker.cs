@@ -12,16 +12,44 @@ public sealed record SessionSnapshot(
     string? MediaType,
     long? DurationMs,
     long PositionMs,
-    string? State);
+    string? State)
+{
+    /// <summary>Gets the item's title (an episode's own title).</summary>
+    public string? Title { get; init; }
+
+    /// <summary>Gets the show's title, for an episode.</summary>
+    public string? ShowTitle { get; init; }
+
+    public int? Season { get; init; }
+
+    public int? Episode { get; init; }
+
+    public int? Year { get; init; }
+
+    /// <summary>Gets the player (device) as the server names it.</summary>
+    public string? Player { get; init; }
+
+    public string? Platform { get; init; }
+
+    /// <summary>Gets the account's rating of the item (0-10), when it has one.</summary>
+    public double? Rating { get; init; }
+}
 
 /// <summary>
 /// Follows the playbacks of one server through the session poller and the event stream, and turns them into live
 /// events: a new session is a start, passing the finished threshold of its media type is a watch, and a pause, a
-/// stop or a session that vanished is a position. Not thread-safe: one tracker per server, used from one loop.
+/// stop or a session that vanished is a position. Every event carries what the poll told about the session (titles,
+/// player, platform, session key, position, duration). Not thread-safe: one tracker per server, used from one loop.
 /// </summary>
 public sealed class PlaybackTracker(string source, string? serverId, LiveOptions options)
 {
     private readonly Dictionary<string, Tracked> _sessions = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets a value indicating whether every pause, resume and stop is reported too, as its own kind (beside the
+    /// progress a pause or a stop gives sync), for consumers other than sync.
+    /// </summary>
+    public bool ReportsActivity { get; init; }
 
     /// <summary>Gets the session keys being followed.</summary>
     public IReadOnlyCollection<string> Sessions => _sessions.Keys;
@@ -48,11 +76,13 @@ public sealed class PlaybackTracker(string source, string? serverId, LiveOptions
             seen.Add(s.SessionKey);
             if (!_sessions.TryGetValue(s.SessionKey, out var tracked) || tracked.LocalKey != s.LocalKey)
             {
-                tracked = new Tracked(s.AccountId, s.AccountName, s.LocalKey, s.ItemGuid, s.MediaType, s.DurationMs);
+                tracked = new Tracked(s);
                 _sessions[s.SessionKey] = tracked;
-                events.Add(Event(tracked, LiveEventOrigin.Poll, LiveEventKind.Play, null, now));
+                tracked.PositionMs = s.PositionMs;
+                events.Add(Event(tracked, LiveEventOrigin.Poll, LiveEventKind.Play, LiveEventType.Play, null, now));
             }
 
+            tracked.Session = s;
             tracked.DurationMs = s.DurationMs ?? tracked.DurationMs;
             events.AddRange(Advance(tracked, LiveEventOrigin.Poll, s.PositionMs, s.State, now));
         }
@@ -97,40 +127,74 @@ public sealed class PlaybackTracker(string source, string? serverId, LiveOptions
         if (!tracked.Finished && IsFinished(options, tracked.MediaType, positionMs, tracked.DurationMs))
         {
             tracked.Finished = true;
-            events.Add(Event(tracked, origin, LiveEventKind.Watched, null, now));
+            events.Add(Event(tracked, origin, LiveEventKind.Watched, LiveEventType.Scrobble, null, now));
         }
 
         var changed = state != tracked.State;
         tracked.State = state;
-        if (changed && state is "paused" or "stopped" && positionMs > 0 && !tracked.Finished)
+        if (changed && state is "paused" or "stopped")
         {
-            events.Add(Event(tracked, origin, LiveEventKind.Progress, positionMs.ToString(CultureInfo.InvariantCulture), now));
+            var type = state == "paused" ? LiveEventType.Pause : LiveEventType.Stop;
+            if (positionMs > 0 && !tracked.Finished)
+            {
+                events.Add(Event(tracked, origin, LiveEventKind.Progress, type, positionMs.ToString(CultureInfo.InvariantCulture), now));
+            }
+
+            if (ReportsActivity)
+            {
+                events.Add(Event(tracked, origin, type, type, null, now));
+            }
         }
 
+        // Buffering between a pause and the playback again is still the resume.
+        if (changed && state == "playing" && tracked.Paused && ReportsActivity)
+        {
+            events.Add(Event(tracked, origin, LiveEventType.Resume, LiveEventType.Resume, null, now));
+        }
+
+        tracked.Paused = state == "paused" || (tracked.Paused && state != "playing");
         return events;
     }
 
-    private LiveEvent Event(Tracked t, string origin, string kind, string? value, DateTimeOffset now) =>
-        new(source, origin, serverId, t.AccountId, t.AccountName, t.LocalKey, t.ItemGuid, t.MediaType, kind, value, now);
+    private LiveEvent Event(Tracked t, string origin, string kind, string type, string? value, DateTimeOffset now) =>
+        new(source, origin, serverId, t.AccountId, t.Session.AccountName, t.LocalKey, t.Session.ItemGuid, t.MediaType, kind, value, now)
+        {
+            EventType = type,
+            SourceEvent = origin == LiveEventOrigin.EventStream ? "playing" : null,
+            Title = t.Session.Title,
+            ShowTitle = t.Session.ShowTitle,
+            Season = t.Session.Season,
+            Episode = t.Session.Episode,
+            Year = t.Session.Year,
+            Player = t.Session.Player,
+            Platform = t.Session.Platform,
+            SessionKey = t.Session.SessionKey,
+            PositionMs = t.PositionMs,
+            DurationMs = t.DurationMs,
+            Rating = t.Session.Rating,
+        };
 
-    private sealed class Tracked(string accountId, string? accountName, string localKey, string? itemGuid, string? mediaType, long? durationMs)
+    /// <summary>One followed playback: what the first poll saw, kept up to date by the next ones and the stream.</summary>
+    private sealed class Tracked(SessionSnapshot first)
     {
-        public string AccountId { get; } = accountId;
+        public string AccountId { get; } = first.AccountId;
 
-        public string? AccountName { get; } = accountName;
+        public string LocalKey { get; } = first.LocalKey;
 
-        public string LocalKey { get; } = localKey;
+        public string? MediaType { get; } = first.MediaType;
 
-        public string? ItemGuid { get; } = itemGuid;
+        /// <summary>Gets or sets the last poll of the session (its titles, player, account name).</summary>
+        public SessionSnapshot Session { get; set; } = first;
 
-        public string? MediaType { get; } = mediaType;
-
-        public long? DurationMs { get; set; } = durationMs;
+        public long? DurationMs { get; set; } = first.DurationMs;
 
         public long PositionMs { get; set; }
 
         public string? State { get; set; }
 
         public bool Finished { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether the playback is paused (or buffering since a pause).</summary>
+        public bool Paused { get; set; }
     }
 }

@@ -28,6 +28,19 @@ internal static class WebhookJson
         return document;
     }
 
+    /// <summary>A field only consumers describe the event with: one of the wrong type is left out, never a reason to refuse.</summary>
+    internal static T? Descriptive<T>(Func<T?> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (WebhookFormatException)
+        {
+            return default;
+        }
+    }
+
     internal static string Clip(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
     internal static JsonElement? Object(JsonElement parent, string name)

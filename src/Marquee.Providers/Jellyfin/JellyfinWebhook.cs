@@ -25,7 +25,32 @@ public sealed record JellyfinWebhook(
     bool? Played,
     bool? Favorite,
     double? Rating,
-    string? SaveReason);
+    string? SaveReason)
+{
+    /// <summary>Gets the item's name (an episode's own title).</summary>
+    public string? Title { get; init; }
+
+    /// <summary>Gets the series' name, for an episode or a season.</summary>
+    public string? ShowTitle { get; init; }
+
+    public int? Season { get; init; }
+
+    public int? Episode { get; init; }
+
+    public int? Year { get; init; }
+
+    /// <summary>Gets the playback device's name.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>Gets the playback client's name, for example <c>Jellyfin Web</c>.</summary>
+    public string? Client { get; init; }
+
+    /// <summary>Gets the event's name as the sender wrote it, when it differs from <see cref="Event"/> (Emby's <c>playback.pause</c>…).</summary>
+    public string? SourceEvent { get; init; }
+
+    /// <summary>Gets the server's session id of the playback (Emby's <c>Session.Id</c>), when the payload has it.</summary>
+    public string? SessionId { get; init; }
+}
 
 /// <summary>Jellyfin Webhook plugin notification types that become live events.</summary>
 public static class JellyfinEvents
@@ -113,7 +138,16 @@ public static class JellyfinWebhookParser
         NullableBool(root, "Played", "Played", strings: true),
         NullableBool(root, "Favorite", "Favorite", strings: true),
         Number(root, "Rating", "Rating") ?? Number(root, "UserRating", "UserRating"),
-        String(root, "SaveReason", "SaveReason"));
+        String(root, "SaveReason", "SaveReason"))
+    {
+        Title = Text(root, "Name", "Name"),
+        ShowTitle = Text(root, "SeriesName", "SeriesName"),
+        Season = Whole(root, "SeasonNumber", "SeasonNumber"),
+        Episode = Whole(root, "EpisodeNumber", "EpisodeNumber"),
+        Year = Whole(root, "Year", "Year"),
+        Device = Text(root, "DeviceName", "DeviceName"),
+        Client = Text(root, "ClientName", "ClientName"),
+    };
 
     /// <summary>Emby's webhooks: <c>Event</c>, <c>User</c>, <c>Item</c>, <c>Server</c>, <c>PlaybackInfo</c>.</summary>
     private static JellyfinWebhook Emby(JsonElement root)
@@ -123,6 +157,7 @@ public static class JellyfinWebhookParser
         var item = Object(root, "Item");
         var server = Object(root, "Server");
         var playback = Object(root, "PlaybackInfo");
+        var session = Descriptive(() => Object(root, "Session"));
         var mapped = EmbyEvents.GetValueOrDefault(name, name);
         bool? played = name switch
         {
@@ -143,14 +178,32 @@ public static class JellyfinWebhookParser
             played,
             null,
             null,
-            name is "item.markplayed" or "item.markunplayed" ? JellyfinEvents.TogglePlayed : name == "item.rate" ? JellyfinEvents.UpdateUserRating : null);
+            name is "item.markplayed" or "item.markunplayed" ? JellyfinEvents.TogglePlayed : name == "item.rate" ? JellyfinEvents.UpdateUserRating : null)
+        {
+            Title = Text(item, "Name", "Item.Name"),
+            ShowTitle = Text(item, "SeriesName", "Item.SeriesName"),
+            Season = Whole(item, "ParentIndexNumber", "Item.ParentIndexNumber"),
+            Episode = Whole(item, "IndexNumber", "Item.IndexNumber"),
+            Year = Whole(item, "ProductionYear", "Item.ProductionYear"),
+            Device = Text(session, "DeviceName", "Session.DeviceName"),
+            Client = Text(session, "Client", "Session.Client"),
+            SessionId = session is { } live ? Descriptive(() => Key(live, "Id", "Session.Id")) : null,
+            SourceEvent = name,
+        };
     }
+
+    /// <summary>A descriptive text field of an optional object: left out when the object or the field is missing or mistyped.</summary>
+    private static string? Text(JsonElement? parent, string name, string path) => parent is { } p ? Descriptive(() => String(p, name, path)) : null;
+
+    /// <summary>A descriptive whole number of an optional object: left out when the object or the field is missing or mistyped.</summary>
+    private static int? Whole(JsonElement? parent, string name, string path) => parent is { } p ? (int?)Descriptive(() => Integer(p, name, path)) : null;
 }
 
 /// <summary>
 /// Turns a Jellyfin or Emby webhook into the live events the Plex path produces: a start; a watch when a playback
 /// stops played to completion or the user data is saved played by a toggle (marked by hand); a resume
-/// point when a playback stops part way; a rating when the payload carries one; an added item.
+/// point when a playback stops part way; a rating when the payload carries one; an added item; Emby's pause and
+/// resume as their own kinds.
 /// </summary>
 public static class JellyfinWebhookEvents
 {
@@ -158,12 +211,16 @@ public static class JellyfinWebhookEvents
     {
         return webhook.Event switch
         {
-            JellyfinEvents.PlaybackStart => [Event(webhook, delivery, LiveEventKind.Play, null)],
-            JellyfinEvents.PlaybackStop when webhook.PlayedToCompletion == true => [Event(webhook, delivery, LiveEventKind.Watched, null)],
+            JellyfinEvents.PlaybackStart => [Event(webhook, delivery, LiveEventKind.Play, LiveEventType.Play, null)],
+            JellyfinEvents.PlaybackStop when webhook.PlayedToCompletion == true => [Event(webhook, delivery, LiveEventKind.Watched, LiveEventType.Scrobble, null)],
             JellyfinEvents.PlaybackStop when webhook.PositionTicks is > 0 and var ticks =>
-                [Event(webhook, delivery, LiveEventKind.Progress, (ticks / TimeSpan.TicksPerMillisecond).ToString(CultureInfo.InvariantCulture))],
+                [Event(webhook, delivery, LiveEventKind.Progress, LiveEventType.Stop, (ticks / TimeSpan.TicksPerMillisecond).ToString(CultureInfo.InvariantCulture))],
             JellyfinEvents.UserDataSaved => UserData(webhook, delivery),
-            JellyfinEvents.ItemAdded => [Event(webhook, delivery, LiveEventKind.ItemAdded, null) with { AccountId = TargetedItem.AnyAccount, AccountName = null }],
+
+            // Emby says when a playback pauses and resumes; the Webhook plugin's progress only says whether it is paused.
+            JellyfinEvents.PlaybackProgress when webhook.SourceEvent == "playback.pause" => [Event(webhook, delivery, LiveEventType.Pause, LiveEventType.Pause, null)],
+            JellyfinEvents.PlaybackProgress when webhook.SourceEvent == "playback.unpause" => [Event(webhook, delivery, LiveEventType.Resume, LiveEventType.Resume, null)],
+            JellyfinEvents.ItemAdded => [Event(webhook, delivery, LiveEventKind.ItemAdded, LiveEventType.LibraryNew, null) with { AccountId = TargetedItem.AnyAccount, AccountName = null }],
             _ => [],
         };
     }
@@ -176,20 +233,20 @@ public static class JellyfinWebhookEvents
         // says it was just watched; a finished playback is the PlaybackStop played to completion.
         if (webhook.Played == true && webhook.SaveReason == JellyfinEvents.TogglePlayed)
         {
-            events.Add(Event(webhook, delivery, LiveEventKind.Watched, null));
+            events.Add(Event(webhook, delivery, LiveEventKind.Watched, LiveEventType.Scrobble, null));
         }
 
         if (webhook.Rating is { } rating)
         {
             var value = rating > 0 ? Math.Round(rating, 1).ToString("0.0", CultureInfo.InvariantCulture) : null;
-            events.Add(Event(webhook, delivery, LiveEventKind.Rating, value));
+            events.Add(Event(webhook, delivery, LiveEventKind.Rating, LiveEventType.Rate, value));
         }
 
         return events;
     }
 
-    private static LiveEvent Event(JellyfinWebhook webhook, InboxDelivery delivery, string kind, string? value) =>
-        new(
+    private static LiveEvent Event(JellyfinWebhook webhook, InboxDelivery delivery, string kind, string type, string? value) =>
+        new LiveEvent(
             delivery.Source,
             LiveEventOrigin.Webhook,
             webhook.ServerId,
@@ -201,5 +258,20 @@ public static class JellyfinWebhookEvents
             kind,
             value,
             delivery.ReceivedAt,
-            delivery.Id);
+            delivery.Id)
+        {
+            EventType = type,
+            SourceEvent = webhook.SourceEvent ?? webhook.Event,
+            Title = webhook.Title,
+            ShowTitle = webhook.ShowTitle,
+            Season = webhook.Season,
+            Episode = webhook.Episode,
+            Year = webhook.Year,
+            Player = webhook.Device,
+            Platform = webhook.Client,
+            SessionKey = webhook.SessionId,
+            PositionMs = webhook.PositionTicks / TimeSpan.TicksPerMillisecond,
+            DurationMs = webhook.RunTimeTicks is > 0 and var runtime ? runtime / TimeSpan.TicksPerMillisecond : null,
+            Rating = webhook.Rating,
+        };
 }

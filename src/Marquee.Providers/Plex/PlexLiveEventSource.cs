@@ -103,6 +103,9 @@ internal sealed partial class PlexLiveEventSource(
     /// <summary>The listener and the poller of one connection.</summary>
     private sealed class Watcher : IDisposable
     {
+        /// <summary>The media types of a timeline entry's <c>type</c> 1 to 4.</summary>
+        private static readonly string[] MediaTypes = ["movie", "show", "season", "episode"];
+
         private readonly PlexLiveEventSource _owner;
         private readonly ILiveEventPublisher _publisher;
         private readonly long _connectionId;
@@ -169,7 +172,7 @@ internal sealed partial class PlexLiveEventSource(
         {
             var serverId = await IdentifyAsync(ct);
             _owner._directory.Register(_connectionId, serverId);
-            _tracker = new PlaybackTracker(PlexClient.ProviderName, serverId, Options.Live);
+            _tracker = new PlaybackTracker(PlexClient.ProviderName, serverId, Options.Live) { ReportsActivity = true };
             var tasks = new List<Task>();
             if (Options.Live.SessionPoller)
             {
@@ -251,7 +254,17 @@ internal sealed partial class PlexLiveEventSource(
                         Text(m, "type"),
                         Integer(m, "duration"),
                         Integer(m, "viewOffset") ?? 0,
-                        player.ValueKind == JsonValueKind.Object ? Text(player, "state") : null));
+                        player.ValueKind == JsonValueKind.Object ? Text(player, "state") : null)
+                    {
+                        Title = Text(m, "title"),
+                        ShowTitle = Text(m, "grandparentTitle"),
+                        Season = (int?)Integer(m, "parentIndex"),
+                        Episode = (int?)Integer(m, "index"),
+                        Year = (int?)Integer(m, "year"),
+                        Player = player.ValueKind == JsonValueKind.Object ? Text(player, "title") : null,
+                        Platform = player.ValueKind == JsonValueKind.Object ? Text(player, "platform") : null,
+                        Rating = Number(m, "userRating"),
+                    });
                 }
             }
 
@@ -399,11 +412,16 @@ internal sealed partial class PlexLiveEventSource(
                     {
                         // A new library item (state 0, created) of a watchable type: movie 1, show 2, season 3, episode 4.
                         if (Text(entry, "identifier") == "com.plexapp.plugins.library" && Integer(entry, "state") == 0
-                            && Integer(entry, "type") is >= 1 and <= 4 && Text(entry, "itemID") is { } itemId)
+                            && Integer(entry, "type") is { } mediaType && mediaType is >= 1 and <= 4 && Text(entry, "itemID") is { } itemId)
                         {
                             events.Add(new LiveEvent(
-                                PlexClient.ProviderName, LiveEventOrigin.EventStream, serverId, PlexWebhookEvents.AnyAccount, null, itemId, null, null,
-                                LiveEventKind.ItemAdded, null, _owner._clock.GetUtcNow()));
+                                PlexClient.ProviderName, LiveEventOrigin.EventStream, serverId, PlexWebhookEvents.AnyAccount, null, itemId, null, MediaTypes[mediaType - 1],
+                                LiveEventKind.ItemAdded, null, _owner._clock.GetUtcNow())
+                            {
+                                EventType = LiveEventType.LibraryNew,
+                                SourceEvent = type,
+                                Title = Text(entry, "title") is { Length: > 0 } title ? title : null,
+                            });
                         }
                     }
                 }
@@ -437,6 +455,9 @@ internal sealed partial class PlexLiveEventSource(
         }
 
         private Uri Base() => new(Settings.Url.ToString().TrimEnd('/') + "/");
+
+        private static double? Number(JsonElement e, string name) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
         private static string? Text(JsonElement e, string name) =>
             e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)

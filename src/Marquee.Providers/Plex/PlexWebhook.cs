@@ -66,19 +66,6 @@ public static class PlexWebhookParser
         PlexEvents.LibraryNew, PlexEvents.PlaybackStarted,
     };
 
-    /// <summary>A field only consumers describe the event with: one of the wrong type is left out, never a reason to refuse.</summary>
-    private static T? Descriptive<T>(Func<T?> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (WebhookFormatException)
-        {
-            return default;
-        }
-    }
-
     public static PlexWebhook Parse(ReadOnlySpan<byte> json)
     {
         using (var document = ParseObject(json))

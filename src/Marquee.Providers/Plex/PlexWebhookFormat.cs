@@ -4,7 +4,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Marquee.Providers.Plex;
 
-/// <summary>Plex webhooks: the multipart <c>payload</c> part, one handler per group of event types.</summary>
+/// <summary>
+/// Plex webhooks: the multipart <c>payload</c> part, one handler per group of event types. Every delivery reaches the
+/// consumers as its own kind: the handler's event when it is that kind, else beside the handler's events (<see cref="PlexWebhookEvents.Notice"/>).
+/// </summary>
 public sealed class PlexWebhookFormat(PlexWebhookHandlerFactory handlers) : IWebhookFormat
 {
     public IReadOnlyList<WebhookSender> Senders { get; } = [new("plex", "Plex")];
@@ -19,7 +22,9 @@ public sealed class PlexWebhookFormat(PlexWebhookHandlerFactory handlers) : IWeb
     public (string Event, IReadOnlyList<LiveEvent> Events) Normalise(InboxDelivery delivery)
     {
         var webhook = PlexWebhookParser.Parse(delivery.Body);
-        return (webhook.Event, handlers.Create(webhook.Event).Handle(webhook, delivery));
+        var events = handlers.Create(webhook.Event).Handle(webhook, delivery);
+        var kind = LiveEventType.KindOf(PlexWebhookEvents.TypeOf(webhook.Event));
+        return (webhook.Event, events.Any(e => e.Kind == kind) ? events : [.. events, PlexWebhookEvents.Notice(webhook, delivery)]);
     }
 
     public byte[] Compact(byte[] body) => PlexWebhookCompactor.Compact(body);

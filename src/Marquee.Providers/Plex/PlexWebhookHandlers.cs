@@ -32,7 +32,7 @@ public sealed class PlexWebhookHandlerFactory
         _handlers.TryGetValue(eventName, out var handler) ? handler : NullPlexWebhookHandler.Instance;
 }
 
-/// <summary>Events that change nothing Marquee keeps (resume, on deck, admin, devices).</summary>
+/// <summary>Events that change nothing Marquee keeps (resume, on deck, admin, devices): the format reports them as their own kind (<see cref="PlexWebhookEvents.Notice"/>).</summary>
 public sealed class NullPlexWebhookHandler : IPlexWebhookHandler
 {
     public static NullPlexWebhookHandler Instance { get; } = new();
@@ -97,6 +97,26 @@ public static class PlexWebhookEvents
     /// <summary>The owner's local account id on a Plex server.</summary>
     public const string OwnerAccount = "1";
 
+    /// <summary>Plex's event names and what they are in every provider's vocabulary.</summary>
+    private static readonly Dictionary<string, string> Types = new(StringComparer.Ordinal)
+    {
+        [PlexEvents.Play] = LiveEventType.Play,
+        [PlexEvents.PlaybackStarted] = LiveEventType.PlaybackStarted,
+        [PlexEvents.Pause] = LiveEventType.Pause,
+        [PlexEvents.Resume] = LiveEventType.Resume,
+        [PlexEvents.Stop] = LiveEventType.Stop,
+        [PlexEvents.Scrobble] = LiveEventType.Scrobble,
+        [PlexEvents.Rate] = LiveEventType.Rate,
+        [PlexEvents.LibraryNew] = LiveEventType.LibraryNew,
+        [PlexEvents.LibraryOnDeck] = LiveEventType.LibraryOnDeck,
+        [PlexEvents.DeviceNew] = LiveEventType.DeviceNew,
+        [PlexEvents.DatabaseBackup] = LiveEventType.DatabaseBackup,
+        [PlexEvents.DatabaseCorrupted] = LiveEventType.DatabaseCorrupted,
+    };
+
+    /// <summary>Returns the <see cref="LiveEventType"/> of a Plex webhook event.</summary>
+    public static string TypeOf(string plexEvent) => Types.GetValueOrDefault(plexEvent, plexEvent);
+
     public static LiveEvent Create(PlexWebhook webhook, InboxDelivery delivery, string kind, string? value) =>
         new LiveEvent(
             delivery.Source,
@@ -104,26 +124,35 @@ public static class PlexWebhookEvents
             webhook.ServerUuid,
             AccountOf(webhook),
             webhook.AccountTitle,
-            webhook.Metadata!.RatingKey!,
-            webhook.Metadata.ItemGuid,
-            webhook.Metadata.Type,
+            webhook.Metadata?.RatingKey ?? string.Empty,
+            webhook.Metadata?.ItemGuid,
+            webhook.Metadata?.Type,
             kind,
             value,
             delivery.ReceivedAt,
             delivery.Id)
         {
+            EventType = TypeOf(webhook.Event),
             SourceEvent = webhook.Event,
-            Title = webhook.Metadata.Title,
-            ShowTitle = webhook.Metadata.ShowTitle,
-            Season = (int?)webhook.Metadata.Season,
-            Episode = (int?)webhook.Metadata.Episode,
-            Year = (int?)webhook.Metadata.Year,
+            Title = webhook.Metadata?.Title,
+            ShowTitle = webhook.Metadata?.ShowTitle,
+            Season = (int?)webhook.Metadata?.Season,
+            Episode = (int?)webhook.Metadata?.Episode,
+            Year = (int?)webhook.Metadata?.Year,
             Player = webhook.PlayerTitle,
             Platform = webhook.Platform,
-            PositionMs = webhook.Metadata.ViewOffsetMs,
-            DurationMs = webhook.Metadata.DurationMs,
-            Rating = webhook.Rating ?? webhook.Metadata.UserRating,
+            PositionMs = webhook.Metadata?.ViewOffsetMs,
+            DurationMs = webhook.Metadata?.DurationMs,
+            Rating = webhook.Rating ?? webhook.Metadata?.UserRating,
         };
+
+    /// <summary>
+    /// The delivery as its own kind, for a delivery whose handler gives no event of that kind (a resume, a pause or a
+    /// stop beside its resume point, a shared user's start beside the start, a new device, a database backup…). A
+    /// server-level event has no item; a new device is told apart by its identifier.
+    /// </summary>
+    public static LiveEvent Notice(PlexWebhook webhook, InboxDelivery delivery) =>
+        Create(webhook, delivery, TypeOf(webhook.Event), webhook.Event == PlexEvents.DeviceNew ? webhook.PlayerUuid : null);
 
     public static string AccountOf(PlexWebhook webhook) =>
         webhook.User && webhook.Owner ? OwnerAccount : webhook.AccountId ?? OwnerAccount;

@@ -65,6 +65,47 @@ public sealed class PlaybackTrackerTests
         Assert.Empty(tracker.Sessions);
     }
 
+    [Fact]
+    public void ReportingActivity_PauseResumeAndStop_AreEachTheirOwnKind_BesideTheResumePoints()
+    {
+        var tracker = new PlaybackTracker("plex", "srv", new LiveOptions()) { ReportsActivity = true };
+        var snapshot = Session(5_000, "playing") with { Title = "Pilot", ShowTitle = "The Show", Season = 2, Episode = 5, Year = 2019, Player = "TV", Platform = "Roku", Rating = 7 };
+
+        var start = tracker.Observe([snapshot], Now);
+        var paused = tracker.OnPlaying("7", "1001", 30_000, "paused", Now.AddSeconds(5))!;
+        var buffering = tracker.OnPlaying("7", "1001", 30_000, "buffering", Now.AddSeconds(6))!;
+        var resumed = tracker.OnPlaying("7", "1001", 31_000, "playing", Now.AddSeconds(7))!;
+        var stopped = tracker.OnPlaying("7", "1001", 50_000, "stopped", Now.AddSeconds(9))!;
+
+        Assert.Equal([(LiveEventKind.Play, LiveEventType.Play)], start.Select(e => (e.Kind, e.EventType)));
+        Assert.Equal([(LiveEventKind.Progress, LiveEventType.Pause), (LiveEventType.Pause, LiveEventType.Pause)], paused.Select(e => (e.Kind, e.EventType)));
+        Assert.Empty(buffering);
+        Assert.Equal([(LiveEventType.Resume, LiveEventType.Resume)], resumed.Select(e => (e.Kind, e.EventType)));
+        Assert.Equal([(LiveEventKind.Progress, LiveEventType.Stop), (LiveEventType.Stop, LiveEventType.Stop)], stopped.Select(e => (e.Kind, e.EventType)));
+        Assert.All(start.Concat(paused).Concat(resumed).Concat(stopped), e =>
+        {
+            Assert.Equal(("Pilot", "The Show", 2, 5, 2019), (e.Title, e.ShowTitle, e.Season, e.Episode, e.Year));
+            Assert.Equal(("TV", "Roku", "7", 7.0, 100_000L), (e.Player, e.Platform, e.SessionKey, e.Rating, e.DurationMs));
+        });
+        Assert.Equal([5_000L, 30_000L, 30_000L, 31_000L, 50_000L, 50_000L], start.Concat(paused).Concat(resumed).Concat(stopped).Select(e => e.PositionMs!.Value));
+        Assert.Equal("30000", paused[0].Value);
+        Assert.NotEqual(paused[1].IdentityKey, stopped[1].IdentityKey);
+    }
+
+    [Fact]
+    public void ReportingActivity_StopAfterTheWatch_IsAStop_WithoutAResumePoint()
+    {
+        var tracker = new PlaybackTracker("plex", "srv", new LiveOptions()) { ReportsActivity = true };
+        tracker.Observe([Session(10_000, "playing")], Now);
+        tracker.Observe([Session(95_000, "playing")], Now.AddSeconds(10));
+
+        var gone = tracker.Observe([], Now.AddSeconds(20));
+
+        var stop = Assert.Single(gone);
+        Assert.Equal(LiveEventType.Stop, stop.Kind);
+        Assert.Equal(95_000, stop.PositionMs);
+    }
+
     private static SessionSnapshot Session(long position, string state) =>
         new("7", "1", "owner", "1001", "plex://movie/1", "movie", 100_000, position, state);
 }

@@ -50,6 +50,52 @@ public sealed class NewProviderWebhookTests
     }
 
     [Fact]
+    public async Task NewProvider_RegisteredLiveEventSource_ItsEventsAreStoredOnceAndReachConsumers()
+    {
+        var sink = new RecordingSink();
+        await using var app = await MarqueeApp.StartAsync(WebhookKit.Settings(), services =>
+        {
+            services.AddFakeProvider();
+            sink.Register(services);
+        });
+        var source = app.Services.GetRequiredService<FakeLiveEventSource>();
+
+        // Act: the fake server's event stream says the same watch twice, then a start of another item.
+        source.Send("""{"event":"watched","user":"u7","item":"5151"}""");
+        source.Send("""{"event":"watched","user":"u7","item":"5151"}""");
+        source.Send("""{"event":"playing","user":"u7","item":"5252"}""");
+
+        // Assert: each reached the consumers once, from the provider's own live path, stored first.
+        await sink.WaitAsync(e => e.LocalKey == "5252", "the start");
+        var watched = Assert.Single(sink.Events, e => e.LocalKey == "5151");
+        Assert.Equal((FakeWebhookFormat.Kind, LiveEventOrigin.EventStream, LiveEventKind.Watched, "u7"), (watched.Source, watched.Origin, watched.Kind, watched.AccountId));
+        Assert.True(watched.Id > 0);
+        Assert.Equal(LiveEventKind.Play, Assert.Single(sink.Events, e => e.LocalKey == "5252").Kind);
+        Assert.Equal(2, sink.Events.Count);
+        Assert.Equal(2, (await WebhookKit.EventsAsync(app)).Count(e => e.Source == FakeWebhookFormat.Kind));
+    }
+
+    [Fact]
+    public async Task ConsumerThatFails_KeepsTheLiveSourcesEventsFromNoOtherConsumer()
+    {
+        var sink = new RecordingSink();
+        await using var app = await MarqueeApp.StartAsync(WebhookKit.Settings(), services =>
+        {
+            services.AddFakeProvider();
+            services.AddSingleton<ILiveEventSink, FailingSink>();
+            sink.Register(services);
+        });
+        var source = app.Services.GetRequiredService<FakeLiveEventSource>();
+
+        source.Send("""{"event":"watched","user":"u7","item":"6161"}""");
+        source.Send("""{"event":"watched","user":"u7","item":"6262"}""");
+
+        await sink.WaitAsync(e => e.LocalKey == "6262", "the second watch");
+        Assert.Single(sink.Events, e => e.LocalKey == "6161");
+        Assert.Equal(2, app.Logs.Entries.Count(e => e.Message.Contains("A consumer of 1 live event(s) failed", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task NewProvider_NotRegistered_HasNoWebhookRoute()
     {
         await using var app = await MarqueeApp.StartAsync(WebhookKit.Settings());
@@ -59,4 +105,10 @@ public sealed class NewProviderWebhookTests
     }
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
+
+    /// <summary>A consumer whose target is down.</summary>
+    private sealed class FailingSink : ILiveEventSink
+    {
+        public Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken) => throw new HttpRequestException("The notifier is down.");
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Marquee.Core.Live;
 using Marquee.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,13 +28,15 @@ public sealed class FakeWebhookFormat : IWebhookFormat
     public (string Event, IReadOnlyList<LiveEvent> Events) Normalise(InboxDelivery delivery)
     {
         var (name, user, item) = Parse(delivery.Body);
-        var kind = name == "watched" ? LiveEventKind.Watched : LiveEventKind.Play;
-        return (name, [new LiveEvent(delivery.Source, LiveEventOrigin.Webhook, null, user, null, item, null, "movie", kind, null, delivery.ReceivedAt, delivery.Id)]);
+        return (name, [new LiveEvent(delivery.Source, LiveEventOrigin.Webhook, null, user, null, item, null, "movie", KindOf(name), null, delivery.ReceivedAt, delivery.Id)]);
     }
 
     public byte[] Compact(byte[] body) => Fields.Compact(body);
 
-    private static (string Event, string User, string Item) Parse(ReadOnlySpan<byte> payload)
+    /// <summary>The fake server's "watched" is a watch; anything else a start.</summary>
+    internal static string KindOf(string name) => name == "watched" ? LiveEventKind.Watched : LiveEventKind.Play;
+
+    internal static (string Event, string User, string Item) Parse(ReadOnlySpan<byte> payload)
     {
         try
         {
@@ -51,12 +54,14 @@ public sealed class FakeWebhookFormat : IWebhookFormat
     }
 }
 
-/// <summary>The fake provider's one registration line.</summary>
+/// <summary>The fake provider's one registration line: its webhook format and its live-event source.</summary>
 public static class FakeRegistration
 {
     public static IServiceCollection AddFakeProvider(this IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookFormat, FakeWebhookFormat>());
+        services.TryAddSingleton<FakeLiveEventSource>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILiveEventSource, FakeLiveEventSource>(sp => sp.GetRequiredService<FakeLiveEventSource>()));
         return services;
     }
 }
