@@ -14,6 +14,7 @@ public sealed class SimHarness
 {
     private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FaultSpec> _faults = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _remaining = new(StringComparer.Ordinal);
     private readonly Lock _randomGate = new();
     private readonly Random _random;
 
@@ -41,6 +42,20 @@ public sealed class SimHarness
     /// <summary>Sets the faults of one endpoint ("GET /library/sections/{id}/all", or "*" for the default).</summary>
     public void SetFault(string endpoint, FaultSpec? spec)
     {
+        if (spec?.Times is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(spec), spec.Times, "times must be 0 or more");
+        }
+
+        if (spec?.Times is { } times)
+        {
+            _remaining[endpoint] = times;
+        }
+        else
+        {
+            _remaining.TryRemove(endpoint, out _);
+        }
+
         if (endpoint == "*")
         {
             DefaultFault = spec;
@@ -58,6 +73,7 @@ public sealed class SimHarness
     public void ClearFaults()
     {
         _faults.Clear();
+        _remaining.Clear();
         DefaultFault = null;
     }
 
@@ -89,6 +105,11 @@ public sealed class SimHarness
             }
 
             var spec = _faults.TryGetValue(name, out var own) ? own : DefaultFault;
+            if (spec?.Times is not null && !TakeOne(own is not null ? name : "*"))
+            {
+                spec = null;
+            }
+
             var latency = LatencyMs + (spec?.LatencyMs ?? 0);
             if (latency > 0)
             {
@@ -102,6 +123,25 @@ public sealed class SimHarness
 
             await next(context);
         });
+    }
+
+    /// <summary>Counts one request against a spec with <see cref="FaultSpec.Times"/>; false once it is used up.</summary>
+    private bool TakeOne(string key)
+    {
+        while (_remaining.TryGetValue(key, out var left))
+        {
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            if (_remaining.TryUpdate(key, left - 1, left))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private double Roll()

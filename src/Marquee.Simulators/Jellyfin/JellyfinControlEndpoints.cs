@@ -53,6 +53,11 @@ internal static class JellyfinControlEndpoints
         sim.MapGet("/faults", () => control.Harness.Faults);
         sim.MapPut("/faults", (FaultRequest r) =>
         {
+            if (r.Spec?.Times is < 0)
+            {
+                return Results.BadRequest(new { error = "spec.times must be 0 or more (null: until cleared)" });
+            }
+
             control.SetFault(r.Endpoint, r.Spec);
             return Results.Ok();
         });

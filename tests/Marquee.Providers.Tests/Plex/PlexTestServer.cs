@@ -123,19 +123,8 @@ internal sealed class PlexTestServer : IAsyncDisposable
 
     public long SimCount(string endpoint) => Control.RequestCounts.GetValueOrDefault(endpoint);
 
-    /// <summary>Sets a fault on one endpoint for every request until <see cref="ClearAfterFirstAsync"/> lifts it.</summary>
+    /// <summary>Sets a fault on one endpoint (for every request, or for <see cref="FaultSpec.Times"/> requests).</summary>
     public void Fault(string endpoint, FaultSpec spec) => Control.SetFault(endpoint, spec);
-
-    /// <summary>Waits until the endpoint has been hit once under the fault, then lifts it, so the next attempt succeeds.</summary>
-    public async Task ClearAfterFirstAsync(string endpoint, long before)
-    {
-        for (var i = 0; i < 400 && SimCount(endpoint) <= before; i++)
-        {
-            await Task.Delay(5);
-        }
-
-        Control.SetFault(endpoint, null);
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -27,6 +27,35 @@ public sealed class ControlApiTests
     }
 
     [Fact]
+    public async Task FaultWithTimes_MeetsThatManyRequests_ThenLiftsItself()
+    {
+        await using var host = await SimHost.StartAsync();
+        var owner = host.Pms(host.Owner.AccountToken);
+        using var set = await owner.PutAsJsonAsync(new Uri("/_sim/faults", UriKind.Relative), new { endpoint = SectionAll, spec = new { error500 = 1.0, times = 2 } });
+        set.EnsureSuccessStatusCode();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await owner.GetAsync(new Uri("/library/sections/1/all", UriKind.Relative));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.InternalServerError, HttpStatusCode.InternalServerError, HttpStatusCode.OK, HttpStatusCode.OK], statuses);
+    }
+
+    [Fact]
+    public async Task FaultWithNegativeTimes_Is400_AndSetsNothing()
+    {
+        await using var host = await SimHost.StartAsync();
+        var owner = host.Pms(host.Owner.AccountToken);
+        using var set = await owner.PutAsJsonAsync(new Uri("/_sim/faults", UriKind.Relative), new { endpoint = SectionAll, spec = new { error500 = 1.0, times = -1 } });
+        Assert.Equal(HttpStatusCode.BadRequest, set.StatusCode);
+        Assert.Contains("times", await set.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var fine = await owner.GetAsync(new Uri("/library/sections/1/all", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, fine.StatusCode);
+    }
+
+    [Fact]
     public async Task Fault429_CarriesRetryAfter()
     {
         await using var host = await SimHost.StartAsync();
