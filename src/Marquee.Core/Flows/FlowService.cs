@@ -12,6 +12,8 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
 
     public Task<IReadOnlyList<Flow>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
 
+    public Task<Flow?> GetAsync(long id, CancellationToken cancellationToken) => store.GetAsync(id, cancellationToken);
+
     public Task<Flow> FindAsync(string idOrName, CancellationToken cancellationToken) =>
         IdOrName.FindAsync(idOrName, "flow", id => store.GetAsync(id, cancellationToken), name => store.FindByNameAsync(name, cancellationToken));
 

@@ -45,10 +45,10 @@ public sealed partial class FlowRunner(FlowService flows, SyncService sync, Targ
     /// <summary>Undoes a run under its flow's lock (refused while the flow runs), so an undo and a run never write one item at once.</summary>
     public async Task<SyncRun> UndoAsync(long runId, CancellationToken cancellationToken)
     {
-        var run = await runs.GetAsync(runId, cancellationToken);
-        var flow = run?.FlowId is { } flowId ? (await flows.ListAsync(cancellationToken)).FirstOrDefault(f => f.Id == flowId) : null;
+        var run = await runs.GetAsync(runId, cancellationToken) ?? throw UndoService.NoSuchRun(runId);
+        var flow = run.FlowId is { } flowId ? await flows.GetAsync(flowId, cancellationToken) : null;
         await using var lease = flow is null ? null : await locks.AcquireAsync(flow, "undo", WhenBusy.Refuse, cancellationToken);
-        return await undo.UndoAsync(runId, cancellationToken);
+        return await undo.UndoAsync(run, cancellationToken);
     }
 
     /// <summary>Parses a window: <c>1d</c>, <c>12h</c>, <c>30m</c>, <c>2w</c>, or a date or time (<c>2026-11-01</c>, ISO 8601, UTC unless an offset is given).</summary>

@@ -17,9 +17,15 @@ public sealed class UndoService(IRunStore runs, ILedgerStore ledger, ProviderFac
     /// <summary>How far a server's clock may be ahead of Marquee's before a watch it dates after a write counts as a newer one.</summary>
     private static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(2);
 
-    public async Task<SyncRun> UndoAsync(long runId, CancellationToken cancellationToken)
+    internal static NotFoundException NoSuchRun(long runId) => new("run", runId.ToString(CultureInfo.InvariantCulture));
+
+    public async Task<SyncRun> UndoAsync(long runId, CancellationToken cancellationToken) =>
+        await UndoAsync(await runs.GetAsync(runId, cancellationToken) ?? throw NoSuchRun(runId), cancellationToken);
+
+    /// <summary>Undoes <paramref name="run"/> as read by the caller (the flow runner reads it once, to lock its flow).</summary>
+    public async Task<SyncRun> UndoAsync(SyncRun run, CancellationToken cancellationToken)
     {
-        var run = await runs.GetAsync(runId, cancellationToken) ?? throw new NotFoundException("run", runId.ToString(CultureInfo.InvariantCulture));
+        var runId = run.Id;
         var start = await runs.StartUndoAsync(runId, run.FlowId, run.Flow, clock.GetUtcNow(), cancellationToken);
         if (!start.Started)
         {

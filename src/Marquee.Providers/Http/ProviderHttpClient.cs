@@ -250,15 +250,7 @@ public sealed class ProviderHttpClient
     {
         var status = response.StatusCode;
         var body = await ShortBodyAsync(response, cancellationToken);
-        TimeSpan? retryAfter = null;
-        if (response.Headers.RetryAfter is { } header)
-        {
-            retryAfter = header.Delta ?? (header.Date is { } date ? date - _time.GetUtcNow() : null);
-            if (retryAfter < TimeSpan.Zero)
-            {
-                retryAfter = TimeSpan.Zero;
-            }
-        }
+        var retryAfter = RetryAfter.Wait(response.Headers.RetryAfter, _time.GetUtcNow());
 
         var detail = status switch
         {

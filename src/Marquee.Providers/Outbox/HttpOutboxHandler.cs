@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Marquee.Core.Outbox;
 using Marquee.Core.Providers;
+using Marquee.Providers.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -157,20 +158,12 @@ public sealed class HttpOutboxHandler(IHttpClientFactory http, IOptionsMonitor<O
             var answer = $"{status} {response.ReasonPhrase}".TrimEnd();
             if (response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || status == 425 || status >= 500)
             {
-                return OutboxResult.Retry(answer, status, WaitAsked(response.Headers.RetryAfter));
+                return OutboxResult.Retry(answer, status, RetryAfter.Wait(response.Headers.RetryAfter, clock.GetUtcNow()));
             }
 
             return OutboxResult.Rejected(answer, status);
         }
     }
-
-    // Retry-After is either a number of seconds or an HTTP date.
-    private TimeSpan? WaitAsked(RetryConditionHeaderValue? header) => header switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - clock.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero,
-        _ => null,
-    };
 }
 
 public static class HttpOutboxRegistration
