@@ -17,7 +17,11 @@ namespace Marquee.TestKit;
 /// <param name="Body">The body as text.</param>
 /// <param name="ArrivedAt">When the request arrived.</param>
 /// <param name="Status">The status code it was answered with.</param>
-public sealed record ReceivedRequest(int Number, string? IdempotencyKey, string Method, string Path, string Body, DateTimeOffset ArrivedAt, int Status);
+public sealed record ReceivedRequest(int Number, string? IdempotencyKey, string Method, string Path, string Body, DateTimeOffset ArrivedAt, int Status)
+{
+    /// <summary>Gets the request's headers (names compared case-insensitively; repeated values joined by commas).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>
 /// A receiving server for outbox deliveries: real Kestrel on 127.0.0.1 port 0. It answers each request with the status
@@ -63,6 +67,17 @@ public sealed class ReceivingServer : IAsyncDisposable
     public IReadOnlyDictionary<string, int> SucceededPerKey() =>
         Answered.Where(r => r.Status is >= 200 and < 300 && r.IdempotencyKey is not null).GroupBy(r => r.IdempotencyKey!).ToDictionary(g => g.Key, g => g.Count());
 
+    /// <summary>Waits (up to 10 s) until <paramref name="count"/> requests were answered, for senders that deliver in the background.</summary>
+    public async Task<IReadOnlyList<ReceivedRequest>> WaitForAsync(int count)
+    {
+        for (var i = 0; i < 500 && _answered.Count < count; i++)
+        {
+            await Task.Delay(20);
+        }
+
+        return Answered;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -86,7 +101,10 @@ public sealed class ReceivingServer : IAsyncDisposable
             return;
         }
 
-        _answered.Enqueue(new ReceivedRequest(number, context.Request.Headers["Idempotency-Key"].FirstOrDefault(), context.Request.Method, context.Request.Path + context.Request.QueryString, body, at, status));
+        _answered.Enqueue(new ReceivedRequest(number, context.Request.Headers["Idempotency-Key"].FirstOrDefault(), context.Request.Method, context.Request.Path + context.Request.QueryString, body, at, status)
+        {
+            Headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        });
         context.Response.StatusCode = status;
     }
 }

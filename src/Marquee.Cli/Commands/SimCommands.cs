@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Marquee.Simulators.Arr;
 using Marquee.Simulators.Jellyfin;
 using Marquee.Simulators.Plex;
 
@@ -13,6 +14,8 @@ internal static class SimCommands
         command.Add(Plex(context));
         command.Add(Jellyfin(context, JellyfinFlavor.Jellyfin));
         command.Add(Jellyfin(context, JellyfinFlavor.Emby));
+        command.Add(Arr(context, ArrFlavor.Radarr));
+        command.Add(Arr(context, ArrFlavor.Sonarr));
         return command;
     }
 
@@ -123,6 +126,54 @@ internal static class SimCommands
             };
 
             return await ServeUntilStoppedAsync(ctx, options.Port, token => JellyfinSimulator.StartAsync(options, token), simulator => simulator.Describe(), ct);
+        });
+        return command;
+    }
+
+    private static Command Arr(Func<ParseResult, CliContext> context, ArrFlavor flavor)
+    {
+        var defaults = new ArrSimulatorOptions();
+        var radarr = flavor == ArrFlavor.Radarr;
+        var name = radarr ? "radarr" : "sonarr";
+        var port = new Option<int>("--port") { Description = "Port; 0 picks a free one.", DefaultValueFactory = _ => radarr ? 7878 : 8989 };
+        var seed = new Option<int>("--seed") { Description = "Library generator seed: the same seed gives the titles and ids of 'sim plex'.", DefaultValueFactory = _ => defaults.Seed };
+        var size = new Option<int>(radarr ? "--movies" : "--shows") { Description = radarr ? "Number of movies 'sim plex' would generate." : "Number of shows 'sim plex' would generate.", DefaultValueFactory = _ => radarr ? defaults.Movies : defaults.Shows };
+        var missing = new Option<int>("--missing") { Description = "Wanted items only the application holds (not on Plex).", DefaultValueFactory = _ => defaults.Missing };
+        var apiKey = new Option<string>("--api-key") { Description = "The API key every call must carry.", DefaultValueFactory = _ => defaults.ApiKey };
+        var urlBase = new Option<string>("--url-base") { Description = "URL base the application is served under, for example /radarr.", DefaultValueFactory = _ => string.Empty };
+        var instance = new Option<string>("--instance-name") { Description = "Instance name (webhooks' instanceName).", DefaultValueFactory = _ => string.Empty };
+        var latency = new Option<int>("--latency-ms") { Description = "Added latency per request, in milliseconds." };
+        var faults = new Option<double>("--fault-rate") { Description = "Share (0 to 1) of requests that fail with a random fault." };
+        var command = new Command(name, $"Run a simulated {(radarr ? "Radarr" : "Sonarr")} until stopped.")
+        {
+            port, seed, size, missing, apiKey, urlBase, instance, latency, faults,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            Check(parse.GetValue(port) is >= 0 and <= 65535, "--port must be between 0 and 65535.");
+            Check(parse.GetValue(size) >= 0 && parse.GetValue(missing) >= 0, $"{size.Name} and --missing must be 0 or more.");
+            Check(parse.GetValue(faults) is >= 0 and <= 1, "--fault-rate must be between 0 and 1.");
+            Check(parse.GetValue(latency) >= 0, "--latency-ms must be 0 or more.");
+            Check(!string.IsNullOrWhiteSpace(parse.GetValue(apiKey)), "--api-key must not be empty.");
+            Check(parse.GetValue(urlBase) is not { } b || b.Length == 0 || (b.StartsWith('/') && Uri.IsWellFormedUriString(b, UriKind.Relative)), "--url-base must start with '/', for example /radarr.");
+
+            var options = new ArrSimulatorOptions
+            {
+                Flavor = flavor,
+                Port = parse.GetValue(port),
+                Seed = parse.GetValue(seed),
+                Movies = radarr ? parse.GetValue(size) : defaults.Movies,
+                Shows = radarr ? defaults.Shows : parse.GetValue(size),
+                Missing = parse.GetValue(missing),
+                ApiKey = parse.GetValue(apiKey)!,
+                UrlBase = parse.GetValue(urlBase) ?? string.Empty,
+                InstanceName = parse.GetValue(instance) ?? string.Empty,
+                LatencyMs = parse.GetValue(latency),
+                FaultRate = parse.GetValue(faults),
+            };
+
+            return await ServeUntilStoppedAsync(ctx, options.Port, token => ArrSimulator.StartAsync(options, token), simulator => simulator.Describe(), ct);
         });
         return command;
     }

@@ -24,15 +24,18 @@ internal sealed class OpenApiSchema
 
     public static OpenApiSchema Emby => Load("emby-openapi-stable.json");
 
-    public static OpenApiSchema Load(string file)
+    public static OpenApiSchema Load(string file) => LoadFrom("Jellyfin", file);
+
+    /// <summary>A description kept in <c>tests/Marquee.Simulators.Tests/{folder}/TestData/openapi</c>.</summary>
+    public static OpenApiSchema LoadFrom(string folder, string file)
     {
+        var path = Path.Combine(RepoPaths.Root, "tests", "Marquee.Simulators.Tests", folder, "TestData", "openapi", file);
         lock (Cache)
         {
-            if (!Cache.TryGetValue(file, out var schema))
+            if (!Cache.TryGetValue(path, out var schema))
             {
-                var path = Path.Combine(RepoPaths.Root, "tests", "Marquee.Simulators.Tests", "Jellyfin", "TestData", "openapi", file);
                 schema = new OpenApiSchema(JsonDocument.Parse(File.ReadAllBytes(path)).RootElement.Clone());
-                Cache[file] = schema;
+                Cache[path] = schema;
             }
 
             return schema;

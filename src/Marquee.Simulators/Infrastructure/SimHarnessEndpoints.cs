@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Marquee.Simulators.Infrastructure;
+
+/// <summary>The control calls every simulator shares: faults, latency and request counts of its <see cref="SimHarness"/>.</summary>
+public static class SimHarnessEndpoints
+{
+    /// <summary>Maps <c>GET/PUT/DELETE faults</c>, <c>PUT latency</c> and <c>GET/DELETE counts</c> on the control group.</summary>
+    public static void MapHarness(this RouteGroupBuilder sim, SimHarness harness)
+    {
+        sim.MapGet("/faults", () => harness.Faults);
+        sim.MapPut("/faults", (FaultRequest r) =>
+        {
+            if (string.IsNullOrWhiteSpace(r.Endpoint))
+            {
+                return Results.BadRequest(new { error = "endpoint is required (\"GET /api/v3/movie\", or \"*\" for the default)" });
+            }
+
+            if (r.Spec?.Times is < 0)
+            {
+                return Results.BadRequest(new { error = "spec.times must be 0 or more (null: until cleared)" });
+            }
+
+            harness.SetFault(r.Endpoint, r.Spec);
+            return Results.Ok();
+        });
+        sim.MapDelete("/faults", () =>
+        {
+            harness.ClearFaults();
+            return Results.Ok();
+        });
+        sim.MapPut("/latency", (LatencyRequest r) =>
+        {
+            if (r.Ms < 0)
+            {
+                return Results.BadRequest(new { error = "ms must be 0 or more" });
+            }
+
+            harness.LatencyMs = r.Ms;
+            return Results.Ok();
+        });
+        sim.MapGet("/counts", () => harness.RequestCounts);
+        sim.MapDelete("/counts", () =>
+        {
+            harness.ResetCounts();
+            return Results.Ok();
+        });
+    }
+
+    internal sealed record FaultRequest(string? Endpoint, FaultSpec? Spec);
+
+    internal sealed record LatencyRequest(int Ms);
+}
