@@ -84,6 +84,9 @@ public static class TimedProviders
         public Task<SourceItemState?> ReadItemAsync(ProviderAccount account, string localKey, CancellationToken cancellationToken) =>
             ((IWatchStateSource)inner).ReadItemAsync(account, localKey, cancellationToken);
 
+        public Task<IReadOnlyDictionary<string, SourceItemState>> ReadItemsAsync(ProviderAccount account, IReadOnlyCollection<string> localKeys, CancellationToken cancellationToken) =>
+            ((IWatchStateSource)inner).ReadItemsAsync(account, localKeys, cancellationToken);
+
         public Task MarkWatchedAsync(ProviderAccount account, string localKey, DateTimeOffset? watchedAt, CancellationToken cancellationToken) =>
             timer.TimeWriteAsync(() => Sink.MarkWatchedAsync(account, localKey, watchedAt, cancellationToken));
 

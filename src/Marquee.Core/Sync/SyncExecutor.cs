@@ -22,6 +22,7 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
         var outcomes = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var done = 0;
         var groups = writes.GroupBy(w => (w.ConnectionId, w.AccountId, w.LocalKey)).ToList();
+        var read = await ReadBeforeAsync(groups, sides, accounts, cancellationToken);
         await Parallel.ForEachAsync(
             groups,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, rules.Concurrency), CancellationToken = cancellationToken },
@@ -30,9 +31,13 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
                 var side = sides[group.Key.ConnectionId];
                 var account = accounts[group.Key.AccountId];
                 WatchState? expected = null;
-                foreach (var write in await ReadBeforeAsync(group.ToList(), side, account, ct))
+                foreach (var write in Before([.. group], read.GetValueOrDefault(group.Key)))
                 {
-                    var (outcome, state) = await ExecuteOneAsync(runId, write, side, account, expected, ct);
+                    // Planned from the last observation, the target may already show it (watched by hand since): writing
+                    // again would be a second play. What it shows (after this item's earlier writes) becomes the baseline.
+                    var (outcome, state) = AlreadyShown(write, expected ?? write.Current)
+                        ? (WriteStatus.Skipped + ": the target already shows it", expected ?? write.Current)
+                        : await ExecuteOneAsync(runId, write, side, account, expected, ct);
                     expected = state ?? expected;
                     outcomes[write.IdempotencyKey] = outcome;
                     var n = Interlocked.Increment(ref done);
@@ -51,30 +56,47 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
     }
 
     /// <summary>
-    /// Writes planned from the last observation (an incremental run does not list the target) get the item read from the
-    /// target now, so the journal's before value is what the target showed, never what Marquee last expected of it.
+    /// Writes planned from the last observation (an incremental run does not list the target) get their items read from the
+    /// target before any is written, so the journal's before value is what the target showed, never what Marquee last
+    /// expected of it. The reads are batched per target and account (Plex: 100 items per request), not one per item.
     /// </summary>
-    private static async Task<IReadOnlyList<PlannedWrite>> ReadBeforeAsync(IReadOnlyList<PlannedWrite> writes, SyncSide side, ProviderAccount account, CancellationToken cancellationToken)
+    private static async Task<Dictionary<(long ConnectionId, long AccountId, string LocalKey), SourceItemState>> ReadBeforeAsync(
+        IReadOnlyList<IGrouping<(long ConnectionId, long AccountId, string LocalKey), PlannedWrite>> groups,
+        IReadOnlyDictionary<long, SyncSide> sides,
+        IReadOnlyDictionary<long, ProviderAccount> accounts,
+        CancellationToken cancellationToken)
     {
-        if (writes.All(w => w.BeforeRead))
+        var read = new Dictionary<(long, long, string), SourceItemState>();
+        foreach (var target in groups.Where(g => !g.All(w => w.BeforeRead)).GroupBy(g => (g.Key.ConnectionId, g.Key.AccountId)))
         {
-            return writes;
+            IReadOnlyDictionary<string, SourceItemState> items;
+            try
+            {
+                items = await sides[target.Key.ConnectionId].Source.ReadItemsAsync(accounts[target.Key.AccountId], [.. target.Select(g => g.Key.LocalKey)], cancellationToken);
+            }
+            catch (ProviderException)
+            {
+                continue;
+            }
+
+            foreach (var (key, item) in items)
+            {
+                read[(target.Key.ConnectionId, target.Key.AccountId, key)] = item;
+            }
         }
 
-        SourceItemState? now;
-        try
-        {
-            now = await side.Source.ReadItemAsync(account, writes[0].LocalKey, cancellationToken);
-        }
-        catch (ProviderException)
-        {
-            now = null;
-        }
-
-        return now is null
-            ? writes
-            : writes.Select(w => w with { Before = WriteValue.Of(w.Feature, now.State, now.Item.DurationMs ?? w.Before.DurationMs), Current = now.State, BeforeRead = true }).ToList();
+        return read;
     }
+
+    /// <summary>Whether the target, as read (and as this item's earlier writes left it), already shows what the write would make it show; a rewatch never does.</summary>
+    private bool AlreadyShown(PlannedWrite write, WatchState now) =>
+        write.BeforeRead && write.Action != WriteAction.Rewatch && Applied(write.Action, write.After, now, write.Before);
+
+    /// <summary>The writes of one item with the before value read from the target, when it was read.</summary>
+    private static IReadOnlyList<PlannedWrite> Before(IReadOnlyList<PlannedWrite> writes, SourceItemState? now) =>
+        now is null || writes.All(w => w.BeforeRead)
+            ? writes
+            : [.. writes.Select(w => w with { Before = WriteValue.Of(w.Feature, now.State, now.Item.DurationMs ?? w.Before.DurationMs), Current = now.State, BeforeRead = true })];
 
     /// <summary>
     /// Settles the writes a killed run left "planned": each is re-read from its target and journaled as written when the

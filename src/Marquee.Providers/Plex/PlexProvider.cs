@@ -30,7 +30,7 @@ public sealed class PlexProvider :
     private const string Library = "identifier=com.plexapp.plugins.library";
     private const string SectionAll = "/library/sections/{id}/all";
     private const string Metadata = "/library/metadata/{id}";
-    private const int ShowsPerRequest = 100;
+    private const int ItemsPerRequest = 100;
 
     private readonly PlexClient _client;
     private readonly PlexSettings _settings;
@@ -119,7 +119,7 @@ public sealed class PlexProvider :
                 }
 
                 var showKeys = episodes.Select(e => e.GrandparentRatingKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-                var changedShows = await ShowsByKeyAsync(token, showKeys, cancellationToken);
+                var changedShows = await MetadataByKeyAsync(token, showKeys, cancellationToken);
                 foreach (var episode in episodes)
                 {
                     yield return Map(episode, section, episode.GrandparentRatingKey is { } key ? changedShows.GetValueOrDefault(key) : null);
@@ -165,6 +165,28 @@ public sealed class PlexProvider :
 
                 var section = new ProviderLibrary(item.LibrarySectionID ?? string.Empty, item.LibrarySectionTitle ?? string.Empty, item.Type == "movie" ? "movie" : "show");
                 return (SourceItemState?)Map(item, section, show);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Reads items 100 per request (<c>/library/metadata/1,2,3</c>), then their shows the same way.</summary>
+    public async Task<IReadOnlyDictionary<string, SourceItemState>> ReadItemsAsync(ProviderAccount account, IReadOnlyCollection<string> localKeys, CancellationToken cancellationToken)
+    {
+        return await _accounts.WithServerTokenAsync(
+            account,
+            async token =>
+            {
+                var items = await MetadataByKeyAsync(token, [.. localKeys.Distinct(StringComparer.Ordinal)], cancellationToken);
+                var showKeys = items.Values.Where(i => i.Type == "episode").Select(i => i.GrandparentRatingKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+                var shows = await MetadataByKeyAsync(token, showKeys, cancellationToken);
+                var found = new Dictionary<string, SourceItemState>(StringComparer.Ordinal);
+                foreach (var (key, item) in items)
+                {
+                    var section = new ProviderLibrary(item.LibrarySectionID ?? string.Empty, item.LibrarySectionTitle ?? string.Empty, item.Type == "movie" ? "movie" : "show");
+                    found[key] = Map(item, section, item.GrandparentRatingKey is { } show ? shows.GetValueOrDefault(show) : null);
+                }
+
+                return (IReadOnlyDictionary<string, SourceItemState>)found;
             },
             cancellationToken);
     }
@@ -431,26 +453,26 @@ public sealed class PlexProvider :
         }
     }
 
-    /// <summary>Reads shows by rating key, up to <see cref="ShowsPerRequest"/> per request (comma-separated ids); keys not visible are left out.</summary>
-    private async Task<Dictionary<string, PlexMetadata>> ShowsByKeyAsync(string token, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    /// <summary>Reads items (or shows) by rating key, up to <see cref="ItemsPerRequest"/> per request (comma-separated ids); keys not visible are left out.</summary>
+    private async Task<Dictionary<string, PlexMetadata>> MetadataByKeyAsync(string token, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         var shows = new Dictionary<string, PlexMetadata>(StringComparer.Ordinal);
-        foreach (var chunk in keys.Chunk(ShowsPerRequest))
+        foreach (var chunk in keys.Chunk(ItemsPerRequest))
         {
             try
             {
                 var response = await _client.GetJsonAsync(PlexHost.Server, Metadata, $"library/metadata/{string.Join(',', chunk.Select(E))}?includeGuids=1", token, PlexJson.Default.PlexResponse, cancellationToken);
-                foreach (var show in response.MediaContainer?.Metadata ?? [])
+                foreach (var item in response.MediaContainer?.Metadata ?? [])
                 {
-                    if (show.RatingKey is not null)
+                    if (item.RatingKey is not null)
                     {
-                        shows[show.RatingKey] = show;
+                        shows[item.RatingKey] = item;
                     }
                 }
             }
             catch (ProviderException ex) when (ex.Status == HttpStatusCode.NotFound)
             {
-                // None of these shows is visible any more; their episodes keep the ids they carry themselves.
+                // None of these items is visible any more (a show's episodes keep the ids they carry themselves).
             }
         }
 

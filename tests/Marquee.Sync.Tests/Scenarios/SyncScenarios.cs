@@ -588,4 +588,41 @@ public abstract class SyncScenarios<TFixture>
 [Trait("Category", "Scenario")]
 public sealed class PlexToPlexScenarios : SyncScenarios<PlexToPlexFixture>
 {
+    /// <summary>
+    /// An incremental run does not list the target, so the items it writes are read from the target first (the journal's
+    /// before value is what the target showed): 100 items per request, never one request per item. An item the target
+    /// already shows watched (by hand, behind Marquee's back) is not scrobbled again: that would be a second play.
+    /// </summary>
+    [Fact]
+    public async Task IncrementalRun_ReadsTheItemsItWrites_ABatchPerRequest_AndNeverPlaysTwiceWhatTheTargetShows()
+    {
+        await using var f = new PlexToPlexFixture();
+        await f.StartAsync();
+        var movies = Movies(f).Take(25).ToList();
+        Assert.Equal(25, movies.Count);
+        var flow = await f.AddFlowAsync(features: ["watched"], profiles: ["owner"]);
+        Assert.Equal(RunStatus.Done, (await f.SyncAsync(flow)).Run.Status);
+
+        // Watched on the target behind Marquee's back, before the window the incremental run reads.
+        f.Target.Mark(f.Target.Owner, On(f, movies[0]), true);
+        f.AdvanceClock(TimeSpan.FromHours(1));
+        var since = f.Source.Clock.GetUtcNow();
+        f.AdvanceClock(TimeSpan.FromMinutes(1));
+        foreach (var movie in movies)
+        {
+            f.Source.Mark(f.Source.Owner, movie, true);
+        }
+
+        f.Target.ResetRequests();
+        var incremental = await f.SyncAsync(flow, new SyncOptions { Since = since, Force = true });
+        var reads = f.Target.Requests.GetValueOrDefault("GET /library/metadata/{id}");
+        var writes = await f.WithAsync(sp => sp.GetRequiredService<IRunStore>().ListWritesAsync(incremental.Run.Id, CancellationToken.None));
+
+        Assert.Equal(RunStatus.Done, incremental.Run.Status);
+        Assert.All(movies, m => Assert.Equal(1, f.Target.View(f.Target.Owner, On(f, m)).ViewCount));
+        Assert.True(reads <= 2, $"{reads} metadata reads for {movies.Count} items");
+        Assert.Equal(24, incremental.Run.Written);
+        Assert.DoesNotContain(writes, w => w.LocalKey == On(f, movies[0]));
+        Assert.All(writes, w => Assert.Equal(0, WriteValue.Parse(w.Before)?.PlayCount ?? -1));
+    }
 }
