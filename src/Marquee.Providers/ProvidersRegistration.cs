@@ -1,3 +1,4 @@
+using Marquee.Providers.Arr;
 using Marquee.Providers.Jellyfin;
 using Marquee.Providers.Outbox;
 using Marquee.Providers.Plex;
@@ -9,5 +10,5 @@ public static class ProvidersRegistration
 {
     /// <summary>Registers every provider explicitly; nothing is found by scanning.</summary>
     public static IServiceCollection AddProviders(this IServiceCollection services) =>
-        services.AddPlex().AddJellyfin().AddHttpOutbox();
+        services.AddPlex().AddJellyfin().AddArr().AddHttpOutbox();
 }

@@ -22,7 +22,7 @@ internal static class ConnectionCommands
 
     private static Command Add(Func<ParseResult, CliContext> context)
     {
-        var kind = new Argument<string>("kind") { Description = "Kind of connection: plex, jellyfin or emby." };
+        var kind = new Argument<string>("kind") { Description = "Kind of connection: plex, jellyfin, emby, radarr or sonarr." };
         var name = new Option<string?>("--name") { Description = "A short name to refer to the connection (Plex login: defaults to the server's name)." };
         var url = new Option<string?>("--url") { Description = "The server's address, e.g. http://192.168.1.10:32400. Plex: leave out to log in and pick servers." };
         var token = new SecretOption("token", "Plex: the owner's X-Plex-Token; without --url the account's servers are discovered with it.", "MARQUEE_CONNECTION_TOKEN");

@@ -31,7 +31,7 @@ public sealed class JellyfinClient
         Kind = kind;
         ConnectionName = connectionName;
         DeviceId = $"marquee-{connectionId.ToString(CultureInfo.InvariantCulture)}";
-        var policy = new ProviderHttpPolicy(options.RequestTimeout, options.MaxRetries, options.RetryDelay, options.MaxRetryAfter, maxResponseBytes);
+        var policy = options.Policy(maxResponseBytes);
         _http = new ProviderHttpClient(http, kind, policy, counts, time);
     }
 

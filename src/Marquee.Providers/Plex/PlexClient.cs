@@ -44,7 +44,7 @@ public sealed class PlexClient
         ClientIdentifier = clientIdentifier;
         var limit = Math.Clamp(maxConcurrency ?? options.MaxConcurrency, 1, 64);
         var gate = Gates.GetOrAdd($"{serverUrl.GetLeftPart(UriPartial.Authority)}|{limit}", _ => new SemaphoreSlim(limit, limit));
-        var policy = new ProviderHttpPolicy(options.RequestTimeout, options.MaxRetries, options.RetryDelay, options.MaxRetryAfter, maxResponseBytes);
+        var policy = options.Policy(maxResponseBytes);
         _http = new ProviderHttpClient(http, ProviderName, policy, counts, time, gate);
     }
 

@@ -1,7 +1,9 @@
+using Marquee.Providers.Http;
+
 namespace Marquee.Providers.Plex;
 
 /// <summary>Process-wide Plex settings, bound from the <c>Marquee:Plex</c> configuration section.</summary>
-public sealed class PlexOptions
+public sealed class PlexOptions : ProviderClientOptions
 {
     public const string Section = "Marquee:Plex";
 
@@ -16,18 +18,6 @@ public sealed class PlexOptions
 
     /// <summary>Gets or sets the X-Plex-Client-Identifier used when a connection has none.</summary>
     public string ClientIdentifier { get; set; } = "marquee";
-
-    /// <summary>Gets or sets how long one request may take before it counts as timed out.</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Gets or sets how often an idempotent read is repeated after a transient failure.</summary>
-    public int MaxRetries { get; set; } = 3;
-
-    /// <summary>Gets or sets the first back-off delay; it doubles per attempt (with jitter).</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Gets or sets the longest <c>Retry-After</c> honoured before giving up.</summary>
-    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Gets or sets the default number of parallel requests per server.</summary>
     public int MaxConcurrency { get; set; } = 8;
