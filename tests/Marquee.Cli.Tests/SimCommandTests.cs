@@ -36,7 +36,51 @@ public sealed class SimCommandTests
         Assert.Equal(0, await sim.WaitForExitAsync(TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task SimPlex_Servers_RunsThatManyServersOfOneOwnerBehindOnePlexTv()
+    {
+        using var sim = MarqueeProcess.Start(["sim", "plex", "--servers", "2", "--port", "0", "--movies", "6", "--shows", "1", "--token", "MY_OWNER_TOKEN"]);
+
+        var plexTvLine = await sim.WaitForLineAsync("plex.tv (all servers)", TimeSpan.FromSeconds(30));
+        await sim.WaitForLineAsync("Press Ctrl+C", TimeSpan.FromSeconds(10));
+        var plexTv = new Uri(plexTvLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        var servers = sim.Output.Split('\n')
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(p => p.Length == 2 && p[0].StartsWith("sim-server-", StringComparison.Ordinal))
+            .ToDictionary(p => p[0], p => new Uri(p[1]));
+        Assert.Equal(["sim-server-1", "sim-server-2"], servers.Keys.Order(StringComparer.Ordinal));
+        Assert.NotEqual(servers["sim-server-1"], servers["sim-server-2"]);
+
+        using var http = new HttpClient();
+        using var resourcesRequest = new HttpRequestMessage(HttpMethod.Get, new Uri(plexTv, "api/v2/resources"));
+        resourcesRequest.Headers.Add("X-Plex-Token", "MY_OWNER_TOKEN");
+        resourcesRequest.Headers.Add("X-Plex-Client-Identifier", "cli-test");
+        resourcesRequest.Headers.Add("Accept", "application/json");
+        using var resources = await http.SendAsync(resourcesRequest);
+        var listed = System.Text.Json.JsonDocument.Parse(await resources.Content.ReadAsStringAsync()).RootElement.EnumerateArray()
+            .ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("connections")[0].GetProperty("uri").GetString()!);
+        Assert.Equal(servers.ToDictionary(p => p.Key, p => p.Value.GetLeftPart(UriPartial.Authority)), listed);
+
+        foreach (var server in servers.Values)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server, "library/sections"));
+            request.Headers.Add("X-Plex-Token", "MY_OWNER_TOKEN");
+            using var sections = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, sections.StatusCode);
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", sim.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        Assert.Equal(0, await sim.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     [Theory]
+    [InlineData("--servers", "0")]
+    [InlineData("--servers", "11")]
+    [InlineData("--servers", "two")]
     [InlineData("--port", "70000")]
     [InlineData("--fault-rate", "1.5")]
     [InlineData("--legacy-share", "-0.1")]

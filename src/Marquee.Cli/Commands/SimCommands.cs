@@ -34,9 +34,14 @@ internal static class SimCommands
         var latency = new Option<int>("--latency-ms") { Description = "Added latency per request, in milliseconds." };
         var faults = new Option<double>("--fault-rate") { Description = "Share (0 to 1) of requests that fail with a random fault." };
         var webhook = new Option<string?>("--webhook-url") { Description = "URL the owner's webhooks are posted to.", HelpName = "URL" };
+        var servers = new Option<int>("--servers")
+        {
+            Description = "Number of servers of the same owner (1 to 10) behind one plex.tv: the same titles under other ratingKeys (variants --variant, --variant + 1, ...), on --port, --port + 1, ... (0: free ports).",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("plex", "Run a simulated Plex Media Server with plex.tv and Discover until stopped.")
         {
-            port, seed, movies, shows, homeUsers, friends, token, variant, legacy, latency, faults, webhook,
+            port, seed, movies, shows, homeUsers, friends, token, variant, legacy, latency, faults, webhook, servers,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -54,6 +59,9 @@ internal static class SimCommands
             Check(parse.GetValue(faults) is >= 0 and <= 1, "--fault-rate must be between 0 and 1.");
             Check(parse.GetValue(latency) >= 0, "--latency-ms must be 0 or more.");
             Check(!string.IsNullOrWhiteSpace(parse.GetValue(token)), "--token must not be empty.");
+            var count = parse.GetValue(servers);
+            Check(count is >= 1 and <= 10, "--servers must be between 1 and 10.");
+            Check(parse.GetValue(port) == 0 || parse.GetValue(port) + count - 1 <= 65535, "--port + --servers - 1 must not pass 65535.");
 
             var options = new PlexSimulatorOptions
             {
@@ -71,9 +79,83 @@ internal static class SimCommands
                 WebhookUrl = webhookUrl,
             };
 
-            return await ServeUntilStoppedAsync(ctx, options.Port, token => PlexSimulator.StartAsync(options, token), simulator => simulator.Describe(), ct);
+            if (count == 1)
+            {
+                return await ServeUntilStoppedAsync(ctx, options.Port, token => PlexSimulator.StartAsync(options, token), simulator => simulator.Describe(), ct);
+            }
+
+            return await ServeUntilStoppedAsync(ctx, options.Port, token => PlexFleet.StartAsync(options, count, token), fleet => fleet.Describe(), ct);
         });
         return command;
+    }
+
+    /// <summary>Several servers of one owner (same seed: the same accounts and tokens) behind one plex.tv.</summary>
+    private sealed class PlexFleet : IAsyncDisposable
+    {
+        private readonly List<PlexSimulator> _servers;
+        private PlexTvFederation? _plexTv;
+
+        private PlexFleet(List<PlexSimulator> servers) => _servers = servers;
+
+        public static async Task<PlexFleet> StartAsync(PlexSimulatorOptions options, int count, CancellationToken ct)
+        {
+            var fleet = new PlexFleet([]);
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    fleet._servers.Add(await PlexSimulator.StartAsync(
+                        options with
+                        {
+                            Port = options.Port == 0 ? 0 : options.Port + i,
+                            Variant = options.Variant + i,
+                            ServerName = $"{options.ServerName}-{i + 1}",
+                        },
+                        ct));
+                }
+
+                fleet._plexTv = await PlexTvFederation.StartAsync(fleet._servers, ct);
+                return fleet;
+            }
+            catch
+            {
+                await fleet.DisposeAsync();
+                throw;
+            }
+        }
+
+        public string Describe()
+        {
+            var text = new System.Text.StringBuilder();
+            text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"{_servers.Count} Plex servers of one owner behind one plex.tv");
+            text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"  plex.tv (all servers)  {_plexTv!.Uri}");
+            foreach (var server in _servers)
+            {
+                text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"  {server.State.Options.ServerName,-22} {server.BaseUri}");
+            }
+
+            foreach (var server in _servers)
+            {
+                text.AppendLine();
+                text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"== {server.State.Options.ServerName} ==");
+                text.Append(server.Describe());
+            }
+
+            return text.ToString();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_plexTv is not null)
+            {
+                await _plexTv.DisposeAsync();
+            }
+
+            foreach (var server in _servers)
+            {
+                await server.DisposeAsync();
+            }
+        }
     }
 
     private static Command Jellyfin(Func<ParseResult, CliContext> context, JellyfinFlavor flavor)

@@ -33,6 +33,16 @@ public sealed class SimHarness
     /// <summary>How long a "timeout" fault holds the request before dropping it.</summary>
     public TimeSpan TimeoutHold { get; set; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>
+    /// Answers a write met by <see cref="FaultSpec.AcknowledgeWithoutApplying"/> as if it had succeeded; the
+    /// default is 200 with an empty body. The request never reaches the endpoint.
+    /// </summary>
+    public Func<HttpContext, Task> Acknowledge { get; set; } = context =>
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        return Task.CompletedTask;
+    };
+
     public IReadOnlyDictionary<string, long> RequestCounts => new SortedDictionary<string, long>(_counts, StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, FaultSpec> Faults => new SortedDictionary<string, FaultSpec>(_faults, StringComparer.Ordinal);
@@ -200,6 +210,12 @@ public sealed class SimHarness
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("{\"MediaContainer\":{\"size\":1,\"Metadata\":[{\"ratingKey\":", Encoding.UTF8, context.RequestAborted);
+            return true;
+        }
+
+        if ((roll -= spec.AcknowledgeWithoutApplying) < 0)
+        {
+            await Acknowledge(context);
             return true;
         }
 

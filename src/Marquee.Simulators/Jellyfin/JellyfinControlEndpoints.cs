@@ -53,9 +53,9 @@ internal static class JellyfinControlEndpoints
         sim.MapGet("/faults", () => control.Harness.Faults);
         sim.MapPut("/faults", (FaultRequest r) =>
         {
-            if (r.Spec?.Times is < 0)
+            if (r.Spec?.Problem() is { } problem)
             {
-                return Results.BadRequest(new { error = "spec.times must be 0 or more (null: until cleared)" });
+                return Results.BadRequest(new { error = problem });
             }
 
             control.SetFault(r.Endpoint, r.Spec);

@@ -39,8 +39,17 @@ internal static class JellyfinEndpoints
             ForItem(state, caller, userId, itemId, (user, item) => Likes(ctx, state, user, item))));
         app.MapDelete("/Users/{userId}/Items/{itemId}/Rating", (HttpContext ctx, string userId, string itemId) => Authorized(ctx, state, false, caller =>
             ForItem(state, caller, userId, itemId, (user, item) => JellyfinJson.Ok(JellyfinJson.UserData(item, state.SetLikes(user, item, null))))));
-        app.MapGet(emby ? "/Users/{userId}/Views" : "/UserViews", (HttpContext ctx, string? userId) => Authorized(ctx, state, false, caller =>
-            ForUser(state, caller, userId ?? ctx.Request.Query["userId"].ToString(), _ => Views(state))));
+        // Jellyfin 10.11 still serves the legacy /Users/{userId}/Views next to /UserViews.
+        app.MapGet("/Users/{userId}/Views", (HttpContext ctx, string userId) => Authorized(ctx, state, false, caller =>
+            ForUser(state, caller, userId, _ => Views(state))));
+        if (!emby)
+        {
+            app.MapGet("/UserViews", (HttpContext ctx) => Authorized(ctx, state, false, caller =>
+                ForUser(state, caller, ctx.Request.Query["userId"].ToString(), _ => Views(state))));
+        }
+
+        app.MapGet("/Shows/{seriesId}/Episodes", (HttpContext ctx, string seriesId) => Authorized(ctx, state, false, caller =>
+            ForUserOrNone(state, caller, ctx.Request.Query["userId"].ToString(), user => Episodes(ctx, state, user, seriesId), optional: true)));
         app.MapPost("/Sessions/Playing", (Func<HttpContext, Task<IResult>>)(ctx => PlaybackAsync(ctx, state, "start")));
         app.MapPost("/Sessions/Playing/Progress", (Func<HttpContext, Task<IResult>>)(ctx => PlaybackAsync(ctx, state, "progress")));
         app.MapPost("/Sessions/Playing/Stopped", (Func<HttpContext, Task<IResult>>)(ctx => PlaybackAsync(ctx, state, "stopped")));
@@ -74,6 +83,31 @@ internal static class JellyfinEndpoints
             ForItem(state, caller, ctx.Request.Query["userId"].ToString(), itemId, (user, item) => JellyfinJson.Ok(JellyfinJson.UserData(item, state.SetFavorite(user, item, false))))));
         app.MapGet("/UserItems/Resume", (HttpContext ctx) => Authorized(ctx, state, false, caller =>
             ForUser(state, caller, ctx.Request.Query["userId"].ToString(), user => Resume(ctx, state, user))));
+    }
+
+    /// <summary>
+    /// A write met by the "acknowledge without applying" fault: answered as the write would be (the item's
+    /// unchanged user data, or 204 for playback reports) without changing anything.
+    /// </summary>
+    internal static Task AcknowledgeAsync(HttpContext ctx, JellyfinState state)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/Sessions", StringComparison.OrdinalIgnoreCase))
+        {
+            ctx.Response.StatusCode = StatusCodes.Status204NoContent;
+            return Task.CompletedTask;
+        }
+
+        var caller = JellyfinAuth.Caller(ctx, state);
+        var userId = ctx.Request.RouteValues["userId"] as string ?? ctx.Request.Query["userId"].ToString();
+        var user = string.IsNullOrEmpty(userId) ? caller?.User : state.UserById(userId);
+        var item = ctx.Request.RouteValues["itemId"] is string itemId ? state.Item(itemId) : null;
+        if (user is null || item is null)
+        {
+            ctx.Response.StatusCode = StatusCodes.Status200OK;
+            return Task.CompletedTask;
+        }
+
+        return JellyfinJson.Ok(JellyfinJson.UserData(item, state.Data(user, item))).ExecuteAsync(ctx);
     }
 
     private static IResult Authorized(HttpContext ctx, JellyfinState state, bool adminOnly, Func<JfCaller, IResult> action)
@@ -379,7 +413,12 @@ internal static class JellyfinEndpoints
             items = items.Reverse();
         }
 
-        var all = items.ToList();
+        return QueryResult(state, user, fields, items.ToList(), startIndex, limit);
+    }
+
+    /// <summary>A BaseItemDtoQueryResult of one page of <paramref name="all"/> (Emby leaves out <c>StartIndex</c>).</summary>
+    private static IResult QueryResult(JellyfinState state, JfUser? user, ISet<string> fields, List<JfItem> all, int startIndex, int? limit)
+    {
         var page = all.Skip(startIndex);
         if (limit is { } take)
         {
@@ -397,6 +436,36 @@ internal static class JellyfinEndpoints
         }
 
         return JellyfinJson.Ok(result);
+    }
+
+    /// <summary>
+    /// <c>GET /Shows/{seriesId}/Episodes</c>: the series' episodes in season and episode order, optionally
+    /// one season (<c>season</c> = its number, or <c>seasonId</c>), paged by <c>startIndex</c> and <c>limit</c>.
+    /// </summary>
+    private static IResult Episodes(HttpContext ctx, JellyfinState state, JfUser? user, string seriesId)
+    {
+        var q = ctx.Request.Query;
+        if (state.Item(seriesId) is not { Type: "Series" } series)
+        {
+            return JellyfinJson.Problem(404, "Not Found", "Series not found.");
+        }
+
+        var startIndex = Int(q["startIndex"]) ?? 0;
+        var limit = Int(q["limit"]);
+        var season = Int(q["season"]);
+        if (startIndex < 0 || limit < 0 || (q["season"].ToString().Length > 0 && season is null))
+        {
+            return JellyfinJson.Problem(400, "Bad Request", "season, startIndex and limit must be whole numbers, startIndex and limit not negative.");
+        }
+
+        var seasonId = q["seasonId"].ToString();
+        var all = state.Items()
+            .Where(i => i.Type == "Episode" && i.SeriesId == series.Id)
+            .Where(i => season is null || i.ParentIndexNumber == season)
+            .Where(i => seasonId.Length == 0 || i.SeasonId == seasonId || i.SeasonId == seasonId.Replace("-", string.Empty, StringComparison.Ordinal))
+            .OrderBy(i => i.ParentIndexNumber ?? 0).ThenBy(i => i.IndexNumber ?? 0).ThenBy(i => i.Id, StringComparer.Ordinal)
+            .ToList();
+        return QueryResult(state, user, Set(q["fields"]), all, startIndex, limit);
     }
 
     /// <summary>The libraries as CollectionFolder items (BaseItemDtoQueryResult).</summary>

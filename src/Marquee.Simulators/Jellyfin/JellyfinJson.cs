@@ -29,7 +29,13 @@ internal static class JellyfinJson
     /// <summary>Dates as the server writes them: <c>2024-01-02T03:04:05.0000000Z</c>.</summary>
     public static string Date(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
-    public static JsonObject UserData(JfItem item, JfUserData data)
+    public static JsonObject UserData(JfItem item, JfUserData data) => UserData(item, data, null);
+
+    /// <summary>
+    /// A user's data; for a series or season (<paramref name="episodes"/> = its episodes and how many the user
+    /// played) also <c>UnplayedItemCount</c> and <c>PlayedPercentage</c>, and <c>Played</c> when all are.
+    /// </summary>
+    public static JsonObject UserData(JfItem item, JfUserData data, (int Total, int Played)? episodes)
     {
         var node = new JsonObject();
         if (data.Rating is { } rating)
@@ -55,7 +61,16 @@ internal static class JellyfinJson
             node["LastPlayedDate"] = Date(last);
         }
 
-        node["Played"] = data.Played;
+        if (episodes is { } counts)
+        {
+            node["UnplayedItemCount"] = counts.Total - counts.Played;
+            if (counts.Total > 0)
+            {
+                node["PlayedPercentage"] = Math.Round(100.0 * counts.Played / counts.Total, 2);
+            }
+        }
+
+        node["Played"] = episodes is { Total: > 0 } folder ? folder.Played == folder.Total : data.Played;
         node["Key"] = item.ProviderIds.GetValueOrDefault("Tmdb") ?? item.Id;
         node["ItemId"] = item.Id;
         return node;
@@ -133,9 +148,17 @@ internal static class JellyfinJson
             node["SeasonId"] = item.SeasonId;
         }
 
+        var episodes = item.IsFolder && (user is not null || fields.Contains("RecursiveItemCount")) ? state.Episodes(item) : null;
+        if (episodes is not null && fields.Contains("RecursiveItemCount"))
+        {
+            node["RecursiveItemCount"] = episodes.Count;
+        }
+
         if (user is not null)
         {
-            node["UserData"] = UserData(item, state.Data(user, item));
+            node["UserData"] = episodes is not null
+                ? UserData(item, state.Data(user, item), (episodes.Count, episodes.Count(e => state.Data(user, e).Played)))
+                : UserData(item, state.Data(user, item));
         }
 
         node["LocationType"] = "FileSystem";

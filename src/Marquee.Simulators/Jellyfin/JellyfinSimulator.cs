@@ -41,7 +41,10 @@ public sealed class JellyfinSimulator : IAsyncDisposable
     {
         var clock = new SimClock(start: options.ClockStart);
         var state = new JellyfinState(options, clock);
-        var harness = new SimHarness(options.Seed, options.LatencyMs, options.FaultRate);
+        var harness = new SimHarness(options.Seed, options.LatencyMs, options.FaultRate)
+        {
+            Acknowledge = context => JellyfinEndpoints.AcknowledgeAsync(context, state),
+        };
         Uri? address = null;
 
         var builder = WebApplication.CreateSlimBuilder();

@@ -147,6 +147,10 @@ public sealed class JellyfinState
         }
     }
 
+    /// <summary>The episodes below a series or season.</summary>
+    public List<JfItem> Episodes(JfItem folder) =>
+        [.. Items().Where(i => i.Type == "Episode" && (folder.Type == "Series" ? i.SeriesId == folder.Id : i.SeasonId == folder.Id))];
+
     public JfUserData Data(JfUser user, JfItem item)
     {
         lock (_gate)

@@ -236,6 +236,15 @@ public static class ItemWriter
             w.EndArray();
         }
 
+        if ((view & ItemView.Detail) == ItemView.Detail && item.Folder is not null && decision is null)
+        {
+            w.StartArray("Location");
+            w.StartItem("Location");
+            w.Str("path", item.Folder);
+            w.EndItem();
+            w.EndArray();
+        }
+
         if ((view & ItemView.Detail) == ItemView.Detail && item.LabelLocked)
         {
             w.StartArray("Field");

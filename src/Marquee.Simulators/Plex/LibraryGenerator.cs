@@ -33,6 +33,7 @@ internal sealed class LibraryGenerator
     private readonly PlexSimulatorOptions _options;
     private readonly Random _titles;
     private readonly Random _agents;
+    private readonly HashSet<string> _folders = new(StringComparer.OrdinalIgnoreCase);
     private int _nextKey;
     private int _nextMedia;
 
@@ -60,14 +61,21 @@ internal sealed class LibraryGenerator
         for (var i = 0; i < _options.Movies; i++)
         {
             var movie = NewMovie(i, 1);
+            UniqueMovieFolder(movie);
             items.Add(movie);
             var roll = _titles.NextDouble();
             if (roll < 0.03)
             {
+                // An edition is another file of the same film: its base's title, year and folder. The
+                // values NewMovie draws for it are replaced, not skipped, so later draws stay the same.
                 var edition = NewMovie(i, 1);
+                edition.Title = movie.Title;
+                edition.TitleSort = movie.TitleSort;
+                edition.Year = movie.Year;
+                edition.OriginallyAvailableAt = movie.OriginallyAvailableAt;
                 edition.EditionTitle = "Director's Cut";
-                edition.Duration += 900_000;
-                edition.File = edition.File!.Replace(".mkv", " {edition-Director's Cut}.mkv", StringComparison.Ordinal);
+                edition.Duration = movie.Duration + 900_000;
+                edition.File = movie.File!.Replace(".mkv", " {edition-Director's Cut}.mkv", StringComparison.Ordinal);
                 items.Add(edition);
             }
             else if (roll < 0.08)
@@ -137,6 +145,38 @@ internal sealed class LibraryGenerator
         }
 
         return item;
+    }
+
+    /// <summary>
+    /// Two films with one title and year cannot share a folder on disk: the later one gets the
+    /// <c>{tmdb-N}</c> suffix Plex's naming guide uses to tell them apart.
+    /// </summary>
+    private void UniqueMovieFolder(PlexItem movie)
+    {
+        var name = $"{movie.Title} ({movie.Year})";
+        if (_folders.Add("/data/media/movies/" + name))
+        {
+            return;
+        }
+
+        name += $" {{tmdb-{movie.SourceIds[1]["tmdb://".Length..]}}}";
+        _folders.Add("/data/media/movies/" + name);
+        movie.File = $"/data/media/movies/{name}/{name}.mkv";
+    }
+
+    /// <summary>A show's folder under its section's path, made unique by year (and tvdb id) like movies.</summary>
+    private string ShowFolder(string title, int year, int tvdb, int section)
+    {
+        var root = Sections[section - 1].Path;
+        foreach (var name in new[] { title, $"{title} ({year})", $"{title} ({year}) {{tvdb-{tvdb}}}" })
+        {
+            if (_folders.Add($"{root}/{name}"))
+            {
+                return $"{root}/{name}";
+            }
+        }
+
+        throw new InvalidOperationException($"tvdb id {tvdb} used twice");
     }
 
     private PlexItem NewMovie(PlexItem source, int section)
@@ -214,6 +254,7 @@ internal sealed class LibraryGenerator
             Studio = Studios[_titles.Next(Studios.Length)],
             ContentRating = "TV-14",
             Summary = $"A series about {title.ToLowerInvariant()}.",
+            Folder = ShowFolder(title, year, tvdb, section),
         };
         items.Add(show);
         for (var season = specials ? 0 : 1; season <= seasons; season++)
@@ -259,19 +300,25 @@ internal sealed class LibraryGenerator
                     SourceIds = [$"imdb://tt{3_000_000 + (index * 997) + (season * 50) + e:D7}", $"tvdb://{(tvdb * 1000) + (season * 50) + e}"],
                     MediaId = _nextMedia,
                     PartId = _nextMedia + 500_000,
-                    File = $"/data/media/tv/{title}/Season {season:D2}/{title} - S{season:D2}E{e:D2}.mkv",
+                    File = $"{show.Folder}/Season {season:D2}/{title} - S{season:D2}E{e:D2}.mkv",
                     OriginallyAvailableAt = aired.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                     ContentRating = "TV-14",
                 };
                 _nextMedia++;
 
-                // A multi-episode file: Plex lists both episodes, each pointing at the same media part.
+                // A multi-episode file: Plex lists every episode in it, each pointing at the same media part
+                // and file, so all of them get the new name when the file grows (E07-E08 to E07-E08-E09).
                 if (previous is not null && previous.PartId != 0 && _titles.NextDouble() < 0.03 && previous.File!.Contains($"E{e - 1:D2}.mkv", StringComparison.Ordinal))
                 {
-                    previous.File = previous.File.Replace($"E{e - 1:D2}.mkv", $"E{e - 1:D2}-E{e:D2}.mkv", StringComparison.Ordinal);
+                    var file = previous.File.Replace($"E{e - 1:D2}.mkv", $"E{e - 1:D2}-E{e:D2}.mkv", StringComparison.Ordinal);
+                    foreach (var sibling in seasonItem.Children.Where(c => c.PartId == previous.PartId))
+                    {
+                        sibling.File = file;
+                    }
+
                     episode.MediaId = previous.MediaId;
                     episode.PartId = previous.PartId;
-                    episode.File = previous.File;
+                    episode.File = file;
                 }
 
                 seasonItem.Children.Add(episode);

@@ -226,7 +226,10 @@ public sealed class MediaQuery
             "userRating" => s.UserRating ?? -1,
             "lastRatedAt" => s.LastRatedAt,
             "unwatched" => item.IsLeaf ? (s.ViewCount == 0 ? 1 : 0) : (s.ViewedLeafCount < s.LeafCount ? 1 : 0),
-            "inProgress" => s.ViewOffset > 0 ? 1 : 0,
+            // A show or season is in progress when an episode is, or when some but not all are played.
+            "inProgress" => item.IsLeaf
+                ? (s.ViewOffset > 0 ? 1 : 0)
+                : ((s.ViewedLeafCount > 0 && s.ViewedLeafCount < s.LeafCount) || state.AnyLeafInProgress(account, item) ? 1 : 0),
             _ => 0,
         };
     }

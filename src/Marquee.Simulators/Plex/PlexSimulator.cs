@@ -59,7 +59,16 @@ public sealed class PlexSimulator : IAsyncDisposable
     {
         var clock = new SimClock(start: options.ClockStart);
         var state = new PlexState(options, clock);
-        var harness = new SimHarness(options.Seed, options.LatencyMs, options.FaultRate);
+        var harness = new SimHarness(options.Seed, options.LatencyMs, options.FaultRate)
+        {
+            // PMS answers a write with 200 and an empty text/html body (PLEX-API.md 1.2).
+            Acknowledge = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Response.ContentType = "text/html";
+                return Task.CompletedTask;
+            },
+        };
         var stream = new EventStream(state);
         var pins = new PinStore();
         var apps = new List<WebApplication>();
@@ -89,6 +98,7 @@ public sealed class PlexSimulator : IAsyncDisposable
 
                 return next(context);
             });
+            app.Use(PlexTvXml.NegotiateAsync);
             app.MapPlexTv(state, pins, () => pmsUri!);
             app.MapPost("/_sim/pins/{id:int}/approve", (int id, ControlEndpoints.ApproveRequest r) => control!.ApprovePin(id, r.Account) ? Results.Ok() : Results.NotFound());
             return app;

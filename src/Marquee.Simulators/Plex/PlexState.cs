@@ -217,6 +217,9 @@ public sealed class PlexState
         return new AggregateState(views, last, 0, own.UserRating, own.LastRatedAt, leaves, viewed, children);
     }
 
+    /// <summary>Whether any episode below a show or season has a resume position for the account.</summary>
+    public bool AnyLeafInProgress(SimAccount account, PlexItem item) => item.Leaves().Any(leaf => State(account, leaf).ViewOffset > 0);
+
     public string LabelName(int id)
     {
         lock (Gate)
@@ -334,7 +337,10 @@ public sealed class PlexState
                 session = null;
             }
 
-            if (session is null && state == "stopped")
+            // A lone "stopped" past the threshold still plays the item (PLEX-API.md 5.4): it goes through
+            // a session of its own below, without play webhooks; below the threshold it only keeps the offset.
+            var stopOnly = session is null && state == "stopped";
+            if (stopOnly && !(duration > 0 && time >= duration * Options.PlayedThreshold))
             {
                 if (time > 0)
                 {
@@ -367,8 +373,12 @@ public sealed class PlexState
 
                 _sessions[key] = session;
                 DeviceId(clientId);
-                events.Add(new PlaybackEvent("media.play", account, item, session));
-                if (account.Kind != SimAccountKind.Owner)
+                if (!stopOnly)
+                {
+                    events.Add(new PlaybackEvent("media.play", account, item, session));
+                }
+
+                if (account.Kind != SimAccountKind.Owner && !stopOnly)
                 {
                     events.Add(new PlaybackEvent("playback.started", account, item, session));
                 }

@@ -46,7 +46,10 @@ public sealed class PlexTvFederation : IAsyncDisposable
                 var all = new JsonArray();
                 foreach (var sim in simulators)
                 {
-                    using var answer = await http.SendAsync(Forward(context, sim.PlexTvUri), context.RequestAborted);
+                    using var forward = Forward(context, sim.PlexTvUri);
+                    forward.Headers.Remove("Accept");
+                    forward.Headers.TryAddWithoutValidation("Accept", "application/json");
+                    using var answer = await http.SendAsync(forward, context.RequestAborted);
                     if (!answer.IsSuccessStatusCode)
                     {
                         await CopyAsync(answer, context);
@@ -59,8 +62,17 @@ public sealed class PlexTvFederation : IAsyncDisposable
                     }
                 }
 
-                context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(all.ToJsonString(), context.RequestAborted);
+                // One answer for all servers, in the form the client asked for (PLEX-API.md 1.1).
+                if (PlexWriter.WantsJson(context.Request))
+                {
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync(all.ToJsonString(), context.RequestAborted);
+                    return;
+                }
+
+                var xml = PlexTvXml.TryConvert(System.Text.Encoding.UTF8.GetBytes(all.ToJsonString()), path)!;
+                context.Response.ContentType = "application/xml; charset=utf-8";
+                await context.Response.Body.WriteAsync(xml, context.RequestAborted);
                 return;
             }
 

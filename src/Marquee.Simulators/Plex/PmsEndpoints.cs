@@ -19,6 +19,7 @@ internal static class PmsEndpoints
         app.MapGet("/", ctx => RootAsync(ctx, state));
         app.MapGet("/accounts", ctx => AccountsAsync(ctx, state));
         app.MapGet("/devices", ctx => DevicesAsync(ctx, state));
+        app.MapSectionMeta(state);
         app.MapGet("/library/sections", ctx => SectionsAsync(ctx, state));
         app.MapGet("/library/sections/all", ctx => SectionsAsync(ctx, state));
         app.MapGet("/library/sections/{id}/all", (HttpContext ctx, string id) => SectionAllAsync(ctx, state, id, leaves: false));
@@ -251,7 +252,7 @@ internal static class PmsEndpoints
         await w.CompleteAsync(ctx.RequestAborted);
     }
 
-    private static async Task<(SimAccount Account, SectionInfo Section)?> SectionAsync(HttpContext ctx, PlexState state, string id, bool ownerOnly = false)
+    internal static async Task<(SimAccount Account, SectionInfo Section)?> SectionAsync(HttpContext ctx, PlexState state, string id, bool ownerOnly = false)
     {
         var account = await PmsHttp.AuthAsync(ctx, state, ownerOnly);
         if (account is null)
@@ -328,6 +329,11 @@ internal static class PmsEndpoints
         w.Num("size", count);
         w.Num("totalSize", items.Count);
         w.Num("offset", offset);
+        if (SectionMetaEndpoints.WantsMeta(ctx.Request))
+        {
+            SectionMetaEndpoints.WriteMeta(w, section, (int)type.Value);
+        }
+
         if (count > 0)
         {
             w.StartArray("Metadata");
@@ -476,8 +482,7 @@ internal static class PmsEndpoints
                 var rest = key[(close + 1)..];
                 if (index.Length == 0 && rest == ".tag.tag-")
                 {
-                    // Comma-separated, each value URL-encoded on its own.
-                    remove = [.. rawValue.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => Uri.UnescapeDataString(v.Replace('+', ' ')))];
+                    remove = RemovedTags(rawValue);
                 }
                 else if (index.Length == 0 && rest == ".tag")
                 {
@@ -506,6 +511,22 @@ internal static class PmsEndpoints
 
         state.EditLabels(targets, replace?.Values.ToList(), remove, locked, title);
         return true;
+    }
+
+    /// <summary>
+    /// The values of <c>label[].tag.tag-</c>: comma-separated, each value URL-encoded on its own. Clients
+    /// encode the whole value once more, so the commas arrive as <c>%2C</c> (python-plexapi and its ports:
+    /// <c>a%2Cb</c>, a label with a comma as <c>x%252Cy</c>); a raw comma separates values as well.
+    /// </summary>
+    private static List<string> RemovedTags(string rawValue)
+    {
+        static string Decode(string value) => Uri.UnescapeDataString(value.Replace('+', ' '));
+        if (rawValue.Contains(',', StringComparison.Ordinal))
+        {
+            return [.. rawValue.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Decode)];
+        }
+
+        return [.. Decode(rawValue).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Decode)];
     }
 
     private static async Task EmptyTrashAsync(HttpContext ctx, PlexState state, string id)

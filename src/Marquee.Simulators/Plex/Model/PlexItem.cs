@@ -58,6 +58,9 @@ public sealed class PlexItem
 
     public string? File { get; set; }
 
+    /// <summary>A show's folder on disk (its <c>Location</c>); null for other types.</summary>
+    public string? Folder { get; set; }
+
     public int VideoHeight { get; set; } = 1080;
 
     public string? OriginallyAvailableAt { get; set; }
