@@ -18,9 +18,9 @@ public static class SimHarnessEndpoints
                 return Results.BadRequest(new { error = "endpoint is required (\"GET /api/v3/movie\", or \"*\" for the default)" });
             }
 
-            if (r.Spec?.Times is < 0)
+            if (r.Spec?.Problem() is { } problem)
             {
-                return Results.BadRequest(new { error = "spec.times must be 0 or more (null: until cleared)" });
+                return Results.BadRequest(new { error = problem });
             }
 
             harness.SetFault(r.Endpoint, r.Spec);

@@ -50,33 +50,7 @@ internal static class JellyfinControlEndpoints
 
             return Results.Ok();
         }));
-        sim.MapGet("/faults", () => control.Harness.Faults);
-        sim.MapPut("/faults", (FaultRequest r) =>
-        {
-            if (r.Spec?.Problem() is { } problem)
-            {
-                return Results.BadRequest(new { error = problem });
-            }
-
-            control.SetFault(r.Endpoint, r.Spec);
-            return Results.Ok();
-        });
-        sim.MapDelete("/faults", () =>
-        {
-            control.ClearFaults();
-            return Results.Ok();
-        });
-        sim.MapPut("/latency", (LatencyRequest r) =>
-        {
-            control.SetLatency(r.Ms);
-            return Results.Ok();
-        });
-        sim.MapGet("/counts", () => control.RequestCounts);
-        sim.MapDelete("/counts", () =>
-        {
-            control.ResetCounts();
-            return Results.Ok();
-        });
+        sim.MapHarness(control.Harness);
         sim.MapPost("/tokens/revoke", () =>
         {
             control.RevokeTokens();
@@ -116,9 +90,7 @@ internal static class JellyfinControlEndpoints
 
     internal sealed record PatchItemRequest(string? Title);
 
-    internal sealed record FaultRequest(string Endpoint, FaultSpec? Spec);
 
-    internal sealed record LatencyRequest(int Ms);
 
     internal sealed record WebhookRequest(string? Url);
 }

@@ -72,37 +72,11 @@ internal static class ControlEndpoints
 
             return Results.Ok();
         }));
-        sim.MapGet("/faults", () => control.Harness.Faults);
-        sim.MapPut("/faults", (FaultRequest r) =>
-        {
-            if (r.Spec?.Problem() is { } problem)
-            {
-                return Results.BadRequest(new { error = problem });
-            }
-
-            control.SetFault(r.Endpoint, r.Spec);
-            return Results.Ok();
-        });
-        sim.MapDelete("/faults", () =>
-        {
-            control.ClearFaults();
-            return Results.Ok();
-        });
-        sim.MapPut("/latency", (LatencyRequest r) =>
-        {
-            control.SetLatency(r.Ms);
-            return Results.Ok();
-        });
+        sim.MapHarness(control.Harness);
         sim.MapGet("/plextv", () => new PlexTvRequest(control.PlexTvOutage));
         sim.MapPut("/plextv", async (PlexTvRequest r) =>
         {
             await control.SetPlexTvOutageAsync(r.Outage);
-            return Results.Ok();
-        });
-        sim.MapGet("/counts", () => control.RequestCounts);
-        sim.MapDelete("/counts", () =>
-        {
-            control.ResetCounts();
             return Results.Ok();
         });
         sim.MapPost("/pins/{id:int}/approve", (int id, ApproveRequest r) => Guard(() => control.ApprovePin(id, r.Account) ? Results.Ok() : Results.NotFound()));
@@ -156,9 +130,7 @@ internal static class ControlEndpoints
 
     internal sealed record PatchItemRequest(string? Title, bool? Unavailable);
 
-    internal sealed record FaultRequest(string Endpoint, FaultSpec? Spec);
 
-    internal sealed record LatencyRequest(int Ms);
 
     internal sealed record ApproveRequest(string Account);
 
