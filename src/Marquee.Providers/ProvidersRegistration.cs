@@ -1,4 +1,5 @@
 using Marquee.Providers.Jellyfin;
+using Marquee.Providers.Notifications;
 using Marquee.Providers.Outbox;
 using Marquee.Providers.Plex;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,5 +10,5 @@ public static class ProvidersRegistration
 {
     /// <summary>Registers every provider explicitly; nothing is found by scanning.</summary>
     public static IServiceCollection AddProviders(this IServiceCollection services) =>
-        services.AddPlex().AddJellyfin().AddHttpOutbox();
+        services.AddPlex().AddJellyfin().AddHttpOutbox().AddNotifyOutbox();
 }
