@@ -21,7 +21,7 @@ public sealed class NotificationTemplates
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<string, IFluidTemplate> _cache = new(StringComparer.Ordinal);
     private readonly TemplateOptions _options = new TemplateOptionsBuilder()
-        .WithStrictVariables(true)
+        .WithUndefined(Undefined)
         .WithMaxSteps(MaxSteps)
         .WithMaxOutputSize(MaxOutput)
         .WithMaxCollectionSize(MaxCollection)
@@ -29,6 +29,12 @@ public sealed class NotificationTemplates
         .WithCultureInfo(CultureInfo.InvariantCulture)
         .WithTimeZone(TimeZoneInfo.Utc)
         .Build();
+
+    // A catalogue variable without a value is nil (falsy); any other name is a mistake worth a clear error.
+    private static ValueTask<FluidValue> Undefined(string name, Type? parent) =>
+        parent is null && NotificationVariables.Catalogue.ContainsKey(name)
+            ? ValueTask.FromResult<FluidValue>(NilValue.Instance)
+            : throw new InvalidOperationException($"Undefined variable '{name}'.");
 
     /// <summary>Parses a template; returns why it is not valid Liquid (or too long, or reaching for a file), or null.</summary>
     public string? Check(string template)
@@ -91,7 +97,7 @@ public sealed class NotificationTemplates
         {
             throw new TemplateException($"The template took longer than {Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s to render.");
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or NotSupportedException or IndexOutOfRangeException or FileNotFoundException or Parlot.ParseException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or NotSupportedException or IndexOutOfRangeException or FileNotFoundException or Parlot.ParseException or FluidException)
         {
             throw new TemplateException(Explain(ex));
         }

@@ -133,6 +133,22 @@ public sealed class NotificationDeliveryTests
             discord.State.Messages.Select(m => m.Body!["embeds"]![0]!["title"]!.GetValue<string>().Split(' ')[m.Body!["embeds"]![0]!["title"]!.GetValue<string>().StartsWith("New", StringComparison.Ordinal) ? 2 : 1]));
     }
 
+    [Fact]
+    public async Task ATemplateThatFailsForAnEvent_FallsBackToTheDefault_AndLogsWhy()
+    {
+        await using var discord = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { RateLimit = 0 }, CancellationToken.None);
+        await using var app = await MarqueeApp.StartAsync(NotifyKit.Settings());
+
+        // Valid with the sample (an episode), but a movie has no show, so it reaches an unknown variable.
+        var template = "{% if show %}{{ show }}{% else %}{{ missing }}{% endif %}";
+        await NotifyKit.CreateChannelAsync(app, new { name = "discord", kind = "discord", url = discord.DefaultWebhookUrl.ToString(), triggers = new[] { "resume" }, templates = new Dictionary<string, string> { ["resume.title"] = template } });
+        await PostAsync(app, Resume(60_000));
+        await NotifyKit.WaitForAsync(() => discord.State.Messages.Count >= 1, "the resume notification");
+
+        Assert.Equal("bob resumed Arrival (2016)", discord.State.Messages[0].Body!["embeds"]![0]!["title"]!.GetValue<string>());
+        Assert.True(app.Logs.Entries.Any(e => e.Message.Contains("title template of notification channel discord for resume failed", StringComparison.Ordinal) && e.Message.Contains("missing", StringComparison.Ordinal)), string.Join("\n", app.Logs.Entries.Where(e => e.Message.Contains("template", StringComparison.Ordinal)).Select(e => e.Message)));
+    }
+
     private static async Task PostAsync(MarqueeApp app, string payload)
     {
         using var response = await app.Anonymous.PostAsync(WebhookKit.Path(), WebhookKit.Multipart(payload, thumb: false));
