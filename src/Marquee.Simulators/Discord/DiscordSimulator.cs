@@ -49,7 +49,7 @@ public sealed class DiscordSimulator : IAsyncDisposable
         return new DiscordSimulator(app, state, harness, address);
     }
 
-    /// <summary>The text <c>marquee sim discord</c> prints: the webhook URL, the rate limit and the control API.</summary>
+    /// <summary>A description for a console: the webhook URL, the rate limit and the control API.</summary>
     public string Describe()
     {
         var text = new StringBuilder();

@@ -44,7 +44,7 @@ public sealed class NtfySimulator : IAsyncDisposable
         return new NtfySimulator(app, state, harness, address);
     }
 
-    /// <summary>The text <c>marquee sim ntfy</c> prints: the server URL, whether it needs auth and the control API.</summary>
+    /// <summary>A description for a console: the server URL, whether it needs auth and the control API.</summary>
     public string Describe()
     {
         var text = new StringBuilder();
