@@ -84,6 +84,7 @@ public static class MarqueeCli
         }
 
         root.Add(OutboxCommands.Create(Context));
+        root.Add(NotifyCommands.Create(Context));
         root.Add(BenchCommand.Create(Context));
         root.Add(VersionCommand.Create(Context));
         return root;

@@ -43,6 +43,9 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<OutboxService>();
         services.TryAddSingleton<OutboxDispatcher>();
+        services.TryAddSingleton<Notifications.NotificationTemplates>();
+        services.TryAddSingleton<Notifications.NotificationService>();
+        services.TryAddSingleton<Notifications.NotificationSink>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Marquee.Core.Connections;
 using Marquee.Core.Flows;
+using Marquee.Core.Notifications;
 using Marquee.Core.Outbox;
 using Marquee.Core.Profiles;
 using Marquee.Core.Storage;
@@ -27,6 +28,7 @@ public static class DataRegistration
         services.TryAddSingleton<ILedgerStore, LedgerStore>();
         services.TryAddSingleton<IIdentityStore, IdentityStore>();
         services.TryAddSingleton<IFlowLeaseStore, FlowLeaseStore>();
+        services.TryAddSingleton<INotificationStore, NotificationStore>();
         services.TryAddSingleton<RunStore>();
         services.TryAddSingleton<IRunStore>(s => s.GetRequiredService<RunStore>());
         services.TryAddSingleton<IConnectionStoreAccounts>(s => s.GetRequiredService<RunStore>());

@@ -33,6 +33,7 @@ public static class MarqueeServices
         services.AddSingleton(options);
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
+        services.Configure<Marquee.Core.Notifications.NotificationOptions>(configuration.GetSection(Marquee.Core.Notifications.NotificationOptions.Section));
         services.AddMarqueeCore();
         services.AddProviders();
 

@@ -1,5 +1,6 @@
 using Marquee.Providers.Arr;
 using Marquee.Providers.Jellyfin;
+using Marquee.Providers.Notifications;
 using Marquee.Providers.Outbox;
 using Marquee.Providers.Plex;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,5 +11,5 @@ public static class ProvidersRegistration
 {
     /// <summary>Registers every provider explicitly; nothing is found by scanning.</summary>
     public static IServiceCollection AddProviders(this IServiceCollection services) =>
-        services.AddPlex().AddJellyfin().AddArr().AddHttpOutbox();
+        services.AddPlex().AddJellyfin().AddArr().AddHttpOutbox().AddNotifyOutbox();
 }

@@ -6,6 +6,7 @@ using Marquee.Web.Flows;
 using Marquee.Web.Health;
 using Marquee.Web.Http;
 using Marquee.Web.Metrics;
+using Marquee.Web.Notifications;
 using Marquee.Web.Outbox;
 using Marquee.Web.Profiles;
 using Marquee.Web.Providers;
@@ -49,6 +50,7 @@ public static class MarqueeBuilder
         });
         builder.Services.AddWebhooks();
         builder.Services.AddOutboxDispatcher();
+        builder.Services.AddNotifications();
 
         // Last, so that every log provider added by the host (console, tests) is wrapped.
         builder.Services.AddSecretRedaction();
@@ -75,6 +77,7 @@ public static class MarqueeBuilder
         app.MapWebhooks();
         app.MapSync();
         app.MapOutbox();
+        app.MapNotifications();
         return app;
     }
 }

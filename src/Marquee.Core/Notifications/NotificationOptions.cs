@@ -1,0 +1,69 @@
+namespace Marquee.Core.Notifications;
+
+/// <summary>The "Marquee:Notifications" configuration section (<c>notifications:</c> in marquee.yaml).</summary>
+public sealed class NotificationOptions
+{
+    public const string Section = "Marquee:Notifications";
+
+    /// <summary>Gets or sets the quiet time per (user, item, trigger, channel) for pause, resume, stop, rating and server events.</summary>
+    public double CooldownSeconds { get; set; } = 60;
+
+    /// <summary>Gets or sets how long one playback lasts for play and finished: the same user and item within it is the same playback.</summary>
+    public double PlaybackWindowMinutes { get; set; } = 360;
+
+    /// <summary>Gets or sets the percentage at which a movie counts as finished; 0 turns the finished trigger off for movies.</summary>
+    public int FinishedMoviePercent { get; set; } = 90;
+
+    /// <summary>Gets or sets the percentage at which an episode counts as finished; 0 turns the finished trigger off for episodes.</summary>
+    public int FinishedEpisodePercent { get; set; } = 90;
+
+    /// <summary>Gets or sets the channels declared in configuration; they are created or updated by name at start.</summary>
+    public List<DeclaredChannel> Channels { get; set; } = [];
+}
+
+/// <summary>A channel as marquee.yaml declares it.</summary>
+public sealed class DeclaredChannel
+{
+    public string? Name { get; set; }
+
+    public string? Kind { get; set; }
+
+    public string? Url { get; set; }
+
+    public string? Secret { get; set; }
+
+    public List<string>? Triggers { get; set; }
+
+    public Dictionary<string, string>? Templates { get; set; }
+
+    public string? Method { get; set; }
+
+    public Dictionary<string, string>? Headers { get; set; }
+
+    public bool? Enabled { get; set; }
+
+    public ChannelRequest ToRequest() => new(Name, Kind, Url, Secret, Triggers, Templates, Method, Headers, Enabled);
+}
+
+/// <summary>The payload of a <c>notify</c> outbox delivery: one rendered message for one channel.</summary>
+/// <param name="ChannelId">The channel; its URL and secrets are read from the store when the message is sent.</param>
+/// <param name="Trigger">The trigger.</param>
+/// <param name="Title">Rendered title.</param>
+/// <param name="Body">Rendered body.</param>
+/// <param name="Url">Where the title links (Plex web).</param>
+/// <param name="User">Who did it (Discord author).</param>
+/// <param name="Fields">Short name/value pairs (Discord fields).</param>
+/// <param name="At">When it happened.</param>
+/// <param name="Raw">A webhook channel's rendered JSON body, when it has a payload template.</param>
+public sealed record NotificationPayload(
+    long ChannelId,
+    string Trigger,
+    string Title,
+    string Body,
+    string? Url,
+    string? User,
+    IReadOnlyList<NotificationField> Fields,
+    DateTimeOffset At,
+    string? Raw = null);
+
+public sealed record NotificationField(string Name, string Value, bool Inline = true);

@@ -1,0 +1,119 @@
+using System.Globalization;
+using Marquee.Core.Webhooks;
+using Microsoft.Extensions.Logging;
+
+namespace Marquee.Core.Notifications;
+
+/// <summary>
+/// Turns live events into notifications: each event's trigger goes to every enabled channel that has it on, at most once
+/// per (user, item, trigger, channel) within the playback window (play, finished) or the cooldown (the rest). The
+/// claim is stored before the message is enqueued, so a restart or the same playback seen by another path sends nothing again.
+/// </summary>
+public sealed partial class NotificationSink(
+    INotificationStore store,
+    NotificationService service,
+    TimeProvider clock,
+    ILogger<NotificationSink> logger) : ILiveEventSink
+{
+    public async Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
+    {
+        var channels = (await store.ListAsync(cancellationToken)).Where(c => c.Enabled).ToList();
+        if (channels.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var e in events)
+        {
+            foreach (var trigger in TriggersOf(e, service.Options))
+            {
+                foreach (var channel in channels.Where(c => c.Triggers.Contains(trigger, StringComparer.Ordinal)))
+                {
+                    await NotifyAsync(channel, trigger, e, cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>The triggers an event fires: its own kind's, and finished when it reports a position past the media type's threshold.</summary>
+    public static IEnumerable<string> TriggersOf(LiveEvent e, NotificationOptions options)
+    {
+        var own = e.Kind switch
+        {
+            LiveEventKind.Play => NotificationTriggers.Play,
+            LiveEventKind.Rating => NotificationTriggers.Rating,
+            LiveEventKind.ItemAdded => NotificationTriggers.NewItem,
+            LiveEventType.Pause => NotificationTriggers.Pause,
+            LiveEventType.Resume => NotificationTriggers.Resume,
+            LiveEventType.Stop => NotificationTriggers.Stop,
+            LiveEventType.DeviceNew => NotificationTriggers.NewDevice,
+            LiveEventType.DatabaseBackup => NotificationTriggers.DatabaseBackup,
+            LiveEventType.DatabaseCorrupted => NotificationTriggers.DatabaseCorrupted,
+            _ => null,
+        };
+        if (own is not null)
+        {
+            yield return own;
+        }
+
+        if (Finished(e, options))
+        {
+            yield return NotificationTriggers.Finished;
+        }
+    }
+
+    private static bool Finished(LiveEvent e, NotificationOptions options)
+    {
+        var threshold = e.MediaType == "episode" ? options.FinishedEpisodePercent : options.FinishedMoviePercent;
+        if (threshold <= 0 || e.LocalKey.Length == 0)
+        {
+            return false;
+        }
+
+        double? percent = e.PositionMs is { } position && e.DurationMs is > 0 and var duration ? position * 100.0 / duration : null;
+        if (percent is null && e.Kind == LiveEventKind.Progress && long.TryParse(e.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) && e.DurationMs is > 0 and var d)
+        {
+            percent = ms * 100.0 / d;
+        }
+
+        return e.Kind switch
+        {
+            // The server's own "watched" signal counts when it carries no position of its own.
+            LiveEventKind.Watched => percent is null || percent >= threshold,
+            LiveEventKind.Progress or LiveEventType.Pause or LiveEventType.Stop or LiveEventType.Resume => percent >= threshold,
+            _ => false,
+        };
+    }
+
+    private async Task NotifyAsync(NotificationChannel channel, string trigger, LiveEvent e, CancellationToken cancellationToken)
+    {
+        var options = service.Options;
+        var window = trigger is NotificationTriggers.Play or NotificationTriggers.Finished or NotificationTriggers.NewItem
+            ? TimeSpan.FromMinutes(Math.Max(0, options.PlaybackWindowMinutes))
+            : TimeSpan.FromSeconds(Math.Max(0, options.CooldownSeconds));
+        var subject = string.Join('|', e.Source, e.ServerId ?? string.Empty, e.AccountId, e.LocalKey, e.Kind == LiveEventType.DeviceNew ? e.Value ?? string.Empty : string.Empty);
+        if (!await store.TryClaimAsync(channel.Id, trigger, subject, e.OccurredAt, window, cancellationToken))
+        {
+            Log.Duplicate(logger, trigger, channel.Name);
+            return;
+        }
+
+        var key = $"notify:{channel.Id}:{trigger}:{(e.Id > 0 ? e.Id.ToString(CultureInfo.InvariantCulture) : e.DedupeKey)}";
+        if (key.Length > 200)
+        {
+            key = key[..200];
+        }
+
+        await service.EnqueueAsync(channel, trigger, NotificationVariables.From(e, trigger), key, e.OccurredAt == default ? clock.GetUtcNow() : e.OccurredAt, cancellationToken);
+        Log.Queued(logger, trigger, channel.Name);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Notification {Trigger} to channel {Channel} already sent for this playback; skipped")]
+        public static partial void Duplicate(ILogger logger, string trigger, string channel);
+
+        [LoggerMessage(2, LogLevel.Information, "Notification {Trigger} queued for channel {Channel}")]
+        public static partial void Queued(ILogger logger, string trigger, string channel);
+    }
+}

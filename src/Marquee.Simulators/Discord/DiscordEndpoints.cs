@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marquee.Simulators.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Marquee.Simulators.Discord;
+
+/// <summary>Discord's execute-webhook endpoint and the <c>/_sim</c> control API (documented in README.md).</summary>
+internal static class DiscordEndpoints
+{
+    public static void MapDiscord(this IEndpointRouteBuilder app, DiscordState state)
+    {
+        app.MapPost("/api/webhooks/{webhookId}/{token}", (HttpContext context, string webhookId, string token) => ExecuteAsync(context, state, webhookId, token));
+    }
+
+    public static void MapDiscordControl(this IEndpointRouteBuilder app, DiscordState state, SimHarness harness, Func<Uri> baseUri)
+    {
+        var sim = app.MapGroup("/_sim");
+        sim.MapGet("/webhooks", () => state.Webhooks.Select(w => new { w.Id, w.Token, w.ChannelId, url = Url(baseUri(), w) }));
+        sim.MapPost("/webhooks", (CreateWebhookRequest? r) => Guard(() =>
+        {
+            var hook = state.Add(r?.Id, r?.Token);
+            return Results.Ok(new { hook.Id, hook.Token, hook.ChannelId, url = Url(baseUri(), hook) });
+        }));
+        sim.MapDelete("/webhooks/{webhookId}", (string webhookId) => state.Remove(webhookId) ? Results.Ok() : Results.NotFound(new { error = $"no webhook {webhookId}" }));
+        sim.MapGet("/messages", () => state.Messages);
+        sim.MapGet("/executions", () => state.Executions);
+        sim.MapDelete("/messages", () =>
+        {
+            state.ClearMessages();
+            return Results.Ok();
+        });
+        sim.MapGet("/ratelimit", () => new { requests = state.RateLimit, windowSeconds = state.RateWindow.TotalSeconds });
+        sim.MapPut("/ratelimit", (RateLimitRequest r) => Guard(() =>
+        {
+            state.SetRateLimit(r.Requests, r.WindowSeconds);
+            return Results.Ok();
+        }));
+        sim.MapHarnessControl(harness);
+    }
+
+    public static Uri Url(Uri baseUri, DiscordWebhook hook) => new(baseUri, $"/api/webhooks/{hook.Id}/{hook.Token}");
+
+    private static async Task<IResult> ExecuteAsync(HttpContext context, DiscordState state, string webhookId, string token)
+    {
+        if (state.Find(webhookId, token) is null)
+        {
+            state.Record(webhookId, 404, null, "Unknown Webhook");
+            return Results.Json(new { message = "Unknown Webhook", code = 10015 }, statusCode: 404);
+        }
+
+        var (retryAfter, remaining) = state.Take(webhookId);
+        var headers = context.Response.Headers;
+        headers["X-RateLimit-Bucket"] = "sim-" + webhookId;
+        if (state.RateLimit > 0)
+        {
+            headers["X-RateLimit-Limit"] = state.RateLimit.ToString(CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Reset-After"] = state.RateWindow.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        }
+
+        if (retryAfter is { } wait)
+        {
+            var seconds = Math.Round(wait.TotalSeconds, 3);
+            headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            state.Record(webhookId, 429, null, "rate limited");
+            return Results.Json(new { message = "You are being rate limited.", retry_after = seconds, global = false }, statusCode: 429);
+        }
+
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            state.Record(webhookId, 400, null, ex.Message);
+            return Results.Json(new { message = "The request body contains invalid JSON.", code = 50109 }, statusCode: 400);
+        }
+
+        if (body is not JsonObject message)
+        {
+            state.Record(webhookId, 400, body, "not an object");
+            return Results.Json(new { message = "Invalid Form Body", code = 50035, errors = new JsonObject() }, statusCode: 400);
+        }
+
+        var problems = DiscordValidator.Validate(message);
+        if (problems.Any(p => p.Code == "50006"))
+        {
+            state.Record(webhookId, 400, message, "Cannot send an empty message");
+            return Results.Json(new { message = "Cannot send an empty message", code = 50006 }, statusCode: 400);
+        }
+
+        if (problems.Count > 0)
+        {
+            state.Record(webhookId, 400, message, string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}")));
+            return Results.Json(new { message = "Invalid Form Body", code = 50035, errors = DiscordValidator.Errors(problems) }, statusCode: 400);
+        }
+
+        var wantAnswer = string.Equals(context.Request.Query["wait"], "true", StringComparison.OrdinalIgnoreCase);
+        var id = state.NextMessageId();
+        var recorded = state.Record(webhookId, wantAnswer ? 200 : 204, message, null);
+        if (!wantAnswer)
+        {
+            return Results.NoContent();
+        }
+
+        var created = new JsonObject
+        {
+            ["id"] = id,
+            ["type"] = 0,
+            ["channel_id"] = "1200000000000000000",
+            ["webhook_id"] = webhookId,
+            ["content"] = message["content"]?.DeepClone() ?? string.Empty,
+            ["embeds"] = message["embeds"]?.DeepClone() ?? new JsonArray(),
+            ["timestamp"] = recorded.ReceivedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture),
+        };
+        return Results.Json(created, statusCode: 200);
+    }
+
+    private static IResult Guard(Func<IResult> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (ArgumentException e)
+        {
+            return Results.BadRequest(new { error = e.Message });
+        }
+    }
+
+    internal sealed record CreateWebhookRequest(string? Id, string? Token);
+
+    internal sealed record RateLimitRequest(int Requests, double WindowSeconds);
+}

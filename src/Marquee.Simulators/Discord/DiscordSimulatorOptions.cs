@@ -1,0 +1,22 @@
+namespace Marquee.Simulators.Discord;
+
+/// <summary>Every setting of the Discord webhook simulator.</summary>
+public sealed record DiscordSimulatorOptions
+{
+    /// <summary>Port; 0 picks a free one.</summary>
+    public int Port { get; init; }
+
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>How many executions one webhook accepts per <see cref="RateWindowSeconds"/>; 0 turns the rate limit off.</summary>
+    public int RateLimit { get; init; } = 5;
+
+    /// <summary>The rate limit's window: after the limit is reached the webhook answers 429 until the window has passed.</summary>
+    public double RateWindowSeconds { get; init; } = 2;
+
+    public int Seed { get; init; } = 7;
+
+    public int LatencyMs { get; init; }
+
+    public double FaultRate { get; init; }
+}

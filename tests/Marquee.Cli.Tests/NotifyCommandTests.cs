@@ -1,0 +1,51 @@
+using Marquee.Cli.Tests.Infrastructure;
+using Marquee.Core.Notifications;
+using Marquee.Hosting;
+using Marquee.Simulators.Discord;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marquee.Cli.Tests;
+
+public sealed class NotifyCommandTests
+{
+    [Fact]
+    public async Task NotifyTest_SendsARenderedSampleToTheChannel()
+    {
+        await using var discord = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions(), CancellationToken.None);
+        using var cli = new CliRunner();
+        await AddChannelAsync(cli, new ChannelRequest("discord", "discord", discord.DefaultWebhookUrl.ToString(), null, null, null, null, null, null));
+
+        var output = await cli.OkAsync("notify", "test", "discord", "--trigger", "finished");
+
+        Assert.Contains("Sent a sample finished notification", output, StringComparison.Ordinal);
+        var message = Assert.Single(discord.State.Messages);
+        Assert.Equal("alice finished Severance · S02E03 · Who Is Alive?", message.Body!["embeds"]![0]!["title"]!.ToString());
+        Assert.DoesNotContain(discord.State.Webhooks[0].Token, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NotifyTest_UnknownChannelOrTrigger_FailsWithAClearMessage()
+    {
+        using var cli = new CliRunner();
+        await AddChannelAsync(cli, new ChannelRequest("phone", "ntfy", "http://127.0.0.1:9/topic", null, null, null, null, null, null));
+
+        var unknown = await cli.RunAsync("notify", "test", "nope");
+        var trigger = await cli.RunAsync("notify", "test", "phone", "--trigger", "explode");
+
+        Assert.NotEqual(0, unknown.Code);
+        Assert.Contains("nope", unknown.Error, StringComparison.Ordinal);
+        Assert.Equal(2, trigger.Code);
+        Assert.Contains("trigger", trigger.Error, StringComparison.Ordinal);
+    }
+
+    // Stores a channel in the CLI's data folder, as the server's API would.
+    private static async Task AddChannelAsync(CliRunner cli, ChannelRequest request)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Marquee:DataFolder"] = cli.DataFolder }).Build();
+        await using var services = new ServiceCollection().AddMarqueeServices(configuration).BuildServiceProvider();
+        await services.GetRequiredService<MarqueeStartup>().InitializeAsync(CancellationToken.None);
+        await services.GetRequiredService<NotificationService>().CreateAsync(request, CancellationToken.None);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+}
