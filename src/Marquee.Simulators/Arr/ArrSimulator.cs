@@ -1,13 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Marquee.Simulators.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Marquee.Simulators.Arr;
@@ -49,27 +44,22 @@ public sealed class ArrSimulator : IAsyncDisposable
         var state = new ArrState(options, clock);
         var harness = new SimHarness(options.Seed, options.LatencyMs, options.FaultRate);
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        if (loggerFactory is not null)
-        {
-            builder.Services.AddSingleton(loggerFactory);
-        }
-
-        builder.Services.AddHttpClient("arr-webhooks").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.Services.AddRoutingCore();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Parse(options.Host), options.Port));
-        var app = builder.Build();
-        app.UseRouting();
-        harness.Use(app, "/_sim");
-        var webhooks = new ArrWebhooks(state, app.Services.GetRequiredService<IHttpClientFactory>());
-        app.MapArr(state, webhooks);
-        var control = new ArrControl(state, harness, webhooks);
-        app.MapControl(control);
-        await app.StartAsync(ct);
-        var raw = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ArrSimulator(app, control, new Uri(raw.EndsWith('/') ? raw : raw + "/"));
+        ArrControl? control = null;
+        var (app, address) = await SimWebHost.StartAsync(
+            options.Host,
+            options.Port,
+            harness,
+            (app, _) =>
+            {
+                var webhooks = new ArrWebhooks(state, app.Services.GetRequiredService<IHttpClientFactory>());
+                app.MapArr(state, webhooks);
+                control = new ArrControl(state, harness, webhooks);
+                app.MapControl(control);
+            },
+            ct,
+            loggerFactory,
+            services => services.AddHttpClient("arr-webhooks").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false }));
+        return new ArrSimulator(app, control!, address);
     }
 
     /// <summary>The text <c>marquee sim radarr|sonarr</c> prints: the URL, the API key and the library's size.</summary>

@@ -39,7 +39,7 @@ internal static class DiscordEndpoints
             state.SetRateLimit(r.Requests, r.WindowSeconds);
             return Results.Ok();
         }));
-        sim.MapHarnessControl(harness);
+        sim.MapHarness(harness);
     }
 
     public static Uri Url(Uri baseUri, DiscordWebhook hook) => new(baseUri, $"/api/webhooks/{hook.Id}/{hook.Token}");

@@ -34,7 +34,7 @@ internal static partial class NtfyEndpoints
             state.SetAuth(r.Tokens, r.Users);
             return Results.Ok();
         });
-        sim.MapHarnessControl(harness);
+        sim.MapHarness(harness);
     }
 
     private static async Task<IResult> PublishJsonAsync(HttpContext context, NtfyState state)
