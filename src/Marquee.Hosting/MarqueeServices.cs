@@ -1,4 +1,5 @@
 using Marquee.Core;
+using Marquee.Core.Jobs;
 using Marquee.Core.Outbox;
 using Marquee.Core.Storage;
 using Marquee.Core.Webhooks;
@@ -33,6 +34,7 @@ public static class MarqueeServices
         services.AddSingleton(options);
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
+        services.Configure<SchedulerOptions>(configuration.GetSection(SchedulerOptions.Section));
         services.AddMarqueeCore();
         services.AddProviders();
 
