@@ -69,7 +69,6 @@ public sealed class SyncService(
                 if (!pair.SourceAccount.CanAct || !pair.TargetAccount.CanAct)
                 {
                     message = Append(message, $"profile {pair.ProfileName} skipped: {pair.SourceAccount.Reason ?? pair.TargetAccount.Reason ?? "no credentials"}");
-                    warnings++;
                     continue;
                 }
 
