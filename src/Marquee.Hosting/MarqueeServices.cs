@@ -1,4 +1,5 @@
 using Marquee.Core;
+using Marquee.Core.Jobs;
 using Marquee.Core.Outbox;
 using Marquee.Core.Storage;
 using Marquee.Core.Webhooks;
@@ -34,6 +35,7 @@ public static class MarqueeServices
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
         services.Configure<Marquee.Core.Notifications.NotificationOptions>(configuration.GetSection(Marquee.Core.Notifications.NotificationOptions.Section));
+        services.Configure<SchedulerOptions>(configuration.GetSection(SchedulerOptions.Section));
         services.AddMarqueeCore();
         services.AddProviders();
 

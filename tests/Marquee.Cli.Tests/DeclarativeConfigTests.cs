@@ -83,6 +83,7 @@ public sealed class DeclarativeConfigTests
     [InlineData("connections:\n  - name: home\n    kind: plex\n    url: http://h:1\n    token: ${NOT_SET_ANYWHERE}\n", 5, "NOT_SET_ANYWHERE")]
     [InlineData("connections:\n  - name: home\n    kind: plex\n    url: not-a-url\n    token: t\n", 2, "'url' must be an absolute")]
     [InlineData("flows:\n  - name: f\n    from: nowhere\n    to: b\n", 2, "names no connection")]
+    [InlineData("connections:\n  - name: a\n    kind: plex\n    url: http://h:1\n    token: t\n  - name: b\n    kind: plex\n    url: http://h:2\n    token: t\nflows:\n  - name: f\n    from: a\n    to: b\n    incremental: 15x\n", 11, "'incremental' must be an interval")]
     [InlineData("profiles:\n  - name: anna\n---\nflows: []\n", 3, "one YAML document")]
     [InlineData("connections:\n  - name: home\n    kind: plex\n    url: &u http://h:1\n    token: *u\n", 4, "anchors and aliases")]
     public async Task BadYaml_StopsTheStartWithFileLineAndReason(string yaml, int line, string reason)

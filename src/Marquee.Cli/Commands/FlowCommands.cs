@@ -26,8 +26,9 @@ internal static class FlowCommands
         var twoWay = new Option<bool>("--two-way") { Description = "Carry changes both ways." };
         var features = new Option<string?>("--features") { Description = $"Comma-separated: {string.Join(",", FlowFeature.All.Where(f => f != FlowFeature.Watchlist))}. Default {string.Join(",", FlowService.DefaultFeatures)}.", HelpName = "LIST" };
         var mode = new Option<string?>("--mode") { Description = "mirror (also unwatches, with proof and guards) or add-only. Default mirror.", HelpName = "mirror|add-only" };
-        var schedule = new Option<string?>("--schedule") { Description = "Cron expression (UTC) for marquee serve, e.g. \"*/30 * * * *\".", HelpName = "CRON" };
-        var command = new Command("add", "Add a flow.") { name, from, to, twoWay, features, mode, schedule, GlobalOptions.Json };
+        var schedule = new Option<string?>("--schedule") { Description = "When marquee serve runs the flow in full: a cron expression (UTC), an interval (12h) or off. Default nightly (\"0 3 * * *\").", HelpName = "CRON|INTERVAL|off" };
+        var incremental = new Option<string?>("--incremental") { Description = "When marquee serve runs the flow incrementally: an interval (15m), a cron expression (UTC) or off. Default 15m.", HelpName = "INTERVAL|CRON|off" };
+        var command = new Command("add", "Add a flow.") { name, from, to, twoWay, features, mode, schedule, incremental, GlobalOptions.Json };
         command.SetAction((parse, ct) => context(parse).WithServicesAsync(
             async services =>
             {
@@ -40,6 +41,7 @@ internal static class FlowCommands
                     Features = parse.GetValue(features)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     Mode = parse.GetValue(mode),
                     Schedule = parse.GetValue(schedule),
+                    Incremental = parse.GetValue(incremental),
                 };
                 var created = await services.GetRequiredService<FlowService>().CreateAsync(input, ct);
                 var ctx = context(parse);
@@ -74,11 +76,11 @@ internal static class FlowCommands
                 {
                     TextTable.Write(
                         ctx.Output,
-                        ["Id", "Name", "Direction", "Features", "Mode", "Schedule", "Enabled"],
+                        ["Id", "Name", "Direction", "Features", "Mode", "Full runs", "Incremental", "Enabled"],
                         all.Select(f => new[]
                         {
                             f.Id.ToString(CultureInfo.InvariantCulture), f.Name, $"{f.SourceConnection} {(f.TwoWay ? "<->" : "->")} {f.TargetConnection}",
-                            string.Join(",", f.Features), f.Mode, f.Schedule ?? "-", f.Enabled ? "yes" : "no",
+                            string.Join(",", f.Features), f.Mode, f.Schedule ?? "-", f.Incremental ?? "-", f.Enabled ? "yes" : "no",
                         }),
                         "No flows. Add one with: marquee flow add NAME --from CONNECTION --to CONNECTION");
                 }
@@ -111,7 +113,8 @@ internal static class FlowCommands
                     ("Direction", $"{flow.SourceConnection} {(flow.TwoWay ? "<->" : "->")} {flow.TargetConnection}"),
                     ("Features", string.Join(", ", flow.Features)),
                     ("Mode", flow.Mode),
-                    ("Schedule", flow.Schedule ?? "none (run with marquee sync)"),
+                    ("Full runs", flow.Schedule ?? "-"),
+                    ("Incremental runs", flow.Incremental ?? "-"),
                     ("Enabled", flow.Enabled ? "yes" : "no"),
                     ("Libraries", flow.Filters.Libraries.Count == 0 ? "all" : string.Join(", ", flow.Filters.Libraries)),
                     ("Profiles", flow.Filters.Profiles.Count == 0 ? "all" : string.Join(", ", flow.Filters.Profiles)),
@@ -141,5 +144,5 @@ internal static class FlowCommands
     }
 
     private static string Describe(Flow flow) =>
-        $"{flow.SourceConnection} {(flow.TwoWay ? "<->" : "->")} {flow.TargetConnection}, {string.Join(", ", flow.Features)}, {flow.Mode}{(flow.Schedule is null ? string.Empty : $", schedule {flow.Schedule}")}";
+        $"{flow.SourceConnection} {(flow.TwoWay ? "<->" : "->")} {flow.TargetConnection}, {string.Join(", ", flow.Features)}, {flow.Mode}, full runs {flow.Schedule ?? "-"}, incremental runs {flow.Incremental ?? "-"}";
 }

@@ -71,6 +71,11 @@ public sealed class DeclarativeConfigExporter(IConnectionStore connectionStore, 
             entry["schedule"] = f.Schedule;
         }
 
+        if (f.Incremental is not null)
+        {
+            entry["incremental"] = f.Incremental;
+        }
+
         entry["enabled"] = f.Enabled;
         entry["filters"] = new Dictionary<string, object?>
         {

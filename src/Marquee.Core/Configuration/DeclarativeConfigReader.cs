@@ -18,7 +18,7 @@ public static partial class DeclarativeConfigReader
     private static readonly string[] TopKeys = ["connections", "profiles", "flows"];
     private static readonly string[] ProfileKeys = ["name", "displayName", "accounts"];
     private static readonly string[] AccountKeys = ["connection", "account"];
-    private static readonly string[] FlowKeys = ["name", "from", "to", "twoWay", "features", "mode", "schedule", "enabled", "filters", "guards"];
+    private static readonly string[] FlowKeys = ["name", "from", "to", "twoWay", "features", "mode", "schedule", "incremental", "enabled", "filters", "guards"];
     private static readonly string[] FilterKeys = ["libraries", "profiles", "ignoreGuidPrefixes", "requireExternalIds"];
     private static readonly string[] GuardKeys = ["maxRemovals", "maxRemovalPercent"];
 
@@ -211,6 +211,7 @@ public static partial class DeclarativeConfigReader
                 Features = OptionalStrings(map, "features"),
                 Mode = OptionalString(map, "mode"),
                 Schedule = OptionalString(map, "schedule"),
+                Incremental = OptionalString(map, "incremental"),
                 Enabled = OptionalBool(map, "enabled"),
                 Filters = filters,
                 Guards = guards,

@@ -11,4 +11,8 @@ public sealed record FlowDefinition(
     string? Schedule,
     FlowFilters Filters,
     FlowGuards Guards,
-    bool Enabled);
+    bool Enabled)
+{
+    /// <summary>Gets when the flow runs incrementally; null for the default.</summary>
+    public string? Incremental { get; init; }
+}

@@ -15,7 +15,11 @@ public sealed record FlowInput
 
     public string? Mode { get; init; }
 
+    /// <summary>Gets when the flow runs in full: an interval, a cron expression or off.</summary>
     public string? Schedule { get; init; }
+
+    /// <summary>Gets when the flow runs incrementally: an interval, a cron expression or off.</summary>
+    public string? Incremental { get; init; }
 
     public FlowFilters? Filters { get; init; }
 

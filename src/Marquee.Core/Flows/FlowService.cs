@@ -10,18 +10,18 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
 {
     public static IReadOnlyList<string> DefaultFeatures { get; } = [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress];
 
-    public Task<IReadOnlyList<Flow>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
+    public async Task<IReadOnlyList<Flow>> ListAsync(CancellationToken cancellationToken) => (await store.ListAsync(cancellationToken)).Select(WithDefaults).ToList();
 
-    public Task<Flow?> GetAsync(long id, CancellationToken cancellationToken) => store.GetAsync(id, cancellationToken);
+    public async Task<Flow?> GetAsync(long id, CancellationToken cancellationToken) => await store.GetAsync(id, cancellationToken) is { } flow ? WithDefaults(flow) : null;
 
-    public Task<Flow> FindAsync(string idOrName, CancellationToken cancellationToken) =>
-        IdOrName.FindAsync(idOrName, "flow", id => store.GetAsync(id, cancellationToken), name => store.FindByNameAsync(name, cancellationToken));
+    public async Task<Flow> FindAsync(string idOrName, CancellationToken cancellationToken) =>
+        WithDefaults(await IdOrName.FindAsync(idOrName, "flow", id => store.GetAsync(id, cancellationToken), name => store.FindByNameAsync(name, cancellationToken)));
 
     public async Task<Flow> CreateAsync(FlowInput input, CancellationToken cancellationToken)
     {
         var definition = await ValidateAsync(input, existing: null, cancellationToken);
-        return await store.InsertAsync(definition, clock.GetUtcNow(), cancellationToken)
-            ?? throw new ConflictException("name", $"A flow named '{definition.Name}' already exists.");
+        return WithDefaults(await store.InsertAsync(definition, clock.GetUtcNow(), cancellationToken)
+            ?? throw new ConflictException("name", $"A flow named '{definition.Name}' already exists."));
     }
 
     /// <summary>Replaces the members given in <paramref name="input"/>; members left null keep their value. An update that changes nothing writes nothing.</summary>
@@ -46,7 +46,7 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
             throw new NotFoundException("flow", key);
         }
 
-        return await store.GetAsync(existing.Id, cancellationToken) ?? throw new NotFoundException("flow", key);
+        return WithDefaults(await store.GetAsync(existing.Id, cancellationToken) ?? throw new NotFoundException("flow", key));
     }
 
     public async Task DeleteAsync(string idOrName, CancellationToken cancellationToken)
@@ -55,9 +55,25 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
         await store.DeleteAsync(existing.Id, cancellationToken);
     }
 
+    /// <summary>A flow stored before it named its reconciliation (or without it) reconciles by default.</summary>
+    private static Flow WithDefaults(Flow flow) =>
+        flow with { Schedule = flow.Schedule ?? ReconcileSchedule.DefaultFull, Incremental = flow.Incremental ?? ReconcileSchedule.DefaultIncremental };
+
+    private static string? CheckSchedule(string? given, string? current, string fallback, string field, List<FieldProblem> problems)
+    {
+        var value = given ?? current ?? fallback;
+        if (!ReconcileSchedule.TryParse(value, field, out var schedule, out var error))
+        {
+            problems.Add(new FieldProblem(field, error));
+            return null;
+        }
+
+        return schedule.Expression;
+    }
+
     private static bool Same(FlowDefinition d, Flow f) =>
         d.Name == f.Name && d.SourceConnectionId == f.SourceConnectionId && d.TargetConnectionId == f.TargetConnectionId
-        && d.TwoWay == f.TwoWay && d.Features.SequenceEqual(f.Features) && d.Mode == f.Mode && d.Schedule == f.Schedule
+        && d.TwoWay == f.TwoWay && d.Features.SequenceEqual(f.Features) && d.Mode == f.Mode && d.Schedule == f.Schedule && d.Incremental == f.Incremental
         && d.Enabled == f.Enabled && d.Guards == f.Guards
         && d.Filters.Libraries.SequenceEqual(f.Filters.Libraries) && d.Filters.Profiles.SequenceEqual(f.Filters.Profiles)
         && d.Filters.IgnoreGuidPrefixes.SequenceEqual(f.Filters.IgnoreGuidPrefixes) && d.Filters.RequireExternalIds == f.Filters.RequireExternalIds;
@@ -124,11 +140,8 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
             problems.Add(new FieldProblem("mode", $"Unknown mode '{input.Mode}'; use {string.Join(" or ", FlowMode.All)}."));
         }
 
-        var schedule = input.Schedule is null ? existing?.Schedule : (string.IsNullOrWhiteSpace(input.Schedule) ? null : input.Schedule.Trim());
-        if (schedule is not null && !CronSchedule.TryParse(schedule, out _, out var cronError))
-        {
-            problems.Add(new FieldProblem("schedule", cronError));
-        }
+        var schedule = CheckSchedule(input.Schedule, existing?.Schedule, ReconcileSchedule.DefaultFull, "schedule", problems);
+        var incremental = CheckSchedule(input.Incremental, existing?.Incremental, ReconcileSchedule.DefaultIncremental, "incremental", problems);
 
         var guards = input.Guards ?? existing?.Guards ?? new FlowGuards();
         if (guards.MaxRemovals < 0)
@@ -172,7 +185,10 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
             schedule,
             filters,
             guards,
-            input.Enabled ?? existing?.Enabled ?? true);
+            input.Enabled ?? existing?.Enabled ?? true)
+        {
+            Incremental = incremental,
+        };
     }
 
     private async Task<StoredConnection?> ResolveConnectionAsync(string? given, string? current, string field, List<FieldProblem> problems, CancellationToken cancellationToken)

@@ -40,6 +40,10 @@ public static class RunStatus
 {
     public const string Running = "running";
     public const string Done = "done";
+
+    /// <summary>The run finished, but left something out that the user must see (a profile it skipped); its message says what.</summary>
+    public const string DoneWithWarnings = "done-with-warnings";
+
     public const string Failed = "failed";
     public const string Held = "held";
     public const string Interrupted = "interrupted";

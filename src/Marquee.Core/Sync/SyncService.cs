@@ -15,6 +15,7 @@ public sealed class SyncService(
     IIdentityStore identity,
     IRunStore runs,
     SyncExecutor executor,
+    Profiles.IProfileStore profiles,
     TimeProvider clock)
 {
     private sealed record Listed(string LocalKey, SourceItem Item, WatchState State);
@@ -32,6 +33,7 @@ public sealed class SyncService(
         SyncSide? target = null;
         string status;
         string? message = null;
+        var warnings = 0;
         try
         {
             source = await providers.CreateAsync(flow.SourceConnectionId, cancellationToken);
@@ -47,6 +49,11 @@ public sealed class SyncService(
             }
 
             pairs = RunSteps.Selected(flow, pairs);
+            foreach (var skipped in await UnpairedAsync(flow, pairs, source, target, cancellationToken))
+            {
+                message = Append(message, skipped);
+                warnings++;
+            }
 
             // A full run matches against the whole snapshot; an incremental run loads only what its listings name.
             var incremental = options.Since is not null;
@@ -161,6 +168,11 @@ public sealed class SyncService(
                 progress?.Report($"{flow.Name}: writing {plan.Count(w => w.SkipReason is null)} changes");
                 status = await steps.ExecuteAsync(runId, plan, sides, accounts, outcomes, progress, cancellationToken);
             }
+
+            if (status == RunStatus.Done && warnings > 0)
+            {
+                status = RunStatus.DoneWithWarnings;
+            }
         }
         catch (Exception ex) when (ex is SyncListingException or ProviderException or InvalidOperationException)
         {
@@ -169,6 +181,37 @@ public sealed class SyncService(
         }
 
         return await steps.FinishAsync(flow, runId, options.Trigger, started, status, message, plan, outcomes, unresolved, [source, target]);
+    }
+
+    /// <summary>
+    /// The profiles the flow selects that have accounts linked on its connections but no pair to sync: an account the
+    /// connection does not list (a placeholder of an old link, or an account gone), or accounts that could not be paired.
+    /// </summary>
+    private async Task<List<string>> UnpairedAsync(Flow flow, IReadOnlyList<ProfilePair> pairs, SyncSide source, SyncSide target, CancellationToken cancellationToken)
+    {
+        var paired = pairs.Select(p => p.ProfileId).ToHashSet();
+        var sides = new[] { source.Connection.Id, target.Connection.Id };
+        var skipped = new List<string>();
+        foreach (var group in (await profiles.ListLinksAsync(null, cancellationToken)).Where(l => sides.Contains(l.ConnectionId) && !paired.Contains(l.ProfileId)).GroupBy(l => l.ProfileId))
+        {
+            var name = (await profiles.GetAsync(group.Key, cancellationToken))?.Name ?? group.Key.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (flow.Filters.Profiles.Count > 0 && !flow.Filters.Profiles.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var unlisted = group.Where(l => l.AccountKind == Connections.Account.KindUnknown).ToList();
+            if (unlisted.Count > 0)
+            {
+                skipped.Add($"profile {name} skipped: {string.Join(", ", unlisted.Select(l => $"account '{l.ExternalId}' of {l.ConnectionName}"))} is not among the accounts the connection lists (link the profile again)");
+            }
+            else if (group.Select(l => l.ConnectionId).Distinct().Count() == 2)
+            {
+                skipped.Add($"profile {name} skipped: its accounts on {source.Connection.Name} and {target.Connection.Name} could not be paired");
+            }
+        }
+
+        return skipped;
     }
 
     private static string Append(string? message, string more) => message is null ? more : message + "; " + more;

@@ -84,6 +84,9 @@ public static class LiveEventOrigin
     public const string EventStream = "event-stream";
 
     public const string Poll = "poll";
+
+    /// <summary>A playback that ended before a poll saw it, settled from the server's history and the item's state.</summary>
+    public const string History = "history";
 }
 
 /// <summary>

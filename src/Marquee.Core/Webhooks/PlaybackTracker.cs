@@ -51,8 +51,14 @@ public sealed class PlaybackTracker(string source, string? serverId, LiveOptions
     /// </summary>
     public bool ReportsActivity { get; init; }
 
+    /// <summary>Gets the server's machine identifier, when known.</summary>
+    public string? ServerId => serverId;
+
     /// <summary>Gets the session keys being followed.</summary>
     public IReadOnlyCollection<string> Sessions => _sessions.Keys;
+
+    /// <summary>Returns true when a poll has shown the session and it has not ended since.</summary>
+    public bool Follows(string sessionKey) => _sessions.ContainsKey(sessionKey);
 
     /// <summary>Returns true when the share of <paramref name="durationMs"/> reached is "finished" for the media type.</summary>
     public static bool IsFinished(LiveOptions options, string? mediaType, long positionMs, long? durationMs)

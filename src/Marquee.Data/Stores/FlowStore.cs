@@ -13,7 +13,7 @@ public sealed class FlowStore(IDatabaseProvider provider) : StoreBase(provider),
     private const string Select =
         """
         SELECT f.id, f.name, f.source_connection_id, s.name AS source_connection, f.target_connection_id, t.name AS target_connection,
-               f.two_way, f.features, f.mode, f.schedule, f.filters, f.guards, f.enabled, f.created_at, f.updated_at
+               f.two_way, f.features, f.mode, f.schedule, f.incremental, f.filters, f.guards, f.enabled, f.created_at, f.updated_at
         FROM flows f
         JOIN connections s ON s.id = f.source_connection_id
         JOIN connections t ON t.id = f.target_connection_id
@@ -46,8 +46,8 @@ public sealed class FlowStore(IDatabaseProvider provider) : StoreBase(provider),
             {
                 id = await db.QuerySingleOrDefaultAsync<long?>(Command(
                     """
-                    INSERT INTO flows (name, source_connection_id, target_connection_id, two_way, features, mode, schedule, filters, guards, enabled, created_at, updated_at)
-                    VALUES (@Name, @SourceConnectionId, @TargetConnectionId, @TwoWay, @Features, @Mode, @Schedule, @Filters, @Guards, @Enabled, @Now, @Now)
+                    INSERT INTO flows (name, source_connection_id, target_connection_id, two_way, features, mode, schedule, incremental, filters, guards, enabled, created_at, updated_at)
+                    VALUES (@Name, @SourceConnectionId, @TargetConnectionId, @TwoWay, @Features, @Mode, @Schedule, @Incremental, @Filters, @Guards, @Enabled, @Now, @Now)
                     ON CONFLICT DO NOTHING RETURNING id
                     """,
                     Parameters(flow, now),
@@ -72,7 +72,7 @@ public sealed class FlowStore(IDatabaseProvider provider) : StoreBase(provider),
             return await db.ExecuteAsync(Command(
                 """
                 UPDATE flows SET name = @Name, source_connection_id = @SourceConnectionId, target_connection_id = @TargetConnectionId, two_way = @TwoWay,
-                    features = @Features, mode = @Mode, schedule = @Schedule, filters = @Filters, guards = @Guards, enabled = @Enabled, updated_at = @Now
+                    features = @Features, mode = @Mode, schedule = @Schedule, incremental = @Incremental, filters = @Filters, guards = @Guards, enabled = @Enabled, updated_at = @Now
                 WHERE id = @Id
                 """,
                 p,
@@ -115,6 +115,7 @@ public sealed class FlowStore(IDatabaseProvider provider) : StoreBase(provider),
         Features = JsonSerializer.Serialize(flow.Features, Json),
         flow.Mode,
         flow.Schedule,
+        flow.Incremental,
         Filters = JsonSerializer.Serialize(flow.Filters, Json),
         Guards = JsonSerializer.Serialize(flow.Guards, Json),
         flow.Enabled,
@@ -143,6 +144,8 @@ public sealed class FlowStore(IDatabaseProvider provider) : StoreBase(provider),
 
         public string? Schedule { get; set; }
 
+        public string? Incremental { get; set; }
+
         public string Filters { get; set; } = "{}";
 
         public string Guards { get; set; } = "{}";
@@ -168,6 +171,9 @@ public sealed class FlowStore(IDatabaseProvider provider) : StoreBase(provider),
             JsonSerializer.Deserialize<FlowGuards>(Guards, Json) ?? new FlowGuards(),
             Enabled,
             Time(CreatedAt),
-            Time(UpdatedAt));
+            Time(UpdatedAt))
+        {
+            Incremental = Incremental,
+        };
     }
 }

@@ -65,7 +65,7 @@ public sealed class RunStore(IDatabaseProvider provider) : StoreBase(provider), 
     public async Task<bool> HasCompletedRunAsync(long flowId, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await db.ExecuteScalarAsync<long>(Command("SELECT COUNT(*) FROM runs WHERE flow_id = @flowId AND status = 'done' AND trigger <> 'undo'", new { flowId }, cancellationToken)) > 0;
+        return await db.ExecuteScalarAsync<long>(Command("SELECT COUNT(*) FROM runs WHERE flow_id = @flowId AND status IN ('done', 'done-with-warnings') AND trigger <> 'undo'", new { flowId }, cancellationToken)) > 0;
     }
 
     public async Task<int> MarkInterruptedAsync(long flowId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -115,6 +115,9 @@ internal sealed partial class PlexLiveEventSource(
         private readonly SemaphoreSlim _gate = new(1, 1);
         private readonly SemaphoreSlim _pollNow = new(0, 1);
         private readonly Task _run;
+
+        /// <summary>Sessions the event stream named before any poll saw them, by session key (guarded by the gate).</summary>
+        private readonly Dictionary<string, Unseen> _unseen = new(StringComparer.Ordinal);
         private PlaybackTracker? _tracker;
 
         public Watcher(PlexLiveEventSource owner, ILiveEventPublisher publisher, long connectionId, string connectionName, PlexSettings settings, CancellationToken stopping)
@@ -138,6 +141,12 @@ internal sealed partial class PlexLiveEventSource(
         }
 
         public PlexSettings Settings { get; }
+
+        /// <summary>Gets how far before the stream first named a playback its history row may lie (clocks of two machines).</summary>
+        private static TimeSpan SettleSlack => TimeSpan.FromMinutes(2);
+
+        /// <summary>Gets how near the owner's resume point must be to the stream's last position to be this playback's.</summary>
+        private static long PositionTolerance => 5000;
 
         /// <summary>Gets the live calls' own gate size, so that a sync's reads never hold up a poll.</summary>
         private static int LiveConcurrency => 2;
@@ -229,6 +238,7 @@ internal sealed partial class PlexLiveEventSource(
 
         private async Task PollAsync(CancellationToken ct)
         {
+            var asked = _owner._clock.GetUtcNow();
             var root = await _client.GetJsonAsync(PlexHost.Server, "/status/sessions", "status/sessions", Settings.Token, PlexJson.Default.JsonElement, ct);
             var sessions = new List<SessionSnapshot>();
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("MediaContainer", out var container)
@@ -268,19 +278,102 @@ internal sealed partial class PlexLiveEventSource(
                 }
             }
 
-            IReadOnlyList<LiveEvent> events;
+            List<LiveEvent> events;
+            List<Unseen> gone;
             await _gate.WaitAsync(ct);
             try
             {
-                events = _tracker!.Observe(sessions, _owner._clock.GetUtcNow());
+                events = [.. _tracker!.Observe(sessions, _owner._clock.GetUtcNow())];
+
+                // A session the stream named before this poll was asked, and that the poll does not show, has ended.
+                foreach (var key in _unseen.Keys.Where(_tracker.Follows).ToList())
+                {
+                    _unseen.Remove(key);
+                }
+
+                gone = _unseen.Values.Where(u => u.SeenAt < asked).ToList();
+                foreach (var u in gone)
+                {
+                    _unseen.Remove(u.SessionKey);
+                }
             }
             finally
             {
                 _gate.Release();
             }
 
+            foreach (var u in gone)
+            {
+                events.AddRange(await SettleAsync(u, ct));
+            }
+
             await _publisher.PublishAsync(events, ct);
         }
+
+        /// <summary>
+        /// Settles a playback that ended before a poll saw it, from what the server kept: a history row (written when
+        /// the playback passed the played threshold) names the account and makes it a watch; otherwise the item's state
+        /// says whose position it is (the owner's when the owner's last view is this playback's). A position whose
+        /// account neither shows is offered to every profile of the flows, each of which reads its own state of the item.
+        /// </summary>
+        private async Task<IReadOnlyList<LiveEvent>> SettleAsync(Unseen unseen, CancellationToken ct)
+        {
+            try
+            {
+                var since = unseen.SeenAt - SettleSlack;
+                var key = Uri.EscapeDataString(unseen.LocalKey);
+                var history = await _client.GetJsonAsync(
+                    PlexHost.Server,
+                    "/status/sessions/history/all",
+                    $"status/sessions/history/all?sort=viewedAt:desc&metadataItemID={key}&viewedAt%3E={PlexClient.Q(since.ToUnixTimeSeconds())}",
+                    Settings.Token,
+                    PlexJson.Default.PlexResponse,
+                    ct);
+                var item = (await _client.GetJsonAsync(PlexHost.Server, "/library/metadata/{id}", $"library/metadata/{key}", Settings.Token, PlexJson.Default.PlexResponse, ct))
+                    .MediaContainer?.Metadata?.FirstOrDefault(m => m.RatingKey == unseen.LocalKey);
+                var events = new List<LiveEvent>();
+                foreach (var row in (history.MediaContainer?.Metadata ?? []).Where(r => r.RatingKey == unseen.LocalKey && r.AccountID is not null).DistinctBy(r => r.AccountID))
+                {
+                    var at = row.ViewedAt is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : _owner._clock.GetUtcNow();
+                    events.Add(Settled(unseen, item, row.AccountID!, LiveEventKind.Watched, LiveEventType.Scrobble, null, at));
+                }
+
+                if (events.Count > 0)
+                {
+                    return events;
+                }
+
+                var owners = item?.LastViewedAt is { } viewed && DateTimeOffset.FromUnixTimeSeconds(viewed) >= since && item.ViewOffset is > 0
+                    && (unseen.PositionMs <= 0 || Math.Abs(item.ViewOffset.Value - unseen.PositionMs) <= PositionTolerance);
+                var position = owners ? item!.ViewOffset!.Value : unseen.PositionMs;
+                if (position <= 0)
+                {
+                    return [];
+                }
+
+                var account = owners ? PlexWebhookEvents.OwnerAccount : PlexWebhookEvents.AnyAccount;
+                return [Settled(unseen, item, account, LiveEventKind.Progress, LiveEventType.Stop, position.ToString(CultureInfo.InvariantCulture), _owner._clock.GetUtcNow())];
+            }
+            catch (ProviderException ex)
+            {
+                Log.SettleFailed(_owner._logger, _connectionId, unseen.SessionKey, ex.Message);
+                return [];
+            }
+        }
+
+        private LiveEvent Settled(Unseen unseen, PlexMetadata? item, string accountId, string kind, string type, string? value, DateTimeOffset at) =>
+            new(PlexClient.ProviderName, LiveEventOrigin.History, _tracker?.ServerId, accountId, null, unseen.LocalKey, item?.PrimaryGuid, item?.Type, kind, value, at)
+            {
+                EventType = type,
+                Title = item?.Title,
+                ShowTitle = item?.GrandparentTitle,
+                Season = item?.ParentIndex,
+                Episode = item?.Type == "episode" ? item.Index : null,
+                Year = item?.Year,
+                SessionKey = unseen.SessionKey,
+                PositionMs = kind == LiveEventKind.Progress ? long.Parse(value!, CultureInfo.InvariantCulture) : null,
+                DurationMs = item?.Duration,
+            };
 
         private async Task StreamLoopAsync(string? serverId, CancellationToken ct)
         {
@@ -318,6 +411,7 @@ internal sealed partial class PlexLiveEventSource(
             try
             {
                 _tracker!.Reset();
+                _unseen.Clear();
             }
             finally
             {
@@ -380,6 +474,7 @@ internal sealed partial class PlexLiveEventSource(
                 if (type == "playing" && container.TryGetProperty("PlaySessionStateNotification", out var playing) && playing.ValueKind == JsonValueKind.Array)
                 {
                     var now = _owner._clock.GetUtcNow();
+                    var ended = new List<Unseen>();
                     await _gate.WaitAsync(ct);
                     try
                     {
@@ -390,7 +485,25 @@ internal sealed partial class PlexLiveEventSource(
                                 continue;
                             }
 
-                            var result = _tracker!.OnPlaying(sessionKey, Text(entry, "ratingKey"), Integer(entry, "viewOffset"), Text(entry, "state"), now);
+                            var ratingKey = Text(entry, "ratingKey");
+                            var offset = Integer(entry, "viewOffset");
+                            var state = Text(entry, "state");
+                            var known = _tracker!.Follows(sessionKey);
+                            var result = _tracker.OnPlaying(sessionKey, ratingKey, offset, state, now);
+                            if (!known && ratingKey is not null)
+                            {
+                                // Not seen by a poll yet: remember it, so that it is settled if it ends before a poll sees it.
+                                var unseen = _unseen.TryGetValue(sessionKey, out var before) && before.LocalKey == ratingKey
+                                    ? before with { PositionMs = offset ?? before.PositionMs }
+                                    : new Unseen(sessionKey, ratingKey, offset ?? 0, now);
+                                _unseen[sessionKey] = unseen;
+                                if (state == "stopped")
+                                {
+                                    _unseen.Remove(sessionKey);
+                                    ended.Add(unseen);
+                                }
+                            }
+
                             if (result is null)
                             {
                                 PollSoon();
@@ -404,6 +517,11 @@ internal sealed partial class PlexLiveEventSource(
                     finally
                     {
                         _gate.Release();
+                    }
+
+                    foreach (var unseen in ended)
+                    {
+                        events.AddRange(await SettleAsync(unseen, ct));
                     }
                 }
                 else if (type == "timeline" && container.TryGetProperty("TimelineEntry", out var timeline) && timeline.ValueKind == JsonValueKind.Array)
@@ -480,6 +598,9 @@ internal sealed partial class PlexLiveEventSource(
                 : null;
     }
 
+    /// <summary>A playback the event stream named and no poll has seen: its item, its last position and when it was first named.</summary>
+    private sealed record Unseen(string SessionKey, string LocalKey, long PositionMs, DateTimeOffset SeenAt);
+
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Warning, "Live events: reading the Plex connections failed: {Error}")]
@@ -496,5 +617,8 @@ internal sealed partial class PlexLiveEventSource(
 
         [LoggerMessage(5, LogLevel.Information, "Live events: event stream of Plex connection {ConnectionId} lost ({Error}); reconnecting in {Seconds} s")]
         public static partial void StreamLost(ILogger logger, long connectionId, string error, double seconds);
+
+        [LoggerMessage(6, LogLevel.Warning, "Live events: settling the ended session {SessionKey} of Plex connection {ConnectionId} from its history failed: {Error}")]
+        public static partial void SettleFailed(ILogger logger, long connectionId, string sessionKey, string error);
     }
 }

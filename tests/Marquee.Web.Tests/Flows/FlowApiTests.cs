@@ -30,6 +30,8 @@ public sealed class FlowApiTests
         Assert.Equal(25, flow.GetProperty("guards").GetProperty("maxRemovals").GetInt32());
         Assert.Equal(10, flow.GetProperty("guards").GetProperty("maxRemovalPercent").GetDouble());
         Assert.Equal("local://", flow.GetProperty("filters").GetProperty("ignoreGuidPrefixes")[0].GetString());
+        Assert.Equal("0 3 * * *", flow.GetProperty("schedule").GetString());
+        Assert.Equal("15m", flow.GetProperty("incremental").GetString());
     }
 
     [Fact]
@@ -38,7 +40,7 @@ public sealed class FlowApiTests
         await using var app = await StartWithConnectionsAsync();
 
         var response = await app.PostRawAsync("/api/flows", """
-            {"name":"ab","from":"a","to":"b","twoWay":true,"features":["history","ratings"],"mode":"add-only","schedule":"0 */6 * * *",
+            {"name":"ab","from":"a","to":"b","twoWay":true,"features":["history","ratings"],"mode":"add-only","schedule":"0 */6 * * *","incremental":"off",
              "filters":{"libraries":["Movies"],"profiles":["anna"],"ignoreGuidPrefixes":[],"requireExternalIds":false},
              "guards":{"maxRemovals":5,"maxRemovalPercent":2.5},"enabled":false}
             """);
@@ -49,6 +51,7 @@ public sealed class FlowApiTests
         Assert.Equal(["watched", "ratings"], flow.GetProperty("features").EnumerateArray().Select(f => f.GetString()));
         Assert.Equal("add-only", flow.GetProperty("mode").GetString());
         Assert.Equal("0 */6 * * *", flow.GetProperty("schedule").GetString());
+        Assert.Equal("off", flow.GetProperty("incremental").GetString());
         Assert.Equal("Movies", flow.GetProperty("filters").GetProperty("libraries")[0].GetString());
         Assert.False(flow.GetProperty("filters").GetProperty("requireExternalIds").GetBoolean());
         Assert.Equal(2.5, flow.GetProperty("guards").GetProperty("maxRemovalPercent").GetDouble());
@@ -115,6 +118,13 @@ public sealed class FlowApiTests
     [InlineData("""{"name":"ab","from":"a","to":"b","mode":"yolo"}""", "mode")]
     [InlineData("""{"name":"ab","from":"a","to":"b","schedule":"every day"}""", "schedule")]
     [InlineData("""{"name":"ab","from":"a","to":"b","schedule":"61 * * * *"}""", "schedule")]
+    [InlineData("""{"name":"ab","from":"a","to":"b","schedule":""}""", "schedule")]
+    [InlineData("""{"name":"ab","from":"a","to":"b","schedule":7}""", "schedule")]
+    [InlineData("""{"name":"ab","from":"a","to":"b","incremental":"15x"}""", "incremental")]
+    [InlineData("""{"name":"ab","from":"a","to":"b","incremental":"0m"}""", "incremental")]
+    [InlineData("""{"name":"ab","from":"a","to":"b","incremental":"sometimes"}""", "incremental")]
+    [InlineData("""{"name":"ab","from":"a","to":"b","incremental":" "}""", "incremental")]
+    [InlineData("""{"name":"ab","from":"a","to":"b","incremental":["15m"]}""", "incremental")]
     [InlineData("""{"name":"ab","from":"a","to":"b","guards":{"maxRemovals":-1}}""", "guards.maxRemovals")]
     [InlineData("""{"name":"ab","from":"a","to":"b","guards":{"maxRemovalPercent":150}}""", "guards.maxRemovalPercent")]
     [InlineData("""{"name":"ab","from":"a","to":"b","guards":{"maxRemovals":"many"}}""", "guards.maxRemovals")]

@@ -181,7 +181,7 @@ public sealed class TargetedPropagationTests
     }
 
     /// <summary>Two servers with the same movies (plex-a posting webhooks to Marquee), a flow between them and a finished first run.</summary>
-    private sealed class Setup : IAsyncDisposable
+    internal sealed class Setup : IAsyncDisposable
     {
         private readonly List<IAsyncDisposable> _owned = [];
 
@@ -211,9 +211,9 @@ public sealed class TargetedPropagationTests
 
         public PlexItem? Waiting { get; private set; }
 
-        public static async Task<Setup> StartAsync(bool twoWay, Func<PlexSimulator, PlexSimulator, PlexItem>? before = null, bool webhooks = true, bool firstRun = true)
+        public static async Task<Setup> StartAsync(bool twoWay, Func<PlexSimulator, PlexSimulator, PlexItem>? before = null, bool webhooks = true, bool firstRun = true, int movies = 30)
         {
-            var options = (int variant, string name) => new PlexSimulatorOptions { Seed = 7, Variant = variant, Movies = 30, Shows = 2, HomeUsers = 1, Friends = 0, ServerName = name };
+            var options = (int variant, string name) => new PlexSimulatorOptions { Seed = 7, Variant = variant, Movies = movies, Shows = 2, HomeUsers = 1, Friends = 0, ServerName = name };
             var left = await PlexSimulator.StartAsync(options(0, "plex-a"), CancellationToken.None);
             var right = await PlexSimulator.StartAsync(options(1, "plex-b"), CancellationToken.None);
             var plexTv = await PlexTvFederation.StartAsync([left, right], CancellationToken.None);
