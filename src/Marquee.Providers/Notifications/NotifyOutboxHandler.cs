@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Marquee.Core.Notifications;
 using Marquee.Core.Outbox;
 using Marquee.Core.Providers;
+using Marquee.Providers.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -201,12 +202,7 @@ public sealed partial class NotifyOutboxHandler(
     // Discord puts the wait in the body (retry_after, seconds, fractional) and in Retry-After (whole seconds); the longer wins.
     private TimeSpan? WaitAsked(HttpResponseMessage response, string body)
     {
-        TimeSpan? wait = response.Headers.RetryAfter switch
-        {
-            { Delta: { } delta } => delta,
-            { Date: { } date } => date - clock.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero,
-            _ => null,
-        };
+        var wait = RetryAfter.Wait(response.Headers.RetryAfter, clock.GetUtcNow());
         try
         {
             if (body.Length > 0 && JsonNode.Parse(body) is JsonObject json && json["retry_after"] is JsonValue value && value.TryGetValue<double>(out var seconds) && seconds >= 0)
