@@ -17,6 +17,12 @@ public sealed partial class NotificationSink(
 {
     public async Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
     {
+        // A repeated delivery adds no event: no reason to read the channels for it (this runs once per handled delivery).
+        if (events.Count == 0)
+        {
+            return;
+        }
+
         var channels = (await store.ListAsync(cancellationToken)).Where(c => c.Enabled).ToList();
         if (channels.Count == 0)
         {
