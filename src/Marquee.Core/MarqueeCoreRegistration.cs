@@ -40,6 +40,7 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton<DeliveryHistory>();
         services.TryAddSingleton<ServerDirectory>();
         services.TryAddSingleton<InboxSignal>();
+        services.TryAddSingleton<InboxAppender>();
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<OutboxService>();
         services.TryAddSingleton<OutboxDispatcher>();

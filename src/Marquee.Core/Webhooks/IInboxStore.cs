@@ -6,6 +6,12 @@ public interface IInboxStore
     /// <summary>Stores a delivery and returns its id. Nothing is acknowledged to the sender before this returns.</summary>
     Task<long> AddAsync(InboxDelivery delivery, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores deliveries in one transaction and returns their ids in the same order: all are stored or none is.
+    /// Used by <see cref="InboxAppender"/> to commit the deliveries of concurrent requests together.
+    /// </summary>
+    Task<IReadOnlyList<long>> AddManyAsync(IReadOnlyList<InboxDelivery> deliveries, CancellationToken cancellationToken);
+
     /// <summary>Returns up to <paramref name="limit"/> pending deliveries, oldest first.</summary>
     Task<IReadOnlyList<InboxDelivery>> ListPendingAsync(int limit, CancellationToken cancellationToken);
 

@@ -35,6 +35,52 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
             cancellationToken));
     }
 
+    public async Task<IReadOnlyList<long>> AddManyAsync(IReadOnlyList<InboxDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        if (deliveries.Count == 0)
+        {
+            return [];
+        }
+
+        await using var db = await OpenAsync(cancellationToken);
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+        await using var command = db.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            """
+            INSERT INTO inbox (source, received_at, content_type, headers, body, dedupe_key, status, attempts, handled_at, error)
+            VALUES (@source, @received_at, @content_type, @headers, @body, @dedupe_key, @status, 0, @handled_at, @error)
+            RETURNING id
+            """;
+        var names = new[] { "source", "received_at", "content_type", "headers", "body", "dedupe_key", "status", "handled_at", "error" };
+        var parameters = new DbParameter[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            parameters[i] = command.CreateParameter();
+            parameters[i].ParameterName = "@" + names[i];
+            command.Parameters.Add(parameters[i]);
+        }
+
+        var ids = new long[deliveries.Count];
+        for (var n = 0; n < deliveries.Count; n++)
+        {
+            var d = deliveries[n];
+            parameters[0].Value = d.Source;
+            parameters[1].Value = Ms(d.ReceivedAt);
+            parameters[2].Value = (object?)d.ContentType ?? DBNull.Value;
+            parameters[3].Value = (object?)d.Headers ?? DBNull.Value;
+            parameters[4].Value = (object?)d.Body ?? DBNull.Value;
+            parameters[5].Value = (object?)d.DedupeKey ?? DBNull.Value;
+            parameters[6].Value = d.Status;
+            parameters[7].Value = d.HandledAt is { } h ? Ms(h) : DBNull.Value;
+            parameters[8].Value = (object?)d.Error ?? DBNull.Value;
+            ids[n] = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return ids;
+    }
+
     public async Task<IReadOnlyList<InboxDelivery>> ListPendingAsync(int limit, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);

@@ -118,7 +118,7 @@ public static partial class WebhookEndpoints
         }
 
         var clock = services.GetRequiredService<TimeProvider>();
-        var store = services.GetRequiredService<IInboxStore>();
+        var inbox = services.GetRequiredService<InboxAppender>();
         var history = services.GetRequiredService<DeliveryHistory>();
         var contentType = context.Request.ContentType;
         var headers = HeadersJson(context.Request);
@@ -140,7 +140,7 @@ public static partial class WebhookEndpoints
         var delivery = problem is null
             ? new InboxDelivery(0, source, receivedAt, "application/json", headers, payload!, Hash(payload!), InboxStatus.Pending, 0, null, null)
             : new InboxDelivery(0, source, receivedAt, contentType, headers, body, Hash(body), InboxStatus.Rejected, 0, receivedAt, problem);
-        var id = await store.AddAsync(delivery, ct);
+        var id = await inbox.AddAsync(delivery, ct);
         var status = problem is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
         history.Add(new DeliverySummary(id, source, receivedAt, eventName, status, delivery.Status, problem, body.Length));
         if (problem is not null)
