@@ -189,6 +189,9 @@ public static class TimedProviders
         public Task UpdateWriteAsync(long id, long runId, string status, string? after, string? error, DateTimeOffset? writtenAt, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.UpdateWriteAsync(id, runId, status, after, error, writtenAt, cancellationToken));
 
+        public Task SetNotTakenAsync(long id, int notTaken, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.SetNotTakenAsync(id, notTaken, cancellationToken));
+
         public Task ReplanWriteAsync(long id, long runId, string? before, string? after, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.ReplanWriteAsync(id, runId, before, after, cancellationToken));
 

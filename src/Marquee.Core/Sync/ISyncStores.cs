@@ -117,6 +117,9 @@ public interface IRunStore
 
     Task UpdateWriteAsync(long id, long runId, string status, string? after, string? error, DateTimeOffset? writtenAt, CancellationToken cancellationToken);
 
+    /// <summary>Records how many times reads contradicted a write the server acknowledged (see <see cref="RunWrite.NotTaken"/>).</summary>
+    Task SetNotTakenAsync(long id, int notTaken, CancellationToken cancellationToken);
+
     /// <summary>Hands an earlier run's unfinished journal row to run <paramref name="runId"/>, planned again with the before value that run read.</summary>
     Task ReplanWriteAsync(long id, long runId, string? before, string? after, CancellationToken cancellationToken);
 

@@ -64,6 +64,43 @@ public static class Ledger
         return events;
     }
 
+    /// <summary>
+    /// The baseline an observation is compared with. A baseline Marquee set after a write (echo suppression) counts
+    /// only where the item now shows the write, feature by feature; where it does not, the write did not take and the
+    /// last read value stands, so a server that acknowledged a write without applying it never shows as a change made
+    /// by someone (a proven unwatch or a cleared rating, which a two-way mirror would carry back to the source).
+    /// </summary>
+    public static ObservedState? Against(ObservedState? baseline, WatchState now, SyncRules rules)
+    {
+        if (baseline?.Confirmed is not { } read)
+        {
+            return baseline;
+        }
+
+        var against = baseline with { Confirmed = null };
+        if (baseline.ViewCount != read.ViewCount)
+        {
+            var shown = baseline.ViewCount > read.ViewCount ? now.PlayCount > read.ViewCount : !now.Watched;
+            if (!shown)
+            {
+                against = against with { ViewCount = read.ViewCount, LastViewedAt = read.LastViewedAt, ProgressMs = read.ProgressMs };
+            }
+        }
+
+        if (SyncRules.NormalizeRating(baseline.Rating) != SyncRules.NormalizeRating(read.Rating) && SyncRules.NormalizeRating(now.Rating) != SyncRules.NormalizeRating(baseline.Rating))
+        {
+            against = against with { Rating = read.Rating, RatedAt = read.RatedAt };
+        }
+
+        if (baseline.ProgressMs is { } written && written != read.ProgressMs
+            && (now.ProgressMs is not { } position || Math.Abs(position - written) > rules.ProgressToleranceMs))
+        {
+            against = against with { ProgressMs = read.ProgressMs };
+        }
+
+        return against;
+    }
+
     public static ObservedState Baseline(WatchState now, DateTimeOffset observedAt) =>
         new(now.PlayCount, now.LastWatchedAt, SyncRules.NormalizeRating(now.Rating), now.RatedAt, now.ProgressMs, observedAt);
 

@@ -35,7 +35,7 @@ public sealed class RunSteps(ProfileMapper mapper, IRunStore runs, SyncExecutor 
     /// <summary>Observes one read of one item against its baseline: what changed becomes ledger events, a new observation a baseline row.</summary>
     public void Observe(ObservedRead read, ObservedState? baseline, DateTimeOffset now, long runId, List<LedgerEvent> events, List<BaselineRow> rows)
     {
-        foreach (var change in Ledger.Observe(baseline, read.State, read.DurationMs, now, rules))
+        foreach (var change in Ledger.Observe(Ledger.Against(baseline, read.State, rules), read.State, read.DurationMs, now, rules))
         {
             events.Add(new LedgerEvent(0, read.ProfileId, read.ItemId, change.Feature, change.Value, change.OccurredAt, now, read.ConnectionId, read.AccountId, read.Origin, runId));
         }
@@ -91,14 +91,16 @@ public sealed class RunSteps(ProfileMapper mapper, IRunStore runs, SyncExecutor 
         removals > 0 && (removals > guards.MaxRemovals || removals > guards.MaxRemovalPercent / 100.0 * targetSize);
 
     /// <summary>Writes the plan's unskipped writes through the journal; the run's status follows from their outcomes.</summary>
-    public async Task<string> ExecuteAsync(long runId, IReadOnlyList<PlannedWrite> plan, Dictionary<long, SyncSide> sides, Dictionary<long, ProviderAccount> accounts, Dictionary<string, string> outcomes, IProgress<string>? progress, CancellationToken cancellationToken)
+    public async Task<string> ExecuteAsync(long runId, IReadOnlyList<PlannedWrite> plan, Dictionary<long, SyncSide> sides, Dictionary<long, ProviderAccount> accounts, Dictionary<string, string> outcomes, IProgress<string>? progress, CancellationToken cancellationToken, bool retryNotTaken = false)
     {
-        foreach (var (key, outcome) in await executor.ExecuteAsync(runId, plan.Where(w => w.SkipReason is null).ToList(), sides, accounts, progress, cancellationToken))
+        foreach (var (key, outcome) in await executor.ExecuteAsync(runId, plan.Where(w => w.SkipReason is null).ToList(), sides, accounts, progress, cancellationToken, retryNotTaken))
         {
             outcomes[key] = outcome;
         }
 
-        return outcomes.Values.Any(o => o.StartsWith(WriteStatus.Failed, StringComparison.Ordinal)) ? RunStatus.Failed : RunStatus.Done;
+        return outcomes.Values.Any(o => o.StartsWith(WriteStatus.Failed, StringComparison.Ordinal)) ? RunStatus.Failed
+            : outcomes.Values.Any(o => o.StartsWith(WriteStatus.NotTaken, StringComparison.Ordinal)) ? RunStatus.DoneWithWarnings
+            : RunStatus.Done;
     }
 
     /// <summary>Journals the end of a run: skipped writes with their reasons, the tally per feature and the requests per connection and endpoint.</summary>
@@ -110,6 +112,14 @@ public sealed class RunSteps(ProfileMapper mapper, IRunStore runs, SyncExecutor 
         }
 
         string Outcome(PlannedWrite w) => outcomes.TryGetValue(w.IdempotencyKey, out var o) ? o.Split(':')[0] : string.Empty;
+        var notTaken = plan.Where(w => Outcome(w) == WriteStatus.NotTaken).ToList();
+        if (notTaken.Count > 0)
+        {
+            var named = string.Join(", ", notTaken.Take(5).Select(w => $"{w.Action} {w.Title ?? w.LocalKey} on {w.ConnectionName}"));
+            message = (message is null ? string.Empty : message + "; ")
+                + $"{notTaken.Count} write(s) not taken: the server acknowledged them but reads do not show them ({named}{(notTaken.Count > 5 ? ", …" : string.Empty)}); a forced run sends them again";
+        }
+
         var requests = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var side in sides.OfType<SyncSide>())
         {
@@ -123,7 +133,7 @@ public sealed class RunSteps(ProfileMapper mapper, IRunStore runs, SyncExecutor 
             g.Key,
             g.Count(w => w.SkipReason is null),
             g.Count(w => Outcome(w) == WriteStatus.Written),
-            g.Count(w => Outcome(w) == WriteStatus.Skipped),
+            g.Count(w => Outcome(w) is WriteStatus.Skipped or WriteStatus.NotTaken),
             g.Count(w => Outcome(w) == WriteStatus.Failed))).ToList();
         var run = new SyncRun(
             runId,

@@ -7,7 +7,10 @@ namespace Marquee.Core.Sync;
 /// Makes a plan's writes with bounded concurrency. Each write is journaled before the call (planned) and after it
 /// (written or failed) under a deterministic idempotency key; a write an earlier, interrupted run left uncertain is
 /// re-read from the target before anything is sent again. After each item the target's baseline is set to what
-/// Marquee wrote, so the next observation sees no change (echo suppression).
+/// Marquee wrote, so the next observation sees no change (echo suppression), with what the target showed before it
+/// kept beside it until a read shows the write (<see cref="Ledger.Against"/>). A write the server acknowledged but a
+/// later read contradicts is sent again at most <see cref="SyncRules.NotTakenRetries"/> times, then reported as not
+/// taken (a forced run sends it once more).
 /// </summary>
 public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules rules, TimeProvider clock)
 {
@@ -17,7 +20,8 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
         IReadOnlyDictionary<long, SyncSide> sides,
         IReadOnlyDictionary<long, ProviderAccount> accounts,
         IProgress<string>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool retryNotTaken = false)
     {
         var outcomes = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var done = 0;
@@ -31,14 +35,17 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
                 var side = sides[group.Key.ConnectionId];
                 var account = accounts[group.Key.AccountId];
                 WatchState? expected = null;
+                var sent = false;
+                var shownBefore = read.GetValueOrDefault(group.Key)?.State ?? group.First().Current;
                 foreach (var write in Before([.. group], read.GetValueOrDefault(group.Key)))
                 {
                     // Planned from the last observation, the target may already show it (watched by hand since): writing
                     // again would be a second play. What it shows (after this item's earlier writes) becomes the baseline.
                     var (outcome, state) = AlreadyShown(write, expected ?? write.Current)
                         ? (WriteStatus.Skipped + ": the target already shows it", expected ?? write.Current)
-                        : await ExecuteOneAsync(runId, write, side, account, expected, ct);
+                        : await ExecuteOneAsync(runId, write, side, account, expected, retryNotTaken, ct);
                     expected = state ?? expected;
+                    sent |= outcome == WriteStatus.Written;
                     outcomes[write.IdempotencyKey] = outcome;
                     var n = Interlocked.Increment(ref done);
                     if (n % 25 == 0 || n == writes.Count)
@@ -49,7 +56,15 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
 
                 if (expected is not null)
                 {
-                    await ledger.CommitAsync(new LedgerCommit([], new Dictionary<(long, long), LedgerState>(), [new BaselineRow(group.Key.AccountId, group.Key.LocalKey, Ledger.Baseline(expected, clock.GetUtcNow()))]), CancellationToken.None);
+                    var now = clock.GetUtcNow();
+                    var baseline = Ledger.Baseline(expected, now);
+                    if (sent)
+                    {
+                        // Trusted once a read shows it: until then what the target showed before stays beside it.
+                        baseline = baseline with { Confirmed = Ledger.Baseline(shownBefore, now) };
+                    }
+
+                    await ledger.CommitAsync(new LedgerCommit([], new Dictionary<(long, long), LedgerState>(), [new BaselineRow(group.Key.AccountId, group.Key.LocalKey, baseline)]), CancellationToken.None);
                 }
             });
         return outcomes;
@@ -141,16 +156,29 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
     }
 
     /// <summary>Applies one journaled write; returns its outcome and the target's state after it (null when unchanged).</summary>
-    private async Task<(string Outcome, WatchState? After)> ExecuteOneAsync(long runId, PlannedWrite write, SyncSide side, ProviderAccount account, WatchState? current, CancellationToken cancellationToken)
+    private async Task<(string Outcome, WatchState? After)> ExecuteOneAsync(long runId, PlannedWrite write, SyncSide side, ProviderAccount account, WatchState? current, bool retryNotTaken, CancellationToken cancellationToken)
     {
         var before = current ?? write.Current;
         var earlier = await runs.FindWriteAsync(write.IdempotencyKey, cancellationToken);
         long journalId;
         if (earlier is not null)
         {
-            if (earlier.Status == WriteStatus.Written)
+            if (earlier.Status is WriteStatus.Written or WriteStatus.NotTaken)
             {
-                return (WriteStatus.Skipped + $": already written by run {earlier.RunId}", null);
+                if (!Contradicted(write, earlier, before))
+                {
+                    return (WriteStatus.Skipped + $": already written by run {earlier.RunId}", null);
+                }
+
+                // The server acknowledged it, but what was just read does not show it: sent again a bounded number of times.
+                if (earlier.NotTaken >= rules.NotTakenRetries && !retryNotTaken)
+                {
+                    var why = $"the server acknowledged this write {earlier.NotTaken + 1} times, but reads do not show it";
+                    await runs.UpdateWriteAsync(earlier.Id, runId, WriteStatus.NotTaken, write.After.ToJson(), why, earlier.WrittenAt, CancellationToken.None);
+                    return (WriteStatus.NotTaken + ": " + why, null);
+                }
+
+                await runs.SetNotTakenAsync(earlier.Id, earlier.NotTaken + 1, CancellationToken.None);
             }
 
             // An earlier run stopped around this call (planned) or it failed: the target may or may not have it.
@@ -181,6 +209,26 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
 
         await runs.UpdateWriteAsync(journalId, runId, WriteStatus.Written, write.After.ToJson(), null, clock.GetUtcNow(), CancellationToken.None);
         return (WriteStatus.Written, Expect(before, write.Action, write.After));
+    }
+
+    /// <summary>
+    /// Whether what was just read from the target contradicts a write journaled as made: only a read counts (never the
+    /// last observation), and a rewatch only against the play count journaled before it (else a second play could follow).
+    /// </summary>
+    private bool Contradicted(PlannedWrite write, RunWrite earlier, WatchState now)
+    {
+        if (!write.BeforeRead)
+        {
+            return false;
+        }
+
+        var before = WriteValue.Parse(earlier.Before);
+        if (write.Action == WriteAction.Rewatch && before is null)
+        {
+            return false;
+        }
+
+        return !Applied(write.Action, write.After, now, before ?? write.Before);
     }
 
     /// <summary>The journal's before value: the one read from the target, or none when it could not be read (undo then leaves the write alone).</summary>

@@ -56,6 +56,9 @@ public static class WriteStatus
     public const string Written = "written";
     public const string Failed = "failed";
     public const string Skipped = "skipped";
+
+    /// <summary>The server acknowledged the write, but later reads do not show it, after every retry (see <see cref="SyncRules.NotTakenRetries"/>).</summary>
+    public const string NotTaken = "not-taken";
 }
 
 public static class UnresolvedReason
@@ -126,6 +129,12 @@ public sealed record ObservedState(
     DateTimeOffset ObservedAt)
 {
     public bool Watched => ViewCount > 0;
+
+    /// <summary>
+    /// What a read last showed, while this baseline is what Marquee's write should have made the item show and no read
+    /// has shown it yet; null once a read has. See <see cref="Ledger.Against"/>.
+    /// </summary>
+    public ObservedState? Confirmed { get; init; }
 }
 
 /// <summary>An item of the ledger with what matching needs.</summary>
@@ -187,4 +196,8 @@ public sealed record RunWrite(
     string Status,
     string? Error,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? WrittenAt);
+    DateTimeOffset? WrittenAt)
+{
+    /// <summary>How many times a read contradicted this write after the server acknowledged it.</summary>
+    public int NotTaken { get; init; }
+}

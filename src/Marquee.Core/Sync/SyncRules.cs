@@ -22,6 +22,12 @@ public sealed record SyncRules
 
     public int Concurrency { get; init; } = 8;
 
+    /// <summary>
+    /// How many times a write the server acknowledged but a later read does not show is sent again (in later runs)
+    /// before it is reported as not taken; a forced run sends it once more.
+    /// </summary>
+    public int NotTakenRetries { get; init; } = 2;
+
     /// <summary>Normalises a rating to 0–10 in half steps (rule 6).</summary>
     public static double? NormalizeRating(double? rating) =>
         rating is not { } r || double.IsNaN(r) ? null : Math.Clamp(Math.Round(r * 2, MidpointRounding.AwayFromZero) / 2, 0, 10);

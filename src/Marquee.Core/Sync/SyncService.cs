@@ -166,7 +166,7 @@ public sealed class SyncService(
             else
             {
                 progress?.Report($"{flow.Name}: writing {plan.Count(w => w.SkipReason is null)} changes");
-                status = await steps.ExecuteAsync(runId, plan, sides, accounts, outcomes, progress, cancellationToken);
+                status = await steps.ExecuteAsync(runId, plan, sides, accounts, outcomes, progress, cancellationToken, retryNotTaken: options.Force);
             }
 
             if (status == RunStatus.Done && warnings > 0)

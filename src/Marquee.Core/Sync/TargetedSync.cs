@@ -153,7 +153,7 @@ public sealed class TargetedSync(
         {
             var read = target.Event;
             var baseline = await ledger.LoadBaselineAsync(read.Account.Id, read.LocalKey, cancellationToken);
-            if (baseline is null || Ledger.Observe(baseline, read.Item.State, read.Item.Item.DurationMs, clock.GetUtcNow(), steps.Rules).Count > 0)
+            if (baseline is null || Ledger.Observe(Ledger.Against(baseline, read.Item.State, steps.Rules), read.Item.State, read.Item.Item.DurationMs, clock.GetUtcNow(), steps.Rules).Count > 0)
             {
                 return null;
             }

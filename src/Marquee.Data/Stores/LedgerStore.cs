@@ -11,7 +11,7 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
     {
         await using var db = await OpenAsync(cancellationToken);
         var rows = await db.QueryAsync<BaselineDbRow>(Command(
-            "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at FROM observed_state WHERE account_id = @accountId",
+            "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at, confirmed FROM observed_state WHERE account_id = @accountId",
             new { accountId },
             cancellationToken));
         return rows.ToDictionary(r => r.LocalKey, r => r.ToModel(), StringComparer.Ordinal);
@@ -29,7 +29,7 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         foreach (var keys in localKeys.Distinct(StringComparer.Ordinal).Chunk(Batch))
         {
             var rows = await db.QueryAsync<BaselineDbRow>(Command(
-                "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at FROM observed_state WHERE account_id = @accountId AND local_key IN @keys",
+                "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at, confirmed FROM observed_state WHERE account_id = @accountId AND local_key IN @keys",
                 new { accountId, keys },
                 cancellationToken));
             foreach (var r in rows)
@@ -79,10 +79,10 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
     {
         await using var db = await OpenAsync(cancellationToken);
         var row = await db.QuerySingleOrDefaultAsync<BaselineDbRow>(Command(
-            "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at FROM observed_state WHERE account_id = @accountId AND local_key = @localKey",
+            "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at, confirmed FROM observed_state WHERE account_id = @accountId AND local_key = @localKey",
             new { accountId, localKey },
             cancellationToken));
-        return row is null ? null : new ObservedState((int)row.ViewCount, Opt(row.LastViewedAt), row.Rating, Opt(row.RatedAt), row.ProgressMs, Time(row.ObservedAt));
+        return row?.ToModel();
     }
 
     public async Task<LedgerState?> LoadStateAsync(long profileId, long itemId, CancellationToken cancellationToken)
@@ -172,13 +172,13 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
                 db,
                 transaction,
                 """
-                INSERT INTO observed_state (account_id, local_key, watched, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at)
-                VALUES (@AccountId, @LocalKey, @Watched, @ViewCount, @LastViewedAt, @Rating, @RatedAt, @ProgressMs, @ObservedAt)
+                INSERT INTO observed_state (account_id, local_key, watched, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at, confirmed)
+                VALUES (@AccountId, @LocalKey, @Watched, @ViewCount, @LastViewedAt, @Rating, @RatedAt, @ProgressMs, @ObservedAt, @Confirmed)
                 ON CONFLICT (account_id, local_key) DO UPDATE SET
                     watched = excluded.watched, view_count = excluded.view_count, last_viewed_at = excluded.last_viewed_at, rating = excluded.rating,
-                    rated_at = excluded.rated_at, progress_ms = excluded.progress_ms, observed_at = excluded.observed_at
+                    rated_at = excluded.rated_at, progress_ms = excluded.progress_ms, observed_at = excluded.observed_at, confirmed = excluded.confirmed
                 """,
-                ["AccountId", "LocalKey", "Watched", "ViewCount", "LastViewedAt", "Rating", "RatedAt", "ProgressMs", "ObservedAt"],
+                ["AccountId", "LocalKey", "Watched", "ViewCount", "LastViewedAt", "Rating", "RatedAt", "ProgressMs", "ObservedAt", "Confirmed"],
                 commit.Baselines,
                 (b, v) =>
                 {
@@ -191,6 +191,7 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
                     v[6] = OptMs(b.State.RatedAt);
                     v[7] = b.State.ProgressMs;
                     v[8] = Ms(b.State.ObservedAt);
+                    v[9] = ConfirmedJson.Format(b.State.Confirmed);
                 },
                 cancellationToken);
         }
@@ -247,7 +248,31 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
 
         public long ObservedAt { get; set; }
 
-        public ObservedState ToModel() => new((int)ViewCount, Opt(LastViewedAt), Rating, Opt(RatedAt), ProgressMs, Time(ObservedAt));
+        public string? Confirmed { get; set; }
+
+        public ObservedState ToModel() => new((int)ViewCount, Opt(LastViewedAt), Rating, Opt(RatedAt), ProgressMs, Time(ObservedAt))
+        {
+            Confirmed = ConfirmedJson.Parse(Confirmed),
+        };
+    }
+
+    /// <summary>The read state kept beside a baseline Marquee set after a write, until a read shows the write.</summary>
+    private static class ConfirmedJson
+    {
+        public static string? Format(ObservedState? state) => state is null ? null : System.Text.Json.JsonSerializer.Serialize(
+            new Row(state.ViewCount, OptMs(state.LastViewedAt), state.Rating, OptMs(state.RatedAt), state.ProgressMs, Ms(state.ObservedAt)));
+
+        public static ObservedState? Parse(string? json)
+        {
+            if (json is null || System.Text.Json.JsonSerializer.Deserialize<Row>(json) is not { } r)
+            {
+                return null;
+            }
+
+            return new ObservedState(r.V, Opt(r.W), r.R, Opt(r.Ra), r.P, Time(r.O));
+        }
+
+        private sealed record Row(int V, long? W, double? R, long? Ra, long? P, long O);
     }
 
     private sealed class StateDbRow

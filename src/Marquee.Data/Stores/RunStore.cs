@@ -124,6 +124,12 @@ public sealed class RunStore(IDatabaseProvider provider) : StoreBase(provider), 
             cancellationToken));
     }
 
+    public async Task SetNotTakenAsync(long id, int notTaken, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        await db.ExecuteAsync(Command("UPDATE run_writes SET not_taken = @notTaken WHERE id = @id", new { id, notTaken }, cancellationToken));
+    }
+
     public async Task ReplanWriteAsync(long id, long runId, string? before, string? after, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
@@ -233,6 +239,11 @@ public sealed class RunStore(IDatabaseProvider provider) : StoreBase(provider), 
 
         public long? WrittenAt { get; set; }
 
-        public RunWrite ToModel() => new(Id, RunId, ConnectionId, AccountId, ProfileId, ItemId, LocalKey, Feature, Action, Before, After, Reason, IdempotencyKey, Status, Error, Time(CreatedAt), WrittenAt is { } w ? Time(w) : null);
+        public long NotTaken { get; set; }
+
+        public RunWrite ToModel() => new(Id, RunId, ConnectionId, AccountId, ProfileId, ItemId, LocalKey, Feature, Action, Before, After, Reason, IdempotencyKey, Status, Error, Time(CreatedAt), WrittenAt is { } w ? Time(w) : null)
+        {
+            NotTaken = (int)NotTaken,
+        };
     }
 }

@@ -29,6 +29,42 @@ public sealed class LedgerRuleTests
     }
 
     [Fact]
+    public void AWriteNoReadHasShown_IsNoChangeWhenItDidNotTake_AndAnEchoWhenItDid()
+    {
+        var read = new WatchState { PlayCount = 0, Rating = 6, RatedAt = T0 };
+        var written = read with { PlayCount = 1, LastWatchedAt = T0.AddHours(1), Rating = 8, RatedAt = T0.AddHours(1) };
+        var baseline = Ledger.Baseline(written, T0.AddHours(1)) with { Confirmed = Ledger.Baseline(read, T0) };
+
+        // Neither write applied: the item shows what the last read showed, which is no change (no unwatch, no rating).
+        Assert.Empty(Ledger.Observe(Ledger.Against(baseline, read, Rules), read, 6_000_000, T0.AddHours(2), Rules));
+
+        // Both applied: Marquee's own writes coming back (echo), no event.
+        Assert.Empty(Ledger.Observe(Ledger.Against(baseline, written, Rules), written, 6_000_000, T0.AddHours(2), Rules));
+
+        // Only the watch applied: still nothing (the rating did not take, it was not changed by anyone).
+        var partial = written with { Rating = 6, RatedAt = T0 };
+        Assert.Empty(Ledger.Observe(Ledger.Against(baseline, partial, Rules), partial, 6_000_000, T0.AddHours(2), Rules));
+
+        // Someone rated it 3 since: a real change, seen as one.
+        var rated = read with { Rating = 3, RatedAt = T0.AddHours(2) };
+        var events = Ledger.Observe(Ledger.Against(baseline, rated, Rules), rated, 6_000_000, T0.AddHours(3), Rules);
+        Assert.Equal(EventFeature.Rating, Assert.Single(events).Feature);
+
+        // Without the kept read, the same item would read as a proven unwatch: what the store must never lose.
+        Assert.Contains(Ledger.Observe(baseline with { Confirmed = null }, read, 6_000_000, T0.AddHours(2), Rules), e => e.Feature == EventFeature.Unwatched);
+    }
+
+    [Fact]
+    public void AResumePointWritten_ButNotShown_IsNoChange()
+    {
+        var read = new WatchState { ProgressMs = 60_000 };
+        var baseline = Ledger.Baseline(read with { ProgressMs = 1_200_000 }, T0) with { Confirmed = Ledger.Baseline(read, T0) };
+
+        Assert.Empty(Ledger.Observe(Ledger.Against(baseline, read, Rules), read, 6_000_000, T0.AddHours(1), Rules));
+        Assert.Null(Ledger.Against(baseline, read, Rules)!.Confirmed);
+    }
+
+    [Fact]
     public void NeverWatched_IsNoUnwatch()
     {
         Assert.Empty(Ledger.Observe(null, WatchState.Empty, 6_000_000, T0, Rules));

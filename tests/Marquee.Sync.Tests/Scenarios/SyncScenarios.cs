@@ -589,6 +589,60 @@ public abstract class SyncScenarios<TFixture>
 public sealed class PlexToPlexScenarios : SyncScenarios<PlexToPlexFixture>
 {
     /// <summary>
+    /// A server that answers 200 to a scrobble it does not apply: the next run must not read the difference as a proven
+    /// unwatch (in a two-way mirror that would unwatch the source). A write counts once a later read shows it; one that
+    /// a read contradicts is sent again a bounded number of times, then reported as not taken.
+    /// </summary>
+    [Fact]
+    public async Task TwoWayMirror_AgainstATargetThatAcknowledgesWithoutApplying_KeepsEveryWatch_AndNamesTheWritesNotTaken()
+    {
+        await using var f = new PlexToPlexFixture();
+        await f.StartAsync();
+        var movies = Movies(f).Take(10).ToList();
+        foreach (var movie in movies)
+        {
+            f.Source.Mark(f.Source.Owner, movie, true);
+        }
+
+        var flow = await f.AddFlowAsync(twoWay: true, features: ["watched"], profiles: ["owner"]);
+        var target = ((PlexScenarioServer)f.Target).Sim;
+
+        // Every scrobble the target gets from now on is answered 200 and dropped.
+        target.Control.SetFault("PUT /:/scrobble", new Marquee.Simulators.Infrastructure.FaultSpec { AcknowledgeWithoutApplying = 1 });
+        var first = await f.SyncAsync(flow);
+        Assert.Equal(10, first.Run.Written);
+        Assert.All(movies, m => Assert.Equal(0, f.Target.View(f.Target.Owner, On(f, m)).ViewCount));
+
+        var reports = new List<SyncReport>();
+        for (var run = 0; run < 4; run++)
+        {
+            f.AdvanceClock(TimeSpan.FromHours(1));
+            reports.Add(await f.SyncAsync(flow));
+        }
+
+        // The source keeps every watch: nothing was unwatched there.
+        Assert.All(movies, m => Assert.Equal(1, f.Source.View(f.Source.Owner, m).ViewCount));
+        Assert.Equal(0, f.Source.Requests.GetValueOrDefault("PUT /:/unscrobble"));
+
+        // Sent again a bounded number of times, then reported as not taken, run after run, without sending more.
+        var sent = reports.Sum(r => r.Run.Written);
+        Assert.InRange(sent, 1, 10 * SyncRules.Default.NotTakenRetries);
+        var last = reports[^1];
+        Assert.Equal(0, last.Run.Written);
+        Assert.Equal(10, last.Outcomes.Values.Count(o => o.StartsWith(WriteStatus.NotTaken, StringComparison.Ordinal)));
+        Assert.Contains("not taken", last.Run.Message ?? string.Empty, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.DoneWithWarnings, last.Run.Status);
+
+        // Once the server applies writes again, a forced run sends them and they count.
+        target.Control.SetFault("PUT /:/scrobble", null);
+        f.AdvanceClock(TimeSpan.FromHours(1));
+        var healed = await f.SyncAsync(flow, new SyncOptions { Force = true });
+        Assert.All(movies, m => Assert.Equal(1, f.Target.View(f.Target.Owner, On(f, m)).ViewCount));
+        Assert.All(movies, m => Assert.Equal(1, f.Source.View(f.Source.Owner, m).ViewCount));
+        Assert.Equal(RunStatus.Done, healed.Run.Status);
+    }
+
+    /// <summary>
     /// An incremental run does not list the target, so the items it writes are read from the target first (the journal's
     /// before value is what the target showed): 100 items per request, never one request per item. An item the target
     /// already shows watched (by hand, behind Marquee's back) is not scrobbled again: that would be a second play.
