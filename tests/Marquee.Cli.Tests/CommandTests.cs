@@ -142,20 +142,25 @@ public sealed class CommandTests
     [Fact]
     public async Task Profile_Lifecycle_AddLinkListUnlink()
     {
-        using var cli = new CliRunner();
-        await cli.OkAsync("connection", "add", "plex", "--name", "home", "--url", "http://127.0.0.1:9", "--token", "t", "--no-test");
+        await using var sim = await Marquee.Simulators.Plex.PlexSimulator.StartAsync(new Marquee.Simulators.Plex.PlexSimulatorOptions { Seed = 5, Movies = 3, Shows = 1, HomeUsers = 1, Friends = 1 }, CancellationToken.None);
+        var anna = sim.Accounts.First(a => a.Kind == Marquee.Simulators.Plex.SimAccountKind.Friend).Name;
+        using var cli = new CliRunner(new Dictionary<string, string> { ["MARQUEE_PLEXTV_URL"] = sim.PlexTvUri.ToString() });
+        await cli.OkAsync("connection", "add", "plex", "--name", "home", "--url", sim.BaseUri.ToString(), "--token", sim.Owner.AccountToken, "--no-test");
 
         await cli.OkAsync("profile", "add", "anna", "--display-name", "Anna");
-        await cli.OkAsync("profile", "link", "anna", "--connection", "home", "--account", "Anna");
+        var unknown = await cli.RunAsync("profile", "link", "anna", "--connection", "home", "--account", "nobody-here");
+        await cli.OkAsync("profile", "link", "anna", "--connection", "home", "--account", anna);
         var linked = JsonDocument.Parse(await cli.OkAsync("profile", "list", "--json")).RootElement;
         var table = await cli.OkAsync("profile", "list");
-        await cli.OkAsync("profile", "unlink", "anna", "--connection", "home", "--account", "Anna");
+        await cli.OkAsync("profile", "unlink", "anna", "--connection", "home", "--account", anna);
         var unlinked = JsonDocument.Parse(await cli.OkAsync("profile", "list", "--json")).RootElement;
-        var again = await cli.RunAsync("profile", "unlink", "anna", "--connection", "home", "--account", "Anna");
+        var again = await cli.RunAsync("profile", "unlink", "anna", "--connection", "home", "--account", anna);
 
+        Assert.Equal(2, unknown.Code);
+        Assert.Contains("no account 'nobody-here'", unknown.Error, StringComparison.Ordinal);
         Assert.Equal("Anna", linked[0].GetProperty("displayName").GetString());
-        Assert.Equal("Anna", linked[0].GetProperty("accounts")[0].GetProperty("accountName").GetString());
-        Assert.Contains("home/Anna (manual)", table, StringComparison.Ordinal);
+        Assert.Equal(anna, linked[0].GetProperty("accounts")[0].GetProperty("accountName").GetString());
+        Assert.Contains($"home/{anna} (manual)", table, StringComparison.Ordinal);
         Assert.Equal(0, unlinked[0].GetProperty("accounts").GetArrayLength());
         Assert.Equal(1, again.Code);
     }

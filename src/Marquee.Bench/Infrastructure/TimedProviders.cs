@@ -64,6 +64,8 @@ public static class TimedProviders
         public Task<IReadOnlyList<ProviderAccount>> ListAccountsAsync(CancellationToken cancellationToken) =>
             ((IAccountDirectory)inner).ListAccountsAsync(cancellationToken);
 
+        public string? Incomplete => ((IAccountDirectory)inner).Incomplete;
+
         public async IAsyncEnumerable<SourceItemState> ReadAsync(ProviderAccount account, WatchStateQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await using var items = ((IWatchStateSource)inner).ReadAsync(account, query, cancellationToken).GetAsyncEnumerator(cancellationToken);

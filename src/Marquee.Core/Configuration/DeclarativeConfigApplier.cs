@@ -134,7 +134,7 @@ public sealed class DeclarativeConfigApplier(
 
                 await At(config.File, account.Line, $"profile '{declared.Name}'", async () =>
                 {
-                    await profiles.LinkAsync(declared.Name, account.Connection, account.Account, cancellationToken);
+                    await profiles.LinkAsync(declared.Name, account.Connection, account.Account, cancellationToken, allowPending: true);
                     changes.Add($"profile {declared.Name} linked to {account.Connection}/{account.Account}");
                 });
             }

@@ -158,6 +158,8 @@ public sealed class ConnectionService(
                     await store.UpsertAccountAsync(existing.Id, account.ExternalId, account.Name, account.Kind, account.Email, cancellationToken);
                     await store.SetAccountStatusAsync(existing.Id, account.ExternalId, account.CanAct ? Account.StatusOk : Account.StatusNoAccess, account.CanAct ? null : account.Reason, cancellationToken);
                 }
+
+                problem = directory.Incomplete;
             }
             catch (ProviderException ex)
             {

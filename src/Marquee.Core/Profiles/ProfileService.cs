@@ -63,10 +63,14 @@ public sealed class ProfileService(IProfileStore store, IConnectionStore connect
     }
 
     /// <summary>
-    /// Links an account of a connection to a profile. An account not yet discovered on the connection is
-    /// recorded under the given id so the link survives until discovery fills in its details.
+    /// Links an account of a connection to a profile. An account the store does not know yet (typed before the
+    /// connection's accounts were listed) is looked up by listing them now; one the connection does not have is refused,
+    /// naming the accounts it has. When the accounts cannot be listed (the server is unreachable) the link is refused
+    /// too, unless <paramref name="allowPending"/> (declarative configuration applied at start, when a server may be
+    /// down): then it is kept under the given name until linking again finds the account, and runs name the profile
+    /// they skip meanwhile.
     /// </summary>
-    public async Task<LinkedAccount> LinkAsync(string profile, string? connection, string? account, CancellationToken cancellationToken)
+    public async Task<LinkedAccount> LinkAsync(string profile, string? connection, string? account, CancellationToken cancellationToken, bool allowPending = false)
     {
         var problems = new List<FieldProblem>();
         if (string.IsNullOrWhiteSpace(connection))
@@ -86,8 +90,38 @@ public sealed class ProfileService(IProfileStore store, IConnectionStore connect
 
         var target = await FindAsync(profile, cancellationToken);
         var conn = await connectionService.FindAsync(connection!, cancellationToken);
-        var found = await connections.FindAccountAsync(conn.Id, account!.Trim(), cancellationToken)
-            ?? await connections.UpsertAccountAsync(conn.Id, account.Trim(), account.Trim(), Account.KindUnknown, null, cancellationToken);
+        var name = account!.Trim();
+        var found = await connections.FindAccountAsync(conn.Id, name, cancellationToken);
+        if (found is null || found.Kind == Account.KindUnknown)
+        {
+            var listed = await connectionService.RefreshAccountsAsync(conn.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+            var known = listed.Accounts.Where(a => a.Kind != Account.KindUnknown).ToList();
+            var resolved = known.FirstOrDefault(a => a.ExternalId == name) ?? known.FirstOrDefault(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+            if (resolved is not null)
+            {
+                if (found is not null)
+                {
+                    // The placeholder an earlier link left gives way to the account it stood for.
+                    await store.UnlinkAsync(target.Id, found.Id, cancellationToken);
+                }
+
+                found = resolved;
+            }
+            else if (listed.Problem is null)
+            {
+                var names = known.Count == 0 ? "it lists none" : "it has " + string.Join(", ", known.Select(a => $"'{a.Name}'"));
+                throw new ValidationException([new FieldProblem("account", $"The connection '{conn.Name}' has no account '{name}' ({names}).")]);
+            }
+            else if (!allowPending)
+            {
+                throw new ValidationException([new FieldProblem("account", $"The account '{name}' is not among the accounts Marquee knows of '{conn.Name}', and they could not be listed now: {listed.Problem} Link it again when the server can be reached.")]);
+            }
+            else
+            {
+                found ??= await connections.UpsertAccountAsync(conn.Id, name, name, Account.KindUnknown, null, cancellationToken);
+            }
+        }
+
         await store.LinkAsync(target.Id, found.Id, OriginManual, cancellationToken);
         var links = await store.ListLinksAsync(target.Id, cancellationToken);
         return links.SingleOrDefault(l => l.AccountId == found.Id)

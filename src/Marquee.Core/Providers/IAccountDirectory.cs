@@ -4,4 +4,7 @@ namespace Marquee.Core.Providers;
 public interface IAccountDirectory
 {
     Task<IReadOnlyList<ProviderAccount>> ListAccountsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Why the last listing may miss accounts (a directory it needs could not be asked), or null when it is complete.</summary>
+    string? Incomplete => null;
 }

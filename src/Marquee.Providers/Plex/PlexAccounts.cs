@@ -22,8 +22,12 @@ internal sealed class PlexAccounts(PlexClient client, PlexSettings settings, Pro
 
     public string PlexTvToken => string.IsNullOrEmpty(settings.PlexTvToken) ? settings.Token : settings.PlexTvToken;
 
+    /// <summary>Why the last <see cref="ListAsync"/> may miss home users and friends, or null when plex.tv answered.</summary>
+    public string? Incomplete { get; private set; }
+
     public async Task<IReadOnlyList<ProviderAccount>> ListAsync(CancellationToken cancellationToken)
     {
+        Incomplete = null;
         _home = null;
         _shared = null;
         var result = new List<ProviderAccount>();
@@ -40,6 +44,7 @@ internal sealed class PlexAccounts(PlexClient client, PlexSettings settings, Pro
         {
             // The token is a server token, not a plex.tv account token: only the owner (the connection's own token) is known.
             var owner = new ProviderAccount(storedOwner?.ExternalId ?? "owner", storedOwner?.Name ?? "owner", Account.KindOwner, storedOwner?.Email, true, $"Home users and friends unknown: {ex.Message}");
+            Incomplete = $"home users and friends are unknown: plex.tv refused the connection's token ({ex.Message})";
             await SaveAsync(owner, null, cancellationToken);
             return [owner];
         }
@@ -93,6 +98,7 @@ internal sealed class PlexAccounts(PlexClient client, PlexSettings settings, Pro
     /// </summary>
     private async Task<IReadOnlyList<ProviderAccount>> WithoutPlexTvAsync(IReadOnlyList<Account> stored, Account? storedOwner, ProviderException outage, CancellationToken cancellationToken)
     {
+        Incomplete = $"plex.tv, which lists home users and friends, cannot be reached ({outage.Message})";
         var owner = new ProviderAccount(storedOwner?.ExternalId ?? "owner", storedOwner?.Name ?? "owner", Account.KindOwner, storedOwner?.Email);
         if (storedOwner is null)
         {

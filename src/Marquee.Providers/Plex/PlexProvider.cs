@@ -79,6 +79,8 @@ public sealed class PlexProvider :
 
     public Task<IReadOnlyList<ProviderAccount>> ListAccountsAsync(CancellationToken cancellationToken) => _accounts.ListAsync(cancellationToken);
 
+    public string? Incomplete => _accounts.Incomplete;
+
     public Task<IReadOnlyList<ProviderLibrary>> ListLibrariesAsync(ProviderAccount account, CancellationToken cancellationToken) =>
         _accounts.WithServerTokenAsync(account, token => SectionsAsync(token, cancellationToken), cancellationToken);
 
