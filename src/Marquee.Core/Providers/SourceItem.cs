@@ -41,6 +41,12 @@ public sealed record SourceItem
 
     public string? PartKey { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the server keeps one watched state for every item with this <see cref="PartKey"/>
+    /// (one item holding several episodes, listed once per episode): marking one watched marks them all.
+    /// </summary>
+    public bool WatchedWithPart { get; init; }
+
     public long? DurationMs { get; init; }
 
     public DateTimeOffset? UpdatedAt { get; init; }

@@ -382,6 +382,36 @@ public sealed class SyncService(
             }
         }
 
-        return steps.Plan(flow, firstRun, profileId, side, accountId, items);
+        return SharedParts(steps.Plan(flow, firstRun, profileId, side, accountId, items), sideItems, states);
+    }
+
+    /// <summary>
+    /// A side that holds several episodes as one item (a multi-episode file in Jellyfin or Emby) has one watched state for
+    /// all of them: marking one episode watched would show every episode of the file watched, and reading that back would
+    /// invent watches. A watch (or an unwatch) of such an episode is written only when the ledger has every episode of
+    /// the file the same way; otherwise it is skipped, and the file is left as it is.
+    /// </summary>
+    private static IEnumerable<PlannedWrite> SharedParts(IReadOnlyList<PlannedWrite> writes, Dictionary<long, Listed> sideItems, Dictionary<long, LedgerState> states)
+    {
+        Dictionary<string, List<long>>? files = null;
+        foreach (var write in writes)
+        {
+            if (write.SkipReason is null && write.Feature == FlowFeature.Watched
+                && sideItems.TryGetValue(write.ItemId, out var listed) && listed.Item is { WatchedWithPart: true, PartKey: { } file })
+            {
+                files ??= sideItems.Where(p => p.Value.Item.WatchedWithPart && p.Value.Item.PartKey is not null)
+                    .GroupBy(p => p.Value.Item.PartKey!, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Select(p => p.Key).ToList(), StringComparer.Ordinal);
+                var watched = write.Action != WriteAction.MarkUnwatched;
+                var apart = files[file].Where(id => id != write.ItemId && (states.TryGetValue(id, out var s) ? s.Watched : sideItems[id].State.Watched) != watched).ToList();
+                if (apart.Count > 0)
+                {
+                    yield return write with { SkipReason = $"one item holds several episodes here, and {apart.Count} other episode(s) of it are {(watched ? "not watched" : "watched")}" };
+                    continue;
+                }
+            }
+
+            yield return write;
+        }
     }
 }

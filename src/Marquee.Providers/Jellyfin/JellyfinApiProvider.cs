@@ -353,7 +353,7 @@ public abstract class JellyfinApiProvider : IProvider, IAccountDirectory, ILibra
             for (var e = first; e <= last; e++)
             {
                 yield return new SourceItemState(
-                    episode with { LocalKey = $"{item.Id}#{e.ToString(CultureInfo.InvariantCulture)}", Ids = [], Episode = e, EpisodeEnd = null, PartKey = item.Id, DurationMs = share },
+                    episode with { LocalKey = $"{item.Id}#{e.ToString(CultureInfo.InvariantCulture)}", Ids = [], Episode = e, EpisodeEnd = null, PartKey = item.Id, WatchedWithPart = true, DurationMs = share },
                     PartState(state, e - first, last - first + 1, share));
             }
 

@@ -41,6 +41,9 @@ public sealed class PlexToJellyfinScenarios : SyncScenarios<PlexToJellyfinFixtur
 [Trait("Category", "Scenario")]
 public sealed class JellyfinToEmbyScenarios : SyncScenarios<JellyfinToEmbyFixture>
 {
+    [Fact(Skip = "Not applicable: both sides hold a two-episode file as one item, so neither can show one of its episodes watched alone.")]
+    public override Task MultiEpisodeFile_OneEpisodeWatched_ConvergesInOneRun_AndNeverInventsTheOther() => base.MultiEpisodeFile_OneEpisodeWatched_ConvergesInOneRun_AndNeverInventsTheOther();
+
     [Fact(Skip = "Not applicable: Emby 4.x describes no API to set a numeric rating (only Likes).")]
     public override Task Rating_NewestWins_IncludingClearedRating() => base.Rating_NewestWins_IncludingClearedRating();
 

@@ -147,6 +147,33 @@ public abstract class SyncScenarios<TFixture>
         Assert.Equal(1, f.Target.View(f.Target.Owner, f.Target.Episode(show, season, second)).ViewCount);
     }
 
+    /// <summary>
+    /// One episode of a two-episode file watched: a side that holds the file as one item (Jellyfin, Emby) cannot show
+    /// one episode watched without the other, so it is not marked until both are; the run converges at once, a second
+    /// run writes nothing, and the other episode is never marked watched anywhere.
+    /// </summary>
+    [Fact]
+    public virtual async Task MultiEpisodeFile_OneEpisodeWatched_ConvergesInOneRun_AndNeverInventsTheOther()
+    {
+        await using var f = await StartAsync();
+        var (show, season, first, second) = f.Source.MultiEpisodeFile ?? throw new InvalidOperationException("the library has no two-episode file");
+        f.Source.Mark(f.Source.Owner, f.Source.Episode(show, season, first), true);
+        var flow = await f.AddFlowAsync(twoWay: true, features: ["watched"]);
+
+        var firstRun = await f.SyncAsync(flow);
+        f.AdvanceClock(Hour);
+        var secondRun = await f.SyncAsync(flow);
+        f.AdvanceClock(Hour);
+        var thirdRun = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, firstRun.Run.Status);
+        Assert.Equal(1, f.Source.View(f.Source.Owner, f.Source.Episode(show, season, first)).ViewCount);
+        Assert.Equal(0, f.Source.View(f.Source.Owner, f.Source.Episode(show, season, second)).ViewCount);
+        Assert.Equal(0, f.Target.View(f.Target.Owner, f.Target.Episode(show, season, second)).ViewCount);
+        Assert.Equal(0, secondRun.Run.Written);
+        Assert.Equal(0, thirdRun.Run.Written);
+    }
+
     [Fact]
     public virtual async Task Editions_AreOneItem_WrittenOnceToTheBaseVersion()
     {
