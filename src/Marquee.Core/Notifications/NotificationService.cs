@@ -60,6 +60,20 @@ public sealed partial class NotificationService(
     /// <summary>Renders a message for one channel and puts it in the outbox; a failing template falls back to the default and says why.</summary>
     public async Task<OutboxMessage> EnqueueAsync(NotificationChannel channel, string trigger, IReadOnlyDictionary<string, object?> variables, string idempotencyKey, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        var payload = await RenderPayloadAsync(channel, trigger, variables, at, cancellationToken);
+        return await EnqueueRenderedAsync(channel, payload, idempotencyKey, cancellationToken);
+    }
+
+    /// <summary>Puts an already rendered message in the outbox (inside the caller's transaction, when it has one).</summary>
+    public async Task<OutboxMessage> EnqueueRenderedAsync(NotificationChannel channel, JsonElement payload, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var (message, _) = await outbox.EnqueueAsync(OutboxKind, idempotencyKey, payload, $"notify:{channel.Id}", null, cancellationToken);
+        return message;
+    }
+
+    /// <summary>Renders the message of <paramref name="trigger"/> for one channel into a <c>notify</c> payload.</summary>
+    public async Task<JsonElement> RenderPayloadAsync(NotificationChannel channel, string trigger, IReadOnlyDictionary<string, object?> variables, DateTimeOffset at, CancellationToken cancellationToken)
+    {
         var style = NotificationTriggers.Styles[trigger];
         var title = await RenderAsync(channel, trigger, "title", style.Title, variables, cancellationToken);
         var body = await RenderAsync(channel, trigger, "body", style.Body, variables, cancellationToken);
@@ -89,9 +103,7 @@ public sealed partial class NotificationService(
         Add("Library", variables.GetValueOrDefault("library"));
         Add("Server", variables.GetValueOrDefault("server"));
         var payload = new NotificationPayload(channel.Id, trigger, title, body, variables.GetValueOrDefault("plex_url") as string, variables.GetValueOrDefault("user") as string, fields, at, raw);
-        var element = JsonSerializer.SerializeToElement(payload, Json);
-        var (message, _) = await outbox.EnqueueAsync(OutboxKind, idempotencyKey, element, $"notify:{channel.Id}", null, cancellationToken);
-        return message;
+        return JsonSerializer.SerializeToElement(payload, Json);
     }
 
     /// <summary>Renders a sample of <paramref name="trigger"/> and puts it in the outbox for <c>marquee notify test</c>.</summary>
