@@ -46,6 +46,11 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton<Notifications.NotificationTemplates>();
         services.TryAddSingleton<Notifications.NotificationService>();
         services.TryAddSingleton<Notifications.NotificationSink>();
+        services.TryAddSingleton<Notifications.MarqueeEvents>();
+        if (!services.Any(d => d.ServiceType == typeof(Notifications.IMarqueeEventSink)))
+        {
+            services.AddSingleton<Notifications.IMarqueeEventSink>(sp => sp.GetRequiredService<Notifications.NotificationSink>());
+        }
         return services;
     }
 }

@@ -18,8 +18,34 @@ public sealed partial class NotificationSink(
     IStoreTransactions transactions,
     OutboxSignal signal,
     TimeProvider clock,
-    ILogger<NotificationSink> logger) : ILiveEventSink
+    ILogger<NotificationSink> logger) : ILiveEventSink, IMarqueeEventSink
 {
+    /// <summary>Tells Marquee's own event to every enabled channel that has its trigger on, once per subject within the health cooldown.</summary>
+    public async Task PublishAsync(MarqueeEvent e, CancellationToken cancellationToken)
+    {
+        var window = TimeSpan.FromMinutes(Math.Max(0, service.Options.HealthCooldownMinutes));
+        foreach (var channel in (await store.ListAsync(cancellationToken)).Where(c => c.Enabled && c.Id != e.SkipChannelId && c.Triggers.Contains(e.Trigger, StringComparer.Ordinal)))
+        {
+            var variables = NotificationVariables.Empty(e.Trigger);
+            foreach (var (name, value) in e.Values)
+            {
+                variables[name] = value;
+            }
+
+            variables["time"] = e.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            var key = $"notify:{channel.Id}:{e.Trigger}:{e.Subject}:{e.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
+            var payload = await service.RenderPayloadAsync(channel, e.Trigger, variables, e.At, cancellationToken);
+            if (await ClaimAndEnqueueAsync(channel, e.Trigger, e.Subject, e.At, window, payload, key.Length > 200 ? key[..200] : key, cancellationToken))
+            {
+                Log.Queued(logger, e.Trigger, channel.Name);
+            }
+            else
+            {
+                Log.Duplicate(logger, e.Trigger, channel.Name);
+            }
+        }
+    }
+
     public async Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
     {
         // A repeated delivery adds no event: no reason to read the channels for it (this runs once per handled delivery).
