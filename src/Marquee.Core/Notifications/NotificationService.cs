@@ -51,6 +51,32 @@ public sealed partial class NotificationService(
             ? await store.UpdateAsync(await CheckAsync(request, existing, cancellationToken), cancellationToken)
             : await CreateAsync(request, cancellationToken);
 
+    /// <summary>Makes the channel named in <paramref name="request"/> match it (marquee.yaml); returns "created", "updated", or null when it matched already.</summary>
+    public async Task<string?> ApplyAsync(ChannelRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Name is not { } name || await store.FindAsync(name, cancellationToken) is not { } existing)
+        {
+            await CreateAsync(request, cancellationToken);
+            return "created";
+        }
+
+        var wanted = await CheckAsync(request, existing, cancellationToken);
+        if (Same(wanted, existing))
+        {
+            return null;
+        }
+
+        await store.UpdateAsync(wanted, cancellationToken);
+        return "updated";
+    }
+
+    private static bool Same(NotificationChannel a, NotificationChannel b) =>
+        a.Name == b.Name && a.Kind == b.Kind && a.Secrets.Url == b.Secrets.Url && a.Secrets.Secret == b.Secrets.Secret && a.Method == b.Method
+        && a.Enabled == b.Enabled && a.Triggers.SequenceEqual(b.Triggers, StringComparer.Ordinal) && SameMap(a.Templates, b.Templates) && SameMap(a.Secrets.Headers, b.Secrets.Headers);
+
+    private static bool SameMap(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(p => b is not null && b.TryGetValue(p.Key, out var v) && v == p.Value);
+
     public async Task DeleteAsync(string idOrName, CancellationToken cancellationToken)
     {
         var channel = await GetAsync(idOrName, cancellationToken);
