@@ -47,6 +47,12 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton<Notifications.NotificationTemplates>();
         services.TryAddSingleton<Notifications.NotificationService>();
         services.TryAddSingleton<Notifications.NotificationSink>();
+        services.TryAddSingleton<Notifications.MarqueeEvents>();
+        services.TryAddSingleton<Notifications.SessionDigest>();
+        if (!services.Any(d => d.ServiceType == typeof(Notifications.IMarqueeEventSink)))
+        {
+            services.AddSingleton<Notifications.IMarqueeEventSink>(sp => sp.GetRequiredService<Notifications.NotificationSink>());
+        }
         return services;
     }
 }

@@ -37,6 +37,20 @@ public sealed class BenchScenarioTests
     }
 
     [Fact]
+    public async Task Notifications_Quick_EveryPlaybackIsOneDiscordMessage_InOneRequest()
+    {
+        using var folder = new TempFolder();
+
+        var result = await BenchRunner.RunHereAsync(new Live.NotificationScenario(), quick: true, folder.Path, TextWriter.Null, CancellationToken.None);
+
+        Assert.All(result.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        Assert.Equal(ScenarioStatus.Ok, result.Status);
+        Assert.Equal(100, result.Metrics["notifications"]);
+        Assert.Equal(100, result.TotalRequests);
+        Assert.True(result.Metrics["event to delivery p95 ms"] > 0);
+    }
+
+    [Fact]
     public async Task SyncedScenarios_Quick_InOneProcess_ShareOneSyncedWorld_AndPassTheirChecks()
     {
         using var folder = new TempFolder();

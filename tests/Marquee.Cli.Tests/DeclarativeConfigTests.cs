@@ -86,6 +86,12 @@ public sealed class DeclarativeConfigTests
     [InlineData("connections:\n  - name: a\n    kind: plex\n    url: http://h:1\n    token: t\n  - name: b\n    kind: plex\n    url: http://h:2\n    token: t\nflows:\n  - name: f\n    from: a\n    to: b\n    incremental: 15x\n", 11, "'incremental' must be an interval")]
     [InlineData("profiles:\n  - name: anna\n---\nflows: []\n", 3, "one YAML document")]
     [InlineData("connections:\n  - name: home\n    kind: plex\n    url: &u http://h:1\n    token: *u\n", 4, "anchors and aliases")]
+    [InlineData("notifications:\n  - name: d\n    kind: discord\n    colour: red\n", 4, "unknown key 'colour' in a notification channel")]
+    [InlineData("notifications:\n  - name: d\n    kind: discord\n    url: https://discord.com/api/webhooks/1/x\n    triggers: [plays]\n", 2, "notification channel 'd': Unknown trigger 'plays'")]
+    [InlineData("notifications:\n  - name: d\n    kind: ntfy\n    url: https://ntfy.sh/t\n    templates:\n      title: \"{{ user \"\n", 2, "notification channel 'd': Not valid Liquid")]
+    [InlineData("notifications:\n  - name: d\n    kind: ntfy\n    url: https://ntfy.sh/t\n    headers: [a, b]\n", 5, "'headers' must be a mapping")]
+    [InlineData("notifications:\n  - name: d\n    kind: ntfy\n    url: https://ntfy.sh/t\n  - name: d\n    kind: ntfy\n    url: https://ntfy.sh/u\n", 5, "notification channel 'd' is declared twice")]
+    [InlineData("notifications:\n  - name: d\n    kind: discord\n    url: https://example.com/hook\n", 2, "A Discord URL is a webhook URL")]
     public async Task BadYaml_StopsTheStartWithFileLineAndReason(string yaml, int line, string reason)
     {
         using var cli = new CliRunner();

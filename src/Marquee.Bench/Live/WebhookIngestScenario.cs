@@ -110,7 +110,13 @@ public sealed class WebhookIngestScenario : IBenchScenario
         var payload = string.Create(
             CultureInfo.InvariantCulture,
             $$$"""{"event":"media.scrobble","user":true,"owner":true,"Account":{"id":8472915,"title":"owner"},"Server":{"title":"bench","uuid":"bench-server"},"Player":{"local":true,"title":"TV","uuid":"bench-player"},"Metadata":{"ratingKey":"{{{100_000 + n}}}","guid":"plex://movie/5d776b59ad5437{{{n:x10}}}","type":"movie","title":"Bench {{{n}}}","duration":6960000,"lastViewedAt":{{{1_750_000_000 + n}}}}}""");
-        var content = new MultipartFormDataContent("--------------------------bench" + n.ToString("x8", CultureInfo.InvariantCulture));
+        return Multipart(payload, "--------------------------bench" + n.ToString("x8", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A Plex webhook as Plex posts it: multipart with the JSON in its <c>payload</c> part.</summary>
+    internal static HttpContent Multipart(string payload, string boundary)
+    {
+        var content = new MultipartFormDataContent(boundary);
         var part = new StringContent(payload, Encoding.UTF8);
         part.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         content.Add(part, "payload");

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Marquee.Simulators.Arr;
+using Marquee.Simulators.Discord;
 using Marquee.Simulators.Jellyfin;
+using Marquee.Simulators.Ntfy;
 using Marquee.Simulators.Plex;
 
 namespace Marquee.Cli.Commands;
@@ -16,7 +18,55 @@ internal static class SimCommands
         command.Add(Jellyfin(context, JellyfinFlavor.Emby));
         command.Add(Arr(context, ArrFlavor.Radarr));
         command.Add(Arr(context, ArrFlavor.Sonarr));
+        command.Add(Discord(context));
+        command.Add(Ntfy(context));
         return command;
+    }
+
+    private static Command Discord(Func<ParseResult, CliContext> context)
+    {
+        var defaults = new DiscordSimulatorOptions();
+        var (port, latency, faults) = Common(8780);
+        var rate = new Option<int>("--rate-limit") { Description = "Messages per webhook per window before a 429; 0 turns the limit off.", DefaultValueFactory = _ => defaults.RateLimit };
+        var window = new Option<double>("--rate-window-seconds") { Description = "The rate limit's window, in seconds.", DefaultValueFactory = _ => defaults.RateWindowSeconds };
+        var command = new Command("discord", "Run a simulated Discord webhook API (messages recorded, limits enforced) until stopped.") { port, rate, window, latency, faults };
+        command.SetAction(async (parse, ct) =>
+        {
+            CheckCommon(parse, port, latency, faults);
+            Check(parse.GetValue(rate) >= 0, "--rate-limit must be 0 or more.");
+            Check(parse.GetValue(window) > 0, "--rate-window-seconds must be more than 0.");
+            var options = defaults with { Port = parse.GetValue(port), RateLimit = parse.GetValue(rate), RateWindowSeconds = parse.GetValue(window), LatencyMs = parse.GetValue(latency), FaultRate = parse.GetValue(faults) };
+            return await ServeUntilStoppedAsync(context(parse), options.Port, token => DiscordSimulator.StartAsync(options, token), simulator => simulator.Describe(), ct);
+        });
+        return command;
+    }
+
+    private static Command Ntfy(Func<ParseResult, CliContext> context)
+    {
+        var (port, latency, faults) = Common(8781);
+        var tokens = new Option<string[]>("--token") { Description = "An access token (tk_...) the server accepts; repeat for more. Without any, publishing is open.", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("ntfy", "Run a simulated ntfy server (messages recorded, auth and limits enforced) until stopped.") { port, tokens, latency, faults };
+        command.SetAction(async (parse, ct) =>
+        {
+            CheckCommon(parse, port, latency, faults);
+            var given = parse.GetValue(tokens) ?? [];
+            Check(given.All(t => t.StartsWith("tk_", StringComparison.Ordinal) && t.Length > 3 && !t.Any(char.IsWhiteSpace)), "--token must look like tk_... (no spaces).");
+            var options = new NtfySimulatorOptions { Port = parse.GetValue(port), Tokens = given, LatencyMs = parse.GetValue(latency), FaultRate = parse.GetValue(faults) };
+            return await ServeUntilStoppedAsync(context(parse), options.Port, token => NtfySimulator.StartAsync(options, token), simulator => simulator.Describe(), ct);
+        });
+        return command;
+    }
+
+    private static (Option<int> Port, Option<int> Latency, Option<double> Faults) Common(int defaultPort) =>
+        (new Option<int>("--port") { Description = "Port; 0 picks a free one.", DefaultValueFactory = _ => defaultPort },
+         new Option<int>("--latency-ms") { Description = "Added latency per request, in milliseconds." },
+         new Option<double>("--fault-rate") { Description = "Share (0 to 1) of requests that fail with a random fault." });
+
+    private static void CheckCommon(ParseResult parse, Option<int> port, Option<int> latency, Option<double> faults)
+    {
+        Check(parse.GetValue(port) is >= 0 and <= 65535, "--port must be between 0 and 65535.");
+        Check(parse.GetValue(faults) is >= 0 and <= 1, "--fault-rate must be between 0 and 1.");
+        Check(parse.GetValue(latency) >= 0, "--latency-ms must be 0 or more.");
     }
 
     private static Command Plex(Func<ParseResult, CliContext> context)

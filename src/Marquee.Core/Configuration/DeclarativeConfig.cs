@@ -11,6 +11,9 @@ public sealed record DeclarativeConfig(
     IReadOnlyList<DeclaredProfile> Profiles,
     IReadOnlyList<DeclaredFlow> Flows)
 {
+    /// <summary>Gets the notification channels the file declares (<c>notifications:</c>).</summary>
+    public IReadOnlyList<DeclaredNotificationChannel> Notifications { get; init; } = [];
+
     /// <summary>Gets the environment variables the file used (<c>${NAME}</c>) with their values, which no message may show.</summary>
     public IReadOnlyDictionary<string, string> EnvironmentValues { get; init; } = new Dictionary<string, string>();
 
@@ -38,3 +41,5 @@ public sealed record DeclaredProfile(int Line, string Name, string? DisplayName,
 public sealed record DeclaredAccount(int Line, string Connection, string Account);
 
 public sealed record DeclaredFlow(int Line, FlowInput Flow);
+
+public sealed record DeclaredNotificationChannel(int Line, Notifications.ChannelRequest Channel);

@@ -17,6 +17,7 @@ public sealed class DeclarativeConfigApplier(
     ConnectionService connections,
     ProfileService profiles,
     FlowService flows,
+    Notifications.NotificationService notifications,
     IStoreTransactions transactions)
 {
     public async Task<ApplyResult> ApplyAsync(DeclarativeConfig config, CancellationToken cancellationToken)
@@ -157,6 +158,17 @@ public sealed class DeclarativeConfigApplier(
                 if (updated.UpdatedAt != existing.UpdatedAt)
                 {
                     changes.Add($"flow {declared.Flow.Name} updated");
+                }
+            });
+        }
+
+        foreach (var declared in config.Notifications)
+        {
+            await At(config.File, declared.Line, $"notification channel '{declared.Channel.Name}'", async () =>
+            {
+                if (await notifications.ApplyAsync(declared.Channel, cancellationToken) is { } change)
+                {
+                    changes.Add($"notification channel {declared.Channel.Name} {change}");
                 }
             });
         }

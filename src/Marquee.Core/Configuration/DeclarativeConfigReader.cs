@@ -15,7 +15,8 @@ namespace Marquee.Core.Configuration;
 /// </summary>
 public static partial class DeclarativeConfigReader
 {
-    private static readonly string[] TopKeys = ["connections", "profiles", "flows"];
+    private static readonly string[] TopKeys = ["connections", "profiles", "flows", "notifications"];
+    private static readonly string[] ChannelKeys = ["name", "kind", "url", "secret", "triggers", "templates", "method", "headers", "enabled"];
     private static readonly string[] ProfileKeys = ["name", "displayName", "accounts"];
     private static readonly string[] AccountKeys = ["connection", "account"];
     private static readonly string[] FlowKeys = ["name", "from", "to", "twoWay", "features", "mode", "schedule", "incremental", "enabled", "filters", "guards"];
@@ -88,7 +89,9 @@ public static partial class DeclarativeConfigReader
             reader.Unique(connections.Select(c => (c.Name, c.Line)), "connection");
             reader.Unique(profiles.Select(p => (p.Name, p.Line)), "profile");
             reader.Unique(flows.Select(f => (f.Flow.Name!, f.Line)), "flow");
-            return new DeclarativeConfig(file, connections, profiles, flows) { EnvironmentValues = reader.Used };
+            var channels = reader.List(root, "notifications").Select(reader.Channel).ToList();
+            reader.Unique(channels.Select(c => (c.Channel.Name!, c.Line)), "notification channel");
+            return new DeclarativeConfig(file, connections, profiles, flows) { Notifications = channels, EnvironmentValues = reader.Used };
         }
         catch (ConfigFileException ex) when (reader.Used.Count > 0)
         {
@@ -217,6 +220,29 @@ public static partial class DeclarativeConfigReader
                 Guards = guards,
             };
             return new DeclaredFlow(Line(node), flow);
+        }
+
+        public DeclaredNotificationChannel Channel(YamlNode node)
+        {
+            var map = Map(node, "a notification channel", ChannelKeys);
+            Dictionary<string, string>? Strings(string key) => Child(map, key) switch
+            {
+                null => null,
+                YamlMappingNode m => m.Children.ToDictionary(c => Key(c.Key), c => c.Value is YamlScalarNode s ? Expand(s) : throw Error(c.Value, $"'{key}.{Key(c.Key)}' must be a single value"), StringComparer.Ordinal),
+                var other => throw Error(other, $"'{key}' must be a mapping of names to values"),
+            };
+
+            var channel = new Notifications.ChannelRequest(
+                RequiredString(map, node, "name"),
+                RequiredString(map, node, "kind"),
+                OptionalString(map, "url"),
+                OptionalString(map, "secret"),
+                OptionalStrings(map, "triggers"),
+                Strings("templates"),
+                OptionalString(map, "method"),
+                Strings("headers"),
+                OptionalBool(map, "enabled"));
+            return new DeclaredNotificationChannel(Line(node), channel);
         }
 
         public YamlMappingNode Map(YamlNode node, string what, string[]? allowed)

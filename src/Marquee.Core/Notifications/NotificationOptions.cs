@@ -17,6 +17,15 @@ public sealed class NotificationOptions
     /// <summary>Gets or sets the percentage at which an episode counts as finished; 0 turns the finished trigger off for episodes.</summary>
     public int FinishedEpisodePercent { get; set; } = 90;
 
+    /// <summary>Gets or sets how long the same own event (a flow's failed run, a connection unreachable, the same unresolved items) stays quiet after it was told.</summary>
+    public double HealthCooldownMinutes { get; set; } = 60;
+
+    /// <summary>Gets or sets how often the sessions digest is sent while anything plays or is paused; 0 turns it off.</summary>
+    public double SessionsDigestMinutes { get; set; } = 30;
+
+    /// <summary>Gets or sets the age after which a notification still waiting in the outbox (its channel was down) is dropped instead of sent; 0 sends it however old.</summary>
+    public double MaxAgeMinutes { get; set; } = 24 * 60;
+
     /// <summary>Gets or sets the channels declared in configuration; they are created or updated by name at start.</summary>
     public List<DeclaredChannel> Channels { get; set; } = [];
 }

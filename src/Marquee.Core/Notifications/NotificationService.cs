@@ -51,6 +51,32 @@ public sealed partial class NotificationService(
             ? await store.UpdateAsync(await CheckAsync(request, existing, cancellationToken), cancellationToken)
             : await CreateAsync(request, cancellationToken);
 
+    /// <summary>Makes the channel named in <paramref name="request"/> match it (marquee.yaml); returns "created", "updated", or null when it matched already.</summary>
+    public async Task<string?> ApplyAsync(ChannelRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Name is not { } name || await store.FindAsync(name, cancellationToken) is not { } existing)
+        {
+            await CreateAsync(request, cancellationToken);
+            return "created";
+        }
+
+        var wanted = await CheckAsync(request, existing, cancellationToken);
+        if (Same(wanted, existing))
+        {
+            return null;
+        }
+
+        await store.UpdateAsync(wanted, cancellationToken);
+        return "updated";
+    }
+
+    private static bool Same(NotificationChannel a, NotificationChannel b) =>
+        a.Name == b.Name && a.Kind == b.Kind && a.Secrets.Url == b.Secrets.Url && a.Secrets.Secret == b.Secrets.Secret && a.Method == b.Method
+        && a.Enabled == b.Enabled && a.Triggers.SequenceEqual(b.Triggers, StringComparer.Ordinal) && SameMap(a.Templates, b.Templates) && SameMap(a.Secrets.Headers, b.Secrets.Headers);
+
+    private static bool SameMap(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(p => b is not null && b.TryGetValue(p.Key, out var v) && v == p.Value);
+
     public async Task DeleteAsync(string idOrName, CancellationToken cancellationToken)
     {
         var channel = await GetAsync(idOrName, cancellationToken);
@@ -59,6 +85,20 @@ public sealed partial class NotificationService(
 
     /// <summary>Renders a message for one channel and puts it in the outbox; a failing template falls back to the default and says why.</summary>
     public async Task<OutboxMessage> EnqueueAsync(NotificationChannel channel, string trigger, IReadOnlyDictionary<string, object?> variables, string idempotencyKey, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var payload = await RenderPayloadAsync(channel, trigger, variables, at, cancellationToken);
+        return await EnqueueRenderedAsync(channel, payload, idempotencyKey, cancellationToken);
+    }
+
+    /// <summary>Puts an already rendered message in the outbox (inside the caller's transaction, when it has one).</summary>
+    public async Task<OutboxMessage> EnqueueRenderedAsync(NotificationChannel channel, JsonElement payload, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var (message, _) = await outbox.EnqueueAsync(OutboxKind, idempotencyKey, payload, $"notify:{channel.Id}", null, cancellationToken);
+        return message;
+    }
+
+    /// <summary>Renders the message of <paramref name="trigger"/> for one channel into a <c>notify</c> payload.</summary>
+    public async Task<JsonElement> RenderPayloadAsync(NotificationChannel channel, string trigger, IReadOnlyDictionary<string, object?> variables, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var style = NotificationTriggers.Styles[trigger];
         var title = await RenderAsync(channel, trigger, "title", style.Title, variables, cancellationToken);
@@ -89,9 +129,7 @@ public sealed partial class NotificationService(
         Add("Library", variables.GetValueOrDefault("library"));
         Add("Server", variables.GetValueOrDefault("server"));
         var payload = new NotificationPayload(channel.Id, trigger, title, body, variables.GetValueOrDefault("plex_url") as string, variables.GetValueOrDefault("user") as string, fields, at, raw);
-        var element = JsonSerializer.SerializeToElement(payload, Json);
-        var (message, _) = await outbox.EnqueueAsync(OutboxKind, idempotencyKey, element, $"notify:{channel.Id}", null, cancellationToken);
-        return message;
+        return JsonSerializer.SerializeToElement(payload, Json);
     }
 
     /// <summary>Renders a sample of <paramref name="trigger"/> and puts it in the outbox for <c>marquee notify test</c>.</summary>

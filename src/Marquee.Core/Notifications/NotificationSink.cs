@@ -1,4 +1,6 @@
 using System.Globalization;
+using Marquee.Core.Outbox;
+using Marquee.Core.Storage;
 using Marquee.Core.Webhooks;
 using Microsoft.Extensions.Logging;
 
@@ -7,14 +9,43 @@ namespace Marquee.Core.Notifications;
 /// <summary>
 /// Turns live events into notifications: each event's trigger goes to every enabled channel that has it on, at most once
 /// per (user, item, trigger, channel) within the playback window (play, finished) or the cooldown (the rest). The
-/// claim is stored before the message is enqueued, so a restart or the same playback seen by another path sends nothing again.
+/// claim and the message are stored in one transaction, so a restart or the same playback seen by another path sends
+/// nothing again, and a failure between the two leaves no claim behind that would swallow the next report.
 /// </summary>
 public sealed partial class NotificationSink(
     INotificationStore store,
     NotificationService service,
+    IStoreTransactions transactions,
+    OutboxSignal signal,
     TimeProvider clock,
-    ILogger<NotificationSink> logger) : ILiveEventSink
+    ILogger<NotificationSink> logger) : ILiveEventSink, IMarqueeEventSink
 {
+    /// <summary>Tells Marquee's own event to every enabled channel that has its trigger on, once per subject within the health cooldown.</summary>
+    public async Task PublishAsync(MarqueeEvent e, CancellationToken cancellationToken)
+    {
+        var window = TimeSpan.FromMinutes(Math.Max(0, service.Options.HealthCooldownMinutes));
+        foreach (var channel in (await store.ListAsync(cancellationToken)).Where(c => c.Enabled && c.Id != e.SkipChannelId && c.Triggers.Contains(e.Trigger, StringComparer.Ordinal)))
+        {
+            var variables = NotificationVariables.Empty(e.Trigger);
+            foreach (var (name, value) in e.Values)
+            {
+                variables[name] = value;
+            }
+
+            variables["time"] = e.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            var key = $"notify:{channel.Id}:{e.Trigger}:{e.Subject}:{e.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
+            var payload = await service.RenderPayloadAsync(channel, e.Trigger, variables, e.At, cancellationToken);
+            if (await ClaimAndEnqueueAsync(channel, e.Trigger, e.Subject, e.At, window, payload, key.Length > 200 ? key[..200] : key, cancellationToken))
+            {
+                Log.Queued(logger, e.Trigger, channel.Name);
+            }
+            else
+            {
+                Log.Duplicate(logger, e.Trigger, channel.Name);
+            }
+        }
+    }
+
     public async Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
     {
         // A repeated delivery adds no event: no reason to read the channels for it (this runs once per handled delivery).
@@ -98,20 +129,44 @@ public sealed partial class NotificationSink(
             ? TimeSpan.FromMinutes(Math.Max(0, options.PlaybackWindowMinutes))
             : TimeSpan.FromSeconds(Math.Max(0, options.CooldownSeconds));
         var subject = string.Join('|', e.Source, e.ServerId ?? string.Empty, e.AccountId, e.LocalKey, e.Kind == LiveEventType.DeviceNew ? e.Value ?? string.Empty : string.Empty);
-        if (!await store.TryClaimAsync(channel.Id, trigger, subject, e.OccurredAt, window, cancellationToken))
-        {
-            Log.Duplicate(logger, trigger, channel.Name);
-            return;
-        }
-
         var key = $"notify:{channel.Id}:{trigger}:{(e.Id > 0 ? e.Id.ToString(CultureInfo.InvariantCulture) : e.DedupeKey)}";
         if (key.Length > 200)
         {
             key = key[..200];
         }
 
-        await service.EnqueueAsync(channel, trigger, NotificationVariables.From(e, trigger), key, e.OccurredAt == default ? clock.GetUtcNow() : e.OccurredAt, cancellationToken);
+        var payload = await service.RenderPayloadAsync(channel, trigger, NotificationVariables.From(e, trigger), e.OccurredAt == default ? clock.GetUtcNow() : e.OccurredAt, cancellationToken);
+        if (!await ClaimAndEnqueueAsync(channel, trigger, subject, e.OccurredAt, window, payload, key, cancellationToken))
+        {
+            Log.Duplicate(logger, trigger, channel.Name);
+            return;
+        }
+
         Log.Queued(logger, trigger, channel.Name);
+    }
+
+    /// <summary>Claims (channel, trigger, subject) and enqueues the message in one transaction; false when the claim is taken.</summary>
+    private async Task<bool> ClaimAndEnqueueAsync(NotificationChannel channel, string trigger, string subject, DateTimeOffset at, TimeSpan window, System.Text.Json.JsonElement payload, string key, CancellationToken cancellationToken)
+    {
+        var queued = await transactions.RunAsync(
+            async () =>
+            {
+                if (!await store.TryClaimAsync(channel.Id, trigger, subject, at, window, cancellationToken))
+                {
+                    return false;
+                }
+
+                await service.EnqueueRenderedAsync(channel, payload, key, cancellationToken);
+                return true;
+            },
+            cancellationToken);
+        if (queued)
+        {
+            // Woken again after the commit: a wake inside the transaction may find the row not yet visible.
+            signal.Notify();
+        }
+
+        return queued;
     }
 
     private static partial class Log

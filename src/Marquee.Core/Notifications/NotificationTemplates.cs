@@ -49,7 +49,7 @@ public sealed class NotificationTemplates
             return "Templates cannot include or render other files.";
         }
 
-        return Parser.TryParse(template, out _, out var error) ? null : $"Not valid Liquid: {error}";
+        return Parser.TryParse(template, out _, out var error) ? null : $"Not valid Liquid: {error?.ReplaceLineEndings(" ").Trim()}";
     }
 
     /// <summary>Parses and renders <paramref name="template"/> with the sample values; returns why it fails, or null.</summary>

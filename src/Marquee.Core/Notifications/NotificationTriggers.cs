@@ -15,6 +15,11 @@ public static class NotificationTriggers
     public const string DatabaseCorrupted = "database-corrupted";
     public const string RunFailed = "run-failed";
     public const string RunHeld = "run-held";
+    public const string ItemsUnresolved = "items-unresolved";
+    public const string ConnectionUnreachable = "connection-unreachable";
+    public const string ConnectionUnauthorized = "connection-unauthorized";
+    public const string DeliveryDead = "delivery-dead";
+    public const string Sessions = "sessions";
 
     /// <summary>Every trigger with what a message for it looks like by default.</summary>
     public static IReadOnlyDictionary<string, TriggerStyle> Styles { get; } = new Dictionary<string, TriggerStyle>(StringComparer.Ordinal)
@@ -31,6 +36,11 @@ public static class NotificationTriggers
         [DatabaseCorrupted] = new(0xED4245, ["rotating_light"], 5, "Database corrupted", "{{ server }} found its database corrupted."),
         [RunFailed] = new(0xED4245, ["x"], 4, "Sync run failed: {{ flow }}", "{{ reason }}"),
         [RunHeld] = new(0xFAA61A, ["warning"], 4, "Sync run held: {{ flow }}", "{{ reason }}"),
+        [ItemsUnresolved] = new(0xFAA61A, ["grey_question"], 3, "{{ count }} items unresolved: {{ flow }}", "{{ reason }}"),
+        [ConnectionUnreachable] = new(0xED4245, ["electric_plug"], 4, "Connection unreachable: {{ connection }}", "{{ reason }}"),
+        [ConnectionUnauthorized] = new(0xED4245, ["key"], 4, "Token refused: {{ connection }}", "The token of {{ connection }} was refused (expired or revoked): {{ reason }}"),
+        [Sessions] = new(0x5865F2, ["tv"], 2, "Now streaming: {{ count }}", "{{ sessions }}"),
+        [DeliveryDead] = new(0xED4245, ["skull"], 4, "Delivery dead-lettered", "{{ delivery }}: {{ reason }}"),
     };
 
     public static IReadOnlyList<string> All { get; } = [.. Styles.Keys];

@@ -9,7 +9,7 @@ public static class NotificationVariables
     /// <summary>Every variable with what it holds (documented in README); a missing value is nil (falsy in <c>{% if %}</c>).</summary>
     public static IReadOnlyDictionary<string, string> Catalogue { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["trigger"] = "The trigger: play, pause, resume, stop, finished, rating, new-item, new-device, database-backup, database-corrupted, run-failed, run-held.",
+        ["trigger"] = "The trigger: play, pause, resume, stop, finished, rating, new-item, new-device, database-backup, database-corrupted, run-failed, run-held, items-unresolved, connection-unreachable, connection-unauthorized, delivery-dead, sessions.",
         ["user"] = "The account's display name (as the server names it), else its id.",
         ["account_id"] = "The account id as the server names it.",
         ["title"] = "The item's own title (an episode's title).",
@@ -30,7 +30,11 @@ public static class NotificationVariables
         ["plex_url"] = "A link to the item in Plex web.",
         ["time"] = "When it happened (ISO 8601, UTC).",
         ["flow"] = "The flow of a run-failed or run-held notification.",
-        ["reason"] = "Why the run failed or was held.",
+        ["reason"] = "Why the run failed or was held, which items are unresolved, why a connection or a delivery failed.",
+        ["count"] = "How many items a run left unresolved; how many streams a sessions digest lists.",
+        ["sessions"] = "The sessions digest: one line per stream (user, title, progress, player, direct play or transcode, bandwidth, local or remote, paused).",
+        ["connection"] = "The connection of a connection-unreachable or connection-unauthorized notification.",
+        ["delivery"] = "The dead-lettered delivery (its kind and description, no secret).",
     };
 
     /// <summary>Fills the catalogue from a live event.</summary>
@@ -89,6 +93,10 @@ public static class NotificationVariables
         values["library"] = "TV Shows";
         values["flow"] = "plex to jellyfin";
         values["reason"] = "Sample: the target was unreachable.";
+        values["count"] = 3;
+        values["sessions"] = "**alice** · Severance · S02E03 · Who Is Alive? · 50% · Living Room TV (Plex for LG) · direct play · 12.0 Mbps · local";
+        values["connection"] = "home-server";
+        values["delivery"] = "notify: play to channel 1";
         return values;
     }
 

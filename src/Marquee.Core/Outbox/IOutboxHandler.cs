@@ -36,6 +36,9 @@ public enum OutboxOutcome
 
     /// <summary>The target refused it for good (another 4xx): dead-lettered at once.</summary>
     Rejected,
+
+    /// <summary>Not sent: too old to be worth sending (a notification that waited out a long outage). Kept as failed, saying why.</summary>
+    Dropped,
 }
 
 /// <summary>The outcome of one attempt, with the target's status code and, for a retry, how long the target asked to wait.</summary>
@@ -46,4 +49,6 @@ public sealed record OutboxResult(OutboxOutcome Outcome, int? StatusCode, string
     public static OutboxResult Retry(string reason, int? statusCode = null, TimeSpan? retryAfter = null) => new(OutboxOutcome.Retry, statusCode, reason, retryAfter);
 
     public static OutboxResult Rejected(string reason, int? statusCode = null) => new(OutboxOutcome.Rejected, statusCode, reason, null);
+
+    public static OutboxResult Dropped(string reason) => new(OutboxOutcome.Dropped, null, reason, null);
 }

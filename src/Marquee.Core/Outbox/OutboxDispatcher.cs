@@ -16,6 +16,7 @@ public sealed partial class OutboxDispatcher(
     IOutboxStore store,
     OutboxService service,
     OutboxSignal signal,
+    Notifications.MarqueeEvents events,
     IOptionsMonitor<OutboxOptions> options,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
@@ -172,6 +173,11 @@ public sealed partial class OutboxDispatcher(
                 break;
             case OutboxStatus.Failed:
                 Log.DeadLettered(logger, message.Id, message.Kind, message.Target, message.Attempts, attempt.Error ?? "?");
+                if (result.Outcome != OutboxOutcome.Dropped)
+                {
+                    await events.DeadLetteredAsync(message, attempt.Error ?? "?", CancellationToken.None);
+                }
+
                 break;
             default:
                 Log.WillRetry(logger, message.Id, message.Target, message.Attempts, attempt.Error ?? "?", attempt.NextAttemptAt);
@@ -190,6 +196,8 @@ public sealed partial class OutboxDispatcher(
         {
             case OutboxOutcome.Delivered:
                 return new OutboxAttempt(OutboxStatus.Delivered, result.StatusCode, null, message.NextAttemptAt, false, null, now);
+            case OutboxOutcome.Dropped:
+                return new OutboxAttempt(OutboxStatus.Failed, result.StatusCode, $"dropped: {reason}", message.NextAttemptAt, false, null, now);
             case OutboxOutcome.Rejected:
                 // The target answered: it is up, so its circuit closes; this delivery will not pass by trying again.
                 return new OutboxAttempt(OutboxStatus.Failed, result.StatusCode, $"refused: {reason}", message.NextAttemptAt, false, null, now);

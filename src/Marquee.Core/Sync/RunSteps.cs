@@ -11,7 +11,7 @@ namespace Marquee.Core.Sync;
 /// into the ledger states, plan each side, hold on the mass-change guard, write, and journal the run. Each kind of run
 /// only decides what to read.
 /// </summary>
-public sealed class RunSteps(ProfileMapper mapper, IRunStore runs, SyncExecutor executor, SyncRules rules, AccountListings listings, TimeProvider clock)
+public sealed class RunSteps(ProfileMapper mapper, IRunStore runs, SyncExecutor executor, SyncRules rules, AccountListings listings, Notifications.MarqueeEvents events, TimeProvider clock)
 {
     public SyncRules Rules => rules;
 
@@ -151,6 +151,11 @@ public sealed class RunSteps(ProfileMapper mapper, IRunStore runs, SyncExecutor 
             requests,
             message);
         await runs.FinishAsync(run, CancellationToken.None);
+        if (status != RunStatus.DryRun)
+        {
+            await events.RunFinishedAsync(run, unresolved, CancellationToken.None);
+        }
+
         return new SyncReport(run, plan, outcomes, features, unresolved);
     }
 }

@@ -24,6 +24,7 @@ public sealed partial class NotifyOutboxHandler(
     IHttpClientFactory http,
     INotificationStore channels,
     IOptionsMonitor<OutboxOptions> options,
+    IOptionsMonitor<NotificationOptions> notifications,
     TimeProvider clock,
     ILogger<NotifyOutboxHandler> logger) : IOutboxHandler
 {
@@ -81,6 +82,13 @@ public sealed partial class NotifyOutboxHandler(
         if (!channel.Enabled)
         {
             return OutboxResult.Rejected($"channel {channel.Name} is disabled ({channel.Status})");
+        }
+
+        var maxAge = notifications.CurrentValue.MaxAgeMinutes;
+        if (maxAge > 0 && clock.GetUtcNow() - message.CreatedAt is var age && age > TimeSpan.FromMinutes(maxAge))
+        {
+            Log.Stale(logger, notification.Trigger, channel.Name, age.TotalMinutes);
+            return OutboxResult.Dropped($"the {notification.Trigger} notification waited {age.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min, more than the {maxAge.ToString(CultureInfo.InvariantCulture)} min notifications:maxAgeMinutes allows");
         }
 
         using var request = Build(channel, notification);
@@ -225,6 +233,9 @@ public sealed partial class NotifyOutboxHandler(
     {
         [LoggerMessage(1, LogLevel.Error, "Notification channel {Channel} {Why}")]
         public static partial void Disabled(ILogger logger, string channel, string why);
+
+        [LoggerMessage(2, LogLevel.Warning, "Notification {Trigger} to channel {Channel} dropped: it waited {Minutes:0.#} min, more than notifications:maxAgeMinutes")]
+        public static partial void Stale(ILogger logger, string trigger, string channel, double minutes);
     }
 }
 

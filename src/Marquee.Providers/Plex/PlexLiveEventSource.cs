@@ -23,6 +23,7 @@ internal sealed partial class PlexLiveEventSource(
     IHttpClientFactory http,
     PlexServerIdentity identity,
     ServerDirectory directory,
+    Marquee.Core.Notifications.MarqueeEvents events,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider clock,
     ILogger<PlexLiveEventSource> logger) : ILiveEventSource
@@ -33,6 +34,7 @@ internal sealed partial class PlexLiveEventSource(
     private readonly ServerDirectory _directory = directory;
     private readonly IOptionsMonitor<WebhookOptions> _options = options;
     private readonly TimeProvider _clock = clock;
+    private readonly Marquee.Core.Notifications.MarqueeEvents _events = events;
     private readonly ILogger _logger = logger;
 
     public string Kind => PlexClient.ProviderName;
@@ -213,6 +215,7 @@ internal sealed partial class PlexLiveEventSource(
                 catch (ProviderException ex)
                 {
                     Log.ServerUnavailable(_owner._logger, _connectionId, ex.Message);
+                    await _owner._events.ConnectionFailedAsync(_connectionId, _connectionName, ex, ct);
                     await Task.Delay(delay, _owner._clock, ct);
                     delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, Options.Live.MaxReconnectSeconds));
                 }
@@ -230,6 +233,10 @@ internal sealed partial class PlexLiveEventSource(
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     Log.PollFailed(_owner._logger, _connectionId, ex.Message);
+                    if (ex is ProviderException failure)
+                    {
+                        await _owner._events.ConnectionFailedAsync(_connectionId, _connectionName, failure, ct);
+                    }
                 }
 
                 await _pollNow.WaitAsync(TimeSpan.FromSeconds(Math.Max(0.1, Options.Live.SessionPollSeconds)), ct);

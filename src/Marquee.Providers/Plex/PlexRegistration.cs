@@ -24,6 +24,7 @@ public static class PlexRegistration
         services.AddSingleton<PlexServerIdentity>();
         services.AddSingleton<IServerIdentity>(sp => sp.GetRequiredService<PlexServerIdentity>());
         services.AddSingleton<ILiveEventSource, PlexLiveEventSource>();
+        services.AddSingleton<Marquee.Core.Notifications.ISessionReader, PlexSessionReader>();
         return services;
     }
 

@@ -24,6 +24,7 @@ internal static class NotificationEndpoints
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
         services.AddSingleton<ILiveEventSink>(sp => sp.GetRequiredService<NotificationSink>());
+        services.AddHostedService(sp => sp.GetRequiredService<SessionDigest>());
         services.AddHostedService<DeclaredChannels>();
         return services;
     }

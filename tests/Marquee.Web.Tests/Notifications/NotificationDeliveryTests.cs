@@ -149,6 +149,38 @@ public sealed class NotificationDeliveryTests
         Assert.True(app.Logs.Entries.Any(e => e.Message.Contains("title template of notification channel discord for resume failed", StringComparison.Ordinal) && e.Message.Contains("missing", StringComparison.Ordinal)), string.Join("\n", app.Logs.Entries.Where(e => e.Message.Contains("template", StringComparison.Ordinal)).Select(e => e.Message)));
     }
 
+    [Fact]
+    public async Task AFailureBetweenClaimAndEnqueue_LeavesNoClaim_SoTheNextReportIsStillSent()
+    {
+        await using var discord = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { RateLimit = 0 }, CancellationToken.None);
+        await using var app = await MarqueeApp.StartAsync(NotifyKit.Settings(("Marquee:Notifications:CooldownSeconds", "3600")));
+        await NotifyKit.CreateChannelAsync(app, new { name = "discord", kind = "discord", url = discord.DefaultWebhookUrl.ToString(), triggers = new[] { "resume" } });
+
+        // The outbox refuses the first notification's row, as a process stopped after the claim and before the enqueue would.
+        await ExecuteAsync(app, "CREATE TRIGGER refuse_notify BEFORE INSERT ON outbox WHEN NEW.kind = 'notify' BEGIN SELECT RAISE(ABORT, 'stopped before the enqueue'); END");
+        await PostAsync(app, Resume(60_000));
+        await WebhookKit.WaitHandledAsync(app, 1);
+        await NotifyKit.WaitForAsync(() => app.Logs.Entries.Any(e => e.Exception?.Contains("stopped before the enqueue", StringComparison.Ordinal) == true || e.Message.Contains("stopped before the enqueue", StringComparison.Ordinal)), "the refused enqueue");
+        await ExecuteAsync(app, "DROP TRIGGER refuse_notify");
+
+        // Act: the next resume of the same playback, within the cooldown; nothing was sent for the first.
+        await PostAsync(app, Resume(400_000));
+        await WebhookKit.WaitHandledAsync(app, 2);
+
+        // Assert
+        await NotifyKit.WaitForAsync(() => discord.State.Messages.Count >= 1, "the resume notification");
+        Assert.Equal("bob resumed Arrival (2016)", Assert.Single(discord.State.Messages).Body!["embeds"]![0]!["title"]!.GetValue<string>());
+    }
+
+    private static async Task ExecuteAsync(MarqueeApp app, string sql)
+    {
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(app.DataFolder, "marquee.db")};Pooling=False");
+        await db.OpenAsync();
+        await using var command = db.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     private static async Task PostAsync(MarqueeApp app, string payload)
     {
         using var response = await app.Anonymous.PostAsync(WebhookKit.Path(), WebhookKit.Multipart(payload, thumb: false));
