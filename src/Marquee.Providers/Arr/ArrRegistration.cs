@@ -1,6 +1,8 @@
 using Marquee.Core.Providers;
+using Marquee.Core.Webhooks;
 using Marquee.Providers.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Marquee.Providers.Arr;
@@ -14,6 +16,7 @@ public static class ArrRegistration
         services.AddOptions<ArrOptions>().BindConfiguration(ArrOptions.Section);
         services.AddSingleton<IProviderDescriptor>(Radarr);
         services.AddSingleton<IProviderDescriptor>(Sonarr);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookFormat, ArrWebhookFormat>());
         return services;
     }
 
