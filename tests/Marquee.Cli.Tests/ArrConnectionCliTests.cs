@@ -106,4 +106,21 @@ public sealed class ArrConnectionCliTests
         Assert.Contains("--base", badBase.Error, StringComparison.Ordinal);
         Assert.Empty(radarr.State.Notifications());
     }
+
+    [Fact]
+    public async Task AddSonarr_WithUnmonitorSettings_IsSaved_AndAMalformedOneExits2NamingTheField()
+    {
+        await using var sonarr = await ArrSimulator.StartAsync(new ArrSimulatorOptions { Flavor = ArrFlavor.Sonarr, Shows = 1, ApiKey = "SONARR-KEY-1" }, CancellationToken.None);
+        using var cli = new CliRunner();
+
+        var bad = await cli.RunAsync("connection", "add", "sonarr", "--name", "tv", "--url", sonarr.ApplicationUri.ToString(), "--api-key", "SONARR-KEY-1", "--set", "unmonitorSeason=sometimes");
+        var good = await cli.RunAsync("connection", "add", "sonarr", "--name", "tv", "--url", sonarr.ApplicationUri.ToString(), "--api-key", "SONARR-KEY-1", "--set", "unmonitorProfiles=alice,bob", "--set", "unmonitorMode=dry-run", "--set", "unmonitorSeason=season");
+
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("unmonitorSeason: ", bad.Error, StringComparison.Ordinal);
+        Assert.True(good.Code == 0, good.Error);
+        var shown = await cli.OkAsync("connection", "show", "tv", "--json", "--offline");
+        Assert.Contains("\"unmonitorProfiles\": \"alice,bob\"", shown, StringComparison.Ordinal);
+        Assert.Contains("\"unmonitorMode\": \"dry-run\"", shown, StringComparison.Ordinal);
+    }
 }

@@ -141,6 +141,14 @@ public sealed class RadarrProvider(ArrClient client, TimeSpan testTimeout, TimeP
     public Task<IReadOnlyList<ArrMovie>> ReadMoviesAsync(CancellationToken cancellationToken) =>
         Client.GetAsync("/api/v3/movie", "movie", ArrJson.Default.IReadOnlyListArrMovie, cancellationToken);
 
+    /// <summary>Finds the movies with a TMDB id (one request; the application answers a list).</summary>
+    public Task<IReadOnlyList<ArrMovie>> FindMoviesAsync(int tmdbId, CancellationToken cancellationToken) =>
+        Client.GetAsync("/api/v3/movie", "movie?tmdbId=" + tmdbId.ToString(CultureInfo.InvariantCulture), ArrJson.Default.IReadOnlyListArrMovie, cancellationToken);
+
+    /// <summary>Reads one movie.</summary>
+    public Task<ArrMovie> ReadMovieAsync(int id, CancellationToken cancellationToken) =>
+        Client.GetAsync("/api/v3/movie/{id}", "movie/" + id.ToString(CultureInfo.InvariantCulture), ArrJson.Default.ArrMovie, cancellationToken);
+
     /// <summary>Sets the monitored flag of several movies in one request.</summary>
     public Task SetMonitoredAsync(IReadOnlyList<int> movieIds, bool monitored, CancellationToken cancellationToken) =>
         Client.WriteAsync(HttpMethod.Put, "/api/v3/movie/editor", "movie/editor", new ArrMovieEditor(movieIds, Monitored: monitored), ArrJson.Default.ArrMovieEditor, cancellationToken);
@@ -160,6 +168,22 @@ public sealed class SonarrProvider(ArrClient client, TimeSpan testTimeout, TimeP
     /// <summary>Reads every series in one request.</summary>
     public Task<IReadOnlyList<ArrSeries>> ReadSeriesAsync(CancellationToken cancellationToken) =>
         Client.GetAsync("/api/v3/series", "series", ArrJson.Default.IReadOnlyListArrSeries, cancellationToken);
+
+    /// <summary>Finds the series with a TVDB id (one request; the application answers a list).</summary>
+    public Task<IReadOnlyList<ArrSeries>> FindSeriesAsync(int tvdbId, CancellationToken cancellationToken) =>
+        Client.GetAsync("/api/v3/series", "series?tvdbId=" + tvdbId.ToString(CultureInfo.InvariantCulture), ArrJson.Default.IReadOnlyListArrSeries, cancellationToken);
+
+    /// <summary>Reads one series (with its seasons' flags).</summary>
+    public Task<ArrSeries> ReadOneSeriesAsync(int id, CancellationToken cancellationToken) =>
+        Client.GetAsync("/api/v3/series/{id}", "series/" + id.ToString(CultureInfo.InvariantCulture), ArrJson.Default.ArrSeries, cancellationToken);
+
+    /// <summary>Reads one episode.</summary>
+    public Task<ArrEpisode> ReadEpisodeAsync(int id, CancellationToken cancellationToken) =>
+        Client.GetAsync("/api/v3/episode/{id}", "episode/" + id.ToString(CultureInfo.InvariantCulture), ArrJson.Default.ArrEpisode, cancellationToken);
+
+    /// <summary>Reads the episodes of one season of a series in one request.</summary>
+    public Task<IReadOnlyList<ArrEpisode>> ReadSeasonAsync(int seriesId, int seasonNumber, CancellationToken cancellationToken) =>
+        Client.GetAsync("/api/v3/episode", $"episode?seriesId={seriesId.ToString(CultureInfo.InvariantCulture)}&seasonNumber={seasonNumber.ToString(CultureInfo.InvariantCulture)}", ArrJson.Default.IReadOnlyListArrEpisode, cancellationToken);
 
     /// <summary>Reads the episodes of one series in one request.</summary>
     public Task<IReadOnlyList<ArrEpisode>> ReadEpisodesAsync(int seriesId, CancellationToken cancellationToken) =>

@@ -1,5 +1,8 @@
+using Marquee.Core.Outbox;
 using Marquee.Core.Providers;
+using Marquee.Core.Sync;
 using Marquee.Core.Webhooks;
+using Marquee.Providers.Arr.Unmonitor;
 using Marquee.Providers.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,6 +20,12 @@ public static class ArrRegistration
         services.AddSingleton<IProviderDescriptor>(Radarr);
         services.AddSingleton<IProviderDescriptor>(Sonarr);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookFormat, ArrWebhookFormat>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxHandler, ArrUnmonitorHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IExternalWriteUndo, ArrUnmonitorUndo>());
+        services.TryAddScoped<ArrUnmonitorPlanner>();
+        services.TryAddSingleton<ArrUnmonitorSink>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILiveEventSink, ArrUnmonitorSink>(sp => sp.GetRequiredService<ArrUnmonitorSink>()));
+        services.TryAddSingleton<ArrUnmonitorCatchUp>();
         return services;
     }
 
@@ -31,7 +40,7 @@ public static class ArrRegistration
 
         public override string DisplayName => displayName;
 
-        protected override IReadOnlyList<FieldProblem> Validate(ArrSettings settings) => ArrSettingsValidator.Validate(settings);
+        protected override IReadOnlyList<FieldProblem> Validate(ArrSettings settings) => ArrSettingsValidator.Validate(settings, kind);
 
         protected override TProvider CreateProvider(ArrSettings settings, ProviderContext context)
         {
