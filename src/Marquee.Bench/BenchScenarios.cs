@@ -15,6 +15,7 @@ public static class BenchScenarios
         new LiveLatencyScenario(),
         new WebhookIngestScenario(),
         new NotificationScenario(),
+        new Arr.ArrLibraryScenario(),
     ];
 
     public static IBenchScenario? Find(string name) => All.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

@@ -42,7 +42,11 @@ public static class MarqueeBuilder
         if (builder.Configuration.GetValue("Marquee:Scheduler:Enabled", true))
         {
             builder.Services.AddHostedService<SyncScheduler>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Marquee.Providers.Arr.Unmonitor.ArrUnmonitorCatchUp>());
         }
+
+        // Unmonitor after watched: the live path takes watched events off the inbox processor's path.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Marquee.Providers.Arr.Unmonitor.ArrUnmonitorSink>());
 
         builder.Services.ConfigureHttpJsonOptions(json =>
         {

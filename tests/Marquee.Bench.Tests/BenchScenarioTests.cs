@@ -22,6 +22,20 @@ public sealed class BenchScenarioTests
     }
 
     [Fact]
+    public async Task ArrLibrary_Quick_ReadsEverything_InRequestsThatDoNotGrowWithTheItems()
+    {
+        using var folder = new TempFolder();
+
+        var result = await BenchRunner.RunHereAsync(new Arr.ArrLibraryScenario(), quick: true, folder.Path, TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal(ScenarioStatus.Ok, result.Status);
+        Assert.All(result.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        Assert.Equal(2, result.Metrics["radarr requests"]);
+        Assert.Equal(2 + result.Size["series"], result.Metrics["sonarr requests"]);
+        Assert.Equal(result.FloorRequests, result.TotalRequests);
+    }
+
+    [Fact]
     public async Task LiveLatency_Quick_EveryPlaybackArrivesOnceThroughATargetedWrite()
     {
         using var folder = new TempFolder();

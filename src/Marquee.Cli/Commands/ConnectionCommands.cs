@@ -2,6 +2,10 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Marquee.Cli.Output;
 using Marquee.Core.Connections;
+using Marquee.Core.Providers;
+using Marquee.Core.Sync;
+using Marquee.Hosting.Security;
+using Marquee.Providers.Arr;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marquee.Cli.Commands;
@@ -16,6 +20,7 @@ internal static class ConnectionCommands
         command.Add(Show(context));
         command.Add(Test(context));
         command.Add(SetPin(context));
+        command.Add(RegisterWebhook(context));
         command.Add(Remove(context));
         return command;
     }
@@ -33,10 +38,12 @@ internal static class ConnectionCommands
         var password = new SecretOption("password", "Jellyfin/Emby: password.", "MARQUEE_CONNECTION_PASSWORD");
         var set = new Option<string[]>("--set") { Description = "Any other setting as key=value (repeatable).", HelpName = "KEY=VALUE", AllowMultipleArgumentsPerToken = false };
         var noTest = new Option<bool>("--no-test") { Description = "Save without testing the connection first (for a server that is down on purpose)." };
+        var registerWebhook = new Option<bool>("--register-webhook") { Description = "Radarr/Sonarr: register Marquee's webhook URL in the application once it is added (see 'connection register-webhook')." };
+        var webhookBase = SecurityCommands.BaseOption();
         var json = GlobalOptions.Json;
         var command = new Command("add", "Add a connection: it is tested first and refused when it does not work. Secrets are encrypted in the store and never shown again.")
         {
-            kind, name, url, token.Value, token.File, server, wait, apiKey.Value, apiKey.File, user, password.Value, password.File, set, noTest, json,
+            kind, name, url, token.Value, token.File, server, wait, apiKey.Value, apiKey.File, user, password.Value, password.File, set, noTest, registerWebhook, webhookBase, json,
         };
         command.Validators.Add(result =>
         {
@@ -48,6 +55,15 @@ internal static class ConnectionCommands
             else if (hasUrl && result.GetValue(name) is null)
             {
                 result.AddError("Option '--name' is required with '--url'.");
+            }
+
+            if (result.GetValue(registerWebhook) && result.GetValue(kind)?.ToLowerInvariant() is not ("radarr" or "sonarr"))
+            {
+                result.AddError("Option '--register-webhook' is for radarr and sonarr connections only.");
+            }
+            else if (result.GetValue(webhookBase) is not null && !result.GetValue(registerWebhook))
+            {
+                result.AddError("Option '--base' goes with '--register-webhook'.");
             }
         });
         command.SetAction((parse, ct) => context(parse).WithServicesAsync(
@@ -99,6 +115,15 @@ internal static class ConnectionCommands
                     await ctx.Output.WriteLineAsync(parse.GetValue(noTest)
                         ? $"Added connection '{created.Name}' ({created.Kind}, id {created.Id}) without testing it. Check it with: marquee connection test {created.Name}"
                         : $"Added connection '{created.Name}' ({created.Kind}, id {created.Id}); it works.");
+                }
+
+                if (parse.GetValue(registerWebhook))
+                {
+                    var registered = await RegisterWebhookAsync(services, ctx, created.Name, parse.GetValue(webhookBase), ct);
+                    if (!parse.GetValue(json))
+                    {
+                        await ctx.Output.WriteLineAsync(registered);
+                    }
                 }
 
                 return ExitCodes.Ok;
@@ -234,6 +259,49 @@ internal static class ConnectionCommands
             },
             ct));
         return command;
+    }
+
+    private static Command RegisterWebhook(Func<ParseResult, CliContext> context)
+    {
+        var name = new Argument<string>("name") { Description = "The Radarr or Sonarr connection (name or id)." };
+        var baseUrl = SecurityCommands.BaseOption();
+        var command = new Command(
+            "register-webhook",
+            "Register Marquee's webhook URL in a Radarr or Sonarr (Settings → Connect → Webhook, named 'Marquee'): the entry is updated when it exists, never added twice. The application tests the URL before it saves, so Marquee must be running and reachable at it.")
+        {
+            name, baseUrl,
+        };
+        command.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                var ctx = context(parse);
+                await ctx.Output.WriteLineAsync(await RegisterWebhookAsync(services, ctx, parse.GetValue(name)!, parse.GetValue(baseUrl), ct));
+                return ExitCodes.Ok;
+            },
+            ct));
+        return command;
+    }
+
+    /// <summary>Registers the webhook of a Radarr or Sonarr connection; returns what to print (the secret masked).</summary>
+    private static async Task<string> RegisterWebhookAsync(IServiceProvider services, CliContext ctx, string connectionName, string? baseUrl, CancellationToken ct)
+    {
+        var connection = await services.GetRequiredService<ConnectionService>().FindAsync(connectionName, ct);
+        var side = await services.GetRequiredService<ProviderFactory>().CreateAsync(connection.Id, ct);
+        if (side.Provider is not ArrProvider arr)
+        {
+            throw new CliException($"connection '{connection.Name}' is a {connection.Kind} connection: only Radarr and Sonarr take a registered webhook (for Plex, Jellyfin and Emby see 'marquee webhook-url').", ExitCodes.Usage);
+        }
+
+        var (root, secret) = SecurityCommands.WebhookAddress(ctx.BuildConfiguration(), baseUrl);
+        try
+        {
+            var (id, added) = await arr.RegisterWebhookAsync(new Uri(WebhookSecret.Url(root, secret, connection.Kind)), ct);
+            return $"{(added ? "Registered" : "Updated")} Marquee's webhook in {arr.Client.Product} '{connection.Name}' (connection {id} named '{ArrProvider.WebhookName}'): {WebhookSecret.Url(root, "********", connection.Kind)}";
+        }
+        catch (ProviderException ex)
+        {
+            throw new CliException($"connection '{connection.Name}': the webhook was not registered: {ex.Message}");
+        }
     }
 
     private static void Put(JsonObject settings, string key, string? value)

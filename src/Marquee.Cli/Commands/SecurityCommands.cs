@@ -26,40 +26,48 @@ internal static class SecurityCommands
         });
         yield return apikey;
 
-        var baseUrl = new Option<string?>("--base")
-        {
-            Description = "The address Plex, Jellyfin or Emby reach Marquee at (e.g. https://marquee.example.org). Default: the first of Marquee:Server:Urls.",
-            HelpName = "URL",
-        };
+        var baseUrl = BaseOption();
         var webhookUrl = new Command("webhook-url", "Print the webhook URLs with their secret, to paste into Plex, Jellyfin or Emby. Keep them private.") { baseUrl };
         webhookUrl.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
             var configuration = ctx.BuildConfiguration();
-            var options = MarqueeConfiguration.Bind(configuration);
-            var address = parse.GetValue(baseUrl) is { Length: > 0 } given ? given : HostAllowList.Split(options.Server.Urls).FirstOrDefault() ?? MarqueeOptions.DefaultUrls;
-            if (!Uri.TryCreate(Exposure.Reachable(address), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            {
-                throw new CliException($"--base: '{address}' is not an http or https URL.");
-            }
-
-            if (uri.Port == 0)
-            {
-                throw new CliException($"The server picks its port at start ({address}): give the address it printed with --base URL.");
-            }
-
-            var webhooks = new WebhookOptions();
-            configuration.GetSection(WebhookOptions.Section).Bind(webhooks);
-            var secret = new WebhookSecret(Options.Create(webhooks), options);
-            var root = uri.GetLeftPart(UriPartial.Path);
+            var (root, secret) = WebhookAddress(configuration, parse.GetValue(baseUrl));
             foreach (var sender in RegisteredSenders(configuration))
             {
-                await ctx.Output.WriteLineAsync($"{sender.DisplayName} webhook URL: {WebhookSecret.Url(root, secret.Value, sender.Kind)}");
+                await ctx.Output.WriteLineAsync($"{sender.DisplayName} webhook URL: {WebhookSecret.Url(root, secret, sender.Kind)}");
             }
 
             return ExitCodes.Ok;
         });
         yield return webhookUrl;
+    }
+
+    /// <summary>The option naming the address other programs reach Marquee at.</summary>
+    public static Option<string?> BaseOption() => new("--base")
+    {
+        Description = "The address Plex, Jellyfin, Emby, Radarr or Sonarr reach Marquee at (e.g. https://marquee.example.org). Default: the first of Marquee:Server:Urls.",
+        HelpName = "URL",
+    };
+
+    /// <summary>The root of Marquee's webhook URLs (<paramref name="given"/>, or the first server URL) and the webhook secret.</summary>
+    public static (string Root, string Secret) WebhookAddress(IConfiguration configuration, string? given)
+    {
+        var options = MarqueeConfiguration.Bind(configuration);
+        var address = given is { Length: > 0 } ? given : HostAllowList.Split(options.Server.Urls).FirstOrDefault() ?? MarqueeOptions.DefaultUrls;
+        if (!Uri.TryCreate(Exposure.Reachable(address), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new CliException($"--base: '{address}' is not an http or https URL.", ExitCodes.Usage);
+        }
+
+        if (uri.Port == 0)
+        {
+            throw new CliException($"The server picks its port at start ({address}): give the address it printed with --base URL.", ExitCodes.Usage);
+        }
+
+        var webhooks = new WebhookOptions();
+        configuration.GetSection(WebhookOptions.Section).Bind(webhooks);
+        return (uri.GetLeftPart(UriPartial.Path), new WebhookSecret(Options.Create(webhooks), options).Value);
     }
 
     /// <summary>The senders of the registered webhook formats, in the order 'serve' maps them; nothing else is started.</summary>

@@ -12,8 +12,10 @@ namespace Marquee.Core.Sync;
 /// again and reverts what is left). The target gets back the value it had before; the baseline follows, so the revert
 /// is not seen as a new change. Plex cannot take a watch date, so undoing an unwatch marks the item watched now.
 /// </summary>
-public sealed class UndoService(IRunStore runs, ILedgerStore ledger, ProviderFactory providers, IConnectionStoreAccounts accounts, SyncRules rules, TimeProvider clock)
+public sealed class UndoService(IRunStore runs, ILedgerStore ledger, ProviderFactory providers, IConnectionStoreAccounts accounts, SyncRules rules, TimeProvider clock, IEnumerable<IExternalWriteUndo> external)
 {
+    private readonly Dictionary<string, IExternalWriteUndo> _external = external.ToDictionary(e => e.Feature, StringComparer.Ordinal);
+
     /// <summary>How far a server's clock may be ahead of Marquee's before a watch it dates after a write counts as a newer one.</summary>
     private static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(2);
 
@@ -40,6 +42,24 @@ public sealed class UndoService(IRunStore runs, ILedgerStore ledger, ProviderFac
 
         try
         {
+            // Writes a provider made outside sync (an unmonitor) are reverted by that provider, newest first.
+            foreach (var group in writes.Where(w => _external.ContainsKey(w.Feature)).GroupBy(w => w.Feature))
+            {
+                var reverted = await _external[group.Key].UndoAsync(runId, undoId, [.. group.OrderByDescending(w => w.Id)], cancellationToken);
+                tally.Written += reverted.Written;
+                foreach (var (why, count) in reverted.Skipped)
+                {
+                    tally.Skip(count, why);
+                }
+
+                if (reverted.Failed > 0)
+                {
+                    tally.Fail(reverted.Failed, reverted.Error ?? "failed");
+                }
+            }
+
+            writes = [.. writes.Where(w => !_external.ContainsKey(w.Feature))];
+
             // Newest item first, and within an item newest write first, as the run made them.
             var items = writes.GroupBy(w => (w.ConnectionId, w.AccountId, w.LocalKey)).OrderByDescending(g => g.Max(w => w.Id));
             foreach (var item in items)

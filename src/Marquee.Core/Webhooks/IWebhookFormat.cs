@@ -22,6 +22,9 @@ public interface IWebhookFormat
     /// <summary>Gets the senders this format reads, in the order their URLs are printed.</summary>
     IReadOnlyList<WebhookSender> Senders { get; }
 
+    /// <summary>Gets the HTTP methods its senders deliver with (Plex, Jellyfin, Emby: POST; Radarr and Sonarr may be set to PUT).</summary>
+    IReadOnlyList<string> Methods => ["POST"];
+
     /// <summary>Names the format for an error message, for example "a Plex webhook".</summary>
     string Describe(string source);
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Marquee.Core.Providers;
 using Marquee.Providers.Http;
@@ -36,6 +37,27 @@ public sealed class ArrClient
     /// <summary>GETs JSON from <c>api/v3/{pathAndQuery}</c>, retrying transient failures. <paramref name="template"/> names the endpoint (<c>/api/v3/movie</c>).</summary>
     public Task<T> GetAsync<T>(string template, string pathAndQuery, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
         _http.RunAsync(true, ct => _http.SendOnceAsync(Request(HttpMethod.Get, template, pathAndQuery), _http.Json(Request(HttpMethod.Get, template, pathAndQuery), type), ct), cancellationToken);
+
+    /// <summary>
+    /// Sends a write once (never repeated: the dispatcher that queued it owns the retries) with <paramref name="body"/> as JSON,
+    /// ignoring what the application answers beyond its status.
+    /// </summary>
+    public Task WriteAsync<TBody>(HttpMethod method, string template, string pathAndQuery, TBody body, JsonTypeInfo<TBody> bodyType, CancellationToken cancellationToken)
+    {
+        var request = Request(method, template, pathAndQuery, JsonSerializer.SerializeToUtf8Bytes(body, bodyType));
+        return _http.SendOnceAsync(request, (_, _, _) => Task.FromResult(true), cancellationToken);
+    }
+
+    /// <summary>Sends a write once and reads its JSON answer.</summary>
+    public Task<T> WriteAsync<TBody, T>(HttpMethod method, string template, string pathAndQuery, TBody body, JsonTypeInfo<TBody> bodyType, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        var request = Request(method, template, pathAndQuery, JsonSerializer.SerializeToUtf8Bytes(body, bodyType));
+        return _http.SendOnceAsync(request, _http.Json(request, type), cancellationToken);
+    }
+
+    /// <summary>Sends a DELETE once.</summary>
+    public Task DeleteAsync(string template, string pathAndQuery, CancellationToken cancellationToken) =>
+        _http.SendOnceAsync(Request(HttpMethod.Delete, template, pathAndQuery), (_, _, _) => Task.FromResult(true), cancellationToken);
 
     /// <summary>A failure of a GET that answered, but not with what was needed, in the same words as the others.</summary>
     public ProviderException Unexpected(string template, string detail) =>

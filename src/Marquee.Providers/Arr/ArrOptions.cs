@@ -9,4 +9,7 @@ public sealed class ArrOptions : ProviderClientOptions
 
     /// <summary>Initializes a new instance of the <see cref="ArrOptions"/> class: a whole-library listing of a large Radarr is many MB, so a request may take a minute.</summary>
     public ArrOptions() => RequestTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets or sets how often the unmonitor catch-up reads watch state in bulk, in minutes (0: never; the live path still runs).</summary>
+    public double UnmonitorCatchUpMinutes { get; set; } = 60;
 }

@@ -1,6 +1,11 @@
+using Marquee.Core.Outbox;
 using Marquee.Core.Providers;
+using Marquee.Core.Sync;
+using Marquee.Core.Webhooks;
+using Marquee.Providers.Arr.Unmonitor;
 using Marquee.Providers.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Marquee.Providers.Arr;
@@ -14,6 +19,13 @@ public static class ArrRegistration
         services.AddOptions<ArrOptions>().BindConfiguration(ArrOptions.Section);
         services.AddSingleton<IProviderDescriptor>(Radarr);
         services.AddSingleton<IProviderDescriptor>(Sonarr);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookFormat, ArrWebhookFormat>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxHandler, ArrUnmonitorHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IExternalWriteUndo, ArrUnmonitorUndo>());
+        services.TryAddScoped<ArrUnmonitorPlanner>();
+        services.TryAddSingleton<ArrUnmonitorSink>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILiveEventSink, ArrUnmonitorSink>(sp => sp.GetRequiredService<ArrUnmonitorSink>()));
+        services.TryAddSingleton<ArrUnmonitorCatchUp>();
         return services;
     }
 
@@ -28,7 +40,7 @@ public static class ArrRegistration
 
         public override string DisplayName => displayName;
 
-        protected override IReadOnlyList<FieldProblem> Validate(ArrSettings settings) => ArrSettingsValidator.Validate(settings);
+        protected override IReadOnlyList<FieldProblem> Validate(ArrSettings settings) => ArrSettingsValidator.Validate(settings, kind);
 
         protected override TProvider CreateProvider(ArrSettings settings, ProviderContext context)
         {

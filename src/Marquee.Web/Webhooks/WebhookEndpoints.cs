@@ -57,12 +57,14 @@ public static partial class WebhookEndpoints
     public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/webhooks").WithTags("Webhooks").RequireRateLimiting(RateLimitPolicy).DisableAntiforgery();
-        foreach (var sender in app.ServiceProvider.GetRequiredService<WebhookFormats>().Senders)
+        var formats = app.ServiceProvider.GetRequiredService<WebhookFormats>();
+        foreach (var sender in formats.Senders)
         {
             var kind = sender.Kind;
-            group.MapPost($"/{kind}/{{secret}}", (HttpContext context, string secret, CancellationToken ct) => ReceiveAsync(context, secret, kind, ct))
+            var methods = formats.Find(kind)!.Methods;
+            group.MapMethods($"/{kind}/{{secret}}", methods, (HttpContext context, string secret, CancellationToken ct) => ReceiveAsync(context, secret, kind, ct))
                 .WithName($"{sender.DisplayName}Webhook");
-            group.MapPost($"/{kind}", (HttpContext context, string? token, CancellationToken ct) => ReceiveAsync(context, token, kind, ct))
+            group.MapMethods($"/{kind}", methods, (HttpContext context, string? token, CancellationToken ct) => ReceiveAsync(context, token, kind, ct))
                 .WithName($"{sender.DisplayName}WebhookWithToken");
         }
 
