@@ -46,6 +46,9 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton<Notifications.NotificationTemplates>();
         services.TryAddSingleton<Notifications.NotificationService>();
         services.TryAddSingleton<Notifications.NotificationSink>();
+        services.TryAddSingleton<Care.SessionRuleService>();
+        services.TryAddSingleton<Care.TrashService>();
+        services.TryAddSingleton<Care.CareScheduler>();
         return services;
     }
 }

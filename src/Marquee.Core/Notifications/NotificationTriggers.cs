@@ -15,6 +15,8 @@ public static class NotificationTriggers
     public const string DatabaseCorrupted = "database-corrupted";
     public const string RunFailed = "run-failed";
     public const string RunHeld = "run-held";
+    public const string SessionRule = "session-rule";
+    public const string TrashRefused = "trash-refused";
 
     /// <summary>Every trigger with what a message for it looks like by default.</summary>
     public static IReadOnlyDictionary<string, TriggerStyle> Styles { get; } = new Dictionary<string, TriggerStyle>(StringComparer.Ordinal)
@@ -31,6 +33,8 @@ public static class NotificationTriggers
         [DatabaseCorrupted] = new(0xED4245, ["rotating_light"], 5, "Database corrupted", "{{ server }} found its database corrupted."),
         [RunFailed] = new(0xED4245, ["x"], 4, "Sync run failed: {{ flow }}", "{{ reason }}"),
         [RunHeld] = new(0xFAA61A, ["warning"], 4, "Sync run held: {{ flow }}", "{{ reason }}"),
+        [SessionRule] = new(0xED4245, ["no_entry"], 4, "Session rule: {{ user }} on {{ player }}", "{{ reason }}"),
+        [TrashRefused] = new(0xED4245, ["wastebasket"], 5, "Trash of {{ library }} not emptied", "{{ reason }}"),
     };
 
     public static IReadOnlyList<string> All { get; } = [.. Styles.Keys];
