@@ -54,7 +54,13 @@ public sealed partial class SessionRuleService(
             await using var scope = scopes.CreateAsyncScope();
             var connections = scope.ServiceProvider.GetRequiredService<ConnectionService>();
             var connection = await ResolveConnectionAsync(connections, rule.Connection, "connection", cancellationToken);
-            var accounts = await connections.ListAccountsAsync(connection.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+            var id = connection.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var accounts = await connections.ListAccountsAsync(id, cancellationToken);
+            if (rule.Users.Concat(rule.ExemptUsers).Any() && accounts.Count == 0)
+            {
+                accounts = (await connections.RefreshAccountsAsync(id, cancellationToken)).Accounts;
+            }
+
             foreach (var (field, users) in new[] { ("users", rule.Users), ("exemptUsers", rule.ExemptUsers) })
             {
                 var unknown = users.Where(u => !accounts.Any(a => a.Name.Equals(u, StringComparison.OrdinalIgnoreCase) || a.ExternalId == u)).ToList();
@@ -142,7 +148,16 @@ public sealed partial class SessionRuleService(
     /// <summary>Matches <paramref name="rules"/> against one read of <paramref name="sessions"/> and acts; the CPU time excludes the read and the actions.</summary>
     public async Task<SessionEvaluation> EvaluateAsync(StoredConnection connection, ISessionManager sessions, IReadOnlyList<SessionRule> rules, string trigger, bool act, CancellationToken cancellationToken)
     {
-        var live = await sessions.ListSessionsAsync(cancellationToken);
+        IReadOnlyList<PlaybackSession> live;
+        try
+        {
+            live = await sessions.ListSessionsAsync(cancellationToken);
+        }
+        catch (ProviderException ex) when (ex.IsAuthFailure)
+        {
+            throw new ProviderException(ex.Provider, ex.Status, $"The server of '{connection.Name}' refused to list its sessions ({(int)ex.Status!}): session rules need the server owner's token.", ex);
+        }
+
         var now = clock.GetUtcNow();
         var cpu = Stopwatch.StartNew();
         var prefix = connection.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) + "|";

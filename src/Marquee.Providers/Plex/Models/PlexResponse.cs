@@ -149,6 +149,7 @@ public sealed record PlexMetadata
     [JsonPropertyName("Session")]
     public PlexSessionInfo? Session { get; set; }
 
+    [JsonPropertyName("TranscodeSession")]
     public PlexTranscodeSession? TranscodeSession { get; set; }
 }
 
