@@ -49,6 +49,7 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton<Care.SessionRuleService>();
         services.TryAddSingleton<Care.TrashService>();
         services.TryAddSingleton<Care.CareScheduler>();
+        services.TryAddSingleton<Care.CareDeclarations>();
         return services;
     }
 }

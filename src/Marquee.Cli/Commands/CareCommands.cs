@@ -4,14 +4,13 @@ using Marquee.Cli.Output;
 using Marquee.Core.Care;
 using Marquee.Core.Providers;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Marquee.Cli.Commands;
 
 /// <summary>
 /// <c>marquee sessions [--json] [--evaluate]</c>: the current sessions with the rules they match and the latest actions;
 /// <c>marquee trash [LIBRARY] [--empty] [--dry-run] [--max N]</c>: trash counts, and emptying with the maximum guard.
-/// Rules and trash settings declared under <c>care:</c> in marquee.yaml are stored first.
+/// Rules and trash settings declared under <c>care:</c> in marquee.yaml are stored at every start.
 /// </summary>
 internal static class CareCommands
 {
@@ -25,7 +24,6 @@ internal static class CareCommands
             async services =>
             {
                 var ctx = context(parse);
-                await DeclareAsync(services, ct);
                 var rules = services.GetRequiredService<SessionRuleService>();
                 var act = parse.GetValue(evaluate);
                 var evaluations = await rules.EvaluateAsync("cli", parse.GetValue(connection), ct, act);
@@ -86,17 +84,28 @@ internal static class CareCommands
         var command = new Command("trash", "Show how many items each library's trash holds, or empty one library's trash (never above its maximum).") { library, connection, empty, dryRun, max, json };
         command.Validators.Add(result =>
         {
+            int? limit;
+            try
+            {
+                limit = result.GetValue(max);
+            }
+            catch (InvalidOperationException)
+            {
+                // Not a number: the parser reports it.
+                return;
+            }
+
             if (result.GetValue(empty) && result.GetValue(library) is null)
             {
                 result.AddError("--empty needs a LIBRARY.");
             }
 
-            if (!result.GetValue(empty) && (result.GetValue(dryRun) || result.GetValue(max) is not null))
+            if (!result.GetValue(empty) && (result.GetValue(dryRun) || limit is not null))
             {
                 result.AddError("--dry-run and --max go with --empty.");
             }
 
-            if (result.GetValue(max) < 0)
+            if (limit < 0)
             {
                 result.AddError("--max cannot be negative.");
             }
@@ -105,7 +114,6 @@ internal static class CareCommands
             async services =>
             {
                 var ctx = context(parse);
-                await DeclareAsync(services, ct);
                 var trash = services.GetRequiredService<TrashService>();
                 if (parse.GetValue(empty))
                 {
@@ -143,18 +151,4 @@ internal static class CareCommands
     private static string Stream(PlaybackSession s) =>
         $"{(s.VideoDecision == "transcode" ? "video transcode" : s.VideoDecision)}{(s.AudioDecision == "transcode" ? ", audio transcode" : string.Empty)}" +
         $"{(s.SourceHeight is { } h ? $", {(h >= 2160 ? "4K" : h + "p")}" : string.Empty)}{(s.Remote ? $", remote {s.BandwidthKbps} kbps" : string.Empty)}";
-
-    private static async Task DeclareAsync(IServiceProvider services, CancellationToken ct)
-    {
-        var options = services.GetRequiredService<IOptions<CareOptions>>().Value;
-        foreach (var rule in options.Rules)
-        {
-            await services.GetRequiredService<SessionRuleService>().SaveAsync(rule, ct);
-        }
-
-        foreach (var setting in options.Trash)
-        {
-            await services.GetRequiredService<TrashService>().SaveAsync(setting, ct);
-        }
-    }
 }

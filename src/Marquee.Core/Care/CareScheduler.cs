@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Marquee.Core.Care;
 
-/// <summary>Settings of library care (<c>Marquee:Care</c>, <c>care:</c> in marquee.yaml).</summary>
+/// <summary>How often library care runs (<c>Marquee:Care</c>); the rules and trash settings are in marquee.yaml's <c>care:</c>, the API or the CLI.</summary>
 public sealed class CareOptions
 {
     public const string Section = "Marquee:Care";
@@ -17,12 +17,6 @@ public sealed class CareOptions
 
     /// <summary>Gets or sets how often due trash schedules are looked for.</summary>
     public double CheckEverySeconds { get; set; } = 30;
-
-    /// <summary>Gets or sets the session rules declared in configuration; stored by name at start.</summary>
-    public List<SessionRule> Rules { get; set; } = [];
-
-    /// <summary>Gets or sets the trash settings declared in configuration; stored by library at start.</summary>
-    public List<TrashSetting> Trash { get; set; } = [];
 }
 
 /// <summary>

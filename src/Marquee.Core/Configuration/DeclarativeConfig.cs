@@ -11,6 +11,9 @@ public sealed record DeclarativeConfig(
     IReadOnlyList<DeclaredProfile> Profiles,
     IReadOnlyList<DeclaredFlow> Flows)
 {
+    /// <summary>Gets the <c>care:</c> section (session rules and trash settings) as JSON, with its line; null when absent.</summary>
+    public DeclaredCare? Care { get; init; }
+
     /// <summary>Gets the environment variables the file used (<c>${NAME}</c>) with their values, which no message may show.</summary>
     public IReadOnlyDictionary<string, string> EnvironmentValues { get; init; } = new Dictionary<string, string>();
 
@@ -30,6 +33,8 @@ public sealed record DeclarativeConfig(
         return message;
     }
 }
+
+public sealed record DeclaredCare(int Line, JsonObject Section);
 
 public sealed record DeclaredConnection(int Line, string Name, string Kind, JsonObject Settings);
 

@@ -6,8 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Marquee.Web.Care;
 
@@ -28,7 +26,6 @@ internal static class CareEndpoints
 {
     public static IServiceCollection AddCare(this IServiceCollection services, bool run)
     {
-        services.AddHostedService<DeclaredCare>();
         if (run)
         {
             services.AddHostedService(sp => sp.GetRequiredService<CareScheduler>());
@@ -98,23 +95,4 @@ internal static class CareEndpoints
         < 1 or > 1000 => throw ValidationException.For("limit", "The limit is 1 to 1000."),
         { } n => n,
     };
-
-    /// <summary>Stores, by name, the rules and trash settings marquee.yaml declares under <c>care:</c>; a bad one is an error at start.</summary>
-    private sealed class DeclaredCare(SessionRuleService rules, TrashService trash, IOptions<CareOptions> options) : IHostedService
-    {
-        public async Task StartAsync(CancellationToken cancellationToken)
-        {
-            foreach (var rule in options.Value.Rules)
-            {
-                await rules.SaveAsync(rule, cancellationToken);
-            }
-
-            foreach (var setting in options.Value.Trash)
-            {
-                await trash.SaveAsync(setting, cancellationToken);
-            }
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }
