@@ -14,6 +14,7 @@ public static class BenchScenarios
         new WritesScenario(),
         new LiveLatencyScenario(),
         new WebhookIngestScenario(),
+        new Care.SessionRulesScenario(),
     ];
 
     public static IBenchScenario? Find(string name) => All.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
