@@ -16,6 +16,7 @@ public static class BenchScenarios
         new WebhookIngestScenario(),
         new NotificationScenario(),
         new Arr.ArrLibraryScenario(),
+        new Care.SessionRulesScenario(),
     ];
 
     public static IBenchScenario? Find(string name) => All.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

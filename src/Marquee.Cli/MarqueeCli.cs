@@ -85,6 +85,8 @@ public static class MarqueeCli
 
         root.Add(OutboxCommands.Create(Context));
         root.Add(NotifyCommands.Create(Context));
+        root.Add(CareCommands.Sessions(Context));
+        root.Add(CareCommands.Trash(Context));
         root.Add(BenchCommand.Create(Context));
         root.Add(VersionCommand.Create(Context));
         return root;

@@ -53,6 +53,10 @@ public static class MarqueeCoreRegistration
         {
             services.AddSingleton<Notifications.IMarqueeEventSink>(sp => sp.GetRequiredService<Notifications.NotificationSink>());
         }
+        services.TryAddSingleton<Care.SessionRuleService>();
+        services.TryAddSingleton<Care.TrashService>();
+        services.TryAddSingleton<Care.CareScheduler>();
+        services.TryAddSingleton<Care.CareDeclarations>();
         return services;
     }
 }

@@ -36,6 +36,7 @@ public static class MarqueeServices
         services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
         services.Configure<Marquee.Core.Notifications.NotificationOptions>(configuration.GetSection(Marquee.Core.Notifications.NotificationOptions.Section));
         services.Configure<SchedulerOptions>(configuration.GetSection(SchedulerOptions.Section));
+        services.Configure<Marquee.Core.Care.CareOptions>(configuration.GetSection(Marquee.Core.Care.CareOptions.Section));
         services.AddMarqueeCore();
         services.AddProviders();
 

@@ -32,6 +32,14 @@ public sealed partial class MarqueeStartup(IDatabase database, MarqueeOptions op
             Log.ConfigChange(logger, file, change);
         }
 
+        if (config.Care is { } care)
+        {
+            foreach (var change in await scope.ServiceProvider.GetRequiredService<Marquee.Core.Care.CareDeclarations>().ApplyAsync(file, care, cancellationToken))
+            {
+                Log.ConfigChange(logger, file, change);
+            }
+        }
+
         foreach (var warning in result.Warnings)
         {
             Log.ConfigWarning(logger, file, warning);

@@ -1,6 +1,7 @@
 using Marquee.Core.Jobs;
 using Marquee.Hosting;
 using Marquee.Hosting.Security;
+using Marquee.Web.Care;
 using Marquee.Web.Connections;
 using Marquee.Web.Flows;
 using Marquee.Web.Health;
@@ -55,6 +56,7 @@ public static class MarqueeBuilder
         builder.Services.AddWebhooks();
         builder.Services.AddOutboxDispatcher();
         builder.Services.AddNotifications();
+        builder.Services.AddCare(builder.Configuration.GetValue("Marquee:Care:Enabled", true));
 
         // Last, so that every log provider added by the host (console, tests) is wrapped.
         builder.Services.AddSecretRedaction();
@@ -82,6 +84,7 @@ public static class MarqueeBuilder
         app.MapSync();
         app.MapOutbox();
         app.MapNotifications();
+        app.MapCare();
         return app;
     }
 }

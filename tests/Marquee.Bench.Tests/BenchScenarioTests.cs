@@ -36,6 +36,19 @@ public sealed class BenchScenarioTests
     }
 
     [Fact]
+    public async Task SessionRules_Quick_ReadsTheSessionsOncePerEvaluation_AndMatchesTheExpectedSessions()
+    {
+        using var folder = new TempFolder();
+
+        var result = await BenchRunner.RunHereAsync(new Care.SessionRulesScenario(), quick: true, folder.Path, TextWriter.Null, CancellationToken.None);
+
+        Assert.All(result.Checks.Where(c => !c.Name.StartsWith("under 50 ms", StringComparison.Ordinal)), c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        Assert.Equal(1, result.Metrics["session reads per evaluation"]);
+        Assert.Equal(10, result.Metrics["sessions matching a rule"]);
+        Assert.Equal(result.Size["evaluations"], result.SimulatorRequests["GET /status/sessions"]);
+    }
+
+    [Fact]
     public async Task LiveLatency_Quick_EveryPlaybackArrivesOnceThroughATargetedWrite()
     {
         using var folder = new TempFolder();

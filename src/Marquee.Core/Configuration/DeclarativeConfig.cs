@@ -13,6 +13,8 @@ public sealed record DeclarativeConfig(
 {
     /// <summary>Gets the notification channels the file declares (<c>notifications:</c>).</summary>
     public IReadOnlyList<DeclaredNotificationChannel> Notifications { get; init; } = [];
+    /// <summary>Gets the <c>care:</c> section (session rules and trash settings) as JSON, with its line; null when absent.</summary>
+    public DeclaredCare? Care { get; init; }
 
     /// <summary>Gets the environment variables the file used (<c>${NAME}</c>) with their values, which no message may show.</summary>
     public IReadOnlyDictionary<string, string> EnvironmentValues { get; init; } = new Dictionary<string, string>();
@@ -33,6 +35,8 @@ public sealed record DeclarativeConfig(
         return message;
     }
 }
+
+public sealed record DeclaredCare(int Line, JsonObject Section);
 
 public sealed record DeclaredConnection(int Line, string Name, string Kind, JsonObject Settings);
 

@@ -15,7 +15,7 @@ namespace Marquee.Core.Configuration;
 /// </summary>
 public static partial class DeclarativeConfigReader
 {
-    private static readonly string[] TopKeys = ["connections", "profiles", "flows", "notifications"];
+    private static readonly string[] TopKeys = ["connections", "profiles", "flows", "notifications", "care"];
     private static readonly string[] ChannelKeys = ["name", "kind", "url", "secret", "triggers", "templates", "method", "headers", "enabled"];
     private static readonly string[] ProfileKeys = ["name", "displayName", "accounts"];
     private static readonly string[] AccountKeys = ["connection", "account"];
@@ -91,7 +91,13 @@ public static partial class DeclarativeConfigReader
             reader.Unique(flows.Select(f => (f.Flow.Name!, f.Line)), "flow");
             var channels = reader.List(root, "notifications").Select(reader.Channel).ToList();
             reader.Unique(channels.Select(c => (c.Channel.Name!, c.Line)), "notification channel");
-            return new DeclarativeConfig(file, connections, profiles, flows) { Notifications = channels, EnvironmentValues = reader.Used };
+            var care = root.Children.FirstOrDefault(c => Reader.KeyOf(c.Key) == "care");
+            return new DeclarativeConfig(file, connections, profiles, flows)
+            {
+                Notifications = channels,
+                EnvironmentValues = reader.Used,
+                Care = care.Value is null ? null : new DeclaredCare((int)care.Key.Start.Line, reader.Tree(care.Value) as JsonObject ?? throw new ConfigFileException(file, (int)care.Key.Start.Line, "'care' must be a map with 'rules' and 'trash'")),
+            };
         }
         catch (ConfigFileException ex) when (reader.Used.Count > 0)
         {
@@ -338,6 +344,16 @@ public static partial class DeclarativeConfigReader
             YamlSequenceNode seq => seq.Children.Select(c => c is YamlScalarNode s ? Expand(s) : throw Error(c, $"'{key}' must be a list of values")).ToList(),
             YamlScalarNode scalar => Expand(scalar).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
             var other => throw Error(other, $"'{key}' must be a list"),
+        };
+
+        public static string KeyOf(YamlNode node) => Key(node);
+
+        /// <summary>Any YAML tree as JSON (maps, lists, scalars), for sections bound to records strictly afterwards.</summary>
+        public JsonNode? Tree(YamlNode node) => node switch
+        {
+            YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(Key(c.Key), Tree(c.Value)))),
+            YamlSequenceNode seq => new JsonArray([.. seq.Children.Select(Tree)]),
+            _ => Json(node),
         };
 
         private JsonNode? Json(YamlNode node) => node switch

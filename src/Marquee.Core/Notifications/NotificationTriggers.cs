@@ -20,6 +20,8 @@ public static class NotificationTriggers
     public const string ConnectionUnauthorized = "connection-unauthorized";
     public const string DeliveryDead = "delivery-dead";
     public const string Sessions = "sessions";
+    public const string SessionRule = "session-rule";
+    public const string TrashRefused = "trash-refused";
 
     /// <summary>Every trigger with what a message for it looks like by default.</summary>
     public static IReadOnlyDictionary<string, TriggerStyle> Styles { get; } = new Dictionary<string, TriggerStyle>(StringComparer.Ordinal)
@@ -41,6 +43,8 @@ public static class NotificationTriggers
         [ConnectionUnauthorized] = new(0xED4245, ["key"], 4, "Token refused: {{ connection }}", "The token of {{ connection }} was refused (expired or revoked): {{ reason }}"),
         [Sessions] = new(0x5865F2, ["tv"], 2, "Now streaming: {{ count }}", "{{ sessions }}"),
         [DeliveryDead] = new(0xED4245, ["skull"], 4, "Delivery dead-lettered", "{{ delivery }}: {{ reason }}"),
+        [SessionRule] = new(0xED4245, ["no_entry"], 4, "Session rule: {{ user }} on {{ player }}", "{{ reason }}"),
+        [TrashRefused] = new(0xED4245, ["wastebasket"], 5, "Trash of {{ library }} not emptied", "{{ reason }}"),
     };
 
     public static IReadOnlyList<string> All { get; } = [.. Styles.Keys];

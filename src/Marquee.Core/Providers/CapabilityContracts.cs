@@ -7,7 +7,38 @@ public sealed record ProviderLibrary(string Key, string Title, string Type, stri
 public sealed record HistoryEntry(string? HistoryId, string? LocalKey, string Title, string? Type, DateTimeOffset ViewedAt, string? AccountLocalId, string? Library, string? ShowTitle, int? Season, int? Episode);
 
 /// <summary>A playback in progress.</summary>
-public sealed record PlaybackSession(string SessionId, string SessionKey, string LocalKey, string Title, string? UserId, string? UserName, string? Player, string? State, long? PositionMs, long? DurationMs);
+public sealed record PlaybackSession(string SessionId, string SessionKey, string LocalKey, string Title, string? UserId, string? UserName, string? Player, string? State, long? PositionMs, long? DurationMs)
+{
+    /// <summary>Gets the player's identifier (Plex: <c>Player.machineIdentifier</c>).</summary>
+    public string? DeviceId { get; init; }
+
+    /// <summary>Gets the player's platform (Android, iOS, Chrome…).</summary>
+    public string? Platform { get; init; }
+
+    /// <summary>Gets the player application (Plex for Android (TV), Plex Web…).</summary>
+    public string? Product { get; init; }
+
+    /// <summary>Gets a value indicating whether the player is outside the server's network.</summary>
+    public bool Remote { get; init; }
+
+    /// <summary>Gets the session's bandwidth in kbps.</summary>
+    public long? BandwidthKbps { get; init; }
+
+    /// <summary>Gets the video decision: directplay, copy or transcode.</summary>
+    public string VideoDecision { get; init; } = "directplay";
+
+    /// <summary>Gets the audio decision: directplay, copy or transcode.</summary>
+    public string AudioDecision { get; init; } = "directplay";
+
+    /// <summary>Gets the height of the source picture in lines (2160 for 4K), when known.</summary>
+    public int? SourceHeight { get; init; }
+
+    /// <summary>Gets the library (section) key.</summary>
+    public string? LibraryKey { get; init; }
+
+    /// <summary>Gets the library (section) title.</summary>
+    public string? LibraryTitle { get; init; }
+}
 
 /// <summary>An entry of an account's online watchlist; <see cref="Key"/> is the id to remove it with.</summary>
 public sealed record WatchlistEntry(string Key, string Title, string? Type, int? Year, IReadOnlyList<Items.ExternalId> Ids, DateTimeOffset? AddedAt);
@@ -48,6 +79,9 @@ public interface ILabelManager
 /// <summary>Library maintenance: removes items whose files are gone.</summary>
 public interface ILibraryMaintenance
 {
+    /// <summary>Counts the items of a library whose files are gone (what emptying the trash would delete).</summary>
+    Task<int> CountTrashAsync(string libraryKey, CancellationToken cancellationToken);
+
     Task EmptyTrashAsync(string libraryKey, CancellationToken cancellationToken);
 }
 

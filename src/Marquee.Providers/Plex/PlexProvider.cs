@@ -273,8 +273,54 @@ public sealed class PlexProvider :
                 m.Player?.Title ?? m.Player?.Product,
                 m.Player?.State,
                 m.ViewOffset,
-                m.Duration))
+                m.Duration)
+            {
+                DeviceId = m.Player?.MachineIdentifier,
+                Platform = m.Player?.Platform,
+                Product = m.Player?.Product,
+                Remote = m.Session?.Location is { } location ? location == "wan" : m.Player?.Local == false,
+                BandwidthKbps = m.Session?.Bandwidth,
+                VideoDecision = Decision(m.TranscodeSession?.VideoDecision, m.Media),
+                AudioDecision = m.TranscodeSession?.AudioDecision ?? "directplay",
+                SourceHeight = Height(m.Media?.FirstOrDefault()),
+                LibraryKey = m.LibrarySectionID,
+                LibraryTitle = m.LibrarySectionTitle,
+            })
             .ToList();
+    }
+
+    /// <summary>The video decision: the transcode session's, else the part's (<c>directplay</c>, <c>copy</c>, <c>transcode</c>).</summary>
+    private static string Decision(string? transcode, List<PlexMedia>? media) =>
+        transcode ?? media?.FirstOrDefault()?.Part?.FirstOrDefault()?.Decision switch
+        {
+            "transcode" => "transcode",
+            "copy" => "copy",
+            _ => "directplay",
+        };
+
+    /// <summary>The source's height: <c>videoResolution</c> (<c>4k</c>, <c>1080</c>, <c>sd</c>…) or the media's height.</summary>
+    private static int? Height(PlexMedia? media) => media?.VideoResolution?.ToLowerInvariant() switch
+    {
+        "4k" => 2160,
+        "sd" => 480,
+        { } text when int.TryParse(text.TrimEnd('p'), NumberStyles.Integer, CultureInfo.InvariantCulture, out var lines) => lines,
+        _ => media?.Height,
+    };
+
+    public async Task<int> CountTrashAsync(string libraryKey, CancellationToken cancellationToken)
+    {
+        // Items whose files are gone carry deletedAt and match trash=1; the leaves are what emptyTrash deletes.
+        var section = (await SectionsAsync(_settings.Token, cancellationToken)).FirstOrDefault(s => s.Key == libraryKey)
+            ?? throw new Core.Validation.NotFoundException("library", libraryKey);
+        var type = section.Type switch
+        {
+            "show" => 4,
+            "artist" => 10,
+            "photo" => 13,
+            _ => 1,
+        };
+        var response = await _client.GetJsonAsync(PlexHost.Server, SectionAll, $"library/sections/{E(libraryKey)}/all?type={type}&trash=1&X-Plex-Container-Start=0&X-Plex-Container-Size=0", _settings.Token, PlexJson.Default.PlexResponse, cancellationToken);
+        return (int)(response.MediaContainer?.TotalSize ?? response.MediaContainer?.Size ?? 0);
     }
 
     public Task TerminateSessionAsync(string sessionId, string message, CancellationToken cancellationToken) =>

@@ -30,6 +30,9 @@ internal static class ControlEndpoints
             return Results.Ok();
         }));
         sim.MapPost("/play", (PlayRequest r) => Guard(() => Results.Ok(control.Play(r.Account, r.RatingKey, r.PositionMs ?? (long)(control.Item(r.RatingKey).Duration * (r.Percent ?? 100) / 100.0), r.Stop, r.ClientId ?? "sim-player", r.Pause))));
+        sim.MapPost("/sessions", (SessionSpec r) => Guard(() => Results.Ok(control.StartSession(r))));
+        sim.MapGet("/sessions", () => control.State.Sessions().Select(s => new SessionDump(s.SessionKey, s.SessionId, s.Item.RatingKey, s.State, s.ViewOffset, s.ClientIdentifier, s.Product, s.VideoDecision, s.AudioDecision, s.Location, s.Bandwidth, s.PausedAt)));
+        sim.MapGet("/terminations", () => control.Terminations);
         sim.MapPost("/mark", (MarkRequest r) => Guard(() =>
         {
             control.Mark(r.Account, r.RatingKey, r.Watched);

@@ -135,6 +135,11 @@ public static class ItemWriter
 
         w.Num("addedAt", item.AddedAt);
         w.Num("updatedAt", item.UpdatedAt);
+        if (item.DeletedAt != 0)
+        {
+            w.Num("deletedAt", item.DeletedAt);
+        }
+
         if ((view & ItemView.SectionOnItem) != 0)
         {
             var section = state.Section(item.SectionId)!;

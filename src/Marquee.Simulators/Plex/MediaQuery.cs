@@ -225,6 +225,8 @@ public sealed class MediaQuery
             "viewOffset" => s.ViewOffset,
             "userRating" => s.UserRating ?? -1,
             "lastRatedAt" => s.LastRatedAt,
+            // Items whose files are gone wait in the section's trash (deletedAt set) until emptyTrash removes them.
+            "trash" => item.Unavailable ? 1 : 0,
             "unwatched" => item.IsLeaf ? (s.ViewCount == 0 ? 1 : 0) : (s.ViewedLeafCount < s.LeafCount ? 1 : 0),
             // A show or season is in progress when an episode is, or when some but not all are played.
             "inProgress" => item.IsLeaf
@@ -238,7 +240,7 @@ public sealed class MediaQuery
     {
         "viewCount" or "year" or "duration" or "index" or "userRating" or "viewOffset" => FieldKind.Number,
         "lastViewedAt" or "updatedAt" or "addedAt" or "lastRatedAt" => FieldKind.Date,
-        "unwatched" or "inProgress" => FieldKind.Bool,
+        "unwatched" or "inProgress" or "trash" => FieldKind.Bool,
         "label" => FieldKind.Tag,
         "title" or "guid" or "titleSort" or "editionTitle" or "originallyAvailableAt" or "contentRating" or "studio" => FieldKind.Text,
         _ => null,

@@ -20,6 +20,7 @@ public sealed class PlexState
     private readonly List<HistoryRow> _history = [];
     private readonly Dictionary<string, PlaySession> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _terminated = new(StringComparer.Ordinal);
+    private readonly List<Termination> _terminations = [];
     private readonly Dictionary<string, long> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimAccount> _pmsTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimAccount> _accountTokens = new(StringComparer.Ordinal);
@@ -323,6 +324,12 @@ public sealed class PlexState
             var key = clientId + "|" + account.LocalId;
             if (_terminated.Remove(key, out termination))
             {
+                var index = _terminations.FindLastIndex(t => t.ClientIdentifier == clientId && t.Account == account.Name && !t.Delivered);
+                if (index >= 0)
+                {
+                    _terminations[index] = _terminations[index] with { Delivered = true };
+                }
+
                 return new TimelineResult(termination, null);
             }
 
@@ -364,6 +371,7 @@ public sealed class PlexState
                     ViewOffset = time,
                     Duration = duration,
                     PlayQueueId = 100 + sessionKey,
+                    PausedAt = state == "paused" ? now : null,
                 };
                 if (product is not null)
                 {
@@ -389,10 +397,12 @@ public sealed class PlexState
                 session.State = state;
                 if (previous != "paused" && state == "paused")
                 {
+                    session.PausedAt = now;
                     events.Add(new PlaybackEvent("media.pause", account, item, session));
                 }
                 else if (previous == "paused" && state == "playing")
                 {
+                    session.PausedAt = null;
                     events.Add(new PlaybackEvent("media.resume", account, item, session));
                 }
             }
@@ -458,11 +468,30 @@ public sealed class PlexState
             var key = found.ClientIdentifier + "|" + found.Account.LocalId;
             _sessions.Remove(key);
             _terminated[key] = reason;
+            _terminations.Add(new Termination(found.SessionId, found.SessionKey, found.Account.Name, found.ClientIdentifier, found.Item.RatingKey, reason, Now, false));
             found.State = "stopped";
         }
 
         Raise(new PlayingReport(found));
         return true;
+    }
+
+    /// <summary>Every terminate call so far, oldest first, with the reason the player gets (or got) on its next timeline call.</summary>
+    public List<Termination> Terminations()
+    {
+        lock (Gate)
+        {
+            return [.. _terminations];
+        }
+    }
+
+    /// <summary>Changes a live session's stream details under the state lock.</summary>
+    public void Configure(PlaySession session, Action<PlaySession> change)
+    {
+        lock (Gate)
+        {
+            change(session);
+        }
     }
 
     /// <summary>Drops a session without any event ("player vanished" is the opposite: see the control API).</summary>
@@ -472,6 +501,7 @@ public sealed class PlexState
         {
             _sessions.Clear();
             _terminated.Clear();
+            _terminations.Clear();
             _nextSessionKey = 1;
         }
     }
@@ -684,6 +714,7 @@ public sealed class PlexState
         lock (Gate)
         {
             item.Unavailable = unavailable;
+            item.DeletedAt = unavailable ? Now : 0;
         }
     }
 

@@ -950,35 +950,62 @@ internal static class PmsEndpoints
             w.Num("year", item.Year);
         }
 
-        ItemWriter.WriteChildren(w, state, item, ItemView.List, "directplay");
+        ItemWriter.WriteChildren(w, state, item, ItemView.List, session.VideoDecision == "transcode" ? "transcode" : session.VideoDecision == "copy" || session.AudioDecision == "transcode" ? "copy" : "directplay");
         w.StartObject("User");
         w.NumStr("id", session.Account.LocalId);
         w.Str("thumb", session.Account.Thumb);
         w.Str("title", session.Account.Name);
         w.EndObject();
+        var local = session.Location != "wan";
         w.StartObject("Player");
-        w.Str("address", "127.0.0.1");
+        w.Str("address", session.Address);
         w.Str("machineIdentifier", session.ClientIdentifier);
         w.Str("model", string.Empty);
         w.Str("platform", session.Platform);
         w.Str("platformVersion", "130.0");
         w.Str("product", session.Product);
         w.Str("profile", "Web");
-        w.Str("remotePublicAddress", "127.0.0.1");
+        w.Str("remotePublicAddress", session.Address);
         w.Str("state", session.State);
         w.Str("title", session.DeviceName);
         w.Str("vendor", string.Empty);
         w.Str("version", "4.145.1");
-        w.Bool("local", true);
+        w.Bool("local", local);
         w.Bool("relayed", false);
-        w.Bool("secure", false);
+        w.Bool("secure", !local);
         w.Num("userID", session.Account.LocalId);
         w.EndObject();
         w.StartObject("Session");
         w.Str("id", session.SessionId);
-        w.Num("bandwidth", 12000);
-        w.Str("location", "lan");
+        w.Num("bandwidth", session.Bandwidth);
+        w.Str("location", session.Location);
         w.EndObject();
+        if (session.Transcoding)
+        {
+            var height = session.OutputHeight > 0 ? session.OutputHeight : item.VideoHeight;
+            w.StartObject("TranscodeSession");
+            w.Str("key", $"/transcode/sessions/{session.SessionId}");
+            w.Bool("throttled", false);
+            w.Bool("complete", false);
+            w.Num("progress", 1);
+            w.Num("speed", 1);
+            w.Num("duration", item.Duration);
+            w.Str("context", "streaming");
+            w.Str("sourceVideoCodec", "hevc");
+            w.Str("sourceAudioCodec", "eac3");
+            w.Str("videoDecision", session.VideoDecision);
+            w.Str("audioDecision", session.AudioDecision);
+            w.Str("protocol", "dash");
+            w.Str("container", "mp4");
+            w.Str("videoCodec", session.VideoDecision == "transcode" ? "h264" : "hevc");
+            w.Str("audioCodec", session.AudioDecision == "transcode" ? "aac" : "eac3");
+            w.Num("audioChannels", session.AudioDecision == "transcode" ? 2 : 6);
+            w.Num("width", height * 16 / 9);
+            w.Num("height", height);
+            w.Bool("transcodeHwRequested", false);
+            w.EndObject();
+        }
+
         w.EndItem();
     }
 

@@ -116,6 +116,65 @@ public sealed class SimControl
         return new PlayResult(session.SessionKey, session.SessionId, session.Scrobbled, session.ViewOffset);
     }
 
+    /// <summary>
+    /// Starts a playback that stays open, as a player would through <c>/:/timeline</c>, with the stream details
+    /// <c>/status/sessions</c> shows: player, platform, transcode decisions and output height, LAN or WAN with
+    /// bandwidth, and optionally paused since <see cref="SessionSpec.PausedMinutes"/> ago.
+    /// </summary>
+    public PlayResult StartSession(SessionSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var who = Account(spec.Account);
+        var item = Item(spec.RatingKey);
+        if (!item.IsLeaf)
+        {
+            throw new ArgumentException("Only movies and episodes can be played.", nameof(spec));
+        }
+
+        string[] decisions = ["directplay", "copy", "transcode"];
+        if (!decisions.Contains(spec.VideoDecision ?? "directplay") || !decisions.Contains(spec.AudioDecision ?? "directplay"))
+        {
+            throw new ArgumentException("Decisions are directplay, copy or transcode.", nameof(spec));
+        }
+
+        if (spec.Location is not (null or "lan" or "wan") || spec.Bandwidth < 0 || spec.PausedMinutes < 0 || spec.OutputHeight < 0)
+        {
+            throw new ArgumentException("location is lan or wan; bandwidth, pausedMinutes and outputHeight are not negative.", nameof(spec));
+        }
+
+        var clientId = spec.ClientId ?? "sim-player";
+        var position = Math.Max(1000, spec.PositionMs ?? 1000);
+
+        // A player whose session was terminated learns it on its next report (which opens nothing); it then starts anew.
+        var session = _state.Timeline(who, clientId, item, "playing", position, item.Duration, spec.Product).Session
+            ?? _state.Timeline(who, clientId, item, "playing", position, item.Duration, spec.Product).Session!;
+        _state.Configure(session, s =>
+        {
+            s.Platform = spec.Platform ?? s.Platform;
+            s.DeviceName = spec.Device ?? s.DeviceName;
+            s.VideoDecision = spec.VideoDecision ?? "directplay";
+            s.AudioDecision = spec.AudioDecision ?? "directplay";
+            s.OutputHeight = spec.OutputHeight ?? 0;
+            s.Location = spec.Location ?? "lan";
+            s.Bandwidth = spec.Bandwidth ?? (s.Location == "wan" ? 8000 : 12000);
+            s.Address = s.Location == "wan" ? "203.0.113.7" : "192.168.1.20";
+        });
+        if (spec.Paused)
+        {
+            _state.Timeline(who, clientId, item, "paused", session.ViewOffset, item.Duration);
+            _state.Configure(session, s => s.PausedAt = Now.ToUnixTimeSeconds() - ((spec.PausedMinutes ?? 0) * 60L));
+        }
+
+        return new PlayResult(session.SessionKey, session.SessionId, session.Scrobbled, session.ViewOffset);
+    }
+
+    /// <summary>A player's next <c>/:/timeline</c> report: returns the termination text when its session was terminated.</summary>
+    public string? Report(string account, string clientId, int ratingKey, string state = "playing") =>
+        _state.Timeline(Account(account), clientId, Item(ratingKey), state, 2000, Item(ratingKey).Duration).TerminationText;
+
+    /// <summary>Every terminate call so far with the reason the player gets.</summary>
+    public IReadOnlyList<Termination> Terminations => _state.Terminations();
+
     /// <summary><see cref="Play"/>, then waits until the webhooks it caused have been posted.</summary>
     public async Task<PlayResult> PlayAsync(string account, int ratingKey, long positionMs, bool stop = false, string clientId = "sim-player", bool pause = false, CancellationToken ct = default)
     {
@@ -172,12 +231,29 @@ public sealed class SimControl
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         var history = _state.History().Where(h => h.AccountId == who.LocalId).ToList();
-        var sessions = _state.Sessions().Where(s => s.Account == who).Select(s => new SessionDump(s.SessionKey, s.SessionId, s.Item.RatingKey, s.State, s.ViewOffset)).ToList();
+        var sessions = _state.Sessions().Where(s => s.Account == who).Select(s => new SessionDump(s.SessionKey, s.SessionId, s.Item.RatingKey, s.State, s.ViewOffset, s.ClientIdentifier, s.Product, s.VideoDecision, s.AudioDecision, s.Location, s.Bandwidth, s.PausedAt)).ToList();
         return new AccountDump(who.Name, who.PlexTvId, who.LocalId, states, history, sessions, _state.WatchlistOf(who).Select(w => w.Key).ToList());
     }
 }
 
-public sealed record SessionDump(string SessionKey, string SessionId, int RatingKey, string State, long ViewOffset);
+/// <summary>A playback to start: who, what, on which player, and how it streams.</summary>
+public sealed record SessionSpec(
+    string Account,
+    int RatingKey,
+    string? ClientId = null,
+    string? Product = null,
+    string? Platform = null,
+    string? Device = null,
+    string? VideoDecision = null,
+    string? AudioDecision = null,
+    int? OutputHeight = null,
+    string? Location = null,
+    int? Bandwidth = null,
+    bool Paused = false,
+    int? PausedMinutes = null,
+    long? PositionMs = null);
+
+public sealed record SessionDump(string SessionKey, string SessionId, int RatingKey, string State, long ViewOffset, string ClientId, string Product, string VideoDecision, string AudioDecision, string Location, int Bandwidth, long? PausedAt);
 
 /// <summary>An account's whole state keyed by item guid (Plex keys user state by account and guid).</summary>
 public sealed record AccountDump(

@@ -36,6 +36,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
             },
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Bad request.", Detail = b.Message },
             StoreException s => new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "The store is unavailable.", Detail = s.Message },
+            Marquee.Core.Providers.ProviderException p => new ProblemDetails { Status = StatusCodes.Status502BadGateway, Title = "The media server refused or failed.", Detail = p.Message },
             ConfigFileException f => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "Configuration error.", Detail = f.Message },
             _ => null,
         };

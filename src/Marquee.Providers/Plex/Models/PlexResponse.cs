@@ -148,6 +148,9 @@ public sealed record PlexMetadata
 
     [JsonPropertyName("Session")]
     public PlexSessionInfo? Session { get; set; }
+
+    [JsonPropertyName("TranscodeSession")]
+    public PlexTranscodeSession? TranscodeSession { get; set; }
 }
 
 /// <summary><c>Guid[]</c> entries carry <c>id</c>; <c>Label[]</c> entries carry <c>tag</c>.</summary>
@@ -169,6 +172,10 @@ public sealed record PlexMedia
 {
     public string? Id { get; set; }
 
+    public string? VideoResolution { get; set; }
+
+    public int? Height { get; set; }
+
     [JsonPropertyName("Part")]
     public List<PlexPart>? Part { get; set; }
 }
@@ -180,6 +187,8 @@ public sealed record PlexPart
     public string? Key { get; set; }
 
     public string? File { get; set; }
+
+    public string? Decision { get; set; }
 }
 
 public sealed record PlexSessionUser
@@ -196,9 +205,28 @@ public sealed record PlexPlayer
     public string? Product { get; set; }
 
     public string? State { get; set; }
+
+    public string? Platform { get; set; }
+
+    public string? MachineIdentifier { get; set; }
+
+    public bool? Local { get; set; }
 }
 
 public sealed record PlexSessionInfo
 {
     public string? Id { get; set; }
+
+    public long? Bandwidth { get; set; }
+
+    public string? Location { get; set; }
+}
+
+public sealed record PlexTranscodeSession
+{
+    public string? VideoDecision { get; set; }
+
+    public string? AudioDecision { get; set; }
+
+    public int? Height { get; set; }
 }

@@ -74,6 +74,9 @@ public sealed class PlexItem
     /// <summary>Media file gone; <c>emptyTrash</c> removes the item.</summary>
     public bool Unavailable { get; set; }
 
+    /// <summary>When the file went missing (<c>deletedAt</c>, Unix seconds); 0 while available.</summary>
+    public long DeletedAt { get; set; }
+
     public bool Deleted { get; set; }
 
     public string Key => Type is ItemType.Show or ItemType.Season ? $"/library/metadata/{RatingKey}/children" : $"/library/metadata/{RatingKey}";
@@ -157,4 +160,29 @@ public sealed class PlaySession
     public string DeviceName { get; set; } = "Chrome";
 
     public int PlayQueueId { get; init; }
+
+    /// <summary><c>directplay</c>, <c>copy</c> or <c>transcode</c> for the video stream.</summary>
+    public string VideoDecision { get; set; } = "directplay";
+
+    /// <summary><c>directplay</c>, <c>copy</c> or <c>transcode</c> for the audio stream.</summary>
+    public string AudioDecision { get; set; } = "directplay";
+
+    /// <summary>Height of the picture sent to the player when transcoding (0: the source's).</summary>
+    public int OutputHeight { get; set; }
+
+    /// <summary><c>lan</c> or <c>wan</c>.</summary>
+    public string Location { get; set; } = "lan";
+
+    /// <summary>Kbps.</summary>
+    public int Bandwidth { get; set; } = 12000;
+
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>When the session was paused, Unix seconds (null while playing).</summary>
+    public long? PausedAt { get; set; }
+
+    public bool Transcoding => VideoDecision == "transcode" || AudioDecision == "transcode";
 }
+
+/// <summary>What a player received when its session was terminated (PLEX-API.md 6.2).</summary>
+public sealed record Termination(string SessionId, string SessionKey, string Account, string ClientIdentifier, int RatingKey, string Reason, long At, bool Delivered);

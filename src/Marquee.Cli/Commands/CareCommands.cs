@@ -1,0 +1,154 @@
+using System.CommandLine;
+using System.Globalization;
+using Marquee.Cli.Output;
+using Marquee.Core.Care;
+using Marquee.Core.Providers;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marquee.Cli.Commands;
+
+/// <summary>
+/// <c>marquee sessions [--json] [--evaluate]</c>: the current sessions with the rules they match and the latest actions;
+/// <c>marquee trash [LIBRARY] [--empty] [--dry-run] [--max N]</c>: trash counts, and emptying with the maximum guard.
+/// Rules and trash settings declared under <c>care:</c> in marquee.yaml are stored at every start.
+/// </summary>
+internal static class CareCommands
+{
+    public static Command Sessions(Func<ParseResult, CliContext> context)
+    {
+        var connection = new Option<string?>("--connection") { Description = "The Plex connection (default: the only one)." };
+        var evaluate = new Option<bool>("--evaluate") { Description = "Apply the rules now (stop or notify what matches) instead of only showing what matches." };
+        var json = GlobalOptions.Json;
+        var command = new Command("sessions", "Show the current sessions with the session rules they match, and the latest rule actions.") { connection, evaluate, json };
+        command.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                var ctx = context(parse);
+                var rules = services.GetRequiredService<SessionRuleService>();
+                var act = parse.GetValue(evaluate);
+                var evaluations = await rules.EvaluateAsync("cli", parse.GetValue(connection), ct, act);
+                var actions = act ? [.. evaluations.SelectMany(e => e.Actions)] : await services.GetRequiredService<ICareStore>().ListActionsAsync(SessionRuleService.Kind, 20, ct);
+                var sessions = evaluations.SelectMany(e => e.Sessions.Select(m => (e.Connection, Match: m))).ToList();
+                if (parse.GetValue(json))
+                {
+                    CliJson.Write(ctx.Output, new
+                    {
+                        sessions = sessions.Select(s => new
+                        {
+                            connection = s.Connection,
+                            sessionId = s.Match.Session.SessionId,
+                            user = s.Match.Session.UserName,
+                            device = s.Match.Session.Player,
+                            platform = s.Match.Session.Platform,
+                            product = s.Match.Session.Product,
+                            title = s.Match.Session.Title,
+                            state = s.Match.Session.State,
+                            library = s.Match.Session.LibraryTitle,
+                            videoDecision = s.Match.Session.VideoDecision,
+                            audioDecision = s.Match.Session.AudioDecision,
+                            sourceHeight = s.Match.Session.SourceHeight,
+                            remote = s.Match.Session.Remote,
+                            bandwidthKbps = s.Match.Session.BandwidthKbps,
+                            rules = s.Match.Rules.Select(r => r.Name),
+                        }),
+                        actions,
+                    });
+                    return ExitCodes.Ok;
+                }
+
+                TextTable.Write(
+                    ctx.Output,
+                    ["USER", "DEVICE", "TITLE", "STATE", "STREAM", "RULES"],
+                    sessions.Select(s => (IReadOnlyList<string?>)[s.Match.Session.UserName, s.Match.Session.Player, s.Match.Session.Title, s.Match.Session.State, Stream(s.Match.Session), string.Join(", ", s.Match.Rules.Select(r => r.Name))]),
+                    "No sessions.");
+                await ctx.Output.WriteLineAsync();
+                TextTable.Write(
+                    ctx.Output,
+                    ["WHEN", "RULE", "ACTION", "USER", "DEVICE", "TITLE", "MESSAGE", "OUTCOME"],
+                    actions.Select(a => (IReadOnlyList<string?>)[a.At.ToString("u", CultureInfo.InvariantCulture), a.Rule, a.Action, a.User, a.Device, a.Title, a.Message, a.Outcome]),
+                    act ? "No rule acted." : "No rule has acted yet.");
+                return ExitCodes.Ok;
+            },
+            ct));
+        return command;
+    }
+
+    public static Command Trash(Func<ParseResult, CliContext> context)
+    {
+        var library = new Argument<string?>("LIBRARY") { Description = "The library (title or key); all movie and show libraries when left out.", Arity = ArgumentArity.ZeroOrOne };
+        var connection = new Option<string?>("--connection") { Description = "The Plex connection (default: the only one)." };
+        var empty = new Option<bool>("--empty") { Description = "Empty the library's trash now, unless it holds more than the maximum." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "With --empty: count and record, delete nothing." };
+        var max = new Option<int?>("--max") { Description = "With --empty: the most items to delete (default: the library's setting, else 50).", HelpName = "N" };
+        var json = GlobalOptions.Json;
+        var command = new Command("trash", "Show how many items each library's trash holds, or empty one library's trash (never above its maximum).") { library, connection, empty, dryRun, max, json };
+        command.Validators.Add(result =>
+        {
+            int? limit;
+            try
+            {
+                limit = result.GetValue(max);
+            }
+            catch (InvalidOperationException)
+            {
+                // Not a number: the parser reports it.
+                return;
+            }
+
+            if (result.GetValue(empty) && result.GetValue(library) is null)
+            {
+                result.AddError("--empty needs a LIBRARY.");
+            }
+
+            if (!result.GetValue(empty) && (result.GetValue(dryRun) || limit is not null))
+            {
+                result.AddError("--dry-run and --max go with --empty.");
+            }
+
+            if (limit < 0)
+            {
+                result.AddError("--max cannot be negative.");
+            }
+        });
+        command.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                var ctx = context(parse);
+                var trash = services.GetRequiredService<TrashService>();
+                if (parse.GetValue(empty))
+                {
+                    var action = await trash.EmptyAsync(parse.GetValue(connection), parse.GetValue(library)!, parse.GetValue(max), parse.GetValue(dryRun) ? true : null, "cli", ct);
+                    if (parse.GetValue(json))
+                    {
+                        CliJson.Write(ctx.Output, action);
+                    }
+                    else
+                    {
+                        await ctx.Output.WriteLineAsync($"{action.Title}: {action.Message} ({action.Outcome})");
+                    }
+
+                    return action.Outcome is "done" or "dry-run" ? ExitCodes.Ok : ExitCodes.Failure;
+                }
+
+                var counts = await trash.CountAsync(parse.GetValue(connection), parse.GetValue(library), ct);
+                if (parse.GetValue(json))
+                {
+                    CliJson.Write(ctx.Output, counts);
+                    return ExitCodes.Ok;
+                }
+
+                TextTable.Write(
+                    ctx.Output,
+                    ["LIBRARY", "KEY", "IN TRASH", "MAX", "SCHEDULE"],
+                    counts.Select(c => (IReadOnlyList<string?>)[c.Library, c.LibraryKey, c.Count.ToString(CultureInfo.InvariantCulture), c.Setting?.MaxItems.ToString(CultureInfo.InvariantCulture), c.Setting?.Cron()]),
+                    "No libraries.");
+                return ExitCodes.Ok;
+            },
+            ct));
+        return command;
+    }
+
+    private static string Stream(PlaybackSession s) =>
+        $"{(s.VideoDecision == "transcode" ? "video transcode" : s.VideoDecision)}{(s.AudioDecision == "transcode" ? ", audio transcode" : string.Empty)}" +
+        $"{(s.SourceHeight is { } h ? $", {(h >= 2160 ? "4K" : h + "p")}" : string.Empty)}{(s.Remote ? $", remote {s.BandwidthKbps} kbps" : string.Empty)}";
+}
