@@ -24,6 +24,9 @@ public sealed record FaultSpec
     /// </summary>
     public double AcknowledgeWithoutApplying { get; init; }
 
+    /// <summary>A 401, as a server answers a token it does not take (expired, revoked, or not one allowed to do this).</summary>
+    public double Unauthorized { get; init; }
+
     /// <summary>Extra latency for this endpoint, added to the global latency.</summary>
     public int LatencyMs { get; init; }
 
@@ -42,6 +45,7 @@ public sealed record FaultSpec
         {
             ("error500", Error500), ("error503", Error503), ("tooManyRequests", TooManyRequests), ("timeout", Timeout),
             ("connectionReset", ConnectionReset), ("malformedJson", MalformedJson), ("acknowledgeWithoutApplying", AcknowledgeWithoutApplying),
+            ("unauthorized", Unauthorized),
         })
         {
             if (value is < 0 or > 1 || double.IsNaN(value))

@@ -219,6 +219,12 @@ public sealed class SimHarness
             return true;
         }
 
+        if ((roll -= spec.Unauthorized) < 0)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized");
+            return true;
+        }
+
         return false;
     }
 

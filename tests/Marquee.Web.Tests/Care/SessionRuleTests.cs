@@ -236,11 +236,13 @@ public sealed class SessionRuleTests
         Assert.Equal(("notify", "done"), (action.GetProperty("action").GetString(), action.GetProperty("outcome").GetString()));
     }
 
-    [Fact]
-    public async Task TerminateFailing_IsRecordedAsAClearError_AndNotRetried()
+    [Theory]
+    [InlineData(500)]
+    [InlineData(401)]
+    public async Task TerminateFailing_IsRecordedAsAClearError_AndNotRetried(int status)
     {
         await using var kit = await CareKit.StartAsync();
-        kit.Control.SetFault("POST /status/sessions/terminate", new Marquee.Simulators.Infrastructure.FaultSpec { Error500 = 1 });
+        kit.Control.SetFault("POST /status/sessions/terminate", status == 401 ? new Marquee.Simulators.Infrastructure.FaultSpec { Unauthorized = 1 } : new Marquee.Simulators.Infrastructure.FaultSpec { Error500 = 1 });
         await kit.RuleAsync("stop-tv", new { action = "stop", message = "No", devices = new[] { "tv" } });
         kit.Start("bob", "tv");
 
@@ -250,7 +252,7 @@ public sealed class SessionRuleTests
 
         var outcome = Assert.Single(first.GetProperty("actions").EnumerateArray()).GetProperty("outcome").GetString()!;
         Assert.StartsWith("failed: ", outcome, StringComparison.Ordinal);
-        Assert.Contains("500", outcome, StringComparison.Ordinal);
+        Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), outcome, StringComparison.Ordinal);
         Assert.Equal(1, kit.Control.RequestCounts.Where(c => c.Key.EndsWith("/status/sessions/terminate", StringComparison.Ordinal)).Sum(c => c.Value));
         Assert.Single(kit.Control.State.Sessions());
     }

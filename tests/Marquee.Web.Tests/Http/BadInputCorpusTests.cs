@@ -138,9 +138,12 @@ public sealed class BadInputCorpusTests
         try
         {
             using var response = await app.Client.SendAsync(request);
-            if ((int)response.StatusCode >= 500)
+            var text = await response.Content.ReadAsStringAsync();
+
+            // The corpus's connections point at no server: an operation that reads a media server (the live sessions)
+            // answers 502 naming that server, which is the server's failure, not one of Marquee's with bad input.
+            if ((int)response.StatusCode >= 500 && !(response.StatusCode == System.Net.HttpStatusCode.BadGateway && text.Contains("The media server refused or failed.", StringComparison.Ordinal)))
             {
-                var text = await response.Content.ReadAsStringAsync();
                 failures.Add($"{method} {Shorten(target)} {Shorten(body)} -> {(int)response.StatusCode} {Shorten(text)}");
             }
         }
