@@ -24,21 +24,24 @@ public sealed partial class HealthAndMetricsTests
     public async Task Healthz_StoreDamaged_Returns503WithReason()
     {
         await using var app = await MarqueeApp.StartAsync();
-        SqliteConnection.ClearAllPools();
         var file = Path.Combine(app.DataFolder, "marquee.db");
-        File.Delete(file + "-wal");
-        File.Delete(file + "-shm");
-        await File.WriteAllBytesAsync(file, new byte[8192]);
+        async Task DamageAsync()
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(file + "-wal");
+            File.Delete(file + "-shm");
+            await File.WriteAllBytesAsync(file, new byte[8192]);
+        }
 
-        // A background service (inbox, outbox) may have opened a connection in between, whose cached view of the old file
-        // can answer once more: let go of idle connections again, and allow the check a few seconds to see the damage.
-        SqliteConnection.ClearAllPools();
+        // A background service (inbox, outbox, schedulers) may write in between through a connection it still holds, and
+        // its new write-ahead log then answers for the old pages: damage the file again until the check sees it.
+        await DamageAsync();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var response = await app.Client.GetAsync("/healthz");
-        while (response.StatusCode == HttpStatusCode.OK && watch.Elapsed < TimeSpan.FromSeconds(5))
+        while (response.StatusCode == HttpStatusCode.OK && watch.Elapsed < TimeSpan.FromSeconds(20))
         {
             await Task.Delay(200);
-            SqliteConnection.ClearAllPools();
+            await DamageAsync();
             response = await app.Client.GetAsync("/healthz");
         }
 
