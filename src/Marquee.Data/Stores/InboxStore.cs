@@ -11,29 +11,8 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
     private const string EventColumns =
         "id, source, origin, server_id, account_id, account_name, local_key, item_guid, media_type, kind, value, occurred_at, delivery_id, outcome";
 
-    public async Task<long> AddAsync(InboxDelivery delivery, CancellationToken cancellationToken)
-    {
-        await using var db = await OpenAsync(cancellationToken);
-        return await db.ExecuteScalarAsync<long>(Command(
-            """
-            INSERT INTO inbox (source, received_at, content_type, headers, body, dedupe_key, status, attempts, handled_at, error)
-            VALUES (@Source, @ReceivedAt, @ContentType, @Headers, @Body, @DedupeKey, @Status, 0, @HandledAt, @Error)
-            RETURNING id
-            """,
-            new
-            {
-                delivery.Source,
-                ReceivedAt = Ms(delivery.ReceivedAt),
-                delivery.ContentType,
-                delivery.Headers,
-                delivery.Body,
-                delivery.DedupeKey,
-                delivery.Status,
-                HandledAt = delivery.HandledAt is { } h ? Ms(h) : (long?)null,
-                delivery.Error,
-            },
-            cancellationToken));
-    }
+    public async Task<long> AddAsync(InboxDelivery delivery, CancellationToken cancellationToken) =>
+        (await AddManyAsync([delivery], cancellationToken))[0];
 
     public async Task<IReadOnlyList<long>> AddManyAsync(IReadOnlyList<InboxDelivery> deliveries, CancellationToken cancellationToken)
     {
@@ -44,39 +23,29 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
 
         await using var db = await OpenAsync(cancellationToken);
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
-        await using var command = db.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText =
+        var ids = await InsertRowsAsync(
+            db,
+            transaction,
             """
             INSERT INTO inbox (source, received_at, content_type, headers, body, dedupe_key, status, attempts, handled_at, error)
             VALUES (@source, @received_at, @content_type, @headers, @body, @dedupe_key, @status, 0, @handled_at, @error)
             RETURNING id
-            """;
-        var names = new[] { "source", "received_at", "content_type", "headers", "body", "dedupe_key", "status", "handled_at", "error" };
-        var parameters = new DbParameter[names.Length];
-        for (var i = 0; i < names.Length; i++)
-        {
-            parameters[i] = command.CreateParameter();
-            parameters[i].ParameterName = "@" + names[i];
-            command.Parameters.Add(parameters[i]);
-        }
-
-        var ids = new long[deliveries.Count];
-        for (var n = 0; n < deliveries.Count; n++)
-        {
-            var d = deliveries[n];
-            parameters[0].Value = d.Source;
-            parameters[1].Value = Ms(d.ReceivedAt);
-            parameters[2].Value = (object?)d.ContentType ?? DBNull.Value;
-            parameters[3].Value = (object?)d.Headers ?? DBNull.Value;
-            parameters[4].Value = (object?)d.Body ?? DBNull.Value;
-            parameters[5].Value = (object?)d.DedupeKey ?? DBNull.Value;
-            parameters[6].Value = d.Status;
-            parameters[7].Value = d.HandledAt is { } h ? Ms(h) : DBNull.Value;
-            parameters[8].Value = (object?)d.Error ?? DBNull.Value;
-            ids[n] = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
+            """,
+            ["source", "received_at", "content_type", "headers", "body", "dedupe_key", "status", "handled_at", "error"],
+            deliveries,
+            (d, v) =>
+            {
+                v[0] = d.Source;
+                v[1] = Ms(d.ReceivedAt);
+                v[2] = d.ContentType;
+                v[3] = d.Headers;
+                v[4] = d.Body;
+                v[5] = d.DedupeKey;
+                v[6] = d.Status;
+                v[7] = d.HandledAt is { } h ? Ms(h) : null;
+                v[8] = d.Error;
+            },
+            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return ids;
     }

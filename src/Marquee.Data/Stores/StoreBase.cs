@@ -28,7 +28,19 @@ public abstract class StoreBase(IDatabaseProvider provider)
     /// Runs <paramref name="sql"/> once per row on one command: the parameters (<c>@name</c>) are made once and only
     /// their values change, which costs far less per row than a mapped parameter object each time.
     /// </summary>
-    protected static async Task ExecuteRowsAsync<T>(DbConnection db, DbTransaction transaction, string sql, IReadOnlyList<string> names, IEnumerable<T> rows, Action<T, object?[]> values, CancellationToken cancellationToken)
+    protected static Task ExecuteRowsAsync<T>(DbConnection db, DbTransaction transaction, string sql, IReadOnlyList<string> names, IEnumerable<T> rows, Action<T, object?[]> values, CancellationToken cancellationToken) =>
+        RunRowsAsync(db, transaction, sql, names, rows, values, async command => await command.ExecuteNonQueryAsync(cancellationToken));
+
+    /// <summary>As <see cref="ExecuteRowsAsync"/> for an insert that returns one value per row (<c>RETURNING id</c>): the ids, in row order.</summary>
+    protected static async Task<IReadOnlyList<long>> InsertRowsAsync<T>(DbConnection db, DbTransaction transaction, string sql, IReadOnlyList<string> names, IEnumerable<T> rows, Action<T, object?[]> values, CancellationToken cancellationToken)
+    {
+        var ids = new List<long>();
+        await RunRowsAsync(db, transaction, sql, names, rows, values, async command =>
+            ids.Add(Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture)));
+        return ids;
+    }
+
+    private static async Task RunRowsAsync<T>(DbConnection db, DbTransaction transaction, string sql, IReadOnlyList<string> names, IEnumerable<T> rows, Action<T, object?[]> values, Func<DbCommand, Task> run)
     {
         await using var command = db.CreateCommand();
         command.CommandText = sql;
@@ -51,7 +63,7 @@ public abstract class StoreBase(IDatabaseProvider provider)
                 parameters[i].Value = row[i] ?? DBNull.Value;
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await run(command);
         }
     }
 
