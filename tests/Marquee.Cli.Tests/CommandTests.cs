@@ -83,12 +83,14 @@ public sealed class CommandTests
         var cron = await cli.RunAsync("flow", "add", "g", "--from", "a", "--to", "b", "--schedule", "every day");
         var kind = await cli.RunAsync("connection", "add", "kodi", "--name", "k", "--url", "http://h:3");
         var incremental = await cli.RunAsync("flow", "add", "h", "--from", "a", "--to", "b", "--incremental", "0m");
+        var editions = await cli.RunAsync("flow", "add", "i", "--from", "a", "--to", "b", "--editions", "cuts");
 
         Assert.Equal((2, true), (mode.Code, mode.Error.Contains("error: mode:", StringComparison.Ordinal)));
         Assert.Equal((2, true), (url.Code, url.Error.Contains("error: settings.url:", StringComparison.Ordinal)));
         Assert.Equal((2, true), (cron.Code, cron.Error.Contains("error: schedule:", StringComparison.Ordinal)));
         Assert.Equal((2, true), (kind.Code, kind.Error.Contains("error: kind:", StringComparison.Ordinal)));
         Assert.Equal((2, true), (incremental.Code, incremental.Error.Contains("error: incremental: 'incremental' (0m) must be at least 1m.", StringComparison.Ordinal)));
+        Assert.Equal((2, true), (editions.Code, editions.Error.Contains("error: filters.editions: 'filters.editions' must be one of edition, base, skip.", StringComparison.Ordinal)));
         Assert.Contains("\"name\": \"a\"", await cli.OkAsync("connection", "list", "--json"), StringComparison.Ordinal);
         Assert.DoesNotContain("\"name\": \"c\"", await cli.OkAsync("connection", "list", "--json"), StringComparison.Ordinal);
     }
@@ -172,7 +174,7 @@ public sealed class CommandTests
         await cli.OkAsync("connection", "add", "plex", "--name", "a", "--url", "http://h:1", "--token", "t", "--no-test");
         await cli.OkAsync("connection", "add", "jellyfin", "--name", "b", "--url", "http://h:2", "--api-key", "k", "--no-test");
 
-        var added = await cli.OkAsync("flow", "add", "ab", "--from", "a", "--to", "b", "--two-way", "--features", "watched,ratings", "--mode", "add-only", "--schedule", "*/30 * * * *", "--incremental", "5m");
+        var added = await cli.OkAsync("flow", "add", "ab", "--from", "a", "--to", "b", "--two-way", "--features", "watched,ratings", "--mode", "add-only", "--schedule", "*/30 * * * *", "--incremental", "5m", "--editions", "skip");
         var list = JsonDocument.Parse(await cli.OkAsync("flow", "list", "--json")).RootElement;
         var show = JsonDocument.Parse(await cli.OkAsync("flow", "show", "ab", "--json")).RootElement;
         var text = await cli.OkAsync("flow", "show", "ab");
@@ -186,6 +188,8 @@ public sealed class CommandTests
         Assert.Equal("*/30 * * * *", show.GetProperty("schedule").GetString());
         Assert.Equal("5m", show.GetProperty("incremental").GetString());
         Assert.Contains("Incremental runs: 5m", text, StringComparison.Ordinal);
+        Assert.Equal("skip", show.GetProperty("filters").GetProperty("editions").GetString());
+        Assert.Matches(@"Editions: +skip", text);
         Assert.Equal(["watched", "ratings"], show.GetProperty("features").EnumerateArray().Select(f => f.GetString()));
         Assert.Contains("hold a run that removes more than 25 items or 10 %", text, StringComparison.Ordinal);
         Assert.Equal(1, refused.Code);

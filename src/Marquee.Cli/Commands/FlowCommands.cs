@@ -28,7 +28,8 @@ internal static class FlowCommands
         var mode = new Option<string?>("--mode") { Description = "mirror (also unwatches, with proof and guards) or add-only. Default mirror.", HelpName = "mirror|add-only" };
         var schedule = new Option<string?>("--schedule") { Description = "When marquee serve runs the flow in full: a cron expression (UTC), an interval (12h) or off. Default nightly (\"0 3 * * *\").", HelpName = "CRON|INTERVAL|off" };
         var incremental = new Option<string?>("--incremental") { Description = "When marquee serve runs the flow incrementally: an interval (15m), a cron expression (UTC) or off. Default 15m.", HelpName = "INTERVAL|CRON|off" };
-        var command = new Command("add", "Add a flow.") { name, from, to, twoWay, features, mode, schedule, incremental, GlobalOptions.Json };
+        var editions = new Option<string?>("--editions") { Description = "How editions of a movie are synced: edition (each its own item, the base version where the other side lacks it), base (all count as the base version) or skip. Default edition.", HelpName = "edition|base|skip" };
+        var command = new Command("add", "Add a flow.") { name, from, to, twoWay, features, mode, schedule, incremental, editions, GlobalOptions.Json };
         command.SetAction((parse, ct) => context(parse).WithServicesAsync(
             async services =>
             {
@@ -42,6 +43,7 @@ internal static class FlowCommands
                     Mode = parse.GetValue(mode),
                     Schedule = parse.GetValue(schedule),
                     Incremental = parse.GetValue(incremental),
+                    Filters = parse.GetValue(editions) is { } policy ? new FlowFilters { Editions = policy } : null,
                 };
                 var created = await services.GetRequiredService<FlowService>().CreateAsync(input, ct);
                 var ctx = context(parse);
@@ -120,6 +122,7 @@ internal static class FlowCommands
                     ("Profiles", flow.Filters.Profiles.Count == 0 ? "all" : string.Join(", ", flow.Filters.Profiles)),
                     ("Ignored guids", string.Join(", ", flow.Filters.IgnoreGuidPrefixes)),
                     ("Require ids", flow.Filters.RequireExternalIds ? "yes" : "no"),
+                    ("Editions", flow.Filters.Editions),
                     ("Guard", $"hold a run that removes more than {flow.Guards.MaxRemovals} items or {flow.Guards.MaxRemovalPercent.ToString(CultureInfo.InvariantCulture)} % of the target"),
                 ]);
                 return ExitCodes.Ok;

@@ -83,6 +83,7 @@ public sealed class DeclarativeConfigExporter(IConnectionStore connectionStore, 
             ["profiles"] = f.Filters.Profiles.ToList(),
             ["ignoreGuidPrefixes"] = f.Filters.IgnoreGuidPrefixes.ToList(),
             ["requireExternalIds"] = f.Filters.RequireExternalIds,
+            ["editions"] = f.Filters.Editions,
         };
         entry["guards"] = new Dictionary<string, object?>
         {

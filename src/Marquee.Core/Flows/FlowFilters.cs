@@ -10,4 +10,22 @@ public sealed record FlowFilters
     public IReadOnlyList<string> IgnoreGuidPrefixes { get; init; } = ["local://"];
 
     public bool RequireExternalIds { get; init; } = true;
+
+    /// <summary>Gets how editions of a movie (a Director's Cut beside its base version) are synced: one of <see cref="EditionPolicy"/>.</summary>
+    public string Editions { get; init; } = EditionPolicy.Edition;
+}
+
+/// <summary>How a flow syncs the editions of a movie, which share the movie's ids.</summary>
+public static class EditionPolicy
+{
+    /// <summary>Each edition is its own item: matched edition to edition, and to the base version where the other side lacks it.</summary>
+    public const string Edition = "edition";
+
+    /// <summary>Every edition counts as the base version: a watch of any edition is written to the base version.</summary>
+    public const string Base = "base";
+
+    /// <summary>Editions are left out (as Plex's own sync does); base versions and copies are synced.</summary>
+    public const string Skip = "skip";
+
+    public static IReadOnlyList<string> All { get; } = [Edition, Base, Skip];
 }

@@ -76,7 +76,7 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
         && d.TwoWay == f.TwoWay && d.Features.SequenceEqual(f.Features) && d.Mode == f.Mode && d.Schedule == f.Schedule && d.Incremental == f.Incremental
         && d.Enabled == f.Enabled && d.Guards == f.Guards
         && d.Filters.Libraries.SequenceEqual(f.Filters.Libraries) && d.Filters.Profiles.SequenceEqual(f.Filters.Profiles)
-        && d.Filters.IgnoreGuidPrefixes.SequenceEqual(f.Filters.IgnoreGuidPrefixes) && d.Filters.RequireExternalIds == f.Filters.RequireExternalIds;
+        && d.Filters.IgnoreGuidPrefixes.SequenceEqual(f.Filters.IgnoreGuidPrefixes) && d.Filters.RequireExternalIds == f.Filters.RequireExternalIds && d.Filters.Editions == f.Filters.Editions;
 
     private async Task<FlowDefinition> ValidateAsync(FlowInput input, Flow? existing, CancellationToken cancellationToken)
     {
@@ -168,6 +168,11 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
                     problems.Add(new FieldProblem(field, $"'{field}' entries must be non-empty text, not null."));
                 }
             }
+        }
+
+        if (filters.Editions is null || !EditionPolicy.All.Contains(filters.Editions))
+        {
+            problems.Add(new FieldProblem("filters.editions", $"'filters.editions' must be one of {string.Join(", ", EditionPolicy.All)}."));
         }
 
         if (problems.Count > 0)

@@ -37,6 +37,13 @@ public sealed record SourceItem
 
     public string? Edition { get; init; }
 
+    /// <summary>
+    /// Gets a key that items of one connection share when the server keeps one state for all of them (Plex keeps user
+    /// state per account and guid, so an edition with its base's guid is watched when the base is); null when every
+    /// item has a state of its own.
+    /// </summary>
+    public string? SharedStateKey { get; init; }
+
     public string? Library { get; init; }
 
     public string? PartKey { get; init; }

@@ -15,14 +15,18 @@ public sealed record Resolution(IReadOnlyList<long> ItemIds, string? Reason = nu
 /// <summary>
 /// Matches listed items to ledger items by the strict rules of DESIGN.md 4.8: external ids first; an episode by
 /// its show's ids + season + episode when it has no usable id of its own; ids that point at two different items,
-/// or no ids at all, leave the item unresolved with the reason. Never by title. Editions share their movie's ids
-/// and so are the same ledger item. Works on an in-memory index and collects what to store.
+/// or no ids at all, leave the item unresolved with the reason. Never by title. Editions share their movie's ids and
+/// so resolve to the movie; <see cref="EditionOf"/> gives the ledger item of one edition of it (a child of the movie's
+/// item, found by the edition's title), for flows that sync editions apart. Works on an in-memory index and collects
+/// what to store.
 /// </summary>
 public sealed class IdentityResolver
 {
     private readonly Dictionary<ExternalId, long> _byId = [];
     private readonly Dictionary<long, LedgerItem> _items = [];
     private readonly Dictionary<(long Show, int Season, int Episode), long> _episodes = [];
+    private readonly Dictionary<(long Movie, string Edition), long> _editions = [];
+    private readonly Dictionary<long, List<long>> _editionsByMovie = [];
     private readonly List<LedgerItem> _newItems = [];
     private readonly List<(ExternalId Id, long ItemId)> _newIds = [];
     private long _nextTemporaryId = -1;
@@ -151,6 +155,18 @@ public sealed class IdentityResolver
             _episodes[key] = Real(_episodes[key]);
         }
 
+        foreach (var key in _editions.Keys.ToList())
+        {
+            _editions.Remove(key, out var id);
+            _editions[(Real(key.Movie), key.Edition)] = Real(id);
+        }
+
+        foreach (var movie in _editionsByMovie.Keys.ToList())
+        {
+            _editionsByMovie.Remove(movie, out var editions);
+            _editionsByMovie[Real(movie)] = editions!.Select(Real).ToList();
+        }
+
         foreach (var item in _newItems)
         {
             _items.Remove(item.Id);
@@ -160,6 +176,31 @@ public sealed class IdentityResolver
         _newItems.Clear();
         _newIds.Clear();
     }
+
+    /// <summary>The ledger item of one edition of a movie (created when new); editions are told apart by title, ignoring case.</summary>
+    public long EditionOf(long movie, string edition)
+    {
+        var key = (movie, EditionKey(edition));
+        if (_editions.TryGetValue(key, out var id))
+        {
+            return id;
+        }
+
+        var parent = _items.GetValueOrDefault(movie);
+        var item = new LedgerItem(_nextTemporaryId--, MediaKind.Movie, parent?.Title, parent?.Year, movie, null, null, edition.Trim());
+        _newItems.Add(item);
+        Index(item);
+        return item.Id;
+    }
+
+    /// <summary>The movie an edition's ledger item belongs to; null for any other item.</summary>
+    public long? MovieOfEdition(long itemId) =>
+        _items.TryGetValue(itemId, out var item) && item is { Kind: MediaKind.Movie, Edition: not null, ParentItemId: { } movie } ? movie : null;
+
+    /// <summary>The ledger items of the editions of a movie known so far.</summary>
+    public IReadOnlyList<long> EditionsOf(long movie) => _editionsByMovie.TryGetValue(movie, out var editions) ? editions : [];
+
+    private static string EditionKey(string edition) => edition.Trim().ToUpperInvariant();
 
     private long EpisodeOf(long show, int season, int episode, string? title)
     {
@@ -237,6 +278,13 @@ public sealed class IdentityResolver
         if (item.Kind == MediaKind.Episode && item.ParentItemId is { } show && item.Season is { } s && item.Episode is { } e)
         {
             _episodes.TryAdd((show, s, e), item.Id);
+        }
+        else if (item is { Kind: MediaKind.Movie, ParentItemId: { } movie, Edition: { } edition })
+        {
+            if (_editions.TryAdd((movie, EditionKey(edition)), item.Id))
+            {
+                (_editionsByMovie.TryGetValue(movie, out var list) ? list : _editionsByMovie[movie] = []).Add(item.Id);
+            }
         }
     }
 

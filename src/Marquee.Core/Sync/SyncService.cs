@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Marquee.Core.Flows;
+using Marquee.Core.Items;
 using Marquee.Core.Providers;
 
 namespace Marquee.Core.Sync;
@@ -18,7 +19,19 @@ public sealed class SyncService(
     Profiles.IProfileStore profiles,
     TimeProvider clock)
 {
-    private sealed record Listed(string LocalKey, SourceItem Item, WatchState State);
+    /// <summary>
+    /// A listed item with its own state; <see cref="Others"/> are the other copies of the same ledger item on the same
+    /// side that keep a state of their own (each observed against its own baseline), and <see cref="Combined"/> is what
+    /// the side shows of the item: a watch of any copy counts.
+    /// </summary>
+    private sealed record Listed(string LocalKey, SourceItem Item, WatchState State)
+    {
+        public IReadOnlyList<Listed> Others { get; init; } = [];
+
+        public WatchState Combined => Others.Count == 0 ? State : Others.Aggregate(State, (state, other) => EditionFold.Copies(state, other.State));
+
+        public IEnumerable<Listed> Copies => Others.Prepend(this with { Others = [] });
+    }
 
     public async Task<SyncReport> RunAsync(Flow flow, SyncOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
     {
@@ -102,23 +115,20 @@ public sealed class SyncService(
                     targetItems = Remap(targetItems, realIds);
                 }
 
-                foreach (var (itemId, listed) in sourceItems)
+                foreach (var (side, items) in new[] { (source, sourceItems), (target, targetItems) })
                 {
-                    knownKeys[(source.Connection.Id, itemId)] = listed.LocalKey;
-                    linked.Add((source.Connection.Id, listed.LocalKey, itemId));
-                }
-
-                foreach (var (itemId, listed) in targetItems)
-                {
-                    knownKeys[(target.Connection.Id, itemId)] = listed.LocalKey;
-                    linked.Add((target.Connection.Id, listed.LocalKey, itemId));
+                    foreach (var (itemId, listed) in items)
+                    {
+                        knownKeys[(side.Connection.Id, itemId)] = listed.LocalKey;
+                        linked.UnionWith(listed.Copies.Select(c => (side.Connection.Id, c.LocalKey, itemId)));
+                    }
                 }
 
                 // An incremental run needs the baselines of what it listed, and of the items listed on the other side.
                 var sourceSeen = incremental ? await ledger.HasBaselinesAsync(pair.Source.Id, cancellationToken) : sourceBaselines!.Count > 0;
                 var targetSeen = incremental ? await ledger.HasBaselinesAsync(pair.Target.Id, cancellationToken) : targetBaselines!.Count > 0;
-                sourceBaselines ??= await ledger.LoadBaselinesAsync(pair.Source.Id, KeysOf(source, sourceItems, targetItems, knownKeys), cancellationToken);
-                targetBaselines ??= await ledger.LoadBaselinesAsync(pair.Target.Id, KeysOf(target, targetItems, sourceItems, knownKeys), cancellationToken);
+                sourceBaselines ??= await ledger.LoadBaselinesAsync(pair.Source.Id, KeysOf(resolver, source, sourceItems, targetItems, knownKeys), cancellationToken);
+                targetBaselines ??= await ledger.LoadBaselinesAsync(pair.Target.Id, KeysOf(resolver, target, targetItems, sourceItems, knownKeys), cancellationToken);
 
                 // Observe both sides against their baselines; only changes become events.
                 var now = clock.GetUtcNow();
@@ -127,7 +137,7 @@ public sealed class SyncService(
                 Observe(pair.ProfileId, source.Connection.Id, pair.Source.Id, sourceItems, sourceBaselines, now, sourceSeen ? EventOrigin.Poll : EventOrigin.Scan, runId, events, baselines);
                 Observe(pair.ProfileId, target.Connection.Id, pair.Target.Id, targetItems, targetBaselines, now, targetSeen ? EventOrigin.Poll : EventOrigin.Scan, runId, events, baselines);
                 var states = (incremental
-                    ? await ledger.LoadStatesAsync(pair.ProfileId, sourceItems.Keys.Concat(targetItems.Keys).ToHashSet(), cancellationToken)
+                    ? await ledger.LoadStatesAsync(pair.ProfileId, Family(resolver, sourceItems.Keys.Concat(targetItems.Keys)), cancellationToken)
                     : await ledger.LoadStatesAsync(pair.ProfileId, cancellationToken)).ToDictionary();
                 var changed = RunSteps.Fold(flow, events, e => states.GetValueOrDefault(e.ItemId), (e, next) => states[e.ItemId] = next);
 
@@ -137,11 +147,11 @@ public sealed class SyncService(
                 }
 
                 var touched = events.Select(e => e.ItemId).ToHashSet();
-                plan.AddRange(PlanSide(flow, firstRun, pair.ProfileId, target, pair.Target.Id, targetItems, targetBaselines, sourceItems, touched, knownKeys, states, options));
+                plan.AddRange(PlanSide(flow, firstRun, resolver, pair.ProfileId, target, pair.Target.Id, targetItems, targetBaselines, sourceItems, touched, knownKeys, states, options));
                 targetSize = Math.Max(targetSize, targetItems.Count);
                 if (flow.TwoWay)
                 {
-                    plan.AddRange(PlanSide(flow, firstRun, pair.ProfileId, source, pair.Source.Id, sourceItems, sourceBaselines, targetItems, touched, knownKeys, states, options));
+                    plan.AddRange(PlanSide(flow, firstRun, resolver, pair.ProfileId, source, pair.Source.Id, sourceItems, sourceBaselines, targetItems, touched, knownKeys, states, options));
                     targetSize = Math.Max(targetSize, sourceItems.Count);
                 }
             }
@@ -241,10 +251,16 @@ public sealed class SyncService(
         return listed;
     }
 
-    /// <summary>Matches a listing; returns one entry per ledger item: the base version (no edition) first, else the lowest local key.</summary>
+    /// <summary>
+    /// Matches a listing; returns one entry per ledger item. Entries of one item that share a state (<see cref="SourceItem.SharedStateKey"/>)
+    /// are one copy; the state of an item with several copies is theirs together (a watch of any copy counts), and its
+    /// entry is the copy written to: the base version (no edition) first, else the lowest local key. A copy that holds
+    /// only an edition is, by the flow's <see cref="FlowFilters.Editions"/> policy, that edition's own item, its movie's
+    /// item, or left out.
+    /// </summary>
     private static Dictionary<long, Listed> Resolve(IdentityResolver resolver, SyncSide side, List<Listed> listing, FlowFilters filters, List<UnresolvedItem> unresolved, HashSet<(long, string)> unresolvedKeys)
     {
-        var items = new Dictionary<long, Listed>();
+        var copies = new Dictionary<(long ItemId, string Copy), Listed>();
         foreach (var entry in listing)
         {
             var resolution = resolver.Resolve(entry.Item, filters);
@@ -259,12 +275,42 @@ public sealed class SyncService(
                 continue;
             }
 
+            var copy = entry.Item.SharedStateKey ?? entry.LocalKey;
             foreach (var itemId in resolution.ItemIds)
             {
-                if (!items.TryGetValue(itemId, out var existing) || Preferred(entry.Item, existing.Item))
+                // Entries of one copy show one state: the one written to stands for them.
+                if (!copies.TryGetValue((itemId, copy), out var existing) || Preferred(entry.Item, existing.Item))
                 {
-                    items[itemId] = entry;
+                    copies[(itemId, copy)] = entry;
                 }
+            }
+        }
+
+        var items = new Dictionary<long, Listed>();
+        foreach (var ((itemId, _), entry) in copies)
+        {
+            var owner = itemId;
+            if (entry.Item is { Kind: MediaKind.Movie, Edition: { } edition })
+            {
+                if (filters.Editions == EditionPolicy.Skip)
+                {
+                    continue;
+                }
+
+                if (filters.Editions == EditionPolicy.Edition)
+                {
+                    owner = resolver.EditionOf(itemId, edition);
+                }
+            }
+
+            if (!items.TryGetValue(owner, out var existing))
+            {
+                items[owner] = entry;
+            }
+            else
+            {
+                var (lead, other) = Preferred(entry.Item, existing.Item) ? (entry, existing) : (existing, entry);
+                items[owner] = lead with { Others = [.. lead.Others, .. other.Copies] };
             }
         }
 
@@ -284,7 +330,7 @@ public sealed class SyncService(
         var links = new List<(long, string, long, string, string?, string?, string?)>();
         foreach (var (side, items) in new[] { (source, sourceItems), (target, targetItems) })
         {
-            foreach (var (itemId, entry) in items)
+            foreach (var (itemId, entry) in items.SelectMany(p => p.Value.Copies.Select(c => (p.Key, c))))
             {
                 if (linked.Contains((side.Connection.Id, entry.LocalKey, itemId)))
                 {
@@ -316,11 +362,14 @@ public sealed class SyncService(
         }
     }
 
-    /// <summary>The local keys of a side an incremental run looks at: its listed items and its keys for the items listed on the other side.</summary>
-    private static HashSet<string> KeysOf(SyncSide side, Dictionary<long, Listed> sideItems, Dictionary<long, Listed> otherItems, Dictionary<(long, long), string> knownKeys)
+    /// <summary>
+    /// The local keys of a side an incremental run looks at: its listed items and its keys for the items listed on the
+    /// other side (and for the movies of editions listed there, which stand in for an edition this side lacks).
+    /// </summary>
+    private static HashSet<string> KeysOf(IdentityResolver resolver, SyncSide side, Dictionary<long, Listed> sideItems, Dictionary<long, Listed> otherItems, Dictionary<(long, long), string> knownKeys)
     {
-        var keys = sideItems.Values.Select(l => l.LocalKey).ToHashSet(StringComparer.Ordinal);
-        foreach (var itemId in otherItems.Keys)
+        var keys = sideItems.Values.SelectMany(l => l.Copies).Select(l => l.LocalKey).ToHashSet(StringComparer.Ordinal);
+        foreach (var itemId in otherItems.Keys.Concat(otherItems.Keys.Select(resolver.MovieOfEdition).OfType<long>()))
         {
             if (knownKeys.TryGetValue((side.Connection.Id, itemId), out var key))
             {
@@ -333,7 +382,8 @@ public sealed class SyncService(
 
     private void Observe(long profileId, long connectionId, long accountId, Dictionary<long, Listed> items, IReadOnlyDictionary<string, ObservedState> baselines, DateTimeOffset now, string origin, long runId, List<LedgerEvent> events, List<BaselineRow> rows)
     {
-        foreach (var (itemId, listed) in items)
+        // Each copy against its own baseline, so a listing that holds only some copies (an incremental run) reads no change into the rest.
+        foreach (var (itemId, listed) in items.SelectMany(p => p.Value.Copies.Select(c => (p.Key, c))))
         {
             var read = new ObservedRead(profileId, itemId, connectionId, accountId, listed.LocalKey, listed.State, listed.Item.DurationMs, origin);
             steps.Observe(read, baselines.GetValueOrDefault(listed.LocalKey), now, runId, events, rows);
@@ -343,6 +393,7 @@ public sealed class SyncService(
     private IEnumerable<PlannedWrite> PlanSide(
         Flow flow,
         bool firstRun,
+        IdentityResolver resolver,
         long profileId,
         SyncSide side,
         long accountId,
@@ -354,24 +405,35 @@ public sealed class SyncService(
         Dictionary<long, LedgerState> states,
         SyncOptions options)
     {
+        bool Has(long itemId) => sideItems.ContainsKey(itemId) || knownKeys.ContainsKey((side.Connection.Id, itemId));
+
+        // An edition this side does not have is written to its movie's base version here.
+        var candidates = (options.Since is null ? sideItems.Keys : sideItems.Keys.Concat(touched)).ToList();
+        candidates.AddRange(candidates.Select(resolver.MovieOfEdition).OfType<long>().ToList());
         var items = new List<PlanItem>();
-        var candidates = options.Since is null ? sideItems.Keys : sideItems.Keys.Concat(touched).Distinct();
-        foreach (var itemId in candidates)
+        foreach (var itemId in candidates.Distinct())
         {
-            if (!states.TryGetValue(itemId, out var state))
+            var missing = resolver.EditionsOf(itemId).Where(e => !Has(e)).Select(states.GetValueOrDefault).OfType<LedgerState>().ToList();
+            if (!states.TryGetValue(itemId, out var state) && missing.Count == 0)
             {
                 continue;
             }
 
+            if (missing.Count > 0)
+            {
+                state = EditionFold.Movie(state, missing);
+            }
+
             if (sideItems.TryGetValue(itemId, out var listed))
             {
-                items.Add(new PlanItem(itemId, listed.LocalKey, listed.Item.Title, listed.Item.DurationMs, state, listed.State));
+                // A watch of any copy counts, so none is added; a removal is written to the copy it would change.
+                items.Add(new PlanItem(itemId, listed.LocalKey, listed.Item.Title, listed.Item.DurationMs, state!, state!.Watched ? listed.Combined : listed.State));
             }
             else if (knownKeys.TryGetValue((side.Connection.Id, itemId), out var key) && sideBaselines.TryGetValue(key, out var seen))
             {
                 // Outside a full listing the last observation stands in for the target (incremental runs).
                 var other = otherItems.GetValueOrDefault(itemId);
-                items.Add(new PlanItem(itemId, key, other?.Item.Title, other?.Item.DurationMs, state, new WatchState
+                items.Add(new PlanItem(itemId, key, other?.Item.Title, other?.Item.DurationMs, state!, new WatchState
                 {
                     PlayCount = seen.ViewCount,
                     LastWatchedAt = seen.LastViewedAt,
@@ -383,6 +445,21 @@ public sealed class SyncService(
         }
 
         return SharedParts(steps.Plan(flow, firstRun, profileId, side, accountId, items), sideItems, states);
+    }
+
+    /// <summary>The items whose ledger states a plan of <paramref name="itemIds"/> reads: those items, their movies and their movies' editions.</summary>
+    private static HashSet<long> Family(IdentityResolver resolver, IEnumerable<long> itemIds)
+    {
+        var family = new HashSet<long>();
+        foreach (var itemId in itemIds)
+        {
+            family.Add(itemId);
+            var movie = resolver.MovieOfEdition(itemId) ?? itemId;
+            family.Add(movie);
+            family.UnionWith(resolver.EditionsOf(movie));
+        }
+
+        return family;
     }
 
     /// <summary>
@@ -403,7 +480,7 @@ public sealed class SyncService(
                     .GroupBy(p => p.Value.Item.PartKey!, StringComparer.Ordinal)
                     .ToDictionary(g => g.Key, g => g.Select(p => p.Key).ToList(), StringComparer.Ordinal);
                 var watched = write.Action != WriteAction.MarkUnwatched;
-                var apart = files[file].Where(id => id != write.ItemId && (states.TryGetValue(id, out var s) ? s.Watched : sideItems[id].State.Watched) != watched).ToList();
+                var apart = files[file].Where(id => id != write.ItemId && (states.TryGetValue(id, out var s) ? s.Watched : sideItems[id].Combined.Watched) != watched).ToList();
                 if (apart.Count > 0)
                 {
                     yield return write with { SkipReason = $"one item holds several episodes here, and {apart.Count} other episode(s) of it are {(watched ? "not watched" : "watched")}" };

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Marquee.Core.Connections;
 using Marquee.Core.Flows;
+using Marquee.Core.Items;
 using Marquee.Core.Providers;
 
 namespace Marquee.Core.Sync;
@@ -126,6 +127,12 @@ public sealed class TargetedSync(
                 return Fallback($"item {item.LocalKey} on {eventSide.Connection.Name} is unresolved: {resolution.Reason}");
             }
 
+            if (read.Item.Kind == MediaKind.Movie && (read.Item.Edition is not null || resolution.ItemIds.Any(id => HasCopies(resolver, snapshot, id))))
+            {
+                // Which copy stands for the movie, and which edition for which, only a listing of the copies can say.
+                return Fallback($"item {item.LocalKey} on {eventSide.Connection.Name} is an edition or one of several copies of a movie");
+            }
+
             targets.Add(new Target(pair, new Read(eventSide, account, provided, item.LocalKey, read), resolution.ItemIds, resolver, snapshot));
         }
 
@@ -143,6 +150,11 @@ public sealed class TargetedSync(
         || (accountId == TargetedItem.OwnerAccount && account.Kind == Account.KindOwner)
         || accountId == provided.ExternalId
         || accountId == account.ExternalId;
+
+    /// <summary>True when a movie has editions of its own in the ledger, or more than one local key on a connection.</summary>
+    private static bool HasCopies(IdentityResolver resolver, IdentitySnapshot snapshot, long itemId) =>
+        resolver.EditionsOf(itemId).Count > 0
+        || snapshot.SourceItems.Where(s => s.ItemId == itemId).GroupBy(s => s.ConnectionId).Any(g => g.Count() > 1);
 
     private static TargetedResult Fallback(string reason) => new(TargetedOutcome.Fallback, null, reason);
 

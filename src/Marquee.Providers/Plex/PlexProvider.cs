@@ -406,6 +406,7 @@ public sealed class PlexProvider :
             Title = item.Title,
             Year = item.Year,
             RawId = item.PrimaryGuid,
+            SharedStateKey = string.IsNullOrEmpty(item.PrimaryGuid) ? null : item.PrimaryGuid,
             Ids = parsed.Ids,
             ShowLocalKey = isEpisode ? item.GrandparentRatingKey : null,
             ShowTitle = isEpisode ? item.GrandparentTitle ?? show?.Title : null,

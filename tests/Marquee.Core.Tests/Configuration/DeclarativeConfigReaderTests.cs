@@ -45,6 +45,7 @@ public sealed class DeclarativeConfigReaderTests
               libraries: [Movies]
               profiles: anna, bob
               requireExternalIds: false
+              editions: base
             guards:
               maxRemovals: 5
               maxRemovalPercent: 2.5
@@ -107,6 +108,7 @@ public sealed class DeclarativeConfigReaderTests
         Assert.Equal(["anna", "bob"], flow.Filters.Profiles);
         Assert.Equal(["local://"], flow.Filters.IgnoreGuidPrefixes);
         Assert.False(flow.Filters.RequireExternalIds);
+        Assert.Equal("base", flow.Filters.Editions);
         Assert.NotNull(flow.Guards);
         Assert.Equal(5, flow.Guards.MaxRemovals);
         Assert.Equal(2.5, flow.Guards.MaxRemovalPercent);
@@ -118,7 +120,7 @@ public sealed class DeclarativeConfigReaderTests
         var config = Read(FullConfig, ("PLEX_TOKEN", "x"));
 
         var (line, flow) = (config.Flows[1].Line, config.Flows[1].Flow);
-        Assert.Equal(40, line);
+        Assert.Equal(41, line);
         Assert.Equal(("minimal", "jelly", "home-plex"), (flow.Name, flow.From, flow.To));
         Assert.Null(flow.TwoWay);
         Assert.Null(flow.Features);

@@ -66,6 +66,19 @@ public sealed class PlexScenarioServer(PlexSimulator sim) : IScenarioServer
         return Key(edition);
     }
 
+    /// <summary>
+    /// Adds another file of a movie with a guid of its own (so a state of its own, as a real server keeps state per guid)
+    /// and the movie's ids: an edition when <paramref name="edition"/> is set, else a copy matched by another agent.
+    /// </summary>
+    public string AddOwnCopy(string title, string? edition, string primaryGuid)
+    {
+        var movie = BaseMovies().First(m => m.Title == title);
+        var copy = Sim.Control.AddMovie(movie.SectionId, movie.Title, movie.Year, primaryGuid);
+        copy.EditionTitle = edition;
+        copy.ExternalGuids = movie.ExternalGuids.Length > 0 ? movie.ExternalGuids : movie.SourceIds;
+        return Key(copy);
+    }
+
     public string Title(string key) => Sim.Control.Item(int.Parse(key, CultureInfo.InvariantCulture)).Title;
 
     public string Episode(string show, int season, int episode) =>

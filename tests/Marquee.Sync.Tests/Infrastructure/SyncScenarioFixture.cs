@@ -65,7 +65,7 @@ public abstract class SyncScenarioFixture : IAsyncDisposable
         Target.AdvanceClock(by);
     }
 
-    public async Task<Flow> AddFlowAsync(bool twoWay = false, IReadOnlyList<string>? features = null, string mode = FlowMode.Mirror, FlowGuards? guards = null, IReadOnlyList<string>? profiles = null, string name = "main")
+    public async Task<Flow> AddFlowAsync(bool twoWay = false, IReadOnlyList<string>? features = null, string mode = FlowMode.Mirror, FlowGuards? guards = null, IReadOnlyList<string>? profiles = null, string name = "main", string editions = EditionPolicy.Edition)
     {
         await using var scope = Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<FlowService>().CreateAsync(
@@ -78,7 +78,7 @@ public abstract class SyncScenarioFixture : IAsyncDisposable
                 Features = features ?? DefaultFeatures,
                 Mode = mode,
                 Guards = guards,
-                Filters = new FlowFilters { Profiles = profiles ?? [] },
+                Filters = new FlowFilters { Profiles = profiles ?? [], Editions = editions },
             },
             CancellationToken.None);
     }

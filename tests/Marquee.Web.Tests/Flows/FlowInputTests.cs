@@ -17,6 +17,9 @@ public sealed class FlowInputTests
     [InlineData("""{"name":"ab","from":"a","to":"b","filters":{"profiles":["anna",null]}}""", "filters.profiles")]
     [InlineData("""{"name":"ab","from":"a","to":"b","filters":{"ignoreGuidPrefixes":[null]}}""", "filters.ignoreGuidPrefixes")]
     [InlineData("""{"name":"ab","from":"a","to":"b","filters":{"libraries":["  "]}}""", "filters.libraries")]
+    [InlineData("""{"name":"ab","from":"a","to":"b","filters":{"editions":"cut"}}""", "filters.editions")]
+    [InlineData("""{"name":"ab","from":"a","to":"b","filters":{"editions":null}}""", "filters.editions")]
+    [InlineData("""{"name":"ab","from":"a","to":"b","filters":{"editions":""}}""", "filters.editions")]
     public async Task Finding5_NullEntriesInLists_Return400NamingTheField_AndStoreNothing(string body, string field)
     {
         await using var app = await StartWithConnectionsAsync();

@@ -107,6 +107,32 @@ public sealed class TargetedPropagationTests
         Assert.Contains(await setup.App.Services.GetRequiredService<IRunStore>().ListAsync(10, CancellationToken.None), r => r.Trigger == "live" && r.Status == RunStatus.Done);
     }
 
+    /// <summary>Which copy stands for a movie, and which edition for which, only a listing can say: an incremental run settles it.</summary>
+    [Fact]
+    public async Task ScrobbleOfAnEditionWithAGuidOfItsOwn_IsSettledByAnIncrementalRun_OnTheOtherBaseVersion()
+    {
+        PlexItem? movie = null;
+        PlexItem? target = null;
+        await using var setup = await Setup.StartAsync(twoWay: false, before: (left, right) =>
+        {
+            (movie, target) = Setup.Pairs(left, right).First(p => left.State.State(left.Owner, p.Left).IsEmpty && right.State.State(right.Owner, p.Right).IsEmpty);
+            var edition = left.Control.AddMovie(movie.SectionId, movie.Title, movie.Year, "plex://movie/a1c0ffee00000000000000d9");
+            edition.EditionTitle = "Director's Cut";
+            edition.ExternalGuids = movie.ExternalGuids;
+            return edition;
+        });
+        var cut = setup.Waiting!;
+
+        // Act
+        await setup.PlayAsync(cut, new { account = "owner", ratingKey = cut.RatingKey, percent = 95, stop = true });
+
+        // Assert: the base version on plex-b is watched, by an incremental run; the base on plex-a is not.
+        var e = await setup.WaitOutcomeAsync(cut, LiveEventKind.Watched, TargetedOutcome.Fallback);
+        Assert.Contains("is an edition or one of several copies of a movie", e.Outcome, StringComparison.Ordinal);
+        await setup.WaitTargetAsync(target!, item => item.TryGetProperty("viewCount", out var count) && count.GetInt32() > 0, "watched");
+        Assert.Equal(0, setup.Left.State.State(setup.Left.Owner, movie!).ViewCount);
+    }
+
     [Fact]
     public async Task LibraryNew_OnTheTarget_GetsTheWatchTheSourceHadWaitingForIt()
     {
