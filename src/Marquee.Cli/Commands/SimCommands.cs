@@ -5,6 +5,7 @@ using Marquee.Simulators.Discord;
 using Marquee.Simulators.Jellyfin;
 using Marquee.Simulators.Ntfy;
 using Marquee.Simulators.Plex;
+using Marquee.Simulators.Trakt;
 
 namespace Marquee.Cli.Commands;
 
@@ -20,6 +21,7 @@ internal static class SimCommands
         command.Add(Arr(context, ArrFlavor.Sonarr));
         command.Add(Discord(context));
         command.Add(Ntfy(context));
+        command.Add(Trakt(context));
         return command;
     }
 
@@ -53,6 +55,63 @@ internal static class SimCommands
             Check(given.All(t => t.StartsWith("tk_", StringComparison.Ordinal) && t.Length > 3 && !t.Any(char.IsWhiteSpace)), "--token must look like tk_... (no spaces).");
             var options = new NtfySimulatorOptions { Port = parse.GetValue(port), Tokens = given, LatencyMs = parse.GetValue(latency), FaultRate = parse.GetValue(faults) };
             return await ServeUntilStoppedAsync(context(parse), options.Port, token => NtfySimulator.StartAsync(options, token), simulator => simulator.Describe(), ct);
+        });
+        return command;
+    }
+
+    private static Command Trakt(Func<ParseResult, CliContext> context)
+    {
+        var defaults = new TraktSimulatorOptions();
+        var (port, latency, faults) = Common(8782);
+        var seed = new Option<int>("--seed") { Description = "Catalogue seed: the same seed gives the titles and ids of 'sim plex'.", DefaultValueFactory = _ => defaults.Seed };
+        var movies = new Option<int>("--movies") { Description = "Number of movies 'sim plex' would generate.", DefaultValueFactory = _ => defaults.Movies };
+        var shows = new Option<int>("--shows") { Description = "Number of shows 'sim plex' would generate.", DefaultValueFactory = _ => defaults.Shows };
+        var accounts = new Option<string[]>("--account") { Description = "An account name; repeat for more (default: anna and ben)." };
+        var clientId = new Option<string>("--client-id") { Description = "The app's client id (trakt-api-key).", DefaultValueFactory = _ => defaults.ClientId };
+        var secret = new Option<string>("--client-secret") { Description = "The app's client secret.", DefaultValueFactory = _ => defaults.ClientSecret };
+        var autoApprove = new Option<string?>("--auto-approve") { Description = "Approve every device code for this account at its second poll.", HelpName = "ACCOUNT" };
+        var interval = new Option<int>("--poll-interval") { Description = "Device-flow polling interval in seconds (polling faster is a 429).", DefaultValueFactory = _ => defaults.PollIntervalSeconds };
+        var lifetime = new Option<int>("--token-lifetime") { Description = "Access-token lifetime in seconds.", DefaultValueFactory = _ => defaults.TokenLifetimeSeconds };
+        var postWindow = new Option<int>("--post-window-ms") { Description = "One write per this many milliseconds per account; 0 turns the limit off.", DefaultValueFactory = _ => defaults.PostWindowMs };
+        var getLimit = new Option<int>("--get-limit") { Description = "GETs per account per 5 minutes; 0 turns the limit off.", DefaultValueFactory = _ => defaults.GetLimit };
+        var watchlistLimit = new Option<int>("--watchlist-limit") { Description = "Watchlist items per account before adds get 420.", DefaultValueFactory = _ => defaults.WatchlistLimit };
+        var command = new Command("trakt", "Run a simulated Trakt API (device login, history, ratings, watchlist, playback, rate limits) until stopped.")
+        {
+            port, seed, movies, shows, accounts, clientId, secret, autoApprove, interval, lifetime, postWindow, getLimit, watchlistLimit, latency, faults,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            CheckCommon(parse, port, latency, faults);
+            var names = parse.GetValue(accounts) is { Length: > 0 } given ? given : [.. defaults.Accounts];
+            Check(names.All(n => n.Length > 0 && n.All(char.IsLetterOrDigit)), "--account must be letters and digits only.");
+            Check(names.Distinct(StringComparer.OrdinalIgnoreCase).Count() == names.Length, "--account names must differ.");
+            Check(parse.GetValue(movies) >= 0 && parse.GetValue(shows) >= 0, "--movies and --shows must be 0 or more.");
+            Check(!string.IsNullOrWhiteSpace(parse.GetValue(clientId)) && !string.IsNullOrWhiteSpace(parse.GetValue(secret)), "--client-id and --client-secret must not be empty.");
+            Check(parse.GetValue(autoApprove) is not { } auto || names.Contains(auto, StringComparer.OrdinalIgnoreCase), "--auto-approve must name one of the accounts.");
+            Check(parse.GetValue(interval) >= 0, "--poll-interval must be 0 or more.");
+            Check(parse.GetValue(lifetime) > 0, "--token-lifetime must be more than 0.");
+            Check(parse.GetValue(postWindow) >= 0 && parse.GetValue(getLimit) >= 0 && parse.GetValue(watchlistLimit) >= 0, "--post-window-ms, --get-limit and --watchlist-limit must be 0 or more.");
+            var window = parse.GetValue(postWindow);
+            var options = defaults with
+            {
+                Port = parse.GetValue(port),
+                Seed = parse.GetValue(seed),
+                Movies = parse.GetValue(movies),
+                Shows = parse.GetValue(shows),
+                Accounts = names,
+                ClientId = parse.GetValue(clientId)!,
+                ClientSecret = parse.GetValue(secret)!,
+                AutoApprove = parse.GetValue(autoApprove),
+                PollIntervalSeconds = parse.GetValue(interval),
+                TokenLifetimeSeconds = parse.GetValue(lifetime),
+                PostLimit = window == 0 ? 0 : 1,
+                PostWindowMs = window == 0 ? 1000 : window,
+                GetLimit = parse.GetValue(getLimit),
+                WatchlistLimit = parse.GetValue(watchlistLimit),
+                LatencyMs = parse.GetValue(latency),
+                FaultRate = parse.GetValue(faults),
+            };
+            return await ServeUntilStoppedAsync(context(parse), options.Port, token => TraktSimulator.StartAsync(options, token), simulator => simulator.Describe(), ct);
         });
         return command;
     }

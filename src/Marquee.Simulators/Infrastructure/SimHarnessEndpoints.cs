@@ -49,6 +49,45 @@ public static class SimHarnessEndpoints
         });
     }
 
+    /// <summary>Maps <c>GET /clock</c> and <c>POST /clock</c> (<c>{set, advanceSeconds}</c>, unix seconds) on the control group.</summary>
+    public static void MapClock(this RouteGroupBuilder sim, SimClock clock)
+    {
+        sim.MapGet("/clock", () => new { now = clock.UnixSeconds });
+        sim.MapPost("/clock", (ClockRequest r) =>
+        {
+            if (r.Set is { } set)
+            {
+                clock.Set(DateTimeOffset.FromUnixTimeSeconds(set));
+            }
+
+            if (r.AdvanceSeconds is { } by)
+            {
+                clock.Advance(TimeSpan.FromSeconds(by));
+            }
+
+            return new { now = clock.UnixSeconds };
+        });
+    }
+
+    /// <summary>Runs a control action: a missing account or item is 404, a bad argument 400, each with <c>{error}</c>.</summary>
+    public static IResult Guard(Func<IResult> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (KeyNotFoundException e)
+        {
+            return Results.NotFound(new { error = e.Message });
+        }
+        catch (Exception e) when (e is ArgumentException or UriFormatException)
+        {
+            return Results.BadRequest(new { error = e.Message });
+        }
+    }
+
+    internal sealed record ClockRequest(long? Set, long? AdvanceSeconds);
+
     internal sealed record FaultRequest(string? Endpoint, FaultSpec? Spec);
 
     internal sealed record LatencyRequest(int Ms);

@@ -129,6 +129,17 @@ public sealed class MarqueeProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends SIGTERM, as Ctrl+C in a service manager would, and waits for the exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        return await WaitForExitAsync(timeout);
+    }
+
     /// <summary>Sends SIGKILL: no chance to clean up, as in a power cut or an OOM kill.</summary>
     public void KillHard()
     {
