@@ -219,9 +219,10 @@ public abstract class JellyfinApiProvider : IProvider, IAccountDirectory, ILibra
     private string Server => $"{(_client.IsEmby ? "Emby" : "Jellyfin")} server '{_client.ConnectionName}'";
 
     /// <summary>
-    /// Writes played or unplayed. The episodes of a multi-episode file all write to the one item, possibly at once:
-    /// the first write for an item is shared by the others, and an item already in that state is left alone, since a
-    /// second "played" would count a second play.
+    /// Writes played or unplayed. The episodes of a multi-episode file all write to the one item, possibly at once: the
+    /// first write for an item is shared by the others, since a second "played" would count a second play. The item is
+    /// not read again first: the plan writes an episode of the file only when the run's read showed the item otherwise
+    /// and every episode of it agrees.
     /// </summary>
     private async Task WritePlayedAsync(ProviderAccount account, string localKey, bool watched, DateTimeOffset? watchedAt, CancellationToken cancellationToken)
     {
@@ -233,15 +234,7 @@ public abstract class JellyfinApiProvider : IProvider, IAccountDirectory, ILibra
         }
 
         _partWrites.TryRemove((account.ExternalId, itemId, !watched), out _);
-        var write = _partWrites.GetOrAdd((account.ExternalId, itemId, watched), _ => new Lazy<Task>(async () =>
-        {
-            if (await ReadItemAsync(account, localKey, cancellationToken) is { } current && current.State.Watched == watched)
-            {
-                return;
-            }
-
-            await SendPlayedAsync(account, itemId, watched, watchedAt, cancellationToken);
-        }));
+        var write = _partWrites.GetOrAdd((account.ExternalId, itemId, watched), _ => new Lazy<Task>(() => SendPlayedAsync(account, itemId, watched, watchedAt, cancellationToken)));
         try
         {
             await write.Value;

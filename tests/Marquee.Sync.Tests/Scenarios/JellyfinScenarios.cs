@@ -35,6 +35,37 @@ public sealed class PlexToJellyfinScenarios : SyncScenarios<PlexToJellyfinFixtur
         Assert.Equal(watchedAt, data.LastPlayedDate);
         Assert.NotEqual(jellyfin.Now, data.LastPlayedDate);
     }
+
+    /// <summary>
+    /// Both episodes of a two-episode file watched on Plex: the one Jellyfin item is marked played once, and the write
+    /// reads nothing more than a run with nothing to write (the listing already showed the item's state).
+    /// </summary>
+    [Fact]
+    public async Task MultiEpisodeFile_IsMarkedOnce_WithoutReadingTheItemOrItsSeriesAgain()
+    {
+        await using var f = new PlexToJellyfinFixture();
+        await f.StartAsync();
+        var (show, season, first, second) = f.Source.MultiEpisodeFile ?? throw new InvalidOperationException("the library has no two-episode file");
+        var flow = await f.AddFlowAsync(features: ["watched"], profiles: ["owner"]);
+        await f.SyncAsync(flow);
+        f.AdvanceClock(TimeSpan.FromHours(1));
+        f.Target.ResetRequests();
+        Assert.Equal(0, (await f.SyncAsync(flow)).Run.Written);
+        var idle = Reads(f.Target.Requests);
+
+        f.AdvanceClock(TimeSpan.FromHours(1));
+        f.Source.Mark(f.Source.Owner, f.Source.Episode(show, season, first), true);
+        f.Source.Mark(f.Source.Owner, f.Source.Episode(show, season, second), true);
+        f.Target.ResetRequests();
+        var run = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, run.Run.Status);
+        Assert.Equal(1, f.Target.View(f.Target.Owner, f.Target.Episode(show, season, first)).ViewCount);
+        Assert.Equal(1, f.Target.Requests.Where(r => r.Key.StartsWith("POST ", StringComparison.Ordinal) && r.Key.Contains("Played", StringComparison.Ordinal)).Sum(r => r.Value));
+        Assert.Equal(idle, Reads(f.Target.Requests));
+
+        static long Reads(IReadOnlyDictionary<string, long> requests) => requests.Where(r => r.Key.StartsWith("GET ", StringComparison.Ordinal)).Sum(r => r.Value);
+    }
 }
 
 /// <summary>The scenario suite from Jellyfin to Emby (watched only: Emby 4.x takes no ratings or resume points).</summary>
