@@ -5,6 +5,7 @@ using Marquee.Simulators.Discord;
 using Marquee.Simulators.Jellyfin;
 using Marquee.Simulators.Ntfy;
 using Marquee.Simulators.Plex;
+using Marquee.Simulators.Shoko;
 
 namespace Marquee.Cli.Commands;
 
@@ -20,6 +21,7 @@ internal static class SimCommands
         command.Add(Arr(context, ArrFlavor.Sonarr));
         command.Add(Discord(context));
         command.Add(Ntfy(context));
+        command.Add(Shoko(context));
         return command;
     }
 
@@ -53,6 +55,39 @@ internal static class SimCommands
             Check(given.All(t => t.StartsWith("tk_", StringComparison.Ordinal) && t.Length > 3 && !t.Any(char.IsWhiteSpace)), "--token must look like tk_... (no spaces).");
             var options = new NtfySimulatorOptions { Port = parse.GetValue(port), Tokens = given, LatencyMs = parse.GetValue(latency), FaultRate = parse.GetValue(faults) };
             return await ServeUntilStoppedAsync(context(parse), options.Port, token => NtfySimulator.StartAsync(options, token), simulator => simulator.Describe(), ct);
+        });
+        return command;
+    }
+
+    private static Command Shoko(Func<ParseResult, CliContext> context)
+    {
+        var defaults = new ShokoSimulatorOptions();
+        var (port, latency, faults) = Common(8111);
+        var seed = new Option<int>("--seed") { Description = "Catalog seed: the same seed gives the anime library of 'sim plex --shoko-anime'.", DefaultValueFactory = _ => defaults.Seed };
+        var series = new Option<int>("--series") { Description = "Number of series (at least 3 give every kind of file and agent).", DefaultValueFactory = _ => defaults.Series };
+        var version = new Option<string>("--server-version") { Description = "Server line to behave as: 5 (stable) or 6 (daily).", DefaultValueFactory = _ => "5" };
+        var users = new Option<string[]>("--user") { Description = "A user name (repeat; the first is the administrator). Default: admin, anna, bob.", AllowMultipleArgumentsPerToken = false };
+        var password = new Option<string>("--password") { Description = "Password of every user (default none, as Shoko accounts often have).", DefaultValueFactory = _ => string.Empty };
+        var command = new Command("shoko", "Run a simulated Shoko Server (API v3, per-user watched state) until stopped.") { port, seed, series, version, users, password, latency, faults };
+        command.SetAction(async (parse, ct) =>
+        {
+            CheckCommon(parse, port, latency, faults);
+            Check(parse.GetValue(series) is >= 1 and <= 1000, "--series must be between 1 and 1000.");
+            Check(parse.GetValue(version) is "5" or "6", "--server-version must be 5 or 6.");
+            var names = parse.GetValue(users) is { Length: > 0 } given ? given : [.. defaults.UserNames];
+            Check(names.All(n => !string.IsNullOrWhiteSpace(n)) && names.Distinct(StringComparer.OrdinalIgnoreCase).Count() == names.Length, "--user names must be non-empty and distinct.");
+            var options = defaults with
+            {
+                Port = parse.GetValue(port),
+                Seed = parse.GetValue(seed),
+                Series = parse.GetValue(series),
+                Version = parse.GetValue(version) == "6" ? ShokoServerVersion.V6 : ShokoServerVersion.V5,
+                UserNames = names,
+                Password = parse.GetValue(password) ?? string.Empty,
+                LatencyMs = parse.GetValue(latency),
+                FaultRate = parse.GetValue(faults),
+            };
+            return await ServeUntilStoppedAsync(context(parse), options.Port, token => ShokoSimulator.StartAsync(options, token), simulator => simulator.Describe(), ct);
         });
         return command;
     }

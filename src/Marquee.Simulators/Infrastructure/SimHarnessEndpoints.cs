@@ -49,6 +49,28 @@ public static class SimHarnessEndpoints
         });
     }
 
+    /// <summary>Maps <c>GET/POST clock</c> (Unix seconds; <c>set</c> freezes the clock, <c>advanceSeconds</c> moves it) on the control group.</summary>
+    public static void MapClock(this RouteGroupBuilder sim, SimClock clock)
+    {
+        sim.MapGet("/clock", () => new { now = clock.UnixSeconds });
+        sim.MapPost("/clock", (ClockRequest r) =>
+        {
+            if (r.Set is { } set)
+            {
+                clock.Set(DateTimeOffset.FromUnixTimeSeconds(set));
+            }
+
+            if (r.AdvanceSeconds is { } by)
+            {
+                clock.Advance(TimeSpan.FromSeconds(by));
+            }
+
+            return new { now = clock.UnixSeconds };
+        });
+    }
+
+    internal sealed record ClockRequest(long? Set, long? AdvanceSeconds);
+
     internal sealed record FaultRequest(string? Endpoint, FaultSpec? Spec);
 
     internal sealed record LatencyRequest(int Ms);
