@@ -20,4 +20,17 @@ public sealed class ShokoSimCommandTests
         Assert.Equal(2, result.Code);
         Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1001")]
+    public async Task SimPlex_BadShokoAnime_ExitsTwo(string value)
+    {
+        using var cli = new CliRunner();
+
+        var result = await cli.RunAsync("sim", "plex", "--shoko-anime", value);
+
+        Assert.Equal(2, result.Code);
+        Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
+    }
 }

@@ -124,9 +124,10 @@ internal static class SimCommands
             Description = "Number of servers of the same owner (1 to 10) behind one plex.tv: the same titles under other ratingKeys (variants --variant, --variant + 1, ...), on --port, --port + 1, ... (0: free ports).",
             DefaultValueFactory = _ => 1,
         };
+        var shokoAnime = new Option<int?>("--shoko-anime") { Description = "Adds an \"Anime (Shoko)\" library with this many series: the catalog of 'sim shoko --seed S --series N', matched by Shoko Relay, the legacy Shoko agent and HAMA.", HelpName = "N" };
         var command = new Command("plex", "Run a simulated Plex Media Server with plex.tv and Discover until stopped.")
         {
-            port, seed, movies, shows, homeUsers, friends, token, variant, legacy, latency, faults, webhook, servers,
+            port, seed, movies, shows, homeUsers, friends, token, variant, legacy, latency, faults, webhook, servers, shokoAnime,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -147,6 +148,7 @@ internal static class SimCommands
             var count = parse.GetValue(servers);
             Check(count is >= 1 and <= 10, "--servers must be between 1 and 10.");
             Check(parse.GetValue(port) == 0 || parse.GetValue(port) + count - 1 <= 65535, "--port + --servers - 1 must not pass 65535.");
+            Check(parse.GetValue(shokoAnime) is null or (>= 1 and <= 1000), "--shoko-anime must be between 1 and 1000.");
 
             var options = new PlexSimulatorOptions
             {
@@ -162,6 +164,8 @@ internal static class SimCommands
                 LatencyMs = parse.GetValue(latency),
                 FaultRate = parse.GetValue(faults),
                 WebhookUrl = webhookUrl,
+                ShokoAnime = parse.GetValue(shokoAnime) is not null,
+                ShokoSeries = parse.GetValue(shokoAnime) ?? 6,
             };
 
             if (count == 1)
