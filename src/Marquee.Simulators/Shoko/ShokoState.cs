@@ -307,7 +307,8 @@ public sealed class ShokoState
     private void SetFile(ShokoUser user, AnimeFile file, DateTimeOffset? watchedAt, DateTimeOffset updatedAt, long? resumeTicks, bool propagate)
     {
         var current = _fileRecords.GetValueOrDefault((user.Id, file.Id));
-        var count = (current?.WatchedCount ?? 0) + (watchedAt is not null ? 1 : 0);
+        // 5.x counts every dated write, even of the same date; 6.0 only a change.
+        var count = (current?.WatchedCount ?? 0) + (watchedAt is not null && (!IsV6 || current?.WatchedAt != watchedAt) ? 1 : 0);
         _fileRecords[(user.Id, file.Id)] = new ShokoFileRecord(watchedAt, count, resumeTicks ?? (watchedAt is not null ? 0 : current?.ResumeTicks ?? 0), updatedAt);
         if (!propagate)
         {
