@@ -46,7 +46,13 @@ public sealed class ShokoScenarioServer(ShokoSimulator sim) : IScenarioServer
 
     public string Title(string key) => Sim.Control.Episode(EpisodeId(key)).Title;
 
-    public string Episode(string show, int season, int episode) => throw new NotSupportedException("Shoko has no seasons; use the catalog.");
+    /// <summary>The Shoko episode at a Plex coordinate of the series' agent (Shoko has no seasons of its own).</summary>
+    public string Episode(string show, int season, int episode)
+    {
+        var catalog = Sim.State.Catalog;
+        var series = catalog.Series.First(s => s.Title == show);
+        return Key(catalog.Episodes.First(e => e.SeriesId == series.Id && AnimeCatalog.PlexCoordinates(series, e) == (season, episode)));
+    }
 
     public void Mark(string account, string key, bool watched) => Sim.Control.Mark(account, EpisodeId(key), watched);
 
