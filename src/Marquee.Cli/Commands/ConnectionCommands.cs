@@ -27,15 +27,15 @@ internal static class ConnectionCommands
 
     private static Command Add(Func<ParseResult, CliContext> context)
     {
-        var kind = new Argument<string>("kind") { Description = "Kind of connection: plex, jellyfin, emby, radarr or sonarr." };
+        var kind = new Argument<string>("kind") { Description = "Kind of connection: plex, jellyfin, emby, shoko, radarr or sonarr." };
         var name = new Option<string?>("--name") { Description = "A short name to refer to the connection (Plex login: defaults to the server's name)." };
         var url = new Option<string?>("--url") { Description = "The server's address, e.g. http://192.168.1.10:32400. Plex: leave out to log in and pick servers." };
         var token = new SecretOption("token", "Plex: the owner's X-Plex-Token; without --url the account's servers are discovered with it.", "MARQUEE_CONNECTION_TOKEN");
         var server = new Option<string?>("--server") { Description = "Plex login: the server to add (its name), or 'all'.", HelpName = "NAME|all" };
         var wait = new Option<int>("--wait") { Description = "Plex PIN login: seconds to wait for the code to be approved.", DefaultValueFactory = _ => 300 };
-        var apiKey = new SecretOption("api-key", "Jellyfin/Emby: an API key.", "MARQUEE_CONNECTION_API_KEY");
-        var user = new Option<string?>("--user") { Description = "Jellyfin/Emby: user name (with --password)." };
-        var password = new SecretOption("password", "Jellyfin/Emby: password.", "MARQUEE_CONNECTION_PASSWORD");
+        var apiKey = new SecretOption("api-key", "Jellyfin/Emby/Shoko: an API key.", "MARQUEE_CONNECTION_API_KEY");
+        var user = new Option<string?>("--user") { Description = "Jellyfin/Emby/Shoko: user name (with --password; a Shoko account may have none)." };
+        var password = new SecretOption("password", "Jellyfin/Emby/Shoko: password.", "MARQUEE_CONNECTION_PASSWORD");
         var set = new Option<string[]>("--set") { Description = "Any other setting as key=value (repeatable).", HelpName = "KEY=VALUE", AllowMultipleArgumentsPerToken = false };
         var noTest = new Option<bool>("--no-test") { Description = "Save without testing the connection first (for a server that is down on purpose)." };
         var registerWebhook = new Option<bool>("--register-webhook") { Description = "Radarr/Sonarr: register Marquee's webhook URL in the application once it is added (see 'connection register-webhook')." };

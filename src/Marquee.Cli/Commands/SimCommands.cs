@@ -5,6 +5,7 @@ using Marquee.Simulators.Discord;
 using Marquee.Simulators.Jellyfin;
 using Marquee.Simulators.Ntfy;
 using Marquee.Simulators.Plex;
+using Marquee.Simulators.Shoko;
 using Marquee.Simulators.Trakt;
 
 namespace Marquee.Cli.Commands;
@@ -22,6 +23,7 @@ internal static class SimCommands
         command.Add(Discord(context));
         command.Add(Ntfy(context));
         command.Add(Trakt(context));
+        command.Add(Shoko(context));
         return command;
     }
 
@@ -55,6 +57,39 @@ internal static class SimCommands
             Check(given.All(t => t.StartsWith("tk_", StringComparison.Ordinal) && t.Length > 3 && !t.Any(char.IsWhiteSpace)), "--token must look like tk_... (no spaces).");
             var options = new NtfySimulatorOptions { Port = parse.GetValue(port), Tokens = given, LatencyMs = parse.GetValue(latency), FaultRate = parse.GetValue(faults) };
             return await ServeUntilStoppedAsync(context(parse), options.Port, token => NtfySimulator.StartAsync(options, token), simulator => simulator.Describe(), ct);
+        });
+        return command;
+    }
+
+    private static Command Shoko(Func<ParseResult, CliContext> context)
+    {
+        var defaults = new ShokoSimulatorOptions();
+        var (port, latency, faults) = Common(8111);
+        var seed = new Option<int>("--seed") { Description = "Catalog seed: the same seed gives the anime library of 'sim plex --shoko-anime'.", DefaultValueFactory = _ => defaults.Seed };
+        var series = new Option<int>("--series") { Description = "Number of series (at least 3 give every kind of file and agent).", DefaultValueFactory = _ => defaults.Series };
+        var version = new Option<string>("--server-version") { Description = "Server line to behave as: 5 (stable) or 6 (daily).", DefaultValueFactory = _ => "5" };
+        var users = new Option<string[]>("--user") { Description = "A user name (repeat; the first is the administrator). Default: admin, anna, bob.", AllowMultipleArgumentsPerToken = false };
+        var password = new Option<string>("--password") { Description = "Password of every user (default none, as Shoko accounts often have).", DefaultValueFactory = _ => string.Empty };
+        var command = new Command("shoko", "Run a simulated Shoko Server (API v3, per-user watched state) until stopped.") { port, seed, series, version, users, password, latency, faults };
+        command.SetAction(async (parse, ct) =>
+        {
+            CheckCommon(parse, port, latency, faults);
+            Check(parse.GetValue(series) is >= 1 and <= 1000, "--series must be between 1 and 1000.");
+            Check(parse.GetValue(version) is "5" or "6", "--server-version must be 5 or 6.");
+            var names = parse.GetValue(users) is { Length: > 0 } given ? given : [.. defaults.UserNames];
+            Check(names.All(n => !string.IsNullOrWhiteSpace(n)) && names.Distinct(StringComparer.OrdinalIgnoreCase).Count() == names.Length, "--user names must be non-empty and distinct.");
+            var options = defaults with
+            {
+                Port = parse.GetValue(port),
+                Seed = parse.GetValue(seed),
+                Series = parse.GetValue(series),
+                Version = parse.GetValue(version) == "6" ? ShokoServerVersion.V6 : ShokoServerVersion.V5,
+                UserNames = names,
+                Password = parse.GetValue(password) ?? string.Empty,
+                LatencyMs = parse.GetValue(latency),
+                FaultRate = parse.GetValue(faults),
+            };
+            return await ServeUntilStoppedAsync(context(parse), options.Port, token => ShokoSimulator.StartAsync(options, token), simulator => simulator.Describe(), ct);
         });
         return command;
     }
@@ -148,9 +183,10 @@ internal static class SimCommands
             Description = "Number of servers of the same owner (1 to 10) behind one plex.tv: the same titles under other ratingKeys (variants --variant, --variant + 1, ...), on --port, --port + 1, ... (0: free ports).",
             DefaultValueFactory = _ => 1,
         };
+        var shokoAnime = new Option<int?>("--shoko-anime") { Description = "Adds an \"Anime (Shoko)\" library with this many series: the catalog of 'sim shoko --seed S --series N', matched by Shoko Relay, the legacy Shoko agent and HAMA.", HelpName = "N" };
         var command = new Command("plex", "Run a simulated Plex Media Server with plex.tv and Discover until stopped.")
         {
-            port, seed, movies, shows, homeUsers, friends, token, variant, legacy, latency, faults, webhook, servers,
+            port, seed, movies, shows, homeUsers, friends, token, variant, legacy, latency, faults, webhook, servers, shokoAnime,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -171,6 +207,7 @@ internal static class SimCommands
             var count = parse.GetValue(servers);
             Check(count is >= 1 and <= 10, "--servers must be between 1 and 10.");
             Check(parse.GetValue(port) == 0 || parse.GetValue(port) + count - 1 <= 65535, "--port + --servers - 1 must not pass 65535.");
+            Check(parse.GetValue(shokoAnime) is null or (>= 1 and <= 1000), "--shoko-anime must be between 1 and 1000.");
 
             var options = new PlexSimulatorOptions
             {
@@ -186,6 +223,8 @@ internal static class SimCommands
                 LatencyMs = parse.GetValue(latency),
                 FaultRate = parse.GetValue(faults),
                 WebhookUrl = webhookUrl,
+                ShokoAnime = parse.GetValue(shokoAnime) is not null,
+                ShokoSeries = parse.GetValue(shokoAnime) ?? 6,
             };
 
             if (count == 1)

@@ -55,6 +55,8 @@ public static partial class PlexGuidParser
                 return Own(new ExternalId(scheme, rest));
             case "local" or "tv.plex.agents.none" or "com.plexapp.agents.none":
                 return PlexGuid.None with { IsLocal = true };
+            case "tv.plex.agents.custom.shoko" or "tv.plex.agents.custom.shoko.movie":
+                return ShokoRelay(rest);
         }
 
         if (!scheme.StartsWith(LegacyPrefix, StringComparison.Ordinal))
@@ -65,7 +67,10 @@ public static partial class PlexGuidParser
         var agent = scheme[LegacyPrefix.Length..];
         var parts = rest.Split('/');
         var id = parts[0];
-        int? season = parts.Length > 1 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : null;
+
+        // The legacy Shoko agents number credits, trailers, parodies and others as seasons -1 to -4.
+        var seasonStyle = agent is "shokorelay" or "shoko" ? NumberStyles.AllowLeadingSign : NumberStyles.None;
+        int? season = parts.Length > 1 && int.TryParse(parts[1], seasonStyle, CultureInfo.InvariantCulture, out var s) ? s : null;
         int? episode = parts.Length > 2 && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : null;
         ExternalId? external = agent switch
         {
@@ -73,6 +78,7 @@ public static partial class PlexGuidParser
             "themoviedb" or "tmdb" => Numeric(ExternalId.Tmdb, id),
             "thetvdb" or "tvdb" => Numeric(ExternalId.Tvdb, id),
             "hama" => Hama(id),
+            "shokorelay" or "shoko" => Numeric(ExternalId.Shoko, id) is { } series ? new ExternalId(ExternalId.Shoko, "series/" + series.Value) : null,
             "xbmcnfo" => Imdb(id) ?? Numeric(ExternalId.Tmdb, id),
             "xbmcnfotv" => Numeric(ExternalId.Tvdb, id),
             "none" or "localmedia" => null,
@@ -84,10 +90,11 @@ public static partial class PlexGuidParser
             return PlexGuid.None with { IsLocal = agent is "none" or "localmedia" };
         }
 
-        // A legacy TV guid with a season (and episode) names the show, not the season or episode itself.
+        // A legacy TV guid with a season (and episode) names the show, not the season or episode itself; HAMA's AniDB
+        // numbering also names the AniDB episode.
         return season is null
             ? Own(external.Value)
-            : new PlexGuid([], [external.Value], season, episode, false);
+            : new PlexGuid(agent == "hama" && HamaEpisode(external.Value, season.Value, episode) is { } own ? [own] : [], [external.Value], season, episode, false);
     }
 
     /// <summary>Parses the <c>Guid[]</c> entries of a modern agent (imdb://, tmdb://, tvdb://…), dropping duplicates and unknown schemes.</summary>
@@ -139,6 +146,43 @@ public static partial class PlexGuidParser
 
     private static PlexGuid Own(ExternalId id) => new([id], [], null, null, false);
 
+    /// <summary>
+    /// Shoko Relay: <c>episode/e{id}</c> (a split file's part <c>e{id}p{n}</c>) and <c>movie/m{id}</c> are Shoko episodes,
+    /// <c>show/{id}</c> a Shoko series; seasons and collections name nothing Marquee matches.
+    /// </summary>
+    private static PlexGuid ShokoRelay(string rest)
+    {
+        var match = ShokoRelayPattern().Match(rest);
+        if (!match.Success)
+        {
+            return PlexGuid.None;
+        }
+
+        var kind = string.Equals(match.Groups["kind"].Value, "show", StringComparison.OrdinalIgnoreCase) ? "series/" : "episode/";
+        return Own(new ExternalId(ExternalId.Shoko, kind + match.Groups["id"].Value));
+    }
+
+    /// <summary>
+    /// HAMA's AniDB mode: season 1 holds the regular episodes; season 0 the specials (1–99), credits (101–199), trailers
+    /// (201–299), parodies (301–399) and others (401–499).
+    /// </summary>
+    private static ExternalId? HamaEpisode(ExternalId show, int season, int? episode)
+    {
+        if (show.Scheme != ExternalId.AniDb || episode is not (> 0 and var n))
+        {
+            return null;
+        }
+
+        var number = season switch
+        {
+            1 => n.ToString(CultureInfo.InvariantCulture),
+            0 when n < 100 => "S" + n.ToString(CultureInfo.InvariantCulture),
+            0 when n is > 100 and < 500 && n % 100 != 0 => "CTPO"[(n / 100) - 1] + (n % 100).ToString(CultureInfo.InvariantCulture),
+            _ => null,
+        };
+        return number is null ? null : new ExternalId(ExternalId.AniDbEpisode, $"{show.Value}/{number}");
+    }
+
     private static ExternalId? Imdb(string id) =>
         ImdbPattern().IsMatch(id) ? new ExternalId(ExternalId.Imdb, id) : null;
 
@@ -163,6 +207,9 @@ public static partial class PlexGuidParser
             _ => null,
         };
     }
+
+    [GeneratedRegex(@"^(?:(?<kind>episode)/e|(?<kind>movie)/m|(?<kind>show)/)(?<id>\d+)(?:p\d+)?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex ShokoRelayPattern();
 
     [GeneratedRegex(@"^tt\d+$", RegexOptions.CultureInvariant)]
     private static partial Regex ImdbPattern();

@@ -49,6 +49,15 @@ public sealed record PlexSimulatorOptions
     /// <summary>When true, writes (scrobble, rate, label edits) also emit a <c>timeline</c> state 5 event.</summary>
     public bool TimelineOnWrites { get; init; }
 
+    /// <summary>
+    /// Adds the "Anime (Shoko)" library: the anime catalog of <c>sim shoko</c> with the same seed, matched by Shoko Relay,
+    /// the legacy Shoko agent and HAMA. Off by default; the other libraries are the same either way.
+    /// </summary>
+    public bool ShokoAnime { get; init; }
+
+    /// <summary>Number of series in the "Anime (Shoko)" library (the same number as <c>sim shoko --series</c>).</summary>
+    public int ShokoSeries { get; init; } = 6;
+
     /// <summary>PIN lifetime of <c>POST /api/v2/pins</c> (strong PINs live longer in Plex; one value is enough here).</summary>
     public TimeSpan PinLifetime { get; init; } = TimeSpan.FromMinutes(15);
 }

@@ -55,13 +55,20 @@ public sealed class PlexState
             _webhooks[Owner.LocalId].Add(options.WebhookUrl);
         }
 
-        Sections = LibraryGenerator.Sections;
+        Sections = options.ShokoAnime ? [.. LibraryGenerator.Sections, ShokoAnimeLibrary.Section] : LibraryGenerator.Sections;
         foreach (var section in Sections)
         {
             _roots[section.Id] = [];
         }
 
         var generated = new LibraryGenerator(options).Generate();
+        if (options.ShokoAnime)
+        {
+            var firstKey = generated.Count == 0 ? 1000 : generated.Max(i => i.RatingKey) + 1;
+            var firstMedia = generated.Count == 0 ? 3000 : generated.Max(i => i.PartId) + 1;
+            generated.AddRange(ShokoAnimeLibrary.Generate(Shoko.AnimeCatalog.Generate(options.Seed, options.ShokoSeries), firstKey, firstMedia));
+        }
+
         foreach (var item in generated)
         {
             _items[item.RatingKey] = item;
@@ -73,7 +80,8 @@ public sealed class PlexState
             _nextRatingKey = Math.Max(_nextRatingKey, item.RatingKey + 1);
         }
 
-        SeedLabelsAndState(generated);
+        // The Shoko anime library (last in the list, so the other items' seeded state is the same) starts unwatched, as the Shoko simulator does.
+        SeedLabelsAndState([.. generated.Where(i => i.SectionId != ShokoAnimeLibrary.Section.Id)]);
     }
 
     public Lock Gate { get; } = new();

@@ -27,7 +27,22 @@ public sealed class PlexGuidParserTests
     [InlineData("com.plexapp.agents.thetvdb://371980/1/1?lang=en", "", "tvdb://371980", 1, 1, false)]
     // HAMA: anidb and the tvdb/tmdb/imdb/tsdb prefixes, with and without a mode digit.
     [InlineData("com.plexapp.agents.hama://anidb-17617?lang=en", "anidb://17617", "", null, null, false)]
-    [InlineData("com.plexapp.agents.hama://anidb-17617/1/3?lang=en", "", "anidb://17617", 1, 3, false)]
+    [InlineData("com.plexapp.agents.hama://anidb-17617/1/3?lang=en", "anidb-episode://17617/3", "anidb://17617", 1, 3, false)]
+    [InlineData("com.plexapp.agents.hama://anidb-17617/0/2?lang=en", "anidb-episode://17617/S2", "anidb://17617", 0, 2, false)]
+    [InlineData("com.plexapp.agents.hama://anidb-17617/0/101?lang=en", "anidb-episode://17617/C1", "anidb://17617", 0, 101, false)]
+    [InlineData("com.plexapp.agents.hama://anidb-17617/0/302?lang=en", "anidb-episode://17617/P2", "anidb://17617", 0, 302, false)]
+    [InlineData("com.plexapp.agents.hama://anidb-17617/0/200?lang=en", "", "anidb://17617", 0, 200, false)]
+    // Shoko Relay (custom provider): the episode guid is the Shoko episode; a split part names its episode.
+    [InlineData("tv.plex.agents.custom.shoko://episode/e4207", "shoko://episode/4207", "", null, null, false)]
+    [InlineData("tv.plex.agents.custom.shoko://episode/e4207p2", "shoko://episode/4207", "", null, null, false)]
+    [InlineData("tv.plex.agents.custom.shoko.movie://movie/m88", "shoko://episode/88", "", null, null, false)]
+    [InlineData("tv.plex.agents.custom.shoko://show/312", "shoko://series/312", "", null, null, false)]
+    [InlineData("tv.plex.agents.custom.shoko://season/312s1", "", "", null, null, false)]
+    [InlineData("tv.plex.agents.custom.shoko://episode/eX", "", "", null, null, false)]
+    // Legacy Shoko agents: the series with Plex coordinates (negative seasons for credits, trailers, parodies, others).
+    [InlineData("com.plexapp.agents.shokorelay://312/1/1?lang=en", "", "shoko://series/312", 1, 1, false)]
+    [InlineData("com.plexapp.agents.shoko://312/-1/2?lang=en", "", "shoko://series/312", -1, 2, false)]
+    [InlineData("com.plexapp.agents.shokorelay://312?lang=en", "shoko://series/312", "", null, null, false)]
     [InlineData("com.plexapp.agents.hama://tvdb-371980/1/2?lang=en", "", "tvdb://371980", 1, 2, false)]
     [InlineData("com.plexapp.agents.hama://tvdb-371980?lang=en", "tvdb://371980", "", null, null, false)]
     [InlineData("com.plexapp.agents.hama://tvdb2-371980?lang=en", "tvdb://371980", "", null, null, false)]

@@ -43,10 +43,10 @@ public sealed class PlexScenarioServer(PlexSimulator sim) : IScenarioServer
 
     public IReadOnlyDictionary<string, long> Requests => Sim.Control.RequestCounts;
 
-    public static async Task<PlexScenarioServer> StartAsync(int variant, int movies = 40, int shows = 4)
+    public static async Task<PlexScenarioServer> StartAsync(int variant, int movies = 40, int shows = 4, bool shokoAnime = false)
     {
         var sim = await PlexSimulator.StartAsync(
-            new PlexSimulatorOptions { Seed = 11, Variant = variant, Movies = movies, Shows = shows, HomeUsers = 2, Friends = 1, ClockStart = Start },
+            new PlexSimulatorOptions { Seed = 11, Variant = variant, Movies = movies, Shows = shows, HomeUsers = 2, Friends = 1, ClockStart = Start, ShokoAnime = shokoAnime },
             CancellationToken.None);
         return new PlexScenarioServer(sim);
     }
