@@ -151,9 +151,11 @@ internal sealed class FormErrors
     {
         foreach (var problem in problems)
         {
-            var field = problem.Field.Split('.', '[')[0];
-            var known = fields.FirstOrDefault(f => f.Equals(problem.Field, StringComparison.OrdinalIgnoreCase))
-                ?? fields.FirstOrDefault(f => f.Equals(field, StringComparison.OrdinalIgnoreCase));
+            var name = problem.Field.StartsWith("settings.", StringComparison.OrdinalIgnoreCase) ? problem.Field["settings.".Length..] : problem.Field;
+            var field = name.Split('.', '[')[0];
+            var known = fields.FirstOrDefault(f => f.Equals(name, StringComparison.OrdinalIgnoreCase))
+                ?? fields.FirstOrDefault(f => f.Equals(field, StringComparison.OrdinalIgnoreCase))
+                ?? fields.FirstOrDefault(f => f.Equals(name.Split('.')[^1], StringComparison.OrdinalIgnoreCase));
             if (known is not null)
             {
                 _byField[known] = _byField.TryGetValue(known, out var earlier) ? $"{earlier} {problem.Message}" : problem.Message;

@@ -40,6 +40,7 @@ internal static class SiteStyle
         .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 1rem; }
         .card { border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; background: var(--panel); }
         .status-failed, .status-held { color: var(--bad); font-weight: 600; } .status-done, .status-written, .status-ok { color: var(--ok); }
+        .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
         .pager { display: flex; gap: 1rem; } details { margin: 1rem 0; } code, pre { font-family: ui-monospace, monospace; }
         pre { white-space: pre-wrap; overflow-wrap: anywhere; }
         """;

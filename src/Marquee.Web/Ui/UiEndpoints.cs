@@ -13,6 +13,7 @@ internal static class UiEndpoints
     {
         services.AddUiAuth(options);
         services.AddSingleton<LiveRuns>();
+        services.AddSingleton<PlexSignIns>();
         return services;
     }
 
@@ -23,6 +24,9 @@ internal static class UiEndpoints
         var pages = app.MapGroup(string.Empty).RequireAuthorization().ExcludeFromDescription();
         pages.MapDashboard();
         pages.MapRunPages();
+        pages.MapConnectionPages();
+        pages.MapFlowPages();
+        pages.MapProfilePages();
         return app;
     }
 }
