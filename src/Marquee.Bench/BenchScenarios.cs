@@ -17,6 +17,7 @@ public static class BenchScenarios
         new NotificationScenario(),
         new Arr.ArrLibraryScenario(),
         new Care.SessionRulesScenario(),
+        new Ui.PagesScenario(),
     ];
 
     public static IBenchScenario? Find(string name) => All.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

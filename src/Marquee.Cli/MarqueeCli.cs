@@ -83,6 +83,7 @@ public static class MarqueeCli
             root.Add(command);
         }
 
+        root.Add(AdminCommands.Create(Context));
         root.Add(OutboxCommands.Create(Context));
         root.Add(NotifyCommands.Create(Context));
         root.Add(CareCommands.Sessions(Context));

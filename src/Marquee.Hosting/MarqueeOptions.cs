@@ -18,6 +18,8 @@ public sealed class MarqueeOptions
     public ServerOptions Server { get; set; } = new();
 
     public MetricsOptions Metrics { get; set; } = new();
+
+    public UiOptions Ui { get; set; } = new();
 }
 
 public sealed class StoreOptions
@@ -50,4 +52,20 @@ public sealed class MetricsOptions
 {
     /// <summary>Gets or sets a value indicating whether /metrics needs the API key like /api (it is open by default for scrapers).</summary>
     public bool RequireApiKey { get; set; }
+}
+
+/// <summary>The "Marquee:Ui" section: the web UI's login.</summary>
+public sealed class UiOptions
+{
+    /// <summary>Gets or sets a value indicating whether requests from loopback and private-network addresses use the UI without logging in (off by default).</summary>
+    public bool TrustLocalAddresses { get; set; }
+
+    /// <summary>Gets or sets how many wrong passwords in a row lock the login.</summary>
+    public int LockoutAttempts { get; set; } = 5;
+
+    /// <summary>Gets or sets how long a locked login stays locked.</summary>
+    public double LockoutMinutes { get; set; } = 15;
+
+    /// <summary>Gets or sets how long a login lasts without a visit.</summary>
+    public double SessionHours { get; set; } = 24 * 7;
 }

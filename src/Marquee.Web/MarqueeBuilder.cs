@@ -13,6 +13,7 @@ using Marquee.Web.Profiles;
 using Marquee.Web.Providers;
 using Marquee.Web.Security;
 using Marquee.Web.Sync;
+using Marquee.Web.Ui;
 using Marquee.Web.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -40,6 +41,7 @@ public static class MarqueeBuilder
         builder.Services.AddSingleton<HttpMetrics>();
         builder.Services.AddSingleton<HostAllowList>();
         builder.Services.AddSingleton<ApiGuard>();
+        builder.Services.AddUi(options);
         if (builder.Configuration.GetValue("Marquee:Scheduler:Enabled", true))
         {
             builder.Services.AddHostedService<SyncScheduler>();
@@ -72,6 +74,7 @@ public static class MarqueeBuilder
         app.UseStatusCodePages();
         var guard = app.Services.GetRequiredService<ApiGuard>();
         app.Use((context, next) => guard.InvokeAsync(context, _ => next()));
+        app.UseUiAuth();
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapHealth();
@@ -85,6 +88,7 @@ public static class MarqueeBuilder
         app.MapOutbox();
         app.MapNotifications();
         app.MapCare();
+        app.MapUi();
         return app;
     }
 }

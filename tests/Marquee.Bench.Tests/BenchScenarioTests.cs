@@ -49,6 +49,20 @@ public sealed class BenchScenarioTests
     }
 
     [Fact]
+    public async Task UiPages_Quick_EveryPageAnswersOverAFullStore()
+    {
+        using var folder = new TempFolder();
+
+        var result = await BenchRunner.RunHereAsync(new Ui.PagesScenario(), quick: true, folder.Path, TextWriter.Null, CancellationToken.None);
+
+        var answered = Assert.Single(result.Checks, c => c.Name.StartsWith("every page answers", StringComparison.Ordinal));
+        Assert.True(answered.Passed, answered.Detail);
+        Assert.Equal(1_000, result.Size["runs"]);
+        Assert.Equal(5_000, result.Size["live events"]);
+        Assert.Equal(result.Size["pages"], result.Metrics.Count);
+    }
+
+    [Fact]
     public async Task LiveLatency_Quick_EveryPlaybackArrivesOnceThroughATargetedWrite()
     {
         using var folder = new TempFolder();

@@ -91,6 +91,10 @@ public interface IRunStore
 
     Task<IReadOnlyList<SyncRun>> ListAsync(int limit, CancellationToken cancellationToken);
 
+    /// <summary>A page of runs, newest first, older than run <paramref name="before"/> when given (the web UI's paged list).</summary>
+    async Task<IReadOnlyList<SyncRun>> ListPageAsync(int limit, long? before, CancellationToken cancellationToken) =>
+        before is null ? await ListAsync(limit, cancellationToken) : (await ListAsync(int.MaxValue, cancellationToken)).Where(r => r.Id < before).Take(limit).ToList();
+
     /// <summary>
     /// Starts the undo run of run <paramref name="runId"/> unless an undo of it is running or done already (checked and
     /// started in one statement, so two undos at once cannot both start); returns the new run, or the earlier undo.

@@ -44,4 +44,8 @@ public interface IInboxStore
 
     /// <summary>The newest live events, newest first.</summary>
     Task<IReadOnlyList<LiveEvent>> ListEventsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>A page of live events, newest first, older than event <paramref name="before"/> when given (the web UI's paged list).</summary>
+    async Task<IReadOnlyList<LiveEvent>> ListEventPageAsync(int limit, long? before, CancellationToken cancellationToken) =>
+        before is null ? await ListEventsAsync(limit, cancellationToken) : (await ListEventsAsync(int.MaxValue, cancellationToken)).Where(e => e.Id < before).Take(limit).ToList();
 }

@@ -145,6 +145,13 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
         return rows.Select(r => r.ToModel()).ToList();
     }
 
+    public async Task<IReadOnlyList<LiveEvent>> ListEventPageAsync(int limit, long? before, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var rows = await db.QueryAsync<EventRow>(Command($"SELECT {EventColumns} FROM live_events WHERE id < @before ORDER BY id DESC LIMIT @limit", new { limit, before = before ?? long.MaxValue }, cancellationToken));
+        return rows.Select(r => r.ToModel()).ToList();
+    }
+
     // An event is new when no event with the same identity lies within its window (which also covers the
     // neighbouring buckets); the unique dedupe key settles a race between two writers in the same bucket.
     private static async Task<IReadOnlyList<LiveEvent>> InsertEventsAsync(DbConnection db, DbTransaction transaction, IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)

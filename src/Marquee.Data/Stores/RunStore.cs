@@ -56,6 +56,13 @@ public sealed class RunStore(IDatabaseProvider provider) : StoreBase(provider), 
         return rows.Select(r => r.ToModel()).ToList();
     }
 
+    public async Task<IReadOnlyList<SyncRun>> ListPageAsync(int limit, long? before, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var rows = await db.QueryAsync<RunDbRow>(Command($"SELECT {RunColumns} FROM runs WHERE id < @before ORDER BY id DESC LIMIT @limit", new { limit, before = before ?? long.MaxValue }, cancellationToken));
+        return rows.Select(r => r.ToModel()).ToList();
+    }
+
     public async Task<SyncRun?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);

@@ -8,7 +8,7 @@ namespace Marquee.Web.Security;
 
 /// <summary>
 /// The trust boundary in front of every endpoint except <c>/healthz</c>, the webhooks (their URL carries a secret) and
-/// <c>/metrics</c> (unless Marquee:Metrics:RequireApiKey): a known Host (421 otherwise), the API key (401 otherwise) and
+/// <c>/metrics</c> (unless Marquee:Metrics:RequireApiKey): a known Host (421 otherwise), then, for the API, the API key (401 otherwise) and
 /// no body type an HTML form or a plain cross-site request can send (415), so a page in a browser cannot change anything.
 /// </summary>
 public sealed class ApiGuard(ApiKey key, HostAllowList hosts, MarqueeOptions options, IProblemDetailsService problems)
@@ -40,6 +40,13 @@ public sealed class ApiGuard(ApiKey key, HostAllowList hosts, MarqueeOptions opt
             return;
         }
 
+        // The web UI has its own login (cookies and anti-forgery tokens); see UiAuth.
+        if (!metrics && !Ui.UiAuth.IsApiPath(path))
+        {
+            await next(context);
+            return;
+        }
+
         if (!key.Matches(GivenKey(context.Request)))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"Marquee\"";
@@ -47,7 +54,7 @@ public sealed class ApiGuard(ApiKey key, HostAllowList hosts, MarqueeOptions opt
                 context,
                 StatusCodes.Status401Unauthorized,
                 "API key required.",
-                $"Send the API key in the {HeaderName} header, as 'Authorization: Bearer KEY' or as the {QueryName} query parameter; 'marquee apikey' prints it.");
+                $"Send the API key in the {HeaderName} header, as 'Authorization: Bearer KEY' or as the {QueryName} query parameter; 'marquee apikey' prints it. The web UI (/) uses a login instead.");
             return;
         }
 
