@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Marquee.Core.Flows;
 using Marquee.Core.Providers;
 
 namespace Marquee.Core.Sync;
@@ -37,11 +38,15 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
                 WatchState? expected = null;
                 var sent = false;
                 var shownBefore = read.GetValueOrDefault(group.Key)?.State ?? group.First().Current;
+                var sharedPart = read.GetValueOrDefault(group.Key)?.Item.WatchedWithPart == true;
                 foreach (var write in Before([.. group], read.GetValueOrDefault(group.Key)))
                 {
                     // Planned from the last observation, the target may already show it (watched by hand since): writing
                     // again would be a second play. What it shows (after this item's earlier writes) becomes the baseline.
-                    var (outcome, state) = AlreadyShown(write, expected ?? write.Current)
+                    // An item holding several episodes is written only by a run that lists it with all of them.
+                    var (outcome, state) = sharedPart && write.Feature == FlowFeature.Watched
+                        ? (WriteStatus.Skipped + ": " + SharedPartReason, (WatchState?)null)
+                        : AlreadyShown(write, expected ?? write.Current)
                         ? (WriteStatus.Skipped + ": the target already shows it", expected ?? write.Current)
                         : await ExecuteOneAsync(runId, write, side, account, expected, retryNotTaken, ct);
                     expected = state ?? expected;
@@ -69,6 +74,9 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
             });
         return outcomes;
     }
+
+    /// <summary>Why a watch of one episode of an item that holds several is not written by a run that did not list the item.</summary>
+    public const string SharedPartReason = "one item holds several episodes here; a full run writes it once every episode agrees";
 
     /// <summary>
     /// Writes planned from the last observation (an incremental run does not list the target) get their items read from the

@@ -270,7 +270,10 @@ public sealed class TargetedSync(
         {
             var title = read.Item.Item.Title ?? t.Event.Item.Item.Title;
             var duration = read.Item.Item.DurationMs ?? t.Event.Item.Item.DurationMs;
-            writes.AddRange(steps.Plan(flow, firstRun: false, t.Pair.ProfileId, read.Side, read.Account.Id, [new PlanItem(itemId, read.LocalKey, title, duration, state, read.Item.State)]));
+            var planned = steps.Plan(flow, firstRun: false, t.Pair.ProfileId, read.Side, read.Account.Id, [new PlanItem(itemId, read.LocalKey, title, duration, state, read.Item.State)]);
+
+            // One item holding several episodes shows them all watched: a single episode's event cannot say they agree.
+            writes.AddRange(planned.Select(w => read.Item.Item.WatchedWithPart && w.Feature == FlowFeature.Watched && w.SkipReason is null ? w with { SkipReason = SyncExecutor.SharedPartReason } : w));
         }
 
         return (writes, events.Count > 0);

@@ -1,5 +1,6 @@
 using Marquee.Core.Sync;
 using Marquee.Sync.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marquee.Sync.Tests.Scenarios;
 
@@ -65,6 +66,61 @@ public sealed class PlexToJellyfinScenarios : SyncScenarios<PlexToJellyfinFixtur
         Assert.Equal(idle, Reads(f.Target.Requests));
 
         static long Reads(IReadOnlyDictionary<string, long> requests) => requests.Where(r => r.Key.StartsWith("GET ", StringComparison.Ordinal)).Sum(r => r.Value);
+    }
+
+    /// <summary>A live event for one episode of a two-episode file cannot say the other agrees: the Jellyfin item is left to a full run.</summary>
+    [Fact]
+    public async Task MultiEpisodeFile_LiveEventForOneEpisode_LeavesTheJellyfinItem()
+    {
+        await using var f = new PlexToJellyfinFixture();
+        await f.StartAsync();
+        var (show, season, first, _) = f.Source.MultiEpisodeFile ?? throw new InvalidOperationException("the library has no two-episode file");
+        var flow = await f.AddFlowAsync(twoWay: true, features: ["watched"], profiles: ["owner"]);
+        Assert.Equal(RunStatus.Done, (await f.SyncAsync(flow)).Run.Status);
+        f.AdvanceClock(TimeSpan.FromHours(1));
+        var episode = f.Source.Episode(show, season, first);
+        f.Source.Mark(f.Source.Owner, episode, true);
+
+        var live = await f.WithAsync(sp => sp.GetRequiredService<TargetedSync>().RunAsync(flow, new TargetedItem(flow.SourceConnectionId, TargetedItem.OwnerAccount, episode, "webhook"), CancellationToken.None));
+
+        Assert.Equal(TargetedOutcome.Propagated, live.Outcome);
+        Assert.Contains(live.Report!.Plan, w => w.SkipReason == SyncExecutor.SharedPartReason);
+        Assert.Equal(0, live.Report.Run.Written);
+        Assert.Equal(0, f.Target.View(f.Target.Owner, f.Target.Episode(show, season, first)).ViewCount);
+    }
+    /// <summary>
+    /// One episode of a two-episode file watched on Plex between full runs: an incremental run does not list the Jellyfin
+    /// item, so it cannot tell whether every episode of it agrees, and leaves it (marking it would show the other episode
+    /// watched, and bring that back to Plex); the full run marks it once both are watched.
+    /// </summary>
+    [Fact]
+    public async Task MultiEpisodeFile_OneEpisodeWatched_IncrementalRunsLeaveTheItem_AFullRunMarksItOnceBothAre()
+    {
+        await using var f = new PlexToJellyfinFixture();
+        await f.StartAsync();
+        var (show, season, first, second) = f.Source.MultiEpisodeFile ?? throw new InvalidOperationException("the library has no two-episode file");
+        var flow = await f.AddFlowAsync(twoWay: true, features: ["watched"], profiles: ["owner"]);
+        Assert.Equal(RunStatus.Done, (await f.SyncAsync(flow)).Run.Status);
+
+        f.AdvanceClock(TimeSpan.FromHours(1));
+        var since = f.Source.Clock.GetUtcNow();
+        f.AdvanceClock(TimeSpan.FromMinutes(1));
+        f.Source.Mark(f.Source.Owner, f.Source.Episode(show, season, first), true);
+        var incremental = await f.SyncAsync(flow, new SyncOptions { Since = since, Trigger = "test" });
+        f.AdvanceClock(TimeSpan.FromMinutes(15));
+        var again = await f.SyncAsync(flow, new SyncOptions { Since = since, Trigger = "test" });
+
+        Assert.Equal(0, incremental.Run.Written + again.Run.Written);
+        Assert.Contains(incremental.Outcomes.Values, o => o.Contains(SyncExecutor.SharedPartReason, StringComparison.Ordinal));
+        Assert.Equal(0, f.Target.View(f.Target.Owner, f.Target.Episode(show, season, first)).ViewCount);
+        Assert.Equal(0, f.Source.View(f.Source.Owner, f.Source.Episode(show, season, second)).ViewCount);
+
+        f.Source.Mark(f.Source.Owner, f.Source.Episode(show, season, second), true);
+        f.AdvanceClock(TimeSpan.FromHours(1));
+        var full = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, full.Run.Status);
+        Assert.Equal(1, f.Target.View(f.Target.Owner, f.Target.Episode(show, season, first)).ViewCount);
     }
 }
 
