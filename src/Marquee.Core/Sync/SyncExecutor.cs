@@ -37,9 +37,10 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
                 var account = accounts[group.Key.AccountId];
                 WatchState? expected = null;
                 var sent = false;
-                var shownBefore = read.GetValueOrDefault(group.Key)?.State ?? group.First().Current;
-                var sharedPart = read.GetValueOrDefault(group.Key)?.Item.WatchedWithPart == true;
-                foreach (var write in Before([.. group], read.GetValueOrDefault(group.Key)))
+                var shown = read.GetValueOrDefault(group.Key);
+                var shownBefore = shown?.State ?? group.First().Current;
+                var sharedPart = shown?.Item.WatchedWithPart == true;
+                foreach (var write in Before([.. group], shown))
                 {
                     // Planned from the last observation, the target may already show it (watched by hand since): writing
                     // again would be a second play. What it shows (after this item's earlier writes) becomes the baseline.
