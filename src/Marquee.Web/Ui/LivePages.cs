@@ -1,4 +1,5 @@
 using Marquee.Core.Connections;
+using Marquee.Core.Providers;
 using Marquee.Core.Sync;
 using Marquee.Core.Webhooks;
 using Microsoft.AspNetCore.Builder;
@@ -13,23 +14,26 @@ internal static class LivePages
 {
     public const int PageSize = 100;
 
+    private static readonly TimeSpan SessionReadLimit = TimeSpan.FromSeconds(3);
+
     private static readonly string[] Playing = [LiveEventType.Play, LiveEventType.PlaybackStarted, LiveEventType.Resume];
     private static readonly string[] Ended = [LiveEventType.Stop, LiveEventType.Scrobble];
 
     public static void MapDashboard(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", async (HttpContext http, IRunStore runs, IInboxStore inbox, IConnectionStore connections, IIdentityStore identity, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/", async (HttpContext http, IRunStore runs, IInboxStore inbox, IConnectionStore connections, IIdentityStore identity, ProviderFactory factory, TimeProvider clock, CancellationToken ct) =>
         {
             var recentRuns = await runs.ListPageAsync(10, null, ct);
             var events = await inbox.ListEventPageAsync(200, null, ct);
             var stored = await connections.ListAsync(ct);
             var unresolved = await identity.ListUnresolvedAsync(ct);
+            var reads = await ReadSessionsAsync(stored, factory, ct);
             var lastRun = recentRuns.Where(r => r.FlowId is not null).GroupBy(r => r.Flow).Select(g => g.First()).ToList();
             return Page.Render(http, "Dashboard", H($"""
                 <div class="cards">
-                <section class="card" aria-labelledby="now"><h2 id="now">Now playing</h2>{NowPlaying(events, clock.GetUtcNow())}</section>
+                <section class="card" aria-labelledby="now"><h2 id="now">Now playing</h2>{NowPlaying(reads, stored, events, clock.GetUtcNow())}</section>
                 <section class="card" aria-labelledby="health"><h2 id="health">Connections</h2>
-                {(stored.Count == 0 ? H($"<p>None yet. <a href=\"/connections\">Add a server</a>.</p>") : H($"<ul>{Join(stored, c => H($"<li><a href=\"/connections#c-{c.Id}\">{c.Name}</a> ({c.Kind}){Health(lastRun, c.Name)}</li>"))}</ul>"))}</section>
+                {(stored.Count == 0 ? H($"<p>None yet. <a href=\"/connections\">Add a server</a>.</p>") : H($"<ul>{Join(stored, c => H($"<li><a href=\"/connections#c-{c.Id}\">{c.Name}</a> ({c.Kind}){Health(reads, lastRun, c)} {Page.Button(http, $"/connections/{c.Id}/test", "Test")}</li>"))}</ul>"))}</section>
                 <section class="card" aria-labelledby="unres"><h2 id="unres">Unresolved</h2><p><a href="/unresolved">{unresolved.Count} items</a> could not be matched across servers.</p></section>
                 </div>
                 <h2>Recent runs</h2>
@@ -75,24 +79,75 @@ internal static class LivePages
         });
     }
 
-    private static Html Health(IReadOnlyList<SyncRun> lastRuns, string connection) =>
-        lastRuns.FirstOrDefault(r => r.Status == "failed" && r.Message?.Contains(connection, StringComparison.OrdinalIgnoreCase) == true) is { } failed
-            ? H($" <span class=\"status-failed\">last run failed: {failed.Message}</span>")
-            : Html.Empty;
-
-    private static Html NowPlaying(IReadOnlyList<LiveEvent> events, DateTimeOffset now)
+    /// <summary>
+    /// The sessions of every server that lists them, read at once with a short limit each: a server that does not answer
+    /// in time is shown as unreachable, and the page is not held up by it.
+    /// </summary>
+    private static async Task<Dictionary<long, SessionRead>> ReadSessionsAsync(IReadOnlyList<StoredConnection> stored, ProviderFactory factory, CancellationToken ct)
     {
-        // The newest event of each account and item tells whether it still plays; older than four hours counts as ended.
+        var reads = await Task.WhenAll(stored.Select(async c =>
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            limit.CancelAfter(SessionReadLimit);
+            try
+            {
+                var side = await factory.CreateAsync(c.Id, limit.Token);
+                return side.Provider is ISessionManager sessions
+                    ? (Id: c.Id, Read: new SessionRead(await sessions.ListSessionsAsync(limit.Token), null))
+                    : (Id: c.Id, Read: (SessionRead?)null);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return (Id: c.Id, Read: new SessionRead([], $"no answer within {SessionReadLimit.TotalSeconds:0} s"));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return (Id: c.Id, Read: new SessionRead([], ex.Message));
+            }
+        }));
+        return reads.Where(r => r.Read is not null).ToDictionary(r => r.Id, r => r.Read!);
+    }
+
+    private static Html Health(Dictionary<long, SessionRead> reads, IReadOnlyList<SyncRun> lastRuns, StoredConnection connection)
+    {
+        var read = reads.GetValueOrDefault(connection.Id);
+        var reach = read switch
+        {
+            { Problem: { } problem } => H($" <span class=\"status-failed\">unreachable: {problem}</span>"),
+            not null => H($" <span class=\"status-ok\">answers</span>"),
+            _ => Html.Empty,
+        };
+        return lastRuns.FirstOrDefault(r => r.Status == "failed" && r.Message?.Contains(connection.Name, StringComparison.OrdinalIgnoreCase) == true) is { } failed
+            ? H($"{reach} <span class=\"status-failed\">last run failed: {failed.Message}</span>")
+            : reach;
+    }
+
+    private static Html NowPlaying(Dictionary<long, SessionRead> reads, IReadOnlyList<StoredConnection> stored, IReadOnlyList<LiveEvent> events, DateTimeOffset now)
+    {
+        var names = stored.ToDictionary(c => c.Id, c => c.Name);
+        var sessions = reads.Where(r => r.Value.Problem is null).SelectMany(r => r.Value.Sessions.Select(s => (Server: names[r.Key], Session: s))).ToList();
+
+        // Servers that do not list their sessions (Jellyfin, Emby) are followed from their events: the newest event of
+        // each account and item tells whether it still plays; older than four hours counts as ended.
+        var listedKinds = stored.Where(c => reads.ContainsKey(c.Id)).Select(c => c.Kind).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var playing = events
-            .Where(e => e.EventType is not null)
+            .Where(e => e.EventType is not null && !listedKinds.Contains(e.Source))
             .GroupBy(e => (e.Source, e.AccountId, e.LocalKey))
             .Select(g => g.First())
             .Where(e => Array.IndexOf(Playing, e.EventType) >= 0 && Array.IndexOf(Ended, e.EventType) < 0 && now - e.OccurredAt < TimeSpan.FromHours(4))
             .ToList();
-        return playing.Count == 0
-            ? H($"<p>Nothing is playing.</p>")
-            : H($"<ul>{Join(playing, e => H($"<li>{e.AccountName ?? e.AccountId}: {Title(e)} on {e.Player ?? e.Source}</li>"))}</ul>");
+        var unreachable = reads.Where(r => r.Value.Problem is not null).Select(r => names[r.Key]).ToList();
+        return H($"""
+            {(sessions.Count + playing.Count == 0 ? H($"<p>Nothing is playing.</p>") : H($"<ul>{Join(sessions, s => H($"<li>{s.Session.UserName ?? s.Session.UserId}: {s.Session.Title} on {s.Session.Player ?? s.Server} ({Playback(s.Session)}){Progress(s.Session)}</li>"))}{Join(playing, e => H($"<li>{e.AccountName ?? e.AccountId}: {Title(e)} on {e.Player ?? e.Source}</li>"))}</ul>"))}
+            {When(unreachable.Count > 0, H($"<p class=\"help\">Not read now: {string.Join(", ", unreachable)}.</p>"))}
+            """);
     }
+
+    private static string Playback(PlaybackSession s) =>
+        $"{s.State ?? "playing"}, {(s.VideoDecision == "transcode" || s.AudioDecision == "transcode" ? "transcode" : "direct play")}{(s.Remote ? ", remote" : string.Empty)}";
+
+    private static string Progress(PlaybackSession s) =>
+        s is { PositionMs: { } at, DurationMs: > 0 and var length } ? $", {Math.Clamp(at * 100 / length, 0, 100)} %" : string.Empty;
 
     private static string Title(LiveEvent e) =>
         e.ShowTitle is { } show ? $"{show} S{e.Season:00}E{e.Episode:00} {e.Title}" : e.Title ?? e.LocalKey;
@@ -105,3 +160,6 @@ internal static class LivePages
                 <tbody>{Join(events, e => H($"<tr><td>{Page.Time(e.OccurredAt)}</td><td>{e.Source} ({e.Origin})</td><td>{e.AccountName ?? e.AccountId}</td><td>{e.EventType ?? e.Kind}{When(e.Value is not null, H($" {e.Value}"))}</td><td>{Title(e)}</td><td>{e.Outcome}</td></tr>"))}</tbody></table>
                 """);
 }
+
+/// <summary>One server's sessions as the dashboard read them, or why they could not be read.</summary>
+internal sealed record SessionRead(IReadOnlyList<PlaybackSession> Sessions, string? Problem);

@@ -49,6 +49,7 @@ public sealed class LiveRun(string flow, bool forced) : IProgress<string>
     private static long _counter;
     private readonly Lock _lock = new();
     private readonly List<string> _lines = [];
+    private long _total;
 
     public string Flow { get; } = flow;
 
@@ -64,14 +65,15 @@ public sealed class LiveRun(string flow, bool forced) : IProgress<string>
 
     public string? Message { get; private set; }
 
-    public IReadOnlyList<string> Lines
+    public IReadOnlyList<string> Lines => Since(0).Lines;
+
+    /// <summary>The lines reported after the first <paramref name="seen"/> (of those still kept), and how many were reported in all.</summary>
+    public (IReadOnlyList<string> Lines, long Total) Since(long seen)
     {
-        get
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                return [.. _lines];
-            }
+            var fresh = (int)Math.Clamp(_total - seen, 0, _lines.Count);
+            return ([.. _lines.Skip(_lines.Count - fresh)], _total);
         }
     }
 
@@ -80,6 +82,7 @@ public sealed class LiveRun(string flow, bool forced) : IProgress<string>
         lock (_lock)
         {
             _lines.Add(value);
+            _total++;
             if (_lines.Count > 200)
             {
                 _lines.RemoveAt(0);

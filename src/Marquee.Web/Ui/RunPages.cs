@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Marquee.Core.Connections;
 using Marquee.Core.Sync;
 using Marquee.Core.Validation;
@@ -47,7 +48,7 @@ internal static class RunPages
                 <div class="card"><dt>Unresolved items</dt><dd><a href="/unresolved">{run.Unresolved}</a></dd></div>
                 </dl>
                 {When(run.Message is not null, H($"<p class=\"{(run.Status is "failed" or "held" ? "alert" : "notice")}\">{run.Message}</p>"))}
-                {When(run.Status == "held" && run.FlowId is not null, H($"<p>The guards held this run. Review it on the <a href=\"/flows\">flows page</a> (dry run shows the plan), then approve it there.</p>"))}
+                {When(run.Status == "held" && run.FlowId is not null, H($"<p>The guards held this run: the plan below was not written. Approving runs the flow again past the guards (the plan is made afresh from the servers).</p>{Page.Button(http, $"/flows/{run.FlowId}/approve", "Approve: run past the guards", "danger")}"))}
                 {When(undoable, H($"<p><a href=\"/runs/{id}/undo\">Undo this run…</a></p>"))}
                 <h2>Plan and outcomes</h2>
                 {(writes.Count == 0 ? H($"<p>This run planned no write.</p>") : Writes(writes, names))}
@@ -100,16 +101,39 @@ internal static class RunPages
                 return Results.Redirect($"/runs/{id}");
             }
 
-            // The page reloads itself while the run lasts: live without a script.
+            // A small script follows the run over server-sent events; without scripts the page reloads itself while the run lasts.
+            var (lines, total) = run.Since(0);
             return Page.Render(
                 http,
                 $"Running {run.Flow}",
                 H($"""
                     <p role="status" aria-live="polite" id="run-status">{(run.Done ? $"The run ended: {run.Message}" : "Running… this page follows it.")}</p>
-                    <ol class="progress" id="progress">{Join(run.Lines, l => H($"<li>{l}</li>"))}</ol>
+                    <ol class="progress" id="progress" data-stream="/runs/live/{key}/stream?after={total}">{Join(lines, l => H($"<li>{l}</li>"))}</ol>
                     <p><a href="/runs">All runs</a></p>
                     """),
-                head: run.Done ? Html.Empty : H($"<meta http-equiv=\"refresh\" content=\"1\">"));
+                head: run.Done ? Html.Empty : H($"<noscript><meta http-equiv=\"refresh\" content=\"1\"></noscript><script src=\"/ui/live.js\" defer></script>"));
+        });
+
+        // Progress lines as server-sent events, then one "done" event naming the stored run (or why the run ended without one).
+        app.MapGet("/runs/live/{key}/stream", async (HttpContext http, string key, long? after, LiveRuns live, CancellationToken ct) =>
+        {
+            if (live.Find(key) is not { } run)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "This run is no longer followed here.");
+            }
+
+            http.Response.Headers.ContentType = "text/event-stream";
+            http.Response.Headers.CacheControl = "no-store";
+            try
+            {
+                await StreamAsync(http.Response, run, Math.Max(after ?? 0, 0), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The reader left.
+            }
+
+            return Results.Empty;
         });
     }
 
@@ -125,4 +149,28 @@ internal static class RunPages
         <table><thead><tr><th scope="col">Target</th><th scope="col">Item</th><th scope="col">Feature</th><th scope="col">Action</th><th scope="col">Before</th><th scope="col">After</th><th scope="col">Why</th><th scope="col">Outcome</th></tr></thead>
         <tbody>{Join(writes, w => H($"<tr><td>{names.GetValueOrDefault(w.ConnectionId, w.ConnectionId.ToString(CultureInfo.InvariantCulture))}</td><td>{w.LocalKey}</td><td>{w.Feature}</td><td>{w.Action}</td><td>{w.Before}</td><td>{w.After}</td><td>{w.Reason}</td><td class=\"status-{w.Status}\">{w.Status}{When(w.Error is not null, H($": {w.Error}"))}</td></tr>"))}</tbody></table>
         """);
+
+    private static async Task StreamAsync(HttpResponse response, LiveRun run, long seen, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var done = run.Done;
+            var (lines, total) = run.Since(seen);
+            seen = total;
+            foreach (var line in lines)
+            {
+                await response.WriteAsync($"data: {line.ReplaceLineEndings(" ")}\n\n", ct);
+            }
+
+            if (done)
+            {
+                var end = JsonSerializer.Serialize(new { url = run.RunId is { } id ? $"/runs/{id}" : null, message = run.Message });
+                await response.WriteAsync($"event: done\ndata: {end}\n\n", ct);
+                break;
+            }
+
+            await response.Body.FlushAsync(ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+        }
+    }
 }

@@ -45,10 +45,38 @@ internal static class SiteStyle
         pre { white-space: pre-wrap; overflow-wrap: anywhere; }
         """;
 
-    public static void MapSiteStyle(this IEndpointRouteBuilder app) =>
+    /// <summary>The one script: a run's page follows its progress over server-sent events, then opens the stored run.</summary>
+    private const string LiveScript = """
+        (() => {
+          const list = document.getElementById('progress');
+          const status = document.getElementById('run-status');
+          if (!list || !list.dataset.stream || !window.EventSource) { return; }
+          const source = new EventSource(list.dataset.stream);
+          source.onmessage = (e) => {
+            const item = document.createElement('li');
+            item.textContent = e.data;
+            list.appendChild(item);
+          };
+          source.addEventListener('done', (e) => {
+            source.close();
+            const end = JSON.parse(e.data);
+            if (end.url) { window.location.assign(end.url); } else { status.textContent = 'The run ended: ' + (end.message || ''); }
+          });
+          source.onerror = () => { source.close(); window.setTimeout(() => window.location.reload(), 2000); };
+        })();
+        """;
+
+    public static void MapSiteStyle(this IEndpointRouteBuilder app)
+    {
         app.MapGet("/ui/site.css", (HttpContext http) =>
         {
             http.Response.Headers.CacheControl = "public, max-age=3600";
             return Results.Text(Css, "text/css; charset=utf-8");
         }).ExcludeFromDescription();
+        app.MapGet("/ui/live.js", (HttpContext http) =>
+        {
+            http.Response.Headers.CacheControl = "public, max-age=3600";
+            return Results.Text(LiveScript, "text/javascript; charset=utf-8");
+        }).ExcludeFromDescription();
+    }
 }

@@ -14,7 +14,7 @@ public sealed class UiPageTests
     public static readonly string[] Pages =
     [
         "/", "/connections", "/connections/add/plex", "/connections/add/jellyfin", "/connections/add/emby", "/connections/1/remove", "/profiles",
-        "/profiles/alice/history", "/flows", "/runs", "/runs/1", "/runs/1/undo", "/unresolved", "/events", "/deliveries", "/notifications", "/care",
+        "/profiles/alice/history", "/flows", "/flows/1", "/runs", "/runs/1", "/runs/1/undo", "/unresolved", "/events", "/deliveries", "/notifications", "/care",
     ];
 
     /// <summary>Every form's action, with a body that would change something if it were taken.</summary>
@@ -27,7 +27,9 @@ public sealed class UiPageTests
         ("/profiles", new() { ["name"] = "sneaky" }),
         ("/profiles/link", new() { ["profile"] = "alice", ["connection"] = "home", ["account"] = "x" }),
         ("/flows", new() { ["name"] = "sneaky", ["from"] = "home", ["to"] = "home", ["features"] = "watched" }),
+        ("/flows/1", new() { ["name"] = "sneaky", ["from"] = "home", ["to"] = "home", ["features"] = "watched" }),
         ("/flows/1/run", []),
+        ("/flows/1/approve", []),
         ("/flows/1/remove", new() { ["confirm"] = "yes" }),
         ("/runs/1/undo", new() { ["confirm"] = "yes" }),
         ("/logout", []),
