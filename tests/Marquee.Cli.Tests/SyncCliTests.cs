@@ -76,6 +76,15 @@ public sealed partial class SyncCliTests
         var badWindow = await Run("sync", "main", "--since", "yesterday-ish");
         Assert.Equal(2, badWindow.Code);
         Assert.Contains("since", badWindow.Error, StringComparison.Ordinal);
+
+        // One run narrowed to a library and a profile (the undone removals are held again); a malformed name is refused before any run.
+        var narrowed = await Run("sync", "main", "--library", "Movies", "--profile", "owner,nobody", "--json");
+        Assert.True(narrowed.Code == 3, narrowed.Error + narrowed.Output);
+        Assert.Equal(26, Single(narrowed.Output).GetProperty("planned").GetInt32());
+        Assert.Contains("profile nobody has no accounts linked", Single(narrowed.Output).GetProperty("message").GetString(), StringComparison.Ordinal);
+        var blank = await Run("sync", "main", "--library", " ");
+        Assert.Equal(2, blank.Code);
+        Assert.Contains("libraries", blank.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,7 +28,9 @@ internal static class SyncCommands
         var full = new Option<bool>("--full") { Description = "Read everything (the default); cannot be combined with --since." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the exact plan; write nothing." };
         var force = new Option<bool>("--force") { Description = "Apply a plan the mass-change guard would hold." };
-        var command = new Command("sync", "Sync watch state along flows. Exit codes: 0 done, 1 failed, 3 held by a guard.") { flows, since, full, dryRun, force, GlobalOptions.Json };
+        var library = new Option<string[]>("--library") { Description = "Read only this library (name or key; repeat or separate with commas), within the flow's own.", HelpName = "LIBRARY" };
+        var profile = new Option<string[]>("--profile") { Description = "Sync only this profile (repeat or separate with commas), within the flow's own.", HelpName = "PROFILE" };
+        var command = new Command("sync", "Sync watch state along flows. Exit codes: 0 done, 1 failed, 3 held by a guard.") { flows, since, full, dryRun, force, library, profile, GlobalOptions.Json };
         command.SetAction((parse, ct) => context(parse).WithServicesAsync(
             async services =>
             {
@@ -53,7 +55,20 @@ internal static class SyncCommands
                     throw new CliException("No flows to run. Add one with: marquee flow add NAME --from CONNECTION --to CONNECTION", ExitCodes.Failure);
                 }
 
-                var options = new SyncOptions { DryRun = parse.GetValue(dryRun), Force = parse.GetValue(force), Since = window, Trigger = "cli" };
+                var options = new SyncOptions
+                {
+                    DryRun = parse.GetValue(dryRun),
+                    Force = parse.GetValue(force),
+                    Since = window,
+                    Trigger = "cli",
+                    Libraries = SyncOptions.Names(parse.GetValue(library)),
+                    Profiles = SyncOptions.Names(parse.GetValue(profile)),
+                };
+                foreach (var flow in selected)
+                {
+                    RunSteps.Narrow(flow, options);
+                }
+
                 var profiles = (await services.GetRequiredService<ProfileService>().ListAsync(ct)).ToDictionary(p => p.Id, p => p.Name);
                 var reports = new List<SyncReport>();
                 var terminal = !json && ReferenceEquals(ctx.Output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Marquee.Core.Flows;
 using Marquee.Core.Providers;
+using Marquee.Core.Validation;
 
 namespace Marquee.Core.Sync;
 
@@ -27,6 +28,19 @@ public sealed class RunSteps(ProfileMapper mapper, IRunStore runs, SyncExecutor 
             target.Connection.Id,
             await listings.ListAsync(target, fresh, cancellationToken),
             cancellationToken);
+
+    /// <summary>
+    /// The flow as one run narrowed by <see cref="SyncOptions.Libraries"/> and <see cref="SyncOptions.Profiles"/> sees it.
+    /// A run can narrow the flow's own filters, never widen them: a library or profile outside them is refused.
+    /// </summary>
+    public static Flow Narrow(Flow flow, SyncOptions options)
+    {
+        var libraries = Within(flow.Name, flow.Filters.Libraries, options.Libraries, "libraries");
+        var profiles = Within(flow.Name, flow.Filters.Profiles, options.Profiles, "profiles");
+        return libraries is null && profiles is null
+            ? flow
+            : flow with { Filters = flow.Filters with { Libraries = libraries ?? flow.Filters.Libraries, Profiles = profiles ?? flow.Filters.Profiles } };
+    }
 
     /// <summary>The pairs the flow's profile filter selects.</summary>
     public static IReadOnlyList<ProfilePair> Selected(Flow flow, IReadOnlyList<ProfilePair> pairs) =>
@@ -157,6 +171,29 @@ public sealed class RunSteps(ProfileMapper mapper, IRunStore runs, SyncExecutor 
         }
 
         return new SyncReport(run, plan, outcomes, features, unresolved);
+    }
+
+    private static List<string>? Within(string flow, IReadOnlyList<string> own, IReadOnlyList<string>? asked, string field)
+    {
+        if (asked is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var problems = new List<FieldProblem>();
+        foreach (var name in asked)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200)
+            {
+                problems.Add(new FieldProblem(field, $"Each of '{field}' is a name of 1-200 characters."));
+            }
+            else if (own.Count > 0 && !own.Contains(name.Trim(), StringComparer.OrdinalIgnoreCase))
+            {
+                problems.Add(new FieldProblem(field, $"The flow '{flow}' syncs only the {field} {string.Join(", ", own)}; '{name.Trim()}' is not one of them."));
+            }
+        }
+
+        return problems.Count > 0 ? throw new ValidationException(problems) : [.. asked.Select(a => a.Trim()).Distinct(StringComparer.OrdinalIgnoreCase)];
     }
 }
 

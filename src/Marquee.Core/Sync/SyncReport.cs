@@ -14,6 +14,19 @@ public sealed record SyncOptions
 
     /// <summary>Gets what the run does when its flow is already running: refused (the default) or waits its turn.</summary>
     public WhenBusy WhenBusy { get; init; }
+
+    /// <summary>Gets the libraries (names or keys) this run alone reads, within the flow's own; null or empty reads the flow's.</summary>
+    public IReadOnlyList<string>? Libraries { get; init; }
+
+    /// <summary>Gets the profiles this run alone syncs, within the flow's own; null or empty syncs the flow's.</summary>
+    public IReadOnlyList<string>? Profiles { get; init; }
+
+    /// <summary>Names given repeated or comma-separated (<c>--library Anime --library "TV, Films"</c>); null when none is.</summary>
+    public static IReadOnlyList<string>? Names(IEnumerable<string>? given)
+    {
+        var names = (given ?? []).SelectMany(g => g.Split(',')).ToList();
+        return names.Count == 0 ? null : names;
+    }
 }
 
 public sealed record FeatureSummary(string Feature, int Planned, int Written, int Skipped, int Failed);

@@ -19,6 +19,12 @@ public sealed record SyncRequest
     public bool DryRun { get; init; }
 
     public bool Force { get; init; }
+
+    /// <summary>Gets the libraries (names or keys) this run alone reads, within each flow's own.</summary>
+    public IReadOnlyList<string>? Libraries { get; init; }
+
+    /// <summary>Gets the profiles this run alone syncs, within each flow's own.</summary>
+    public IReadOnlyList<string>? Profiles { get; init; }
 }
 
 /// <summary>A run as the API returns it after a sync: the run, a summary per feature and the plan with outcomes.</summary>
@@ -75,10 +81,24 @@ internal static class SyncEndpoints
                 throw ValidationException.For("flows", ex.Message);
             }
 
+            var options = new SyncOptions
+            {
+                DryRun = body.DryRun,
+                Force = body.Force,
+                Since = since,
+                Trigger = "api",
+                Libraries = body.Libraries is { Count: > 0 } ? body.Libraries : null,
+                Profiles = body.Profiles is { Count: > 0 } ? body.Profiles : null,
+            };
+            foreach (var flow in flows)
+            {
+                RunSteps.Narrow(flow, options);
+            }
+
             var results = new List<SyncRunResult>();
             foreach (var flow in flows)
             {
-                var report = await runner.RunAsync(flow, new SyncOptions { DryRun = body.DryRun, Force = body.Force, Since = since, Trigger = "api" }, null, ct);
+                var report = await runner.RunAsync(flow, options, null, ct);
                 results.Add(new SyncRunResult(report.Run, report.Features, report.Plan.Select(w => new SyncPlanEntry(w.ProfileId, w.ConnectionName, w.ItemId, w.Title, w.Feature, w.Action, w.Reason, w.SkipReason, report.Outcomes.GetValueOrDefault(w.IdempotencyKey))).ToList()));
             }
 
