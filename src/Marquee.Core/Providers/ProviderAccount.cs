@@ -11,4 +11,11 @@ public sealed record ProviderAccount(
     string Kind,
     string? Email = null,
     bool CanAct = true,
-    string? Reason = null);
+    string? Reason = null)
+{
+    /// <summary>
+    /// Gets the names the server itself says this account has on other servers (Shoko's <c>PlexUsernames</c>); an
+    /// account is paired with the account of that name before any pairing by its own name.
+    /// </summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+}

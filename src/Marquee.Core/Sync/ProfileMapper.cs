@@ -32,10 +32,17 @@ public sealed partial class ProfileMapper(IConnectionStore connections, IProfile
             var match = linked is not null
                 ? target.FirstOrDefault(t => links.GetValueOrDefault(t.Account.Id)?.ProfileId == linked.ProfileId)
                 : default;
+            bool Free((Account Account, ProviderAccount Provided) t) =>
+                !pairedTargets.Contains(t.Account.Id) && (links.GetValueOrDefault(t.Account.Id) is not { } l || linked is null || l.ProfileId == linked.ProfileId);
             if (match.Account is null)
             {
-                match = target.FirstOrDefault(t => !pairedTargets.Contains(t.Account.Id) && Same(account, t.Account)
-                    && (links.GetValueOrDefault(t.Account.Id) is not { } l || linked is null || l.ProfileId == linked.ProfileId));
+                // A name a server records for the other server (Shoko's Plex usernames) says more than two names that happen to agree.
+                match = target.FirstOrDefault(t => Free(t) && Aliased(provided, t.Account, t.Provided, account));
+            }
+
+            if (match.Account is null)
+            {
+                match = target.FirstOrDefault(t => Free(t) && Same(account, t.Account));
             }
 
             if (match.Account is null || pairedTargets.Contains(match.Account.Id))
@@ -75,6 +82,9 @@ public sealed partial class ProfileMapper(IConnectionStore connections, IProfile
 
         return pairs;
     }
+
+    private static bool Aliased(ProviderAccount a, Account b, ProviderAccount bProvided, Account aStored) =>
+        a.Aliases.Contains(b.Name, StringComparer.OrdinalIgnoreCase) || bProvided.Aliases.Contains(aStored.Name, StringComparer.OrdinalIgnoreCase);
 
     private static bool Same(Account a, Account b) =>
         (a.Kind == Account.KindOwner && b.Kind == Account.KindOwner)

@@ -76,7 +76,7 @@ public sealed class ShokoProvider : IProvider, IAccountDirectory, IWatchStateSou
         var me = await CurrentUserAsync(cancellationToken);
         if (!me.IsAdmin)
         {
-            return [new ProviderAccount(Id(me.ID), me.Username, Core.Connections.Account.KindUser)];
+            return [new ProviderAccount(Id(me.ID), me.Username, Core.Connections.Account.KindUser) { Aliases = PlexNames(me) }];
         }
 
         var users = await _client.GetAsync(null, "/api/v3/User", "api/v3/User", ShokoJson.Default.ListShokoUserInfo, cancellationToken);
@@ -87,18 +87,18 @@ public sealed class ShokoProvider : IProvider, IAccountDirectory, IWatchStateSou
             var kind = user.ID == owner.ID ? Core.Connections.Account.KindOwner : Core.Connections.Account.KindUser;
             if (user.ID == me.ID)
             {
-                accounts.Add(new ProviderAccount(Id(user.ID), user.Username, kind));
+                accounts.Add(new ProviderAccount(Id(user.ID), user.Username, kind) { Aliases = PlexNames(user) });
                 continue;
             }
 
             try
             {
                 await _client.KeyAsync(user.Username, cancellationToken);
-                accounts.Add(new ProviderAccount(Id(user.ID), user.Username, kind));
+                accounts.Add(new ProviderAccount(Id(user.ID), user.Username, kind) { Aliases = PlexNames(user) });
             }
             catch (ProviderException ex) when (ex.IsAuthFailure)
             {
-                accounts.Add(new ProviderAccount(Id(user.ID), user.Username, kind, CanAct: false, Reason: $"Shoko user '{user.Username}' has a password; add it to the connection's 'userPasswords' (name=password)"));
+                accounts.Add(new ProviderAccount(Id(user.ID), user.Username, kind, CanAct: false, Reason: $"Shoko user '{user.Username}' has a password; add it to the connection's 'userPasswords' (name=password)") { Aliases = PlexNames(user) });
             }
         }
 
@@ -480,4 +480,8 @@ public sealed class ShokoProvider : IProvider, IAccountDirectory, IWatchStateSou
             }
         }
     }
+
+    /// <summary>The Plex account titles Shoko keeps for a user: comma-separated, trimmed, compared without case.</summary>
+    private static IReadOnlyList<string> PlexNames(ShokoUserInfo user) =>
+        (user.PlexUsernames ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

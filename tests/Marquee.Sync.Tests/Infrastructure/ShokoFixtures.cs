@@ -86,21 +86,24 @@ public sealed class ShokoScenarioServer(ShokoSimulator sim) : IScenarioServer
     private static int EpisodeId(string key) => int.Parse(key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>Plex with the "Anime (Shoko)" library to a Shoko simulator of the same seed and one server line; users named alike.</summary>
-public sealed class PlexToShokoFixture(ShokoServerVersion version) : SyncScenarioFixture
+/// <summary>
+/// Plex with the "Anime (Shoko)" library to a Shoko simulator of the same seed and one server line; users named alike.
+/// <paramref name="fromShoko"/> makes Shoko the flow's source ("left") and Plex its target.
+/// </summary>
+public sealed class PlexToShokoFixture(ShokoServerVersion version, bool fromShoko = false, Func<PlexScenarioServer, IReadOnlyList<string>>? shokoUsers = null) : SyncScenarioFixture
 {
     private Marquee.Simulators.Plex.PlexTvFederation? _federation;
 
     public PlexToShokoFixture()
-        : this(ShokoServerVersion.V5)
+        : this(ShokoServerVersion.V5, fromShoko: false)
     {
     }
 
     public override IReadOnlyList<string> DefaultFeatures => ["watched", "progress"];
 
-    public PlexScenarioServer Plex => (PlexScenarioServer)Source;
+    public PlexScenarioServer Plex => (PlexScenarioServer)(fromShoko ? Target : Source);
 
-    public ShokoScenarioServer Shoko => (ShokoScenarioServer)Target;
+    public ShokoScenarioServer Shoko => (ShokoScenarioServer)(fromShoko ? Source : Target);
 
     public AnimeCatalog Catalog => Shoko.Sim.State.Catalog;
 
@@ -121,8 +124,8 @@ public sealed class PlexToShokoFixture(ShokoServerVersion version) : SyncScenari
     {
         var plex = await PlexScenarioServer.StartAsync(variant: 0, movies: 0, shows: 0, shokoAnime: true);
         _federation = await Marquee.Simulators.Plex.PlexTvFederation.StartAsync([plex.Sim], CancellationToken.None);
-        var shoko = await ShokoScenarioServer.StartAsync(version, [plex.Owner, plex.HomeUser, plex.Friend]);
-        return (plex, shoko, new Dictionary<string, string?>
+        var shoko = await ShokoScenarioServer.StartAsync(version, shokoUsers?.Invoke(plex) ?? [plex.Owner, plex.HomeUser, plex.Friend]);
+        return (fromShoko ? shoko : plex, fromShoko ? plex : shoko, new Dictionary<string, string?>
         {
             ["Marquee:Plex:PlexTvUrl"] = _federation.Uri.ToString(),
             ["Marquee:Shoko:RetryDelay"] = "00:00:00.050",
