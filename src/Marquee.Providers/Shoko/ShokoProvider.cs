@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Marquee.Core.Items;
 using Marquee.Core.Providers;
 using Marquee.Providers.Http;
@@ -26,14 +27,16 @@ public sealed class ShokoProvider : IProvider, IAccountDirectory, IWatchStateSou
     private readonly int _pageSize;
     private readonly TimeSpan _testTimeout;
     private readonly TimeProvider _time;
+    private readonly int? _serverLine;
     private readonly ConcurrentDictionary<(string User, int File), SemaphoreSlim> _fileGates = new();
     private readonly Lock _gate = new();
     private Task<ShokoUserInfo>? _me;
     private Task<bool>? _isV6;
 
-    public ShokoProvider(ShokoClient client, int pageSize, TimeSpan testTimeout, TimeProvider time)
+    public ShokoProvider(ShokoClient client, int pageSize, TimeSpan testTimeout, TimeProvider time, int? serverLine = null)
     {
         _client = client;
+        _serverLine = serverLine;
         _pageSize = Math.Clamp(pageSize, 1, 100);
         _testTimeout = testTimeout;
         _time = time;
@@ -310,10 +313,40 @@ public sealed class ShokoProvider : IProvider, IAccountDirectory, IWatchStateSou
 
     private async Task<bool> DetectAsync(CancellationToken cancellationToken)
     {
-        var version = await _client.GetPublicAsync("/api/v3/Init/Version", "api/v3/Init/Version", ShokoJson.Default.ShokoVersionSet, cancellationToken);
-        var text = version.Server?.Version ?? string.Empty;
-        var major = text.Split('.')[0];
-        return int.TryParse(major, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 6;
+        if (_serverLine is { } fixedLine)
+        {
+            return fixedLine >= 6;
+        }
+
+        var body = await _client.GetPublicAsync("/api/v3/Init/Version", "api/v3/Init/Version", ShokoJson.Default.JsonElement, cancellationToken);
+        return (ServerLine(body) ?? 5) >= 6;
+    }
+
+    /// <summary>
+    /// The major version of the server in an <c>Init/Version</c> body, of either shape seen in the wild: the component
+    /// set (<c>{"Server": {"Version": "5.1.0"}}</c>) or a list of named components (<c>[{"Name": "Server", "Version": …}]</c>);
+    /// null when the body names none (the caller then assumes 5.x, and the <c>serverVersion</c> setting can fix it).
+    /// </summary>
+    public static int? ServerLine(JsonElement body)
+    {
+        string? text = null;
+        if (body.ValueKind == JsonValueKind.Object && Property(body, "Server") is { ValueKind: JsonValueKind.Object } server)
+        {
+            text = Property(server, "Version") is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
+        }
+        else if (body.ValueKind == JsonValueKind.Array)
+        {
+            text = body.EnumerateArray()
+                .Where(c => c.ValueKind == JsonValueKind.Object && Property(c, "Name") is { ValueKind: JsonValueKind.String } n && n.GetString()!.Equals("Server", StringComparison.OrdinalIgnoreCase))
+                .Select(c => Property(c, "Version") is { ValueKind: JsonValueKind.String } v ? v.GetString() : null)
+                .FirstOrDefault();
+        }
+
+        var major = (text ?? string.Empty).Trim().TrimStart('v', 'V').Split('.', '-')[0];
+        return int.TryParse(major, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
+
+        static JsonElement? Property(JsonElement element, string name) =>
+            element.EnumerateObject().FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { Value.ValueKind: not JsonValueKind.Undefined } found ? found.Value : null;
     }
 
     private async Task<List<ShokoEpisode>> EpisodesAsync(string? user, int seriesId, CancellationToken cancellationToken) =>

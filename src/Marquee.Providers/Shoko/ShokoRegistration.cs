@@ -28,7 +28,7 @@ public static class ShokoRegistration
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(ShokoClient.HttpClientName);
         var limits = services.GetService<IOptions<ProviderHttpOptions>>()?.Value ?? new ProviderHttpOptions();
         var client = new ShokoClient(http, settings, context.ConnectionName, options, context.Requests, time, limits.MaxResponseBytes);
-        return new ShokoProvider(client, options.PageSize, limits.TestTimeout, time);
+        return new ShokoProvider(client, options.PageSize, limits.TestTimeout, time, settings.FixedServerLine);
     }
 
     private sealed class ShokoDescriptor : ProviderDescriptor<ShokoSettings, ShokoProvider>

@@ -20,6 +20,17 @@ public sealed record ShokoSettings : ProviderSettings
     [Field(4, "Other users' passwords", Kind = FieldKind.Password, Secret = true, Advanced = true, HelpText = "For an administrator connection: name=password pairs, comma separated, for the Shoko users who have a password (users without one need nothing).")]
     public string? UserPasswords { get; init; }
 
+    [Field(5, "Server line", Advanced = true, HelpText = "auto (read from the server), 5 (5.x stable) or 6 (6.0 daily); set it when the server's version cannot be read.")]
+    public string ServerVersion { get; init; } = "auto";
+
+    /// <summary>Gets the server line the settings fix (5 or 6), or null to read it from the server.</summary>
+    public int? FixedServerLine => ServerVersion.Trim() switch
+    {
+        "5" => 5,
+        "6" => 6,
+        _ => null,
+    };
+
     /// <summary>The passwords of <see cref="UserPasswords"/> by user name, or null with the reason when the value is malformed.</summary>
     public (IReadOnlyDictionary<string, string>? Passwords, string? Problem) ParsePasswords()
     {
@@ -58,6 +69,11 @@ public static class ShokoSettingsValidator
         else if (hasKey && hasUser)
         {
             problems.Add(new FieldProblem("user", "Give either 'apiKey' or 'user' and 'password', not both."));
+        }
+
+        if (settings.ServerVersion?.Trim() is not ("auto" or "5" or "6"))
+        {
+            problems.Add(new FieldProblem("serverVersion", "'serverVersion' is auto, 5 or 6."));
         }
 
         if (settings.ParsePasswords().Problem is { } problem)

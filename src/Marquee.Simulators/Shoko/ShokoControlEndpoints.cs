@@ -29,6 +29,13 @@ internal static class ShokoControlEndpoints
             return Results.Ok();
         }));
         sim.MapClock(control.State.Clock);
+        sim.MapPost("/version-body", (string? shape) => Guard(() =>
+        {
+            control.State.VersionBody = Enum.TryParse<ShokoVersionBody>(shape, ignoreCase: true, out var body) && Enum.IsDefined(body)
+                ? body
+                : throw new ArgumentException("shape must be set, list or none");
+            return Results.Ok();
+        }));
         sim.MapPost("/keys/revoke", () =>
         {
             control.State.RevokeKeys();

@@ -20,10 +20,21 @@ internal static class ShokoEndpoints
             ["Uptime"] = (state.Now - state.Started).ToString("c", CultureInfo.InvariantCulture),
             ["DatabaseBlocked"] = new JsonObject { ["Progress"] = null, ["Blocked"] = state.Mode == ShokoServerMode.DatabaseBlocked, ["Status"] = null },
         }));
-        app.MapGet("/api/v3/Init/Version", () => ShokoJson.Ok(new JsonObject
+        app.MapGet("/api/v3/Init/Version", () =>
         {
-            ["Server"] = new JsonObject { ["Version"] = state.IsV6 ? "6.0.0-dev.412" : "5.3.3", ["ReleaseChannel"] = state.IsV6 ? "Dev" : "Stable" },
-        }));
+            var version = state.IsV6 ? "6.0.0-dev.412" : "5.3.3";
+            return state.VersionBody switch
+            {
+                ShokoVersionBody.List => ShokoJson.Ok(new JsonArray(
+                    new JsonObject { ["Name"] = "Server", ["Version"] = version },
+                    new JsonObject { ["Name"] = "Commons", ["Version"] = "1.0.0" })),
+                ShokoVersionBody.None => ShokoJson.Ok(new JsonObject { ["Server"] = new JsonObject { ["ReleaseChannel"] = state.IsV6 ? "Dev" : "Stable" } }),
+                _ => ShokoJson.Ok(new JsonObject
+                {
+                    ["Server"] = new JsonObject { ["Version"] = version, ["ReleaseChannel"] = state.IsV6 ? "Dev" : "Stable" },
+                }),
+            };
+        });
 
         app.MapGet("/api/v3/User/Current", (HttpContext c) => Authed(c, state, user => ShokoJson.Ok(ShokoJson.User(user))));
         app.MapGet("/api/v3/User", (HttpContext c) => Authed(c, state, user =>

@@ -7,6 +7,18 @@ public enum ShokoServerVersion
     V6,
 }
 
+/// <summary>
+/// The body of <c>GET /api/v3/Init/Version</c>, which the contract leaves unconfirmed: the component set of recent
+/// servers (<c>{"Server": {"Version": …}}</c>), the list of named components of older ones
+/// (<c>[{"Name": "Server", "Version": …}]</c>), or a body that names no version, so clients are tried on each.
+/// </summary>
+public enum ShokoVersionBody
+{
+    Set,
+    List,
+    None,
+}
+
 /// <summary>Every flag of <c>marquee sim shoko</c>.</summary>
 public sealed record ShokoSimulatorOptions
 {

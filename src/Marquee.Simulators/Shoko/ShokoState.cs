@@ -92,6 +92,9 @@ public sealed class ShokoState
 
     public ShokoServerMode Mode { get; set; } = ShokoServerMode.Started;
 
+    /// <summary>Gets or sets the shape of <c>Init/Version</c>'s body (control API: <c>POST /_sim/version-body</c>).</summary>
+    public ShokoVersionBody VersionBody { get; set; } = ShokoVersionBody.Set;
+
     public DateTimeOffset Now => Clock.GetUtcNow();
 
     public AnimeSeries? Series(int id) => _series.GetValueOrDefault(id);

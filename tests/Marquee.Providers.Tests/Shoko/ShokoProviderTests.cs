@@ -139,9 +139,56 @@ public sealed class ShokoProviderTests : IAsyncDisposable
         await _services.DisposeAsync();
     }
 
-    private async Task<ShokoSimulator> StartAsync(string password = "")
+    [Theory]
+    [InlineData(ShokoVersionBody.Set, "auto", "PUT /api/v3/Episode/{episodeID}/UserData")]
+    [InlineData(ShokoVersionBody.List, "auto", "PUT /api/v3/Episode/{episodeID}/UserData")]
+    [InlineData(ShokoVersionBody.None, "6", "PUT /api/v3/Episode/{episodeID}/UserData")]
+    [InlineData(ShokoVersionBody.Set, "5", "PUT /api/v3/File/{fileID}/UserStats")]
+    public async Task ServerLine_ReadFromEitherVersionBody_OrFixedBySetting_PicksTheDatedWrite(ShokoVersionBody body, string serverVersion, string write)
     {
-        _sim = await ShokoSimulator.StartAsync(new ShokoSimulatorOptions { Password = password }, CancellationToken.None);
+        var sim = await StartAsync(version: ShokoServerVersion.V6);
+        sim.State.VersionBody = body;
+        var provider = Provider(new ShokoSettings { Url = sim.BaseUri, User = "anna", ServerVersion = serverVersion });
+        var account = Assert.Single(await provider.ListAccountsAsync(CancellationToken.None));
+        var episode = sim.State.Catalog.Episodes.First(e => sim.State.FilesOf(e).Count == 1 && sim.State.FilesOf(e)[0].File.Episodes.Count == 1);
+        var at = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
+
+        await provider.MarkWatchedAsync(account, $"{episode.SeriesId}:{episode.Id}", at, CancellationToken.None);
+
+        Assert.True(sim.Control.RequestCounts.GetValueOrDefault(write) >= 1, string.Join(", ", sim.Control.RequestCounts.Keys));
+        Assert.Equal(at, sim.Control.View("anna", episode.Id).Watched);
+        Assert.Equal(serverVersion == "auto" ? 1 : 0, sim.Control.RequestCounts.GetValueOrDefault("GET /api/v3/Init/Version"));
+    }
+
+    [Theory]
+    [InlineData("""{"Server":{"Version":"5.1.0","ReleaseChannel":"Stable"}}""", 5)]
+    [InlineData("""{"server":{"version":"6.0.0-dev.412"}}""", 6)]
+    [InlineData("""[{"Name":"Commons","Version":"1.0"},{"Name":"Server","Version":"v6.1"}]""", 6)]
+    [InlineData("""{"Server":{"ReleaseChannel":"Dev"}}""", null)]
+    [InlineData("""{"Server":{"Version":6}}""", null)]
+    [InlineData("""{"Server":"6.0.0"}""", null)]
+    [InlineData("""[{"Name":"Server"}]""", null)]
+    [InlineData("\"6.0.0\"", null)]
+    [InlineData("""{"Server":{"Version":"beta"}}""", null)]
+    public void ServerLine_OfEachBody(string json, int? line)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(line, ShokoProvider.ServerLine(document.RootElement));
+    }
+
+    [Theory]
+    [InlineData("7")]
+    [InlineData("six")]
+    [InlineData("")]
+    public void ServerVersionSetting_Malformed_NamesTheField(string value)
+    {
+        var problems = ShokoSettingsValidator.Validate(new ShokoSettings { Url = new Uri("http://shoko:8111"), User = "anna", ServerVersion = value });
+        Assert.Contains(problems, p => p.Field == "serverVersion");
+    }
+
+    private async Task<ShokoSimulator> StartAsync(string password = "", ShokoServerVersion version = ShokoServerVersion.V5)
+    {
+        _sim = await ShokoSimulator.StartAsync(new ShokoSimulatorOptions { Password = password, Version = version }, CancellationToken.None);
         return _sim;
     }
 

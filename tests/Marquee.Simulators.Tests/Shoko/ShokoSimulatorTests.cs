@@ -65,6 +65,25 @@ public sealed class ShokoSimulatorTests
     }
 
     [Fact]
+    public async Task VersionBody_EachShape_AndABadShapeIs400()
+    {
+        await using var sim = await StartAsync(ShokoServerVersion.V6);
+        using var http = new HttpClient { BaseAddress = sim.BaseUri };
+
+        var set = await http.GetStringAsync(new Uri("/api/v3/Init/Version", UriKind.Relative));
+        (await http.PostAsync(new Uri("/_sim/version-body?shape=list", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        var list = await http.GetStringAsync(new Uri("/api/v3/Init/Version", UriKind.Relative));
+        (await http.PostAsync(new Uri("/_sim/version-body?shape=none", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        var none = await http.GetStringAsync(new Uri("/api/v3/Init/Version", UriKind.Relative));
+        var bad = await http.PostAsync(new Uri("/_sim/version-body?shape=tree", UriKind.Relative), null);
+
+        Assert.Equal("6.0.0-dev.412", System.Text.Json.JsonDocument.Parse(set).RootElement.GetProperty("Server").GetProperty("Version").GetString());
+        Assert.Contains(System.Text.Json.JsonDocument.Parse(list).RootElement.EnumerateArray(), c => c.GetProperty("Name").GetString() == "Server" && c.GetProperty("Version").GetString() == "6.0.0-dev.412");
+        Assert.DoesNotContain("Version", none, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task V5_EpisodeWatched_MarksTheWholeFile_RepeatMovesTheDate_FilelessIsANoOp()
     {
         await using var sim = await StartAsync(ShokoServerVersion.V5);

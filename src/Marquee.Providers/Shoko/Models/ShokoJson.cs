@@ -11,7 +11,7 @@ namespace Marquee.Providers.Shoko.Models;
 [JsonSerializable(typeof(ShokoLogin))]
 [JsonSerializable(typeof(ShokoKey))]
 [JsonSerializable(typeof(ShokoInitStatus))]
-[JsonSerializable(typeof(ShokoVersionSet))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(ShokoUserInfo))]
 [JsonSerializable(typeof(List<ShokoUserInfo>))]
 [JsonSerializable(typeof(ShokoPage<ShokoSeries>))]

@@ -19,17 +19,6 @@ public sealed record ShokoInitStatus
     public string? StartupMessage { get; init; }
 }
 
-/// <summary><c>GET /api/v3/Init/Version</c>, reduced to the server's version.</summary>
-public sealed record ShokoVersionSet
-{
-    public ShokoComponentVersion? Server { get; init; }
-}
-
-public sealed record ShokoComponentVersion
-{
-    public string? Version { get; init; }
-}
-
 /// <summary>A Shoko user (<c>User/Current</c>, <c>User</c>).</summary>
 public sealed record ShokoUserInfo
 {
