@@ -41,6 +41,9 @@ public sealed record NotificationChannel(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>Gets the channel's further settings (stream details, conditions).</summary>
+    public ChannelSettings Settings { get; init; } = new();
+
     /// <summary>Gets the URL with everything after the host hidden (a webhook token, an ntfy topic).</summary>
     public string MaskedUrl => Mask(Secrets.Url);
 
@@ -58,7 +61,14 @@ public sealed record ChannelRequest(
     IReadOnlyDictionary<string, string>? Templates,
     string? Method,
     IReadOnlyDictionary<string, string>? Headers,
-    bool? Enabled);
+    bool? Enabled,
+    bool? IncludeActivity = null,
+    string? Condition = null);
+
+/// <summary>A channel's settings besides its target and triggers.</summary>
+/// <param name="IncludeActivity">A play waits <see cref="NotificationOptions.ActivityDelaySeconds"/> and then carries the stream's details (decision, codecs, resolution, bandwidth…).</param>
+/// <param name="Condition">Only events for which this condition holds are told (<c>user is anna and media_type is episode</c>); null tells every event.</param>
+public sealed record ChannelSettings(bool IncludeActivity = false, string? Condition = null);
 
 /// <summary>Channels and the notifications already sent (the dedupe and cooldown state).</summary>
 public interface INotificationStore

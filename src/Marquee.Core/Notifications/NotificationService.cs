@@ -72,7 +72,7 @@ public sealed partial class NotificationService(
 
     private static bool Same(NotificationChannel a, NotificationChannel b) =>
         a.Name == b.Name && a.Kind == b.Kind && a.Secrets.Url == b.Secrets.Url && a.Secrets.Secret == b.Secrets.Secret && a.Method == b.Method
-        && a.Enabled == b.Enabled && a.Triggers.SequenceEqual(b.Triggers, StringComparer.Ordinal) && SameMap(a.Templates, b.Templates) && SameMap(a.Secrets.Headers, b.Secrets.Headers);
+        && a.Enabled == b.Enabled && a.Settings == b.Settings && a.Triggers.SequenceEqual(b.Triggers, StringComparer.Ordinal) && SameMap(a.Templates, b.Templates) && SameMap(a.Secrets.Headers, b.Secrets.Headers);
 
     private static bool SameMap(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
         (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(p => b is not null && b.TryGetValue(p.Key, out var v) && v == p.Value);
@@ -257,6 +257,8 @@ public sealed partial class NotificationService(
             }
         }
 
+        var condition = request.Condition is null ? existing?.Settings.Condition : request.Condition.Trim() is { Length: > 0 } text ? text : null;
+
         if (problems.Count > 0)
         {
             throw new ValidationException(problems);
@@ -266,7 +268,10 @@ public sealed partial class NotificationService(
         var enabled = request.Enabled ?? existing?.Enabled ?? true;
         var status = enabled ? "ok" : existing?.Enabled == false && request.Enabled is null ? existing.Status : "disabled by hand";
         return new NotificationChannel(
-            existing?.Id ?? 0, name!, kind!, new ChannelSecrets(url!, secret, headers), [.. triggers.Distinct(StringComparer.Ordinal)], templateSet, method, enabled, status, existing?.CreatedAt ?? now, now);
+            existing?.Id ?? 0, name!, kind!, new ChannelSecrets(url!, secret, headers), [.. triggers.Distinct(StringComparer.Ordinal)], templateSet, method, enabled, status, existing?.CreatedAt ?? now, now)
+        {
+            Settings = new ChannelSettings(request.IncludeActivity ?? existing?.Settings.IncludeActivity ?? false, condition),
+        };
     }
 
     private static bool DiscordUrl(Uri uri)

@@ -18,7 +18,7 @@ public sealed partial class NotificationSink(
     IStoreTransactions transactions,
     OutboxSignal signal,
     TimeProvider clock,
-    ILogger<NotificationSink> logger) : ILiveEventSink, IMarqueeEventSink
+    ILogger<NotificationSink> logger) : IMarqueeEventSink
 {
     /// <summary>Tells Marquee's own event to every enabled channel that has its trigger on, once per subject within the health cooldown.</summary>
     public async Task PublishAsync(MarqueeEvent e, CancellationToken cancellationToken)
@@ -46,30 +46,54 @@ public sealed partial class NotificationSink(
         }
     }
 
-    public async Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the notifications of one stored event, or of a season's new episodes told as one (<paramref name="events"/>
+    /// holds them all), for every channel in <paramref name="enabled"/> that has the trigger on.
+    /// </summary>
+    public async Task NotifyAsync(IReadOnlyList<NotificationChannel> enabled, IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
     {
-        // A repeated delivery adds no event: no reason to read the channels for it (this runs once per handled delivery).
-        if (events.Count == 0)
+        if (enabled.Count == 0 || events.Count == 0)
         {
             return;
         }
 
-        var channels = (await store.ListAsync(cancellationToken)).Where(c => c.Enabled).ToList();
-        if (channels.Count == 0)
+        if (events.Count > 1)
         {
-            return;
-        }
-
-        foreach (var e in events)
-        {
-            foreach (var trigger in TriggersOf(e, service.Options))
+            foreach (var channel in enabled.Where(c => c.Triggers.Contains(NotificationTriggers.NewItem, StringComparer.Ordinal)))
             {
-                foreach (var channel in channels.Where(c => c.Triggers.Contains(trigger, StringComparer.Ordinal)))
-                {
-                    await NotifyAsync(channel, trigger, e, cancellationToken);
-                }
+                await NotifyAsync(channel, NotificationTriggers.NewItem, events[0], GroupVariables(events), cancellationToken);
+            }
+
+            return;
+        }
+
+        var e = events[0];
+        foreach (var trigger in TriggersOf(e, service.Options))
+        {
+            foreach (var channel in enabled.Where(c => c.Triggers.Contains(trigger, StringComparer.Ordinal)))
+            {
+                await NotifyAsync(channel, trigger, e, NotificationVariables.From(e, trigger), cancellationToken);
             }
         }
+    }
+
+    /// <summary>The variables of a season's new episodes told as one: the first episode's, with the count and the episode numbers.</summary>
+    internal static Dictionary<string, object?> GroupVariables(IReadOnlyList<LiveEvent> events)
+    {
+        var first = events[0];
+        var variables = NotificationVariables.From(first, NotificationTriggers.NewItem);
+        var numbers = events.Select(e => e.Episode).OfType<int>().Distinct().Order().ToList();
+        var episodes = numbers.Count == 0 ? null
+            : numbers.Count > 1 && numbers[^1] - numbers[0] == numbers.Count - 1
+                ? string.Create(CultureInfo.InvariantCulture, $"E{numbers[0]:00}–E{numbers[^1]:00}")
+                : string.Join(", ", numbers.Select(n => string.Create(CultureInfo.InvariantCulture, $"E{n:00}")));
+        var season = first.Season is { } s ? string.Create(CultureInfo.InvariantCulture, $" · S{s:00}") : string.Empty;
+        variables["title"] = first.ShowTitle;
+        variables["episode"] = null;
+        variables["count"] = events.Count;
+        variables["episodes"] = episodes;
+        variables["full_title"] = string.Create(CultureInfo.InvariantCulture, $"{first.ShowTitle}{season} · {events.Count} episodes{(episodes is null ? string.Empty : $" ({episodes})")}");
+        return variables;
     }
 
     /// <summary>The triggers an event fires: its own kind's, and finished when it reports a position past the media type's threshold.</summary>
@@ -122,7 +146,7 @@ public sealed partial class NotificationSink(
         };
     }
 
-    private async Task NotifyAsync(NotificationChannel channel, string trigger, LiveEvent e, CancellationToken cancellationToken)
+    private async Task NotifyAsync(NotificationChannel channel, string trigger, LiveEvent e, Dictionary<string, object?> variables, CancellationToken cancellationToken)
     {
         var options = service.Options;
         var window = trigger is NotificationTriggers.Play or NotificationTriggers.Finished or NotificationTriggers.NewItem
@@ -135,7 +159,7 @@ public sealed partial class NotificationSink(
             key = key[..200];
         }
 
-        var payload = await service.RenderPayloadAsync(channel, trigger, NotificationVariables.From(e, trigger), e.OccurredAt == default ? clock.GetUtcNow() : e.OccurredAt, cancellationToken);
+        var payload = await service.RenderPayloadAsync(channel, trigger, variables, e.OccurredAt == default ? clock.GetUtcNow() : e.OccurredAt, cancellationToken);
         if (!await ClaimAndEnqueueAsync(channel, trigger, subject, e.OccurredAt, window, payload, key, cancellationToken))
         {
             Log.Duplicate(logger, trigger, channel.Name);

@@ -12,10 +12,10 @@ namespace Marquee.Web.Notifications;
 
 /// <summary>A channel as the API shows it: the URL masked past the host, the secret and header values never shown.</summary>
 public sealed record ChannelView(
-    long Id, string Name, string Kind, string Url, bool HasSecret, IReadOnlyList<string> Headers, IReadOnlyList<string> Triggers, IReadOnlyDictionary<string, string> Templates, string Method, bool Enabled, string Status)
+    long Id, string Name, string Kind, string Url, bool HasSecret, IReadOnlyList<string> Headers, IReadOnlyList<string> Triggers, IReadOnlyDictionary<string, string> Templates, string Method, bool Enabled, string Status, bool IncludeActivity, string? Condition)
 {
     public static ChannelView Of(NotificationChannel c) =>
-        new(c.Id, c.Name, c.Kind, c.MaskedUrl, c.Secrets.Secret is { Length: > 0 }, [.. (c.Secrets.Headers ?? new Dictionary<string, string>()).Keys], c.Triggers, c.Templates, c.Method, c.Enabled, c.Status);
+        new(c.Id, c.Name, c.Kind, c.MaskedUrl, c.Secrets.Secret is { Length: > 0 }, [.. (c.Secrets.Headers ?? new Dictionary<string, string>()).Keys], c.Triggers, c.Templates, c.Method, c.Enabled, c.Status, c.Settings.IncludeActivity, c.Settings.Condition);
 }
 
 internal static class NotificationEndpoints
@@ -23,7 +23,8 @@ internal static class NotificationEndpoints
     /// <summary>Live events reach the notification sink; channels declared in configuration are created or updated at start.</summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
-        services.AddSingleton<ILiveEventSink>(sp => sp.GetRequiredService<NotificationSink>());
+        services.AddSingleton<ILiveEventSink>(sp => sp.GetRequiredService<NotificationFeed>());
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationFeed>());
         services.AddHostedService(sp => sp.GetRequiredService<SessionDigest>());
         services.AddHostedService<DeclaredChannels>();
         return services;
