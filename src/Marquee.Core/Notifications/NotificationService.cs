@@ -126,6 +126,7 @@ public sealed partial class NotificationService(
             Add("Progress", $"{progress}%{(variables.GetValueOrDefault("duration") is { } d ? $" of {d}" : string.Empty)}");
         }
 
+        Add("Stream", variables.GetValueOrDefault("stream"));
         Add("Library", variables.GetValueOrDefault("library"));
         Add("Server", variables.GetValueOrDefault("server"));
         var payload = new NotificationPayload(channel.Id, trigger, title, body, variables.GetValueOrDefault("plex_url") as string, variables.GetValueOrDefault("user") as string, fields, at, raw);

@@ -17,6 +17,7 @@ public sealed partial class NotificationSink(
     NotificationService service,
     IStoreTransactions transactions,
     OutboxSignal signal,
+    IEnumerable<ISessionReader> readers,
     TimeProvider clock,
     ILogger<NotificationSink> logger) : IMarqueeEventSink
 {
@@ -68,13 +69,49 @@ public sealed partial class NotificationSink(
         }
 
         var e = events[0];
+        ActiveSession? stream = null;
+        var read = false;
         foreach (var trigger in TriggersOf(e, service.Options))
         {
             foreach (var channel in enabled.Where(c => c.Triggers.Contains(trigger, StringComparer.Ordinal)))
             {
-                await NotifyAsync(channel, trigger, e, NotificationVariables.From(e, trigger), cancellationToken);
+                var variables = NotificationVariables.From(e, trigger);
+                if (trigger == NotificationTriggers.Play && channel.Settings.IncludeActivity)
+                {
+                    if (!read)
+                    {
+                        stream = await FindSessionAsync(e, cancellationToken);
+                        read = true;
+                    }
+
+                    NotificationVariables.AddStream(variables, stream);
+                }
+
+                await NotifyAsync(channel, trigger, e, variables, cancellationToken);
             }
         }
+    }
+
+    /// <summary>The session of a playback, read from the server (the activity details of a play); null when it is gone or the server does not answer.</summary>
+    private async Task<ActiveSession?> FindSessionAsync(LiveEvent e, CancellationToken cancellationToken)
+    {
+        var sessions = new List<ActiveSession>();
+        foreach (var reader in readers)
+        {
+            try
+            {
+                sessions.AddRange(await reader.ReadAsync(cancellationToken));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.SessionsUnreadable(logger, ex.Message);
+            }
+        }
+
+        var same = sessions.Where(s => s.LocalKey == e.LocalKey).ToList();
+        return same.FirstOrDefault(s => e.SessionKey is { Length: > 0 } && s.SessionKey == e.SessionKey)
+            ?? same.FirstOrDefault(s => s.UserId == e.AccountId || (e.AccountName is { Length: > 0 } && s.User == e.AccountName))
+            ?? (same.Count == 1 ? same[0] : null);
     }
 
     /// <summary>The variables of a season's new episodes told as one: the first episode's, with the count and the episode numbers.</summary>
@@ -200,5 +237,8 @@ public sealed partial class NotificationSink(
 
         [LoggerMessage(2, LogLevel.Information, "Notification {Trigger} queued for channel {Channel}")]
         public static partial void Queued(ILogger logger, string trigger, string channel);
+
+        [LoggerMessage(3, LogLevel.Warning, "The sessions could not be read for a play's stream details ({Error}); the play is told without them")]
+        public static partial void SessionsUnreadable(ILogger logger, string error);
     }
 }
