@@ -39,6 +39,23 @@ public sealed class NotifyCommandTests
         Assert.Contains("trigger", trigger.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NotifyMute_AnUnknownKindOrKey_ExitsWith2NamingIt_AndSeenListsNothingYet()
+    {
+        using var cli = new CliRunner();
+
+        var kind = await cli.RunAsync("notify", "mute", "printer", "TV");
+        var key = await cli.RunAsync("notify", "mute", "device", "Toaster");
+        var seen = await cli.RunAsync("notify", "seen");
+
+        Assert.Equal(2, kind.Code);
+        Assert.Contains("kind: 'printer' is neither user nor device", kind.Error, StringComparison.Ordinal);
+        Assert.Equal(2, key.Code);
+        Assert.Contains("key: No device 'Toaster' has been seen; seen: none yet", key.Error, StringComparison.Ordinal);
+        Assert.Equal(0, seen.Code);
+        Assert.Contains("Nothing seen yet.", seen.Output, StringComparison.Ordinal);
+    }
+
     // Stores a channel in the CLI's data folder, as the server's API would.
     private static async Task AddChannelAsync(CliRunner cli, ChannelRequest request)
     {

@@ -30,6 +30,8 @@ public sealed partial class NotificationFeed(
     private readonly Outbox.OutboxSignal _wake = new();
     private readonly SortedDictionary<long, Waiting> _waiting = [];
     private readonly Dictionary<long, int> _failures = [];
+    private readonly Dictionary<(string Kind, string Key), bool> _seen = [];
+    private readonly List<SeenEntry> _newlySeen = [];
     private long _scanned = -1;
 
     /// <summary>New events are stored: look for them now.</summary>
@@ -96,6 +98,12 @@ public sealed partial class NotificationFeed(
         }
 
         var enabled = (await channels.ListAsync(cancellationToken)).Where(c => c.Enabled).ToList();
+        _seen.Clear();
+        foreach (var entry in await feed.ListSeenAsync(cancellationToken))
+        {
+            _seen[(entry.Kind, entry.Key)] = entry.Notify;
+        }
+
         var told = 0;
         var failed = false;
         while (!failed)
@@ -128,6 +136,12 @@ public sealed partial class NotificationFeed(
         }
 
         told += await TellWaitingAsync(enabled, cancellationToken);
+        if (_newlySeen.Count > 0)
+        {
+            await feed.AddSeenAsync([.. _newlySeen], clock.GetUtcNow(), cancellationToken);
+            _newlySeen.Clear();
+        }
+
         var done = _waiting.Count > 0 ? Math.Min(_waiting.Keys.First() - 1, _scanned) : _scanned;
         if (done > cursor)
         {
@@ -170,6 +184,11 @@ public sealed partial class NotificationFeed(
 
     private async Task<bool> TellAsync(IReadOnlyList<NotificationChannel> enabled, IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
     {
+        if (!Notifies(events[0]))
+        {
+            return true;
+        }
+
         try
         {
             await sink.NotifyAsync(enabled, events, cancellationToken);
@@ -191,6 +210,30 @@ public sealed partial class NotificationFeed(
             Log.Failed(logger, events[0].Id, ex);
             return false;
         }
+    }
+
+    /// <summary>Records the event's user and device as seen; false when either has notifications turned off.</summary>
+    private bool Notifies(LiveEvent e)
+    {
+        var notify = true;
+        foreach (var (kind, key, name) in new[] { (SeenEntry.User, e.AccountId, e.AccountName), (SeenEntry.Device, e.Player, null) })
+        {
+            if (string.IsNullOrEmpty(key) || key == Sync.TargetedItem.AnyAccount)
+            {
+                continue;
+            }
+
+            if (_seen.TryGetValue((kind, key), out var on))
+            {
+                notify &= on;
+                continue;
+            }
+
+            _seen[(kind, key)] = true;
+            _newlySeen.Add(new SeenEntry(kind, key, string.IsNullOrWhiteSpace(name) ? null : name));
+        }
+
+        return notify;
     }
 
     private TimeSpan GroupWindow => TimeSpan.FromSeconds(Math.Max(0, options.CurrentValue.NewItemGroupSeconds));

@@ -34,6 +34,12 @@ public sealed partial class NotificationSink(
             }
 
             variables["time"] = e.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            if (!service.Allows(channel, variables))
+            {
+                Log.NotMatched(logger, e.Trigger, channel.Name);
+                continue;
+            }
+
             var key = $"notify:{channel.Id}:{e.Trigger}:{e.Subject}:{e.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
             var payload = await service.RenderPayloadAsync(channel, e.Trigger, variables, e.At, cancellationToken);
             if (await ClaimAndEnqueueAsync(channel, e.Trigger, e.Subject, e.At, window, payload, key.Length > 200 ? key[..200] : key, cancellationToken))
@@ -196,6 +202,12 @@ public sealed partial class NotificationSink(
             key = key[..200];
         }
 
+        if (!service.Allows(channel, variables))
+        {
+            Log.NotMatched(logger, trigger, channel.Name);
+            return;
+        }
+
         var payload = await service.RenderPayloadAsync(channel, trigger, variables, e.OccurredAt == default ? clock.GetUtcNow() : e.OccurredAt, cancellationToken);
         if (!await ClaimAndEnqueueAsync(channel, trigger, subject, e.OccurredAt, window, payload, key, cancellationToken))
         {
@@ -237,6 +249,9 @@ public sealed partial class NotificationSink(
 
         [LoggerMessage(2, LogLevel.Information, "Notification {Trigger} queued for channel {Channel}")]
         public static partial void Queued(ILogger logger, string trigger, string channel);
+
+        [LoggerMessage(4, LogLevel.Debug, "Notification {Trigger} not for channel {Channel}: its condition does not hold")]
+        public static partial void NotMatched(ILogger logger, string trigger, string channel);
 
         [LoggerMessage(3, LogLevel.Warning, "The sessions could not be read for a play's stream details ({Error}); the play is told without them")]
         public static partial void SessionsUnreadable(ILogger logger, string error);

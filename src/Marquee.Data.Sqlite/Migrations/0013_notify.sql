@@ -12,3 +12,14 @@ INSERT INTO notify_cursor (name, last_id) SELECT 'live-events', COALESCE(MAX(id)
 
 -- A channel's further settings (stream details, conditions) as JSON.
 ALTER TABLE notification_channels ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+
+-- The users and devices (players) notifications have seen, each with a notify switch: off, nothing they do is told.
+CREATE TABLE notify_seen (
+    kind       TEXT    NOT NULL,
+    key        TEXT    NOT NULL,
+    name       TEXT,
+    notify     INTEGER NOT NULL DEFAULT 1,
+    first_seen INTEGER NOT NULL,
+    last_seen  INTEGER NOT NULL,
+    PRIMARY KEY (kind, key)
+);

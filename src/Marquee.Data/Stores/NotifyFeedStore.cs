@@ -38,6 +38,35 @@ public sealed class NotifyFeedStore(IDatabaseProvider provider) : StoreBase(prov
             r.Detail)).ToList();
     }
 
+    public async Task AddSeenAsync(IReadOnlyList<SeenEntry> seen, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        foreach (var entry in seen)
+        {
+            await db.ExecuteAsync(Command(
+                """
+                INSERT INTO notify_seen (kind, key, name, notify, first_seen, last_seen) VALUES (@Kind, @Key, @Name, 1, @at, @at)
+                ON CONFLICT (kind, key) DO UPDATE SET name = COALESCE(excluded.name, name), last_seen = excluded.last_seen
+                """,
+                new { entry.Kind, entry.Key, entry.Name, at = Ms(at) },
+                cancellationToken));
+        }
+    }
+
+    public async Task<IReadOnlyList<SeenEntry>> ListSeenAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var rows = await db.QueryAsync<(string Kind, string Key, string? Name, long Notify, long LastSeen)>(Command(
+            "SELECT kind, key, name, notify, last_seen FROM notify_seen ORDER BY kind DESC, COALESCE(name, key)", null, cancellationToken));
+        return [.. rows.Select(r => new SeenEntry(r.Kind, r.Key, r.Name, r.Notify != 0, Time(r.LastSeen)))];
+    }
+
+    public async Task<bool> SetNotifyAsync(string kind, string key, bool notify, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await db.ExecuteAsync(Command("UPDATE notify_seen SET notify = @notify WHERE kind = @kind AND key = @key", new { kind, key, notify = notify ? 1 : 0 }, cancellationToken)) == 1;
+    }
+
     private sealed record Row(
         long Id, string Source, string Origin, string? ServerId, string AccountId, string? AccountName, string LocalKey, string? ItemGuid, string? MediaType,
         string Kind, string? Value, long OccurredAt, long? DeliveryId, string? Detail);

@@ -1,4 +1,5 @@
 using Marquee.Core.Notifications;
+using Marquee.Core.Validation;
 using Marquee.Core.Webhooks;
 using Marquee.Web.Http;
 using Microsoft.AspNetCore.Builder;
@@ -17,6 +18,9 @@ public sealed record ChannelView(
     public static ChannelView Of(NotificationChannel c) =>
         new(c.Id, c.Name, c.Kind, c.MaskedUrl, c.Secrets.Secret is { Length: > 0 }, [.. (c.Secrets.Headers ?? new Dictionary<string, string>()).Keys], c.Triggers, c.Templates, c.Method, c.Enabled, c.Status, c.Settings.IncludeActivity, c.Settings.Condition);
 }
+
+/// <summary>The body of <c>PUT /api/notifications/seen/{kind}/{key}</c>.</summary>
+public sealed record SeenSwitch(bool? Notify);
 
 internal static class NotificationEndpoints
 {
@@ -39,6 +43,21 @@ internal static class NotificationEndpoints
         group.MapGet("/triggers", () => TypedResults.Ok(NotificationTriggers.All));
 
         group.MapGet("/variables", () => TypedResults.Ok(NotificationVariables.Catalogue));
+
+        group.MapGet("/seen", async (NotificationService service, CancellationToken ct) => TypedResults.Ok(await service.ListSeenAsync(ct)));
+
+        group.MapPut("/seen/{kind}/{key}", async (string kind, string key, HttpRequest request, NotificationService service, CancellationToken ct) =>
+        {
+            var body = await RequestBody.ReadAsync<SeenSwitch>(request, ct);
+            if (body.Notify is not { } notify)
+            {
+                throw ValidationException.For("notify", "notify is required: true or false.");
+            }
+
+            return TypedResults.Ok(await service.SetNotifyAsync(kind, key, notify, ct));
+        })
+        .Accepts<SeenSwitch>("application/json")
+        .ProducesValidationProblem();
 
         group.MapGet("/{channel}", async (string channel, NotificationService service, CancellationToken ct) => TypedResults.Ok(ChannelView.Of(await service.GetAsync(channel, ct))));
 
