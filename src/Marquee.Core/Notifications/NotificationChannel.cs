@@ -7,7 +7,10 @@ public static class ChannelKinds
     public const string Ntfy = "ntfy";
     public const string Webhook = "webhook";
 
-    public static IReadOnlyList<string> All { get; } = [Discord, Ntfy, Webhook];
+    /// <summary>An Apprise URL (Telegram, Pushover, e-mail, Gotify, Slack…), sent by the <c>apprise</c> command.</summary>
+    public const string Apprise = "apprise";
+
+    public static IReadOnlyList<string> All { get; } = [Discord, Ntfy, Webhook, Apprise];
 }
 
 /// <summary>The parts of a channel that are secret; stored encrypted, never listed or logged.</summary>
@@ -48,7 +51,11 @@ public sealed record NotificationChannel(
     public string MaskedUrl => Mask(Secrets.Url);
 
     public static string Mask(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) + "/…" : "…";
+        !Uri.TryCreate(url, UriKind.Absolute, out var uri) ? (url.IndexOf("://", StringComparison.Ordinal) is > 0 and var at ? url[..(at + 3)] + "…" : "…")
+        : uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps ? uri.GetLeftPart(UriPartial.Authority) + "/…"
+
+        // Another scheme is an Apprise URL, whose host part is often a token (tgram://bottoken/…): only the scheme is shown.
+        : uri.Scheme + "://…";
 }
 
 /// <summary>What a caller sends to create or change a channel (every field optional on update).</summary>

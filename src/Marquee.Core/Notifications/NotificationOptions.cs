@@ -38,6 +38,9 @@ public sealed class NotificationOptions
     /// <summary>Gets or sets the display name of an account, by its name or id as the server reports it (case does not matter), used in every message.</summary>
     public Dictionary<string, string> DisplayNames { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Gets or sets the command apprise channels run (default <c>apprise</c>, found on the PATH).</summary>
+    public string? AppriseCommand { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the feed makes no notifications for now (stored events wait for it, and are told once it is off).</summary>
     public bool FeedPaused { get; set; }
 

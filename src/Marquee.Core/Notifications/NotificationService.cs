@@ -256,7 +256,14 @@ public sealed partial class NotificationService(
         }
 
         var url = request.Url ?? existing?.Secrets.Url;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.UserInfo.Length > 0)
+        if (kind == ChannelKinds.Apprise)
+        {
+            if (url is null || !System.Text.RegularExpressions.Regex.IsMatch(url, "^[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\\s]+$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)) || url.Length > 2000)
+            {
+                problems.Add(new FieldProblem("url", "An Apprise URL is scheme://… on one line, for example tgram://bottoken/ChatID or pover://user@token (see Apprise's list of services)."));
+            }
+        }
+        else if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.UserInfo.Length > 0)
         {
             problems.Add(new FieldProblem("url", "The URL must be an absolute http:// or https:// URL without user:password@ (put credentials in secret)."));
         }
