@@ -25,6 +25,9 @@ public sealed record ActiveSession(string Server, string User, string Title, int
     /// <summary>Gets the server's session key.</summary>
     public string? SessionKey { get; init; }
 
+    /// <summary>Gets the player's identifier (Plex machineIdentifier).</summary>
+    public string? PlayerId { get; init; }
+
     /// <summary>Gets the account's id as the session names it.</summary>
     public string? UserId { get; init; }
 

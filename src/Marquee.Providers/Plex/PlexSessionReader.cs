@@ -90,6 +90,7 @@ internal sealed partial class PlexSessionReader(
                 LocalKey = Text(m, "ratingKey"),
                 SessionKey = Text(m, "sessionKey"),
                 UserId = Text(user, "id"),
+                PlayerId = Text(player, "machineIdentifier"),
                 VideoCodec = Changed(Text(source, "videoCodec"), Text(transcode, "videoDecision") == "transcode" ? Text(transcode, "videoCodec") : null),
                 AudioCodec = Changed(Text(source, "audioCodec"), Text(transcode, "audioDecision") == "transcode" ? Text(transcode, "audioCodec") : null),
                 Resolution = Changed(Text(source, "videoResolution"), Text(transcode, "videoDecision") == "transcode" && Integer(transcode, "height") is { } height ? height.ToString(CultureInfo.InvariantCulture) : null),
