@@ -47,6 +47,7 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton<Notifications.NotificationTemplates>();
         services.TryAddSingleton<Notifications.NotificationService>();
         services.TryAddSingleton<Notifications.NotificationSink>();
+        services.TryAddSingleton<Notifications.NotificationFeed>();
         services.TryAddSingleton<Notifications.MarqueeEvents>();
         services.TryAddSingleton<Notifications.SessionDigest>();
         if (!services.Any(d => d.ServiceType == typeof(Notifications.IMarqueeEventSink)))

@@ -29,6 +29,7 @@ public static class DataRegistration
         services.TryAddSingleton<IIdentityStore, IdentityStore>();
         services.TryAddSingleton<IFlowLeaseStore, FlowLeaseStore>();
         services.TryAddSingleton<INotificationStore, NotificationStore>();
+        services.TryAddSingleton<INotifyFeedStore, NotifyFeedStore>();
         services.TryAddSingleton<Core.Care.ICareStore, CareStore>();
         services.TryAddSingleton<RunStore>();
         services.TryAddSingleton<IRunStore>(s => s.GetRequiredService<RunStore>());

@@ -92,6 +92,7 @@ public sealed class DeclarativeConfigTests
     [InlineData("notifications:\n  - name: d\n    kind: ntfy\n    url: https://ntfy.sh/t\n    headers: [a, b]\n", 5, "'headers' must be a mapping")]
     [InlineData("notifications:\n  - name: d\n    kind: ntfy\n    url: https://ntfy.sh/t\n  - name: d\n    kind: ntfy\n    url: https://ntfy.sh/u\n", 5, "notification channel 'd' is declared twice")]
     [InlineData("notifications:\n  - name: d\n    kind: discord\n    url: https://example.com/hook\n", 2, "A Discord URL is a webhook URL")]
+    [InlineData("notifications:\n  - name: d\n    kind: ntfy\n    url: https://ntfy.sh/t\n    condition: usr is anna\n", 2, "notification channel 'd': Unknown field 'usr'")]
     public async Task BadYaml_StopsTheStartWithFileLineAndReason(string yaml, int line, string reason)
     {
         using var cli = new CliRunner();

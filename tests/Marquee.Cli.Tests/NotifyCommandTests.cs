@@ -39,6 +39,51 @@ public sealed class NotifyCommandTests
         Assert.Contains("trigger", trigger.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NotifyMute_AnUnknownKindOrKey_ExitsWith2NamingIt_AndSeenListsNothingYet()
+    {
+        using var cli = new CliRunner();
+
+        var kind = await cli.RunAsync("notify", "mute", "printer", "TV");
+        var key = await cli.RunAsync("notify", "mute", "device", "Toaster");
+        var seen = await cli.RunAsync("notify", "seen");
+
+        Assert.Equal(2, kind.Code);
+        Assert.Contains("kind: 'printer' is neither user nor device", kind.Error, StringComparison.Ordinal);
+        Assert.Equal(2, key.Code);
+        Assert.Contains("key: No device 'Toaster' has been seen; seen: none yet", key.Error, StringComparison.Ordinal);
+        Assert.Equal(0, seen.Code);
+        Assert.Contains("Nothing seen yet.", seen.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--transcode", "sideways", "transcode")]
+    [InlineData("--max-streams-per-user", "-1", "maxStreamsPerUser")]
+    [InlineData("--between", "25:00-26:00", "between")]
+    [InlineData("--action", "explode", "action")]
+    public async Task CareRuleAdd_ABadValue_ExitsWith2NamingTheField_AndStoresNothing(string option, string value, string field)
+    {
+        using var cli = new CliRunner();
+
+        var result = await cli.RunAsync("care", "rule", "add", "bad", "--message", "No", option, value);
+        var list = await cli.RunAsync("care", "rule", "list");
+
+        Assert.Equal(2, result.Code);
+        Assert.Contains($"error: {field}: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("No session rules.", list.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CareRuleRemove_AnUnknownRule_FailsNamingIt()
+    {
+        using var cli = new CliRunner();
+
+        var result = await cli.RunAsync("care", "rule", "remove", "nope");
+
+        Assert.Equal(1, result.Code);
+        Assert.Contains("nope", result.Error, StringComparison.Ordinal);
+    }
+
     // Stores a channel in the CLI's data folder, as the server's API would.
     private static async Task AddChannelAsync(CliRunner cli, ChannelRequest request)
     {

@@ -73,6 +73,121 @@ internal static class CareCommands
         return command;
     }
 
+    /// <summary><c>marquee care rule list|add|remove</c>: the session rules, checked as the API checks them.</summary>
+    public static Command Care(Func<ParseResult, CliContext> context)
+    {
+        var json = GlobalOptions.Json;
+        var list = new Command("list", "List the session rules.") { json };
+        list.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                var ctx = context(parse);
+                var rules = await services.GetRequiredService<SessionRuleService>().ListAsync(ct);
+                if (parse.GetValue(json))
+                {
+                    CliJson.Write(ctx.Output, rules);
+                    return ExitCodes.Ok;
+                }
+
+                TextTable.Write(
+                    ctx.Output,
+                    ["NAME", "ACTION", "SCOPE", "CONDITIONS", "DRY RUN", "ENABLED"],
+                    rules.Select(r => (IReadOnlyList<string?>)[r.Name, r.Action, Scope(r), Conditions(r), r.DryRun ? "yes" : "no", r.Enabled ? "yes" : "no"]),
+                    "No session rules.");
+                return ExitCodes.Ok;
+            },
+            ct));
+
+        var name = new Argument<string>("NAME") { Description = "The rule's name." };
+        var action = new Option<string?>("--action") { Description = "stop (default) or notify." };
+        var message = new Option<string?>("--message") { Description = "What a stopped viewer is shown." };
+        var grace = new Option<int?>("--grace-seconds") { Description = "How long a session must keep matching first.", HelpName = "N" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Record what would be done, stop nothing." };
+        var users = new Option<string[]>("--user") { Description = "A user the rule applies to (repeat; default everyone).", AllowMultipleArgumentsPerToken = false };
+        var devices = new Option<string[]>("--device") { Description = "A device (player name or identifier) the rule applies to (repeat)." };
+        var exemptUsers = new Option<string[]>("--exempt-user") { Description = "A user the rule spares (repeat)." };
+        var exemptDevices = new Option<string[]>("--exempt-device") { Description = "A device the rule spares (repeat)." };
+        var perUser = new Option<int?>("--max-streams-per-user") { Description = "Streams above N per user match.", HelpName = "N" };
+        var perServer = new Option<int?>("--max-streams-per-server") { Description = "Streams above N on the server match.", HelpName = "N" };
+        var transcode = new Option<string?>("--transcode") { Description = "video, audio or any." };
+        var resolution = new Option<string?>("--min-resolution") { Description = "4k, 1080, 720… (the source's)." };
+        var remote = new Option<bool>("--remote") { Description = "Only remote sessions." };
+        var bandwidth = new Option<long?>("--min-bandwidth-kbps") { Description = "Remote sessions above this bandwidth.", HelpName = "KBPS" };
+        var paused = new Option<int?>("--paused-minutes") { Description = "Paused longer than N minutes.", HelpName = "N" };
+        var libraries = new Option<string[]>("--library") { Description = "A library the rule applies to (repeat)." };
+        var between = new Option<string?>("--between") { Description = "HH:mm-HH:mm, UTC." };
+        var connection = new Option<string?>("--connection") { Description = "The Plex connection (default: the only one)." };
+        var add = new Command("add", "Add or replace a session rule (checked as the API checks it: a bad value exits with code 2 naming the field).")
+        {
+            name, action, message, grace, dryRun, users, devices, exemptUsers, exemptDevices, perUser, perServer, transcode, resolution, remote, bandwidth, paused, libraries, between, connection,
+        };
+        add.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                var rule = new SessionRule
+                {
+                    Name = parse.GetValue(name)!,
+                    Connection = parse.GetValue(connection),
+                    Action = parse.GetValue(action) ?? RuleActions.Stop,
+                    Message = parse.GetValue(message),
+                    GraceSeconds = parse.GetValue(grace) ?? 0,
+                    DryRun = parse.GetValue(dryRun),
+                    Users = parse.GetValue(users) ?? [],
+                    Devices = parse.GetValue(devices) ?? [],
+                    ExemptUsers = parse.GetValue(exemptUsers) ?? [],
+                    ExemptDevices = parse.GetValue(exemptDevices) ?? [],
+                    MaxStreamsPerUser = parse.GetValue(perUser),
+                    MaxStreamsPerServer = parse.GetValue(perServer),
+                    Transcode = parse.GetValue(transcode),
+                    MinResolution = parse.GetValue(resolution),
+                    Remote = parse.GetValue(remote) ? true : null,
+                    MinBandwidthKbps = parse.GetValue(bandwidth),
+                    PausedMinutes = parse.GetValue(paused),
+                    Libraries = parse.GetValue(libraries) ?? [],
+                    Between = parse.GetValue(between),
+                };
+                var saved = await services.GetRequiredService<SessionRuleService>().SaveAsync(rule, ct);
+                await context(parse).Output.WriteLineAsync($"Session rule {saved.Name} saved ({saved.Action}{(saved.DryRun ? ", dry run" : string.Empty)}).");
+                return ExitCodes.Ok;
+            },
+            ct));
+
+        var gone = new Argument<string>("NAME") { Description = "The rule's name." };
+        var remove = new Command("remove", "Remove a session rule.") { gone };
+        remove.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                await services.GetRequiredService<SessionRuleService>().DeleteAsync(parse.GetValue(gone)!, ct);
+                await context(parse).Output.WriteLineAsync($"Session rule {parse.GetValue(gone)} removed.");
+                return ExitCodes.Ok;
+            },
+            ct));
+        return new Command("care", "Library care settings.") { new Command("rule", "Session rules: list, add or replace, remove.") { list, add, remove } };
+    }
+
+    private static string Scope(SessionRule r) =>
+        string.Join("; ", new[]
+        {
+            r.Users.Count > 0 ? "users " + string.Join(", ", r.Users) : null,
+            r.Devices.Count > 0 ? "devices " + string.Join(", ", r.Devices) : null,
+            r.ExemptUsers.Count > 0 ? "except users " + string.Join(", ", r.ExemptUsers) : null,
+            r.ExemptDevices.Count > 0 ? "except devices " + string.Join(", ", r.ExemptDevices) : null,
+        }.Where(p => p is not null).DefaultIfEmpty("everyone"));
+
+    private static string Conditions(SessionRule r) =>
+        string.Join("; ", new[]
+        {
+            r.MaxStreamsPerUser is { } u ? $"> {u} per user" : null,
+            r.MaxStreamsPerServer is { } v ? $"> {v} on the server" : null,
+            r.Transcode is { } t ? $"transcode {t}" : null,
+            r.MinResolution is { } m ? $"from {m}" : null,
+            r.Remote == true ? "remote" : null,
+            r.MinBandwidthKbps is { } b ? $"above {b} kbps" : null,
+            r.PausedMinutes is { } p ? $"paused {p} min" : null,
+            r.Libraries.Count > 0 ? "libraries " + string.Join(", ", r.Libraries) : null,
+            r.Between is { } w ? "between " + w : null,
+        }.Where(p => p is not null).DefaultIfEmpty("-"));
+
     public static Command Trash(Func<ParseResult, CliContext> context)
     {
         var library = new Argument<string?>("LIBRARY") { Description = "The library (title or key); all movie and show libraries when left out.", Arity = ArgumentArity.ZeroOrOne };

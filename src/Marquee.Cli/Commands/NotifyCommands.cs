@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Marquee.Cli.Output;
 using Marquee.Core.Notifications;
 using Marquee.Core.Outbox;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,40 @@ internal static class NotifyCommands
                 throw new CliException($"The sample was not delivered ({sent.Status}): {sent.LastError ?? "no answer yet"}; a running server retries it from the outbox.");
             },
             ct));
-        return new Command("notify", "Notifications: send a sample to a channel.") { test };
+        var json = GlobalOptions.Json;
+        var seen = new Command("seen", "List the users and devices notifications have seen, and whether each is notified.") { json };
+        seen.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                var ctx = context(parse);
+                var entries = await services.GetRequiredService<NotificationService>().ListSeenAsync(ct);
+                if (parse.GetValue(json))
+                {
+                    CliJson.Write(ctx.Output, entries);
+                    return ExitCodes.Ok;
+                }
+
+                TextTable.Write(ctx.Output, ["KIND", "KEY", "NAME", "NOTIFY"], entries.Select(e => (IReadOnlyList<string?>)[e.Kind, e.Key, e.Name, e.Notify ? "on" : "off"]), "Nothing seen yet.");
+                return ExitCodes.Ok;
+            },
+            ct));
+        return new Command("notify", "Notifications: send a sample to a channel; the users and devices seen and their notify switch.") { test, seen, Switch(context, "mute", false), Switch(context, "unmute", true) };
+    }
+
+    /// <summary><c>marquee notify mute|unmute user|device KEY</c>.</summary>
+    private static Command Switch(Func<ParseResult, CliContext> context, string name, bool notify)
+    {
+        var kind = new Argument<string>("KIND") { Description = "user or device." };
+        var key = new Argument<string>("KEY") { Description = "The account id or name, or the device (player) name, as `marquee notify seen` lists it." };
+        var command = new Command(name, notify ? "Notify what a seen user or device does again." : "Notify nothing a seen user or device does.") { kind, key };
+        command.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                var entry = await services.GetRequiredService<NotificationService>().SetNotifyAsync(parse.GetValue(kind)!, parse.GetValue(key)!, notify, ct);
+                await context(parse).Output.WriteLineAsync($"Notifications of {entry.Kind} {entry.Name ?? entry.Key}: {(notify ? "on" : "off")}.");
+                return ExitCodes.Ok;
+            },
+            ct));
+        return command;
     }
 }

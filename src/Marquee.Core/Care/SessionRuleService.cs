@@ -24,6 +24,7 @@ public sealed partial class SessionRuleService(
     IServiceScopeFactory scopes,
     ICareStore store,
     NotificationService notifications,
+    IEnumerable<ISessionReader> sessionReaders,
     TimeProvider clock,
     ILogger<SessionRuleService> logger) : IDisposable
 {
@@ -69,6 +70,11 @@ public sealed partial class SessionRuleService(
                     problems.Add(new FieldProblem(field, $"Connection '{connection.Name}' has no account {string.Join(", ", unknown.Select(u => $"'{u}'"))}; known: {string.Join(", ", accounts.Select(a => a.Name))}."));
                 }
             }
+
+            if (rule.Devices.Concat(rule.ExemptDevices).Any())
+            {
+                problems.AddRange(await CheckDevicesAsync(rule, cancellationToken));
+            }
         }
 
         if (problems.Count > 0)
@@ -78,6 +84,49 @@ public sealed partial class SessionRuleService(
 
         await store.PutSettingAsync(Kind, rule.Name, JsonSerializer.Serialize(rule, Json), clock.GetUtcNow(), cancellationToken);
         return rule;
+    }
+
+    /// <summary>
+    /// The devices a rule names must be known: a player Marquee has seen in an event (webhook, event stream, poller)
+    /// or one playing now. When Marquee knows no device at all yet (nothing played since it was set up, and nothing
+    /// plays now or the server cannot be read), the rule is stored and the log says its devices could not be checked.
+    /// </summary>
+    private async Task<IEnumerable<FieldProblem>> CheckDevicesAsync(SessionRule rule, CancellationToken cancellationToken)
+    {
+        var known = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var seen in await notifications.ListSeenAsync(cancellationToken))
+        {
+            if (seen.Kind == SeenEntry.Device)
+            {
+                known.Add(seen.Key);
+            }
+        }
+
+        foreach (var reader in sessionReaders)
+        {
+            foreach (var session in await reader.ReadAsync(cancellationToken))
+            {
+                foreach (var device in new[] { session.Player, session.PlayerId })
+                {
+                    if (!string.IsNullOrEmpty(device))
+                    {
+                        known.Add(device);
+                    }
+                }
+            }
+        }
+
+        if (known.Count == 0)
+        {
+            Log.DevicesUnchecked(logger, rule.Name);
+            return [];
+        }
+
+        return new[] { ("devices", rule.Devices), ("exemptDevices", rule.ExemptDevices) }
+            .Select(f => (f.Item1, Unknown: f.Item2.Where(d => !known.Contains(d)).ToList()))
+            .Where(f => f.Unknown.Count > 0)
+            .Select(f => new FieldProblem(f.Item1, $"No device {string.Join(", ", f.Unknown.Select(d => $"'{d}'"))} has been seen; known devices: {string.Join(", ", known.Take(30))}{(known.Count > 30 ? ", …" : string.Empty)}."))
+            .ToList();
     }
 
     public async Task DeleteAsync(string name, CancellationToken cancellationToken)
@@ -294,6 +343,9 @@ public sealed partial class SessionRuleService(
     {
         [LoggerMessage(1, LogLevel.Information, "Session rule {Rule} ({Action}) matched {User} on {Device} playing {Title}: {Outcome} (evaluated on {Trigger})")]
         public static partial void Acted(ILogger logger, string rule, string action, string user, string device, string title, string outcome, string trigger);
+
+        [LoggerMessage(90, LogLevel.Warning, "Session rule {Rule} names devices, but no device has been seen yet and none plays now: they could not be checked")]
+        public static partial void DevicesUnchecked(ILogger logger, string rule);
 
         [LoggerMessage(2, LogLevel.Warning, "Stopping session {Session} for rule {Rule} failed: {Reason}")]
         public static partial void TerminateFailed(ILogger logger, string session, string rule, string reason);

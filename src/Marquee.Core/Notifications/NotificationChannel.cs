@@ -7,7 +7,10 @@ public static class ChannelKinds
     public const string Ntfy = "ntfy";
     public const string Webhook = "webhook";
 
-    public static IReadOnlyList<string> All { get; } = [Discord, Ntfy, Webhook];
+    /// <summary>An Apprise URL (Telegram, Pushover, e-mail, Gotify, Slack…), sent by the <c>apprise</c> command.</summary>
+    public const string Apprise = "apprise";
+
+    public static IReadOnlyList<string> All { get; } = [Discord, Ntfy, Webhook, Apprise];
 }
 
 /// <summary>The parts of a channel that are secret; stored encrypted, never listed or logged.</summary>
@@ -41,11 +44,18 @@ public sealed record NotificationChannel(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>Gets the channel's further settings (stream details, conditions).</summary>
+    public ChannelSettings Settings { get; init; } = new();
+
     /// <summary>Gets the URL with everything after the host hidden (a webhook token, an ntfy topic).</summary>
     public string MaskedUrl => Mask(Secrets.Url);
 
     public static string Mask(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) + "/…" : "…";
+        !Uri.TryCreate(url, UriKind.Absolute, out var uri) ? (url.IndexOf("://", StringComparison.Ordinal) is > 0 and var at ? url[..(at + 3)] + "…" : "…")
+        : uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps ? uri.GetLeftPart(UriPartial.Authority) + "/…"
+
+        // Another scheme is an Apprise URL, whose host part is often a token (tgram://bottoken/…): only the scheme is shown.
+        : uri.Scheme + "://…";
 }
 
 /// <summary>What a caller sends to create or change a channel (every field optional on update).</summary>
@@ -58,7 +68,14 @@ public sealed record ChannelRequest(
     IReadOnlyDictionary<string, string>? Templates,
     string? Method,
     IReadOnlyDictionary<string, string>? Headers,
-    bool? Enabled);
+    bool? Enabled,
+    bool? IncludeActivity = null,
+    string? Condition = null);
+
+/// <summary>A channel's settings besides its target and triggers.</summary>
+/// <param name="IncludeActivity">A play waits <see cref="NotificationOptions.ActivityDelaySeconds"/> and then carries the stream's details (decision, codecs, resolution, bandwidth…).</param>
+/// <param name="Condition">Only events for which this condition holds are told (<c>user is anna and media_type is episode</c>); null tells every event.</param>
+public sealed record ChannelSettings(bool IncludeActivity = false, string? Condition = null);
 
 /// <summary>Channels and the notifications already sent (the dedupe and cooldown state).</summary>
 public interface INotificationStore

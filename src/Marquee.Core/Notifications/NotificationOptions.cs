@@ -26,6 +26,24 @@ public sealed class NotificationOptions
     /// <summary>Gets or sets the age after which a notification still waiting in the outbox (its channel was down) is dropped instead of sent; 0 sends it however old.</summary>
     public double MaxAgeMinutes { get; set; } = 24 * 60;
 
+    /// <summary>Gets or sets how long a new episode waits for the rest of its season: the episodes of one season added within it are one <c>new-item</c> message; 0 tells each at once.</summary>
+    public double NewItemGroupSeconds { get; set; } = 300;
+
+    /// <summary>Gets or sets how long after a start Marquee reads the session to add the stream's details to the play message of a channel that includes them.</summary>
+    public double ActivityDelaySeconds { get; set; } = 10;
+
+    /// <summary>Gets or sets how often the notification feed looks for stored events when nothing wakes it.</summary>
+    public double FeedPollSeconds { get; set; } = 1;
+
+    /// <summary>Gets or sets the display name of an account, by its name or id as the server reports it (case does not matter), used in every message.</summary>
+    public Dictionary<string, string> DisplayNames { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets or sets the command apprise channels run (default <c>apprise</c>, found on the PATH).</summary>
+    public string? AppriseCommand { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the feed makes no notifications for now (stored events wait for it, and are told once it is off).</summary>
+    public bool FeedPaused { get; set; }
+
     /// <summary>Gets or sets the channels declared in configuration; they are created or updated by name at start.</summary>
     public List<DeclaredChannel> Channels { get; set; } = [];
 }
@@ -51,7 +69,11 @@ public sealed class DeclaredChannel
 
     public bool? Enabled { get; set; }
 
-    public ChannelRequest ToRequest() => new(Name, Kind, Url, Secret, Triggers, Templates, Method, Headers, Enabled);
+    public bool? IncludeActivity { get; set; }
+
+    public string? Condition { get; set; }
+
+    public ChannelRequest ToRequest() => new(Name, Kind, Url, Secret, Triggers, Templates, Method, Headers, Enabled, IncludeActivity, Condition ?? string.Empty);
 }
 
 /// <summary>The payload of a <c>notify</c> outbox delivery: one rendered message for one channel.</summary>

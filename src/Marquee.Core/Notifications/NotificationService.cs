@@ -10,6 +10,7 @@ namespace Marquee.Core.Notifications;
 /// <summary>Channels (checked, stored with their secrets encrypted) and rendering a notification into the outbox.</summary>
 public sealed partial class NotificationService(
     INotificationStore store,
+    INotifyFeedStore feed,
     NotificationTemplates templates,
     OutboxService outbox,
     IOptionsMonitor<NotificationOptions> options,
@@ -18,6 +19,8 @@ public sealed partial class NotificationService(
 {
     /// <summary>The outbox kind notifications are delivered as.</summary>
     public const string OutboxKind = "notify";
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, NotificationCondition?> _conditions = new(StringComparer.Ordinal);
 
     private static readonly HashSet<string> Methods = new(StringComparer.Ordinal) { "POST", "PUT", "PATCH", "GET", "DELETE" };
 
@@ -72,10 +75,29 @@ public sealed partial class NotificationService(
 
     private static bool Same(NotificationChannel a, NotificationChannel b) =>
         a.Name == b.Name && a.Kind == b.Kind && a.Secrets.Url == b.Secrets.Url && a.Secrets.Secret == b.Secrets.Secret && a.Method == b.Method
-        && a.Enabled == b.Enabled && a.Triggers.SequenceEqual(b.Triggers, StringComparer.Ordinal) && SameMap(a.Templates, b.Templates) && SameMap(a.Secrets.Headers, b.Secrets.Headers);
+        && a.Enabled == b.Enabled && a.Settings == b.Settings && a.Triggers.SequenceEqual(b.Triggers, StringComparer.Ordinal) && SameMap(a.Templates, b.Templates) && SameMap(a.Secrets.Headers, b.Secrets.Headers);
 
     private static bool SameMap(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
         (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(p => b is not null && b.TryGetValue(p.Key, out var v) && v == p.Value);
+
+    /// <summary>The users and devices notifications have seen, with their notify switch.</summary>
+    public Task<IReadOnlyList<SeenEntry>> ListSeenAsync(CancellationToken cancellationToken) => feed.ListSeenAsync(cancellationToken);
+
+    /// <summary>Turns notifications of a seen user (account id or name) or device (player name) on or off.</summary>
+    public async Task<SeenEntry> SetNotifyAsync(string kind, string key, bool notify, CancellationToken cancellationToken)
+    {
+        if (kind is not (SeenEntry.User or SeenEntry.Device))
+        {
+            throw ValidationException.For("kind", $"'{kind}' is neither user nor device.");
+        }
+
+        var seen = await feed.ListSeenAsync(cancellationToken);
+        var entry = seen.FirstOrDefault(e => e.Kind == kind && e.Key == key)
+            ?? seen.FirstOrDefault(e => e.Kind == kind && string.Equals(e.Name ?? e.Key, key, StringComparison.OrdinalIgnoreCase))
+            ?? throw ValidationException.For("key", $"No {kind} '{key}' has been seen; seen: {string.Join(", ", seen.Where(e => e.Kind == kind).Select(e => e.Name is null ? e.Key : $"{e.Name} ({e.Key})").DefaultIfEmpty("none yet"))}.");
+        await feed.SetNotifyAsync(kind, entry.Key, notify, cancellationToken);
+        return entry with { Notify = notify };
+    }
 
     public async Task DeleteAsync(string idOrName, CancellationToken cancellationToken)
     {
@@ -97,9 +119,43 @@ public sealed partial class NotificationService(
         return message;
     }
 
+    /// <summary>Whether the channel's condition holds for a message (a channel without one takes every message).</summary>
+    public bool Allows(NotificationChannel channel, IReadOnlyDictionary<string, object?> variables)
+    {
+        if (channel.Settings.Condition is not { } text)
+        {
+            return true;
+        }
+
+        // Checked when saved; a condition stored by an older version that no longer reads lets everything through.
+        var condition = _conditions.GetOrAdd(text, t => NotificationCondition.Check(t) is null ? NotificationCondition.Parse(t) : null);
+        return condition?.Matches(WithDisplayName(variables)) != false;
+    }
+
+    /// <summary>The variables with the user's display name from <see cref="NotificationOptions.DisplayNames"/> (by account name or id), when it has one.</summary>
+    public IReadOnlyDictionary<string, object?> WithDisplayName(IReadOnlyDictionary<string, object?> variables)
+    {
+        var names = Options.DisplayNames;
+        if (names.Count == 0)
+        {
+            return variables;
+        }
+
+        foreach (var key in new[] { variables.GetValueOrDefault("user") as string, variables.GetValueOrDefault("account_id") as string })
+        {
+            if (key is { Length: > 0 } && names.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value is { Length: > 0 } display)
+            {
+                return new Dictionary<string, object?>(variables, StringComparer.Ordinal) { ["user"] = display };
+            }
+        }
+
+        return variables;
+    }
+
     /// <summary>Renders the message of <paramref name="trigger"/> for one channel into a <c>notify</c> payload.</summary>
     public async Task<JsonElement> RenderPayloadAsync(NotificationChannel channel, string trigger, IReadOnlyDictionary<string, object?> variables, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        variables = WithDisplayName(variables);
         var style = NotificationTriggers.Styles[trigger];
         var title = await RenderAsync(channel, trigger, "title", style.Title, variables, cancellationToken);
         var body = await RenderAsync(channel, trigger, "body", style.Body, variables, cancellationToken);
@@ -126,6 +182,7 @@ public sealed partial class NotificationService(
             Add("Progress", $"{progress}%{(variables.GetValueOrDefault("duration") is { } d ? $" of {d}" : string.Empty)}");
         }
 
+        Add("Stream", variables.GetValueOrDefault("stream"));
         Add("Library", variables.GetValueOrDefault("library"));
         Add("Server", variables.GetValueOrDefault("server"));
         var payload = new NotificationPayload(channel.Id, trigger, title, body, variables.GetValueOrDefault("plex_url") as string, variables.GetValueOrDefault("user") as string, fields, at, raw);
@@ -199,7 +256,14 @@ public sealed partial class NotificationService(
         }
 
         var url = request.Url ?? existing?.Secrets.Url;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.UserInfo.Length > 0)
+        if (kind == ChannelKinds.Apprise)
+        {
+            if (url is null || !System.Text.RegularExpressions.Regex.IsMatch(url, "^[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\\s]+$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)) || url.Length > 2000)
+            {
+                problems.Add(new FieldProblem("url", "An Apprise URL is scheme://… on one line, for example tgram://bottoken/ChatID or pover://user@token (see Apprise's list of services)."));
+            }
+        }
+        else if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.UserInfo.Length > 0)
         {
             problems.Add(new FieldProblem("url", "The URL must be an absolute http:// or https:// URL without user:password@ (put credentials in secret)."));
         }
@@ -257,6 +321,12 @@ public sealed partial class NotificationService(
             }
         }
 
+        var condition = request.Condition is null ? existing?.Settings.Condition : request.Condition.Trim() is { Length: > 0 } text ? text : null;
+        if (condition is not null && NotificationCondition.Check(condition) is { } bad)
+        {
+            problems.Add(new FieldProblem("condition", bad));
+        }
+
         if (problems.Count > 0)
         {
             throw new ValidationException(problems);
@@ -266,7 +336,10 @@ public sealed partial class NotificationService(
         var enabled = request.Enabled ?? existing?.Enabled ?? true;
         var status = enabled ? "ok" : existing?.Enabled == false && request.Enabled is null ? existing.Status : "disabled by hand";
         return new NotificationChannel(
-            existing?.Id ?? 0, name!, kind!, new ChannelSecrets(url!, secret, headers), [.. triggers.Distinct(StringComparer.Ordinal)], templateSet, method, enabled, status, existing?.CreatedAt ?? now, now);
+            existing?.Id ?? 0, name!, kind!, new ChannelSecrets(url!, secret, headers), [.. triggers.Distinct(StringComparer.Ordinal)], templateSet, method, enabled, status, existing?.CreatedAt ?? now, now)
+        {
+            Settings = new ChannelSettings(request.IncludeActivity ?? existing?.Settings.IncludeActivity ?? false, condition),
+        };
     }
 
     private static bool DiscordUrl(Uri uri)

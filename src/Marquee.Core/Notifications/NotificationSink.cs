@@ -17,8 +17,9 @@ public sealed partial class NotificationSink(
     NotificationService service,
     IStoreTransactions transactions,
     OutboxSignal signal,
+    IEnumerable<ISessionReader> readers,
     TimeProvider clock,
-    ILogger<NotificationSink> logger) : ILiveEventSink, IMarqueeEventSink
+    ILogger<NotificationSink> logger) : IMarqueeEventSink
 {
     /// <summary>Tells Marquee's own event to every enabled channel that has its trigger on, once per subject within the health cooldown.</summary>
     public async Task PublishAsync(MarqueeEvent e, CancellationToken cancellationToken)
@@ -33,6 +34,12 @@ public sealed partial class NotificationSink(
             }
 
             variables["time"] = e.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            if (!service.Allows(channel, variables))
+            {
+                Log.NotMatched(logger, e.Trigger, channel.Name);
+                continue;
+            }
+
             var key = $"notify:{channel.Id}:{e.Trigger}:{e.Subject}:{e.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
             var payload = await service.RenderPayloadAsync(channel, e.Trigger, variables, e.At, cancellationToken);
             if (await ClaimAndEnqueueAsync(channel, e.Trigger, e.Subject, e.At, window, payload, key.Length > 200 ? key[..200] : key, cancellationToken))
@@ -46,30 +53,90 @@ public sealed partial class NotificationSink(
         }
     }
 
-    public async Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the notifications of one stored event, or of a season's new episodes told as one (<paramref name="events"/>
+    /// holds them all), for every channel in <paramref name="enabled"/> that has the trigger on.
+    /// </summary>
+    public async Task NotifyAsync(IReadOnlyList<NotificationChannel> enabled, IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
     {
-        // A repeated delivery adds no event: no reason to read the channels for it (this runs once per handled delivery).
-        if (events.Count == 0)
+        if (enabled.Count == 0 || events.Count == 0)
         {
             return;
         }
 
-        var channels = (await store.ListAsync(cancellationToken)).Where(c => c.Enabled).ToList();
-        if (channels.Count == 0)
+        if (events.Count > 1)
         {
-            return;
-        }
-
-        foreach (var e in events)
-        {
-            foreach (var trigger in TriggersOf(e, service.Options))
+            foreach (var channel in enabled.Where(c => c.Triggers.Contains(NotificationTriggers.NewItem, StringComparer.Ordinal)))
             {
-                foreach (var channel in channels.Where(c => c.Triggers.Contains(trigger, StringComparer.Ordinal)))
+                await NotifyAsync(channel, NotificationTriggers.NewItem, events[0], GroupVariables(events), cancellationToken);
+            }
+
+            return;
+        }
+
+        var e = events[0];
+        ActiveSession? stream = null;
+        var read = false;
+        foreach (var trigger in TriggersOf(e, service.Options))
+        {
+            foreach (var channel in enabled.Where(c => c.Triggers.Contains(trigger, StringComparer.Ordinal)))
+            {
+                var variables = NotificationVariables.From(e, trigger);
+                if (trigger == NotificationTriggers.Play && channel.Settings.IncludeActivity)
                 {
-                    await NotifyAsync(channel, trigger, e, cancellationToken);
+                    if (!read)
+                    {
+                        stream = await FindSessionAsync(e, cancellationToken);
+                        read = true;
+                    }
+
+                    NotificationVariables.AddStream(variables, stream);
                 }
+
+                await NotifyAsync(channel, trigger, e, variables, cancellationToken);
             }
         }
+    }
+
+    /// <summary>The session of a playback, read from the server (the activity details of a play); null when it is gone or the server does not answer.</summary>
+    private async Task<ActiveSession?> FindSessionAsync(LiveEvent e, CancellationToken cancellationToken)
+    {
+        var sessions = new List<ActiveSession>();
+        foreach (var reader in readers)
+        {
+            try
+            {
+                sessions.AddRange(await reader.ReadAsync(cancellationToken));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.SessionsUnreadable(logger, ex.Message);
+            }
+        }
+
+        var same = sessions.Where(s => s.LocalKey == e.LocalKey).ToList();
+        return same.FirstOrDefault(s => e.SessionKey is { Length: > 0 } && s.SessionKey == e.SessionKey)
+            ?? same.FirstOrDefault(s => s.UserId == e.AccountId || (e.AccountName is { Length: > 0 } && s.User == e.AccountName))
+            ?? (same.Count == 1 ? same[0] : null);
+    }
+
+    /// <summary>The variables of a season's new episodes told as one: the first episode's, with the count and the episode numbers.</summary>
+    internal static Dictionary<string, object?> GroupVariables(IReadOnlyList<LiveEvent> events)
+    {
+        var first = events[0];
+        var variables = NotificationVariables.From(first, NotificationTriggers.NewItem);
+        var numbers = events.Select(e => e.Episode).OfType<int>().Distinct().Order().ToList();
+        var episodes = numbers.Count == 0 ? null
+            : numbers.Count > 1 && numbers[^1] - numbers[0] == numbers.Count - 1
+                ? string.Create(CultureInfo.InvariantCulture, $"E{numbers[0]:00}–E{numbers[^1]:00}")
+                : string.Join(", ", numbers.Select(n => string.Create(CultureInfo.InvariantCulture, $"E{n:00}")));
+        var season = first.Season is { } s ? string.Create(CultureInfo.InvariantCulture, $" · S{s:00}") : string.Empty;
+        variables["title"] = first.ShowTitle;
+        variables["episode"] = null;
+        variables["count"] = events.Count;
+        variables["episodes"] = episodes;
+        variables["full_title"] = string.Create(CultureInfo.InvariantCulture, $"{first.ShowTitle}{season} · {events.Count} episodes{(episodes is null ? string.Empty : $" ({episodes})")}");
+        return variables;
     }
 
     /// <summary>The triggers an event fires: its own kind's, and finished when it reports a position past the media type's threshold.</summary>
@@ -122,7 +189,7 @@ public sealed partial class NotificationSink(
         };
     }
 
-    private async Task NotifyAsync(NotificationChannel channel, string trigger, LiveEvent e, CancellationToken cancellationToken)
+    private async Task NotifyAsync(NotificationChannel channel, string trigger, LiveEvent e, Dictionary<string, object?> variables, CancellationToken cancellationToken)
     {
         var options = service.Options;
         var window = trigger is NotificationTriggers.Play or NotificationTriggers.Finished or NotificationTriggers.NewItem
@@ -135,7 +202,13 @@ public sealed partial class NotificationSink(
             key = key[..200];
         }
 
-        var payload = await service.RenderPayloadAsync(channel, trigger, NotificationVariables.From(e, trigger), e.OccurredAt == default ? clock.GetUtcNow() : e.OccurredAt, cancellationToken);
+        if (!service.Allows(channel, variables))
+        {
+            Log.NotMatched(logger, trigger, channel.Name);
+            return;
+        }
+
+        var payload = await service.RenderPayloadAsync(channel, trigger, variables, e.OccurredAt == default ? clock.GetUtcNow() : e.OccurredAt, cancellationToken);
         if (!await ClaimAndEnqueueAsync(channel, trigger, subject, e.OccurredAt, window, payload, key, cancellationToken))
         {
             Log.Duplicate(logger, trigger, channel.Name);
@@ -176,5 +249,11 @@ public sealed partial class NotificationSink(
 
         [LoggerMessage(2, LogLevel.Information, "Notification {Trigger} queued for channel {Channel}")]
         public static partial void Queued(ILogger logger, string trigger, string channel);
+
+        [LoggerMessage(4, LogLevel.Debug, "Notification {Trigger} not for channel {Channel}: its condition does not hold")]
+        public static partial void NotMatched(ILogger logger, string trigger, string channel);
+
+        [LoggerMessage(3, LogLevel.Warning, "The sessions could not be read for a play's stream details ({Error}); the play is told without them")]
+        public static partial void SessionsUnreadable(ILogger logger, string error);
     }
 }

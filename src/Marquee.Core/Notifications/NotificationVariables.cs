@@ -29,9 +29,18 @@ public static class NotificationVariables
         ["rating"] = "The rating (0-10) of a rating event.",
         ["plex_url"] = "A link to the item in Plex web.",
         ["time"] = "When it happened (ISO 8601, UTC).",
+        ["decision"] = "A play's stream (channels that include activity): direct play, direct stream or transcode.",
+        ["video_codec"] = "A play's video codec (\"hevc → h264\" when transcoded).",
+        ["audio_codec"] = "A play's audio codec (\"eac3 → aac\" when transcoded).",
+        ["resolution"] = "A play's source resolution (4k, 1080…; \"4k → 720\" when transcoded).",
+        ["container"] = "A play's file container (mkv, mp4…).",
+        ["bandwidth"] = "A play's bandwidth, for example \"8.0 Mbps\".",
+        ["location"] = "local or remote.",
+        ["stream"] = "A play's stream details on one line (decision, codecs, resolution, container, bandwidth, location).",
         ["flow"] = "The flow of a run-failed or run-held notification.",
         ["reason"] = "Why the run failed or was held, which items are unresolved, why a connection or a delivery failed.",
-        ["count"] = "How many items a run left unresolved; how many streams a sessions digest lists.",
+        ["count"] = "How many items a run left unresolved; how many streams a sessions digest lists; how many episodes a grouped new-item holds.",
+        ["episodes"] = "The episode numbers of a grouped new-item (E01–E10, or E01, E03).",
         ["sessions"] = "The sessions digest: one line per stream (user, title, progress, player, direct play or transcode, bandwidth, local or remote, paused).",
         ["connection"] = "The connection of a connection-unreachable or connection-unauthorized notification.",
         ["delivery"] = "The dead-lettered delivery (its kind and description, no secret).",
@@ -65,6 +74,26 @@ public static class NotificationVariables
         return values;
     }
 
+    /// <summary>Adds a session's stream details (the activity of a play); also fills the player and platform when the event had none.</summary>
+    public static void AddStream(Dictionary<string, object?> values, ActiveSession? session)
+    {
+        if (session is null)
+        {
+            return;
+        }
+
+        values["decision"] = session.Decision;
+        values["video_codec"] = session.VideoCodec;
+        values["audio_codec"] = session.AudioCodec;
+        values["resolution"] = session.Resolution;
+        values["container"] = session.Container;
+        values["bandwidth"] = session.BandwidthKbps is { } kbps ? string.Create(CultureInfo.InvariantCulture, $"{kbps / 1000.0:0.0} Mbps") : null;
+        values["location"] = session.Location switch { "lan" => "local", "wan" => "remote", _ => null };
+        values["player"] ??= session.Player;
+        values["platform"] ??= session.Platform;
+        values["stream"] = string.Join(" · ", new[] { session.Decision, session.VideoCodec, session.Resolution, session.AudioCodec, session.Container, values["bandwidth"] as string, values["location"] as string }.Where(v => !string.IsNullOrEmpty(v)));
+    }
+
     /// <summary>Every catalogue variable, nil, with the trigger set.</summary>
     public static Dictionary<string, object?> Empty(string trigger)
     {
@@ -91,6 +120,13 @@ public static class NotificationVariables
         };
         var values = From(sample, trigger, "home-server");
         values["library"] = "TV Shows";
+        AddStream(values, new ActiveSession("home-server", "alice", "Severance", 50, "Living Room TV", "Plex for LG", "playing", "transcode", 8000, "wan")
+        {
+            VideoCodec = "hevc → h264",
+            AudioCodec = "eac3",
+            Resolution = "4k → 1080",
+            Container = "mkv",
+        });
         values["flow"] = "plex to jellyfin";
         values["reason"] = "Sample: the target was unreachable.";
         values["count"] = 3;

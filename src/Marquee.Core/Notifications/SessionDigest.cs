@@ -17,7 +17,32 @@ namespace Marquee.Core.Notifications;
 /// <param name="Decision">direct play, direct stream or transcode.</param>
 /// <param name="BandwidthKbps">The stream's bandwidth, in kbit/s.</param>
 /// <param name="Location">lan or wan.</param>
-public sealed record ActiveSession(string Server, string User, string Title, int? Progress, string? Player, string? Platform, string State, string Decision, long? BandwidthKbps, string? Location);
+public sealed record ActiveSession(string Server, string User, string Title, int? Progress, string? Player, string? Platform, string State, string Decision, long? BandwidthKbps, string? Location)
+{
+    /// <summary>Gets the item's key on the server (Plex ratingKey).</summary>
+    public string? LocalKey { get; init; }
+
+    /// <summary>Gets the server's session key.</summary>
+    public string? SessionKey { get; init; }
+
+    /// <summary>Gets the player's identifier (Plex machineIdentifier).</summary>
+    public string? PlayerId { get; init; }
+
+    /// <summary>Gets the account's id as the session names it.</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>Gets the video codec: the source's, or "source → output" when the video is transcoded.</summary>
+    public string? VideoCodec { get; init; }
+
+    /// <summary>Gets the audio codec: the source's, or "source → output" when the audio is transcoded.</summary>
+    public string? AudioCodec { get; init; }
+
+    /// <summary>Gets the source's resolution (4k, 1080…), with the output's height when the video is transcoded.</summary>
+    public string? Resolution { get; init; }
+
+    /// <summary>Gets the file's container (mkv, mp4…).</summary>
+    public string? Container { get; init; }
+}
 
 /// <summary>Reads what the media servers are streaming now (one per provider).</summary>
 public interface ISessionReader

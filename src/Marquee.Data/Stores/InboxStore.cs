@@ -174,9 +174,9 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
             var id = await db.ExecuteScalarAsync<long?>(Command(
                 """
                 INSERT INTO live_events (source, origin, server_id, account_id, account_name, local_key, item_guid, media_type, kind, value,
-                                         occurred_at, delivery_id, identity_key, dedupe_key)
+                                         occurred_at, delivery_id, identity_key, dedupe_key, detail)
                 VALUES (@Source, @Origin, @ServerId, @AccountId, @AccountName, @LocalKey, @ItemGuid, @MediaType, @Kind, @Value,
-                        @At, @DeliveryId, @IdentityKey, @DedupeKey)
+                        @At, @DeliveryId, @IdentityKey, @DedupeKey, @Detail)
                 ON CONFLICT (dedupe_key) DO NOTHING
                 RETURNING id
                 """,
@@ -196,6 +196,7 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
                     e.DeliveryId,
                     e.IdentityKey,
                     e.DedupeKey,
+                    Detail = LiveEventDetail.Write(e),
                 },
                 cancellationToken,
                 transaction));

@@ -9,7 +9,7 @@ namespace Marquee.Data.Stores;
 
 public sealed class NotificationStore(IDatabaseProvider provider, ISecretProtector protector) : StoreBase(provider), INotificationStore
 {
-    private const string Columns = "id, name, kind, secrets, triggers, templates, method, enabled, status, created_at, updated_at";
+    private const string Columns = "id, name, kind, secrets, triggers, templates, method, enabled, status, created_at, updated_at, settings";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -41,8 +41,8 @@ public sealed class NotificationStore(IDatabaseProvider provider, ISecretProtect
         {
             var id = await db.ExecuteScalarAsync<long>(Command(
                 """
-                INSERT INTO notification_channels (name, kind, secrets, triggers, templates, method, enabled, status, created_at, updated_at)
-                VALUES (@name, @kind, @secrets, @triggers, @templates, @method, @enabled, @status, @created, @updated) RETURNING id
+                INSERT INTO notification_channels (name, kind, secrets, triggers, templates, method, enabled, status, created_at, updated_at, settings)
+                VALUES (@name, @kind, @secrets, @triggers, @templates, @method, @enabled, @status, @created, @updated, @settings) RETURNING id
                 """,
                 Parameters(channel),
                 cancellationToken));
@@ -62,7 +62,7 @@ public sealed class NotificationStore(IDatabaseProvider provider, ISecretProtect
             await db.ExecuteAsync(Command(
                 """
                 UPDATE notification_channels SET name = @name, secrets = @secrets, triggers = @triggers, templates = @templates, method = @method,
-                    enabled = @enabled, status = @status, updated_at = @updated WHERE id = @id
+                    enabled = @enabled, status = @status, updated_at = @updated, settings = @settings WHERE id = @id
                 """,
                 Parameters(channel),
                 cancellationToken));
@@ -116,6 +116,7 @@ public sealed class NotificationStore(IDatabaseProvider provider, ISecretProtect
         status = c.Status,
         created = Ms(c.CreatedAt),
         updated = Ms(c.UpdatedAt),
+        settings = JsonSerializer.Serialize(c.Settings, Json),
     };
 
     private NotificationChannel Map(Row r) => new(
@@ -129,7 +130,10 @@ public sealed class NotificationStore(IDatabaseProvider provider, ISecretProtect
         r.Enabled != 0,
         r.Status,
         Time(r.CreatedAt),
-        Time(r.UpdatedAt));
+        Time(r.UpdatedAt))
+    {
+        Settings = JsonSerializer.Deserialize<ChannelSettings>(r.Settings, Json) ?? new ChannelSettings(),
+    };
 
     private sealed class Row
     {
@@ -154,5 +158,7 @@ public sealed class NotificationStore(IDatabaseProvider provider, ISecretProtect
         public long CreatedAt { get; init; }
 
         public long UpdatedAt { get; init; }
+
+        public string Settings { get; init; } = "{}";
     }
 }

@@ -91,6 +91,16 @@ public sealed partial class NotifyOutboxHandler(
             return OutboxResult.Dropped($"the {notification.Trigger} notification waited {age.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min, more than the {maxAge.ToString(CultureInfo.InvariantCulture)} min notifications:maxAgeMinutes allows");
         }
 
+        if (channel.Kind == ChannelKinds.Apprise)
+        {
+            return await AppriseSender.SendAsync(
+                notifications.CurrentValue.AppriseCommand is { Length: > 0 } command ? command : AppriseSender.DefaultCommand,
+                channel.Secrets.Url,
+                notification,
+                TimeSpan.FromSeconds(Math.Max(1, options.CurrentValue.RequestTimeoutSeconds)),
+                cancellationToken);
+        }
+
         using var request = Build(channel, notification);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.1, options.CurrentValue.RequestTimeoutSeconds)));

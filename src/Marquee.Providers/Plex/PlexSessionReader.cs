@@ -70,6 +70,7 @@ internal sealed partial class PlexSessionReader(
             var player = Child(m, "Player");
             var session = Child(m, "Session");
             var transcode = Child(m, "TranscodeSession");
+            var source = m.TryGetProperty("Media", out var media) && media.ValueKind == JsonValueKind.Array && media.GetArrayLength() > 0 ? media[0] : default;
             var duration = Integer(m, "duration");
             var offset = Integer(m, "viewOffset");
             var type = Text(m, "type");
@@ -84,7 +85,17 @@ internal sealed partial class PlexSessionReader(
                 Text(player, "state") ?? "playing",
                 Decision(m, transcode),
                 Integer(session, "bandwidth"),
-                Text(session, "location"));
+                Text(session, "location"))
+            {
+                LocalKey = Text(m, "ratingKey"),
+                SessionKey = Text(m, "sessionKey"),
+                UserId = Text(user, "id"),
+                PlayerId = Text(player, "machineIdentifier"),
+                VideoCodec = Changed(Text(source, "videoCodec"), Text(transcode, "videoDecision") == "transcode" ? Text(transcode, "videoCodec") : null),
+                AudioCodec = Changed(Text(source, "audioCodec"), Text(transcode, "audioDecision") == "transcode" ? Text(transcode, "audioCodec") : null),
+                Resolution = Changed(Text(source, "videoResolution"), Text(transcode, "videoDecision") == "transcode" && Integer(transcode, "height") is { } height ? height.ToString(CultureInfo.InvariantCulture) : null),
+                Container = Text(source, "container"),
+            };
         }
     }
 
@@ -104,6 +115,8 @@ internal sealed partial class PlexSessionReader(
             _ => "direct play",
         };
     }
+
+    private static string? Changed(string? from, string? to) => to is null || to == from ? from : $"{from ?? "?"} → {to}";
 
     private static JsonElement Child(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : default;

@@ -1,4 +1,5 @@
 using Marquee.Core.Notifications;
+using Marquee.Core.Validation;
 using Marquee.Core.Webhooks;
 using Marquee.Web.Http;
 using Microsoft.AspNetCore.Builder;
@@ -12,18 +13,22 @@ namespace Marquee.Web.Notifications;
 
 /// <summary>A channel as the API shows it: the URL masked past the host, the secret and header values never shown.</summary>
 public sealed record ChannelView(
-    long Id, string Name, string Kind, string Url, bool HasSecret, IReadOnlyList<string> Headers, IReadOnlyList<string> Triggers, IReadOnlyDictionary<string, string> Templates, string Method, bool Enabled, string Status)
+    long Id, string Name, string Kind, string Url, bool HasSecret, IReadOnlyList<string> Headers, IReadOnlyList<string> Triggers, IReadOnlyDictionary<string, string> Templates, string Method, bool Enabled, string Status, bool IncludeActivity, string? Condition)
 {
     public static ChannelView Of(NotificationChannel c) =>
-        new(c.Id, c.Name, c.Kind, c.MaskedUrl, c.Secrets.Secret is { Length: > 0 }, [.. (c.Secrets.Headers ?? new Dictionary<string, string>()).Keys], c.Triggers, c.Templates, c.Method, c.Enabled, c.Status);
+        new(c.Id, c.Name, c.Kind, c.MaskedUrl, c.Secrets.Secret is { Length: > 0 }, [.. (c.Secrets.Headers ?? new Dictionary<string, string>()).Keys], c.Triggers, c.Templates, c.Method, c.Enabled, c.Status, c.Settings.IncludeActivity, c.Settings.Condition);
 }
+
+/// <summary>The body of <c>PUT /api/notifications/seen/{kind}/{key}</c>.</summary>
+public sealed record SeenSwitch(bool? Notify);
 
 internal static class NotificationEndpoints
 {
     /// <summary>Live events reach the notification sink; channels declared in configuration are created or updated at start.</summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
-        services.AddSingleton<ILiveEventSink>(sp => sp.GetRequiredService<NotificationSink>());
+        services.AddSingleton<ILiveEventSink>(sp => sp.GetRequiredService<NotificationFeed>());
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationFeed>());
         services.AddHostedService(sp => sp.GetRequiredService<SessionDigest>());
         services.AddHostedService<DeclaredChannels>();
         return services;
@@ -38,6 +43,21 @@ internal static class NotificationEndpoints
         group.MapGet("/triggers", () => TypedResults.Ok(NotificationTriggers.All));
 
         group.MapGet("/variables", () => TypedResults.Ok(NotificationVariables.Catalogue));
+
+        group.MapGet("/seen", async (NotificationService service, CancellationToken ct) => TypedResults.Ok(await service.ListSeenAsync(ct)));
+
+        group.MapPut("/seen/{kind}/{key}", async (string kind, string key, HttpRequest request, NotificationService service, CancellationToken ct) =>
+        {
+            var body = await RequestBody.ReadAsync<SeenSwitch>(request, ct);
+            if (body.Notify is not { } notify)
+            {
+                throw ValidationException.For("notify", "notify is required: true or false.");
+            }
+
+            return TypedResults.Ok(await service.SetNotifyAsync(kind, key, notify, ct));
+        })
+        .Accepts<SeenSwitch>("application/json")
+        .ProducesValidationProblem();
 
         group.MapGet("/{channel}", async (string channel, NotificationService service, CancellationToken ct) => TypedResults.Ok(ChannelView.Of(await service.GetAsync(channel, ct))));
 

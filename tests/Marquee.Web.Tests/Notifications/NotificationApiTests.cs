@@ -23,6 +23,11 @@ public sealed class NotificationApiTests
     [InlineData("{\"name\":\"a\",\"kind\":\"ntfy\",\"url\":\"https://ntfy.example/t\",\"templates\":{\"explode.title\":\"x\"}}", "templates.explode.title")]
     [InlineData("{\"name\":\"a\",\"kind\":\"webhook\",\"url\":\"https://hook.example/x\",\"method\":\"TRACE\"}", "method")]
     [InlineData("{\"name\":\"a\",\"kind\":\"webhook\",\"url\":\"https://hook.example/x\",\"headers\":{\"Bad Name\":\"v\"}}", "headers.Bad Name")]
+    [InlineData("{\"name\":\"a\",\"kind\":\"ntfy\",\"url\":\"https://ntfy.example/t\",\"condition\":\"usr is anna\"}", "condition")]
+    [InlineData("{\"name\":\"a\",\"kind\":\"ntfy\",\"url\":\"https://ntfy.example/t\",\"condition\":\"user equals anna\"}", "condition")]
+    [InlineData("{\"name\":\"a\",\"kind\":\"ntfy\",\"url\":\"https://ntfy.example/t\",\"condition\":\"progress greater than half\"}", "condition")]
+    [InlineData("{\"name\":\"a\",\"kind\":\"ntfy\",\"url\":\"https://ntfy.example/t\",\"condition\":\"user is anna and\"}", "condition")]
+    [InlineData("{\"name\":\"a\",\"kind\":\"ntfy\",\"url\":\"https://ntfy.example/t\",\"condition\":\"library is \\\"TV Shows\"}", "condition")]
     public async Task InvalidChannel_Is400NamingTheField(string body, string field)
     {
         await using var app = await MarqueeApp.StartAsync();
