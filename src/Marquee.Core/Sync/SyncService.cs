@@ -410,6 +410,14 @@ public sealed class SyncService(
         // An edition this side does not have is written to its movie's base version here.
         var candidates = (options.Since is null ? sideItems.Keys : sideItems.Keys.Concat(touched)).ToList();
         candidates.AddRange(candidates.Select(resolver.MovieOfEdition).OfType<long>().ToList());
+
+        // A side whose catalogue holds every title (Trakt) lists only what its account touched: the other side's items are written there too.
+        var catalog = side.Provider as ICatalogTarget;
+        if (catalog is not null)
+        {
+            candidates.AddRange(otherItems.Keys);
+        }
+
         var items = new List<PlanItem>();
         foreach (var itemId in candidates.Distinct())
         {
@@ -441,6 +449,11 @@ public sealed class SyncService(
                     RatedAt = seen.RatedAt,
                     ProgressMs = seen.ProgressMs,
                 }, TargetRead: false));
+            }
+            else if (catalog is not null && otherItems.TryGetValue(itemId, out var other) && catalog.KeyFor(other.Item) is { } catalogKey)
+            {
+                // Not listed there: the account has no state of it (a full listing is complete; an incremental run reads it before writing).
+                items.Add(new PlanItem(itemId, catalogKey, other.Item.Title, other.Item.DurationMs, state!, WatchState.Empty, TargetRead: options.Since is null));
             }
         }
 
