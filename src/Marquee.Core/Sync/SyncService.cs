@@ -101,8 +101,8 @@ public sealed class SyncService(
                 {
                     sourceBaselines = await ledger.LoadBaselinesAsync(pair.Source.Id, cancellationToken);
                     targetBaselines = await ledger.LoadBaselinesAsync(pair.Target.Id, cancellationToken);
-                    CheckListing(source.Connection.Name, pair.ProfileName, sourceListing.Count, sourceBaselines.Count);
-                    CheckListing(target.Connection.Name, pair.ProfileName, targetListing.Count, targetBaselines.Count);
+                    CheckListing(source, pair.ProfileName, sourceListing.Count, sourceBaselines.Count);
+                    CheckListing(target, pair.ProfileName, targetListing.Count, targetBaselines.Count);
                 }
 
                 var sourceItems = Resolve(resolver, source, sourceListing, flow.Filters, unresolved, unresolvedKeys);
@@ -148,7 +148,9 @@ public sealed class SyncService(
 
                 var touched = events.Select(e => e.ItemId).ToHashSet();
                 plan.AddRange(PlanSide(flow, firstRun, resolver, pair.ProfileId, target, pair.Target.Id, targetItems, targetBaselines, sourceItems, touched, knownKeys, states, options));
-                targetSize = Math.Max(targetSize, targetItems.Count);
+
+                // A catalogue target (Trakt) lists only what its account touched: the items it may receive are the source's.
+                targetSize = Math.Max(targetSize, target.Provider is ICatalogTarget ? Math.Max(targetItems.Count, sourceItems.Count) : targetItems.Count);
                 if (flow.TwoWay)
                 {
                     plan.AddRange(PlanSide(flow, firstRun, resolver, pair.ProfileId, source, pair.Source.Id, sourceItems, sourceBaselines, targetItems, touched, knownKeys, states, options));
@@ -226,9 +228,11 @@ public sealed class SyncService(
 
     private static string Append(string? message, string more) => message is null ? more : message + "; " + more;
 
-    private void CheckListing(string connection, string profile, int listed, int baseline)
+    /// <summary>Refuses an empty or shrunken listing; an account of a catalogue side (Trakt) that never listed anything may be empty.</summary>
+    private void CheckListing(SyncSide side, string profile, int listed, int baseline)
     {
-        if (listed == 0)
+        var connection = side.Connection.Name;
+        if (listed == 0 && !(side.Provider is ICatalogTarget && baseline == 0))
         {
             throw new SyncListingException($"{connection} listed no items for {profile}; an empty listing is treated as an error, never as a mass removal");
         }
@@ -452,8 +456,8 @@ public sealed class SyncService(
             }
             else if (catalog is not null && otherItems.TryGetValue(itemId, out var other) && catalog.KeyFor(other.Item) is { } catalogKey)
             {
-                // Not listed there: the account has no state of it (a full listing is complete; an incremental run reads it before writing).
-                items.Add(new PlanItem(itemId, catalogKey, other.Item.Title, other.Item.DurationMs, state!, WatchState.Empty, TargetRead: options.Since is null));
+                // Not listed there under this item: read before writing, since the listing may hold it under other ids.
+                items.Add(new PlanItem(itemId, catalogKey, other.Item.Title, other.Item.DurationMs, state!, WatchState.Empty, TargetRead: false));
             }
         }
 

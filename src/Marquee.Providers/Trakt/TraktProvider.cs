@@ -69,7 +69,7 @@ public sealed class TraktProvider : IProvider, IAccountDirectory, IWatchStateSou
     public async Task<SourceItemState?> ReadItemAsync(ProviderAccount account, string localKey, CancellationToken cancellationToken)
     {
         var all = await SnapshotAsync(cancellationToken);
-        return all.TryGetValue(localKey, out var found) ? found : Empty(localKey);
+        return Find(all, localKey) ?? Empty(localKey);
     }
 
     /// <summary>The items from one listing of the account (read once per run, kept up to date with this provider's own writes); an item Trakt does not list is there with no state.</summary>
@@ -79,7 +79,7 @@ public sealed class TraktProvider : IProvider, IAccountDirectory, IWatchStateSou
         var found = new Dictionary<string, SourceItemState>(StringComparer.Ordinal);
         foreach (var key in localKeys)
         {
-            if ((all.TryGetValue(key, out var item) ? item : Empty(key)) is { } state)
+            if ((Find(all, key) ?? Empty(key)) is { } state)
             {
                 found[key] = state;
             }
@@ -168,6 +168,28 @@ public sealed class TraktProvider : IProvider, IAccountDirectory, IWatchStateSou
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// The listed item a key names: the same key, or an item listed under another of its ids (a movie Marquee named by
+    /// its imdb id that Trakt lists under its tmdb id), so a play already there is never sent again.
+    /// </summary>
+    private static SourceItemState? Find(Dictionary<string, SourceItemState> all, string key)
+    {
+        if (all.TryGetValue(key, out var found))
+        {
+            return found;
+        }
+
+        if (TraktKeys.Parse(key) is not { } parsed)
+        {
+            return null;
+        }
+
+        var id = new ExternalId(parsed.Scheme, parsed.Value);
+        return all.Values.FirstOrDefault(i => parsed.IsEpisode
+            ? i.Item.Kind == MediaKind.Episode && i.Item.Season == parsed.Season && i.Item.Episode == parsed.Number && i.Item.ShowIds.Contains(id)
+            : i.Item.Kind == MediaKind.Movie && i.Item.Ids.Contains(id));
     }
 
     private static int? Stars(double? rating) => rating is { } r && Math.Round(r, MidpointRounding.AwayFromZero) is var stars && stars >= 1 ? (int)Math.Min(10, stars) : null;
@@ -369,7 +391,7 @@ public sealed class TraktProvider : IProvider, IAccountDirectory, IWatchStateSou
 
     private static void Apply(Dictionary<string, SourceItemState> snapshot, BatchWrite write)
     {
-        var current = snapshot.TryGetValue(write.LocalKey, out var found) ? found : Empty(write.LocalKey);
+        var current = Find(snapshot, write.LocalKey) ?? Empty(write.LocalKey);
         if (current is null)
         {
             return;
@@ -383,7 +405,7 @@ public sealed class TraktProvider : IProvider, IAccountDirectory, IWatchStateSou
             _ when Stars(write.Rating) is { } stars && write.Action == WriteAction.SetRating => state with { Rating = stars, RatedAt = write.RatedAt },
             _ => state with { Rating = null, RatedAt = null },
         };
-        snapshot[write.LocalKey] = current with { State = state };
+        snapshot[current.Item.LocalKey] = current with { State = state };
     }
 
     private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
