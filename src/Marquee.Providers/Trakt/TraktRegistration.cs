@@ -40,7 +40,7 @@ public static class TraktRegistration
     {
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
-        var tokens = new TraktTokens(settings.AccessToken, settings.RefreshToken, settings.ExpiresAt);
+        var tokens = new TraktTokens(settings.AccessToken, settings.RefreshToken, settings.ExpiresAt ?? DateTimeOffset.MinValue);
         var client = new TraktClient(http, services.App(settings.Url, settings.ClientId, settings.ClientSecret), tokens, (fresh, ct) => SaveAsync(services, context, fresh, ct), time)
         {
             Counts = context.Requests,

@@ -25,8 +25,8 @@ public sealed record TraktSettings : ProviderSettings
     [Field(4, "Refresh token", Kind = FieldKind.Password, Secret = true, Advanced = true, Renewed = true)]
     public required string RefreshToken { get; init; }
 
-    [Field(5, "Access token expiry", Advanced = true, Renewed = true, HelpText = "created_at + expires_in of the last token answer (UTC).")]
-    public required DateTimeOffset ExpiresAt { get; init; }
+    [Field(5, "Access token expiry", Advanced = true, Renewed = true, HelpText = "created_at + expires_in of the last token answer (UTC); without it the token is renewed at first use.")]
+    public DateTimeOffset? ExpiresAt { get; init; }
 }
 
 public static class TraktSettingsValidator
