@@ -80,6 +80,7 @@ public static class MarqueeBuilder
         app.MapHealth();
         app.MapMetrics();
         app.MapConnections();
+        app.MapTraktLogin();
         app.MapProfiles();
         app.MapFlows();
         app.MapProviders();

@@ -14,7 +14,7 @@ internal static class ConnectionCommands
 {
     public static Command Create(Func<ParseResult, CliContext> context)
     {
-        var command = new Command("connection", "Add, list, show, test and remove connections (Plex, Jellyfin, Emby servers).");
+        var command = new Command("connection", "Add, list, show, test and remove connections (Plex, Jellyfin, Emby, Shoko, Radarr, Sonarr servers and Trakt accounts).");
         command.Add(Add(context));
         command.Add(List(context));
         command.Add(Show(context));
@@ -27,12 +27,14 @@ internal static class ConnectionCommands
 
     private static Command Add(Func<ParseResult, CliContext> context)
     {
-        var kind = new Argument<string>("kind") { Description = "Kind of connection: plex, jellyfin, emby, shoko, radarr or sonarr." };
+        var kind = new Argument<string>("kind") { Description = "Kind of connection: plex, jellyfin, emby, shoko, radarr, sonarr or trakt." };
         var name = new Option<string?>("--name") { Description = "A short name to refer to the connection (Plex login: defaults to the server's name)." };
         var url = new Option<string?>("--url") { Description = "The server's address, e.g. http://192.168.1.10:32400. Plex: leave out to log in and pick servers." };
         var token = new SecretOption("token", "Plex: the owner's X-Plex-Token; without --url the account's servers are discovered with it.", "MARQUEE_CONNECTION_TOKEN");
         var server = new Option<string?>("--server") { Description = "Plex login: the server to add (its name), or 'all'.", HelpName = "NAME|all" };
-        var wait = new Option<int>("--wait") { Description = "Plex PIN login: seconds to wait for the code to be approved.", DefaultValueFactory = _ => 300 };
+        var wait = new Option<int>("--wait") { Description = "Plex PIN login and Trakt device login: seconds to wait for the code to be approved.", DefaultValueFactory = _ => 300 };
+        var clientId = new Option<string?>("--client-id") { Description = "Trakt: the client id of your Trakt app (default: Marquee:Trakt:ClientId)." };
+        var clientSecret = new SecretOption("client-secret", "Trakt: the client secret of your Trakt app (default: Marquee:Trakt:ClientSecret).", "MARQUEE_TRAKT_CLIENT_SECRET");
         var apiKey = new SecretOption("api-key", "Jellyfin/Emby/Shoko: an API key.", "MARQUEE_CONNECTION_API_KEY");
         var user = new Option<string?>("--user") { Description = "Jellyfin/Emby/Shoko: user name (with --password; a Shoko account may have none)." };
         var password = new SecretOption("password", "Jellyfin/Emby/Shoko: password.", "MARQUEE_CONNECTION_PASSWORD");
@@ -43,16 +45,23 @@ internal static class ConnectionCommands
         var json = GlobalOptions.Json;
         var command = new Command("add", "Add a connection: it is tested first and refused when it does not work. Secrets are encrypted in the store and never shown again.")
         {
-            kind, name, url, token.Value, token.File, server, wait, apiKey.Value, apiKey.File, user, password.Value, password.File, set, noTest, registerWebhook, webhookBase, json,
+            kind, name, url, token.Value, token.File, server, wait, clientId, clientSecret.Value, clientSecret.File, apiKey.Value, apiKey.File, user, password.Value, password.File, set, noTest, registerWebhook, webhookBase, json,
         };
         command.Validators.Add(result =>
         {
             var hasUrl = result.GetValue(url) is not null;
-            if (!hasUrl && !string.Equals(result.GetValue(kind), "plex", StringComparison.OrdinalIgnoreCase))
+            var trakt = string.Equals(result.GetValue(kind), "trakt", StringComparison.OrdinalIgnoreCase);
+            if (!trakt && (result.GetValue(clientId) is not null || result.GetValue(clientSecret.Value) is not null || result.GetValue(clientSecret.File) is not null))
             {
-                result.AddError("Option '--url' is required (only Plex can log in and discover its servers).");
+                result.AddError("Options '--client-id' and '--client-secret' are for trakt connections only.");
             }
-            else if (hasUrl && result.GetValue(name) is null)
+
+            // Trakt signs in with a device code: its --url only names another API address, and --name defaults to 'trakt'.
+            if (!trakt && !hasUrl && !string.Equals(result.GetValue(kind), "plex", StringComparison.OrdinalIgnoreCase))
+            {
+                result.AddError("Option '--url' is required (only Plex can log in and discover its servers; Trakt signs in with a code).");
+            }
+            else if (!trakt && hasUrl && result.GetValue(name) is null)
             {
                 result.AddError("Option '--name' is required with '--url'.");
             }
@@ -71,6 +80,12 @@ internal static class ConnectionCommands
             {
                 var ctx = context(parse);
                 var plex = string.Equals(parse.GetValue(kind), "plex", StringComparison.OrdinalIgnoreCase);
+                if (string.Equals(parse.GetValue(kind), "trakt", StringComparison.OrdinalIgnoreCase))
+                {
+                    var secret = await clientSecret.ReadAsync(parse, ctx, ct) ?? clientSecret.FromEnvironment(ctx);
+                    return await TraktLoginCommand.AddAsync(services, ctx, parse.GetValue(name), parse.GetValue(url), parse.GetValue(clientId), secret, parse.GetValue(wait), parse.GetValue(json), ct);
+                }
+
                 var givenToken = await token.ReadAsync(parse, ctx, ct) ?? (plex ? token.FromEnvironment(ctx) : null);
                 if (parse.GetValue(url) is null)
                 {

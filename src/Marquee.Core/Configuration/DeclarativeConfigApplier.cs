@@ -98,9 +98,9 @@ public sealed class DeclarativeConfigApplier(
                 {
                     throw ValidationException.For("kind", $"'kind' is {declared.Kind} in the file but the stored connection is {existing.Kind}; remove it first to change its kind.");
                 }
-                else if (!connections.HasSettings(existing, declared.Settings))
+                else if (connections.KeepRenewed(existing, declared.Settings) is var settings && !connections.HasSettings(existing, settings))
                 {
-                    await connections.UpdateAsync(declared.Name, null, declared.Settings, cancellationToken);
+                    await connections.UpdateAsync(declared.Name, null, settings, cancellationToken);
                     changes.Add($"connection {declared.Name} updated");
                 }
             });

@@ -198,6 +198,29 @@ public sealed class ConnectionService(
         return JsonNode.DeepEquals(current, wanted);
     }
 
+    /// <summary>
+    /// Returns <paramref name="settings"/> with the stored values of the fields the provider renews itself
+    /// (<see cref="FieldAttribute.Renewed"/>, such as rotating OAuth tokens): a declared value only seeds a new connection.
+    /// </summary>
+    public JsonObject KeepRenewed(StoredConnection existing, JsonObject settings)
+    {
+        var descriptor = Descriptor(existing.Kind);
+        var renewed = SettingsField.Renewed(descriptor.SettingsType);
+        if (renewed.Count == 0)
+        {
+            return settings;
+        }
+
+        var current = Unprotect(descriptor, JsonNode.Parse(existing.Settings)!.AsObject());
+        var copy = settings.DeepClone().AsObject();
+        foreach (var name in renewed)
+        {
+            copy[name] = current[name]?.DeepClone();
+        }
+
+        return copy;
+    }
+
     /// <summary>Returns the connection's settings with secrets either decrypted or masked, for export.</summary>
     public JsonObject ExportSettings(StoredConnection existing, bool includeSecrets)
     {

@@ -15,5 +15,8 @@ public sealed class FieldAttribute(int order, string label) : Attribute
 
     public bool Advanced { get; init; }
 
+    /// <summary>Gets a value indicating whether the provider replaces the value itself (a rotating token); a declared configuration then never overwrites a stored one.</summary>
+    public bool Renewed { get; init; }
+
     public string? HelpText { get; init; }
 }

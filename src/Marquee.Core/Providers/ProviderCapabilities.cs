@@ -45,6 +45,12 @@ public sealed record ProviderCapabilities
     /// <summary>Gets a value indicating whether the provider implements <see cref="ILibraryMaintenance"/>.</summary>
     public bool CanMaintainLibraries { get; init; }
 
+    /// <summary>Gets a value indicating whether the provider implements <see cref="IBatchWriteSink"/>.</summary>
+    public bool CanWriteBatches { get; init; }
+
+    /// <summary>Gets a value indicating whether the provider implements <see cref="ICatalogTarget"/>.</summary>
+    public bool HasOpenCatalog { get; init; }
+
     /// <summary>Gets the largest page the provider reads at once (a fact).</summary>
     public int MaxPageSize { get; init; } = 1000;
 
@@ -95,6 +101,8 @@ public sealed record ProviderCapabilities
             CanManageSessions = typeof(ISessionManager).IsAssignableFrom(providerType),
             CanEditLabels = typeof(ILabelManager).IsAssignableFrom(providerType),
             CanMaintainLibraries = typeof(ILibraryMaintenance).IsAssignableFrom(providerType),
+            CanWriteBatches = typeof(IBatchWriteSink).IsAssignableFrom(providerType),
+            HasOpenCatalog = typeof(ICatalogTarget).IsAssignableFrom(providerType),
             CanBackdateWatched = facts.CanBackdateWatched,
             MaxPageSize = facts.MaxPageSize,
         };

@@ -38,6 +38,13 @@ public sealed record SettingsField(
             .ToList();
     }
 
+    /// <summary>The names of the fields the provider renews itself (<see cref="FieldAttribute.Renewed"/>).</summary>
+    public static IReadOnlyList<string> Renewed(Type settingsType) =>
+        [.. settingsType
+            .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetCustomAttribute<FieldAttribute>() is { Renewed: true })
+            .Select(p => JsonName(p.Name))];
+
     internal static string JsonName(string propertyName) =>
         System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(propertyName);
 

@@ -28,8 +28,23 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
         var done = 0;
         var groups = writes.GroupBy(w => (w.ConnectionId, w.AccountId, w.LocalKey)).ToList();
         var read = await ReadBeforeAsync(groups, sides, accounts, cancellationToken);
+        void Done()
+        {
+            var n = Interlocked.Increment(ref done);
+            if (n % 25 == 0 || n == writes.Count)
+            {
+                progress?.Report($"written {n}/{writes.Count}");
+            }
+        }
+
+        // A target that takes many items per request gets all of one account's writes at once (Trakt: 100 per POST).
+        foreach (var batch in groups.Where(g => sides[g.Key.ConnectionId].Provider is IBatchWriteSink).GroupBy(g => (g.Key.ConnectionId, g.Key.AccountId)))
+        {
+            await ExecuteBatchAsync(runId, [.. batch], sides[batch.Key.ConnectionId], accounts[batch.Key.AccountId], read, outcomes, Done, retryNotTaken, cancellationToken);
+        }
+
         await Parallel.ForEachAsync(
-            groups,
+            groups.Where(g => sides[g.Key.ConnectionId].Provider is not IBatchWriteSink),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, rules.Concurrency), CancellationToken = cancellationToken },
             async (group, ct) =>
             {
@@ -53,28 +68,137 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
                     expected = state ?? expected;
                     sent |= outcome == WriteStatus.Written;
                     outcomes[write.IdempotencyKey] = outcome;
-                    var n = Interlocked.Increment(ref done);
-                    if (n % 25 == 0 || n == writes.Count)
-                    {
-                        progress?.Report($"written {n}/{writes.Count}");
-                    }
+                    Done();
                 }
 
-                if (expected is not null)
-                {
-                    var now = clock.GetUtcNow();
-                    var baseline = Ledger.Baseline(expected, now);
-                    if (sent)
-                    {
-                        // Trusted once a read shows it: until then what the target showed before stays beside it.
-                        baseline = baseline with { Confirmed = Ledger.Baseline(shownBefore, now) };
-                    }
-
-                    await ledger.CommitAsync(new LedgerCommit([], new Dictionary<(long, long), LedgerState>(), [new BaselineRow(group.Key.AccountId, group.Key.LocalKey, baseline)]), CancellationToken.None);
-                }
+                await CommitBaselineAsync(group.Key.AccountId, group.Key.LocalKey, expected, sent, shownBefore);
             });
         return outcomes;
     }
+
+    /// <summary>Sets the target's baseline to what Marquee wrote; until a read shows a write, what the target showed before stays beside it.</summary>
+    private async Task CommitBaselineAsync(long accountId, string localKey, WatchState? expected, bool sent, WatchState shownBefore)
+    {
+        if (expected is null)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var baseline = Ledger.Baseline(expected, now);
+        if (sent)
+        {
+            baseline = baseline with { Confirmed = Ledger.Baseline(shownBefore, now) };
+        }
+
+        await ledger.CommitAsync(new LedgerCommit([], new Dictionary<(long, long), LedgerState>(), [new BaselineRow(accountId, localKey, baseline)]), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The writes of one account on a batching target: each is decided and journaled (planned) as a single write would
+    /// be, then all that must be sent go to <see cref="IBatchWriteSink.WriteBatchAsync"/> together, then each is journaled
+    /// written or failed and every item's baseline is set. The order of one item's writes is kept.
+    /// </summary>
+    private async Task ExecuteBatchAsync(
+        long runId,
+        IReadOnlyList<IGrouping<(long ConnectionId, long AccountId, string LocalKey), PlannedWrite>> groups,
+        SyncSide side,
+        ProviderAccount account,
+        Dictionary<(long ConnectionId, long AccountId, string LocalKey), SourceItemState> read,
+        ConcurrentDictionary<string, string> outcomes,
+        Action done,
+        bool retryNotTaken,
+        CancellationToken cancellationToken)
+    {
+        var steps = new List<(IGrouping<(long ConnectionId, long AccountId, string LocalKey), PlannedWrite> Group, WatchState ShownBefore, List<BatchStep> Steps)>();
+        var sends = new List<(BatchStep Step, PlannedWrite Write)>();
+        foreach (var group in groups)
+        {
+            var shown = read.GetValueOrDefault(group.Key);
+            var shownBefore = shown?.State ?? group.First().Current;
+            var sharedPart = shown?.Item.WatchedWithPart == true;
+            WatchState? expected = null;
+            var list = new List<BatchStep>();
+            foreach (var write in Before([.. group], shown))
+            {
+                BatchStep step;
+                if (sharedPart && write.Feature == FlowFeature.Watched)
+                {
+                    step = new BatchStep(write, WriteStatus.Skipped + ": " + SharedPartReason, null, null, null);
+                }
+                else if (AlreadyShown(write, expected ?? write.Current))
+                {
+                    step = new BatchStep(write, WriteStatus.Skipped + ": the target already shows it", expected ?? write.Current, null, null);
+                }
+                else
+                {
+                    var prepared = await PrepareAsync(runId, write, side, account, expected, retryNotTaken, cancellationToken);
+                    step = new BatchStep(write, prepared.Outcome, prepared.After, prepared.JournalId, expected ?? write.Current);
+                    if (prepared.JournalId is not null)
+                    {
+                        sends.Add((step, write));
+
+                        // The later writes of this item are decided as if this one is taken; a failure is journaled below.
+                        step = step with { After = Expect(step.Before!, write.Action, write.After) };
+                    }
+                }
+
+                expected = step.After ?? expected;
+                list.Add(step);
+            }
+
+            steps.Add((group, shownBefore, list));
+        }
+
+        var failures = new Dictionary<BatchStep, ProviderException>(ReferenceEqualityComparer.Instance);
+        if (sends.Count > 0)
+        {
+            var batch = (IBatchWriteSink)side.Provider;
+            var results = await batch.WriteBatchAsync(account, [.. sends.Select(s => new BatchWrite(s.Write.LocalKey, s.Write.Action, s.Write.After.WatchedAt, s.Write.After.Rating, s.Write.After.RatedAt))], cancellationToken);
+            for (var i = 0; i < sends.Count; i++)
+            {
+                if (results[i] is { } failure)
+                {
+                    failures[sends[i].Step] = failure;
+                }
+            }
+        }
+
+        foreach (var (group, shownBefore, list) in steps)
+        {
+            WatchState? expected = null;
+            var sent = false;
+            foreach (var step in list)
+            {
+                var outcome = step.Outcome;
+                var after = step.After;
+                if (step.JournalId is { } journalId)
+                {
+                    var before = expected ?? step.Before!;
+                    if (failures.TryGetValue(step, out var failure))
+                    {
+                        await runs.UpdateWriteAsync(journalId, runId, WriteStatus.Failed, step.Write.After.ToJson(), failure.Message, null, CancellationToken.None);
+                        (outcome, after) = (WriteStatus.Failed + ": " + failure.Message, null);
+                    }
+                    else
+                    {
+                        await runs.UpdateWriteAsync(journalId, runId, WriteStatus.Written, step.Write.After.ToJson(), null, clock.GetUtcNow(), CancellationToken.None);
+                        (outcome, after) = (WriteStatus.Written, Expect(before, step.Write.Action, step.Write.After));
+                    }
+                }
+
+                expected = after ?? expected;
+                sent |= outcome == WriteStatus.Written;
+                outcomes[step.Write.IdempotencyKey] = outcome;
+                done();
+            }
+
+            await CommitBaselineAsync(group.Key.AccountId, group.Key.LocalKey, expected, sent, shownBefore);
+        }
+    }
+
+    /// <summary>One write of a batching target: decided (<see cref="Outcome"/>), or journaled and waiting to be sent (<see cref="JournalId"/>).</summary>
+    private sealed record BatchStep(PlannedWrite Write, string Outcome, WatchState? After, long? JournalId, WatchState? Before);
 
     /// <summary>Why a watch of one episode of an item that holds several is not written by a run that did not list the item.</summary>
     public const string SharedPartReason = "one item holds several episodes here; a full run writes it once every episode agrees";
@@ -168,42 +292,10 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
     private async Task<(string Outcome, WatchState? After)> ExecuteOneAsync(long runId, PlannedWrite write, SyncSide side, ProviderAccount account, WatchState? current, bool retryNotTaken, CancellationToken cancellationToken)
     {
         var before = current ?? write.Current;
-        var earlier = await runs.FindWriteAsync(write.IdempotencyKey, cancellationToken);
-        long journalId;
-        if (earlier is not null)
+        var prepared = await PrepareAsync(runId, write, side, account, current, retryNotTaken, cancellationToken);
+        if (prepared.JournalId is not { } journalId)
         {
-            if (earlier.Status is WriteStatus.Written or WriteStatus.NotTaken)
-            {
-                if (!Contradicted(write, earlier, before))
-                {
-                    return (WriteStatus.Skipped + $": already written by run {earlier.RunId}", null);
-                }
-
-                // The server acknowledged it, but what was just read does not show it: sent again a bounded number of times.
-                if (earlier.NotTaken >= rules.NotTakenRetries && !retryNotTaken)
-                {
-                    var why = $"the server acknowledged this write {earlier.NotTaken + 1} times, but reads do not show it";
-                    await runs.UpdateWriteAsync(earlier.Id, runId, WriteStatus.NotTaken, write.After.ToJson(), why, earlier.WrittenAt, CancellationToken.None);
-                    return (WriteStatus.NotTaken + ": " + why, null);
-                }
-
-                await runs.SetNotTakenAsync(earlier.Id, earlier.NotTaken + 1, CancellationToken.None);
-            }
-
-            // An earlier run stopped around this call (planned) or it failed: the target may or may not have it.
-            if (await JournalIfAppliedAsync(earlier, write.LocalKey, write.Action, write.After, WriteValue.Parse(earlier.Before) ?? write.Before, side, account, cancellationToken) is { } shown)
-            {
-                return (WriteStatus.Skipped + $": already applied by run {earlier.RunId}", shown);
-            }
-
-            journalId = earlier.Id;
-            await runs.ReplanWriteAsync(journalId, runId, Before(write), write.After.ToJson(), CancellationToken.None);
-        }
-        else
-        {
-            journalId = await runs.InsertWriteAsync(
-                new RunWrite(0, runId, write.ConnectionId, write.AccountId, write.ProfileId, write.ItemId, write.LocalKey, write.Feature, write.Action, Before(write), write.After.ToJson(), write.Reason, write.IdempotencyKey, WriteStatus.Planned, null, clock.GetUtcNow(), null),
-                cancellationToken);
+            return (prepared.Outcome, prepared.After);
         }
 
         try
@@ -218,6 +310,54 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
 
         await runs.UpdateWriteAsync(journalId, runId, WriteStatus.Written, write.After.ToJson(), null, clock.GetUtcNow(), CancellationToken.None);
         return (WriteStatus.Written, Expect(before, write.Action, write.After));
+    }
+
+    /// <summary>
+    /// Decides one write before it is sent: settled by an earlier run's journal row (an outcome, no journal id), or
+    /// journaled as planned and to be sent (its journal id).
+    /// </summary>
+    private async Task<(string Outcome, WatchState? After, long? JournalId)> PrepareAsync(long runId, PlannedWrite write, SyncSide side, ProviderAccount account, WatchState? current, bool retryNotTaken, CancellationToken cancellationToken)
+    {
+        var before = current ?? write.Current;
+        var earlier = await runs.FindWriteAsync(write.IdempotencyKey, cancellationToken);
+        long journalId;
+        if (earlier is not null)
+        {
+            if (earlier.Status is WriteStatus.Written or WriteStatus.NotTaken)
+            {
+                if (!Contradicted(write, earlier, before))
+                {
+                    return (WriteStatus.Skipped + $": already written by run {earlier.RunId}", null, null);
+                }
+
+                // The server acknowledged it, but what was just read does not show it: sent again a bounded number of times.
+                if (earlier.NotTaken >= rules.NotTakenRetries && !retryNotTaken)
+                {
+                    var why = $"the server acknowledged this write {earlier.NotTaken + 1} times, but reads do not show it";
+                    await runs.UpdateWriteAsync(earlier.Id, runId, WriteStatus.NotTaken, write.After.ToJson(), why, earlier.WrittenAt, CancellationToken.None);
+                    return (WriteStatus.NotTaken + ": " + why, null, null);
+                }
+
+                await runs.SetNotTakenAsync(earlier.Id, earlier.NotTaken + 1, CancellationToken.None);
+            }
+
+            // An earlier run stopped around this call (planned) or it failed: the target may or may not have it.
+            if (await JournalIfAppliedAsync(earlier, write.LocalKey, write.Action, write.After, WriteValue.Parse(earlier.Before) ?? write.Before, side, account, cancellationToken) is { } shown)
+            {
+                return (WriteStatus.Skipped + $": already applied by run {earlier.RunId}", shown, null);
+            }
+
+            journalId = earlier.Id;
+            await runs.ReplanWriteAsync(journalId, runId, Before(write), write.After.ToJson(), CancellationToken.None);
+        }
+        else
+        {
+            journalId = await runs.InsertWriteAsync(
+                new RunWrite(0, runId, write.ConnectionId, write.AccountId, write.ProfileId, write.ItemId, write.LocalKey, write.Feature, write.Action, Before(write), write.After.ToJson(), write.Reason, write.IdempotencyKey, WriteStatus.Planned, null, clock.GetUtcNow(), null),
+                cancellationToken);
+        }
+
+        return (WriteStatus.Planned, null, journalId);
     }
 
     /// <summary>

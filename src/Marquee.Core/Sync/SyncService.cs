@@ -110,8 +110,8 @@ public sealed class SyncService(
                     targetBaselines = await ledger.LoadBaselinesAsync(pair.Target.Id, cancellationToken);
                     // A run narrowed to some libraries lists part of what the baselines hold, by design: only an empty listing is refused.
                     var partial = options.Libraries is { Count: > 0 };
-                    CheckListing(source.Connection.Name, pair.ProfileName, sourceListing.Count, partial ? 0 : sourceBaselines.Count);
-                    CheckListing(target.Connection.Name, pair.ProfileName, targetListing.Count, partial ? 0 : targetBaselines.Count);
+                    CheckListing(source, pair.ProfileName, sourceListing.Count, sourceBaselines.Count, partial);
+                    CheckListing(target, pair.ProfileName, targetListing.Count, targetBaselines.Count, partial);
                 }
 
                 var sourceItems = Resolve(resolver, source, sourceListing, flow.Filters, unresolved, unresolvedKeys);
@@ -157,7 +157,9 @@ public sealed class SyncService(
 
                 var touched = events.Select(e => e.ItemId).ToHashSet();
                 plan.AddRange(PlanSide(flow, firstRun, resolver, pair.ProfileId, target, pair.Target.Id, targetItems, targetBaselines, sourceItems, touched, knownKeys, states, options));
-                targetSize = Math.Max(targetSize, targetItems.Count);
+
+                // A catalogue target (Trakt) lists only what its account touched: the items it may receive are the source's.
+                targetSize = Math.Max(targetSize, target.Provider is ICatalogTarget ? Math.Max(targetItems.Count, sourceItems.Count) : targetItems.Count);
                 if (flow.TwoWay)
                 {
                     plan.AddRange(PlanSide(flow, firstRun, resolver, pair.ProfileId, source, pair.Source.Id, sourceItems, sourceBaselines, targetItems, touched, knownKeys, states, options));
@@ -235,14 +237,16 @@ public sealed class SyncService(
 
     private static string Append(string? message, string more) => message is null ? more : message + "; " + more;
 
-    private void CheckListing(string connection, string profile, int listed, int baseline)
+    /// <summary>Refuses an empty or shrunken listing; an account of a catalogue side (Trakt) that never listed anything may be empty.</summary>
+    private void CheckListing(SyncSide side, string profile, int listed, int baseline, bool partial)
     {
-        if (listed == 0)
+        var connection = side.Connection.Name;
+        if (listed == 0 && !(side.Provider is ICatalogTarget && baseline == 0))
         {
             throw new SyncListingException($"{connection} listed no items for {profile}; an empty listing is treated as an error, never as a mass removal");
         }
 
-        if (baseline >= steps.Rules.ShrinkMinimum && listed < baseline * steps.Rules.ShrinkRatio)
+        if (!partial && baseline >= steps.Rules.ShrinkMinimum && listed < baseline * steps.Rules.ShrinkRatio)
         {
             throw new SyncListingException($"{connection} listed {listed} items for {profile}, down from {baseline}; a listing that shrank this much is treated as an error, never as a mass removal");
         }
@@ -419,6 +423,14 @@ public sealed class SyncService(
         // An edition this side does not have is written to its movie's base version here.
         var candidates = (options.Since is null ? sideItems.Keys : sideItems.Keys.Concat(touched)).ToList();
         candidates.AddRange(candidates.Select(resolver.MovieOfEdition).OfType<long>().ToList());
+
+        // A side whose catalogue holds every title (Trakt) lists only what its account touched: the other side's items are written there too.
+        var catalog = side.Provider as ICatalogTarget;
+        if (catalog is not null)
+        {
+            candidates.AddRange(otherItems.Keys);
+        }
+
         var items = new List<PlanItem>();
         foreach (var itemId in candidates.Distinct())
         {
@@ -450,6 +462,11 @@ public sealed class SyncService(
                     RatedAt = seen.RatedAt,
                     ProgressMs = seen.ProgressMs,
                 }, TargetRead: false));
+            }
+            else if (catalog is not null && otherItems.TryGetValue(itemId, out var other) && catalog.KeyFor(other.Item) is { } catalogKey)
+            {
+                // Not listed there under this item: read before writing, since the listing may hold it under other ids.
+                items.Add(new PlanItem(itemId, catalogKey, other.Item.Title, other.Item.DurationMs, state!, WatchState.Empty, TargetRead: false));
             }
         }
 

@@ -246,6 +246,9 @@ public sealed class TargetedSync(
         var other = t.Event.Side == source ? target : source;
         var (otherAccount, otherProvided) = other == source ? (t.Pair.Source, t.Pair.SourceAccount) : (t.Pair.Target, t.Pair.TargetAccount);
         var otherKey = t.Snapshot.SourceItems.Where(s => s.ConnectionId == other.Connection.Id && s.ItemId == itemId).Select(s => s.LocalKey).Order(StringComparer.Ordinal).FirstOrDefault();
+
+        // A catalogue side (Trakt) holds every title: an item it never listed is named there by its ids.
+        otherKey ??= other.Provider is ICatalogTarget catalog ? catalog.KeyFor(t.Event.Item.Item) : null;
         if (otherKey is not null && await other.Source.ReadItemAsync(otherProvided, otherKey, cancellationToken) is { } otherRead)
         {
             reads.Add(new Read(other, otherAccount, otherProvided, otherKey, otherRead));

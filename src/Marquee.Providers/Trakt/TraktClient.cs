@@ -26,6 +26,16 @@ public sealed class TraktClient(HttpClient http, TraktApp app, TraktTokens token
 
     public int Writes { get; private set; }
 
+    /// <summary>Gets where each request is counted per endpoint (path without its query), for run reports; none when null.</summary>
+    public Marquee.Core.Providers.RequestCounts? Counts { get; init; }
+
+    /// <summary>Reads one object (no paging).</summary>
+    public async Task<JsonNode?> GetAsync(string path, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, null, ct);
+        return await TraktWire.ReadAsync(response, ct);
+    }
+
     /// <summary>Reads every page of a listing (<c>page</c>/<c>limit</c> always sent; the server's clamp is followed).</summary>
     public async Task<List<JsonObject>> ListAsync(string path, CancellationToken ct)
     {
@@ -128,6 +138,7 @@ public sealed class TraktClient(HttpClient http, TraktApp app, TraktTokens token
                 }
 
                 var response = await http.SendAsync(request, ct);
+                Counts?.Count($"{method.Method} /{path.Split('?')[0]}");
                 if (write)
                 {
                     Writes++;

@@ -33,10 +33,11 @@ public sealed class TraktDeviceLogin(HttpClient http, TraktApp app, TimeProvider
     }
 
     /// <summary>Polls until the user has decided; a refusal or an expired code is a <see cref="TraktException"/> that says what to do.</summary>
-    public async Task<TraktTokens> WaitAsync(TraktDeviceCode code, CancellationToken ct)
+    public async Task<TraktTokens> WaitAsync(TraktDeviceCode code, CancellationToken ct, IProgress<TimeSpan>? progress = null)
     {
         var interval = code.Interval;
-        var deadline = time.GetUtcNow() + code.ExpiresIn;
+        var started = time.GetUtcNow();
+        var deadline = started + code.ExpiresIn;
         while (true)
         {
             if (time.GetUtcNow() >= deadline)
@@ -45,36 +46,45 @@ public sealed class TraktDeviceLogin(HttpClient http, TraktApp app, TimeProvider
             }
 
             await Task.Delay(interval, time, ct);
-            var poll = new JsonObject { ["code"] = code.DeviceCode, ["client_id"] = app.ClientId, ["client_secret"] = app.ClientSecret };
-            using var response = await http.PostAsync(new Uri(app.BaseUri, "oauth/device/token"), TraktWire.Json(poll), ct);
-            switch ((int)response.StatusCode)
+            var poll = await PollOnceAsync(code, ct);
+            progress?.Report(time.GetUtcNow() - started);
+            if (poll.Tokens is { } tokens)
             {
-                case 200:
-                    return TraktWire.Tokens(await TraktWire.ReadAsync(response, ct));
-                case 400:
-                    continue;
-                case 429:
-                    interval += TimeSpan.FromSeconds(5);
-                    continue;
-                case 404:
-                    throw new TraktException("Trakt does not know this device code: run the login again.", 404);
-                case 409:
-                    throw new TraktException($"The Trakt code {code.UserCode} was already used: run the login again for a new code.", 409);
-                case 410:
-                    throw new TraktException($"The Trakt code {code.UserCode} expired before it was approved: run the login again and enter the new code at {code.VerificationUrl}.", 410);
-                case 418:
-                    throw new TraktException("The Trakt login was refused on trakt.tv: run it again and choose Yes to let Marquee use the account.", 418);
-                case (int)HttpStatusCode.Unauthorized or (int)HttpStatusCode.Forbidden:
-                    throw new TraktException($"Trakt refused the app ({(int)response.StatusCode}): check the client id and secret of the Trakt app.", (int)response.StatusCode);
-                default:
-                    if ((int)response.StatusCode >= 500)
-                    {
-                        interval += TimeSpan.FromSeconds(5);
-                        continue;
-                    }
+                return tokens;
+            }
 
-                    throw new TraktException($"Trakt answered the device login with {(int)response.StatusCode}.", (int)response.StatusCode);
+            if (poll.SlowDown)
+            {
+                interval += TimeSpan.FromSeconds(5);
             }
         }
     }
+
+    /// <summary>
+    /// Asks once whether the user has decided: tokens when approved, none while pending (with <see cref="TraktPoll.SlowDown"/>
+    /// when Trakt asks to poll less often, or answered with a server error); a refusal, an expired, used or unknown code
+    /// is a <see cref="TraktException"/> that says what to do.
+    /// </summary>
+    public async Task<TraktPoll> PollOnceAsync(TraktDeviceCode code, CancellationToken ct)
+    {
+        var poll = new JsonObject { ["code"] = code.DeviceCode, ["client_id"] = app.ClientId, ["client_secret"] = app.ClientSecret };
+        using var response = await http.PostAsync(new Uri(app.BaseUri, "oauth/device/token"), TraktWire.Json(poll), ct);
+        return (int)response.StatusCode switch
+        {
+            200 => new TraktPoll(TraktWire.Tokens(await TraktWire.ReadAsync(response, ct)), false),
+            400 => new TraktPoll(null, false),
+            429 => new TraktPoll(null, true),
+            404 => throw new TraktException("Trakt does not know this device code: run the login again.", 404),
+            409 => throw new TraktException($"The Trakt code {code.UserCode} was already used: run the login again for a new code.", 409),
+            410 => throw new TraktException($"The Trakt code {code.UserCode} expired before it was approved: run the login again and enter the new code at {code.VerificationUrl}.", 410),
+            418 => throw new TraktException("The Trakt login was refused on trakt.tv: run it again and choose Yes to let Marquee use the account.", 418),
+            (int)HttpStatusCode.Unauthorized or (int)HttpStatusCode.Forbidden =>
+                throw new TraktException($"Trakt refused the app ({(int)response.StatusCode}): check the client id and secret of the Trakt app.", (int)response.StatusCode),
+            >= 500 => new TraktPoll(null, true),
+            var status => throw new TraktException($"Trakt answered the device login with {status}.", status),
+        };
+    }
 }
+
+/// <summary>One poll of a device login: the tokens once approved; <see cref="SlowDown"/> when the next poll must wait 5 s longer.</summary>
+public sealed record TraktPoll(TraktTokens? Tokens, bool SlowDown);

@@ -30,6 +30,8 @@ public sealed class CapabilityConsistencyTests : IDisposable
         (nameof(ProviderCapabilities.CanManageSessions), typeof(ISessionManager)),
         (nameof(ProviderCapabilities.CanEditLabels), typeof(ILabelManager)),
         (nameof(ProviderCapabilities.CanMaintainLibraries), typeof(ILibraryMaintenance)),
+        (nameof(ProviderCapabilities.CanWriteBatches), typeof(IBatchWriteSink)),
+        (nameof(ProviderCapabilities.HasOpenCatalog), typeof(ICatalogTarget)),
     ];
 
     private readonly TempFolder _folder = new();
