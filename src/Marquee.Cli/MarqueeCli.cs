@@ -88,6 +88,7 @@ public static class MarqueeCli
         root.Add(NotifyCommands.Create(Context));
         root.Add(CareCommands.Sessions(Context));
         root.Add(CareCommands.Trash(Context));
+        root.Add(LabelCommands.Create(Context));
         root.Add(BenchCommand.Create(Context));
         root.Add(VersionCommand.Create(Context));
         return root;

@@ -57,6 +57,8 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton<Care.TrashService>();
         services.TryAddSingleton<Care.CareScheduler>();
         services.TryAddSingleton<Care.CareDeclarations>();
+        services.TryAddSingleton<Labels.LabelRunState>();
+        services.TryAddScoped<Labels.LabelSyncService>();
         return services;
     }
 }
