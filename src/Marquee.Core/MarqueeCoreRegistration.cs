@@ -59,6 +59,7 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton<Care.CareDeclarations>();
         services.TryAddSingleton<Labels.LabelRunState>();
         services.TryAddScoped<Labels.LabelSyncService>();
+        services.TryAddSingleton<Labels.LabelScheduler>();
         return services;
     }
 }
