@@ -25,6 +25,7 @@ internal static class LabelEndpoints
         if (run)
         {
             services.AddHostedService(sp => sp.GetRequiredService<LabelScheduler>());
+            services.AddSingleton<Marquee.Core.Webhooks.ILiveEventSink>(sp => sp.GetRequiredService<LabelScheduler>());
         }
 
         return services;
