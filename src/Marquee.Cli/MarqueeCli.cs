@@ -89,6 +89,7 @@ public static class MarqueeCli
         root.Add(CareCommands.Sessions(Context));
         root.Add(CareCommands.Trash(Context));
         root.Add(CareCommands.Care(Context));
+        root.Add(LabelCommands.Create(Context));
         root.Add(BenchCommand.Create(Context));
         root.Add(VersionCommand.Create(Context));
         return root;

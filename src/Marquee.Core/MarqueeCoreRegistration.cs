@@ -58,6 +58,9 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton<Care.TrashService>();
         services.TryAddSingleton<Care.CareScheduler>();
         services.TryAddSingleton<Care.CareDeclarations>();
+        services.TryAddSingleton<Labels.LabelRunState>();
+        services.TryAddScoped<Labels.LabelSyncService>();
+        services.TryAddSingleton<Labels.LabelScheduler>();
         return services;
     }
 }

@@ -6,6 +6,7 @@ using Marquee.Web.Connections;
 using Marquee.Web.Flows;
 using Marquee.Web.Health;
 using Marquee.Web.Http;
+using Marquee.Web.Labels;
 using Marquee.Web.Metrics;
 using Marquee.Web.Notifications;
 using Marquee.Web.Outbox;
@@ -59,6 +60,7 @@ public static class MarqueeBuilder
         builder.Services.AddOutboxDispatcher();
         builder.Services.AddNotifications();
         builder.Services.AddCare(builder.Configuration.GetValue("Marquee:Care:Enabled", true));
+        builder.Services.AddLabels(builder.Configuration.GetValue("Marquee:Labels:Enabled", true));
 
         // Last, so that every log provider added by the host (console, tests) is wrapped.
         builder.Services.AddSecretRedaction();
@@ -89,6 +91,7 @@ public static class MarqueeBuilder
         app.MapOutbox();
         app.MapNotifications();
         app.MapCare();
+        app.MapLabels();
         app.MapUi();
         return app;
     }

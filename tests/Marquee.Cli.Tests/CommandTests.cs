@@ -46,7 +46,7 @@ public sealed class CommandTests
         foreach (var expected in new[]
         {
             "serve", "demo", "version", "connection add", "connection list", "connection show", "connection test", "connection remove",
-            "profile add", "profile list", "profile link", "profile unlink", "flow add", "flow list", "flow show", "flow remove", "config export", "sim plex", "sim jellyfin", "sim emby", "sim radarr", "sim sonarr", "sim discord", "sim ntfy", "sim trakt", "sim shoko", "bench",
+            "profile add", "profile list", "profile link", "profile unlink", "flow add", "flow list", "flow show", "flow remove", "config export", "sim plex", "sim jellyfin", "sim emby", "sim radarr", "sim sonarr", "sim discord", "sim ntfy", "sim trakt", "sim shoko", "sim seerr", "bench",
         })
         {
             Assert.Contains(expected, paths);

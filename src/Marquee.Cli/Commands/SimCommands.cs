@@ -10,7 +10,7 @@ using Marquee.Simulators.Trakt;
 
 namespace Marquee.Cli.Commands;
 
-internal static class SimCommands
+internal static partial class SimCommands
 {
     public static Command Create(Func<ParseResult, CliContext> context)
     {
@@ -24,6 +24,7 @@ internal static class SimCommands
         command.Add(Ntfy(context));
         command.Add(Trakt(context));
         command.Add(Shoko(context));
+        command.Add(Seerr(context));
         return command;
     }
 

@@ -11,7 +11,7 @@ namespace Marquee.Providers.Arr;
 /// names. Reads are whole listings (one request per listing, never one per item); tag edits go through the editors with
 /// <c>applyTags</c> add or remove, so tags Marquee does not own are never replaced.
 /// </summary>
-public abstract class ArrProvider(ArrClient client, TimeSpan testTimeout, TimeProvider time) : IProvider
+public abstract partial class ArrProvider(ArrClient client, TimeSpan testTimeout, TimeProvider time) : IProvider
 {
     /// <summary>The name Marquee's webhook connection has in the application; registering again finds and updates it.</summary>
     public const string WebhookName = "Marquee";

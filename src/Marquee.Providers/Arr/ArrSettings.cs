@@ -43,23 +43,7 @@ public static class ArrSettingsValidator
     public static IReadOnlyList<FieldProblem> Validate(ArrSettings settings, string kind = "sonarr")
     {
         var problems = new List<FieldProblem>();
-        if (!settings.Url.IsAbsoluteUri || (settings.Url.Scheme != Uri.UriSchemeHttp && settings.Url.Scheme != Uri.UriSchemeHttps))
-        {
-            problems.Add(new FieldProblem("url", "'url' must be an absolute http:// or https:// URL."));
-        }
-        else if (!string.IsNullOrEmpty(settings.Url.Query) || !string.IsNullOrEmpty(settings.Url.Fragment))
-        {
-            problems.Add(new FieldProblem("url", "'url' must not carry a query or fragment; give the API key as 'apiKey'."));
-        }
-
-        if (string.IsNullOrWhiteSpace(settings.ApiKey))
-        {
-            problems.Add(new FieldProblem("apiKey", "'apiKey' is required (Settings → General → Security → API Key)."));
-        }
-        else if (settings.ApiKey.Length > 128 || settings.ApiKey.Any(char.IsWhiteSpace))
-        {
-            problems.Add(new FieldProblem("apiKey", "'apiKey' must be the key as shown, without spaces (at most 128 characters)."));
-        }
+        Http.ApiKeySettings.Check(problems, settings.Url, settings.ApiKey, "Settings → General → Security → API Key", 128);
 
         foreach (var name in settings.UnmonitorProfileNames)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Marquee.Core.Labels;
 using Marquee.Core.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -46,7 +47,26 @@ public sealed partial class ArrWebhookFormat(ILogger<ArrWebhookFormat>? logger =
             Log.Ignored(_logger, delivery.Id, delivery.Source, eventType);
         }
 
-        return (eventType, []);
+        return (eventType, eventType == "Download" ? Downloaded(delivery) : []);
+    }
+
+    /// <summary>
+    /// A Download (an import reached the disk, so Plex is about to have it) as one <see cref="LabelScheduler.ArrDownload"/> event naming
+    /// the movie by TMDB id or the series by TVDB id; label sync reacts to it.
+    /// </summary>
+    private static IReadOnlyList<LiveEvent> Downloaded(InboxDelivery delivery)
+    {
+        using var document = JsonDocument.Parse(delivery.Body);
+        var root = document.RootElement;
+        var (name, scheme, idField, mediaType) = root.TryGetProperty("movie", out _) ? ("movie", "tmdb", "tmdbId", "movie") : ("series", "tvdb", "tvdbId", "show");
+        if (!root.TryGetProperty(name, out var item) || item.ValueKind != JsonValueKind.Object
+            || !item.TryGetProperty(idField, out var id) || id.ValueKind != JsonValueKind.Number || !id.TryGetInt32(out var value) || value <= 0)
+        {
+            return [];
+        }
+
+        var key = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return [new LiveEvent(delivery.Source, "webhook", null, string.Empty, null, key, $"{scheme}://{key}", mediaType, LabelScheduler.ArrDownload, null, delivery.ReceivedAt, delivery.Id) { SourceEvent = "Download" }];
     }
 
     public byte[] Compact(byte[] body) => body;

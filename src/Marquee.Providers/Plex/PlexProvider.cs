@@ -13,7 +13,7 @@ namespace Marquee.Providers.Plex;
 /// Plex as a watch-state source and sink for every account of a server (owner, Home users, friends), plus labels,
 /// sessions, history, trash and the Discover watchlist. Maps domain ↔ wire; HTTP details live in <see cref="PlexClient"/>.
 /// </summary>
-public sealed class PlexProvider :
+public sealed partial class PlexProvider :
     IProvider,
     IAccountDirectory,
     IWatchStateSource,

@@ -610,7 +610,7 @@ public sealed class PlexState
         return removed.Count;
     }
 
-    public PlexItem AddMovie(int sectionId, string title, int year, string? primaryGuid, long duration)
+    public PlexItem AddMovie(int sectionId, string title, int year, string? primaryGuid, long duration, string[]? externalGuids = null)
     {
         PlexItem item;
         lock (Gate)
@@ -633,6 +633,7 @@ public sealed class PlexState
                 PartId = key + 600_000,
                 File = $"/data/media/movies/{title} ({year})/{title} ({year}).mkv",
                 OriginallyAvailableAt = $"{year:D4}-01-01",
+                ExternalGuids = externalGuids ?? [],
             };
             _items[key] = item;
             _roots[sectionId].Add(item);

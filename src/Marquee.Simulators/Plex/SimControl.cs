@@ -198,9 +198,9 @@ public sealed class SimControl
         }
     }
 
-    public PlexItem AddMovie(int sectionId, string title, int year, string? primaryGuid = null, long durationMs = 6_000_000) =>
+    public PlexItem AddMovie(int sectionId, string title, int year, string? primaryGuid = null, long durationMs = 6_000_000, string[]? externalGuids = null) =>
         _state.Section(sectionId) is { Type: "movie" }
-            ? _state.AddMovie(sectionId, title, year, primaryGuid, durationMs)
+            ? _state.AddMovie(sectionId, title, year, primaryGuid, durationMs, externalGuids)
             : throw new ArgumentException("Not a movie section.", nameof(sectionId));
 
     public PlexItem AddEpisode(int seasonRatingKey, string title, int index, long durationMs = 2_400_000)

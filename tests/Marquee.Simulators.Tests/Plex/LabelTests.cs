@@ -108,4 +108,39 @@ public sealed class LabelTests
         await PutAsync(owner, $"/library/metadata/{movie}?label%5B0%5D.tag.tag=single");
         Assert.Equal(["single"], await LabelsAsync(owner, movie));
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task ShowsSeasonsAndEpisodes_SeveralLabelsLockedInOneEdit_OtherLabelsKept(int type)
+    {
+        await using var host = await SimHost.StartAsync();
+        var owner = host.Pms(host.Owner.AccountToken);
+        var key = host.Sim.State.ItemsOfType(2, (ItemType)type)[0].RatingKey;
+        await PutAsync(owner, $"/library/sections/2/all?type={type}&id={key}&label%5B0%5D.tag.tag=own&label%5B1%5D.tag.tag=marquee%3Abob&label%5B2%5D.tag.tag=Marquee%3A4k&label.locked=1");
+        Assert.Equal(["own", "marquee:bob", "Marquee:4k"], await LabelsAsync(owner, key));
+        Assert.Contains((await SimHost.ItemAsync(owner, key)).GetProperty("Field").EnumerateArray(), f => f.GetProperty("name").GetString() == "label" && f.GetProperty("locked").GetBoolean());
+
+        await PutAsync(owner, $"/library/sections/2/all?type={type}&id={key}&label[].tag.tag-=marquee%253Abob");
+        Assert.Equal(["own", "Marquee:4k"], await LabelsAsync(owner, key));
+
+        var listing = await SimHost.ContainerAsync(owner, $"/library/sections/2/all?type={type}");
+        var listed = SimHost.Metadata(listing).Single(m => m.GetProperty("ratingKey").GetString() == key.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(["own", "Marquee:4k"], listed.GetProperty("Label").EnumerateArray().Select(l => l.GetProperty("tag").GetString()));
+    }
+
+    [Fact]
+    public async Task AddWithoutLock_LeavesFieldUnlocked_AndRemovalTouchesOnlyNamedLabels()
+    {
+        await using var host = await SimHost.StartAsync();
+        var movie = host.FirstMovie();
+        var owner = host.Pms(host.Owner.AccountToken);
+        await PutAsync(owner, $"/library/sections/1/all?type=1&id={movie}&label%5B0%5D.tag.tag=kids&label%5B1%5D.tag.tag=marquee%3Aalice&label%5B2%5D.tag.tag=marquee%3Abob");
+        Assert.False((await SimHost.ItemAsync(owner, movie)).TryGetProperty("Field", out _));
+
+        await PutAsync(owner, $"/library/sections/1/all?type=1&id={movie}&label%5B%5D.tag.tag-=marquee%253Aalice%2Cmarquee%253Abob&label.locked=1");
+        Assert.Equal(["kids"], await LabelsAsync(owner, movie));
+        Assert.True((await SimHost.ItemAsync(owner, movie)).TryGetProperty("Field", out _));
+    }
 }

@@ -31,7 +31,7 @@ internal sealed class CareKit : IAsyncDisposable
     public int Movie4K => Sim.State.ItemsOfType(3, ItemType.Movie)[0].RatingKey;
 
     /// <summary>Starts both; the care scheduler is off unless <paramref name="scheduler"/> (tests evaluate through the API).</summary>
-    public static async Task<CareKit> StartAsync(bool scheduler = false, string? token = null, IDictionary<string, string?>? settings = null)
+    public static async Task<CareKit> StartAsync(bool scheduler = false, string? token = null, IDictionary<string, string?>? settings = null, bool discover = false)
     {
         var clock = new ShiftedClock();
         var all = new Dictionary<string, string?>
@@ -46,6 +46,11 @@ internal sealed class CareKit : IAsyncDisposable
 
         var sim = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Movies = 40, Shows = 2, HomeUsers = 1, Friends = 2 }, CancellationToken.None);
         all["Marquee:Plex:PlexTvUrl"] = sim.PlexTvUri.ToString();
+        if (discover)
+        {
+            all["Marquee:Plex:DiscoverUrl"] = sim.DiscoverUri.ToString();
+        }
+
         var app = await MarqueeApp.StartAsync(all, services => services.AddSingleton<TimeProvider>(clock));
         await app.CreatePlexAsync("home", token: token?.Replace("{friend}", sim.Accounts.First(a => a.Kind == SimAccountKind.Friend).ServerToken, StringComparison.Ordinal) ?? sim.Owner.AccountToken, url: sim.BaseUri.ToString());
         return new CareKit(app, sim, clock);
