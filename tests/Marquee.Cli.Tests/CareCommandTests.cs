@@ -92,6 +92,51 @@ public sealed class CareCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CareTrash_SetListRemove_ALibrarysScheduledEmptying()
+    {
+        var set = await _cli.OkAsync("care", "trash", "set", "TV Shows", "--frequency", "daily", "--at", "04:30", "--max", "10", "--dry-run");
+        var listed = JsonDocument.Parse(await _cli.OkAsync("care", "trash", "list", "--json")).RootElement;
+        var table = await _cli.OkAsync("care", "trash", "list");
+        var removed = await _cli.OkAsync("care", "trash", "remove", "TV Shows");
+        var after = JsonDocument.Parse(await _cli.OkAsync("care", "trash", "list", "--json")).RootElement;
+
+        Assert.Contains("Trash of TV Shows is emptied daily 04:30, never above 10 items (dry run).", set, StringComparison.Ordinal);
+        var shows = Assert.Single(listed.EnumerateArray(), t => t.GetProperty("library").GetString() == "TV Shows");
+        Assert.Equal(10, shows.GetProperty("maxItems").GetInt32());
+        Assert.True(shows.GetProperty("dryRun").GetBoolean());
+        Assert.Matches(@"TV Shows\s+\(the only one\)\s+daily 04:30\s+10\s+yes\s+yes", table);
+        Assert.Contains("no longer emptied", removed, StringComparison.Ordinal);
+        Assert.DoesNotContain(after.EnumerateArray(), t => t.GetProperty("library").GetString() == "TV Shows");
+        Assert.Contains(after.EnumerateArray(), t => t.GetProperty("library").GetString() == "Movies");
+        Assert.Equal(0, _sim.Control.RequestCounts.GetValueOrDefault("PUT /library/sections/{id}/emptyTrash"));
+    }
+
+    [Theory]
+    [InlineData("schedule", "TV Shows", "--schedule", "every night")]
+    [InlineData("maxItems", "TV Shows", "--frequency", "daily", "--at", "04:30", "--max", "-1")]
+    [InlineData("frequency", "TV Shows", "--frequency", "fortnightly", "--at", "04:30")]
+    [InlineData("at", "TV Shows", "--frequency", "daily", "--at", "25:99")]
+    [InlineData("library", "Nope", "--frequency", "daily", "--at", "04:30")]
+    public async Task CareTrashSet_ABadValue_ExitsWith2NamingTheField_AndStoresNothing(string field, params string[] args)
+    {
+        var result = await _cli.RunAsync(["care", "trash", "set", .. args]);
+        var listed = JsonDocument.Parse(await _cli.OkAsync("care", "trash", "list", "--json")).RootElement;
+
+        Assert.Equal(2, result.Code);
+        Assert.Contains(field, result.Error, StringComparison.Ordinal);
+        Assert.Equal(["Movies"], listed.EnumerateArray().Select(t => t.GetProperty("library").GetString()));
+    }
+
+    [Fact]
+    public async Task CareTrashRemove_AnUnknownLibrary_FailsNamingIt()
+    {
+        var result = await _cli.RunAsync("care", "trash", "remove", "Nope");
+
+        Assert.Equal(1, result.Code);
+        Assert.Contains("Nope", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InvalidCronInMarqueeYaml_IsAnErrorNamingTheField()
     {
         await WriteConfigAsync("maxItems: 2", schedule: "every night");

@@ -162,7 +162,79 @@ internal static class CareCommands
                 return ExitCodes.Ok;
             },
             ct));
-        return new Command("care", "Library care settings.") { new Command("rule", "Session rules: list, add or replace, remove.") { list, add, remove } };
+        return new Command("care", "Library care settings.")
+        {
+            new Command("rule", "Session rules: list, add or replace, remove.") { list, add, remove },
+            TrashSettings(context),
+        };
+    }
+
+    /// <summary><c>marquee care trash list|set|remove</c>: scheduled trash emptying per library, checked as the API checks it.</summary>
+    private static Command TrashSettings(Func<ParseResult, CliContext> context)
+    {
+        var json = GlobalOptions.Json;
+        var list = new Command("list", "List the libraries whose trash is emptied on a schedule.") { json };
+        list.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                var ctx = context(parse);
+                var settings = await services.GetRequiredService<TrashService>().ListAsync(ct);
+                if (parse.GetValue(json))
+                {
+                    CliJson.Write(ctx.Output, settings);
+                    return ExitCodes.Ok;
+                }
+
+                TextTable.Write(
+                    ctx.Output,
+                    ["LIBRARY", "CONNECTION", "SCHEDULE", "MAX ITEMS", "DRY RUN", "ENABLED"],
+                    settings.Select(t => (IReadOnlyList<string?>)[t.Library, t.Connection ?? "(the only one)", t.Schedule ?? $"{t.Frequency} {t.At}".Trim(), t.MaxItems.ToString(System.Globalization.CultureInfo.InvariantCulture), t.DryRun ? "yes" : "no", t.Enabled ? "yes" : "no"]),
+                    "No trash emptying is scheduled.");
+                return ExitCodes.Ok;
+            },
+            ct));
+
+        var library = new Argument<string>("LIBRARY") { Description = "The library (title or key)." };
+        var connection = new Option<string?>("--connection") { Description = "The Plex connection (default: the only one)." };
+        var schedule = new Option<string?>("--schedule") { Description = "A five-field cron expression (UTC); or --frequency with --at.", HelpName = "CRON" };
+        var frequency = new Option<string?>("--frequency") { Description = "hourly, daily or weekly (Sundays)." };
+        var at = new Option<string?>("--at") { Description = "Time of day (UTC, HH:mm) for --frequency; the minute for hourly.", HelpName = "HH:MM" };
+        var max = new Option<int?>("--max") { Description = "The most items an emptying may delete; above it Marquee refuses and notifies (default 50).", HelpName = "N" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Count and record, delete nothing." };
+        var disabled = new Option<bool>("--disabled") { Description = "Keep the setting but do not run it." };
+        var set = new Command("set", "Add or replace a library's scheduled emptying (a bad value exits with code 2 naming the field).") { library, connection, schedule, frequency, at, max, dryRun, disabled };
+        set.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                var saved = await services.GetRequiredService<TrashService>().SaveAsync(
+                    new TrashSetting
+                    {
+                        Library = parse.GetValue(library)!,
+                        Connection = parse.GetValue(connection),
+                        Schedule = parse.GetValue(schedule),
+                        Frequency = parse.GetValue(frequency),
+                        At = parse.GetValue(at),
+                        MaxItems = parse.GetValue(max) ?? new TrashSetting().MaxItems,
+                        DryRun = parse.GetValue(dryRun),
+                        Enabled = !parse.GetValue(disabled),
+                    },
+                    ct);
+                await context(parse).Output.WriteLineAsync($"Trash of {saved.Library} is emptied {(saved.Schedule is { } cron ? "at cron '" + cron + "'" : $"{saved.Frequency} {saved.At}".Trim())}, never above {saved.MaxItems} items{(saved.DryRun ? " (dry run)" : string.Empty)}.");
+                return ExitCodes.Ok;
+            },
+            ct));
+
+        var gone = new Argument<string>("LIBRARY") { Description = "The library (title or key)." };
+        var remove = new Command("remove", "Stop emptying a library's trash on a schedule.") { gone };
+        remove.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                await services.GetRequiredService<TrashService>().DeleteAsync(parse.GetValue(gone)!, ct);
+                await context(parse).Output.WriteLineAsync($"Trash of {parse.GetValue(gone)} is no longer emptied on a schedule.");
+                return ExitCodes.Ok;
+            },
+            ct));
+        return new Command("trash", "Scheduled trash emptying: list, set, remove.") { list, set, remove };
     }
 
     private static string Scope(SessionRule r) =>
