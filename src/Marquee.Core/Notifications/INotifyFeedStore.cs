@@ -33,7 +33,7 @@ public interface INotifyFeedStore
 /// <param name="Name">The account's name.</param>
 /// <param name="Notify">False: nothing this user or device does is told.</param>
 /// <param name="LastSeen">When it was last seen.</param>
-public sealed record SeenEntry(string Kind, string Key, string? Name, bool Notify = true, DateTimeOffset LastSeen = default)
+public sealed record SeenEntry(string Kind, string Key, string? Name, bool Notify = true, DateTimeOffset? LastSeen = null)
 {
     public const string User = "user";
     public const string Device = "device";
