@@ -31,6 +31,7 @@ public sealed partial class NotificationFeed(
     private readonly SortedDictionary<long, Waiting> _waiting = [];
     private readonly Dictionary<long, int> _failures = [];
     private readonly Dictionary<(string Kind, string Key), bool> _seen = [];
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     private readonly List<SeenEntry> _newlySeen = [];
     private long _scanned = -1;
 
@@ -102,6 +103,10 @@ public sealed partial class NotificationFeed(
         foreach (var entry in await feed.ListSeenAsync(cancellationToken))
         {
             _seen[(entry.Kind, entry.Key)] = entry.Notify;
+            if (entry.Kind == SeenEntry.User && entry.Name is { Length: > 0 } known)
+            {
+                _names[entry.Key] = known;
+            }
         }
 
         var told = 0;
@@ -114,8 +119,9 @@ public sealed partial class NotificationFeed(
                 break;
             }
 
-            foreach (var e in batch)
+            foreach (var stored in batch)
             {
+                var e = Named(stored);
                 var due = DueAt(e, enabled);
                 if (due > clock.GetUtcNow())
                 {
@@ -210,6 +216,21 @@ public sealed partial class NotificationFeed(
             Log.Failed(logger, events[0].Id, ex);
             return false;
         }
+    }
+
+    /// <summary>
+    /// The event with its account's name: a playback settled from the server's history names only the account's id, and
+    /// the name an earlier event gave that id is the one a message should show.
+    /// </summary>
+    private LiveEvent Named(LiveEvent e)
+    {
+        if (!string.IsNullOrWhiteSpace(e.AccountName))
+        {
+            _names[e.AccountId] = e.AccountName;
+            return e;
+        }
+
+        return _names.TryGetValue(e.AccountId, out var name) ? e with { AccountName = name } : e;
     }
 
     /// <summary>Records the event's user and device as seen; false when either has notifications turned off.</summary>

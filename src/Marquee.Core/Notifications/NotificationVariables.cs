@@ -51,7 +51,8 @@ public static class NotificationVariables
     {
         var progress = e.PositionMs is { } position && e.DurationMs is > 0 and var duration ? (int?)Math.Clamp((int)Math.Round(position * 100.0 / duration), 0, 100) : null;
         var values = Empty(trigger);
-        values["user"] = string.IsNullOrWhiteSpace(e.AccountName) ? e.AccountId : e.AccountName;
+        // A playback settled from the server's state without knowing whose it was names nobody in particular.
+        values["user"] = !string.IsNullOrWhiteSpace(e.AccountName) ? e.AccountName : e.AccountId == Sync.TargetedItem.AnyAccount ? "Someone" : e.AccountId;
         values["account_id"] = e.AccountId;
         values["title"] = e.Title;
         values["full_title"] = FullTitle(e.MediaType, e.Title, e.ShowTitle, e.Season, e.Episode, e.Year);

@@ -104,6 +104,47 @@ public sealed class NotificationAcceptanceTests
         Assert.StartsWith(friend.Name + " started ", discord.State.Messages[0].Body!["embeds"]![0]!["title"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EachPlaybackTrigger_WithoutPlexPassWebhooks_ComesFromTheEventStreamAndPoller_OnceEach()
+    {
+        // Arrange: no webhook is set on the server (no Plex Pass); only the event stream and the session poller report.
+        await using var discord = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { RateLimit = 0 }, CancellationToken.None);
+        await using var app = await MarqueeApp.StartAsync(NotifyKit.Settings());
+        await using var sim = await PlexSimulator.StartAsync(
+            new PlexSimulatorOptions { Movies = 30, Shows = 4, HomeUsers = 1, Friends = 1 }, CancellationToken.None);
+        await app.CreatePlexAsync("home", token: sim.Owner.AccountToken, url: sim.BaseUri.ToString());
+        await NotifyKit.CreateChannelAsync(app, new { name = "discord", kind = "discord", url = discord.DefaultWebhookUrl.ToString(), triggers = new[] { "play", "pause", "resume", "stop", "finished" } });
+        await NotifyKit.WaitForAsync(() => StreamUp(app), "the event stream");
+        var friend = sim.State.Accounts.First(a => a.Kind == SimAccountKind.Friend);
+        var movie = sim.State.ItemsOfType(1, ItemType.Movie)[7];
+        var other = sim.State.ItemsOfType(1, ItemType.Movie)[8];
+        var title = $"{movie.Title} ({movie.Year})";
+        string[] Titles() => [.. discord.State.Messages.Select(m => m.Body!["embeds"]![0]!["title"]!.GetValue<string>())];
+
+        // Act + Assert, one step at a time so each message is the step's own.
+        sim.Control.Play(friend.Name, movie.RatingKey, movie.Duration / 5, clientId: "tv");
+        await NotifyKit.WaitForAsync(() => Titles().Contains($"{friend.Name} started {title}"), "the play");
+        sim.Control.Play(friend.Name, movie.RatingKey, movie.Duration / 4, clientId: "tv", pause: true);
+        await NotifyKit.WaitForAsync(() => Titles().Contains($"{friend.Name} paused {title}"), "the pause");
+        sim.Control.Play(friend.Name, movie.RatingKey, movie.Duration / 3, clientId: "tv");
+        await NotifyKit.WaitForAsync(() => Titles().Contains($"{friend.Name} resumed {title}"), "the resume");
+        sim.Control.Play(friend.Name, movie.RatingKey, movie.Duration / 2, clientId: "tv", stop: true);
+        await NotifyKit.WaitForAsync(() => Titles().Contains($"{friend.Name} stopped {title}"), "the stop");
+        sim.Control.Play(friend.Name, other.RatingKey, other.Duration * 97 / 100, clientId: "tv", stop: true);
+        await NotifyKit.WaitForAsync(() => Titles().Contains($"{friend.Name} finished {other.Title} ({other.Year})"), "the finished (settled from the history, named as the account's earlier events named it)");
+        await Task.Delay(2000);
+
+        // Each trigger once: the stream and the poller both saw every step.
+        var titles = Titles();
+        foreach (var expected in new[] { "started", "paused", "resumed", "stopped" })
+        {
+            Assert.Equal(1, titles.Count(t => t == $"{friend.Name} {expected} {title}"));
+        }
+
+        Assert.Equal(1, titles.Count(t => t == $"{friend.Name} finished {other.Title} ({other.Year})"));
+        Assert.Empty(sim.Control.Webhooks.Deliveries);
+    }
+
     private static bool StreamUp(MarqueeApp app) =>
         app.Logs.Entries.Any(e => e.Message.Contains("event stream of Plex connection", StringComparison.Ordinal) && e.Message.Contains(" connected", StringComparison.Ordinal));
 }
