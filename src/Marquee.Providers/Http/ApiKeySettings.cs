@@ -8,11 +8,7 @@ public static class ApiKeySettings
     /// <summary>Adds problems for a URL that is not absolute http(s) or carries a query, and for a missing or malformed key.</summary>
     public static void Check(List<FieldProblem> problems, Uri url, string? apiKey, string whereShown, int maxKeyLength)
     {
-        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-        {
-            problems.Add(new FieldProblem("url", "'url' must be an absolute http:// or https:// URL."));
-        }
-        else if (!string.IsNullOrEmpty(url.Query) || !string.IsNullOrEmpty(url.Fragment))
+        if (ProviderUrl.Check(problems, url) && (!string.IsNullOrEmpty(url.Query) || !string.IsNullOrEmpty(url.Fragment)))
         {
             problems.Add(new FieldProblem("url", "'url' must not carry a query or fragment; give the API key as 'apiKey'."));
         }

@@ -1,4 +1,5 @@
 using Marquee.Core.Providers;
+using Marquee.Providers.Http;
 
 namespace Marquee.Providers.Jellyfin;
 
@@ -23,10 +24,7 @@ public sealed class JellyfinSettingsValidator
     public static IReadOnlyList<FieldProblem> Validate(JellyfinSettings settings)
     {
         var problems = new List<FieldProblem>();
-        if (!settings.Url.IsAbsoluteUri || (settings.Url.Scheme != Uri.UriSchemeHttp && settings.Url.Scheme != Uri.UriSchemeHttps))
-        {
-            problems.Add(new FieldProblem("url", "'url' must be an absolute http:// or https:// URL."));
-        }
+        ProviderUrl.Check(problems, settings.Url);
 
         var hasKey = !string.IsNullOrWhiteSpace(settings.ApiKey);
         var hasUser = !string.IsNullOrWhiteSpace(settings.User);

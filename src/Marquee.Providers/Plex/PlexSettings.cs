@@ -1,4 +1,5 @@
 using Marquee.Core.Providers;
+using Marquee.Providers.Http;
 
 namespace Marquee.Providers.Plex;
 
@@ -31,10 +32,7 @@ public sealed class PlexSettingsValidator
     public static IReadOnlyList<FieldProblem> Validate(PlexSettings settings)
     {
         var problems = new List<FieldProblem>();
-        if (!settings.Url.IsAbsoluteUri || (settings.Url.Scheme != Uri.UriSchemeHttp && settings.Url.Scheme != Uri.UriSchemeHttps))
-        {
-            problems.Add(new FieldProblem("url", "'url' must be an absolute http:// or https:// URL."));
-        }
+        ProviderUrl.Check(problems, settings.Url);
 
         if (string.IsNullOrWhiteSpace(settings.Token) || settings.Token.Any(char.IsWhiteSpace))
         {

@@ -1,4 +1,5 @@
 using Marquee.Core.Providers;
+using Marquee.Providers.Http;
 
 namespace Marquee.Providers.Shoko;
 
@@ -24,7 +25,7 @@ public sealed record ShokoSettings : ProviderSettings
     public string ServerVersion { get; init; } = "auto";
 
     /// <summary>Gets the server line the settings fix (5 or 6), or null to read it from the server.</summary>
-    public int? FixedServerLine => ServerVersion.Trim() switch
+    public int? FixedServerLine => ServerVersion?.Trim() switch
     {
         "5" => 5,
         "6" => 6,
@@ -55,10 +56,7 @@ public static class ShokoSettingsValidator
     public static IReadOnlyList<FieldProblem> Validate(ShokoSettings settings)
     {
         var problems = new List<FieldProblem>();
-        if (!settings.Url.IsAbsoluteUri || (settings.Url.Scheme != Uri.UriSchemeHttp && settings.Url.Scheme != Uri.UriSchemeHttps))
-        {
-            problems.Add(new FieldProblem("url", "'url' must be an absolute http:// or https:// URL."));
-        }
+        ProviderUrl.Check(problems, settings.Url);
 
         var hasKey = !string.IsNullOrWhiteSpace(settings.ApiKey);
         var hasUser = !string.IsNullOrWhiteSpace(settings.User);
@@ -71,7 +69,7 @@ public static class ShokoSettingsValidator
             problems.Add(new FieldProblem("user", "Give either 'apiKey' or 'user' and 'password', not both."));
         }
 
-        if (settings.ServerVersion?.Trim() is not ("auto" or "5" or "6"))
+        if (settings.FixedServerLine is null && settings.ServerVersion?.Trim() != "auto")
         {
             problems.Add(new FieldProblem("serverVersion", "'serverVersion' is auto, 5 or 6."));
         }

@@ -1,4 +1,5 @@
 using Marquee.Core.Providers;
+using Marquee.Providers.Http;
 
 namespace Marquee.Providers.Trakt;
 
@@ -34,10 +35,7 @@ public static class TraktSettingsValidator
     public static IReadOnlyList<FieldProblem> Validate(TraktSettings settings)
     {
         var problems = new List<FieldProblem>();
-        if (!settings.Url.IsAbsoluteUri || (settings.Url.Scheme != Uri.UriSchemeHttp && settings.Url.Scheme != Uri.UriSchemeHttps))
-        {
-            problems.Add(new FieldProblem("url", "'url' must be an absolute http:// or https:// URL."));
-        }
+        ProviderUrl.Check(problems, settings.Url);
 
         foreach (var (field, value) in new[] { ("clientId", settings.ClientId), ("clientSecret", settings.ClientSecret), ("accessToken", settings.AccessToken), ("refreshToken", settings.RefreshToken) })
         {
