@@ -19,14 +19,26 @@ public sealed record ScenarioResult
 
     public double WallSeconds { get; init; }
 
-    /// <summary>Gets the CPU time of the process during the measured part, simulators included (they run in the same process).</summary>
+    /// <summary>
+    /// Gets the CPU time of the process during the measured part: Marquee's alone when <see cref="SimulatorsApart"/>,
+    /// otherwise with the simulators that run in the same process.
+    /// </summary>
     public double CpuSeconds { get; init; }
 
-    /// <summary>Gets the peak resident memory of the process during the measured part, simulators included.</summary>
+    /// <summary>Gets the peak resident memory of the process during the measured part (Marquee's alone when <see cref="SimulatorsApart"/>).</summary>
     public long PeakRssBytes { get; init; }
 
-    /// <summary>Gets the resident memory of the process just before the measured part (simulators loaded, store migrated).</summary>
+    /// <summary>Gets the resident memory of the process just before the measured part (store migrated; simulators loaded unless apart).</summary>
     public long BaselineRssBytes { get; init; }
+
+    /// <summary>Gets a value indicating whether the simulated servers ran in a process of their own.</summary>
+    public bool SimulatorsApart { get; init; }
+
+    /// <summary>Gets the simulators' CPU time during the measured part, when they ran apart.</summary>
+    public double? SimulatorCpuSeconds { get; init; }
+
+    /// <summary>Gets the simulators' peak resident memory during the measured part, when they ran apart.</summary>
+    public long? SimulatorPeakRssBytes { get; init; }
 
     /// <summary>Gets the requests Marquee made, per connection and endpoint (the providers' own counts).</summary>
     public IReadOnlyDictionary<string, long> Requests { get; init; } = new Dictionary<string, long>();

@@ -56,14 +56,14 @@ public sealed class BenchRunner(ChildCommand child, TextWriter log)
 
     /// <summary>Runs one scenario in this process (the child's side); a scenario that throws is a failed result.</summary>
     public static Task<ScenarioResult> RunHereAsync(IBenchScenario scenario, bool quick, string folder, TextWriter log, CancellationToken cancellationToken) =>
-        RunHereAsync(scenario, quick, folder, log, null, cancellationToken);
+        RunHereAsync(scenario, quick, folder, log, null, null, cancellationToken);
 
     /// <summary>Runs one scenario in this process, with the set-up the scenario before handed on (if any).</summary>
-    public static async Task<ScenarioResult> RunHereAsync(IBenchScenario scenario, bool quick, string folder, TextWriter log, SharedSetUp? shared, CancellationToken cancellationToken)
+    public static async Task<ScenarioResult> RunHereAsync(IBenchScenario scenario, bool quick, string folder, TextWriter log, SharedSetUp? shared, ChildCommand? simHost, CancellationToken cancellationToken)
     {
         try
         {
-            return await scenario.RunAsync(new ScenarioContext(quick, folder, log, shared), cancellationToken);
+            return await scenario.RunAsync(new ScenarioContext(quick, folder, log, shared, simHost), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -71,14 +71,17 @@ public sealed class BenchRunner(ChildCommand child, TextWriter log)
         }
     }
 
-    /// <summary>Runs scenarios one after another in this process, each handing its set-up on to the next.</summary>
-    public static async Task<IReadOnlyList<ScenarioResult>> RunHereAsync(IReadOnlyList<IBenchScenario> scenarios, bool quick, string folder, TextWriter log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs scenarios one after another in this process, each handing its set-up on to the next; with
+    /// <paramref name="simHost"/>, scenarios that can run their simulators in a child process of that command.
+    /// </summary>
+    public static async Task<IReadOnlyList<ScenarioResult>> RunHereAsync(IReadOnlyList<IBenchScenario> scenarios, bool quick, string folder, TextWriter log, CancellationToken cancellationToken, ChildCommand? simHost = null)
     {
         await using var shared = new SharedSetUp();
         var results = new List<ScenarioResult>();
         foreach (var scenario in scenarios)
         {
-            results.Add(await RunHereAsync(scenario, quick, folder, log, scenarios.Count > 1 ? shared : null, cancellationToken));
+            results.Add(await RunHereAsync(scenario, quick, folder, log, scenarios.Count > 1 ? shared : null, simHost, cancellationToken));
         }
 
         return results;

@@ -12,6 +12,7 @@ public static class BenchScenarios
         new NoChangeScenario(),
         new OnePercentScenario(),
         new WritesScenario(),
+        new PlexJellyfinScenario(),
         new LiveLatencyScenario(),
         new WebhookIngestScenario(),
         new NotificationScenario(),

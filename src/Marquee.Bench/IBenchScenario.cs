@@ -21,9 +21,10 @@ public interface ISharedSetUpScenario : IBenchScenario
 
 /// <summary>
 /// What a scenario runs with: the size (quick or full), a scratch folder, a log for progress lines, and (when several
-/// scenarios share a process) the set-up the scenario before handed on.
+/// scenarios share a process) the set-up the scenario before handed on. With <see cref="SimHost"/>, a scenario that
+/// can runs its simulated servers in a child process of that command, so its own figures are Marquee's alone.
 /// </summary>
-public sealed record ScenarioContext(bool Quick, string DataFolder, TextWriter Log, SharedSetUp? Shared = null);
+public sealed record ScenarioContext(bool Quick, string DataFolder, TextWriter Log, SharedSetUp? Shared = null, ChildCommand? SimHost = null);
 
 /// <summary>Set-up handed from one scenario to the next in the same process: at most one object, disposed at the end when nobody took it.</summary>
 public sealed class SharedSetUp : IAsyncDisposable

@@ -22,6 +22,19 @@ public sealed class BenchScenarioTests
     }
 
     [Fact]
+    public async Task PlexJellyfin_Quick_EveryChangeArrives_AndTheRerunWritesNothing()
+    {
+        using var folder = new TempFolder();
+
+        var result = await BenchRunner.RunHereAsync(new PlexJellyfinScenario(), quick: true, folder.Path, TextWriter.Null, CancellationToken.None);
+
+        Assert.All(result.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        Assert.Equal(ScenarioStatus.Ok, result.Status);
+        Assert.True(result.Metrics["changed pairs"] > 0);
+        Assert.True(result.PeakRssBytes > 0);
+    }
+
+    [Fact]
     public async Task ArrLibrary_Quick_ReadsEverything_InRequestsThatDoNotGrowWithTheItems()
     {
         using var folder = new TempFolder();

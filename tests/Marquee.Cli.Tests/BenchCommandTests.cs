@@ -1,3 +1,6 @@
+using Marquee.Bench;
+using Marquee.Bench.Sync;
+
 namespace Marquee.Cli.Tests;
 
 public sealed class BenchCommandTests
@@ -15,5 +18,51 @@ public sealed class BenchCommandTests
         {
             Assert.Contains(name, result.Error, StringComparison.Ordinal);
         }
+    }
+}
+
+/// <summary>The simulators of a sync scenario in a process of their own (<c>bench --sim-host</c>), driven as the benchmark drives them.</summary>
+public sealed class SimWorldProcessTests
+{
+    private static readonly ChildCommand Self = new("dotnet", [Path.Combine(AppContext.BaseDirectory, "marquee.dll")]);
+
+    [Fact]
+    public async Task SimulatorsApart_AnswerOverHttp_TakeChanges_AndReportTheirOwnProcess()
+    {
+        await using var sims = await RemoteSimWorld.StartAsync(Self, "plex-pair,60,2,0,0.1", CancellationToken.None);
+        using var http = new HttpClient();
+
+        // The servers live in the child: their address answers, with the token the description carries.
+        var left = sims.Info.Connections.Single(c => c.Name == "left");
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(left.Settings["url"]!), "/identity"));
+        request.Headers.Add("X-Plex-Token", left.Settings["token"]);
+        Assert.True((await http.SendAsync(request)).IsSuccessStatusCode);
+
+        Assert.Equal(0, await sims.CountDisagreementsAsync(sims.Info.Accounts));
+        var changed = await sims.DivergeAsync(0.2, seed: 3, perItem: false, accounts: null);
+        Assert.True(changed > 0);
+        Assert.Equal(changed, await sims.CountDisagreementsAsync(sims.Info.Accounts));
+        var checks = await sims.CheckStatesAsync(sims.Info.Accounts);
+        Assert.Contains(checks, c => !c.Passed && c.Name.StartsWith("both servers agree", StringComparison.Ordinal));
+
+        var stats = await sims.StatsAsync(resetPeak: true);
+        Assert.NotNull(stats);
+        Assert.True(stats.RssBytes > 10 * 1024 * 1024 && stats.PeakRssBytes >= stats.RssBytes / 2, $"{stats}");
+        Assert.True((await sims.CountsAsync()).Values.Sum() >= 1);
+        Assert.True((await sims.LibrarySizeAsync())["movies"] >= 60);
+    }
+
+    [Fact]
+    public async Task SimHost_BadSpec_OrBadRequest_IsAClearError()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RemoteSimWorld.StartAsync(Self, "plex-pair,many", CancellationToken.None));
+        Assert.Contains("KIND,MOVIES,SHOWS,LATENCY_MS,DIFFERING", error.Message, StringComparison.Ordinal);
+
+        await using var sims = await RemoteSimWorld.StartAsync(Self, "plex-pair,30,1,0,0.1", CancellationToken.None);
+        var unknown = await Assert.ThrowsAsync<InvalidOperationException>(() => sims.WatchOnLeftAsync("nobody", 1));
+        Assert.Contains("watch-on-left", unknown.Message, StringComparison.Ordinal);
+
+        // The world still answers after a refused request.
+        Assert.Equal(1, await sims.WatchOnLeftAsync(sims.Info.Owner, 1));
     }
 }

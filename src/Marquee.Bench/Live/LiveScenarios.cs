@@ -63,7 +63,7 @@ public sealed class LiveLatencyScenario : IBenchScenario
         api.DefaultRequestHeaders.Add(ApiGuard.HeaderName, host.Services.GetRequiredService<ApiKey>().Value);
         api.Timeout = TimeSpan.FromMinutes(10);
         await SetUpAsync(api, left, right, cancellationToken);
-        var pairs = ReferenceWorld.PairItems(left, right)
+        var pairs = PlexPairWorld.PairItems(left, right)
             .Where(p => p.Item1.Type == ItemType.Movie && left.State.State(left.Owner, p.Item1).IsEmpty && right.State.State(right.Owner, p.Item2).IsEmpty)
             .Take(playbacks)
             .ToList();

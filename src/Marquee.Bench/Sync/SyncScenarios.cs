@@ -20,8 +20,13 @@ public abstract class SyncScenario : IBenchScenario
         ? new WorldSize(Movies: 1_000, Shows: 284, LatencyMs: 10, Differing: 0.10)
         : new WorldSize(Movies: 10_000, Shows: 2_840, LatencyMs: 10, Differing: 0.10);
 
+    /// <summary>Gets the simulated world the scenario runs in (<see cref="SimWorldHost.StartLocalAsync"/>).</summary>
+    protected virtual string WorldKind => PlexPairWorld.Kind;
+
     /// <summary>Gets a value indicating whether the scenario starts from the synced world (<see cref="SyncedWorld"/>) when the scenario before handed one on.</summary>
     protected virtual bool StartsSynced => false;
+
+    protected virtual WorldSize WorldSizeFor(bool quick) => SizeFor(quick);
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
@@ -34,12 +39,12 @@ public abstract class SyncScenario : IBenchScenario
         }
         else
         {
-            var size = SizeFor(context.Quick);
+            var size = WorldSizeFor(context.Quick);
             context.Log.WriteLine($"{Name}: starting two simulated servers ({size.Movies} movies, {size.Shows} shows each)");
             // Scenarios sharing a process each get a store of their own, in case one starts afresh after another.
             var folder = context.Shared is null ? context.DataFolder : Path.Combine(context.DataFolder, Name);
             Directory.CreateDirectory(folder);
-            world = await ReferenceWorld.StartAsync(size, folder, cancellationToken);
+            world = await ReferenceWorld.StartAsync(WorldKind, size, folder, context.SimHost, cancellationToken);
         }
 
         try
@@ -58,7 +63,7 @@ public abstract class SyncScenario : IBenchScenario
     /// <summary>Runs the scenario in <paramref name="world"/>: a new one, or (with <paramref name="synced"/>) the one the scenario before synced.</summary>
     protected abstract Task<ScenarioResult> RunAsync(ReferenceWorld world, SyncedWorld? synced, ScenarioContext context, CancellationToken cancellationToken);
 
-    protected static IReadOnlyList<string> Accounts(ReferenceWorld world) => world.Left.Accounts.Select(a => a.Name).ToList();
+    protected static IReadOnlyList<string> Accounts(ReferenceWorld world) => world.Accounts;
 
     protected static Check Done(string what, SyncReport report) =>
         new($"{what}: run finished", report.Run.Status == RunStatus.Done, $"status {report.Run.Status}{(report.Run.Message is null ? string.Empty : ": " + report.Run.Message)}");
@@ -78,15 +83,15 @@ public abstract class SyncScenario : IBenchScenario
     {
         if (synced is null)
         {
-            world.Diverge(world.Size.Differing, seed: 1);
+            await world.Sims.DivergeAsync(world.Size.Differing, seed: 1, perItem: false, accounts: null);
             var flow = await world.AddFlowAsync(twoWay: true, AllFeatures, null, cancellationToken);
             var since = world.Now;
             context.Log.WriteLine("  setting up: first run without latency (not measured)");
-            world.SetLatency(0);
+            await world.SetLatencyAsync(0);
             synced = new SyncedWorld(world, flow, since, await world.SyncAsync(flow, null, cancellationToken));
         }
 
-        world.SetLatency(world.Size.LatencyMs);
+        await world.SetLatencyAsync(world.Size.LatencyMs);
         return synced;
     }
 
@@ -110,7 +115,7 @@ public abstract class SyncScenario : IBenchScenario
         return into;
     }
 
-    protected ScenarioResult Result(ReferenceWorld world, Measurement m, ScenarioContext context, IReadOnlyDictionary<string, long> requests, long floor, long writes, IReadOnlyList<Check> checks, Dictionary<string, double> metrics)
+    protected async Task<ScenarioResult> ResultAsync(ReferenceWorld world, Measurement m, ScenarioContext context, IReadOnlyDictionary<string, long> requests, long floor, long writes, IReadOnlyList<Check> checks, Dictionary<string, double> metrics)
     {
         metrics["listing requests"] = requests.Where(r => r.Key.EndsWith(ListingEndpoint, StringComparison.Ordinal)).Sum(r => r.Value);
         return new()
@@ -119,13 +124,16 @@ public abstract class SyncScenario : IBenchScenario
             Title = Title,
             Status = checks.All(c => c.Passed) ? ScenarioStatus.Ok : ScenarioStatus.Failed,
             Quick = context.Quick,
-            Size = world.LibrarySize(),
+            Size = await world.Sims.LibrarySizeAsync(),
             WallSeconds = Math.Round(m.Wall.TotalSeconds, 3),
             CpuSeconds = Math.Round(m.Cpu.TotalSeconds, 3),
             PeakRssBytes = m.PeakRss,
             BaselineRssBytes = m.BaselineRss,
+            SimulatorsApart = world.SimulatorsApart,
+            SimulatorCpuSeconds = world.SimulatorsMeasured is { } sims ? Math.Round(sims.CpuSeconds, 3) : null,
+            SimulatorPeakRssBytes = world.SimulatorsMeasured?.PeakRssBytes,
             Requests = requests,
-            SimulatorRequests = world.SimulatorCounts(),
+            SimulatorRequests = await world.Sims.CountsAsync(),
             TotalRequests = requests.Values.Sum(),
             FloorRequests = floor,
             Writes = writes,
@@ -140,7 +148,7 @@ public abstract class SyncScenario : IBenchScenario
         var items = world.Timer.Items;
         metrics["items listed"] = items;
         metrics["items/s (wall)"] = Math.Round(items / Math.Max(m.Wall.TotalSeconds, 1e-6));
-        metrics["items/s (CPU, simulators included)"] = Math.Round(items / Math.Max(m.Cpu.TotalSeconds, 1e-6));
+        metrics[world.SimulatorsApart ? "items/s (CPU, Marquee alone)" : "items/s (CPU, simulators included)"] = Math.Round(items / Math.Max(m.Cpu.TotalSeconds, 1e-6));
     }
 }
 
@@ -156,16 +164,16 @@ public sealed class FirstSyncScenario : SyncScenario, ISharedSetUpScenario
     protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, SyncedWorld? synced, ScenarioContext context, CancellationToken cancellationToken)
     {
         var accounts = Accounts(world);
-        var changed = world.Diverge(world.Size.Differing, seed: 1);
-        var differing = world.CountDisagreements(accounts);
+        var changed = await world.Sims.DivergeAsync(world.Size.Differing, seed: 1, perItem: false, accounts: null);
+        var differing = await world.Sims.CountDisagreementsAsync(accounts);
         var flow = await world.AddFlowAsync(twoWay: true, AllFeatures, null, cancellationToken);
         var since = world.Now;
-        world.SetLatency(world.Size.LatencyMs);
-        world.ResetCounts();
+        await world.SetLatencyAsync(world.Size.LatencyMs);
+        await world.ResetCountsAsync();
         context.Log.WriteLine($"  {changed} differing (profile, item) pairs; running the first sync");
-        var m = Measurement.Start();
+        var m = await world.StartMeasurementAsync();
         var report = await world.SyncAsync(flow, null, cancellationToken);
-        m.Stop();
+        await world.StopMeasurementAsync(m);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["differing pairs"] = changed,
@@ -177,7 +185,7 @@ public sealed class FirstSyncScenario : SyncScenario, ISharedSetUpScenario
         AddThroughput(metrics, world, m);
         var phases = world.Timer.Breakdown(m.Wall);
         var requests = report.Run.Requests;
-        metrics["listing floor"] = world.ListingFloor(accounts, incremental: false);
+        metrics["listing floor"] = await world.Sims.ListingFloorAsync(accounts, incremental: false);
         var floor = (long)metrics["listing floor"] + report.Run.Written;
 
         context.Log.WriteLine("  checking states and rerunning");
@@ -186,13 +194,13 @@ public sealed class FirstSyncScenario : SyncScenario, ISharedSetUpScenario
             new("set-up: the servers differ exactly where the scenario changed them", differing == changed, $"{differing} differing pairs, {changed} changes"),
             Done("first run", report),
         };
-        checks.AddRange(world.CheckStates(accounts));
-        world.SetLatency(0);
-        world.AdvanceClock(TimeSpan.FromHours(1));
+        checks.AddRange(await world.Sims.CheckStatesAsync(accounts));
+        await world.SetLatencyAsync(0);
+        await world.AdvanceClockAsync(TimeSpan.FromHours(1));
         var rerun = await world.SyncAsync(flow, null, cancellationToken);
         checks.Add(Done("rerun", rerun));
         checks.Add(NoWrites("rerun", rerun));
-        var result = Result(world, m, context, requests, floor, report.Run.Written, checks, metrics) with { Phases = phases };
+        var result = (await ResultAsync(world, m, context, requests, floor, report.Run.Written, checks, metrics)) with { Phases = phases };
         if (report.Run.Status == RunStatus.Done)
         {
             // The measured run is the set-up no-change and one-percent need: the same difference, flow and end state.
@@ -219,18 +227,18 @@ public sealed class NoChangeScenario : SyncScenario, ISharedSetUpScenario
         var accounts = Accounts(world);
         synced = await SyncedAsync(world, synced, context, cancellationToken);
         var (flow, since, first) = (synced.Flow, synced.Since, synced.First);
-        world.AdvanceClock(TimeSpan.FromHours(1));
-        world.ResetCounts();
+        await world.AdvanceClockAsync(TimeSpan.FromHours(1));
+        await world.ResetCountsAsync();
 
         context.Log.WriteLine("  incremental run, then full run");
-        var m = Measurement.Start();
+        var m = await world.StartMeasurementAsync();
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var incremental = await world.SyncAsync(flow, since, cancellationToken);
         var incrementalTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var afterIncremental = System.Diagnostics.Stopwatch.GetTimestamp();
         var full = await world.SyncAsync(flow, null, cancellationToken);
         var fullSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(afterIncremental);
-        m.Stop();
+        await world.StopMeasurementAsync(m);
         var requests = Prefixed("incremental: ", incremental.Run.Requests);
         Prefixed("full: ", full.Run.Requests, requests);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
@@ -243,7 +251,7 @@ public sealed class NoChangeScenario : SyncScenario, ISharedSetUpScenario
             ["full writes"] = full.Run.Written,
         };
         AddThroughput(metrics, world, m);
-        metrics["listing floor"] = world.ListingFloor(accounts, incremental: true) + world.ListingFloor(accounts, incremental: false);
+        metrics["listing floor"] = await world.Sims.ListingFloorAsync(accounts, incremental: true) + await world.Sims.ListingFloorAsync(accounts, incremental: false);
         var floor = (long)metrics["listing floor"];
         var checks = new List<Check>
         {
@@ -253,8 +261,8 @@ public sealed class NoChangeScenario : SyncScenario, ISharedSetUpScenario
             Done("full run", full),
             NoWrites("full run", full),
         };
-        checks.AddRange(world.CheckStates(accounts));
-        var result = Result(world, m, context, requests, floor, incremental.Run.Written + full.Run.Written, checks, metrics);
+        checks.AddRange(await world.Sims.CheckStatesAsync(accounts));
+        var result = await ResultAsync(world, m, context, requests, floor, incremental.Run.Written + full.Run.Written, checks, metrics);
         await HandOnAsync(context, synced);
         return result;
     }
@@ -276,15 +284,15 @@ public sealed class OnePercentScenario : SyncScenario, ISharedSetUpScenario
         var accounts = Accounts(world);
         synced = await SyncedAsync(world, synced, context, cancellationToken);
         var (flow, since, first) = (synced.Flow, synced.Since, synced.First);
-        world.AdvanceClock(TimeSpan.FromHours(1));
-        var changed = world.Diverge(0.01, seed: 2, perItem: true);
-        world.AdvanceClock(TimeSpan.FromMinutes(1));
-        world.ResetCounts();
+        await world.AdvanceClockAsync(TimeSpan.FromHours(1));
+        var changed = await world.Sims.DivergeAsync(0.01, seed: 2, perItem: true, accounts: null);
+        await world.AdvanceClockAsync(TimeSpan.FromMinutes(1));
+        await world.ResetCountsAsync();
 
         context.Log.WriteLine($"  {changed} items changed; incremental run");
-        var m = Measurement.Start();
+        var m = await world.StartMeasurementAsync();
         var report = await world.SyncAsync(flow, since, cancellationToken);
-        m.Stop();
+        await world.StopMeasurementAsync(m);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["changed items"] = changed,
@@ -294,18 +302,18 @@ public sealed class OnePercentScenario : SyncScenario, ISharedSetUpScenario
         AddThroughput(metrics, world, m);
         var phases = world.Timer.Breakdown(m.Wall);
         var requests = report.Run.Requests;
-        metrics["listing floor"] = world.ListingFloor(accounts, incremental: true);
+        metrics["listing floor"] = await world.Sims.ListingFloorAsync(accounts, incremental: true);
         var floor = (long)metrics["listing floor"] + changed;
 
         var checks = new List<Check> { Done("setup run", first), Done("incremental run", report) };
         checks.Add(new Check("incremental run: one write per change", report.Run.Written == changed, $"{report.Run.Written} written for {changed} changes"));
-        checks.AddRange(world.CheckStates(accounts));
-        world.SetLatency(0);
-        world.AdvanceClock(TimeSpan.FromHours(1));
+        checks.AddRange(await world.Sims.CheckStatesAsync(accounts));
+        await world.SetLatencyAsync(0);
+        await world.AdvanceClockAsync(TimeSpan.FromHours(1));
         var full = await world.SyncAsync(flow, null, cancellationToken);
         checks.Add(Done("full run afterwards", full));
         checks.Add(NoWrites("full run afterwards (the incremental run missed nothing)", full));
-        return Result(world, m, context, requests, floor, report.Run.Written, checks, metrics) with { Phases = phases };
+        return (await ResultAsync(world, m, context, requests, floor, report.Run.Written, checks, metrics)) with { Phases = phases };
     }
 }
 
@@ -318,16 +326,16 @@ public sealed class WritesScenario : SyncScenario
 
     protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, SyncedWorld? synced, ScenarioContext context, CancellationToken cancellationToken)
     {
-        var owner = world.Left.Owner.Name;
+        var owner = world.Owner;
         var wanted = context.Quick ? 1_000 : 10_000;
-        var marked = world.WatchOnLeft(owner, wanted);
+        var marked = await world.Sims.WatchOnLeftAsync(owner, wanted);
         var flow = await world.AddFlowAsync(twoWay: false, [FlowFeature.Watched], [owner], cancellationToken);
-        world.SetLatency(world.Size.LatencyMs);
-        world.ResetCounts();
+        await world.SetLatencyAsync(world.Size.LatencyMs);
+        await world.ResetCountsAsync();
         context.Log.WriteLine($"  {marked} items to write");
-        var m = Measurement.Start();
+        var m = await world.StartMeasurementAsync();
         var report = await world.SyncAsync(flow, null, cancellationToken);
-        m.Stop();
+        await world.StopMeasurementAsync(m);
         var writePhase = world.Timer.WritePhase;
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
@@ -340,7 +348,7 @@ public sealed class WritesScenario : SyncScenario
         AddThroughput(metrics, world, m);
         var phases = world.Timer.Breakdown(m.Wall);
         var requests = report.Run.Requests;
-        metrics["listing floor"] = world.ListingFloor([owner], incremental: false);
+        metrics["listing floor"] = await world.Sims.ListingFloorAsync([owner], incremental: false);
         var floor = (long)metrics["listing floor"] + marked;
 
         var checks = new List<Check>
@@ -349,12 +357,12 @@ public sealed class WritesScenario : SyncScenario
             // The generated libraries differ a little on their own (4K copies and editions under other agents), so a few more writes are right.
             new("every wanted write made", report.Run.Written >= marked && marked == wanted, $"{report.Run.Written} written for {marked} wanted ({report.Run.Written - marked} on items the servers already differed on)"),
         };
-        checks.AddRange(world.CheckStates([owner]));
-        world.SetLatency(0);
-        world.AdvanceClock(TimeSpan.FromHours(1));
+        checks.AddRange(await world.Sims.CheckStatesAsync([owner]));
+        await world.SetLatencyAsync(0);
+        await world.AdvanceClockAsync(TimeSpan.FromHours(1));
         var rerun = await world.SyncAsync(flow, null, cancellationToken);
         checks.Add(NoWrites("rerun", rerun));
-        return Result(world, m, context, requests, floor, report.Run.Written, checks, metrics) with { Phases = phases };
+        return (await ResultAsync(world, m, context, requests, floor, report.Run.Written, checks, metrics)) with { Phases = phases };
     }
 }
 
@@ -368,4 +376,56 @@ public sealed record SyncedWorld(ReferenceWorld World, Flow Flow, DateTimeOffset
     public const string Group = "synced-world";
 
     public ValueTask DisposeAsync() => World.DisposeAsync();
+}
+
+/// <summary>
+/// (11) Plex ⇄ Jellyfin on the library of the peer comparison (2,000 movies, 60 shows; a tenth quick): the first
+/// two-way watched sync after about 10 % of the (account, item) pairs were watched on one side, then a rerun. Reports
+/// Marquee's peak memory, wall time and requests (the peer sync tool peaked at 88 MB on this library).
+/// </summary>
+public sealed class PlexJellyfinScenario : SyncScenario
+{
+    public override string Name => "plex-jellyfin";
+
+    public override string Title => "Plex ⇄ Jellyfin, 2,000 movies / 60 shows";
+
+    protected override string WorldKind => PlexJellyfinWorld.Kind;
+
+    protected override WorldSize WorldSizeFor(bool quick) => quick
+        ? new WorldSize(Movies: 200, Shows: 6, LatencyMs: 10, Differing: 0.10)
+        : new WorldSize(Movies: 2_000, Shows: 60, LatencyMs: 10, Differing: 0.10);
+
+    protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, SyncedWorld? synced, ScenarioContext context, CancellationToken cancellationToken)
+    {
+        var accounts = Accounts(world);
+        var changed = await world.Sims.DivergeAsync(world.Size.Differing, seed: 1, perItem: false, accounts: null);
+        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched], null, cancellationToken);
+        await world.SetLatencyAsync(world.Size.LatencyMs);
+        await world.ResetCountsAsync();
+        context.Log.WriteLine($"  {changed} (account, item) pairs watched on one side only; running the first sync");
+        var m = await world.StartMeasurementAsync();
+        var report = await world.SyncAsync(flow, null, cancellationToken);
+        await world.StopMeasurementAsync(m);
+        var phases = world.Timer.Breakdown(m.Wall);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["changed pairs"] = changed,
+            ["planned"] = report.Run.Planned,
+            ["written"] = report.Run.Written,
+            ["peak MB (Marquee)"] = Math.Round(m.PeakRss / 1048576.0, 1),
+        };
+        AddThroughput(metrics, world, m);
+        metrics["listing floor"] = await world.Sims.ListingFloorAsync(accounts, incremental: false);
+        var floor = (long)metrics["listing floor"] + report.Run.Written;
+        var checks = new List<Check> { Done("first run", report) };
+        checks.AddRange(await world.Sims.CheckStatesAsync(accounts));
+        await world.AdvanceClockAsync(TimeSpan.FromHours(1));
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var rerun = await world.SyncAsync(flow, null, cancellationToken);
+        metrics["rerun wall s"] = Math.Round(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, 3);
+        metrics["rerun requests"] = rerun.Run.Requests.Values.Sum();
+        checks.Add(Done("rerun", rerun));
+        checks.Add(NoWrites("rerun", rerun));
+        return (await ResultAsync(world, m, context, report.Run.Requests, floor, report.Run.Written, checks, metrics)) with { Phases = phases };
+    }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Marquee.Bench;
+using Marquee.Bench.Sync;
 using Marquee.Cli.Output;
 
 namespace Marquee.Cli.Commands;
@@ -14,14 +15,21 @@ internal static class BenchCommand
         var quick = new Option<bool>("--quick") { Description = "About a tenth of the size, within a minute: for CI (timings are not compared)." };
         var output = new Option<string?>("--out") { Description = "Where to write the results. Default bench/results/latest.json in the repository.", HelpName = "FILE" };
         var runOne = new Option<string?>("--run-one") { Hidden = true };
+        var simHost = new Option<string?>("--sim-host") { Hidden = true };
         var command = new Command("bench", "Run the benchmark scenarios on simulated servers over loopback; print a table and write the results as JSON.")
         {
-            scenario, quick, output, runOne, GlobalOptions.Json,
+            scenario, quick, output, runOne, simHost, GlobalOptions.Json,
         };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
             var isQuick = parse.GetValue(quick);
+            if (parse.GetValue(simHost) is { } spec)
+            {
+                // The simulators' process of a scenario (RemoteSimWorld): the protocol runs on standard input and output.
+                return await SimWorldHost.ServeAsync(spec, Console.In, Console.Out, ct);
+            }
+
             if (parse.GetValue(runOne) is { } one)
             {
                 return await RunOneAsync(ctx, one.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Find).ToList(), isQuick, parse.GetValue(output), ct);
@@ -69,7 +77,7 @@ internal static class BenchCommand
     {
         var folder = ctx.Parse.GetValue(GlobalOptions.Data) is { Length: > 0 } data ? Path.GetFullPath(data) : Path.Combine(Path.GetTempPath(), $"marquee-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
-        var results = await BenchRunner.RunHereAsync(scenarios, quick, folder, ctx.Output, ct);
+        var results = await BenchRunner.RunHereAsync(scenarios, quick, folder, ctx.Output, ct, Self());
         var text = JsonSerializer.Serialize(results, BenchJson.Options);
         if (resultFile is not null)
         {
@@ -151,7 +159,7 @@ internal static class BenchCommand
         {
             "no-change" => Metric("incremental wall s", "incremental s") + ", " + Metric("full wall s", "full s"),
             "writes" => Metric("writes/s", "writes/s", "0") ?? "-",
-            "first-sync" or "one-percent" => Metric("items/s (CPU, simulators included)", "items/CPU s", "0") ?? "-",
+            "first-sync" or "one-percent" => Metric("items/s (CPU, Marquee alone)", "items/CPU s (Marquee)", "0") ?? Metric("items/s (CPU, simulators included)", "items/CPU s", "0") ?? "-",
             _ => string.Join(", ", r.Metrics.Take(3).Select(m => $"{m.Key} {m.Value.ToString("0.##", CultureInfo.InvariantCulture)}")) is { Length: > 0 } s ? s : "-",
         };
     }
