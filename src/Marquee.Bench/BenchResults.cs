@@ -31,6 +31,15 @@ public sealed record ScenarioResult
     /// <summary>Gets the resident memory of the process just before the measured part (store migrated; simulators loaded unless apart).</summary>
     public long BaselineRssBytes { get; init; }
 
+    /// <summary>Gets the largest managed heap sampled during the measured part (objects, live or not yet collected): the rest of the peak RSS is the runtime, code and native memory.</summary>
+    public long? PeakManagedBytes { get; init; }
+
+    /// <summary>Gets the most memory the garbage collector held committed during the measured part (sampled).</summary>
+    public long? PeakGcCommittedBytes { get; init; }
+
+    /// <summary>Gets the most anonymous resident memory sampled (not mapped files): the part of the RSS the program's own work can change.</summary>
+    public long? PeakAnonymousRssBytes { get; init; }
+
     /// <summary>Gets a value indicating whether the simulated servers ran in a process of their own.</summary>
     public bool SimulatorsApart { get; init; }
 

@@ -13,6 +13,7 @@ public static class BenchScenarios
         new OnePercentScenario(),
         new WritesScenario(),
         new PlexJellyfinScenario(),
+        new ServeMemoryScenario(),
         new LiveLatencyScenario(),
         new WebhookIngestScenario(),
         new NotificationScenario(),

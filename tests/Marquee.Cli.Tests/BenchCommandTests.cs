@@ -56,7 +56,7 @@ public sealed class SimWorldProcessTests
     public async Task SimHost_BadSpec_OrBadRequest_IsAClearError()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RemoteSimWorld.StartAsync(Self, "plex-pair,many", CancellationToken.None));
-        Assert.Contains("KIND,MOVIES,SHOWS,LATENCY_MS,DIFFERING", error.Message, StringComparison.Ordinal);
+        Assert.Contains("KIND,MOVIES,SHOWS,LATENCY_MS,DIFFERING[,system]", error.Message, StringComparison.Ordinal);
 
         await using var sims = await RemoteSimWorld.StartAsync(Self, "plex-pair,30,1,0,0.1", CancellationToken.None);
         var unknown = await Assert.ThrowsAsync<InvalidOperationException>(() => sims.WatchOnLeftAsync("nobody", 1));

@@ -7,6 +7,11 @@ public sealed class Measurement
 {
     private readonly long _started;
     private readonly TimeSpan _cpu;
+    private readonly Task _sampler;
+    private long _peakManaged;
+    private long _peakCommitted;
+    private long _peakAnon;
+    private volatile bool _stopped;
 
     private Measurement()
     {
@@ -14,8 +19,22 @@ public sealed class Measurement
         BaselineRss = ProcessStats.RssBytes();
         PeakResettable = ProcessStats.ResetPeak();
         _cpu = ProcessStats.CpuTime();
+        BaselineManaged = GC.GetTotalMemory(forceFullCollection: false);
+        _sampler = Task.Run(SampleAsync);
         _started = Stopwatch.GetTimestamp();
     }
+
+    /// <summary>Gets the managed heap (objects alive or not yet collected) just before the measured part.</summary>
+    public long BaselineManaged { get; }
+
+    /// <summary>Gets the largest managed heap seen during the measured part (sampled every 20 ms): what of the peak RSS is objects.</summary>
+    public long PeakManaged => Interlocked.Read(ref _peakManaged);
+
+    /// <summary>Gets the most memory the garbage collector held committed (its heap with free space kept for reuse), sampled likewise.</summary>
+    public long PeakCommitted => Interlocked.Read(ref _peakCommitted);
+
+    /// <summary>Gets the most anonymous resident memory (heaps, code, stacks; not mapped files) sampled; the rest of the peak RSS is mapped files (the runtime's and the program's libraries).</summary>
+    public long PeakAnonymous => Interlocked.Read(ref _peakAnon);
 
     public long BaselineRss { get; }
 
@@ -35,6 +54,33 @@ public sealed class Measurement
         Wall = Stopwatch.GetElapsedTime(_started);
         Cpu = ProcessStats.CpuTime() - _cpu;
         PeakRss = ProcessStats.PeakRssBytes();
+        _stopped = true;
+        _sampler.Wait();
         return this;
+    }
+
+    private async Task SampleAsync()
+    {
+        while (!_stopped)
+        {
+            var now = GC.GetTotalMemory(forceFullCollection: false);
+            if (now > Interlocked.Read(ref _peakManaged))
+            {
+                Interlocked.Exchange(ref _peakManaged, now);
+            }
+
+            if (ProcessStats.AnonymousRssBytes() is { } anon && anon > Interlocked.Read(ref _peakAnon))
+            {
+                Interlocked.Exchange(ref _peakAnon, anon);
+            }
+
+            var committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
+            if (committed > Interlocked.Read(ref _peakCommitted))
+            {
+                Interlocked.Exchange(ref _peakCommitted, committed);
+            }
+
+            await Task.Delay(20);
+        }
     }
 }

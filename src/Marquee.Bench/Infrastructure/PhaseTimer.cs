@@ -20,6 +20,12 @@ public sealed class PhaseTimer
 
     public long Items => Interlocked.Read(ref _items);
 
+    /// <summary>Gets or sets what is called when a bulk listing starts, with the account it lists (a probe of a test).</summary>
+    public Action<Marquee.Core.Providers.ProviderAccount>? ListingStarted { get; set; }
+
+    /// <summary>Gets or sets what is called with every item a bulk listing yields (a probe of a test).</summary>
+    public Action<Marquee.Core.Providers.SourceItemState>? ItemListed { get; set; }
+
     public TimeSpan Read => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _readTicks));
 
     public TimeSpan Store => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _storeTicks));

@@ -8,6 +8,9 @@ public static class ProcessStats
 {
     public static long RssBytes() => StatusKb("VmRSS") is { } kb ? kb * 1024 : CurrentProcess(p => p.WorkingSet64);
 
+    /// <summary>Resident memory that is not a mapped file (RssAnon): heaps, generated code, stacks; null where /proc is missing.</summary>
+    public static long? AnonymousRssBytes() => StatusKb("RssAnon") is { } kb ? kb * 1024 : null;
+
     public static long PeakRssBytes() => StatusKb("VmHWM") is { } kb ? kb * 1024 : CurrentProcess(p => p.PeakWorkingSet64);
 
     public static TimeSpan CpuTime() => CurrentProcess(p => p.TotalProcessorTime);

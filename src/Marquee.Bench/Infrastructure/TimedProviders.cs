@@ -68,6 +68,7 @@ public static class TimedProviders
 
         public async IAsyncEnumerable<SourceItemState> ReadAsync(ProviderAccount account, WatchStateQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
+            timer.ListingStarted?.Invoke(account);
             await using var items = ((IWatchStateSource)inner).ReadAsync(account, query, cancellationToken).GetAsyncEnumerator(cancellationToken);
             while (true)
             {
@@ -79,6 +80,7 @@ public static class TimedProviders
                     yield break;
                 }
 
+                timer.ItemListed?.Invoke(items.Current);
                 yield return items.Current;
             }
         }

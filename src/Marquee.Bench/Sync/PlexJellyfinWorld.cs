@@ -49,10 +49,10 @@ public sealed class PlexJellyfinWorld : ISimWorld
     /// <summary>Gets the movies and episodes both servers hold once each, matched by Plex (no 4K copy, edition, two-episode file or unmatched item).</summary>
     public IReadOnlyList<(PlexItem Plex, JfItem Jellyfin)> Pairs { get; }
 
-    public static async Task<PlexJellyfinWorld> StartAsync(WorldSize size, CancellationToken cancellationToken)
+    public static async Task<PlexJellyfinWorld> StartAsync(WorldSize size, DateTimeOffset? clockStart, CancellationToken cancellationToken)
     {
         var plex = await PlexSimulator.StartAsync(
-            new PlexSimulatorOptions { Seed = Seed, Movies = size.Movies, Shows = size.Shows, HomeUsers = 1, Friends = 1, LegacyShare = 0, ClockStart = SimWorldInfo.ClockStart, ServerName = "bench-plex" },
+            new PlexSimulatorOptions { Seed = Seed, Movies = size.Movies, Shows = size.Shows, HomeUsers = 1, Friends = 1, LegacyShare = 0, ClockStart = clockStart, ServerName = "bench-plex" },
             cancellationToken);
         var federation = await PlexTvFederation.StartAsync([plex], cancellationToken);
         var jellyfin = await JellyfinSimulator.StartAsync(
@@ -63,7 +63,7 @@ public sealed class PlexJellyfinWorld : ISimWorld
                 Shows = size.Shows,
                 Users = plex.Accounts.Count,
                 UserNames = plex.Accounts.Select(a => a.Name).ToList(),
-                ClockStart = SimWorldInfo.ClockStart,
+                ClockStart = clockStart,
                 ServerName = "bench-jellyfin",
             },
             cancellationToken);

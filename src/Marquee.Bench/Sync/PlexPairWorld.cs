@@ -46,7 +46,7 @@ public sealed class PlexPairWorld : ISimWorld
     /// <summary>Gets the items both servers have under an unambiguous plex:// guid: the ones whose final state is checked.</summary>
     public IReadOnlyList<(PlexItem Left, PlexItem Right)> Pairs { get; }
 
-    public static async Task<PlexPairWorld> StartAsync(WorldSize size, CancellationToken cancellationToken)
+    public static async Task<PlexPairWorld> StartAsync(WorldSize size, DateTimeOffset? clockStart, CancellationToken cancellationToken)
     {
         PlexSimulatorOptions Options(int variant) => new()
         {
@@ -56,7 +56,7 @@ public sealed class PlexPairWorld : ISimWorld
             Shows = size.Shows,
             HomeUsers = 1,
             Friends = 3,
-            ClockStart = SimWorldInfo.ClockStart,
+            ClockStart = clockStart,
             ServerName = variant == 0 ? "bench-left" : "bench-right",
         };
 

@@ -182,36 +182,41 @@ public static class SimWorldHost
 
     private static readonly JsonSerializerOptions Json = new(BenchJson.Options) { WriteIndented = false };
 
-    /// <summary>The spec of a world: its kind and size, for example <c>plex-pair,10000,2840,10,0.1</c>.</summary>
-    public static string Spec(string kind, WorldSize size) => string.Join(
+    /// <summary>
+    /// The spec of a world: its kind and size, for example <c>plex-pair,10000,2840,10,0.1</c>, and <c>,system</c> at the
+    /// end for simulators whose clocks follow the system clock (for a Marquee that runs on the system clock) instead of
+    /// the fixed start the scenarios share with Marquee.
+    /// </summary>
+    public static string Spec(string kind, WorldSize size, bool systemClock = false) => string.Join(
         ',',
         kind,
         size.Movies.ToString(CultureInfo.InvariantCulture),
         size.Shows.ToString(CultureInfo.InvariantCulture),
         size.LatencyMs.ToString(CultureInfo.InvariantCulture),
-        size.Differing.ToString(CultureInfo.InvariantCulture));
+        size.Differing.ToString(CultureInfo.InvariantCulture)) + (systemClock ? ",system" : string.Empty);
 
-    public static (string Kind, WorldSize Size) Parse(string spec)
+    public static (string Kind, WorldSize Size, bool SystemClock) Parse(string spec)
     {
         var parts = spec.Split(',');
-        if (parts.Length != 5
+        if (parts.Length is not (5 or 6) || (parts.Length == 6 && parts[5] != "system")
             || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var movies) || !int.TryParse(parts[2], CultureInfo.InvariantCulture, out var shows)
             || !int.TryParse(parts[3], CultureInfo.InvariantCulture, out var latency) || !double.TryParse(parts[4], CultureInfo.InvariantCulture, out var differing))
         {
-            throw new ArgumentException($"a simulated world is KIND,MOVIES,SHOWS,LATENCY_MS,DIFFERING, not '{spec}'", nameof(spec));
+            throw new ArgumentException($"a simulated world is KIND,MOVIES,SHOWS,LATENCY_MS,DIFFERING[,system], not '{spec}'", nameof(spec));
         }
 
-        return (parts[0], new WorldSize(movies, shows, latency, differing));
+        return (parts[0], new WorldSize(movies, shows, latency, differing), parts.Length == 6);
     }
 
     /// <summary>Starts a world of the spec in this process.</summary>
     public static async Task<ISimWorld> StartLocalAsync(string spec, CancellationToken cancellationToken)
     {
-        var (kind, size) = Parse(spec);
+        var (kind, size, systemClock) = Parse(spec);
+        DateTimeOffset? clockStart = systemClock ? null : SimWorldInfo.ClockStart;
         return kind switch
         {
-            PlexPairWorld.Kind => await PlexPairWorld.StartAsync(size, cancellationToken),
-            PlexJellyfinWorld.Kind => await PlexJellyfinWorld.StartAsync(size, cancellationToken),
+            PlexPairWorld.Kind => await PlexPairWorld.StartAsync(size, clockStart, cancellationToken),
+            PlexJellyfinWorld.Kind => await PlexJellyfinWorld.StartAsync(size, clockStart, cancellationToken),
             _ => throw new ArgumentException($"unknown simulated world '{kind}'", nameof(spec)),
         };
     }

@@ -12,6 +12,8 @@ namespace Marquee.Core.Sync;
 /// </summary>
 public sealed partial class FlowRunner(FlowService flows, SyncService sync, TargetedSync targeted, UndoService undo, IRunStore runs, FlowLocks locks)
 {
+    private static int fullRunsInProgress;
+
     public async Task<IReadOnlyList<Flow>> SelectAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
         if (names.Count == 0)
@@ -32,8 +34,31 @@ public sealed partial class FlowRunner(FlowService flows, SyncService sync, Targ
     public async Task<SyncReport> RunAsync(Flow flow, SyncOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         await using var lease = await locks.AcquireAsync(flow, options.Trigger, options.WhenBusy, cancellationToken);
-        return await sync.RunAsync(flow, options, progress, cancellationToken);
+        var full = options.Since is null;
+        if (full)
+        {
+            Interlocked.Increment(ref fullRunsInProgress);
+        }
+
+        try
+        {
+            return await sync.RunAsync(flow, options, progress, cancellationToken);
+        }
+        finally
+        {
+            if (full && Interlocked.Decrement(ref fullRunsInProgress) == 0)
+            {
+                GiveMemoryBack();
+            }
+        }
     }
+
+    /// <summary>
+    /// A full run reads whole libraries (hundreds of megabytes on a large one). Once no full run is left, that memory is
+    /// collected and handed back to the system, so a server that idles between runs (on a NAS beside Plex) returns to
+    /// its idle size instead of keeping the run's peak until the next collection happens to come.
+    /// </summary>
+    private static void GiveMemoryBack() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>Runs the flow for the one item a live event names, waiting while another run of the flow holds it.</summary>
     public async Task<TargetedResult> RunItemAsync(Flow flow, TargetedItem item, CancellationToken cancellationToken)

@@ -1,0 +1,94 @@
+using Marquee.Bench.Sync;
+using Marquee.Core.Flows;
+using Marquee.Core.Providers;
+using Marquee.Core.Sync;
+using Marquee.TestKit;
+
+namespace Marquee.Bench.Tests;
+
+/// <summary>
+/// Guards what a full run holds at once: one profile's listings, baselines and states, never those of the profiles
+/// before it. Every item a listing yields is watched through a weak reference; when the next profile's first listing
+/// arrives, a full collection must have freed every item of the profiles before, so a later change cannot quietly keep
+/// every profile's listings (about 180,000 items each on the reference library) in memory until the run ends. The
+/// check is made at the first item of each later profile, after its first page was awaited.
+/// </summary>
+[Trait("Category", "Scenario")]
+public sealed class HeldItemsTests
+{
+    [Fact]
+    public async Task FullRun_HoldsOneProfileAtATime_TheItemsOfEarlierProfilesAreFreed()
+    {
+        using var folder = new TempFolder();
+        await using var world = await ReferenceWorld.StartAsync(new WorldSize(Movies: 150, Shows: 6, LatencyMs: 0, Differing: 0.1), folder.Path, CancellationToken.None);
+        await world.Sims.DivergeAsync(0.1, seed: 1, perItem: false, accounts: null);
+        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
+        Assert.Equal(RunStatus.Done, (await world.SyncAsync(flow, null, CancellationToken.None)).Run.Status);
+        await world.AdvanceClockAsync(TimeSpan.FromHours(1));
+
+        // Listings come per profile, source then target: a new profile starts with its first listing.
+        var probe = new HeldItems();
+        world.Timer.ListingStarted = probe.ListingStarted;
+        world.Timer.ItemListed = probe.ItemListed;
+        var rerun = await world.SyncAsync(flow, null, CancellationToken.None);
+
+        Assert.Equal(RunStatus.Done, rerun.Run.Status);
+        Assert.Equal(0, rerun.Run.Written);
+        Assert.Equal(world.Accounts.Count * 2, probe.Listings);
+        Assert.True(probe.Checked >= world.Accounts.Count - 1, $"checked at {probe.Checked} profile starts");
+        Assert.True(probe.ItemsSeen > 1_000, $"{probe.ItemsSeen} items listed");
+        Assert.True(probe.MostHeld == 0, $"{probe.MostHeld} items of earlier profiles were still held when a later profile started");
+    }
+
+    private sealed class HeldItems
+    {
+        private readonly List<WeakReference<SourceItem>> _earlier = [];
+        private readonly List<WeakReference<SourceItem>> _current = [];
+        private bool _profileStarted;
+
+        public int Listings { get; private set; }
+
+        public int Checked { get; private set; }
+
+        public int ItemsSeen { get; private set; }
+
+        public int MostHeld { get; private set; }
+
+        public void ListingStarted(ProviderAccount account)
+        {
+            lock (_current)
+            {
+                // Every second listing starts a profile.
+                if (Listings % 2 == 0 && Listings > 0)
+                {
+                    _earlier.AddRange(_current);
+                    _current.Clear();
+                    _profileStarted = true;
+                }
+
+                Listings++;
+            }
+        }
+
+        public void ItemListed(SourceItemState state)
+        {
+            lock (_current)
+            {
+                // The first item of a new profile arrives after its first page was awaited: the call that finished the
+                // profile before has returned by then, so what the profiles before listed must be gone.
+                if (_profileStarted)
+                {
+                    _profileStarted = false;
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+                    GC.WaitForPendingFinalizers();
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+                    MostHeld = Math.Max(MostHeld, _earlier.Count(w => w.TryGetTarget(out _)));
+                    Checked++;
+                }
+
+                _current.Add(new WeakReference<SourceItem>(state.Item));
+                ItemsSeen++;
+            }
+        }
+    }
+}
