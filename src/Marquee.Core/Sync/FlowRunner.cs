@@ -12,7 +12,7 @@ namespace Marquee.Core.Sync;
 /// </summary>
 public sealed partial class FlowRunner(FlowService flows, SyncService sync, TargetedSync targeted, UndoService undo, IRunStore runs, FlowLocks locks)
 {
-    private static int fullRunsInProgress;
+    private static int _fullRunsInProgress;
 
     public async Task<IReadOnlyList<Flow>> SelectAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
@@ -37,7 +37,7 @@ public sealed partial class FlowRunner(FlowService flows, SyncService sync, Targ
         var full = options.Since is null;
         if (full)
         {
-            Interlocked.Increment(ref fullRunsInProgress);
+            Interlocked.Increment(ref _fullRunsInProgress);
         }
 
         try
@@ -46,7 +46,7 @@ public sealed partial class FlowRunner(FlowService flows, SyncService sync, Targ
         }
         finally
         {
-            if (full && Interlocked.Decrement(ref fullRunsInProgress) == 0)
+            if (full && Interlocked.Decrement(ref _fullRunsInProgress) == 0)
             {
                 GiveMemoryBack();
             }
