@@ -14,6 +14,7 @@ public static class BenchScenarios
         new WritesScenario(),
         new LiveLatencyScenario(),
         new WebhookIngestScenario(),
+        new WebhookIngestScenario(notify: true),
         new NotificationScenario(),
         new Arr.ArrLibraryScenario(),
         new Care.SessionRulesScenario(),

@@ -40,13 +40,7 @@ public sealed class NotificationScenario : IBenchScenario
             ["Marquee:Outbox:PollSeconds"] = "0.2",
         };
         await using var app = await BenchHost.StartAsync(context.DataFolder, config, cancellationToken);
-        {
-            var api = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient("bench-notify");
-            api.BaseAddress = app.Address;
-            api.DefaultRequestHeaders.Add(ApiGuard.HeaderName, app.Services.GetRequiredService<ApiKey>().Value);
-            using var created = await api.PostAsJsonAsync("/api/notifications", new { name = "discord", kind = "discord", url = discord.DefaultWebhookUrl.ToString(), triggers = new[] { "play" } }, cancellationToken);
-            created.EnsureSuccessStatusCode();
-        }
+        await CreateChannelAsync(app, discord, ["play"], cancellationToken);
 
         var sent = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         await using var generator = LoadGenerator.Create(Concurrency);
@@ -121,6 +115,16 @@ public sealed class NotificationScenario : IBenchScenario
             Metrics = metrics,
             Checks = checks,
         };
+    }
+
+    /// <summary>Creates a Discord channel for <paramref name="triggers"/> through Marquee's API.</summary>
+    internal static async Task CreateChannelAsync(BenchHost app, DiscordSimulator discord, string[] triggers, CancellationToken cancellationToken)
+    {
+        var api = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient("bench-notify");
+        api.BaseAddress = app.Address;
+        api.DefaultRequestHeaders.Add(ApiGuard.HeaderName, app.Services.GetRequiredService<ApiKey>().Value);
+        using var created = await api.PostAsJsonAsync("/api/notifications", new { name = "discord", kind = "discord", url = discord.DefaultWebhookUrl.ToString(), triggers }, cancellationToken);
+        created.EnsureSuccessStatusCode();
     }
 
     /// <summary>A media.play for another movie each time (one playback each), its post time noted by its number.</summary>
