@@ -16,6 +16,7 @@ public static class BenchScenarios
         new ServeMemoryScenario(),
         new LiveLatencyScenario(),
         new WebhookIngestScenario(),
+        new WebhookIngestScenario(notify: true),
         new NotificationScenario(),
         new Arr.ArrLibraryScenario(),
         new Care.SessionRulesScenario(),

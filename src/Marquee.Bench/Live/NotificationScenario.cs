@@ -40,13 +40,7 @@ public sealed class NotificationScenario : IBenchScenario
             ["Marquee:Outbox:PollSeconds"] = "0.2",
         };
         await using var app = await BenchHost.StartAsync(context.DataFolder, config, cancellationToken);
-        {
-            var api = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient("bench-notify");
-            api.BaseAddress = app.Address;
-            api.DefaultRequestHeaders.Add(ApiGuard.HeaderName, app.Services.GetRequiredService<ApiKey>().Value);
-            using var created = await api.PostAsJsonAsync("/api/notifications", new { name = "discord", kind = "discord", url = discord.DefaultWebhookUrl.ToString(), triggers = new[] { "play" } }, cancellationToken);
-            created.EnsureSuccessStatusCode();
-        }
+        await CreateChannelAsync(app, discord, ["play"], cancellationToken);
 
         var sent = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         await using var generator = LoadGenerator.Create(Concurrency);
@@ -70,7 +64,14 @@ public sealed class NotificationScenario : IBenchScenario
             .Select(e => sent.TryGetValue(e.Title[(e.Title.IndexOf("Bench ", StringComparison.Ordinal) + 6)..], out var at) ? (e.ReceivedAt - at).TotalMilliseconds : double.NaN)
             .Where(d => !double.IsNaN(d))
             .ToList();
-        var outbox = await app.Services.GetRequiredService<OutboxService>().CountAsync(cancellationToken);
+        var outboxService = app.Services.GetRequiredService<OutboxService>();
+        var outbox = await outboxService.CountAsync(cancellationToken);
+
+        // The outbox's own share: from the row's commit to the answer's record.
+        var queued = (await outboxService.ListAsync(OutboxStatus.Delivered, 10_000, cancellationToken))
+            .Where(o => o.DoneAt is not null)
+            .Select(o => (o.DoneAt!.Value - o.CreatedAt).TotalMilliseconds)
+            .ToList();
         var discordRequests = discord.Harness.RequestCounts.GetValueOrDefault(DiscordEndpoint);
         var p95 = LoadResult.Percentile(latencies, 0.95);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
@@ -84,6 +85,9 @@ public sealed class NotificationScenario : IBenchScenario
             ["event to delivery p50 ms"] = Math.Round(LoadResult.Percentile(latencies, 0.50), 1),
             ["event to delivery p95 ms"] = Math.Round(p95, 1),
             ["event to delivery max ms"] = latencies.Count > 0 ? Math.Round(latencies.Max(), 1) : 0,
+            ["outbox queued to delivered p50 ms"] = Math.Round(LoadResult.Percentile(queued, 0.50), 1),
+            ["outbox queued to delivered p95 ms"] = Math.Round(LoadResult.Percentile(queued, 0.95), 1),
+            ["webhooks posted in s"] = Math.Round(load.Elapsed.TotalSeconds, 2),
             ["outbox pending after"] = outbox.Count(OutboxStatus.Pending),
         };
         var checks = new List<Check>
@@ -111,6 +115,16 @@ public sealed class NotificationScenario : IBenchScenario
             Metrics = metrics,
             Checks = checks,
         };
+    }
+
+    /// <summary>Creates a Discord channel for <paramref name="triggers"/> through Marquee's API.</summary>
+    internal static async Task CreateChannelAsync(BenchHost app, DiscordSimulator discord, string[] triggers, CancellationToken cancellationToken)
+    {
+        var api = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient("bench-notify");
+        api.BaseAddress = app.Address;
+        api.DefaultRequestHeaders.Add(ApiGuard.HeaderName, app.Services.GetRequiredService<ApiKey>().Value);
+        using var created = await api.PostAsJsonAsync("/api/notifications", new { name = "discord", kind = "discord", url = discord.DefaultWebhookUrl.ToString(), triggers }, cancellationToken);
+        created.EnsureSuccessStatusCode();
     }
 
     /// <summary>A media.play for another movie each time (one playback each), its post time noted by its number.</summary>

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using Marquee.Bench.Infrastructure;
+using Marquee.Core.Notifications;
 using Marquee.Core.Webhooks;
+using Marquee.Simulators.Discord;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marquee.Bench.Live;
@@ -11,16 +13,19 @@ namespace Marquee.Bench.Live;
 /// <summary>
 /// (6) Webhook ingest: a load generator in this process posts Plex-shaped multipart webhooks to a real Marquee server
 /// on 127.0.0.1 for a fixed time (bounded in count too), while the inbox processor drains them. Measures requests/s,
-/// errors and store growth, and checks that every accepted delivery is in the inbox.
+/// errors and store growth, and checks that every accepted delivery is in the inbox. With <paramref name="notify"/>
+/// (scenario <c>webhook-ingest-notify</c>), a Discord channel (simulated, no rate limit) has every trigger on, so each
+/// scrobble also makes a "finished" message while the load runs: the ingest rate beside the plain run's shows what
+/// notifications cost it.
 /// </summary>
-public sealed class WebhookIngestScenario : IBenchScenario
+public sealed class WebhookIngestScenario(bool notify = false) : IBenchScenario
 {
     private const string Secret = "bench-webhook-secret-7f3a9c";
     private const string Endpoint = "POST /webhooks/plex/{secret}";
 
-    public string Name => "webhook-ingest";
+    public string Name => notify ? "webhook-ingest-notify" : "webhook-ingest";
 
-    public string Title => "webhook ingest, 60 s";
+    public string Title => notify ? "webhook ingest with notifications on, 60 s" : "webhook ingest, 60 s";
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
@@ -36,7 +41,18 @@ public sealed class WebhookIngestScenario : IBenchScenario
             ["Marquee:Webhooks:RateLimit:PermitLimit"] = "100000000",
             ["Marquee:Webhooks:RateLimit:WindowSeconds"] = "1",
         };
+        await using var discord = notify ? await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { RateLimit = 0 }, cancellationToken) : null;
+        if (notify)
+        {
+            config["Marquee:Outbox:PollSeconds"] = "0.2";
+        }
+
         await using var app = await BenchHost.StartAsync(context.DataFolder, config, cancellationToken);
+        if (discord is not null)
+        {
+            await NotificationScenario.CreateChannelAsync(app, discord, [.. NotificationTriggers.All], cancellationToken);
+        }
+
         var url = new Uri(app.Address, $"/webhooks/plex/{Secret}");
         var inbox = app.Services.GetRequiredService<IInboxStore>();
         var before = await inbox.CountAsync(cancellationToken);
@@ -79,6 +95,11 @@ public sealed class WebhookIngestScenario : IBenchScenario
             ["drain after load s"] = Math.Round(drain.Elapsed.TotalSeconds, 2),
             ["pending after drain"] = after.Count(InboxStatus.Pending),
         };
+        if (discord is not null)
+        {
+            metrics["notifications delivered by the end of the drain"] = discord.State.Messages.Count;
+        }
+
         var checks = new List<Check>
         {
             new("no errors", load.Errors == 0, load.Errors == 0 ? $"{load.Accepted} accepted" : $"{load.Errors} errors: {string.Join(", ", load.ErrorKinds.Select(e => $"{e.Key} x{e.Value}"))}"),

@@ -109,13 +109,18 @@ public sealed partial class NotificationService(
     public async Task<OutboxMessage> EnqueueAsync(NotificationChannel channel, string trigger, IReadOnlyDictionary<string, object?> variables, string idempotencyKey, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var payload = await RenderPayloadAsync(channel, trigger, variables, at, cancellationToken);
-        return await EnqueueRenderedAsync(channel, payload, idempotencyKey, cancellationToken);
+        return await EnqueueRenderedAsync(channel, payload, idempotencyKey, null, cancellationToken);
     }
 
-    /// <summary>Puts an already rendered message in the outbox (inside the caller's transaction, when it has one).</summary>
-    public async Task<OutboxMessage> EnqueueRenderedAsync(NotificationChannel channel, JsonElement payload, string idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts an already rendered message in the outbox (inside the caller's transaction, when it has one). Messages about
+    /// one subject (a playback, an item, a connection) share <paramref name="subject"/> and reach the channel in order;
+    /// those about others may be sent beside them. Without one, the channel's messages without a subject go in order.
+    /// </summary>
+    public async Task<OutboxMessage> EnqueueRenderedAsync(NotificationChannel channel, JsonElement payload, string idempotencyKey, string? subject, CancellationToken cancellationToken)
     {
-        var (message, _) = await outbox.EnqueueAsync(OutboxKind, idempotencyKey, payload, $"notify:{channel.Id}", null, cancellationToken);
+        var lane = subject is { Length: > OutboxService.MaxKeyLength } ? subject[..OutboxService.MaxKeyLength] : subject;
+        var (message, _) = await outbox.EnqueueAsync(OutboxKind, idempotencyKey, payload, $"notify:{channel.Id}", null, lane, cancellationToken);
         return message;
     }
 

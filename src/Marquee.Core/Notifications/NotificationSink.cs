@@ -229,7 +229,7 @@ public sealed partial class NotificationSink(
                     return false;
                 }
 
-                await service.EnqueueRenderedAsync(channel, payload, key, cancellationToken);
+                await service.EnqueueRenderedAsync(channel, payload, key, subject, cancellationToken);
                 return true;
             },
             cancellationToken);

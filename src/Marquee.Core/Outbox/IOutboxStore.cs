@@ -11,20 +11,24 @@ public interface IOutboxStore
 
     /// <summary>
     /// Returns pending deliveries whose next attempt is due and whose target is not backed off, oldest first, at most
-    /// <paramref name="perTarget"/> per target and <paramref name="limit"/> in all.
+    /// <paramref name="perTarget"/> per target and <paramref name="limit"/> in all. A delivery behind an older one of its
+    /// lane (same target and order key) that is being sent or not due yet is not returned: a lane keeps its order.
     /// </summary>
     Task<IReadOnlyList<OutboxMessage>> ListDueAsync(DateTimeOffset now, int perTarget, int limit, CancellationToken cancellationToken);
 
     /// <summary>When the next pending delivery becomes due (its own time or its target's, whichever is later), or null.</summary>
     Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken);
 
-    /// <summary>Marks a pending delivery as being sent and counts the attempt; false when it is no longer pending.</summary>
-    Task<bool> ClaimAsync(long id, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Marks a pending delivery as being sent, counts the attempt and returns its (encrypted) payload for the handler;
+    /// null when it is no longer pending (another dispatcher has it, or it is done).
+    /// </summary>
+    Task<string?> ClaimAsync(long id, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Reads the payload of a delivery for its handler.</summary>
-    Task<string?> GetPayloadAsync(long id, CancellationToken cancellationToken);
-
-    /// <summary>Records an attempt's outcome and the target's circuit in one transaction.</summary>
+    /// <summary>
+    /// Records an attempt's outcome and the target's circuit in one transaction. A success does not close a circuit that
+    /// is still open (another lane's attempt failed while this one was under way): the target's wait holds.
+    /// </summary>
     Task CompleteAttemptAsync(OutboxMessage message, OutboxAttempt attempt, CancellationToken cancellationToken);
 
     /// <summary>Puts deliveries left "sending" by a process that stopped mid-attempt back to pending; returns how many.</summary>

@@ -5,9 +5,12 @@ using Microsoft.Extensions.Options;
 namespace Marquee.Core.Outbox;
 
 /// <summary>
-/// Delivers the outbox in <c>marquee serve</c>. Each target's due deliveries go in order, one at a time; several targets
-/// at once. A failure backs off the delivery and opens the target's circuit until the same time, so the target's later
-/// deliveries wait behind it while other targets keep flowing. The answer is recorded before anything else is done
+/// Delivers the outbox in <c>marquee serve</c>. A target's deliveries go in lanes by their order key: one lane's in
+/// order, one at a time (a notification's lane is its playback, so play, pause and stop keep their order); up to
+/// <see cref="OutboxOptions.LanesPerTarget"/> lanes of a target and <see cref="OutboxOptions.Concurrency"/> targets at
+/// once. Each delivery is claimed before it is sent, so no two lanes send the same one. A failure backs off the delivery
+/// and opens the target's circuit until the same time, so every lane of the target waits (a Discord 429 holds the whole
+/// webhook) while other targets keep flowing. The answer is recorded before anything else is done
 /// with it; a delivery whose answer was recorded is never sent again. What cannot be closed: a process killed after
 /// the target answered and before that record is committed sends the delivery again after the restart, with the same
 /// <c>Idempotency-Key</c>, so a target that honours the key applies it once.
@@ -40,7 +43,7 @@ public sealed partial class OutboxDispatcher(
                 await gate.WaitAsync(cancellationToken);
                 try
                 {
-                    return await DeliverInOrderAsync([.. target], cancellationToken);
+                    return await DeliverTargetAsync([.. target], Math.Max(1, o.LanesPerTarget), cancellationToken);
                 }
                 finally
                 {
@@ -121,21 +124,45 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    // One target's deliveries, oldest first; the first that fails stops the rest (its circuit is now open).
-    private async Task<int> DeliverInOrderAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    // One target's deliveries: its lanes at the same time (at most `lanes`, the oldest lanes first), each lane oldest
+    // first. The first failure in any lane stops every lane of the target before its next claim (its circuit is open);
+    // attempts already under way finish and are recorded.
+    private async Task<int> DeliverTargetAsync(IReadOnlyList<OutboxMessage> messages, int lanes, CancellationToken cancellationToken)
+    {
+        var circuit = new Circuit();
+        using var slots = new SemaphoreSlim(lanes);
+        var attempts = await Task.WhenAll(messages.GroupBy(m => m.OrderKey, StringComparer.Ordinal).Select(async lane =>
+        {
+            await slots.WaitAsync(cancellationToken);
+            try
+            {
+                return await DeliverLaneAsync([.. lane], circuit, cancellationToken);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
+        return attempts.Sum();
+    }
+
+    private async Task<int> DeliverLaneAsync(IReadOnlyList<OutboxMessage> messages, Circuit circuit, CancellationToken cancellationToken)
     {
         var attempts = 0;
         foreach (var message in messages)
         {
-            if (!await store.ClaimAsync(message.Id, clock.GetUtcNow(), cancellationToken))
+            if (circuit.Open || await store.ClaimAsync(message.Id, clock.GetUtcNow(), cancellationToken) is not { } payload)
             {
-                continue;
+                // Open: the target failed in another lane. Not claimed: another dispatcher has it, and what follows it
+                // in the lane must not overtake it.
+                break;
             }
 
             attempts++;
             var claimed = message with { Attempts = message.Attempts + 1, Status = OutboxStatus.Sending };
-            if (!await DeliverAsync(claimed, cancellationToken))
+            if (!await DeliverAsync(claimed, payload, cancellationToken))
             {
+                circuit.Open = true;
                 break;
             }
         }
@@ -144,13 +171,12 @@ public sealed partial class OutboxDispatcher(
     }
 
     /// <summary>Makes one attempt and records it; returns false when the target failed (its later deliveries must wait).</summary>
-    private async Task<bool> DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    private async Task<bool> DeliverAsync(OutboxMessage message, string payload, CancellationToken cancellationToken)
     {
         OutboxResult result;
         try
         {
             var handler = service.Handler(message.Kind) ?? throw new InvalidOperationException($"No outbox handler delivers the kind '{message.Kind}'.");
-            var payload = await store.GetPayloadAsync(message.Id, cancellationToken) ?? throw new InvalidOperationException("The payload is missing.");
             result = await handler.DeliverAsync(message, service.Unprotect(payload), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -213,6 +239,18 @@ public sealed partial class OutboxDispatcher(
     }
 
     private static string Clip(string text) => text.Length <= 500 ? text : text[..500];
+
+    /// <summary>Whether one of a target's lanes failed in this round.</summary>
+    private sealed class Circuit
+    {
+        private volatile bool _open;
+
+        public bool Open
+        {
+            get => _open;
+            set => _open = value;
+        }
+    }
 
     private static partial class Log
     {

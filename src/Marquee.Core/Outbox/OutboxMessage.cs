@@ -24,7 +24,7 @@ public static class OutboxStatus
 /// <param name="Id">The row id.</param>
 /// <param name="IdempotencyKey">Unique: enqueuing the same key again returns this delivery instead of storing a second one.</param>
 /// <param name="Kind">Which <see cref="IOutboxHandler"/> delivers it, for example <c>http</c>.</param>
-/// <param name="Target">The circuit's key (a host, a channel, a connection): deliveries to one target go in order and share its back-off.</param>
+/// <param name="Target">The circuit's key (a host, a channel, a connection): deliveries to one target share its back-off.</param>
 /// <param name="ConnectionId">The connection written to, when there is one.</param>
 /// <param name="Description">A short description without secrets, for listings.</param>
 /// <param name="Status">One of <see cref="OutboxStatus"/>.</param>
@@ -54,10 +54,17 @@ public sealed record OutboxMessage(
     /// <summary>Gets the target's consecutive failures when the delivery was read as due (drives the back-off).</summary>
     [JsonIgnore]
     public int TargetFailures { get; init; }
+
+    /// <summary>
+    /// Gets the lane within the target: deliveries with the same key go in the order stored, one at a time; those with
+    /// another key may go at the same time. Empty for one lane per target.
+    /// </summary>
+    [JsonIgnore]
+    public string OrderKey { get; init; } = string.Empty;
 }
 
-/// <summary>What is enqueued: the payload is the kind's JSON, checked by its handler before it is stored.</summary>
-public sealed record OutboxEntry(string Kind, string IdempotencyKey, string Target, string Description, string Payload, long? ConnectionId = null);
+/// <summary>What is enqueued: the payload is the kind's JSON, checked by its handler before it is stored; <paramref name="OrderKey"/> names its lane (see <see cref="OutboxMessage.OrderKey"/>).</summary>
+public sealed record OutboxEntry(string Kind, string IdempotencyKey, string Target, string Description, string Payload, long? ConnectionId = null, string OrderKey = "");
 
 /// <summary>What an attempt ended with, recorded in one transaction together with the target's circuit.</summary>
 public sealed record OutboxAttempt(

@@ -26,8 +26,14 @@ public sealed class OutboxOptions
     /// <summary>Gets or sets how often the dispatcher looks for due deliveries when nothing wakes it.</summary>
     public double PollSeconds { get; set; } = 5;
 
-    /// <summary>Gets or sets how many targets are delivered to at the same time (each target in order, one at a time).</summary>
+    /// <summary>Gets or sets how many targets are delivered to at the same time.</summary>
     public int Concurrency { get; set; } = 4;
+
+    /// <summary>
+    /// Gets or sets how many lanes of one target are delivered to at the same time: deliveries with the same order key
+    /// go in order, one at a time; 1 sends each target's deliveries strictly one after another.
+    /// </summary>
+    public int LanesPerTarget { get; set; } = 8;
 
     /// <summary>Gets or sets how many due deliveries of one target are read at a time.</summary>
     public int BatchSize { get; set; } = 50;

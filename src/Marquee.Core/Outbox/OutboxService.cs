@@ -21,9 +21,17 @@ public sealed class OutboxService(IOutboxStore store, IEnumerable<IOutboxHandler
     /// <summary>
     /// Stores a delivery and returns it once it is committed; the same idempotency key again returns the stored one
     /// (<c>Created</c> false) and stores nothing. Throws <see cref="ValidationException"/> naming the field at fault.
+    /// Deliveries to one target with the same <paramref name="orderKey"/> go in order; with none, the target's
+    /// deliveries without a key go in order.
     /// </summary>
     public async Task<(OutboxMessage Message, bool Created)> EnqueueAsync(
-        string? kind, string idempotencyKey, JsonElement payload, string? target = null, long? connectionId = null, CancellationToken cancellationToken = default)
+        string? kind,
+        string idempotencyKey,
+        JsonElement payload,
+        string? target = null,
+        long? connectionId = null,
+        string? orderKey = null,
+        CancellationToken cancellationToken = default)
     {
         var problems = new List<FieldProblem>();
         if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > MaxKeyLength || idempotencyKey.Any(char.IsControl))
@@ -34,6 +42,11 @@ public sealed class OutboxService(IOutboxStore store, IEnumerable<IOutboxHandler
         if (target is not null && (target.Length is 0 or > 200 || target.Any(char.IsControl)))
         {
             problems.Add(new FieldProblem("target", "The target must be 1 to 200 printable characters."));
+        }
+
+        if (orderKey is not null && (orderKey.Length > MaxKeyLength || orderKey.Any(char.IsControl)))
+        {
+            problems.Add(new FieldProblem("orderKey", $"The order key must be at most {MaxKeyLength} printable characters."));
         }
 
         if (!_handlers.TryGetValue(kind ?? string.Empty, out var handler))
@@ -55,7 +68,7 @@ public sealed class OutboxService(IOutboxStore store, IEnumerable<IOutboxHandler
             throw new ValidationException(problems);
         }
 
-        var entry = new OutboxEntry(kind!, idempotencyKey, target ?? handler!.Target(payload), handler!.Describe(payload), protector.Protect(payload.GetRawText()), connectionId);
+        var entry = new OutboxEntry(kind!, idempotencyKey, target ?? handler!.Target(payload), handler!.Describe(payload), protector.Protect(payload.GetRawText()), connectionId, orderKey ?? string.Empty);
         var stored = await store.EnqueueAsync(entry, clock.GetUtcNow(), cancellationToken);
         if (stored.Created)
         {

@@ -7,19 +7,19 @@ public sealed class OutboxStore(IDatabaseProvider provider) : StoreBase(provider
 {
     private const string Columns =
         "o.id, o.idempotency_key, o.kind, o.target, o.connection_id, o.description, o.status, o.attempts, o.next_attempt_at, o.last_attempt_at, " +
-        "o.last_status, o.last_error, o.created_at, o.done_at";
+        "o.last_status, o.last_error, o.created_at, o.done_at, o.order_key";
 
     public async Task<(OutboxMessage Message, bool Created)> EnqueueAsync(OutboxEntry entry, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
         var id = await db.ExecuteScalarAsync<long?>(Command(
             """
-            INSERT INTO outbox (idempotency_key, kind, target, connection_id, description, payload, status, attempts, next_attempt_at, created_at)
-            VALUES (@IdempotencyKey, @Kind, @Target, @ConnectionId, @Description, @Payload, @status, 0, @now, @now)
+            INSERT INTO outbox (idempotency_key, kind, target, order_key, connection_id, description, payload, status, attempts, next_attempt_at, created_at)
+            VALUES (@IdempotencyKey, @Kind, @Target, @OrderKey, @ConnectionId, @Description, @Payload, @status, 0, @now, @now)
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING id
             """,
-            new { entry.IdempotencyKey, entry.Kind, entry.Target, entry.ConnectionId, entry.Description, entry.Payload, status = OutboxStatus.Pending, now = Ms(now) },
+            new { entry.IdempotencyKey, entry.Kind, entry.Target, entry.OrderKey, entry.ConnectionId, entry.Description, entry.Payload, status = OutboxStatus.Pending, now = Ms(now) },
             cancellationToken));
         var row = await db.QuerySingleAsync<Row>(Command($"SELECT {Columns}, 0 AS target_failures FROM outbox o WHERE o.idempotency_key = @IdempotencyKey", new { entry.IdempotencyKey }, cancellationToken));
         return (row.ToModel(), id is not null);
@@ -33,10 +33,14 @@ public sealed class OutboxStore(IDatabaseProvider provider) : StoreBase(provider
             SELECT * FROM (
                 SELECT {Columns}, COALESCE(t.failures, 0) AS target_failures, ROW_NUMBER() OVER (PARTITION BY o.target ORDER BY o.id) AS n
                 FROM outbox o LEFT JOIN outbox_targets t ON t.target = o.target
-                WHERE o.status = @pending AND o.next_attempt_at <= @now AND (t.blocked_until IS NULL OR t.blocked_until <= @now))
+                WHERE o.status = @pending AND o.next_attempt_at <= @now AND (t.blocked_until IS NULL OR t.blocked_until <= @now)
+                    AND NOT EXISTS (
+                        SELECT 1 FROM outbox e
+                        WHERE e.target = o.target AND e.order_key = o.order_key AND e.id < o.id
+                            AND (e.status = @sending OR (e.status = @pending AND e.next_attempt_at > @now))))
             WHERE n <= @perTarget ORDER BY id LIMIT @limit
             """,
-            new { pending = OutboxStatus.Pending, now = Ms(now), perTarget, limit },
+            new { pending = OutboxStatus.Pending, sending = OutboxStatus.Sending, now = Ms(now), perTarget, limit },
             cancellationToken));
         return rows.Select(r => r.ToModel()).ToList();
     }
@@ -55,19 +59,13 @@ public sealed class OutboxStore(IDatabaseProvider provider) : StoreBase(provider
         return next is { } ms ? Time(ms) : null;
     }
 
-    public async Task<bool> ClaimAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<string?> ClaimAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await db.ExecuteAsync(Command(
-            "UPDATE outbox SET status = @sending, attempts = attempts + 1, last_attempt_at = @now WHERE id = @id AND status = @pending",
+        return await db.ExecuteScalarAsync<string?>(Command(
+            "UPDATE outbox SET status = @sending, attempts = attempts + 1, last_attempt_at = @now WHERE id = @id AND status = @pending RETURNING payload",
             new { id, now = Ms(now), sending = OutboxStatus.Sending, pending = OutboxStatus.Pending },
-            cancellationToken)) == 1;
-    }
-
-    public async Task<string?> GetPayloadAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var db = await OpenAsync(cancellationToken);
-        return await db.ExecuteScalarAsync<string?>(Command("SELECT payload FROM outbox WHERE id = @id", new { id }, cancellationToken));
+            cancellationToken));
     }
 
     public async Task CompleteAttemptAsync(OutboxMessage message, OutboxAttempt attempt, CancellationToken cancellationToken)
@@ -87,8 +85,9 @@ public sealed class OutboxStore(IDatabaseProvider provider) : StoreBase(provider
             """
             INSERT INTO outbox_targets (target, failures, blocked_until, last_error, updated_at) VALUES (@target, @failures, @blockedUntil, @error, @at)
             ON CONFLICT (target) DO UPDATE SET
-                failures = CASE WHEN @failed THEN outbox_targets.failures + 1 ELSE 0 END,
-                blocked_until = excluded.blocked_until,
+                failures = CASE WHEN @failed THEN outbox_targets.failures + 1 WHEN outbox_targets.blocked_until > @at THEN outbox_targets.failures ELSE 0 END,
+                blocked_until = CASE WHEN @failed OR outbox_targets.blocked_until IS NULL OR outbox_targets.blocked_until <= @at
+                    THEN excluded.blocked_until ELSE outbox_targets.blocked_until END,
                 last_error = CASE WHEN @failed THEN excluded.last_error ELSE outbox_targets.last_error END,
                 updated_at = excluded.updated_at
             """,
@@ -196,6 +195,8 @@ public sealed class OutboxStore(IDatabaseProvider provider) : StoreBase(provider
 
         public long TargetFailures { get; set; }
 
+        public string OrderKey { get; set; } = string.Empty;
+
         public OutboxMessage ToModel() =>
             new(
                 Id,
@@ -212,7 +213,7 @@ public sealed class OutboxStore(IDatabaseProvider provider) : StoreBase(provider
                 LastError,
                 Time(CreatedAt),
                 DoneAt is { } d ? Time(d) : null)
-            { TargetFailures = (int)TargetFailures };
+            { TargetFailures = (int)TargetFailures, OrderKey = OrderKey };
     }
 
     private sealed class TargetRow

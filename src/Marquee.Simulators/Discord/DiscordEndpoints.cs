@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Marquee.Simulators.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace Marquee.Simulators.Discord;
@@ -11,6 +12,9 @@ namespace Marquee.Simulators.Discord;
 /// <summary>Discord's execute-webhook endpoint and the <c>/_sim</c> control API (documented in README.md).</summary>
 internal static class DiscordEndpoints
 {
+    /// <summary>The largest upload Discord takes in one message by default (25 MiB); past it, 413 with code 40005.</summary>
+    public const long MaxUploadBytes = 25L * 1024 * 1024;
+
     public static void MapDiscord(this IEndpointRouteBuilder app, DiscordState state)
     {
         app.MapPost("/api/webhooks/{webhookId}/{token}", (HttpContext context, string webhookId, string token) => ExecuteAsync(context, state, webhookId, token));
@@ -71,14 +75,37 @@ internal static class DiscordEndpoints
         }
 
         JsonNode? body;
+        IReadOnlyList<DiscordFile> files = [];
         try
         {
-            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            if (context.Request.HasFormContentType)
+            {
+                if (context.Request.ContentLength > MaxUploadBytes)
+                {
+                    state.Record(webhookId, 413, null, "request entity too large");
+                    return Results.Json(new { message = "Request entity too large", code = 40005 }, statusCode: 413);
+                }
+
+                (body, files) = await ReadFormAsync(context);
+            }
+            else
+            {
+                body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            }
         }
         catch (JsonException ex)
         {
             state.Record(webhookId, 400, null, ex.Message);
             return Results.Json(new { message = "The request body contains invalid JSON.", code = 50109 }, statusCode: 400);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+        {
+            // A multipart body over the limit, or one that is not multipart at all.
+            var tooLarge = ex is BadHttpRequestException { StatusCode: 413 } || ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase);
+            state.Record(webhookId, tooLarge ? 413 : 400, null, ex.Message);
+            return tooLarge
+                ? Results.Json(new { message = "Request entity too large", code = 40005 }, statusCode: 413)
+                : Results.Json(new { message = "Invalid Form Body", code = 50035, errors = new JsonObject() }, statusCode: 400);
         }
 
         if (body is not JsonObject message)
@@ -87,7 +114,7 @@ internal static class DiscordEndpoints
             return Results.Json(new { message = "Invalid Form Body", code = 50035, errors = new JsonObject() }, statusCode: 400);
         }
 
-        var problems = DiscordValidator.Validate(message);
+        var problems = DiscordValidator.Validate(message).Where(p => files.Count == 0 || p.Code != "50006").ToList();
         if (problems.Any(p => p.Code == "50006"))
         {
             state.Record(webhookId, 400, message, "Cannot send an empty message");
@@ -102,7 +129,7 @@ internal static class DiscordEndpoints
 
         var wantAnswer = string.Equals(context.Request.Query["wait"], "true", StringComparison.OrdinalIgnoreCase);
         var id = state.NextMessageId();
-        var recorded = state.Record(webhookId, wantAnswer ? 200 : 204, message, null);
+        var recorded = state.Record(webhookId, wantAnswer ? 200 : 204, message, null, files);
         if (!wantAnswer)
         {
             return Results.NoContent();
@@ -119,6 +146,26 @@ internal static class DiscordEndpoints
             ["timestamp"] = recorded.ReceivedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture),
         };
         return Results.Json(created, statusCode: 200);
+    }
+
+    /// <summary>
+    /// A <c>multipart/form-data</c> execution as Discord's "uploading files" describes it: the message's JSON in the
+    /// <c>payload_json</c> field (none: an empty message) and the files in <c>files[n]</c> parts, which an embed refers
+    /// to as <c>attachment://name</c>. The whole body is bounded by <see cref="MaxUploadBytes"/>.
+    /// </summary>
+    private static async Task<(JsonNode? Body, IReadOnlyList<DiscordFile> Files)> ReadFormAsync(HttpContext context)
+    {
+        var form = await context.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = MaxUploadBytes, ValueLengthLimit = 1024 * 1024 }, context.RequestAborted);
+        var body = form.TryGetValue("payload_json", out var json) && json.Count > 0 ? JsonNode.Parse(json[0] ?? string.Empty) : new JsonObject();
+        var files = new List<DiscordFile>();
+        foreach (var file in form.Files.Where(f => f.Name.StartsWith("files[", StringComparison.Ordinal)))
+        {
+            using var data = new MemoryStream();
+            await file.CopyToAsync(data, context.RequestAborted);
+            files.Add(new DiscordFile(file.Name, file.FileName, file.ContentType, data.ToArray()));
+        }
+
+        return (body, files);
     }
 
     private static IResult Guard(Func<IResult> action)

@@ -186,6 +186,62 @@ public sealed class DiscordSimulatorTests
         Assert.Equal(50109, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetInt32());
     }
 
+    [Fact]
+    public async Task MultipartUpload_WithPayloadJsonAndAFile_IsAccepted_AndTheFileIsRecorded()
+    {
+        await using var sim = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions(), CancellationToken.None);
+        using var client = new HttpClient();
+        var poster = Enumerable.Range(0, 5000).Select(i => (byte)(i * 7)).ToArray();
+        using var form = new MultipartFormDataContent
+        {
+            { Json("""{"embeds":[{"title":"alice started Arrival","thumbnail":{"url":"attachment://poster.jpg"}}],"attachments":[{"id":0,"filename":"poster.jpg"}]}"""), "payload_json" },
+        };
+        var file = new ByteArrayContent(poster);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
+        form.Add(file, "files[0]", "poster.jpg");
+
+        using var response = await client.PostAsync(sim.DefaultWebhookUrl, form);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var message = Assert.Single(sim.State.Messages);
+        Assert.Equal("attachment://poster.jpg", message.Body!["embeds"]![0]!["thumbnail"]!["url"]!.GetValue<string>());
+        var uploaded = Assert.Single(message.Files!);
+        Assert.Equal(("files[0]", "poster.jpg", "image/jpeg"), (uploaded.Field, uploaded.FileName, uploaded.ContentType));
+        Assert.Equal(poster, uploaded.Data);
+    }
+
+    [Fact]
+    public async Task MultipartUpload_OverTheUploadLimit_Is413With40005_AndNothingIsRecordedAsAMessage()
+    {
+        await using var sim = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions(), CancellationToken.None);
+        using var client = new HttpClient();
+        using var form = new MultipartFormDataContent
+        {
+            { Json("""{"content":"big"}"""), "payload_json" },
+            { new ByteArrayContent(new byte[(25 * 1024 * 1024) + 1]), "files[0]", "poster.jpg" },
+        };
+
+        using var response = await client.PostAsync(sim.DefaultWebhookUrl, form);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(40005, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetInt32());
+        Assert.Empty(sim.State.Messages);
+    }
+
+    [Fact]
+    public async Task MultipartUpload_WithNeitherTextNorFile_IsAnEmptyMessage_AndBadPayloadJsonIs50109()
+    {
+        await using var sim = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions(), CancellationToken.None);
+        using var client = new HttpClient();
+
+        using var empty = await client.PostAsync(sim.DefaultWebhookUrl, new MultipartFormDataContent { { Json("{}"), "payload_json" } });
+        using var bad = await client.PostAsync(sim.DefaultWebhookUrl, new MultipartFormDataContent { { Json("{\"content\":"), "payload_json" } });
+
+        Assert.Equal(50006, (await empty.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetInt32());
+        Assert.Equal(50109, (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetInt32());
+        Assert.Empty(sim.State.Messages);
+    }
+
     private static async Task<(int Status, int Code)> StatusAsync(HttpClient client, Uri url, object body)
     {
         using var response = await client.PostAsJsonAsync(url, body);

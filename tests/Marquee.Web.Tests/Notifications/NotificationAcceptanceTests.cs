@@ -145,6 +145,39 @@ public sealed class NotificationAcceptanceTests
         Assert.Empty(sim.Control.Webhooks.Deliveries);
     }
 
+    [Fact]
+    public async Task RatingNewDeviceAndDatabaseEvents_FromPlexWebhooks_ReachDiscord_EachWithItsTriggerUserAndColour()
+    {
+        await using var discord = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { RateLimit = 0 }, CancellationToken.None);
+        await using var app = await MarqueeApp.StartAsync(NotifyKit.Settings());
+        await using var sim = await WebhookKit.StartSimAsync(app);
+        await app.CreatePlexAsync("home", token: sim.Owner.AccountToken, url: sim.BaseUri.ToString());
+        await NotifyKit.CreateChannelAsync(app, new { name = "discord", kind = "discord", url = discord.DefaultWebhookUrl.ToString(), triggers = new[] { "rating", "new-device", "database-backup", "database-corrupted" } });
+        var movie = sim.State.ItemsOfType(1, ItemType.Movie)[4];
+        System.Text.Json.Nodes.JsonNode Embed(string title) =>
+            discord.State.Messages.Select(m => m.Body!["embeds"]![0]!).First(e => e["title"]!.GetValue<string>().StartsWith(title, StringComparison.Ordinal));
+
+        // Act: the owner rates a movie; the server reports a new device, a backup and a corruption.
+        sim.State.Rate(sim.Owner, movie, 8, 1_750_000_100);
+        sim.Control.SendAdminWebhook("device.new");
+        sim.Control.SendAdminWebhook("admin.database.backup");
+        sim.Control.SendAdminWebhook("admin.database.corrupted");
+        await NotifyKit.WaitForAsync(() => discord.State.Messages.Count >= 4, "four messages");
+        await Task.Delay(1500);
+
+        // Assert: one message each, with its trigger's title, colour and details.
+        Assert.Equal(4, discord.State.Messages.Count);
+        var rated = Embed($"{sim.Owner.Name} rated {movie.Title} ({movie.Year})");
+        Assert.Equal(0xFEE75C, rated["color"]!.GetValue<int>());
+        Assert.Contains("8", rated["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains(rated["fields"]!.AsArray(), f => f!["name"]!.GetValue<string>() == "User" && f["value"]!.GetValue<string>() == sim.Owner.Name);
+        Assert.Equal(0x5865F2, Embed("New device on ")["color"]!.GetValue<int>());
+        Assert.Contains(sim.Owner.Name, Embed("New device on ")["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0x57F287, Embed("Database backed up")["color"]!.GetValue<int>());
+        Assert.EndsWith("backed its database up.", Embed("Database backed up")["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0xED4245, Embed("Database corrupted")["color"]!.GetValue<int>());
+    }
+
     private static bool StreamUp(MarqueeApp app) =>
         app.Logs.Entries.Any(e => e.Message.Contains("event stream of Plex connection", StringComparison.Ordinal) && e.Message.Contains(" connected", StringComparison.Ordinal));
 }
