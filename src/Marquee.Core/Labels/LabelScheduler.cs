@@ -62,6 +62,21 @@ public sealed partial class LabelScheduler(IServiceScopeFactory scopes, TimeProv
         return true;
     }
 
+    /// <summary>Runs the sync when a pending entry's retry is due (a title not in Plex yet may have arrived). Returns whether it ran.</summary>
+    public async Task<bool> RunPendingIfDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var labels = scope.ServiceProvider.GetRequiredService<LabelSyncService>();
+        if (!await labels.PendingDueAsync(now, cancellationToken))
+        {
+            return false;
+        }
+
+        var report = await labels.SyncAsync(dryRun: false, null, cancellationToken);
+        Log.Retried(logger, report.PendingResolved, report.Pending);
+        return true;
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(ScheduleAsync(stoppingToken), LiveAsync(stoppingToken));
 
     private async Task LiveAsync(CancellationToken stoppingToken)
@@ -95,7 +110,10 @@ public sealed partial class LabelScheduler(IServiceScopeFactory scopes, TimeProv
         {
             try
             {
-                await RunIfDueAsync(clock.GetUtcNow(), stoppingToken);
+                if (!await RunIfDueAsync(clock.GetUtcNow(), stoppingToken))
+                {
+                    await RunPendingIfDueAsync(clock.GetUtcNow(), stoppingToken);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -112,6 +130,9 @@ public sealed partial class LabelScheduler(IServiceScopeFactory scopes, TimeProv
 
         [LoggerMessage(3, LogLevel.Information, "Label sync after {Kind}: {Changes} items to change, {Edited} edited")]
         public static partial void Live(ILogger logger, string kind, int changes, int edited);
+
+        [LoggerMessage(4, LogLevel.Information, "Label sync for pending titles: {Resolved} found in Plex, {Pending} still pending")]
+        public static partial void Retried(ILogger logger, int resolved, int pending);
 
         [LoggerMessage(2, LogLevel.Warning, "Label sync failed: {Reason}")]
         public static partial void Failed(ILogger logger, string reason);
