@@ -9,7 +9,7 @@ namespace Marquee.Core.Labels;
 
 /// <summary>
 /// Runs the full label sync when its cron schedule (label settings) is due, checked every 30 seconds on the injected
-/// clock, and in real time: a Radarr/Sonarr Download or a Plex library.new asks for a run (coalesced: a change while a
+/// clock, and in real time: a Radarr/Sonarr Download, a Seerr request webhook or a Plex library.new asks for a run (coalesced: a change while a
 /// run is queued adds nothing). A run costs the listing pages, so an item that reached Plex is labelled within seconds,
 /// and one that has not yet is labelled by the run its library.new starts.
 /// </summary>
@@ -18,13 +18,16 @@ public sealed partial class LabelScheduler(IServiceScopeFactory scopes, TimeProv
     /// <summary>The live event kind of a Radarr or Sonarr Download (see the Arr webhook format).</summary>
     public const string ArrDownload = "arr-download";
 
+    /// <summary>The live event kind of a new, approved or available request in Overseerr/Jellyseerr/Seerr (their webhook).</summary>
+    public const string SeerrRequest = "seerr-request";
+
     private readonly Channel<string> _changes = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private (string Cron, DateTimeOffset Next)? _due;
 
-    /// <summary>Asks for a run after a Download or a library.new (never blocks the live pipeline).</summary>
+    /// <summary>Asks for a run after a Download, a Seerr request or a library.new (never blocks the live pipeline).</summary>
     public Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
     {
-        var change = events.FirstOrDefault(e => e.Kind == ArrDownload || (e.Source == "plex" && e.Kind == LiveEventKind.ItemAdded));
+        var change = events.FirstOrDefault(e => e.Kind is ArrDownload or SeerrRequest || (e.Source == "plex" && e.Kind == LiveEventKind.ItemAdded));
         if (change is not null)
         {
             _changes.Writer.TryWrite(change.Kind);
