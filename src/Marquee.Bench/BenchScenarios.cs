@@ -20,6 +20,7 @@ public static class BenchScenarios
         new NotificationScenario(),
         new Arr.ArrLibraryScenario(),
         new Care.SessionRulesScenario(),
+        new Labels.LabelSyncScenario(),
         new Ui.PagesScenario(),
     ];
 

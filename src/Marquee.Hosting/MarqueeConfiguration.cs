@@ -32,7 +32,7 @@ public static class MarqueeConfiguration
             shortcuts[$"{MarqueeOptions.Section}:ConfigFile"] = config;
         }
 
-        // Plex hosts (plex.tv, Discover) can be pointed at a simulator for tests and the demo.
+        // Plex hosts (plex.tv, Discover, community) can be pointed at a simulator for tests and the demo.
         if (environment("MARQUEE_PLEXTV_URL") is { Length: > 0 } plexTv)
         {
             shortcuts[$"{MarqueeOptions.Section}:Plex:PlexTvUrl"] = plexTv;
@@ -41,6 +41,11 @@ public static class MarqueeConfiguration
         if (environment("MARQUEE_DISCOVER_URL") is { Length: > 0 } discover)
         {
             shortcuts[$"{MarqueeOptions.Section}:Plex:DiscoverUrl"] = discover;
+        }
+
+        if (environment("MARQUEE_COMMUNITY_URL") is { Length: > 0 } community)
+        {
+            shortcuts[$"{MarqueeOptions.Section}:Plex:CommunityUrl"] = community;
         }
 
         builder.AddInMemoryCollection(shortcuts);

@@ -123,6 +123,19 @@ public sealed class BenchScenarioTests
     }
 
     [Fact]
+    public async Task Labels_Quick_CostsTheListingPagesPlusOneEditPerChangingItem_AndASecondSyncNone()
+    {
+        using var folder = new TempFolder();
+
+        var result = await BenchRunner.RunHereAsync(new Labels.LabelSyncScenario(), quick: true, folder.Path, TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal(ScenarioStatus.Ok, result.Status);
+        Assert.All(result.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        Assert.Equal(result.Metrics["items changing"], result.SimulatorRequests["PUT /library/sections/{id}/all"]);
+        Assert.Equal(0, result.Metrics["second sync edits"]);
+    }
+
+    [Fact]
     public void Quick_Run_Groups_The_Synced_Scenarios_Into_One_Process_And_A_Full_Run_Does_Not()
     {
         static IEnumerable<string> Names(IReadOnlyList<IReadOnlyList<IBenchScenario>> groups) => groups.Select(g => string.Join("+", g.Select(s => s.Name)));

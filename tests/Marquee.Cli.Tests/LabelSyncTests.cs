@@ -33,7 +33,7 @@ public sealed class LabelSyncTests : IAsyncLifetime
         // Movies with a TMDB id and no second edition, so each stands for one title.
         var all = _plex.State.ItemsOfType(1, ItemType.Movie);
         _movies = [.. all.Where(m => m.ExternalGuids.Any(g => g.StartsWith("tmdb://", StringComparison.Ordinal)) && all.Count(o => o.PrimaryGuid == m.PrimaryGuid) == 1)];
-        _cli = new CliRunner(new Dictionary<string, string> { ["MARQUEE_PLEXTV_URL"] = _plex.PlexTvUri.ToString(), ["MARQUEE_DISCOVER_URL"] = _plex.DiscoverUri.ToString() });
+        _cli = new CliRunner(new Dictionary<string, string> { ["MARQUEE_PLEXTV_URL"] = _plex.PlexTvUri.ToString(), ["MARQUEE_DISCOVER_URL"] = _plex.DiscoverUri.ToString(), ["MARQUEE_COMMUNITY_URL"] = _plex.CommunityUri.ToString() });
         await _cli.OkAsync("connection", "add", "plex", "--name", "home", "--url", _plex.BaseUri.ToString(), "--token", _plex.Owner.AccountToken);
         await _cli.OkAsync("connection", "add", "radarr", "--name", "movies", "--url", _radarr.ApplicationUri.ToString(), "--api-key", _radarr.ApiKey);
         await _cli.OkAsync("connection", "add", "seerr", "--name", "requests", "--url", _seerr.BaseUri.ToString(), "--api-key", _seerr.ApiKey);
@@ -127,15 +127,17 @@ public sealed class LabelSyncTests : IAsyncLifetime
         Assert.DoesNotContain(_plex.State.ItemsOfType(1, ItemType.Movie), m => m.Labels.Any(l => _plex.State.LabelName(l).StartsWith("marquee:", StringComparison.OrdinalIgnoreCase)));
     }
 
-    [Fact]
-    public async Task PlexFailsDuringEdits_SyncReportsIt_RerunMakesExactlyTheMissingEdits()
+    [Theory]
+    [InlineData(500)]
+    [InlineData(429)]
+    public async Task PlexFailsDuringEdits_SyncReportsIt_RerunMakesExactlyTheMissingEdits(int status)
     {
         foreach (var movie in _movies.Take(6))
         {
             Watchlist("owner", movie, add: true);
         }
 
-        _plex.Control.SetFault(EditEndpoint, new FaultSpec { Error500 = 1, Times = 2 });
+        _plex.Control.SetFault(EditEndpoint, status == 429 ? new FaultSpec { TooManyRequests = 1, RetryAfterSeconds = 0, Times = 2 } : new FaultSpec { Error500 = 1, Times = 2 });
         var failed = await _cli.RunAsync("labels", "sync", "--json");
         _plex.Control.ClearFaults();
         _plex.Control.ResetCounts();
@@ -144,6 +146,7 @@ public sealed class LabelSyncTests : IAsyncLifetime
         Assert.Equal(1, failed.Code);
         var report = JsonDocument.Parse(failed.Output).RootElement;
         Assert.Equal(2, report.GetProperty("failed").GetArrayLength());
+        Assert.All(report.GetProperty("failed").EnumerateArray(), f => Assert.Contains(status.ToString(CultureInfo.InvariantCulture), f.GetString()!, StringComparison.Ordinal));
         Assert.Equal(report.GetProperty("changes").GetInt32() - 2, report.GetProperty("edited").GetInt32());
         Assert.Equal(2, rerun.GetProperty("edited").GetInt32());
         Assert.Equal(2, _plex.Control.RequestCounts.GetValueOrDefault(EditEndpoint));

@@ -19,6 +19,7 @@ internal static class LabelCommands
         command.Add(Settings(context));
         command.Add(Run(context, "sync", "Run a full label sync now: read every source, list Plex once per library, edit only the items that differ."));
         command.Add(Run(context, "remove-all", "Take every label starting with the prefix off every Plex item."));
+        command.Add(Pending(context));
         return command;
     }
 
@@ -36,11 +37,12 @@ internal static class LabelCommands
         var marker = new Option<string?>("--removed-label") { Description = "The marker after the prefix in special mode (default removed)." };
         var orphans = new Option<bool?>("--cleanup-orphans") { Description = "Whether labels of users and tags that no longer exist are taken off (true or false)." };
         var concurrency = new Option<int?>("--concurrency") { Description = "Label edits at once, 1 to 20 (default 5).", HelpName = "N" };
+        var expiry = new Option<int?>("--pending-expiry-days") { Description = "Days a title not in Plex yet stays pending before retries stop, 1 to 365 (default 30).", HelpName = "DAYS" };
         var schedule = new Option<string?>("--schedule") { Description = "Cron schedule of the full sync (five fields); 'none' for none." };
         var json = GlobalOptions.Json;
         var command = new Command("settings", "Show the label settings, or change the ones given.")
         {
-            prefix, plex, profiles, alias, watchlists, seerr, tags, exclude, mode, marker, orphans, concurrency, schedule, json,
+            prefix, plex, profiles, alias, watchlists, seerr, tags, exclude, mode, marker, orphans, concurrency, expiry, schedule, json,
         };
         command.SetAction((parse, ct) => context(parse).WithServicesAsync(
             async services =>
@@ -74,6 +76,7 @@ internal static class LabelCommands
                     RemovedLabel = parse.GetValue(marker) ?? settings.RemovedLabel,
                     CleanupOrphans = parse.GetValue(orphans) ?? settings.CleanupOrphans,
                     Concurrency = parse.GetValue(concurrency) ?? settings.Concurrency,
+                    PendingExpiryDays = parse.GetValue(expiry) ?? settings.PendingExpiryDays,
                     Schedule = parse.GetValue(schedule) is { } s ? (s is "" or "none" ? null : s) : settings.Schedule,
                 };
                 if (changed != settings || !aliases.SequenceEqual(settings.Aliases))
@@ -99,6 +102,7 @@ internal static class LabelCommands
                     removed mode     {settings.RemovedMode} (marker {settings.Prefix}:{settings.RemovedLabel})
                     cleanup orphans  {settings.CleanupOrphans}
                     concurrency      {settings.Concurrency}
+                    pending expiry   {settings.PendingExpiryDays} days
                     schedule         {settings.Schedule ?? "(none)"}
                     """));
                 return ExitCodes.Ok;
@@ -158,6 +162,8 @@ internal static class LabelCommands
                         report.Edited,
                         report.Failed,
                         sourceFailures = report.SourceFailures,
+                        pending = report.Pending,
+                        pendingResolved = report.PendingResolved,
                         plexRequests = report.PlexRequests,
                         edits = report.Planned.Select(e => new { key = e.Target.LocalKey, title = e.Target.Title, added = e.Added, removed = e.Removed }),
                     });
@@ -174,7 +180,7 @@ internal static class LabelCommands
                         await ctx.Output.WriteLineAsync($"not read: {failure.Source}: {failure.Reason} (its labels were kept)");
                     }
 
-                    await ctx.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{report.Items} items, {report.Users} users: {report.Planned.Count} to change, {report.Edited} edited{(report.DryRun ? " (dry run)" : string.Empty)}, {report.Failed.Count} failed."));
+                    await ctx.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{report.Items} items, {report.Users} users: {report.Planned.Count} to change, {report.Edited} edited{(report.DryRun ? " (dry run)" : string.Empty)}, {report.Failed.Count} failed; {report.Pending} pending (not in Plex yet), {report.PendingResolved} resolved."));
                     foreach (var failure in report.Failed.Take(10))
                     {
                         await ctx.Error.WriteLineAsync("failed: " + failure);
@@ -182,6 +188,35 @@ internal static class LabelCommands
                 }
 
                 return report.Failed.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+            },
+            ct));
+        return command;
+    }
+
+    private static Command Pending(Func<ParseResult, CliContext> context)
+    {
+        var json = GlobalOptions.Json;
+        var command = new Command("pending", "List the wants and tags whose title is not in Plex yet, with their next retry and expiry.") { json };
+        command.SetAction((parse, ct) => context(parse).WithServicesAsync(
+            async services =>
+            {
+                var ctx = context(parse);
+                var pending = await services.GetRequiredService<LabelSyncService>().GetPendingAsync(ct);
+                if (parse.GetValue(json))
+                {
+                    CliJson.Write(ctx.Output, pending);
+                    return ExitCodes.Ok;
+                }
+
+                var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+                foreach (var p in pending)
+                {
+                    var state = p.ExpiresAt <= now ? "expired" : $"next try {p.NextAttempt:yyyy-MM-dd HH:mm}Z";
+                    await ctx.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{p.Kind} {p.Name}: {p.Title ?? "(untitled)"} {(p.IsShow ? "show" : "movie")} [{string.Join(' ', p.Ids)}] since {p.FirstSeen:yyyy-MM-dd HH:mm}Z, {p.Attempts} tries, {state}"));
+                }
+
+                await ctx.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{pending.Count(p => p.ExpiresAt > now)} pending, {pending.Count(p => p.ExpiresAt <= now)} expired."));
+                return ExitCodes.Ok;
             },
             ct));
         return command;

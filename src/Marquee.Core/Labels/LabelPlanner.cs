@@ -3,7 +3,7 @@ using Marquee.Core.Items;
 namespace Marquee.Core.Labels;
 
 /// <summary>Something a user wants, or a tag an instance put on a title: a movie or a show named by its external ids.</summary>
-public sealed record LabelClaim(string Name, bool IsShow, IReadOnlyList<ExternalId> Ids);
+public sealed record LabelClaim(string Name, bool IsShow, IReadOnlyList<ExternalId> Ids, string? Title = null);
 
 /// <summary>One item whose labels change: the full list it keeps, and what is added and taken off.</summary>
 public sealed record LabelEdit(LabelTarget Target, IReadOnlyList<string> Labels, IReadOnlyList<string> Added, IReadOnlyList<string> Removed);
@@ -113,7 +113,7 @@ public static class LabelPlanner
         var index = new Dictionary<(bool, string), HashSet<string>>();
         foreach (var claim in claims)
         {
-            foreach (var id in claim.Ids.Where(i => i.Scheme is ExternalId.Tmdb or ExternalId.Tvdb or ExternalId.Imdb))
+            foreach (var id in claim.Ids.Where(i => i.Scheme is ExternalId.Tmdb or ExternalId.Tvdb or ExternalId.Imdb or ExternalId.Plex))
             {
                 var key = (claim.IsShow, id.ToString().ToLowerInvariant());
                 if (!index.TryGetValue(key, out var names))

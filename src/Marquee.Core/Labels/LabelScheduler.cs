@@ -9,7 +9,7 @@ namespace Marquee.Core.Labels;
 
 /// <summary>
 /// Runs the full label sync when its cron schedule (label settings) is due, checked every 30 seconds on the injected
-/// clock, and in real time: a Radarr/Sonarr Download or a Plex library.new asks for a run (coalesced: a change while a
+/// clock, and in real time: a Radarr/Sonarr Download, a Seerr request webhook or a Plex library.new asks for a run (coalesced: a change while a
 /// run is queued adds nothing). A run costs the listing pages, so an item that reached Plex is labelled within seconds,
 /// and one that has not yet is labelled by the run its library.new starts.
 /// </summary>
@@ -18,13 +18,16 @@ public sealed partial class LabelScheduler(IServiceScopeFactory scopes, TimeProv
     /// <summary>The live event kind of a Radarr or Sonarr Download (see the Arr webhook format).</summary>
     public const string ArrDownload = "arr-download";
 
+    /// <summary>The live event kind of a new, approved or available request in Overseerr/Jellyseerr/Seerr (their webhook).</summary>
+    public const string SeerrRequest = "seerr-request";
+
     private readonly Channel<string> _changes = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private (string Cron, DateTimeOffset Next)? _due;
 
-    /// <summary>Asks for a run after a Download or a library.new (never blocks the live pipeline).</summary>
+    /// <summary>Asks for a run after a Download, a Seerr request or a library.new (never blocks the live pipeline).</summary>
     public Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
     {
-        var change = events.FirstOrDefault(e => e.Kind == ArrDownload || (e.Source == "plex" && e.Kind == LiveEventKind.ItemAdded));
+        var change = events.FirstOrDefault(e => e.Kind is ArrDownload or SeerrRequest || (e.Source == "plex" && e.Kind == LiveEventKind.ItemAdded));
         if (change is not null)
         {
             _changes.Writer.TryWrite(change.Kind);
@@ -62,6 +65,21 @@ public sealed partial class LabelScheduler(IServiceScopeFactory scopes, TimeProv
         return true;
     }
 
+    /// <summary>Runs the sync when a pending entry's retry is due (a title not in Plex yet may have arrived). Returns whether it ran.</summary>
+    public async Task<bool> RunPendingIfDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var labels = scope.ServiceProvider.GetRequiredService<LabelSyncService>();
+        if (!await labels.PendingDueAsync(now, cancellationToken))
+        {
+            return false;
+        }
+
+        var report = await labels.SyncAsync(dryRun: false, null, cancellationToken);
+        Log.Retried(logger, report.PendingResolved, report.Pending);
+        return true;
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(ScheduleAsync(stoppingToken), LiveAsync(stoppingToken));
 
     private async Task LiveAsync(CancellationToken stoppingToken)
@@ -95,7 +113,10 @@ public sealed partial class LabelScheduler(IServiceScopeFactory scopes, TimeProv
         {
             try
             {
-                await RunIfDueAsync(clock.GetUtcNow(), stoppingToken);
+                if (!await RunIfDueAsync(clock.GetUtcNow(), stoppingToken))
+                {
+                    await RunPendingIfDueAsync(clock.GetUtcNow(), stoppingToken);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -112,6 +133,9 @@ public sealed partial class LabelScheduler(IServiceScopeFactory scopes, TimeProv
 
         [LoggerMessage(3, LogLevel.Information, "Label sync after {Kind}: {Changes} items to change, {Edited} edited")]
         public static partial void Live(ILogger logger, string kind, int changes, int edited);
+
+        [LoggerMessage(4, LogLevel.Information, "Label sync for pending titles: {Resolved} found in Plex, {Pending} still pending")]
+        public static partial void Retried(ILogger logger, int resolved, int pending);
 
         [LoggerMessage(2, LogLevel.Warning, "Label sync failed: {Reason}")]
         public static partial void Failed(ILogger logger, string reason);

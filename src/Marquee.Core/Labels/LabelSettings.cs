@@ -48,6 +48,9 @@ public sealed record LabelSettings
     /// <summary>Gets how many label edits run at once (1 to 20).</summary>
     public int Concurrency { get; init; } = 5;
 
+    /// <summary>Gets how many days a title not yet in Plex stays pending (retried with back-off) before retries stop (1 to 365).</summary>
+    public int PendingExpiryDays { get; init; } = 30;
+
     /// <summary>Gets the full sync's cron schedule (five fields); null for none.</summary>
     public string? Schedule { get; init; }
 
@@ -84,6 +87,11 @@ public sealed record LabelSettings
         if (settings.Concurrency is < 1 or > 20)
         {
             problems.Add(new FieldProblem("concurrency", "'concurrency' must be between 1 and 20."));
+        }
+
+        if (settings.PendingExpiryDays is < 1 or > 365)
+        {
+            problems.Add(new FieldProblem("pendingExpiryDays", "'pendingExpiryDays' must be between 1 and 365."));
         }
 
         if (settings.ExcludeTags.Length > 0)

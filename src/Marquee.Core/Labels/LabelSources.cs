@@ -29,3 +29,14 @@ public interface ITagSource
     /// <summary>Reads the tags and the library in bulk; one claim per (tag, title).</summary>
     Task<IReadOnlyList<LabelClaim>> ReadTagClaimsAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A media server whose friends' watchlists can be read with the owner's token (Plex: the community GraphQL API). A list
+/// the friend keeps private, an unknown friend and a malformed answer are each a <see cref="Providers.ProviderException"/>
+/// naming the reason, never an empty list.
+/// </summary>
+public interface IFriendWatchlists
+{
+    /// <summary>Reads every page of the friend's watchlist; entries carry the server's own ids (Plex: <c>plex://</c>), not tmdb/tvdb.</summary>
+    Task<IReadOnlyList<Providers.WatchlistEntry>> ReadFriendWatchlistAsync(Providers.ProviderAccount friend, CancellationToken cancellationToken);
+}

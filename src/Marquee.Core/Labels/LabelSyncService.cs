@@ -41,7 +41,9 @@ public sealed record LabelSyncReport(
     int Edited,
     IReadOnlyList<string> Failed,
     IReadOnlyList<LabelSourceFailure> SourceFailures,
-    IReadOnlyDictionary<string, long> PlexRequests);
+    IReadOnlyDictionary<string, long> PlexRequests,
+    int Pending = 0,
+    int PendingResolved = 0);
 
 /// <summary>
 /// Label sync (README "Label sync"): loads every source in bulk (Plex watchlists of the profiles' accounts, Seerr
@@ -60,6 +62,7 @@ public sealed class LabelSyncService(
 {
     private const string SettingsKind = "labels";
     private const string SettingsName = "settings";
+    private const string PendingName = "pending";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
     /// <summary>Gets where the current (or last) run stands.</summary>
     public LabelProgress Progress => state.Progress;
@@ -83,6 +86,17 @@ public sealed class LabelSyncService(
         await store.PutSettingAsync(SettingsKind, SettingsName, JsonSerializer.Serialize(settings, Json), clock.GetUtcNow(), cancellationToken);
         return settings;
     }
+
+    /// <summary>The pending queue: wants and tags whose title is not in Plex yet (expired ones included, marked by their date).</summary>
+    public async Task<IReadOnlyList<LabelPending>> GetPendingAsync(CancellationToken cancellationToken)
+    {
+        var body = await store.GetSettingAsync(SettingsKind, PendingName, cancellationToken);
+        return body is null ? [] : JsonSerializer.Deserialize<List<LabelPending>>(body, Json) ?? [];
+    }
+
+    /// <summary>Whether a pending entry's retry is due at <paramref name="now"/> (a run is then started for it).</summary>
+    public async Task<bool> PendingDueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await GetPendingAsync(cancellationToken)).Any(p => p.NextAttempt <= now && p.ExpiresAt > now);
 
     /// <summary>Runs a full sync (or, with <paramref name="dryRun"/>, only plans it). One run at a time.</summary>
     public Task<LabelSyncReport> SyncAsync(bool dryRun, Action<LabelProgress>? progress, CancellationToken cancellationToken) =>
@@ -151,8 +165,19 @@ public sealed class LabelSyncService(
                     });
             }
 
+            var pending = (Count: 0, Resolved: 0);
+            if (!removeAll && !dryRun)
+            {
+                var now = clock.GetUtcNow();
+                var change = LabelPendingQueue.Update(
+                    await GetPendingAsync(cancellationToken), LabelPendingQueue.Unmatched(targets, inputs), inputs.FailedUsers, now, TimeSpan.FromDays(settings.PendingExpiryDays));
+                await store.PutSettingAsync(SettingsKind, PendingName, JsonSerializer.Serialize(change.Queue, Json), now, cancellationToken);
+                pending = (change.Queue.Count(p => p.ExpiresAt > now), change.Resolved);
+            }
+
             Report(new LabelProgress("done", dryRun ? 0 : plan.Count - failed.Count, plan.Count));
-            return new LabelSyncReport(dryRun, targets.Count, inputs.Users.Count, plan, dryRun ? 0 : plan.Count - failed.Count, failed, failures, plexSide.Requests.Snapshot());
+            return new LabelSyncReport(
+                dryRun, targets.Count, inputs.Users.Count, plan, dryRun ? 0 : plan.Count - failed.Count, failed, failures, plexSide.Requests.Snapshot(), pending.Count, pending.Resolved);
         }
         catch
         {
@@ -188,8 +213,17 @@ public sealed class LabelSyncService(
             {
                 try
                 {
-                    var entries = await watchlist.ReadWatchlistAsync(new ProviderAccount(link.ExternalId, link.AccountName, link.AccountKind), cancellationToken);
-                    wants.AddRange(entries.Select(e => new LabelClaim(user, e.Type == "show", e.Ids)));
+                    var account = new ProviderAccount(link.ExternalId, link.AccountName, link.AccountKind);
+                    var entries = link.AccountKind == Account.KindFriend && plex.Provider is IFriendWatchlists friends
+                        ? await friends.ReadFriendWatchlistAsync(account, cancellationToken)
+                        : await watchlist.ReadWatchlistAsync(account, cancellationToken);
+                    if (entries.Count == 0 && link.AccountKind == Account.KindFriend)
+                    {
+                        // Plex answers an empty list for a hidden one too (WATCHLISTS.md 2.4): not a reason to remove labels.
+                        throw new ProviderException("plex", null, "the list came back empty, which is also how Plex answers a list hidden from the owner; labels kept");
+                    }
+
+                    wants.AddRange(entries.Select(e => new LabelClaim(user, e.Type == "show", e.Ids, e.Title)));
                 }
                 catch (ProviderException ex)
                 {

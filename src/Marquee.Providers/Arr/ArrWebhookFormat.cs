@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Marquee.Core.Labels;
 using Marquee.Core.Webhooks;
+using Marquee.Providers.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -72,43 +73,17 @@ public sealed partial class ArrWebhookFormat(ILogger<ArrWebhookFormat>? logger =
     public byte[] Compact(byte[] body) => body;
 
     /// <summary>Returns the event type; throws <see cref="WebhookFormatException"/> when the body is not a webhook of these applications.</summary>
-    private static string Parse(ReadOnlySpan<byte> payload, string? source)
+    private static string Parse(ReadOnlySpan<byte> payload, string? source) => JsonWebhookBody.Read(payload, "eventType", string.Empty, (root, eventType) =>
     {
-        try
+        CheckItem(root, "movie", source is null or "radarr" && RadarrItemEvents.Contains(eventType) && root.TryGetProperty("movie", out _));
+        CheckItem(root, "series", source is null or "sonarr" && SonarrItemEvents.Contains(eventType) && root.TryGetProperty("series", out _));
+        if (root.TryGetProperty("episodes", out var episodes) && episodes.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
         {
-            var reader = new Utf8JsonReader(payload);
-            using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new WebhookFormatException($"The body is JSON but not an object ({root.ValueKind}).");
-            }
-
-            if (!root.TryGetProperty("eventType", out var type) || type.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(type.GetString()))
-            {
-                throw new WebhookFormatException("The body has no 'eventType' string.");
-            }
-
-            var eventType = type.GetString()!;
-            if (eventType.Length > 100)
-            {
-                throw new WebhookFormatException("The 'eventType' is longer than 100 characters.");
-            }
-
-            CheckItem(root, "movie", source is null or "radarr" && RadarrItemEvents.Contains(eventType) && root.TryGetProperty("movie", out _));
-            CheckItem(root, "series", source is null or "sonarr" && SonarrItemEvents.Contains(eventType) && root.TryGetProperty("series", out _));
-            if (root.TryGetProperty("episodes", out var episodes) && episodes.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
-            {
-                throw new WebhookFormatException($"'episodes' must be an array, not {episodes.ValueKind}.");
-            }
-
-            return eventType;
+            throw new WebhookFormatException($"'episodes' must be an array, not {episodes.ValueKind}.");
         }
-        catch (JsonException ex)
-        {
-            throw new WebhookFormatException($"The body is not valid JSON: {ex.Message}");
-        }
-    }
+
+        return eventType;
+    });
 
     private static void CheckItem(JsonElement root, string name, bool check)
     {

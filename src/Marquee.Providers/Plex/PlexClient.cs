@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Xml;
 using System.Xml.Linq;
@@ -15,6 +16,9 @@ public enum PlexHost
     Server,
     PlexTv,
     Discover,
+
+    /// <summary>community.plex.tv: the GraphQL API of friends and their watchlists (WATCHLISTS.md 2).</summary>
+    Community,
 }
 
 /// <summary>
@@ -54,10 +58,14 @@ public sealed class PlexClient
 
     public string ClientIdentifier { get; }
 
+    /// <summary>Gets the pause between two pages of one friend's watchlist on the community host.</summary>
+    public TimeSpan CommunityPageDelay => _options.CommunityPageDelay;
+
     public Uri BaseOf(PlexHost host) => host switch
     {
         PlexHost.PlexTv => _options.PlexTvUrl,
         PlexHost.Discover => _options.DiscoverUrl,
+        PlexHost.Community => _options.CommunityUrl,
         _ => ServerUrl,
     };
 
@@ -95,8 +103,29 @@ public sealed class PlexClient
     {
         PlexHost.PlexTv => "plextv:",
         PlexHost.Discover => "discover:",
+        PlexHost.Community => "community:",
         _ => string.Empty,
     } + method.Method + " " + template;
+
+    /// <summary>
+    /// POSTs a GraphQL query (a read, so retried like one) to the community host and returns the parsed answer; a body that
+    /// is not JSON is <see cref="ProviderFailure.WrongContent"/>. Reading <c>data</c> and <c>errors</c> is the caller's part.
+    /// </summary>
+    public Task<JsonDocument> GraphQlAsync(byte[] body, string? token, CancellationToken cancellationToken)
+    {
+        var request = Request(PlexHost.Community, HttpMethod.Post, "/api", "api", token) with { Body = body, ContentType = "application/json" };
+        return _http.RunAsync(true, ct => _http.SendOnceAsync(request, async (response, stream, c) =>
+        {
+            try
+            {
+                return await JsonDocument.ParseAsync(stream, default, c);
+            }
+            catch (JsonException ex)
+            {
+                throw _http.Failure(request, response.StatusCode, ProviderFailure.WrongContent, $"the answer is not GraphQL JSON ({ProviderHttpClient.Describe(response)}; {ex.Message})", ex, transient: true);
+            }
+        }, ct), cancellationToken);
+    }
 
     private ProviderRequest Request(PlexHost host, HttpMethod method, string template, string pathAndQuery, string? token) => new(
         method,
@@ -106,6 +135,7 @@ public sealed class PlexClient
         {
             PlexHost.Server => $"Plex server '{ConnectionName}' ({ServerUrl.GetLeftPart(UriPartial.Authority)})",
             PlexHost.PlexTv => $"plex.tv ({_options.PlexTvUrl.GetLeftPart(UriPartial.Authority)}) for connection '{ConnectionName}'",
+            PlexHost.Community => $"Plex community ({_options.CommunityUrl.GetLeftPart(UriPartial.Authority)}) for connection '{ConnectionName}'",
             _ => $"Plex Discover ({_options.DiscoverUrl.GetLeftPart(UriPartial.Authority)}) for connection '{ConnectionName}'",
         },
         "token",

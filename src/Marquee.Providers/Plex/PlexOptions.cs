@@ -13,6 +13,12 @@ public sealed class PlexOptions : ProviderClientOptions
     /// <summary>Gets or sets the Discover base URL (watchlist).</summary>
     public Uri DiscoverUrl { get; set; } = new("https://discover.provider.plex.tv/");
 
+    /// <summary>Gets or sets the community base URL (GraphQL at <c>api</c>: friends' watchlists).</summary>
+    public Uri CommunityUrl { get; set; } = new("https://community.plex.tv/");
+
+    /// <summary>Gets or sets the pause between two pages of one friend's watchlist (the community API answers 429 to fast paging).</summary>
+    public TimeSpan CommunityPageDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Gets or sets the X-Plex-Product Marquee announces.</summary>
     public string Product { get; set; } = "Marquee";
 

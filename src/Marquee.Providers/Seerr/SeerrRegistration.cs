@@ -1,6 +1,7 @@
 using Marquee.Core.Providers;
 using Marquee.Providers.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Marquee.Providers.Seerr;
@@ -13,6 +14,7 @@ public static class SeerrRegistration
         services.AddProviderHttpClient(SeerrProvider.HttpClientName);
         services.AddOptions<SeerrOptions>().BindConfiguration(SeerrOptions.Section);
         services.AddSingleton<IProviderDescriptor, Descriptor>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Marquee.Core.Webhooks.IWebhookFormat, SeerrWebhookFormat>());
         return services;
     }
 

@@ -107,7 +107,7 @@ internal static class ControlEndpoints
         });
     }
 
-    private static IResult Guard(Func<IResult> action)
+    internal static IResult Guard(Func<IResult> action)
     {
         try
         {

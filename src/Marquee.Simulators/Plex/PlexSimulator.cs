@@ -23,8 +23,9 @@ public sealed class PlexSimulator : IAsyncDisposable
 {
     private readonly List<WebApplication> _apps;
 
-    private PlexSimulator(List<WebApplication> apps, SimControl control, Uri pms, Uri plexTv, Uri discover, Uri metadata)
+    private PlexSimulator(List<WebApplication> apps, SimControl control, Uri pms, Uri plexTv, Uri discover, Uri metadata, Uri community)
     {
+        CommunityUri = community;
         _apps = apps;
         Control = control;
         BaseUri = pms;
@@ -44,6 +45,9 @@ public sealed class PlexSimulator : IAsyncDisposable
 
     /// <summary>metadata.provider.plex.tv (userState; its watchlist answers 404 like the real host).</summary>
     public Uri MetadataUri { get; }
+
+    /// <summary>community.plex.tv (GraphQL at <c>/api</c>: friends and their watchlists).</summary>
+    public Uri CommunityUri { get; }
 
     public SimControl Control { get; }
 
@@ -119,10 +123,18 @@ public sealed class PlexSimulator : IAsyncDisposable
         metadata.MapMetadataProvider(state);
         apps.Add(metadata);
 
+        var communityState = new CommunityState();
+        var community = Build(options.Host, 0, loggerFactory);
+        community.UseRouting();
+        harness.Use(community, "/_sim", "community:");
+        community.MapCommunity(state, communityState);
+        apps.Add(community);
+
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PlexSimulator>();
         var webhooks = new WebhookDispatcher(state, pms.Services.GetRequiredService<IHttpClientFactory>(), logger);
-        control = new SimControl(state, harness, stream, webhooks, pins);
+        control = new SimControl(state, harness, stream, webhooks, pins) { Community = communityState };
         pms.MapControl(control);
+        pms.MapCommunityControl(control);
 
         foreach (var app in apps)
         {
@@ -164,7 +176,7 @@ public sealed class PlexSimulator : IAsyncDisposable
                 switching.Release();
             }
         };
-        return new PlexSimulator(apps, control, pmsUri, plexTvUri, Address(discover), Address(metadata));
+        return new PlexSimulator(apps, control, pmsUri, plexTvUri, Address(discover), Address(metadata), Address(community));
     }
 
     /// <summary>The text <c>marquee sim plex</c> prints: base URLs and every account's name, id and token.</summary>
@@ -176,6 +188,7 @@ public sealed class PlexSimulator : IAsyncDisposable
         text.AppendLine(CultureInfo.InvariantCulture, $"  plex.tv            {PlexTvUri}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Discover           {DiscoverUri}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Metadata provider  {MetadataUri}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Community GraphQL  {new Uri(CommunityUri, "api")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  Control API        {new Uri(BaseUri, "/_sim/")}");
         text.AppendLine("Accounts (name, kind, plex.tv id, local id, account token, server token, pin):");
         foreach (var a in Accounts)

@@ -39,6 +39,9 @@ public sealed class SimControl
 
     public SimHarness Harness => _harness;
 
+    /// <summary>Gets the community side: watchlist privacy per account, titles watchlisted that no library holds.</summary>
+    public CommunityState Community { get; init; } = new();
+
     public EventStream Stream => _stream;
 
     public WebhookDispatcher Webhooks => _webhooks;

@@ -9,10 +9,19 @@ namespace Marquee.Web.Labels;
 
 /// <summary>What <c>POST /api/labels/sync</c> and <c>/remove-all</c> answer: counts, source failures and each edit.</summary>
 public sealed record LabelRunView(
-    bool DryRun, int Items, int Users, int Changes, int Edited, IReadOnlyList<string> Failed, IReadOnlyList<LabelSourceFailure> SourceFailures, IReadOnlyList<LabelEditView> Edits)
+    bool DryRun,
+    int Items,
+    int Users,
+    int Changes,
+    int Edited,
+    IReadOnlyList<string> Failed,
+    IReadOnlyList<LabelSourceFailure> SourceFailures,
+    IReadOnlyList<LabelEditView> Edits,
+    int Pending,
+    int PendingResolved)
 {
     public static LabelRunView Of(LabelSyncReport r) => new(
-        r.DryRun, r.Items, r.Users, r.Planned.Count, r.Edited, r.Failed, r.SourceFailures, [.. r.Planned.Select(e => new LabelEditView(e.Target.LocalKey, e.Target.Title, e.Added, e.Removed))]);
+        r.DryRun, r.Items, r.Users, r.Planned.Count, r.Edited, r.Failed, r.SourceFailures, [.. r.Planned.Select(e => new LabelEditView(e.Target.LocalKey, e.Target.Title, e.Added, e.Removed))], r.Pending, r.PendingResolved);
 }
 
 /// <summary>One item's change.</summary>
@@ -39,6 +48,7 @@ internal static class LabelEndpoints
             TypedResults.Ok(await service.SaveSettingsAsync(await RequestBody.ReadAsync<LabelSettings>(request, ct), ct)))
             .Accepts<LabelSettings>("application/json").ProducesValidationProblem();
         labels.MapGet("/status", (LabelRunState state) => TypedResults.Ok(state.Progress));
+        labels.MapGet("/pending", async (LabelSyncService service, CancellationToken ct) => TypedResults.Ok(await service.GetPendingAsync(ct)));
         labels.MapPost("/sync", async (bool? dryRun, LabelSyncService service, CancellationToken ct) =>
             TypedResults.Ok(LabelRunView.Of(await service.SyncAsync(dryRun ?? false, null, ct)))).ProducesValidationProblem();
         labels.MapPost("/remove-all", async (bool? dryRun, LabelSyncService service, CancellationToken ct) =>
