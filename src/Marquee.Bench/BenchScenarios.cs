@@ -17,6 +17,7 @@ public static class BenchScenarios
         new NotificationScenario(),
         new Arr.ArrLibraryScenario(),
         new Care.SessionRulesScenario(),
+        new TraktScenario(),
         new Ui.PagesScenario(),
     ];
 

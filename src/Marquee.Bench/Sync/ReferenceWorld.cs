@@ -80,20 +80,31 @@ public sealed class ReferenceWorld : IAsyncDisposable
             ["Marquee:Plex:PageSize"] = PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Marquee:Plex:RetryDelay"] = "00:00:00.200",
         };
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(config).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton<TimeProvider>(left.State.Clock);
-        services.AddMarqueeServices(configuration, _ => null);
-        services.AddPhaseTiming(world.Timer);
-        world._services = services.BuildServiceProvider();
-        await world._services.GetRequiredService<MarqueeStartup>().InitializeAsync(cancellationToken);
+        world._services = await StartMarqueeAsync(config, left.State.Clock, world.Timer, cancellationToken);
         await using var scope = world._services.CreateAsyncScope();
         var connections = scope.ServiceProvider.GetRequiredService<ConnectionService>();
         await connections.CreateAsync("left", "plex", new() { ["url"] = left.BaseUri.ToString(), ["token"] = left.Owner.AccountToken }, cancellationToken);
         await connections.CreateAsync("right", "plex", new() { ["url"] = right.BaseUri.ToString(), ["token"] = right.Owner.AccountToken }, cancellationToken);
         return world;
+    }
+
+    /// <summary>Marquee's services over <paramref name="config"/>, on the simulators' clock, its store migrated; <paramref name="timer"/> splits runs into phases.</summary>
+    public static async Task<ServiceProvider> StartMarqueeAsync(Dictionary<string, string?> config, TimeProvider clock, PhaseTimer? timer, CancellationToken cancellationToken)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(config).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton(clock);
+        services.AddMarqueeServices(configuration, _ => null);
+        if (timer is not null)
+        {
+            services.AddPhaseTiming(timer);
+        }
+
+        var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<MarqueeStartup>().InitializeAsync(cancellationToken);
+        return provider;
     }
 
     public void SetLatency(int ms)

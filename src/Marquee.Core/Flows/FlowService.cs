@@ -76,7 +76,8 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
         && d.TwoWay == f.TwoWay && d.Features.SequenceEqual(f.Features) && d.Mode == f.Mode && d.Schedule == f.Schedule && d.Incremental == f.Incremental
         && d.Enabled == f.Enabled && d.Guards == f.Guards
         && d.Filters.Libraries.SequenceEqual(f.Filters.Libraries) && d.Filters.Profiles.SequenceEqual(f.Filters.Profiles)
-        && d.Filters.IgnoreGuidPrefixes.SequenceEqual(f.Filters.IgnoreGuidPrefixes) && d.Filters.RequireExternalIds == f.Filters.RequireExternalIds && d.Filters.Editions == f.Filters.Editions;
+        && d.Filters.IgnoreGuidPrefixes.SequenceEqual(f.Filters.IgnoreGuidPrefixes) && d.Filters.RequireExternalIds == f.Filters.RequireExternalIds && d.Filters.Editions == f.Filters.Editions
+        && d.Filters.WatchedLeavesWatchlist == f.Filters.WatchedLeavesWatchlist;
 
     private async Task<FlowDefinition> ValidateAsync(FlowInput input, Flow? existing, CancellationToken cancellationToken)
     {

@@ -88,6 +88,28 @@ public sealed class SyncService(
             var targetSize = 0;
             var syncsWatchlists = flow.Features.Contains(FlowFeature.Watchlist) && WatchlistSync.Carries(source) && WatchlistSync.Carries(target);
             var syncsState = flow.Features.Any(f => f != FlowFeature.Watchlist);
+            async Task PlanWatchlistsAsync(ProfilePair pair)
+            {
+                if (!syncsWatchlists)
+                {
+                    return;
+                }
+
+                // A watchlist that cannot be read in full is left as it is, and so is the other side's: nothing is removed on a failure.
+                progress?.Report($"{flow.Name}: reading the watchlists of {pair.ProfileName}");
+                try
+                {
+                    var watchlist = await watchlists.PlanAsync(flow, firstRun, pair, source, target, unresolved, cancellationToken);
+                    watchlistPlans.Add(watchlist);
+                    targetSize = Math.Max(targetSize, watchlist.Listed);
+                }
+                catch (Exception ex) when (ex is SyncListingException or ProviderException)
+                {
+                    message = Append(message, $"watchlists of {pair.ProfileName} not synced: {ex.Message}");
+                    warnings++;
+                }
+            }
+
             foreach (var pair in pairs)
             {
                 if (!pair.SourceAccount.CanAct || !pair.TargetAccount.CanAct)
@@ -96,25 +118,9 @@ public sealed class SyncService(
                     continue;
                 }
 
-                if (syncsWatchlists)
-                {
-                    // A watchlist that cannot be read in full is left as it is, and so is the other side's: nothing is removed on a failure.
-                    progress?.Report($"{flow.Name}: reading the watchlists of {pair.ProfileName}");
-                    try
-                    {
-                        var watchlist = await watchlists.PlanAsync(flow, firstRun, pair, source, target, unresolved, cancellationToken);
-                        watchlistPlans.Add(watchlist);
-                        targetSize = Math.Max(targetSize, watchlist.Listed);
-                    }
-                    catch (Exception ex) when (ex is SyncListingException or ProviderException)
-                    {
-                        message = Append(message, $"watchlists of {pair.ProfileName} not synced: {ex.Message}");
-                        warnings++;
-                    }
-                }
-
                 if (!syncsState)
                 {
+                    await PlanWatchlistsAsync(pair);
                     continue;
                 }
 
@@ -191,6 +197,9 @@ public sealed class SyncService(
                     plan.AddRange(PlanSide(flow, firstRun, resolver, pair.ProfileId, source, pair.Source.Id, sourceItems, sourceBaselines, targetItems, touched, knownKeys, states, options));
                     targetSize = Math.Max(targetSize, sourceItems.Count);
                 }
+
+                // After the watch states, so a title watched in this run's listings counts as watched.
+                await PlanWatchlistsAsync(pair);
             }
 
             if (!options.DryRun)

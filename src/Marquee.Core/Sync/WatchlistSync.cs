@@ -30,7 +30,7 @@ public sealed record WatchlistPlan(ProfilePair Pair, IReadOnlyList<PlannedWrite>
 /// source). The first run never removes; an empty or sharply shrunk list, a failed read or a title without ids removes
 /// nothing. Titles match by their tmdb, imdb or tvdb id and kind (movie or show), never by title.
 /// </summary>
-public sealed class WatchlistSync(IWatchlistBaselineStore baselines, SyncRules rules, TimeProvider clock)
+public sealed class WatchlistSync(IWatchlistBaselineStore baselines, IIdentityStore identity, ILedgerStore ledger, SyncRules rules, TimeProvider clock)
 {
     private const int Lookups = 4;
     private static readonly string[] Schemes = [ExternalId.Tmdb, ExternalId.Imdb, ExternalId.Tvdb];
@@ -49,6 +49,7 @@ public sealed class WatchlistSync(IWatchlistBaselineStore baselines, SyncRules r
         var agreedBefore = baseline.SelectMany(b => b.Ids.Select(id => (b.Kind, id))).ToHashSet();
         var titles = Match(Usable(source, sourceList, unresolved), Usable(target, targetList, unresolved));
         var mirror = flow.Mode == FlowMode.Mirror;
+        var watched = flow.Filters.WatchedLeavesWatchlist ? await WatchedAsync(pair.ProfileId, titles, cancellationToken) : [];
         var writes = new ConcurrentBag<(int Order, PlannedWrite Write, WatchlistStep? Step)>();
         var agreed = new List<WatchlistBaselineEntry>();
         var adds = new List<(int Order, Title Title, SyncSide To, ProviderAccount Account, long AccountId, WatchlistEntry From, string Reason)>();
@@ -57,7 +58,18 @@ public sealed class WatchlistSync(IWatchlistBaselineStore baselines, SyncRules r
             var title = titles[order];
             var entry = new WatchlistBaselineEntry(title.Kind, title.Ids, title.Name);
             var wasAgreed = title.Ids.Any(id => agreedBefore.Contains((title.Kind, id)));
-            if (title.OnSource is not null && title.OnTarget is not null)
+            if (watched.Contains(title))
+            {
+                // A watched title leaves the lists the flow writes, and goes to none (removals in mirror mode after the first run).
+                foreach (var (on, side, account, accountId, writable) in new[] { (title.OnTarget, target, pair.TargetAccount, pair.Target.Id, true), (title.OnSource, source, pair.SourceAccount, pair.Source.Id, flow.TwoWay) })
+                {
+                    if (on is not null && writable && mirror && !firstRun)
+                    {
+                        writes.Add((order, Remove(flow, pair, side, accountId, on.Key, title, "watched, and the flow takes watched titles off the watchlist"), new WatchlistStep(null!, side, account, new WatchlistChange(on.Key, false), entry)));
+                    }
+                }
+            }
+            else if (title.OnSource is not null && title.OnTarget is not null)
             {
                 agreed.Add(entry);
             }
@@ -135,6 +147,31 @@ public sealed class WatchlistSync(IWatchlistBaselineStore baselines, SyncRules r
             var next = plan.Agreed.Concat(plan.Steps.Where(s => s.Change.Add != failed.ContainsKey(s)).Select(s => s.Entry)).ToList();
             await baselines.ReplaceAsync(flowId, plan.Pair.Source.Id, plan.Pair.Target.Id, next, clock.GetUtcNow(), cancellationToken);
         }
+    }
+
+    /// <summary>The movie titles the profile's ledger holds as watched (a show is never "watched" as a whole here).</summary>
+    private async Task<HashSet<Title>> WatchedAsync(long profileId, List<Title> titles, CancellationToken cancellationToken)
+    {
+        var movies = titles.Where(t => t.Kind == "movie").ToList();
+        var watched = new HashSet<Title>(ReferenceEqualityComparer.Instance);
+        if (movies.Count == 0)
+        {
+            return watched;
+        }
+
+        var known = await identity.LoadForAsync([.. movies.SelectMany(t => t.Ids).Distinct()], cancellationToken);
+        var plain = known.Items.Where(i => i.Kind == MediaKind.Movie && i.Edition is null).Select(i => i.Id).ToHashSet();
+        var itemsById = known.Ids.Where(p => plain.Contains(p.ItemId)).ToLookup(p => p.Id, p => p.ItemId);
+        var states = await ledger.LoadStatesAsync(profileId, [.. itemsById.SelectMany(g => g).Distinct()], cancellationToken);
+        foreach (var title in movies)
+        {
+            if (title.Ids.SelectMany(id => itemsById[id]).Any(itemId => states.TryGetValue(itemId, out var state) && state.Watched))
+            {
+                watched.Add(title);
+            }
+        }
+
+        return watched;
     }
 
     private static async Task<IReadOnlyList<ProviderException?>> WriteAsync(SyncSide side, ProviderAccount account, List<WatchlistStep> steps, CancellationToken cancellationToken)

@@ -171,6 +171,38 @@ public sealed class WatchlistScenarios
     }
 
     [Fact]
+    public async Task WatchedTitle_LeavesBothWatchlists_WhenTheFlowSaysSo_AndStaysOtherwise()
+    {
+        await using var f = await StartAsync<PlexToTraktFixture>();
+        var movies = OnlineMovies(f).Take(2).ToList();
+        PlexList(f, movies[0], true);
+        PlexList(f, movies[1], true);
+        var flow = await f.AddFlowAsync(twoWay: true, features: ["watched", "watchlist"], guards: Loose);
+        flow = await f.WithAsync(s => s.GetRequiredService<FlowService>().UpdateAsync(flow.Name, new FlowInput { Filters = flow.Filters with { WatchedLeavesWatchlist = true } }, CancellationToken.None));
+        await f.SyncAsync(flow);
+        Assert.Equal(2, TraktWatchlist(f).Count);
+
+        // Watched on Plex: the play goes to Trakt and the title leaves both watchlists; the other stays.
+        f.AdvanceClock(TimeSpan.FromHours(1));
+        f.Plex.Mark(f.Plex.Owner, movies[0].RatingKey.ToString(CultureInfo.InvariantCulture), true);
+        var run = await f.SyncAsync(flow);
+        var rerun = await f.SyncAsync(flow);
+
+        Assert.True(run.Run.Status == RunStatus.Done, run.Run.Message);
+        Assert.Equal(TraktTitles(f, TraktMovie(f, movies[1])), TraktWatchlist(f));
+        Assert.Equal([Hex(movies[1])], PlexWatchlist(f));
+        Assert.Single(f.Trakt.Plays(f.Trakt.Owner, f.Trakt.Movie(movies[0].Title)));
+        Assert.Equal(0, rerun.Run.Planned);
+
+        // Without the setting a watched title is a title like any other: put on Plex's watchlist again, it goes to Trakt too.
+        PlexList(f, movies[0], true);
+        flow = await f.WithAsync(s => s.GetRequiredService<FlowService>().UpdateAsync(flow.Name, new FlowInput { Filters = flow.Filters with { WatchedLeavesWatchlist = false } }, CancellationToken.None));
+        await f.SyncAsync(flow);
+        Assert.Contains(Hex(movies[0]), PlexWatchlist(f));
+        Assert.Contains(TraktMovie(f, movies[0]).Trakt, TraktWatchlist(f));
+    }
+
+    [Fact]
     public async Task ThreeThousandTitleWatchlist_IsReadCompletely_PageByPage()
     {
         await using var f = await StartAsync<LargePlexToTraktFixture>();
