@@ -21,6 +21,7 @@ public static class BenchScenarios
         new Arr.ArrLibraryScenario(),
         new Care.SessionRulesScenario(),
         new Labels.LabelSyncScenario(),
+        new TraktScenario(),
         new Ui.PagesScenario(),
     ];
 

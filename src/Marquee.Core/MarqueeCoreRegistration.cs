@@ -28,6 +28,7 @@ public static class MarqueeCoreRegistration
         services.TryAddScoped<ProviderFactory>();
         services.TryAddScoped<ProfileMapper>();
         services.TryAddScoped<SyncExecutor>();
+        services.TryAddScoped<WatchlistSync>();
         services.TryAddScoped<SyncService>();
         services.TryAddScoped<TargetedSync>();
         services.TryAddScoped<UndoService>();

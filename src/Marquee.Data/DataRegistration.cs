@@ -28,6 +28,7 @@ public static class DataRegistration
         services.TryAddSingleton<ILedgerStore, LedgerStore>();
         services.TryAddSingleton<IIdentityStore, IdentityStore>();
         services.TryAddSingleton<IFlowLeaseStore, FlowLeaseStore>();
+        services.TryAddSingleton<IWatchlistBaselineStore, WatchlistBaselineStore>();
         services.TryAddSingleton<INotificationStore, NotificationStore>();
         services.TryAddSingleton<INotifyFeedStore, NotifyFeedStore>();
         services.TryAddSingleton<Core.Care.ICareStore, CareStore>();

@@ -81,15 +81,7 @@ public sealed class ReferenceWorld : IAsyncDisposable
             config["Marquee:Plex:PlexTvUrl"] = plexTv;
         }
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(config).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton<TimeProvider>(world._clock);
-        services.AddMarqueeServices(configuration, _ => null);
-        services.AddPhaseTiming(world.Timer);
-        world._services = services.BuildServiceProvider();
-        await world._services.GetRequiredService<MarqueeStartup>().InitializeAsync(cancellationToken);
+        world._services = await StartMarqueeAsync(config, world._clock, world.Timer, cancellationToken);
         await using var scope = world._services.CreateAsyncScope();
         var connections = scope.ServiceProvider.GetRequiredService<ConnectionService>();
         foreach (var connection in sims.Info.Connections)
@@ -99,6 +91,25 @@ public sealed class ReferenceWorld : IAsyncDisposable
         }
 
         return world;
+    }
+
+    /// <summary>Marquee's services over <paramref name="config"/>, on the simulators' clock, its store migrated; <paramref name="timer"/> splits runs into phases.</summary>
+    public static async Task<ServiceProvider> StartMarqueeAsync(Dictionary<string, string?> config, TimeProvider clock, PhaseTimer? timer, CancellationToken cancellationToken)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(config).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton(clock);
+        services.AddMarqueeServices(configuration, _ => null);
+        if (timer is not null)
+        {
+            services.AddPhaseTiming(timer);
+        }
+
+        var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<MarqueeStartup>().InitializeAsync(cancellationToken);
+        return provider;
     }
 
     public Task SetLatencyAsync(int ms) => Sims.SetLatencyAsync(ms);

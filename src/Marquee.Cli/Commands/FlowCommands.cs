@@ -24,7 +24,7 @@ internal static class FlowCommands
         var from = new Option<string>("--from") { Description = "Source connection.", Required = true };
         var to = new Option<string>("--to") { Description = "Target connection.", Required = true };
         var twoWay = new Option<bool>("--two-way") { Description = "Carry changes both ways." };
-        var features = new Option<string?>("--features") { Description = $"Comma-separated: {string.Join(",", FlowFeature.All.Where(f => f != FlowFeature.Watchlist))}. Default {string.Join(",", FlowService.DefaultFeatures)}.", HelpName = "LIST" };
+        var features = new Option<string?>("--features") { Description = $"Comma-separated: {string.Join(",", FlowFeature.All)} (watchlist: Plex and Trakt only). Default {string.Join(",", FlowService.DefaultFeatures)}.", HelpName = "LIST" };
         var mode = new Option<string?>("--mode") { Description = "mirror (also unwatches, with proof and guards) or add-only. Default mirror.", HelpName = "mirror|add-only" };
         var schedule = new Option<string?>("--schedule") { Description = "When marquee serve runs the flow in full: a cron expression (UTC), an interval (12h) or off. Default nightly (\"0 3 * * *\").", HelpName = "CRON|INTERVAL|off" };
         var incremental = new Option<string?>("--incremental") { Description = "When marquee serve runs the flow incrementally: an interval (15m), a cron expression (UTC) or off. Default 15m.", HelpName = "INTERVAL|CRON|off" };

@@ -84,6 +84,7 @@ public sealed class DeclarativeConfigExporter(IConnectionStore connectionStore, 
             ["ignoreGuidPrefixes"] = f.Filters.IgnoreGuidPrefixes.ToList(),
             ["requireExternalIds"] = f.Filters.RequireExternalIds,
             ["editions"] = f.Filters.Editions,
+            ["watchedLeavesWatchlist"] = f.Filters.WatchedLeavesWatchlist,
         };
         entry["guards"] = new Dictionary<string, object?>
         {

@@ -20,7 +20,7 @@ public static partial class DeclarativeConfigReader
     private static readonly string[] ProfileKeys = ["name", "displayName", "accounts"];
     private static readonly string[] AccountKeys = ["connection", "account"];
     private static readonly string[] FlowKeys = ["name", "from", "to", "twoWay", "features", "mode", "schedule", "incremental", "enabled", "filters", "guards"];
-    private static readonly string[] FilterKeys = ["libraries", "profiles", "ignoreGuidPrefixes", "requireExternalIds", "editions"];
+    private static readonly string[] FilterKeys = ["libraries", "profiles", "ignoreGuidPrefixes", "requireExternalIds", "editions", "watchedLeavesWatchlist"];
     private static readonly string[] GuardKeys = ["maxRemovals", "maxRemovalPercent"];
 
     /// <summary>The largest marquee.yaml read (1 MiB): a file of connections, profiles and flows is a few kilobytes.</summary>
@@ -197,6 +197,7 @@ public static partial class DeclarativeConfigReader
                     IgnoreGuidPrefixes = OptionalStrings(fm, "ignoreGuidPrefixes") ?? defaults.IgnoreGuidPrefixes,
                     RequireExternalIds = OptionalBool(fm, "requireExternalIds") ?? defaults.RequireExternalIds,
                     Editions = OptionalString(fm, "editions") ?? defaults.Editions,
+                    WatchedLeavesWatchlist = OptionalBool(fm, "watchedLeavesWatchlist") ?? defaults.WatchedLeavesWatchlist,
                 };
             }
 

@@ -13,6 +13,13 @@ public sealed record FlowFilters
 
     /// <summary>Gets how editions of a movie (a Director's Cut beside its base version) are synced: one of <see cref="EditionPolicy"/>.</summary>
     public string Editions { get; init; } = EditionPolicy.Edition;
+
+    /// <summary>
+    /// Gets a value indicating whether a movie the profile has watched leaves the watchlist: it is not added to the other
+    /// side, and in mirror mode (after the first run) it is removed from the lists the flow writes. Trakt drops a watched
+    /// title by itself; this does the same for Plex.
+    /// </summary>
+    public bool WatchedLeavesWatchlist { get; init; }
 }
 
 /// <summary>How a flow syncs the editions of a movie, which share the movie's ids.</summary>

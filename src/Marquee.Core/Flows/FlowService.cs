@@ -76,7 +76,8 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
         && d.TwoWay == f.TwoWay && d.Features.SequenceEqual(f.Features) && d.Mode == f.Mode && d.Schedule == f.Schedule && d.Incremental == f.Incremental
         && d.Enabled == f.Enabled && d.Guards == f.Guards
         && d.Filters.Libraries.SequenceEqual(f.Filters.Libraries) && d.Filters.Profiles.SequenceEqual(f.Filters.Profiles)
-        && d.Filters.IgnoreGuidPrefixes.SequenceEqual(f.Filters.IgnoreGuidPrefixes) && d.Filters.RequireExternalIds == f.Filters.RequireExternalIds && d.Filters.Editions == f.Filters.Editions;
+        && d.Filters.IgnoreGuidPrefixes.SequenceEqual(f.Filters.IgnoreGuidPrefixes) && d.Filters.RequireExternalIds == f.Filters.RequireExternalIds && d.Filters.Editions == f.Filters.Editions
+        && d.Filters.WatchedLeavesWatchlist == f.Filters.WatchedLeavesWatchlist;
 
     private async Task<FlowDefinition> ValidateAsync(FlowInput input, Flow? existing, CancellationToken cancellationToken)
     {
@@ -106,11 +107,6 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
             {
                 problems.Add(new FieldProblem("features", $"Unknown feature '{feature}'; use {string.Join(", ", FlowFeature.All)}."));
             }
-            else if (normalized == FlowFeature.Watchlist)
-            {
-                // Accepting it would mean a flow that silently carries nothing for it.
-                problems.Add(new FieldProblem("features", "Flows cannot carry 'watchlist' yet: Plex keeps one watchlist per plex.tv account, shared by all of that account's servers, and the other providers have none to sync it with."));
-            }
             else if (!features.Contains(normalized))
             {
                 features.Add(normalized);
@@ -127,11 +123,23 @@ public sealed class FlowService(IFlowStore store, ConnectionService connections,
             if (connection is not null && providers.TryGet(connection.Kind, out var descriptor))
             {
                 var unsupported = features.Where(f => !descriptor.Capabilities.Features.Contains(f)).ToList();
+                if (unsupported.Contains(FlowFeature.Watchlist))
+                {
+                    // Accepting it would mean a flow that silently carries nothing for it.
+                    problems.Add(new FieldProblem("features", $"Connection '{connection.Name}' ({connection.Kind}) keeps no watchlist: 'watchlist' syncs only between two connections that both keep one (Plex, through each plex.tv account's Discover watchlist, and Trakt); field '{field}'."));
+                    unsupported.Remove(FlowFeature.Watchlist);
+                }
+
                 if (unsupported.Count > 0)
                 {
                     problems.Add(new FieldProblem("features", $"Connection '{connection.Name}' ({connection.Kind}) cannot carry {string.Join(", ", unsupported)}; field '{field}'."));
                 }
             }
+        }
+
+        if (features.Contains(FlowFeature.Watchlist) && source is not null && target is not null && source.Kind == target.Kind && source.Kind == "plex")
+        {
+            problems.Add(new FieldProblem("features", "'watchlist' cannot go from one Plex server to another: Plex keeps one watchlist per plex.tv account, shared by all of that account's servers, so both sides would read the same list."));
         }
 
         var mode = (input.Mode ?? existing?.Mode ?? FlowMode.Mirror).Trim().ToLowerInvariant();

@@ -94,3 +94,22 @@ public interface IWatchlist
 
     Task RemoveFromWatchlistAsync(ProviderAccount account, string key, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A watchlist that can name an item another side listed: the key it gives the item, found from the entry's ids (Plex
+/// asks Discover which online item carries them; Trakt derives the key from the ids). Null when nothing here carries them.
+/// </summary>
+public interface IWatchlistLookup
+{
+    Task<string?> FindWatchlistKeyAsync(ProviderAccount account, WatchlistEntry entry, CancellationToken cancellationToken);
+}
+
+/// <summary>One add to or removal from a watchlist, by the key the watchlist gives the item.</summary>
+public sealed record WatchlistChange(string Key, bool Add);
+
+/// <summary>A watchlist that takes many changes per request (Trakt: 100 items per POST at its write window).</summary>
+public interface IWatchlistBatch
+{
+    /// <summary>Sends the changes; returns, in their order, null for each the server took, or why it failed.</summary>
+    Task<IReadOnlyList<ProviderException?>> ChangeWatchlistAsync(ProviderAccount account, IReadOnlyList<WatchlistChange> changes, CancellationToken cancellationToken);
+}

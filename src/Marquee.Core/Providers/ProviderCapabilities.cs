@@ -27,6 +27,12 @@ public sealed record ProviderCapabilities
     /// <summary>Gets a value indicating whether the provider implements <see cref="IWatchlist"/>.</summary>
     public bool HasWatchlist { get; init; }
 
+    /// <summary>Gets a value indicating whether the provider implements <see cref="IWatchlistLookup"/>.</summary>
+    public bool CanFindWatchlistKeys { get; init; }
+
+    /// <summary>Gets a value indicating whether the provider implements <see cref="IWatchlistBatch"/>.</summary>
+    public bool CanBatchWatchlist { get; init; }
+
     /// <summary>Gets a value indicating whether the provider implements <see cref="IAccountDirectory"/>.</summary>
     public bool CanListAccounts { get; init; }
 
@@ -95,6 +101,8 @@ public sealed record ProviderCapabilities
             CanRate = typeof(IRatingSink).IsAssignableFrom(providerType),
             CanWriteProgress = typeof(IProgressSink).IsAssignableFrom(providerType),
             HasWatchlist = typeof(IWatchlist).IsAssignableFrom(providerType),
+            CanFindWatchlistKeys = typeof(IWatchlistLookup).IsAssignableFrom(providerType),
+            CanBatchWatchlist = typeof(IWatchlistBatch).IsAssignableFrom(providerType),
             CanListAccounts = typeof(IAccountDirectory).IsAssignableFrom(providerType),
             CanListLibraries = typeof(ILibraryDirectory).IsAssignableFrom(providerType),
             CanReadHistory = typeof(IHistorySource).IsAssignableFrom(providerType),

@@ -96,8 +96,8 @@ public sealed class RunSteps(ProfileMapper mapper, IRunStore runs, SyncExecutor 
         }
 
         return targetSize is { } size
-            ? $"held: the plan would remove {removals} watched marks or ratings, over the guard ({flow.Guards.MaxRemovals} items or {flow.Guards.MaxRemovalPercent.ToString(CultureInfo.InvariantCulture)} % of {size}); check the plan and rerun with --force to apply it"
-            : $"held: the plan would remove {removals} watched marks or ratings, over the guard ({flow.Guards.MaxRemovals} items)";
+            ? $"held: the plan would remove {removals} watched marks, ratings or watchlist entries, over the guard ({flow.Guards.MaxRemovals} items or {flow.Guards.MaxRemovalPercent.ToString(CultureInfo.InvariantCulture)} % of {size}); check the plan and rerun with --force to apply it"
+            : $"held: the plan would remove {removals} watched marks, ratings or watchlist entries, over the guard ({flow.Guards.MaxRemovals} items)";
     }
 
     /// <summary>The mass-change guard (rule 7): more removals than the count limit, or than the share of the target, hold the run.</summary>

@@ -31,9 +31,11 @@ public static class WriteAction
     public const string SetRating = "set-rating";
     public const string ClearRating = "clear-rating";
     public const string SetProgress = "set-progress";
+    public const string WatchlistAdd = "watchlist-add";
+    public const string WatchlistRemove = "watchlist-remove";
 
     /// <summary>Returns true for writes that take something away (guarded, never on a first run, never in add-only mode).</summary>
-    public static bool IsRemoval(string action) => action is MarkUnwatched or ClearRating;
+    public static bool IsRemoval(string action) => action is MarkUnwatched or ClearRating or WatchlistRemove;
 }
 
 public static class RunStatus

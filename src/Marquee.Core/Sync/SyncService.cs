@@ -17,6 +17,7 @@ public sealed class SyncService(
     IRunStore runs,
     SyncExecutor executor,
     Profiles.IProfileStore profiles,
+    WatchlistSync watchlists,
     TimeProvider clock)
 {
     /// <summary>
@@ -41,6 +42,7 @@ public sealed class SyncService(
         var runId = await runs.StartAsync(flow.Id, flow.Name, options.Trigger, optionsJson, clock.GetUtcNow(), cancellationToken);
         var started = clock.GetUtcNow();
         var plan = new List<PlannedWrite>();
+        var watchlistPlans = new List<WatchlistPlan>();
         var outcomes = new Dictionary<string, string>(StringComparer.Ordinal);
         var unresolved = new List<UnresolvedItem>();
         SyncSide? source = null;
@@ -84,11 +86,41 @@ public sealed class SyncService(
             var linked = new HashSet<(long, string, long)>();
             var unresolvedKeys = new HashSet<(long, string)>();
             var targetSize = 0;
+            var syncsWatchlists = flow.Features.Contains(FlowFeature.Watchlist) && WatchlistSync.Carries(source) && WatchlistSync.Carries(target);
+            var syncsState = flow.Features.Any(f => f != FlowFeature.Watchlist);
+            async Task PlanWatchlistsAsync(ProfilePair pair)
+            {
+                if (!syncsWatchlists)
+                {
+                    return;
+                }
+
+                // A watchlist that cannot be read in full is left as it is, and so is the other side's: nothing is removed on a failure.
+                progress?.Report($"{flow.Name}: reading the watchlists of {pair.ProfileName}");
+                try
+                {
+                    var watchlist = await watchlists.PlanAsync(flow, firstRun, pair, source, target, unresolved, cancellationToken);
+                    watchlistPlans.Add(watchlist);
+                    targetSize = Math.Max(targetSize, watchlist.Listed);
+                }
+                catch (Exception ex) when (ex is SyncListingException or ProviderException)
+                {
+                    message = Append(message, $"watchlists of {pair.ProfileName} not synced: {ex.Message}");
+                    warnings++;
+                }
+            }
+
             foreach (var pair in pairs)
             {
                 if (!pair.SourceAccount.CanAct || !pair.TargetAccount.CanAct)
                 {
                     message = Append(message, $"profile {pair.ProfileName} skipped: {pair.SourceAccount.Reason ?? pair.TargetAccount.Reason ?? "no credentials"}");
+                    continue;
+                }
+
+                if (!syncsState)
+                {
+                    await PlanWatchlistsAsync(pair);
                     continue;
                 }
 
@@ -165,6 +197,9 @@ public sealed class SyncService(
                     plan.AddRange(PlanSide(flow, firstRun, resolver, pair.ProfileId, source, pair.Source.Id, sourceItems, sourceBaselines, targetItems, touched, knownKeys, states, options));
                     targetSize = Math.Max(targetSize, sourceItems.Count);
                 }
+
+                // After the watch states, so a title watched in this run's listings counts as watched.
+                await PlanWatchlistsAsync(pair);
             }
 
             if (!options.DryRun)
@@ -175,7 +210,8 @@ public sealed class SyncService(
                 }
             }
 
-            if (RunSteps.Guard(flow, plan, targetSize) is { } held && !options.Force)
+            var watchlistWrites = watchlistPlans.SelectMany(w => w.Writes).ToList();
+            if (RunSteps.Guard(flow, [.. plan, .. watchlistWrites], targetSize) is { } held && !options.Force)
             {
                 status = RunStatus.Held;
                 message = Append(message, held);
@@ -186,8 +222,13 @@ public sealed class SyncService(
             }
             else
             {
-                progress?.Report($"{flow.Name}: writing {plan.Count(w => w.SkipReason is null)} changes");
+                progress?.Report($"{flow.Name}: writing {plan.Count(w => w.SkipReason is null) + watchlistWrites.Count(w => w.SkipReason is null)} changes");
                 status = await steps.ExecuteAsync(runId, plan, sides, accounts, outcomes, progress, cancellationToken, retryNotTaken: options.Force);
+                await watchlists.ExecuteAsync(flow.Id, watchlistPlans, outcomes, cancellationToken);
+                if (status != RunStatus.Failed && watchlistWrites.Any(w => outcomes.GetValueOrDefault(w.IdempotencyKey)?.StartsWith(WriteStatus.Failed, StringComparison.Ordinal) == true))
+                {
+                    status = RunStatus.Failed;
+                }
             }
 
             if (status == RunStatus.Done && warnings > 0)
@@ -201,6 +242,7 @@ public sealed class SyncService(
             message = Append(message, ex.Message);
         }
 
+        plan.AddRange(watchlistPlans.SelectMany(w => w.Writes));
         return await steps.FinishAsync(flow, runId, options.Trigger, started, status, message, plan, outcomes, unresolved, [source, target]);
     }
 

@@ -16,6 +16,21 @@ public static class TraktKeys
 
     public static string? Movie(IEnumerable<ExternalId> ids) => First(ids) is { } id ? $"movie:{id.Scheme}={id.Value}" : null;
 
+    /// <summary>A show as a watchlist names it: <c>show:{scheme}={id}</c>.</summary>
+    public static string? Show(IEnumerable<ExternalId> ids) => First(ids) is { } id ? $"show:{id.Scheme}={id.Value}" : null;
+
+    /// <summary>Splits a watchlist key (<c>movie:…</c> or <c>show:…</c>) into its kind and the id to send; null when it is not one.</summary>
+    public static (string Kind, TraktKey Key)? ParseListed(string key)
+    {
+        var parts = key.Split(':');
+        if (parts is not [("movie" or "show") and var kind, var id] || Parse("movie:" + id) is not { } parsed)
+        {
+            return null;
+        }
+
+        return (kind, parsed);
+    }
+
     public static string? Episode(IEnumerable<ExternalId> showIds, int season, int number) =>
         First(showIds) is { } id ? string.Create(CultureInfo.InvariantCulture, $"episode:{id.Scheme}={id.Value}:{season}:{number}") : null;
 

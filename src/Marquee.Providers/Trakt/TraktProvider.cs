@@ -16,7 +16,7 @@ namespace Marquee.Providers.Trakt;
 /// out, so a rerun adds none), history removes, ratings with <c>rated_at</c>. Episodes are always sent inside their show
 /// and season with their numbers: a show or season is never sent bare (Trakt would mark all of it).
 /// </summary>
-public sealed class TraktProvider : IProvider, IAccountDirectory, IWatchStateSource, IWatchStateSink, IRatingSink, IBatchWriteSink, ICatalogTarget
+public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatchStateSource, IWatchStateSink, IRatingSink, IBatchWriteSink, ICatalogTarget
 {
     private const string Library = "Trakt";
     private readonly TraktClient _client;
@@ -321,41 +321,48 @@ public sealed class TraktProvider : IProvider, IAccountDirectory, IWatchStateSou
                 })]);
             }
 
-            JsonNode? answer;
-            try
+            if (await PostBatchAsync(path, body, chunk, results, cancellationToken) is not { } answer)
             {
-                answer = await _client.WriteAsync(path, body, cancellationToken);
-            }
-            catch (TraktException ex)
-            {
-                var failure = Wrap(ex);
-                foreach (var i in chunk)
-                {
-                    results[i] = failure;
-                }
-
-                if (ex.Status is 420 or 423 or 426 or 401 or 403)
-                {
-                    throw failure;
-                }
-
-                continue;
-            }
-            catch (HttpRequestException ex)
-            {
-                foreach (var i in chunk)
-                {
-                    results[i] = new ProviderException("trakt", null, $"Trakt could not be reached for POST /{path}: {ex.Message}", ex) { IsTransient = true };
-                }
-
                 continue;
             }
 
-            var missing = NotFound(answer?["not_found"] as JsonObject);
+            var missing = NotFound(answer["not_found"] as JsonObject);
             foreach (var i in chunk.Where(i => missing.Contains(writes[i].LocalKey) || (parsed[i]!.IsEpisode && missing.Contains("show:" + parsed[i]!.Scheme + "=" + parsed[i]!.Value))))
             {
                 results[i] = new ProviderException("trakt", HttpStatusCode.NotFound, $"Trakt does not know {writes[i].LocalKey} (answered as not found by POST /{path}).") { Endpoint = "POST /" + path };
             }
+        }
+    }
+
+    /// <summary>
+    /// Posts one batch and returns Trakt's answer (an empty object when it sent none); null when the request failed, which
+    /// fails every write it carried. A refusal of the whole account (a limit, a lock, the login, the app) is thrown, so
+    /// nothing more is sent.
+    /// </summary>
+    private async Task<JsonNode?> PostBatchAsync(string path, JsonObject body, IEnumerable<int> chunk, ProviderException?[] results, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.WriteAsync(path, body, cancellationToken) ?? new JsonObject();
+        }
+        catch (TraktException ex)
+        {
+            var failure = Wrap(ex);
+            foreach (var i in chunk)
+            {
+                results[i] = failure;
+            }
+
+            return ex.Status is 420 or 423 or 426 or 401 or 403 ? throw failure : null;
+        }
+        catch (HttpRequestException ex)
+        {
+            foreach (var i in chunk)
+            {
+                results[i] = new ProviderException("trakt", null, $"Trakt could not be reached for POST /{path}: {ex.Message}", ex) { IsTransient = true };
+            }
+
+            return null;
         }
     }
 

@@ -115,6 +115,7 @@ public sealed class PlexSimulator : IAsyncDisposable
         discover.UseRouting();
         harness.Use(discover, "/_sim", "discover:");
         discover.MapDiscover(state);
+        discover.MapDiscoverMatches(state);
         apps.Add(discover);
 
         var metadata = Build(options.Host, 0, loggerFactory);

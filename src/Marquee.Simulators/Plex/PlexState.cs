@@ -783,6 +783,16 @@ public sealed class PlexState
         }
     }
 
+    /// <summary>The online movies or shows whose external guids hold <paramref name="externalId"/> (<c>tmdb://603</c>): Discover's matches.</summary>
+    public List<PlexItem> ItemsByExternalGuid(string externalId, ItemType type)
+    {
+        lock (Gate)
+        {
+            return [.. _items.Values.Where(i => !i.Deleted && i.Type == type && i.PrimaryGuid.StartsWith("plex://", StringComparison.Ordinal) && i.ExternalGuids.Contains(externalId, StringComparer.Ordinal))
+                .DistinctBy(i => i.PrimaryGuid)];
+        }
+    }
+
     public Dictionary<string, UserState> DumpState(SimAccount account) =>
         new(_userStates[account.LocalId], StringComparer.Ordinal);
 

@@ -46,6 +46,7 @@ public sealed class DeclarativeConfigReaderTests
               profiles: anna, bob
               requireExternalIds: false
               editions: base
+              watchedLeavesWatchlist: true
             guards:
               maxRemovals: 5
               maxRemovalPercent: 2.5
@@ -109,6 +110,7 @@ public sealed class DeclarativeConfigReaderTests
         Assert.Equal(["local://"], flow.Filters.IgnoreGuidPrefixes);
         Assert.False(flow.Filters.RequireExternalIds);
         Assert.Equal("base", flow.Filters.Editions);
+        Assert.True(flow.Filters.WatchedLeavesWatchlist);
         Assert.NotNull(flow.Guards);
         Assert.Equal(5, flow.Guards.MaxRemovals);
         Assert.Equal(2.5, flow.Guards.MaxRemovalPercent);
@@ -120,7 +122,7 @@ public sealed class DeclarativeConfigReaderTests
         var config = Read(FullConfig, ("PLEX_TOKEN", "x"));
 
         var (line, flow) = (config.Flows[1].Line, config.Flows[1].Flow);
-        Assert.Equal(41, line);
+        Assert.Equal(42, line);
         Assert.Equal(("minimal", "jelly", "home-plex"), (flow.Name, flow.From, flow.To));
         Assert.Null(flow.TwoWay);
         Assert.Null(flow.Features);

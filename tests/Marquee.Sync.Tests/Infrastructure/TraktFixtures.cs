@@ -233,6 +233,7 @@ public class PlexToTraktFixture : SyncScenarioFixture
         return (plex, trakt, new Dictionary<string, string?>
         {
             ["Marquee:Plex:PlexTvUrl"] = _federation.Uri.ToString(),
+            ["Marquee:Plex:DiscoverUrl"] = plex.Sim.DiscoverUri.ToString(),
             ["Marquee:Trakt:WriteInterval"] = WriteInterval,
             ["Marquee:Plex:PageSize"] = PlexPageSize,
         });

@@ -96,6 +96,19 @@ public sealed class FlowApiTests
     }
 
     [Fact]
+    public async Task Create_WithWatchlist_ToAConnectionWithoutOne_Returns400NamingIt()
+    {
+        await using var app = await StartWithConnectionsAsync();
+        Assert.Equal(HttpStatusCode.Created, (await app.PostJsonAsync("/api/connections", new { name = "jf", kind = "jellyfin", settings = new { url = "http://127.0.0.1:9", apiKey = "0123456789abcdef0123456789abcdef" } })).StatusCode);
+
+        var response = await app.PostRawAsync("/api/flows", """{"name":"ajf","from":"a","to":"jf","features":["watchlist"]}""");
+
+        var message = await app.AssertFieldErrorAsync(response, "features");
+        Assert.Contains("'jf' (jellyfin) keeps no watchlist", message, StringComparison.Ordinal);
+        Assert.Equal(0, (await app.JsonAsync(await app.Client.GetAsync("/api/flows"))).GetArrayLength());
+    }
+
+    [Fact]
     public async Task Delete_Existing_Returns204()
     {
         await using var app = await StartWithConnectionsAsync();

@@ -24,6 +24,8 @@ public sealed class CapabilityConsistencyTests : IDisposable
         (nameof(ProviderCapabilities.CanRate), typeof(IRatingSink)),
         (nameof(ProviderCapabilities.CanWriteProgress), typeof(IProgressSink)),
         (nameof(ProviderCapabilities.HasWatchlist), typeof(IWatchlist)),
+        (nameof(ProviderCapabilities.CanFindWatchlistKeys), typeof(IWatchlistLookup)),
+        (nameof(ProviderCapabilities.CanBatchWatchlist), typeof(IWatchlistBatch)),
         (nameof(ProviderCapabilities.CanListAccounts), typeof(IAccountDirectory)),
         (nameof(ProviderCapabilities.CanListLibraries), typeof(ILibraryDirectory)),
         (nameof(ProviderCapabilities.CanReadHistory), typeof(IHistorySource)),
