@@ -45,7 +45,9 @@ public sealed class SecurityCommandTests
         Assert.Contains("WARNING: Marquee listens on http://0.0.0.0:", server.Error, StringComparison.Ordinal);
         Assert.Contains("reverse proxy with TLS", server.Error, StringComparison.Ordinal);
         var webhookLines = server.Output.Split('\n').Where(l => l.Contains("/webhooks/", StringComparison.Ordinal)).ToList();
-        Assert.Equal(5, webhookLines.Count);
+        // One line per sender: Plex, Jellyfin, Emby, Radarr, Sonarr and Overseerr/Jellyseerr.
+        Assert.Equal(6, webhookLines.Count);
+        Assert.Contains(webhookLines, l => l.Contains("/webhooks/seerr/", StringComparison.Ordinal));
         Assert.All(webhookLines, l => Assert.DoesNotContain("0.0.0.0", l, StringComparison.Ordinal));
         Assert.Contains("use the address Plex reaches this machine at", server.Output, StringComparison.Ordinal);
 

@@ -16,6 +16,9 @@ public sealed class ServeMemoryScenario : IBenchScenario
     /// <summary>How long the server is left alone before its idle memory is read.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(15);
 
+    /// <summary>The same at the quick size, where the runs are short.</summary>
+    private static readonly TimeSpan QuickSettle = TimeSpan.FromSeconds(5);
+
     public string Name => "serve-memory";
 
     public string Title => "marquee serve: idle, a full run, idle again";
@@ -28,6 +31,7 @@ public sealed class ServeMemoryScenario : IBenchScenario
         }
 
         var size = SyncScenario.SizeFor(context.Quick);
+        var settle = context.Quick ? QuickSettle : Settle;
         context.Log.WriteLine($"{Name}: starting two simulated servers ({size.Movies} movies, {size.Shows} shows each) in a process of their own");
         await using var sims = await RemoteSimWorld.StartAsync(marquee, SimWorldHost.Spec(PlexPairWorld.Kind, size, systemClock: true), cancellationToken);
         await sims.DivergeAsync(size.Differing, seed: 1, perItem: false, accounts: null);
@@ -50,8 +54,8 @@ public sealed class ServeMemoryScenario : IBenchScenario
                 cancellationToken),
             "creating the flow");
 
-        context.Log.WriteLine($"  idle for {Settle.TotalSeconds} s");
-        await Task.Delay(Settle, cancellationToken);
+        context.Log.WriteLine($"  idle for {settle.TotalSeconds} s");
+        await Task.Delay(settle, cancellationToken);
         var idleBefore = server.RssBytes();
         server.ResetPeak();
         context.Log.WriteLine("  first full run through the API");
@@ -61,11 +65,11 @@ public sealed class ServeMemoryScenario : IBenchScenario
         var wall = Stopwatch.GetElapsedTime(started);
         var runCpu = server.CpuTime() - cpu;
         var peak = server.PeakRssBytes();
-        await Task.Delay(Settle, cancellationToken);
+        await Task.Delay(settle, cancellationToken);
         var idleAfter = server.RssBytes();
         context.Log.WriteLine("  second full run (nothing changed)");
         var second = await SyncAsync(api, cancellationToken);
-        await Task.Delay(Settle, cancellationToken);
+        await Task.Delay(settle, cancellationToken);
         var idleAfterSecond = server.RssBytes();
         static double Mb(long bytes) => Math.Round(bytes / 1048576.0, 1);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
