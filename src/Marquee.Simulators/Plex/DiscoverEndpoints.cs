@@ -100,15 +100,7 @@ internal static class DiscoverEndpoints
                 w.Str("thumb", $"https://metadata-static.plex.tv/{key[..1]}/gracenote/{key}.jpg");
                 if (includeGuids && item is not null && item.ExternalGuids.Length > 0)
                 {
-                    w.StartArray("Guid");
-                    foreach (var guid in item.ExternalGuids)
-                    {
-                        w.StartItem("Guid");
-                        w.Str("id", guid);
-                        w.EndItem();
-                    }
-
-                    w.EndArray();
+                    ItemWriter.WriteGuids(w, item.ExternalGuids);
                 }
 
                 w.EndItem();

@@ -53,15 +53,7 @@ internal static class DiscoverMatchEndpoints
                 w.Str("type", item.TypeName);
                 w.Str("title", item.Title);
                 w.Num("year", item.Year);
-                w.StartArray("Guid");
-                foreach (var external in item.ExternalGuids)
-                {
-                    w.StartItem("Guid");
-                    w.Str("id", external);
-                    w.EndItem();
-                }
-
-                w.EndArray();
+                ItemWriter.WriteGuids(w, item.ExternalGuids);
                 w.EndItem();
             }
 

@@ -17,6 +17,20 @@ public static class ItemWriter
 {
     public static string XmlName(PlexItem item) => item.IsLeaf ? "Video" : "Directory";
 
+    /// <summary>An item's external ids as Plex lists them: a <c>Guid</c> array of <c>{"id": …}</c>.</summary>
+    public static void WriteGuids(PlexWriter w, IEnumerable<string> guids)
+    {
+        w.StartArray("Guid");
+        foreach (var guid in guids)
+        {
+            w.StartItem("Guid");
+            w.Str("id", guid);
+            w.EndItem();
+        }
+
+        w.EndArray();
+    }
+
     public static void Write(PlexWriter w, PlexState state, SimAccount account, PlexItem item, ItemView view)
     {
         w.StartItem(XmlName(item));
@@ -230,15 +244,7 @@ public static class ItemWriter
 
         if ((view & ItemView.Guids) != 0 && item.ExternalGuids.Length > 0)
         {
-            w.StartArray("Guid");
-            foreach (var guid in item.ExternalGuids)
-            {
-                w.StartItem("Guid");
-                w.Str("id", guid);
-                w.EndItem();
-            }
-
-            w.EndArray();
+            WriteGuids(w, item.ExternalGuids);
         }
 
         if ((view & ItemView.Detail) == ItemView.Detail && item.Folder is not null && decision is null)
