@@ -43,11 +43,12 @@ public static class ProcessStats
         return read(process);
     }
 
-    private static long? StatusKb(string field)
+    /// <summary>A field of <c>/proc/PID/status</c> in kB (<c>self</c> for this process); null where it cannot be read.</summary>
+    public static long? StatusKb(string field, string process = "self")
     {
         try
         {
-            foreach (var line in File.ReadLines("/proc/self/status"))
+            foreach (var line in File.ReadLines($"/proc/{process}/status"))
             {
                 if (line.StartsWith(field + ":", StringComparison.Ordinal))
                 {

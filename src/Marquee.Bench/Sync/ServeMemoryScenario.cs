@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Marquee.Bench.Infrastructure;
 
 namespace Marquee.Bench.Sync;
 
@@ -174,9 +175,11 @@ public sealed class ServeMemoryScenario : IBenchScenario
             }
         }
 
-        public long RssBytes() => StatusKb("VmRSS") * 1024;
+        public long RssBytes() => (ProcessStats.StatusKb("VmRSS", Pid) ?? 0) * 1024;
 
-        public long PeakRssBytes() => StatusKb("VmHWM") * 1024;
+        public long PeakRssBytes() => (ProcessStats.StatusKb("VmHWM", Pid) ?? 0) * 1024;
+
+        private string Pid => _process.Id.ToString(CultureInfo.InvariantCulture);
 
         public TimeSpan CpuTime()
         {
@@ -195,19 +198,6 @@ public sealed class ServeMemoryScenario : IBenchScenario
             }
 
             _process.Dispose();
-        }
-
-        private long StatusKb(string field)
-        {
-            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-            {
-                if (line.StartsWith(field + ":", StringComparison.Ordinal))
-                {
-                    return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-                }
-            }
-
-            return 0;
         }
     }
 }
