@@ -7,6 +7,8 @@ public sealed class Measurement
 {
     private readonly long _started;
     private readonly TimeSpan _cpu;
+    private readonly TimeSpan _gcPause;
+    private readonly int[] _collections;
     private readonly Task _sampler;
     private long _peakManaged;
     private long _peakCommitted;
@@ -20,6 +22,8 @@ public sealed class Measurement
         PeakResettable = ProcessStats.ResetPeak();
         _cpu = ProcessStats.CpuTime();
         BaselineManaged = GC.GetTotalMemory(forceFullCollection: false);
+        _gcPause = GC.GetTotalPauseDuration();
+        _collections = Collections();
         _sampler = Task.Run(SampleAsync);
         _started = Stopwatch.GetTimestamp();
     }
@@ -47,6 +51,12 @@ public sealed class Measurement
 
     public long PeakRss { get; private set; }
 
+    /// <summary>Gets how long the garbage collector paused the process during the measured part (the collector's background work is not in it).</summary>
+    public TimeSpan GcPause { get; private set; }
+
+    /// <summary>Gets the number of collections of generations 0, 1 and 2 during the measured part.</summary>
+    public IReadOnlyList<int> GcCollections { get; private set; } = [];
+
     public static Measurement Start() => new();
 
     public Measurement Stop()
@@ -54,10 +64,14 @@ public sealed class Measurement
         Wall = Stopwatch.GetElapsedTime(_started);
         Cpu = ProcessStats.CpuTime() - _cpu;
         PeakRss = ProcessStats.PeakRssBytes();
+        GcPause = GC.GetTotalPauseDuration() - _gcPause;
+        GcCollections = Collections().Zip(_collections, (now, before) => now - before).ToList();
         _stopped = true;
         _sampler.Wait();
         return this;
     }
+
+    private static int[] Collections() => [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
     private async Task SampleAsync()
     {

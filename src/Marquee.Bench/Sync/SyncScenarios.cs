@@ -118,6 +118,11 @@ public abstract class SyncScenario : IBenchScenario
     protected async Task<ScenarioResult> ResultAsync(ReferenceWorld world, Measurement m, ScenarioContext context, IReadOnlyDictionary<string, long> requests, long floor, long writes, IReadOnlyList<Check> checks, Dictionary<string, double> metrics)
     {
         metrics["listing requests"] = requests.Where(r => r.Key.EndsWith(ListingEndpoint, StringComparison.Ordinal)).Sum(r => r.Value);
+        metrics["GC pause s (Marquee)"] = Math.Round(m.GcPause.TotalSeconds, 3);
+        for (var generation = 0; generation < m.GcCollections.Count; generation++)
+        {
+            metrics[$"gen{generation} collections"] = m.GcCollections[generation];
+        }
         return new()
         {
             Name = Name,
