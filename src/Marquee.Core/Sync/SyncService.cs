@@ -473,6 +473,11 @@ public sealed class SyncService(
             candidates.AddRange(otherItems.Keys);
         }
 
+        // An edition this side does not list is written to its movie when the movie is planned here (below), not again under its own ids.
+        bool Folded(long itemId) => resolver.MovieOfEdition(itemId) is { } movie
+            && (sideItems.ContainsKey(movie) || (knownKeys.TryGetValue((side.Connection.Id, movie), out var movieKey) && sideBaselines.ContainsKey(movieKey))
+                || (otherItems.TryGetValue(movie, out var listedMovie) && catalog!.KeyFor(listedMovie.Item) is not null));
+
         var items = new List<PlanItem>();
         foreach (var itemId in candidates.Distinct())
         {
@@ -505,7 +510,7 @@ public sealed class SyncService(
                     ProgressMs = seen.ProgressMs,
                 }, TargetRead: false));
             }
-            else if (catalog is not null && otherItems.TryGetValue(itemId, out var other) && catalog.KeyFor(other.Item) is { } catalogKey)
+            else if (catalog is not null && otherItems.TryGetValue(itemId, out var other) && catalog.KeyFor(other.Item) is { } catalogKey && !Folded(itemId))
             {
                 // Not listed there under this item: read before writing, since the listing may hold it under other ids.
                 items.Add(new PlanItem(itemId, catalogKey, other.Item.Title, other.Item.DurationMs, state!, WatchState.Empty, TargetRead: false));

@@ -92,7 +92,7 @@ internal sealed class LibraryGenerator
 
         for (var s = 0; s < _options.Shows; s++)
         {
-            var anime = _options.Shows >= 5 && s % 8 == 7;
+            var anime = _options.AnimeShows && _options.Shows >= 5 && s % 8 == 7;
             AddShow(items, s, anime ? 4 : 2);
         }
 
@@ -131,12 +131,12 @@ internal sealed class LibraryGenerator
         _nextMedia++;
         item.SourceIds = item.ExternalGuids;
         var agentRoll = _agents.NextDouble();
-        if (agentRoll < 0.02)
+        if (agentRoll < _options.UnmatchedShare)
         {
             item.PrimaryGuid = $"local://{key}";
             item.ExternalGuids = [];
         }
-        else if (agentRoll < 0.02 + _options.LegacyShare)
+        else if (agentRoll < _options.UnmatchedShare + _options.LegacyShare)
         {
             item.PrimaryGuid = _agents.Next(2) == 0
                 ? $"com.plexapp.agents.imdb://{item.ExternalGuids[0]["imdb://".Length..]}?lang=en"
@@ -214,7 +214,7 @@ internal sealed class LibraryGenerator
         var title = ShowTitle(index);
         var year = 1990 + _titles.Next(0, 36);
         var addedAt = 1_600_000_000L + _titles.Next(0, 120_000_000);
-        var seasons = _titles.Next(1, 6);
+        var seasons = _titles.Next(1, Math.Max(1, _options.Seasons) + 1);
         var specials = _titles.NextDouble() < 0.3;
         var episodeMinutes = _titles.Next(2) == 0 ? 24 : _titles.Next(40, 61);
         var tvdb = 300_000 + (index * 17);
@@ -223,7 +223,7 @@ internal sealed class LibraryGenerator
         var agentRoll = _agents.NextDouble();
         var scheme = section == 4
             ? (agentRoll < 0.5 ? "hama-anidb" : "hama-tvdb")
-            : agentRoll < 0.02 ? "local" : agentRoll < 0.02 + _options.LegacyShare ? (_agents.Next(2) == 0 ? "thetvdb" : "themoviedb") : "plex";
+            : agentRoll < _options.UnmatchedShare ? "local" : agentRoll < _options.UnmatchedShare + _options.LegacyShare ? (_agents.Next(2) == 0 ? "thetvdb" : "themoviedb") : "plex";
         var showKey = _nextKey++;
         var show = new PlexItem
         {
@@ -277,7 +277,7 @@ internal sealed class LibraryGenerator
             };
             show.Children.Add(seasonItem);
             items.Add(seasonItem);
-            var episodes = season == 0 ? _titles.Next(1, 4) : _titles.Next(6, 13);
+            var episodes = season == 0 ? _titles.Next(1, 4) : _titles.Next(6, Math.Max(6, _options.EpisodesPerSeason) + 1);
             PlexItem? previous = null;
             for (var e = 1; e <= episodes; e++)
             {

@@ -30,6 +30,18 @@ public sealed record PlexSimulatorOptions
     /// <summary>Share (0..1) of items matched by a legacy agent (IMDb, TMDB, TheTVDB, HAMA).</summary>
     public double LegacyShare { get; init; } = 0.2;
 
+    /// <summary>Share (0..1) of movies and shows left unmatched (<c>local://</c>, no ids).</summary>
+    public double UnmatchedShare { get; init; } = 0.02;
+
+    /// <summary>When false, no show goes to the HAMA-matched "Anime" library (every eighth does by default); the titles stay the same.</summary>
+    public bool AnimeShows { get; init; } = true;
+
+    /// <summary>Most regular seasons a show has (each show 1 to this many; about 30 % also have specials).</summary>
+    public int Seasons { get; init; } = 5;
+
+    /// <summary>Most episodes of a regular season (each season 6 to this many).</summary>
+    public int EpisodesPerSeason { get; init; } = 12;
+
     public int LatencyMs { get; init; }
 
     public double FaultRate { get; init; }

@@ -65,9 +65,9 @@ public sealed class TraktCatalog
     private readonly Dictionary<(TraktKind, string, string), TraktMedia> _byId = [];
     private readonly List<TraktMedia> _all = [];
 
-    public TraktCatalog(int seed, int movies, int shows)
+    public TraktCatalog(int seed, int movies, int shows, int seasons = 5, int episodesPerSeason = 12)
     {
-        var generated = new LibraryGenerator(new PlexSimulatorOptions { Seed = seed, Movies = movies, Shows = shows, LegacyShare = 0 }).Generate();
+        var generated = new LibraryGenerator(new PlexSimulatorOptions { Seed = seed, Movies = movies, Shows = shows, LegacyShare = 0, Seasons = seasons, EpisodesPerSeason = episodesPerSeason }).Generate();
         long nextMovie = 1000, nextShow = 500_000, nextSeason = 700_000, nextEpisode = 1_000_000;
         var slugs = new HashSet<string>(StringComparer.Ordinal);
         var shown = new Dictionary<int, TraktMedia>();

@@ -15,6 +15,12 @@ public sealed record TraktSimulatorOptions
 
     public int Shows { get; init; } = 40;
 
+    /// <summary>The Plex generator's show shape (<see cref="Plex.PlexSimulatorOptions.Seasons"/>): the same value as the Plex simulator's gives the same episodes.</summary>
+    public int Seasons { get; init; } = 5;
+
+    /// <summary>The Plex generator's <see cref="Plex.PlexSimulatorOptions.EpisodesPerSeason"/>, likewise.</summary>
+    public int EpisodesPerSeason { get; init; } = 12;
+
     /// <summary>Account names; the first is the one <see cref="AutoApprove"/> and the examples use.</summary>
     public IReadOnlyList<string> Accounts { get; init; } = ["anna", "ben"];
 

@@ -59,7 +59,7 @@ public sealed class TraktState
         Options = options;
         Clock = clock;
         RealTime = realTime;
-        Catalog = new TraktCatalog(options.Seed, options.Movies, options.Shows);
+        Catalog = new TraktCatalog(options.Seed, options.Movies, options.Shows, options.Seasons, options.EpisodesPerSeason);
         TokenLifetimeSeconds = options.TokenLifetimeSeconds;
         WatchlistLimit = options.WatchlistLimit;
         foreach (var name in options.Accounts)

@@ -297,6 +297,26 @@ public sealed class TraktSyncTests
     }
 
     [Fact]
+    public async Task ShowShape_GivesAboutFiftyEpisodesAShow_AndTheCatalogueTheSameEpisodes()
+    {
+        var shape = new PlexSimulatorOptions { Seed = 23, Movies = 10, Shows = 200, Seasons = 9, EpisodesPerSeason = 14, LegacyShare = 0, UnmatchedShare = 0, AnimeShows = false, HomeUsers = 0, Friends = 0 };
+        await using var plex = await PlexSimulator.StartAsync(shape, CancellationToken.None);
+        await using var usual = await PlexSimulator.StartAsync(shape with { Seasons = 5, EpisodesPerSeason = 12 }, CancellationToken.None);
+        var catalog = new TraktCatalog(23, 10, 200, 9, 14);
+        var episodes = plex.State.ItemsOfType(2, Marquee.Simulators.Plex.Model.ItemType.Episode);
+
+        // Every show in the TV library, matched by the Plex agent; 1 to 9 seasons of 6 to 14 episodes is about 50 a show.
+        Assert.Empty(plex.State.ItemsOfType(4, Marquee.Simulators.Plex.Model.ItemType.Show));
+        Assert.All(plex.State.ItemsOfType(2, Marquee.Simulators.Plex.Model.ItemType.Show), s => Assert.StartsWith("plex://", s.PrimaryGuid, StringComparison.Ordinal));
+        Assert.InRange(episodes.Count, 200 * 45, 200 * 56);
+        Assert.InRange(usual.State.ItemsOfType(2, Marquee.Simulators.Plex.Model.ItemType.Episode).Count, 200 * 22, 200 * 32);
+        Assert.Equal(episodes.Count, catalog.Shows.Sum(s => s.Episodes.Count()));
+        var last = episodes[^1];
+        var show = catalog.ById(TraktKind.Show, "tvdb", last.Parent!.Parent!.ExternalGuids.First(g => g.StartsWith("tvdb://", StringComparison.Ordinal))["tvdb://".Length..]);
+        Assert.Contains(show!.Episodes, e => e.SeasonNumber == last.Parent.Index && e.Number == last.Index && e.Title == last.Title);
+    }
+
+    [Fact]
     public async Task MalformedBodies_Are400Or422()
     {
         await using var host = await TraktSimHost.StartAsync();

@@ -55,6 +55,31 @@ public sealed class TraktScenarios
     }
 
     [Fact]
+    public async Task EditionWatched_WhoseBaseHasALegacyAgent_IsNotPlannedAgain_WhenTraktListsTheMovie()
+    {
+        // The base version is matched by a legacy agent (its imdb id only), the edition by the Plex agent (tmdb and imdb):
+        // Trakt lists the movie once, under its tmdb id, as the base's item; the edition's watch goes to that movie.
+        await using var f = await StartAsync<PlexToTraktFixture>();
+        var title = f.Plex.LegacyMovieTitles[0];
+        var edition = f.Plex.AddOwnCopy(title, "Director's Cut", "plex://movie/5d00000000000000000000e1");
+        f.Source.Mark(f.Source.Owner, edition, true);
+        f.Target.Mark(f.Target.Owner, f.Target.Movie(title), true);
+        f.AdvanceClock(Hour);
+        var flow = await f.AddFlowAsync(features: ["watched"]);
+
+        var first = await f.SyncAsync(flow);
+        f.AdvanceClock(Hour);
+        f.Target.ResetRequests();
+        var second = await f.SyncAsync(flow, new SyncOptions { Force = true });
+
+        Assert.Equal(RunStatus.Done, first.Run.Status);
+        Assert.True(first.Run.Planned == 0, string.Join("; ", first.Plan.Where(w => w.SkipReason is null).Select(w => $"{w.LocalKey} {w.Action}: {w.Reason}")));
+        Assert.True(second.Run.Planned == 0, string.Join("; ", second.Plan.Where(w => w.SkipReason is null).Select(w => $"{w.LocalKey} {w.Action}: {w.Reason}")));
+        Assert.Single(f.Trakt.Plays(f.Trakt.Owner, f.Target.Movie(title)));
+        Assert.DoesNotContain(f.Target.Requests.Keys, k => k.StartsWith("POST", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task PlayAlreadyOnTraktAtTheSameMinute_IsNotAddedAgain()
     {
         await using var f = await StartAsync<PlexToTraktFixture>();
