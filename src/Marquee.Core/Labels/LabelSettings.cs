@@ -127,7 +127,7 @@ public sealed record LabelSettings
 
         if (settings.Schedule is not null && settings.At is not null)
         {
-            problems.Add(new FieldProblem("schedule", "Give either a cron 'schedule' or a time of day 'at' (with 'days'), not both."));
+            problems.Add(new FieldProblem("schedule", "'schedule' and 'at' cannot both be given: use either a cron schedule or a time of day (with 'days')."));
         }
 
         if (settings.At is { } at && !TimeOfDaySchedule.TryParseTime(at, out _))
