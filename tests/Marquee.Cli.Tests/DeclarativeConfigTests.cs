@@ -176,6 +176,8 @@ public sealed class DeclarativeConfigTests
     [InlineData("    from: home\n", "    from: ${FLOW_VALUE}\n")]
     [InlineData("    twoWay: true\n", "    twoWay: true\n    mode: ${FLOW_VALUE}\n")]
     [InlineData("    kind: jellyfin\n", "    kind: ${FLOW_VALUE}\n")]
+    [InlineData("      maxRemovals: 5", "      maxRemovals: 5\nlabels:\n  concurrency: ${FLOW_VALUE}\n")]
+    [InlineData("      maxRemovals: 5", "      maxRemovals: 5\nlabels:\n  prefix: ${FLOW_VALUE}.x y\n")]
     public async Task Apply_ErrorFromAnEnvironmentValue_NamesTheVariable_NeverItsValue(string find, string replace)
     {
         using var cli = new CliRunner(new Dictionary<string, string> { ["HOME_TOKEN"] = "tok", ["FLOW_VALUE"] = "hunter2-secret" });
@@ -261,6 +263,33 @@ public sealed class DeclarativeConfigTests
         Assert.Equal(JsonValueKind.Null, again.GetProperty("schedule").ValueKind);
         Assert.Equal("03:30", again.GetProperty("at").GetString());
         Assert.Equal(["anna"], again.GetProperty("profiles").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public async Task Apply_TheSameLabelsSectionTwice_StoresItOnce()
+    {
+        using var cli = new CliRunner();
+        var file = Path.Combine(cli.Folder, "marquee.yaml");
+        await File.WriteAllTextAsync(file, "labels:\n  prefix: wants\n  at: \"03:00\"\n  days: mon, fri\n  aliases:\n    anna: annie\n");
+
+        await cli.OkAsync("config", "apply", "--config", file);
+        var first = await StoredAtAsync(cli);
+        await Task.Delay(20);
+        await cli.OkAsync("config", "apply", "--config", file);
+
+        Assert.NotNull(first);
+        Assert.Equal(first, await StoredAtAsync(cli));
+        Assert.Equal("wants", JsonDocument.Parse(await cli.OkAsync("labels", "settings", "--json")).RootElement.GetProperty("prefix").GetString());
+    }
+
+    /// <summary>When the label settings were last written, read from the store file.</summary>
+    private static async Task<long?> StoredAtAsync(CliRunner cli)
+    {
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(cli.DataFolder, "marquee.db")};Pooling=False;Mode=ReadOnly");
+        await db.OpenAsync();
+        await using var command = db.CreateCommand();
+        command.CommandText = "SELECT updated_at FROM care_settings WHERE kind = 'labels' AND name = 'settings'";
+        return await command.ExecuteScalarAsync() is long at ? at : null;
     }
 
     [Theory]
