@@ -193,6 +193,45 @@ public sealed class LabelSyncTests : IAsyncLifetime
         Assert.Equal(before, await _cli.OkAsync("labels", "settings", "--json"));
     }
 
+    [Theory]
+    [InlineData("--at|25:00", "at")]
+    [InlineData("--at|3pm", "at")]
+    [InlineData("--at|03:00|--days|mon,funday", "days")]
+    [InlineData("--days|mon", "days")]
+    [InlineData("--schedule|0 3 * * *|--at|03:00", "schedule")]
+    public async Task Settings_BadTimeOrDay_Exit2_NamingTheField_AndChangeNothing(string args, string field)
+    {
+        var before = await _cli.OkAsync("labels", "settings", "--json");
+
+        var result = await _cli.RunAsync(["labels", "settings", .. args.Split('|')]);
+
+        Assert.Equal(2, result.Code);
+        Assert.StartsWith($"error: {field}: '{field}'", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, await _cli.OkAsync("labels", "settings", "--json"));
+    }
+
+    [Fact]
+    public async Task Settings_AtAndDays_ReplaceTheCron_AndACronReplacesThem()
+    {
+        await _cli.OkAsync("labels", "settings", "--schedule", "0 4 * * *");
+
+        var timed = JsonDocument.Parse(await _cli.OkAsync("labels", "settings", "--at", "03:30", "--days", "sat,sunday", "--json")).RootElement;
+        var shown = await _cli.OkAsync("labels", "settings");
+        var everyDay = JsonDocument.Parse(await _cli.OkAsync("labels", "settings", "--days", "all", "--json")).RootElement;
+        var cron = JsonDocument.Parse(await _cli.OkAsync("labels", "settings", "--schedule", "0 5 * * *", "--json")).RootElement;
+
+        Assert.Equal(JsonValueKind.Null, timed.GetProperty("schedule").ValueKind);
+        Assert.Equal("03:30", timed.GetProperty("at").GetString());
+        Assert.Equal(["sat", "sunday"], timed.GetProperty("days").EnumerateArray().Select(d => d.GetString()));
+        Assert.Contains("at 03:30 UTC, sat, sunday", shown, StringComparison.Ordinal);
+        Assert.Matches(@"next run\s+\d{4}-\d{2}-\d{2} 03:30Z", shown);
+        Assert.Equal("03:30", everyDay.GetProperty("at").GetString());
+        Assert.Equal(0, everyDay.GetProperty("days").GetArrayLength());
+        Assert.Equal("0 5 * * *", cron.GetProperty("schedule").GetString());
+        Assert.Equal(JsonValueKind.Null, cron.GetProperty("at").ValueKind);
+        Assert.Equal(0, cron.GetProperty("days").GetArrayLength());
+    }
+
     private static int Tmdb(PlexItem item) =>
         int.Parse(item.ExternalGuids.First(g => g.StartsWith("tmdb://", StringComparison.Ordinal))[7..], CultureInfo.InvariantCulture);
 

@@ -38,11 +38,13 @@ internal static class LabelCommands
         var orphans = new Option<bool?>("--cleanup-orphans") { Description = "Whether labels of users and tags that no longer exist are taken off (true or false)." };
         var concurrency = new Option<int?>("--concurrency") { Description = "Label edits at once, 1 to 20 (default 5).", HelpName = "N" };
         var expiry = new Option<int?>("--pending-expiry-days") { Description = "Days a title not in Plex yet stays pending before retries stop, 1 to 365 (default 30).", HelpName = "DAYS" };
-        var schedule = new Option<string?>("--schedule") { Description = "Cron schedule of the full sync (five fields); 'none' for none." };
+        var schedule = new Option<string?>("--schedule") { Description = "Cron schedule of the full sync (five fields, UTC); 'none' for none. Replaces --at and --days." };
+        var at = new Option<string?>("--at") { Description = "Time of day of the full sync (HH:mm, UTC), instead of a cron schedule; 'none' for none.", HelpName = "HH:mm" };
+        var days = new Option<string?>("--days") { Description = "Comma-separated days of the week for --at (mon,tue or monday); 'all' or empty for every day.", HelpName = "DAYS" };
         var json = GlobalOptions.Json;
         var command = new Command("settings", "Show the label settings, or change the ones given.")
         {
-            prefix, plex, profiles, alias, watchlists, seerr, tags, exclude, mode, marker, orphans, concurrency, expiry, schedule, json,
+            prefix, plex, profiles, alias, watchlists, seerr, tags, exclude, mode, marker, orphans, concurrency, expiry, schedule, at, days, json,
         };
         command.SetAction((parse, ct) => context(parse).WithServicesAsync(
             async services =>
@@ -77,8 +79,8 @@ internal static class LabelCommands
                     CleanupOrphans = parse.GetValue(orphans) ?? settings.CleanupOrphans,
                     Concurrency = parse.GetValue(concurrency) ?? settings.Concurrency,
                     PendingExpiryDays = parse.GetValue(expiry) ?? settings.PendingExpiryDays,
-                    Schedule = parse.GetValue(schedule) is { } s ? (s is "" or "none" ? null : s) : settings.Schedule,
                 };
+                changed = Scheduled(changed, parse.GetValue(schedule), parse.GetValue(at), parse.GetValue(days));
                 if (changed != settings || !aliases.SequenceEqual(settings.Aliases))
                 {
                     settings = await labels.SaveSettingsAsync(changed, ct);
@@ -103,7 +105,8 @@ internal static class LabelCommands
                     cleanup orphans  {settings.CleanupOrphans}
                     concurrency      {settings.Concurrency}
                     pending expiry   {settings.PendingExpiryDays} days
-                    schedule         {settings.Schedule ?? "(none)"}
+                    schedule         {Describe(settings)}
+                    next run         {(settings.NextRun(services.GetRequiredService<TimeProvider>().GetUtcNow()) is { } next ? $"{next:yyyy-MM-dd HH:mm}Z" : "(none)")}
                     """));
                 return ExitCodes.Ok;
             },
@@ -221,6 +224,43 @@ internal static class LabelCommands
             ct));
         return command;
     }
+
+    /// <summary>
+    /// Applies <c>--schedule</c>, <c>--at</c> and <c>--days</c>: a cron schedule given alone replaces a stored time of day
+    /// and its days, a time of day or days given alone replace a stored cron schedule; both given are refused by validation.
+    /// </summary>
+    private static LabelSettings Scheduled(LabelSettings settings, string? schedule, string? at, string? days)
+    {
+        static bool None(string value) => value.Trim() is "" or "none";
+        if (schedule is not null)
+        {
+            settings = settings with { Schedule = None(schedule) ? null : schedule };
+            if (at is null && days is null && settings.Schedule is not null)
+            {
+                settings = settings with { At = null, Days = [] };
+            }
+        }
+
+        if (at is not null)
+        {
+            settings = settings with { At = None(at) ? null : at.Trim(), Days = None(at) && days is null ? [] : settings.Days };
+        }
+
+        if (days is not null)
+        {
+            settings = settings with { Days = days.Trim() is "" or "all" ? [] : List(days)! };
+        }
+
+        if (schedule is null && (at ?? days) is not null && settings.At is not null)
+        {
+            settings = settings with { Schedule = null };
+        }
+
+        return settings;
+    }
+
+    private static string Describe(LabelSettings settings) =>
+        settings.Schedule ?? (settings.At is { } at ? $"at {at} UTC, {(settings.Days.Count == 0 ? "every day" : string.Join(", ", settings.Days))}" : "(none)");
 
     private static IReadOnlyList<string>? List(string? value) =>
         value is null ? null : [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Marquee.Core.Connections;
 using Marquee.Core.Notifications;
@@ -51,12 +50,12 @@ public sealed record TrashSetting
             return null;
         }
 
-        var at = TimeSpan.TryParseExact(At ?? "03:00", "hh\\:mm", CultureInfo.InvariantCulture, out var time) ? time : TimeSpan.FromHours(3);
+        var at = TimeOfDaySchedule.TryParseTime(At ?? "03:00", out var time) ? time : TimeSpan.FromHours(3);
         return Frequency switch
         {
             "hourly" => $"{at.Minutes} * * * *",
-            "daily" => $"{at.Minutes} {at.Hours} * * *",
-            "weekly" => $"{at.Minutes} {at.Hours} * * 0",
+            "daily" => TimeOfDaySchedule.ToCron(at, []),
+            "weekly" => TimeOfDaySchedule.ToCron(at, [DayOfWeek.Sunday]),
             _ => null,
         };
     }
@@ -89,7 +88,7 @@ public sealed record TrashSetting
             problems.Add(new FieldProblem("frequency", $"'{Frequency}' is not a frequency: use hourly, daily or weekly."));
         }
 
-        if (At is not null && !(TimeSpan.TryParseExact(At, "hh\\:mm", CultureInfo.InvariantCulture, out var at) && at < TimeSpan.FromDays(1)))
+        if (At is not null && !TimeOfDaySchedule.TryParseTime(At, out _))
         {
             problems.Add(new FieldProblem("at", $"'{At}' is not a time of day: use HH:mm (UTC)."));
         }

@@ -16,6 +16,9 @@ public sealed record DeclarativeConfig(
     /// <summary>Gets the <c>care:</c> section (session rules and trash settings) as JSON, with its line; null when absent.</summary>
     public DeclaredCare? Care { get; init; }
 
+    /// <summary>Gets the <c>labels:</c> section (label sync settings) as JSON, with the line of each key; null when absent.</summary>
+    public DeclaredLabels? Labels { get; init; }
+
     /// <summary>Gets the environment variables the file used (<c>${NAME}</c>) with their values, which no message may show.</summary>
     public IReadOnlyDictionary<string, string> EnvironmentValues { get; init; } = new Dictionary<string, string>();
 
@@ -37,6 +40,9 @@ public sealed record DeclarativeConfig(
 }
 
 public sealed record DeclaredCare(int Line, JsonObject Section);
+
+/// <summary>The <c>labels:</c> section: its line, its keys and values as JSON, and the line each key is on.</summary>
+public sealed record DeclaredLabels(int Line, JsonObject Section, IReadOnlyDictionary<string, int> KeyLines);
 
 public sealed record DeclaredConnection(int Line, string Name, string Kind, JsonObject Settings);
 

@@ -18,6 +18,7 @@ public sealed class DeclarativeConfigApplier(
     ProfileService profiles,
     FlowService flows,
     Notifications.NotificationService notifications,
+    Labels.LabelSyncService labels,
     IStoreTransactions transactions)
 {
     public async Task<ApplyResult> ApplyAsync(DeclarativeConfig config, CancellationToken cancellationToken)
@@ -171,6 +172,12 @@ public sealed class DeclarativeConfigApplier(
                     changes.Add($"notification channel {declared.Channel.Name} {change}");
                 }
             });
+        }
+
+        // After the connections, so the label settings may name connections the same file declares.
+        if (config.Labels is { } declaredLabels && await Labels.LabelDeclarations.ApplyAsync(config.File, declaredLabels, labels, cancellationToken) is { } labelChange)
+        {
+            changes.Add(labelChange);
         }
 
         return (changes, created);

@@ -15,7 +15,7 @@ namespace Marquee.Core.Configuration;
 /// </summary>
 public static partial class DeclarativeConfigReader
 {
-    private static readonly string[] TopKeys = ["connections", "profiles", "flows", "notifications", "care"];
+    private static readonly string[] TopKeys = ["connections", "profiles", "flows", "notifications", "care", "labels"];
     private static readonly string[] ChannelKeys = ["name", "kind", "url", "secret", "triggers", "templates", "method", "headers", "enabled", "includeActivity", "condition"];
     private static readonly string[] ProfileKeys = ["name", "displayName", "accounts"];
     private static readonly string[] AccountKeys = ["connection", "account"];
@@ -92,10 +92,12 @@ public static partial class DeclarativeConfigReader
             var channels = reader.List(root, "notifications").Select(reader.Channel).ToList();
             reader.Unique(channels.Select(c => (c.Channel.Name!, c.Line)), "notification channel");
             var care = root.Children.FirstOrDefault(c => Reader.KeyOf(c.Key) == "care");
+            var labels = root.Children.FirstOrDefault(c => Reader.KeyOf(c.Key) == "labels");
             return new DeclarativeConfig(file, connections, profiles, flows)
             {
                 Notifications = channels,
                 EnvironmentValues = reader.Used,
+                Labels = labels.Value is null or YamlScalarNode { Value: null or "" or "~" or "null" } ? null : reader.Labels(labels.Key, labels.Value),
                 Care = care.Value is null ? null : new DeclaredCare((int)care.Key.Start.Line, reader.Tree(care.Value) as JsonObject ?? throw new ConfigFileException(file, (int)care.Key.Start.Line, "'care' must be a map with 'rules' and 'trash'")),
             };
         }
@@ -253,6 +255,14 @@ public static partial class DeclarativeConfigReader
                 OptionalBool(map, "includeActivity"),
                 OptionalString(map, "condition") ?? string.Empty);
             return new DeclaredNotificationChannel(Line(node), channel);
+        }
+
+        /// <summary>The <c>labels:</c> section: only the label settings' own keys, each value kept as JSON with its line.</summary>
+        public DeclaredLabels Labels(YamlNode key, YamlNode node)
+        {
+            var map = Map(node, "labels", [.. Core.Labels.LabelDeclarations.Keys]);
+            var section = (JsonObject)Tree(map)!;
+            return new DeclaredLabels(Line(key), section, map.Children.ToDictionary(c => Key(c.Key), c => Line(c.Key), StringComparer.Ordinal));
         }
 
         public YamlMappingNode Map(YamlNode node, string what, string[]? allowed)

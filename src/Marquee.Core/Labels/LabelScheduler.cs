@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Marquee.Core.Scheduling;
 using Marquee.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Marquee.Core.Labels;
 
 /// <summary>
-/// Runs the full label sync when its cron schedule (label settings) is due, checked every 30 seconds on the injected
+/// Runs the full label sync when its schedule (label settings: cron, or a time of day on days of the week) is due, checked every 30 seconds on the injected
 /// clock, and in real time: a Radarr/Sonarr Download, a Seerr request webhook or a Plex library.new asks for a run (coalesced: a change while a
 /// run is queued adds nothing). A run costs the listing pages, so an item that reached Plex is labelled within seconds,
 /// and one that has not yet is labelled by the run its library.new starts.
@@ -41,8 +40,9 @@ public sealed partial class LabelScheduler(IServiceScopeFactory scopes, TimeProv
     {
         await using var scope = scopes.CreateAsyncScope();
         var labels = scope.ServiceProvider.GetRequiredService<LabelSyncService>();
-        var cron = (await labels.GetSettingsAsync(cancellationToken)).Schedule;
-        if (cron is null || !CronSchedule.TryParse(cron, out var schedule, out _) || schedule.Next(now) is not { } next)
+        var settings = await labels.GetSettingsAsync(cancellationToken);
+        var cron = settings.Cron();
+        if (cron is null || settings.NextRun(now) is not { } next)
         {
             _due = null;
             return false;

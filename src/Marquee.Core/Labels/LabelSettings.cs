@@ -1,12 +1,13 @@
 using System.Text.RegularExpressions;
 using Marquee.Core.Providers;
+using Marquee.Core.Scheduling;
 
 namespace Marquee.Core.Labels;
 
 /// <summary>
 /// Label sync settings (README "Label sync"): the prefix that marks Marquee's labels, the Plex connection, whose wants
 /// count and from where, which Sonarr/Radarr instances' tags become labels, what happens when a user no longer wants an
-/// item, the concurrency of edits and an optional cron schedule.
+/// item, the concurrency of edits and an optional schedule (cron, or a time of day on days of the week).
 /// </summary>
 public sealed record LabelSettings
 {
@@ -51,8 +52,21 @@ public sealed record LabelSettings
     /// <summary>Gets how many days a title not yet in Plex stays pending (retried with back-off) before retries stop (1 to 365).</summary>
     public int PendingExpiryDays { get; init; } = 30;
 
-    /// <summary>Gets the full sync's cron schedule (five fields); null for none.</summary>
+    /// <summary>Gets the full sync's cron schedule (five fields, UTC); null for none. Not together with <see cref="At"/>.</summary>
     public string? Schedule { get; init; }
+
+    /// <summary>Gets the time of day (<c>HH:mm</c>, UTC) of the full sync, instead of a cron schedule; null for none.</summary>
+    public string? At { get; init; }
+
+    /// <summary>Gets the days of the week the sync runs at <see cref="At"/> (<c>mon</c> or <c>monday</c>); empty for every day.</summary>
+    public IReadOnlyList<string> Days { get; init; } = [];
+
+    /// <summary>Returns the cron expression the schedule stands for (the cron schedule, or the time of day on its days), or null for none.</summary>
+    public string? Cron() => Schedule ?? (At is null ? null : TimeOfDaySchedule.ToCron(At, Days));
+
+    /// <summary>Returns the first scheduled run strictly after <paramref name="after"/> (UTC), or null when there is no (valid) schedule.</summary>
+    public DateTimeOffset? NextRun(DateTimeOffset after) =>
+        CronSchedule.TryParse(Cron(), out var schedule, out _) ? schedule.Next(after) : null;
 
     public static IReadOnlyList<FieldProblem> Validate(LabelSettings settings)
     {
@@ -106,9 +120,28 @@ public sealed record LabelSettings
             }
         }
 
-        if (settings.Schedule is { } schedule && !Scheduling.CronSchedule.TryParse(schedule, out _, out var cronError))
+        if (settings.Schedule is { } schedule && !CronSchedule.TryParse(schedule, out _, out var cronError))
         {
             problems.Add(new FieldProblem("schedule", $"'schedule' is not a cron expression: {cronError}"));
+        }
+
+        if (settings.Schedule is not null && settings.At is not null)
+        {
+            problems.Add(new FieldProblem("schedule", "'schedule' and 'at' cannot both be given: use either a cron schedule or a time of day (with 'days')."));
+        }
+
+        if (settings.At is { } at && !TimeOfDaySchedule.TryParseTime(at, out _))
+        {
+            problems.Add(new FieldProblem("at", $"'at' is not a time of day: '{at}'; use HH:mm (UTC), 00:00 to 23:59."));
+        }
+
+        if (TimeOfDaySchedule.UnknownDay(settings.Days) is { } day)
+        {
+            problems.Add(new FieldProblem("days", $"'days': '{day}' is not a day of the week; use {TimeOfDaySchedule.DayNames}."));
+        }
+        else if (settings.Days.Count > 0 && settings.At is null)
+        {
+            problems.Add(new FieldProblem("days", "'days' needs a time of day in 'at'."));
         }
 
         return problems;

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Marquee.Web.Tests.Labels;
 
-/// <summary><c>/api/labels</c>: settings with malformed input, a sync with progress, and the cron schedule.</summary>
+/// <summary><c>/api/labels</c>: settings with malformed input, a sync with progress, and the schedule (cron, or a time of day on days).</summary>
 public sealed class LabelApiTests
 {
     public static TheoryData<string, string> BadSettings => new()
@@ -27,6 +27,14 @@ public sealed class LabelApiTests
         { """{"excludeTags":"(["}""", "excludeTags" },
         { """{"schedule":"every night"}""", "schedule" },
         { """{"aliases":{"alice":"alice@example.org"}}""", "aliases" },
+        { """{"at":"25:00"}""", "at" },
+        { """{"at":"3pm"}""", "at" },
+        { """{"at":3}""", "at" },
+        { """{"at":"03:00","days":["mon","funday"]}""", "days" },
+        { """{"at":"03:00","days":"mon"}""", "days" },
+        { """{"at":"03:00","days":null}""", "days" },
+        { """{"days":["mon"]}""", "days" },
+        { """{"schedule":"0 3 * * *","at":"03:00"}""", "schedule" },
     };
 
     [Theory]
@@ -41,6 +49,42 @@ public sealed class LabelApiTests
         var stored = await kit.App.JsonAsync(await kit.App.Client.GetAsync(new Uri("/api/labels/settings", UriKind.Relative)));
         Assert.Equal("marquee", stored.GetProperty("prefix").GetString());
         Assert.Equal(5, stored.GetProperty("concurrency").GetInt32());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, stored.GetProperty("at").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, stored.GetProperty("schedule").ValueKind);
+        Assert.Equal(0, stored.GetProperty("days").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Schedule_AtTimeOfDayOnDays_IsStored_AndTheSyncRunsAtTheComputedTime()
+    {
+        await using var kit = await CareKit.StartAsync(settings: new Dictionary<string, string?> { ["Marquee:Labels:Enabled"] = "false" }, discover: true);
+        var movies = kit.Sim.State.ItemsOfType(1, ItemType.Movie);
+        await LinkOwnerAsync(kit, "alice");
+        using (var put = await kit.App.Client.PutAsJsonAsync("/api/labels/settings", new { at = "03:00", days = new[] { "fri", "monday" } }))
+        {
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+
+        var stored = await kit.App.JsonAsync(await kit.App.Client.GetAsync(new Uri("/api/labels/settings", UriKind.Relative)));
+        Assert.Equal("03:00", stored.GetProperty("at").GetString());
+        Assert.Equal(["fri", "monday"], stored.GetProperty("days").EnumerateArray().Select(d => d.GetString()));
+
+        // 2026-12-03 is a Thursday: the next run is Friday 03:00, then Monday 03:00 (not Saturday, not Sunday).
+        var scheduler = kit.App.Services.GetRequiredService<LabelScheduler>();
+        var thursday = new DateTimeOffset(2026, 12, 3, 4, 0, 0, TimeSpan.Zero);
+        Watchlist(kit.Sim, movies[0]);
+        Assert.False(await scheduler.RunIfDueAsync(thursday, CancellationToken.None));
+        Assert.False(await scheduler.RunIfDueAsync(thursday.AddHours(22).AddMinutes(59), CancellationToken.None));
+        Assert.DoesNotContain("marquee:alice", Labels(kit.Sim, movies[0]));
+        Assert.True(await scheduler.RunIfDueAsync(thursday.AddHours(23), CancellationToken.None));
+        Assert.Contains("marquee:alice", Labels(kit.Sim, movies[0]));
+
+        Watchlist(kit.Sim, movies[1]);
+        Assert.False(await scheduler.RunIfDueAsync(thursday.AddDays(1).AddHours(23), CancellationToken.None));
+        Assert.False(await scheduler.RunIfDueAsync(thursday.AddDays(2).AddHours(23), CancellationToken.None));
+        Assert.DoesNotContain("marquee:alice", Labels(kit.Sim, movies[1]));
+        Assert.True(await scheduler.RunIfDueAsync(thursday.AddDays(3).AddHours(23), CancellationToken.None));
+        Assert.Contains("marquee:alice", Labels(kit.Sim, movies[1]));
     }
 
     [Fact]
@@ -58,15 +102,7 @@ public sealed class LabelApiTests
     {
         await using var kit = await CareKit.StartAsync(settings: new Dictionary<string, string?> { ["Marquee:Labels:Enabled"] = "false" }, discover: true);
         var movies = kit.Sim.State.ItemsOfType(1, ItemType.Movie);
-        using (var profile = await kit.App.PostJsonAsync("/api/profiles", new { name = "alice" }))
-        {
-            Assert.True(profile.IsSuccessStatusCode, await profile.Content.ReadAsStringAsync());
-        }
-
-        using (var link = await kit.App.PostJsonAsync("/api/profiles/alice/accounts", new { connection = "home", account = "owner" }))
-        {
-            Assert.True(link.IsSuccessStatusCode, await link.Content.ReadAsStringAsync());
-        }
+        await LinkOwnerAsync(kit, "alice");
 
         Watchlist(kit.Sim, movies[0]);
         using (var put = await kit.App.Client.PutAsJsonAsync("/api/labels/settings", new { prefix = "wants", concurrency = 2, schedule = "0 3 * * *" }))
@@ -94,6 +130,17 @@ public sealed class LabelApiTests
         Assert.DoesNotContain("wants:alice", Labels(kit.Sim, movies[1]));
         Assert.True(await scheduler.RunIfDueAsync(night.AddHours(2), CancellationToken.None));
         Assert.Contains("wants:alice", Labels(kit.Sim, movies[1]));
+    }
+
+    private static async Task LinkOwnerAsync(CareKit kit, string profile)
+    {
+        using (var created = await kit.App.PostJsonAsync("/api/profiles", new { name = profile }))
+        {
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+
+        using var link = await kit.App.PostJsonAsync($"/api/profiles/{profile}/accounts", new { connection = "home", account = "owner" });
+        Assert.True(link.IsSuccessStatusCode, await link.Content.ReadAsStringAsync());
     }
 
     private static void Watchlist(PlexSimulator sim, PlexItem item) =>
