@@ -26,6 +26,9 @@ public sealed partial class NotificationFeed(
     private const int BatchSize = 500;
     private const int MaxFailures = 5;
 
+    /// <summary>How many stored events at most are told in one transaction.</summary>
+    private const int TellBatch = 200;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Outbox.OutboxSignal _wake = new();
     private readonly SortedDictionary<long, Waiting> _waiting = [];
@@ -119,25 +122,16 @@ public sealed partial class NotificationFeed(
                 break;
             }
 
-            foreach (var stored in batch)
+            foreach (var chunk in batch.Chunk(TellBatch))
             {
-                var e = Named(stored);
-                var due = DueAt(e, enabled);
-                if (due > clock.GetUtcNow())
-                {
-                    _waiting[e.Id] = new Waiting(e, due);
-                }
-                else if (!await TellAsync(enabled, [e], cancellationToken))
+                var (chunkTold, chunkFailed, chunkCursor) = await TellChunkAsync(enabled, chunk, cursor, cancellationToken);
+                told += chunkTold;
+                cursor = chunkCursor;
+                if (chunkFailed)
                 {
                     failed = true;
                     break;
                 }
-                else
-                {
-                    told++;
-                }
-
-                _scanned = e.Id;
             }
         }
 
@@ -148,13 +142,99 @@ public sealed partial class NotificationFeed(
             _newlySeen.Clear();
         }
 
-        var done = _waiting.Count > 0 ? Math.Min(_waiting.Keys.First() - 1, _scanned) : _scanned;
+        var done = Done();
         if (done > cursor)
         {
             await feed.SetCursorAsync(done, cancellationToken);
         }
 
         return told;
+    }
+
+    /// <summary>The id below which every event was told: the last one read, or the one before the oldest that still waits.</summary>
+    private long Done() => _waiting.Count > 0 ? Math.Min(_waiting.Keys.First() - 1, _scanned) : _scanned;
+
+    /// <summary>
+    /// Tells a run of stored events (in store order) in one transaction: every claim, every outbox row, the users and
+    /// devices newly seen and the cursor's advance are kept together or not at all. When that fails, the run is told
+    /// one event at a time, so one event that cannot be told holds back only itself (and, up to
+    /// <see cref="MaxFailures"/> tries, what follows it). Returns how many events were told and whether one failed.
+    /// </summary>
+    private async Task<(int Told, bool Failed, long Cursor)> TellChunkAsync(IReadOnlyList<NotificationChannel> enabled, LiveEvent[] chunk, long cursor, CancellationToken cancellationToken)
+    {
+        var scannedBefore = _scanned;
+        var events = new List<(LiveEvent Event, bool Waits)>(chunk.Length);
+        foreach (var stored in chunk)
+        {
+            var e = Named(stored);
+            var due = DueAt(e, enabled);
+            var waits = due > clock.GetUtcNow();
+            if (waits)
+            {
+                _waiting[e.Id] = new Waiting(e, due);
+            }
+
+            events.Add((e, waits));
+            _scanned = e.Id;
+        }
+
+        try
+        {
+            var prepared = new List<NotificationSink.PreparedNotification>();
+            foreach (var (e, _) in events.Where(x => !x.Waits && Notifies(x.Event)))
+            {
+                prepared.AddRange(await sink.PrepareAsync(enabled, [e], cancellationToken));
+            }
+
+            var seen = _newlySeen.ToList();
+            var done = Done();
+            await sink.CommitAsync(
+                prepared,
+                async () =>
+                {
+                    if (seen.Count > 0)
+                    {
+                        await feed.AddSeenAsync(seen, clock.GetUtcNow(), cancellationToken);
+                    }
+
+                    if (done > cursor)
+                    {
+                        await feed.SetCursorAsync(done, cancellationToken);
+                    }
+                },
+                cancellationToken);
+            _newlySeen.RemoveRange(0, seen.Count);
+            foreach (var (e, _) in events)
+            {
+                _failures.Remove(e.Id);
+            }
+
+            return (events.Count(x => !x.Waits), false, Math.Max(cursor, done));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.BatchFailed(logger, chunk.Length, ex);
+        }
+
+        // One at a time: the events that wait stay waiting; the one that fails is read again at the next drain.
+        var told = 0;
+        _scanned = scannedBefore;
+        foreach (var (e, waits) in events)
+        {
+            if (!waits)
+            {
+                if (!await TellAsync(enabled, [e], cancellationToken))
+                {
+                    return (told, true, cursor);
+                }
+
+                told++;
+            }
+
+            _scanned = e.Id;
+        }
+
+        return (told, false, cursor);
     }
 
     /// <summary>Tells the waiting events whose time has come, in store order; a new episode with the rest of its season's window.</summary>
@@ -308,5 +388,8 @@ public sealed partial class NotificationFeed(
 
         [LoggerMessage(3, LogLevel.Error, "Notifications of live event {Id} could not be made after {Attempts} attempts; given up")]
         public static partial void GaveUp(ILogger logger, long id, int attempts, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Warning, "Notifications of {Count} live events could not be made together; telling them one at a time")]
+        public static partial void BatchFailed(ILogger logger, int count, Exception exception);
     }
 }

@@ -42,14 +42,7 @@ public sealed partial class NotificationSink(
 
             var key = $"notify:{channel.Id}:{e.Trigger}:{e.Subject}:{e.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
             var payload = await service.RenderPayloadAsync(channel, e.Trigger, variables, e.At, cancellationToken);
-            if (await ClaimAndEnqueueAsync(channel, e.Trigger, e.Subject, e.At, window, payload, key.Length > 200 ? key[..200] : key, cancellationToken))
-            {
-                Log.Queued(logger, e.Trigger, channel.Name);
-            }
-            else
-            {
-                Log.Duplicate(logger, e.Trigger, channel.Name);
-            }
+            await CommitAsync([new PreparedNotification(channel, e.Trigger, e.Subject, e.At, window, payload, key.Length > 200 ? key[..200] : key)], null, cancellationToken);
         }
     }
 
@@ -57,21 +50,30 @@ public sealed partial class NotificationSink(
     /// Makes the notifications of one stored event, or of a season's new episodes told as one (<paramref name="events"/>
     /// holds them all), for every channel in <paramref name="enabled"/> that has the trigger on.
     /// </summary>
-    public async Task NotifyAsync(IReadOnlyList<NotificationChannel> enabled, IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
+    public async Task NotifyAsync(IReadOnlyList<NotificationChannel> enabled, IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken) =>
+        await CommitAsync(await PrepareAsync(enabled, events, cancellationToken), null, cancellationToken);
+
+    /// <summary>
+    /// Renders the messages of one stored event, or of a season's new episodes told as one (<paramref name="events"/>
+    /// holds them all), for every channel in <paramref name="enabled"/> that has the trigger on and whose condition
+    /// holds; nothing is claimed or stored yet (<see cref="CommitAsync"/> does that).
+    /// </summary>
+    public async Task<IReadOnlyList<PreparedNotification>> PrepareAsync(IReadOnlyList<NotificationChannel> enabled, IReadOnlyList<LiveEvent> events, CancellationToken cancellationToken)
     {
+        var prepared = new List<PreparedNotification>();
         if (enabled.Count == 0 || events.Count == 0)
         {
-            return;
+            return prepared;
         }
 
         if (events.Count > 1)
         {
             foreach (var channel in enabled.Where(c => c.Triggers.Contains(NotificationTriggers.NewItem, StringComparer.Ordinal)))
             {
-                await NotifyAsync(channel, NotificationTriggers.NewItem, events[0], GroupVariables(events), cancellationToken);
+                await PrepareAsync(prepared, channel, NotificationTriggers.NewItem, events[0], GroupVariables(events), cancellationToken);
             }
 
-            return;
+            return prepared;
         }
 
         var e = events[0];
@@ -93,9 +95,67 @@ public sealed partial class NotificationSink(
                     NotificationVariables.AddStream(variables, stream);
                 }
 
-                await NotifyAsync(channel, trigger, e, variables, cancellationToken);
+                await PrepareAsync(prepared, channel, trigger, e, variables, cancellationToken);
             }
         }
+
+        return prepared;
+    }
+
+    /// <summary>
+    /// Claims and enqueues every prepared message in one transaction, in the given order, with <paramref name="inside"/>
+    /// (the feed's cursor advance) committed with them; a message whose claim is taken is a duplicate and not enqueued.
+    /// Returns how many were queued. Nothing is kept when anything throws.
+    /// </summary>
+    public async Task<int> CommitAsync(IReadOnlyList<PreparedNotification> prepared, Func<Task>? inside, CancellationToken cancellationToken)
+    {
+        if (prepared.Count == 0 && inside is null)
+        {
+            return 0;
+        }
+
+        var queued = await transactions.RunAsync(
+            async () =>
+            {
+                var taken = new bool[prepared.Count];
+                for (var i = 0; i < prepared.Count; i++)
+                {
+                    var p = prepared[i];
+                    if (await store.TryClaimAsync(p.Channel.Id, p.Trigger, p.Subject, p.At, p.Window, cancellationToken))
+                    {
+                        await service.EnqueueRenderedAsync(p.Channel, p.Payload, p.Key, p.Subject, cancellationToken);
+                        taken[i] = true;
+                    }
+                }
+
+                if (inside is not null)
+                {
+                    await inside();
+                }
+
+                return taken;
+            },
+            cancellationToken);
+        for (var i = 0; i < prepared.Count; i++)
+        {
+            if (queued[i])
+            {
+                Log.Queued(logger, prepared[i].Trigger, prepared[i].Channel.Name);
+            }
+            else
+            {
+                Log.Duplicate(logger, prepared[i].Trigger, prepared[i].Channel.Name);
+            }
+        }
+
+        var count = queued.Count(q => q);
+        if (count > 0)
+        {
+            // Woken again after the commit: a wake inside the transaction may find the rows not yet visible.
+            signal.Notify();
+        }
+
+        return count;
     }
 
     /// <summary>The session of a playback, read from the server (the activity details of a play); null when it is gone or the server does not answer.</summary>
@@ -189,7 +249,7 @@ public sealed partial class NotificationSink(
         };
     }
 
-    private async Task NotifyAsync(NotificationChannel channel, string trigger, LiveEvent e, Dictionary<string, object?> variables, CancellationToken cancellationToken)
+    private async Task PrepareAsync(List<PreparedNotification> prepared, NotificationChannel channel, string trigger, LiveEvent e, Dictionary<string, object?> variables, CancellationToken cancellationToken)
     {
         var options = service.Options;
         var window = trigger is NotificationTriggers.Play or NotificationTriggers.Finished or NotificationTriggers.NewItem
@@ -209,38 +269,11 @@ public sealed partial class NotificationSink(
         }
 
         var payload = await service.RenderPayloadAsync(channel, trigger, variables, e.OccurredAt == default ? clock.GetUtcNow() : e.OccurredAt, cancellationToken);
-        if (!await ClaimAndEnqueueAsync(channel, trigger, subject, e.OccurredAt, window, payload, key, cancellationToken))
-        {
-            Log.Duplicate(logger, trigger, channel.Name);
-            return;
-        }
-
-        Log.Queued(logger, trigger, channel.Name);
+        prepared.Add(new PreparedNotification(channel, trigger, subject, e.OccurredAt, window, payload, key));
     }
 
-    /// <summary>Claims (channel, trigger, subject) and enqueues the message in one transaction; false when the claim is taken.</summary>
-    private async Task<bool> ClaimAndEnqueueAsync(NotificationChannel channel, string trigger, string subject, DateTimeOffset at, TimeSpan window, System.Text.Json.JsonElement payload, string key, CancellationToken cancellationToken)
-    {
-        var queued = await transactions.RunAsync(
-            async () =>
-            {
-                if (!await store.TryClaimAsync(channel.Id, trigger, subject, at, window, cancellationToken))
-                {
-                    return false;
-                }
-
-                await service.EnqueueRenderedAsync(channel, payload, key, subject, cancellationToken);
-                return true;
-            },
-            cancellationToken);
-        if (queued)
-        {
-            // Woken again after the commit: a wake inside the transaction may find the row not yet visible.
-            signal.Notify();
-        }
-
-        return queued;
-    }
+    /// <summary>A rendered message waiting for its claim: (channel, trigger, subject) is claimed for <paramref name="Window"/> from <paramref name="At"/>.</summary>
+    public sealed record PreparedNotification(NotificationChannel Channel, string Trigger, string Subject, DateTimeOffset At, TimeSpan Window, System.Text.Json.JsonElement Payload, string Key);
 
     private static partial class Log
     {

@@ -31,6 +31,20 @@ public interface IOutboxStore
     /// </summary>
     Task CompleteAttemptAsync(OutboxMessage message, OutboxAttempt attempt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records several attempts' outcomes (as <see cref="CompleteAttemptAsync"/> does each, in the given order) and then
+    /// claims several deliveries (as <see cref="ClaimAsync"/> does each), in one transaction; returns the (encrypted)
+    /// payloads of the deliveries claimed, by id (one no longer pending is left out).
+    /// </summary>
+    Task<IReadOnlyDictionary<long, string>> CompleteAndClaimAsync(
+        IReadOnlyList<(OutboxMessage Message, OutboxAttempt Attempt)> attempts,
+        IReadOnlyList<long> claims,
+        DateTimeOffset now,
+        CancellationToken cancellationToken);
+
+    /// <summary>Gives back claims that were never attempted: pending again, the attempt not counted.</summary>
+    Task ReleaseClaimsAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken);
+
     /// <summary>Puts deliveries left "sending" by a process that stopped mid-attempt back to pending; returns how many.</summary>
     Task<int> ReleaseInterruptedAsync(CancellationToken cancellationToken);
 

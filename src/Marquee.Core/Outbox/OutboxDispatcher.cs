@@ -24,6 +24,8 @@ public sealed partial class OutboxDispatcher(
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+    private readonly OutboxWrites _writes = new(store, clock);
+
     /// <summary>Delivers every due delivery now; returns how many attempts were made. Used by the loop and by tests.</summary>
     public async Task<int> DispatchAsync(CancellationToken cancellationToken)
     {
@@ -125,42 +127,65 @@ public sealed partial class OutboxDispatcher(
     }
 
     // One target's deliveries: its lanes at the same time (at most `lanes`, the oldest lanes first), each lane oldest
-    // first. The first failure in any lane stops every lane of the target before its next claim (its circuit is open);
-    // attempts already under way finish and are recorded.
+    // first. The head of every lane is claimed in one write before the lanes start; a lane claims what follows its head
+    // one at a time, after the head's answer is recorded. The first failure in any lane stops every lane of the target
+    // before its next attempt (its circuit is open); attempts already under way finish and are recorded; heads claimed
+    // and never attempted are given back.
     private async Task<int> DeliverTargetAsync(IReadOnlyList<OutboxMessage> messages, int lanes, CancellationToken cancellationToken)
     {
         var circuit = new Circuit();
-        using var slots = new SemaphoreSlim(lanes);
-        var attempts = await Task.WhenAll(messages.GroupBy(m => m.OrderKey, StringComparer.Ordinal).Select(async lane =>
+        var byLane = messages.GroupBy(m => m.OrderKey, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+        var heads = await _writes.ClaimManyAsync([.. byLane.Select(l => l[0].Id)]);
+        var attempted = new System.Collections.Concurrent.ConcurrentDictionary<long, bool>();
+        try
         {
-            await slots.WaitAsync(cancellationToken);
-            try
+            using var slots = new SemaphoreSlim(lanes);
+            var attempts = await Task.WhenAll(byLane.Select(async lane =>
             {
-                return await DeliverLaneAsync([.. lane], circuit, cancellationToken);
-            }
-            finally
+                await slots.WaitAsync(cancellationToken);
+                try
+                {
+                    return await DeliverLaneAsync(lane, heads, attempted, circuit, cancellationToken);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }));
+            return attempts.Sum();
+        }
+        finally
+        {
+            var unused = heads.Keys.Where(id => !attempted.ContainsKey(id)).ToList();
+            if (unused.Count > 0)
             {
-                slots.Release();
+                await store.ReleaseClaimsAsync(unused, CancellationToken.None);
             }
-        }));
-        return attempts.Sum();
+        }
     }
 
-    private async Task<int> DeliverLaneAsync(IReadOnlyList<OutboxMessage> messages, Circuit circuit, CancellationToken cancellationToken)
+    private async Task<int> DeliverLaneAsync(
+        IReadOnlyList<OutboxMessage> messages,
+        IReadOnlyDictionary<long, string> heads,
+        System.Collections.Concurrent.ConcurrentDictionary<long, bool> attempted,
+        Circuit circuit,
+        CancellationToken cancellationToken)
     {
         var attempts = 0;
-        foreach (var message in messages)
+        for (var i = 0; i < messages.Count; i++)
         {
-            if (circuit.Open || await store.ClaimAsync(message.Id, clock.GetUtcNow(), cancellationToken) is not { } payload)
+            var message = messages[i];
+            if (circuit.Open || (i == 0 ? heads.GetValueOrDefault(message.Id) : await _writes.ClaimAsync(message.Id)) is not { } payload)
             {
                 // Open: the target failed in another lane. Not claimed: another dispatcher has it, and what follows it
                 // in the lane must not overtake it.
                 break;
             }
 
+            attempted[message.Id] = true;
             attempts++;
-            var claimed = message with { Attempts = message.Attempts + 1, Status = OutboxStatus.Sending };
-            if (!await DeliverAsync(claimed, payload, cancellationToken))
+            var sending = message with { Attempts = message.Attempts + 1, Status = OutboxStatus.Sending };
+            if (!await DeliverAsync(sending, payload, cancellationToken))
             {
                 circuit.Open = true;
                 break;
@@ -191,7 +216,7 @@ public sealed partial class OutboxDispatcher(
 
         // The receipt first: nothing else happens between the answer and this commit.
         var attempt = Decide(message, result);
-        await store.CompleteAttemptAsync(message, attempt, CancellationToken.None);
+        await _writes.RecordAsync(message, attempt);
         switch (attempt.Status)
         {
             case OutboxStatus.Delivered:

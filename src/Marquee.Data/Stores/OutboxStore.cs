@@ -68,41 +68,81 @@ public sealed class OutboxStore(IDatabaseProvider provider) : StoreBase(provider
             cancellationToken));
     }
 
-    public async Task CompleteAttemptAsync(OutboxMessage message, OutboxAttempt attempt, CancellationToken cancellationToken)
+    public async Task ReleaseClaimsAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await using var db = await OpenAsync(cancellationToken);
+        await db.ExecuteAsync(Command(
+            "UPDATE outbox SET status = @pending, attempts = MAX(0, attempts - 1) WHERE id IN @ids AND status = @sending",
+            new { ids, pending = OutboxStatus.Pending, sending = OutboxStatus.Sending },
+            cancellationToken));
+    }
+
+    public async Task CompleteAttemptAsync(OutboxMessage message, OutboxAttempt attempt, CancellationToken cancellationToken) =>
+        await CompleteAndClaimAsync([(message, attempt)], [], attempt.At, cancellationToken);
+
+    public async Task<IReadOnlyDictionary<long, string>> CompleteAndClaimAsync(
+        IReadOnlyList<(OutboxMessage Message, OutboxAttempt Attempt)> attempts,
+        IReadOnlyList<long> claims,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
-        var done = attempt.Status is OutboxStatus.Delivered or OutboxStatus.Failed;
-        await db.ExecuteAsync(Command(
-            """
-            UPDATE outbox SET status = @Status, last_status = @StatusCode, last_error = @Error, next_attempt_at = @next, done_at = @doneAt
-            WHERE id = @id
-            """,
-            new { attempt.Status, attempt.StatusCode, attempt.Error, next = Ms(attempt.NextAttemptAt), doneAt = done ? Ms(attempt.At) : (long?)null, id = message.Id },
-            cancellationToken,
-            transaction));
-        await db.ExecuteAsync(Command(
-            """
-            INSERT INTO outbox_targets (target, failures, blocked_until, last_error, updated_at) VALUES (@target, @failures, @blockedUntil, @error, @at)
-            ON CONFLICT (target) DO UPDATE SET
-                failures = CASE WHEN @failed THEN outbox_targets.failures + 1 WHEN outbox_targets.blocked_until > @at THEN outbox_targets.failures ELSE 0 END,
-                blocked_until = CASE WHEN @failed OR outbox_targets.blocked_until IS NULL OR outbox_targets.blocked_until <= @at
-                    THEN excluded.blocked_until ELSE outbox_targets.blocked_until END,
-                last_error = CASE WHEN @failed THEN excluded.last_error ELSE outbox_targets.last_error END,
-                updated_at = excluded.updated_at
-            """,
-            new
+        foreach (var (message, attempt) in attempts)
+        {
+            var done = attempt.Status is OutboxStatus.Delivered or OutboxStatus.Failed;
+            await db.ExecuteAsync(Command(
+                """
+                UPDATE outbox SET status = @Status, last_status = @StatusCode, last_error = @Error, next_attempt_at = @next, done_at = @doneAt
+                WHERE id = @id
+                """,
+                new { attempt.Status, attempt.StatusCode, attempt.Error, next = Ms(attempt.NextAttemptAt), doneAt = done ? Ms(attempt.At) : (long?)null, id = message.Id },
+                cancellationToken,
+                transaction));
+            await db.ExecuteAsync(Command(
+                """
+                INSERT INTO outbox_targets (target, failures, blocked_until, last_error, updated_at) VALUES (@target, @failures, @blockedUntil, @error, @at)
+                ON CONFLICT (target) DO UPDATE SET
+                    failures = CASE WHEN @failed THEN outbox_targets.failures + 1 WHEN outbox_targets.blocked_until > @at THEN outbox_targets.failures ELSE 0 END,
+                    blocked_until = CASE WHEN @failed OR outbox_targets.blocked_until IS NULL OR outbox_targets.blocked_until <= @at
+                        THEN excluded.blocked_until ELSE outbox_targets.blocked_until END,
+                    last_error = CASE WHEN @failed THEN excluded.last_error ELSE outbox_targets.last_error END,
+                    updated_at = excluded.updated_at
+                """,
+                new
+                {
+                    target = message.Target,
+                    failures = attempt.TargetFailed ? 1 : 0,
+                    blockedUntil = attempt.TargetBlockedUntil is { } b ? Ms(b) : (long?)null,
+                    error = attempt.TargetFailed ? attempt.Error : null,
+                    failed = attempt.TargetFailed,
+                    at = Ms(attempt.At),
+                },
+                cancellationToken,
+                transaction));
+        }
+
+        var claimed = new Dictionary<long, string>();
+        if (claims.Count > 0)
+        {
+            var rows = await db.QueryAsync<(long Id, string Payload)>(Command(
+                "UPDATE outbox SET status = @sending, attempts = attempts + 1, last_attempt_at = @now WHERE id IN @claims AND status = @pending RETURNING id, payload",
+                new { claims, now = Ms(now), sending = OutboxStatus.Sending, pending = OutboxStatus.Pending },
+                cancellationToken,
+                transaction));
+            foreach (var (id, payload) in rows)
             {
-                target = message.Target,
-                failures = attempt.TargetFailed ? 1 : 0,
-                blockedUntil = attempt.TargetBlockedUntil is { } b ? Ms(b) : (long?)null,
-                error = attempt.TargetFailed ? attempt.Error : null,
-                failed = attempt.TargetFailed,
-                at = Ms(attempt.At),
-            },
-            cancellationToken,
-            transaction));
+                claimed[id] = payload;
+            }
+        }
+
         await transaction.CommitAsync(cancellationToken);
+        return claimed;
     }
 
     public async Task<int> ReleaseInterruptedAsync(CancellationToken cancellationToken)

@@ -18,16 +18,8 @@ public sealed class OwnTriggerTests
     public async Task UnresolvedItems_AreToldOncePerSet_AndAFailedRunIsTold()
     {
         await using var discord = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { RateLimit = 0 }, CancellationToken.None);
-        var options = (int variant, string name) => new PlexSimulatorOptions { Seed = 11, Variant = variant, Movies = 10, Shows = 0, HomeUsers = 0, Friends = 0, ServerName = name };
-        await using var left = await PlexSimulator.StartAsync(options(0, "plex-a"), CancellationToken.None);
-        await using var right = await PlexSimulator.StartAsync(options(1, "plex-b"), CancellationToken.None);
-        await using var plexTv = await PlexTvFederation.StartAsync([left, right], CancellationToken.None);
-        await using var app = await MarqueeApp.StartAsync(NotifyKit.Settings(
-            ("Marquee:Plex:PlexTvUrl", plexTv.Uri.ToString()),
-            ("Marquee:Webhooks:Live:EventStream", "false"),
-            ("Marquee:Webhooks:Live:SessionPoller", "false")));
-        await app.CreatePlexAsync("plex-a", token: left.Owner.AccountToken, url: left.BaseUri.ToString());
-        await app.CreatePlexAsync("plex-b", token: right.Owner.AccountToken, url: right.BaseUri.ToString());
+        await using var servers = await Servers.StartAsync();
+        var (left, right, app) = (servers.Left, servers.Right, servers.App);
         Assert.True((await app.PostJsonAsync("/api/flows", new { name = "ab", from = "plex-a", to = "plex-b" })).IsSuccessStatusCode);
         await NotifyKit.CreateChannelAsync(app, new { name = "ops", kind = "discord", url = discord.DefaultWebhookUrl.ToString(), triggers = new[] { "items-unresolved", "run-failed" } });
 
@@ -54,6 +46,42 @@ public sealed class OwnTriggerTests
         Assert.Contains($"{local.Title} on plex-a", embeds[0]["description"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("Sync run failed: ab", embeds[1]["title"]!.GetValue<string>());
         Assert.Equal(0xED4245, embeds[1]["color"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task ARunHeldByTheRemovalGuard_IsTold_WithItsReason()
+    {
+        await using var discord = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { RateLimit = 0 }, CancellationToken.None);
+        await using var servers = await Servers.StartAsync();
+        var (left, right, app) = (servers.Left, servers.Right, servers.App);
+        await NotifyKit.CreateChannelAsync(app, new { name = "ops", kind = "discord", url = discord.DefaultWebhookUrl.ToString(), triggers = new[] { "run-held", "run-failed" } });
+
+        // Two movies both servers hold once, unwatched on both; the owner watches them on plex-a and a mirror flow
+        // (at most one removal per run) copies the watches to plex-b.
+        var movies = left.State.ItemsOfType(1, ItemType.Movie)
+            .Where(m => m.EditionTitle is null && m.PrimaryGuid.StartsWith("plex://", StringComparison.Ordinal)
+                && left.State.ItemsOfType(1, ItemType.Movie).Count(o => o.PrimaryGuid == m.PrimaryGuid) == 1
+                && right.State.ItemsOfType(1, ItemType.Movie).Count(t => t.PrimaryGuid == m.PrimaryGuid && t.EditionTitle is null) == 1
+                && left.State.State(left.Owner, m).IsEmpty && right.State.State(right.Owner, right.State.ItemsOfType(1, ItemType.Movie).First(t => t.PrimaryGuid == m.PrimaryGuid)).IsEmpty)
+            .Take(2).ToList();
+        Assert.Equal(2, movies.Count);
+        movies.ForEach(m => left.Control.Mark("owner", m.RatingKey, watched: true));
+        Assert.True((await app.PostRawAsync("/api/flows", """{"name":"ab","from":"plex-a","to":"plex-b","features":["watched"],"mode":"mirror","guards":{"maxRemovals":1,"maxRemovalPercent":100}}""")).IsSuccessStatusCode);
+        Assert.Equal("done", await RunStatusAsync(app));
+
+        // Act: both watches taken back on plex-a: two removals, more than the guard allows; the run is held.
+        left.Control.AdvanceClock(TimeSpan.FromHours(1));
+        right.Control.AdvanceClock(TimeSpan.FromHours(1));
+        movies.ForEach(m => left.Control.Mark("owner", m.RatingKey, watched: false));
+        Assert.Equal("held", await RunStatusAsync(app));
+        await NotifyKit.WaitForAsync(() => discord.State.Messages.Count >= 1, "the held-run notification");
+        await Task.Delay(1000);
+
+        // Assert: one message (the run that was done is not told), in the held colour, saying why.
+        var embed = Assert.Single(discord.State.Messages).Body!["embeds"]![0]!;
+        Assert.Equal("Sync run held: ab", embed["title"]!.GetValue<string>());
+        Assert.Equal(0xFAA61A, embed["color"]!.GetValue<int>());
+        Assert.Contains("would remove 2 watched", embed["description"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -117,6 +145,39 @@ public sealed class OwnTriggerTests
         Assert.StartsWith("dropped: the play notification waited", done.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         Assert.Empty(discord.State.Messages);
         Assert.Contains(app.Logs.Entries, e => e.Message.Contains("dropped: it waited", StringComparison.Ordinal));
+    }
+
+    /// <summary>Two Plex servers (ten movies each, seeded), plex.tv over both, and Marquee with a connection to each; no live sources.</summary>
+    private sealed record Servers(PlexSimulator Left, PlexSimulator Right, PlexTvFederation PlexTv, MarqueeApp App) : IAsyncDisposable
+    {
+        public static async Task<Servers> StartAsync()
+        {
+            var options = (int variant, string name) => new PlexSimulatorOptions { Seed = 11, Variant = variant, Movies = 10, Shows = 0, HomeUsers = 0, Friends = 0, ServerName = name };
+            var left = await PlexSimulator.StartAsync(options(0, "plex-a"), CancellationToken.None);
+            var right = await PlexSimulator.StartAsync(options(1, "plex-b"), CancellationToken.None);
+            var plexTv = await PlexTvFederation.StartAsync([left, right], CancellationToken.None);
+            var app = await MarqueeApp.StartAsync(NotifyKit.Settings(
+                ("Marquee:Plex:PlexTvUrl", plexTv.Uri.ToString()),
+                ("Marquee:Webhooks:Live:EventStream", "false"),
+                ("Marquee:Webhooks:Live:SessionPoller", "false")));
+            await app.CreatePlexAsync("plex-a", token: left.Owner.AccountToken, url: left.BaseUri.ToString());
+            await app.CreatePlexAsync("plex-b", token: right.Owner.AccountToken, url: right.BaseUri.ToString());
+            return new Servers(left, right, plexTv, app);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await App.DisposeAsync();
+            await PlexTv.DisposeAsync();
+            await Right.DisposeAsync();
+            await Left.DisposeAsync();
+        }
+    }
+
+    private static async Task<string?> RunStatusAsync(MarqueeApp app)
+    {
+        using var response = await app.PostJsonAsync("/api/sync", new { flows = new[] { "ab" } });
+        return (await app.JsonAsync(response)).GetProperty("runs")[0].GetProperty("run").GetProperty("status").GetString();
     }
 
     private static async Task SyncAsync(MarqueeApp app)
