@@ -32,6 +32,7 @@ public static class MarqueeCoreRegistration
         services.TryAddScoped<SyncService>();
         services.TryAddScoped<TargetedSync>();
         services.TryAddScoped<UndoService>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IExternalWriteUndo, WatchlistUndo>());
         services.TryAddSingleton<FlowLocks>();
         services.TryAddSingleton<AccountListings>();
         services.TryAddScoped<RunSteps>();

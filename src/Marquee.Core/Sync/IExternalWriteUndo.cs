@@ -1,8 +1,8 @@
 namespace Marquee.Core.Sync;
 
 /// <summary>
-/// Reverts journal writes that are not watch-state writes (an unmonitor in Radarr or Sonarr): the provider that made
-/// them knows how to take them back. <see cref="UndoService"/> hands it the writes of its <see cref="Feature"/>.
+/// Reverts journal writes that are not watch-state writes of an item (an unmonitor in Radarr or Sonarr, a watchlist add
+/// or removal): the part that made them knows how to take them back. <see cref="UndoService"/> hands it the writes of its <see cref="Feature"/>.
 /// </summary>
 public interface IExternalWriteUndo
 {

@@ -61,7 +61,9 @@ public sealed class SyncService(
             var accounts = pairs.SelectMany(p => new[] { (Id: p.Source.Id, Account: p.SourceAccount), (Id: p.Target.Id, Account: p.TargetAccount) }).ToDictionary(a => a.Id, a => a.Account);
             if (!options.DryRun)
             {
-                await executor.ReconcileAsync(await runs.ListUncertainWritesAsync(flow.Id, cancellationToken), sides, accounts, cancellationToken);
+                // A watchlist write left unanswered is not an item's watch state: the next listing of both watchlists tells what it did.
+                var uncertain = await runs.ListUncertainWritesAsync(flow.Id, cancellationToken);
+                await executor.ReconcileAsync([.. uncertain.Where(w => w.Feature != FlowFeature.Watchlist)], sides, accounts, cancellationToken);
             }
 
             pairs = RunSteps.Selected(flow, pairs);
@@ -224,7 +226,7 @@ public sealed class SyncService(
             {
                 progress?.Report($"{flow.Name}: writing {plan.Count(w => w.SkipReason is null) + watchlistWrites.Count(w => w.SkipReason is null)} changes");
                 status = await steps.ExecuteAsync(runId, plan, sides, accounts, outcomes, progress, cancellationToken, retryNotTaken: options.Force);
-                await watchlists.ExecuteAsync(flow.Id, watchlistPlans, outcomes, cancellationToken);
+                await watchlists.ExecuteAsync(runId, flow.Id, watchlistPlans, outcomes, cancellationToken);
                 if (status != RunStatus.Failed && watchlistWrites.Any(w => outcomes.GetValueOrDefault(w.IdempotencyKey)?.StartsWith(WriteStatus.Failed, StringComparison.Ordinal) == true))
                 {
                     status = RunStatus.Failed;

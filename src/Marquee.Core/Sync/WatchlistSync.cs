@@ -30,7 +30,7 @@ public sealed record WatchlistPlan(ProfilePair Pair, IReadOnlyList<PlannedWrite>
 /// source). The first run never removes; an empty or sharply shrunk list, a failed read or a title without ids removes
 /// nothing. Titles match by their tmdb, imdb or tvdb id and kind (movie or show), never by title.
 /// </summary>
-public sealed class WatchlistSync(IWatchlistBaselineStore baselines, IIdentityStore identity, ILedgerStore ledger, SyncRules rules, TimeProvider clock)
+public sealed class WatchlistSync(IWatchlistBaselineStore baselines, IIdentityStore identity, ILedgerStore ledger, IRunStore runs, SyncRules rules, TimeProvider clock)
 {
     private const int Lookups = 4;
     private static readonly string[] Schemes = [ExternalId.Tmdb, ExternalId.Imdb, ExternalId.Tvdb];
@@ -117,9 +117,11 @@ public sealed class WatchlistSync(IWatchlistBaselineStore baselines, IIdentitySt
 
     /// <summary>
     /// Makes the writes of the plans, in batches where a side takes them (Trakt) and a few at a time otherwise (Plex), and
-    /// stores each profile's new baseline: the titles on both lists, those added, and those whose removal failed.
+    /// stores each profile's new baseline: the titles on both lists, those added, and those whose removal failed. Each
+    /// write is journaled in run <paramref name="runId"/> before it is sent (see <see cref="WatchlistJournal"/>), so
+    /// <c>undo</c> can take it back.
     /// </summary>
-    public async Task ExecuteAsync(long flowId, IReadOnlyList<WatchlistPlan> plans, Dictionary<string, string> outcomes, CancellationToken cancellationToken)
+    public async Task ExecuteAsync(long runId, long flowId, IReadOnlyList<WatchlistPlan> plans, Dictionary<string, string> outcomes, CancellationToken cancellationToken)
     {
         foreach (var plan in plans)
         {
@@ -127,6 +129,12 @@ public sealed class WatchlistSync(IWatchlistBaselineStore baselines, IIdentitySt
             foreach (var group in plan.Steps.GroupBy(s => (s.Side.Connection.Id, s.Write.AccountId)))
             {
                 var list = group.ToList();
+                var journal = new List<long>(list.Count);
+                foreach (var step in list)
+                {
+                    journal.Add(await runs.InsertWriteAsync(WatchlistJournal.Row(runId, plan.Pair, step, clock.GetUtcNow()), cancellationToken));
+                }
+
                 var results = await WriteAsync(list[0].Side, list[0].Account, list, cancellationToken);
                 for (var i = 0; i < list.Count; i++)
                 {
@@ -135,6 +143,8 @@ public sealed class WatchlistSync(IWatchlistBaselineStore baselines, IIdentitySt
                         failed[list[i]] = failure;
                     }
 
+                    var after = WatchlistJournal.Value(plan.Pair, list[i].Entry, list[i].Change.Add == results[i] is null).ToJson();
+                    await runs.UpdateWriteAsync(journal[i], runId, results[i] is null ? WriteStatus.Written : WriteStatus.Failed, after, results[i]?.Message, results[i] is null ? clock.GetUtcNow() : null, CancellationToken.None);
                     outcomes[list[i].Write.IdempotencyKey] = results[i] is { } f ? WriteStatus.Failed + ": " + f.Message : WriteStatus.Written;
                 }
             }

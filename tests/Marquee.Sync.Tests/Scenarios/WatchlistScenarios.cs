@@ -203,6 +203,72 @@ public sealed class WatchlistScenarios
     }
 
     [Fact]
+    public async Task UndoneAdd_LeavesTrakt_AndTheNextMirrorRunRemovesNothingFromPlex()
+    {
+        await using var f = await StartAsync<PlexToTraktFixture>();
+        var movies = OnlineMovies(f).Take(2).ToList();
+        PlexList(f, movies[0], true);
+        TraktList(f, TraktMovie(f, movies[0]), true);
+        var flow = await f.AddFlowAsync(twoWay: true, features: ["watchlist"], guards: Loose);
+        await f.SyncAsync(flow);
+        PlexList(f, movies[1], true);
+        var added = await f.SyncAsync(flow);
+        Assert.Equal(TraktTitles(f, TraktMovie(f, movies[0]), TraktMovie(f, movies[1])), TraktWatchlist(f));
+
+        var undo = await f.UndoAsync(added.Run.Id);
+
+        Assert.True(undo.Status == RunStatus.Done, undo.Message);
+        Assert.Equal(1, undo.Written);
+        Assert.Equal(TraktTitles(f, TraktMovie(f, movies[0])), TraktWatchlist(f));
+
+        // The undone add is no proof that the title left Trakt: Plex keeps it, and the flow plans the same add again.
+        f.AdvanceClock(TimeSpan.FromHours(1));
+        var next = await f.SyncAsync(flow);
+
+        Assert.True(next.Run.Status == RunStatus.Done, next.Run.Message);
+        var again = Assert.Single(next.Plan);
+        Assert.Equal((WriteAction.WatchlistAdd, "right"), (again.Action, again.ConnectionName));
+        Assert.Equal(new[] { Hex(movies[0]), Hex(movies[1]) }.Order(StringComparer.Ordinal), PlexWatchlist(f).Order(StringComparer.Ordinal));
+        Assert.Equal(TraktTitles(f, TraktMovie(f, movies[0]), TraktMovie(f, movies[1])), TraktWatchlist(f));
+    }
+
+    [Fact]
+    public async Task UndoneRemoval_PutsTheTitleBackOnTrakt_AndIsJournaledInBothRuns()
+    {
+        await using var f = await StartAsync<PlexToTraktFixture>();
+        var movies = OnlineMovies(f).Take(2).ToList();
+        foreach (var movie in movies)
+        {
+            PlexList(f, movie, true);
+            TraktList(f, TraktMovie(f, movie), true);
+        }
+
+        var flow = await f.AddFlowAsync(twoWay: true, features: ["watchlist"], guards: Loose);
+        await f.SyncAsync(flow);
+        PlexList(f, movies[0], false);
+        var removed = await f.SyncAsync(flow);
+        Assert.Equal(TraktTitles(f, TraktMovie(f, movies[1])), TraktWatchlist(f));
+
+        var undo = await f.UndoAsync(removed.Run.Id);
+
+        Assert.True(undo.Status == RunStatus.Done, undo.Message);
+        Assert.Equal(1, undo.Written);
+        Assert.Equal(TraktTitles(f, TraktMovie(f, movies[0]), TraktMovie(f, movies[1])), TraktWatchlist(f));
+        var journal = await f.WithAsync(async services =>
+        {
+            var runs = services.GetRequiredService<IRunStore>();
+            return (await runs.ListWritesAsync(removed.Run.Id, CancellationToken.None)).Concat(await runs.ListWritesAsync(undo.Id, CancellationToken.None)).ToList();
+        });
+        Assert.Equal([(WriteAction.WatchlistRemove, true, false), (WriteAction.WatchlistAdd, false, true)], journal.Select(w => (w.Action, WatchlistJournal.Parse(w.Before)!.Listed, WatchlistJournal.Parse(w.After)!.Listed)));
+        Assert.All(journal, w => Assert.Equal((FlowFeature.Watchlist, WriteStatus.Written), (w.Feature, w.Status)));
+
+        // The proof is back in the baseline as before the run: Plex still lacks the title, so the flow plans the same removal again.
+        var next = await f.SyncAsync(flow);
+        var again = Assert.Single(next.Plan);
+        Assert.Equal((WriteAction.WatchlistRemove, "right"), (again.Action, again.ConnectionName));
+    }
+
+    [Fact]
     public async Task ThreeThousandTitleWatchlist_IsReadCompletely_PageByPage()
     {
         await using var f = await StartAsync<LargePlexToTraktFixture>();
