@@ -167,6 +167,9 @@ public sealed class SyncService(
                     }
                 }
 
+                sourceItems = WithLengths(sourceItems, targetItems);
+                targetItems = WithLengths(targetItems, sourceItems);
+
                 // An incremental run needs the baselines of what it listed, and of the items listed on the other side.
                 var sourceSeen = incremental ? await ledger.HasBaselinesAsync(pair.Source.Id, cancellationToken) : sourceBaselines!.Count > 0;
                 var targetSeen = incremental ? await ledger.HasBaselinesAsync(pair.Target.Id, cancellationToken) : targetBaselines!.Count > 0;
@@ -520,6 +523,31 @@ public sealed class SyncService(
         }
 
         return SharedParts(steps.Plan(flow, firstRun, profileId, side, accountId, items), sideItems, states);
+    }
+
+    /// <summary>
+    /// Gives the items of a side that lists no lengths (Trakt) the length the other side lists for the same item, and
+    /// turns a resume point kept as a share of the length into a position; without a length the resume point is dropped
+    /// (no event, no write).
+    /// </summary>
+    private static Dictionary<long, Listed> WithLengths(Dictionary<long, Listed> items, Dictionary<long, Listed> other)
+    {
+        Listed Fill(Listed copy, long? length)
+        {
+            var duration = copy.Item.DurationMs ?? length;
+            var state = copy.State.ProgressPercent is { } percent && copy.State.ProgressMs is null
+                ? copy.State with { ProgressMs = duration is > 0 ? (long)Math.Round(percent * duration.Value / 100) : null, ProgressAt = duration is > 0 ? copy.State.ProgressAt : null }
+                : copy.State;
+            return copy with { Item = copy.Item with { DurationMs = duration }, State = state, Others = [.. copy.Others.Select(o => Fill(o, length))] };
+        }
+
+        var result = new Dictionary<long, Listed>(items.Count);
+        foreach (var (itemId, listed) in items)
+        {
+            result[itemId] = listed.Copies.Any(c => c.Item.DurationMs is null) ? Fill(listed, other.GetValueOrDefault(itemId)?.Item.DurationMs) : listed;
+        }
+
+        return result;
     }
 
     /// <summary>The items whose ledger states a plan of <paramref name="itemIds"/> reads: those items, their movies and their movies' editions.</summary>

@@ -59,7 +59,7 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
         var all = await LoadAsync(cancellationToken);
         foreach (var item in all.Values.OrderBy(i => i.Item.LocalKey, StringComparer.Ordinal))
         {
-            if (query.ChangedSince is not { } since || item.State.LastWatchedAt >= since || item.State.RatedAt >= since)
+            if (query.ChangedSince is not { } since || item.State.LastWatchedAt >= since || item.State.RatedAt >= since || item.State.ProgressAt >= since)
             {
                 yield return item;
             }
@@ -126,7 +126,8 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
         var removes = usable.Where(i => writes[i].Action == WriteAction.MarkUnwatched).ToList();
         var rates = usable.Where(i => writes[i].Action is WriteAction.SetRating && Stars(writes[i].Rating) is not null).ToList();
         var unrates = usable.Where(i => writes[i].Action is WriteAction.ClearRating || (writes[i].Action is WriteAction.SetRating && Stars(writes[i].Rating) is null)).ToList();
-        foreach (var i in usable.Except(adds).Except(removes).Except(rates).Except(unrates))
+        var pauses = usable.Where(i => writes[i].Action == WriteAction.SetProgress).ToList();
+        foreach (var i in usable.Except(adds).Except(removes).Except(rates).Except(unrates).Except(pauses))
         {
             results[i] = new ProviderException("trakt", null, $"Trakt takes no '{writes[i].Action}' writes from Marquee.");
         }
@@ -143,6 +144,7 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
             await SendAsync("sync/history/remove", removes, parsed, writes, results, _ => [], cancellationToken);
             await SendAsync("sync/ratings", rates, parsed, writes, results, i => Rating(writes[i]), cancellationToken);
             await SendAsync("sync/ratings/remove", unrates, parsed, writes, results, _ => [], cancellationToken);
+            await PauseAsync(pauses, writes, results, cancellationToken);
         }
         catch (ProviderException ex)
         {
@@ -408,6 +410,7 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
         state = write.Action switch
         {
             WriteAction.MarkWatched or WriteAction.Rewatch => state with { PlayCount = state.PlayCount + 1, LastWatchedAt = Later(state.LastWatchedAt, write.WatchedAt) },
+            WriteAction.SetProgress => state with { ProgressMs = write.ProgressMs, ProgressPercent = Percent(write.ProgressMs ?? 0, write.DurationMs ?? 1) },
             WriteAction.MarkUnwatched => state with { PlayCount = 0, LastWatchedAt = null },
             _ when Stars(write.Rating) is { } stars && write.Action == WriteAction.SetRating => state with { Rating = stars, RatedAt = write.RatedAt },
             _ => state with { Rating = null, RatedAt = null },
@@ -485,6 +488,8 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
                 }
             }
         }
+
+        await ReadPlaybackAsync(Merge, cancellationToken);
 
         foreach (var row in await ListAsync("sync/ratings", cancellationToken))
         {

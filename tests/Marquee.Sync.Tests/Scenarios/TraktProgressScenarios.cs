@@ -1,0 +1,98 @@
+using Marquee.Core.Sync;
+using Marquee.Sync.Tests.Infrastructure;
+
+namespace Marquee.Sync.Tests.Scenarios;
+
+/// <summary>Resume points between Plex and Trakt: read from <c>/sync/playback</c> as a share of Plex's length, written as <c>/scrobble/pause</c>.</summary>
+[Trait("Category", "Scenario")]
+public sealed class TraktProgressScenarios
+{
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+    private static readonly string[] Progress = ["watched", "progress"];
+
+    [Fact]
+    public async Task PlexResumePoint_ReachesTraktAtItsShare_AndARerunWritesNothing_ThoughTraktDatesItNow()
+    {
+        await using var f = await StartAsync();
+        var movie = f.Source.Movies[0];
+        var duration = Duration(f, movie);
+        f.Plex.Sim.Control.Play(f.Plex.Owner, int.Parse(movie, System.Globalization.CultureInfo.InvariantCulture), (duration * 403 / 1000) + 7_777, stop: true);
+        var offset = f.Source.View(f.Source.Owner, movie).OffsetMs;
+        f.AdvanceClock(Hour);
+
+        // A flow asking for progress with Trakt on one side is taken (it used to be refused).
+        var flow = await f.AddFlowAsync(twoWay: true, features: Progress);
+        var first = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, first.Run.Status);
+        var media = f.Trakt.Media(f.Target.Movie(f.Source.Title(movie)));
+        var playback = Assert.Single(f.Trakt.Sim.Control.Dump(f.Trakt.Owner).Playback);
+        Assert.Equal(media.Trakt, playback.Trakt);
+        Assert.Equal(offset * 100.0 / duration, playback.Progress, 2);
+        Assert.Equal(1, f.Target.Requests.GetValueOrDefault("POST /scrobble/{action}"));
+
+        // Trakt lists the pause dated now, later than Plex's: the baseline written with it holds, nothing goes back or again.
+        f.AdvanceClock(Hour);
+        f.Target.ResetRequests();
+        f.Source.ResetRequests();
+        var rerun = await f.SyncAsync(flow, new SyncOptions { Force = true });
+
+        Assert.True(rerun.Run.Planned == 0, string.Join("; ", rerun.Plan.Where(w => w.SkipReason is null).Select(w => $"{w.LocalKey} {w.Action}: {w.Reason}")));
+        Assert.Equal(0, rerun.Run.Written);
+        Assert.DoesNotContain(f.Target.Requests.Keys, k => k.StartsWith("POST", StringComparison.Ordinal));
+        Assert.Equal(offset, f.Source.View(f.Source.Owner, movie).OffsetMs);
+    }
+
+    [Fact]
+    public async Task TraktPlayback_ReachesPlex_AsAViewOffsetOfItsShareOfPlexsLength()
+    {
+        await using var f = await StartAsync();
+        var movie = f.Source.Movies[1];
+        var duration = Duration(f, movie);
+        f.Trakt.Sim.Control.Pause(f.Trakt.Owner, f.Trakt.Media(f.Target.Movie(f.Source.Title(movie))), 30);
+        f.AdvanceClock(Hour);
+        var flow = await f.AddFlowAsync(twoWay: true, features: Progress);
+
+        var first = await f.SyncAsync(flow);
+        f.AdvanceClock(Hour);
+        var rerun = await f.SyncAsync(flow, new SyncOptions { Force = true });
+
+        Assert.Equal(RunStatus.Done, first.Run.Status);
+        Assert.Equal(1, first.Run.Written);
+        Assert.InRange(f.Source.View(f.Source.Owner, movie).OffsetMs, (duration * 30 / 100) - 1000, (duration * 30 / 100) + 1000);
+        Assert.Equal(0, f.Source.View(f.Source.Owner, movie).ViewCount);
+        Assert.Equal(0, rerun.Run.Written);
+    }
+
+    [Fact]
+    public async Task ResumePointsOf80PercentOrMore_OrUnder1Percent_AreSkippedWithTheReason_NotSentToTrakt()
+    {
+        await using var f = await StartAsync();
+        var late = f.Source.Movies[2];
+        var early = f.Source.Movies.First(m => m != late && Duration(f, m) > 7_000_000);
+        f.Plex.Sim.Control.Play(f.Plex.Owner, int.Parse(late, System.Globalization.CultureInfo.InvariantCulture), Duration(f, late) * 85 / 100, stop: true);
+        f.Plex.Sim.Control.Play(f.Plex.Owner, int.Parse(early, System.Globalization.CultureInfo.InvariantCulture), 61_000, stop: true);
+        f.AdvanceClock(Hour);
+        var flow = await f.AddFlowAsync(features: Progress);
+
+        var run = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, run.Run.Status);
+        var skipped = run.Plan.Where(w => w.Action == WriteAction.SetProgress).ToList();
+        Assert.True(skipped.Count == 2, string.Join("; ", run.Plan.Select(w => $"{w.LocalKey} {w.Action}: {w.Reason} / {w.SkipReason}")));
+        Assert.Contains(skipped, w => w.SkipReason is { } r && r.Contains("80 %", StringComparison.Ordinal));
+        Assert.Contains(skipped, w => w.SkipReason is { } r && r.Contains("under the 1 %", StringComparison.Ordinal));
+        Assert.Empty(f.Trakt.Sim.Control.Dump(f.Trakt.Owner).Playback);
+        Assert.Empty(f.Trakt.Sim.Control.Dump(f.Trakt.Owner).Plays);
+        Assert.False(f.Target.Requests.ContainsKey("POST /scrobble/{action}"));
+    }
+
+    private static long Duration(PlexToTraktFixture f, string key) => f.Plex.Sim.Control.Item(int.Parse(key, System.Globalization.CultureInfo.InvariantCulture)).Duration;
+
+    private static async Task<PlexToTraktFixture> StartAsync()
+    {
+        var fixture = new PlexToTraktFixture();
+        await fixture.StartAsync();
+        return fixture;
+    }
+}
