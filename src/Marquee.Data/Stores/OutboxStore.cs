@@ -59,14 +59,8 @@ public sealed class OutboxStore(IDatabaseProvider provider) : StoreBase(provider
         return next is { } ms ? Time(ms) : null;
     }
 
-    public async Task<string?> ClaimAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var db = await OpenAsync(cancellationToken);
-        return await db.ExecuteScalarAsync<string?>(Command(
-            "UPDATE outbox SET status = @sending, attempts = attempts + 1, last_attempt_at = @now WHERE id = @id AND status = @pending RETURNING payload",
-            new { id, now = Ms(now), sending = OutboxStatus.Sending, pending = OutboxStatus.Pending },
-            cancellationToken));
-    }
+    public async Task<string?> ClaimAsync(long id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await CompleteAndClaimAsync([], [id], now, cancellationToken)).GetValueOrDefault(id);
 
     public async Task ReleaseClaimsAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken)
     {

@@ -116,7 +116,7 @@ public sealed class UnmonitorAcceptanceTests
 
         var runs = setup.App.Services.GetRequiredService<IRunStore>();
         SyncRun? run = null;
-        await setup.WaitAsync(() => (run = runs.ListAsync(10, CancellationToken.None).GetAwaiter().GetResult().SingleOrDefault(r => r.Flow == "unmonitor:movies")) is not null, "no dry-run journaled");
+        await setup.WaitAsync(() => (run = runs.ListAsync(10, CancellationToken.None).GetAwaiter().GetResult().SingleOrDefault(r => r.Flow == "unmonitor:movies")) is { Status: not RunStatus.Running }, "no dry-run journaled");
         Assert.Equal(RunStatus.DryRun, run!.Status);
         Assert.Equal(WriteStatus.Skipped, Assert.Single(await runs.ListWritesAsync(run.Id, CancellationToken.None)).Status);
         Assert.True(setup.Radarr.State.Movie(radarrId)!.Monitored);
