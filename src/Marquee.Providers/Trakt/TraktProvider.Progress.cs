@@ -45,7 +45,7 @@ public sealed partial class TraktProvider : IProgressSink, IProgressRange
         };
     }
 
-    private static double Percent(long positionMs, long durationMs) => Math.Round(positionMs * 100.0 / durationMs, 2);
+    private static double Percent(long positionMs, long durationMs) => ProgressShare.Of(positionMs, durationMs);
 
     /// <summary>Sends each resume point as its own <c>POST /scrobble/pause</c> (Trakt takes one item per scrobble).</summary>
     private async Task PauseAsync(List<int> indexes, IReadOnlyList<BatchWrite> writes, ProviderException?[] results, CancellationToken cancellationToken)

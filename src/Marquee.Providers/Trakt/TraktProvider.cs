@@ -53,10 +53,14 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
     /// <summary>The one account the tokens belong to; it is the connection's owner.</summary>
     public async Task<IReadOnlyList<ProviderAccount>> ListAccountsAsync(CancellationToken cancellationToken) => [await MeAsync(cancellationToken)];
 
-    /// <summary>Every watched or rated movie and episode of the account. Trakt lists everything at once, so <see cref="WatchStateQuery.ChangedSince"/> only filters what is returned.</summary>
+    /// <summary>
+    /// Every watched or rated movie and episode of the account, and its resume points when <see cref="WatchStateQuery.Progress"/>
+    /// asks for them (one more listing, <c>/sync/playback</c>). Trakt lists everything at once, so
+    /// <see cref="WatchStateQuery.ChangedSince"/> only filters what is returned.
+    /// </summary>
     public async IAsyncEnumerable<SourceItemState> ReadAsync(ProviderAccount account, WatchStateQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var all = await LoadAsync(cancellationToken);
+        var all = await LoadAsync(query.Progress, cancellationToken);
         foreach (var item in all.Values.OrderBy(i => i.Item.LocalKey, StringComparer.Ordinal))
         {
             if (query.ChangedSince is not { } since || item.State.LastWatchedAt >= since || item.State.RatedAt >= since || item.State.ProgressAt >= since)
@@ -72,7 +76,12 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
         return Find(all, localKey) ?? Empty(localKey);
     }
 
-    /// <summary>The items from one listing of the account (read once per run, kept up to date with this provider's own writes); an item Trakt does not list is there with no state.</summary>
+    /// <summary>
+    /// The items from one listing of the account (read once per run, kept up to date with this provider's own writes); an
+    /// item Trakt does not list is there with no state. It is the run's full read when there was one, with the resume
+    /// points if that read asked for them; otherwise one listing without them (a read of single items turns no share of
+    /// a length into a position, so the playback listing would go unused).
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, SourceItemState>> ReadItemsAsync(ProviderAccount account, IReadOnlyCollection<string> localKeys, CancellationToken cancellationToken)
     {
         var all = await SnapshotAsync(cancellationToken);
@@ -427,7 +436,7 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
         {
             if (_snapshot is null || _snapshot.IsFaulted || _snapshot.IsCanceled)
             {
-                _snapshot = LoadCoreAsync(cancellationToken);
+                _snapshot = LoadCoreAsync(playback: false, cancellationToken);
             }
 
             loading = _snapshot;
@@ -445,10 +454,14 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
         }
     }
 
-    /// <summary>A fresh listing (a run's full read), kept as the snapshot later reads and writes of this run use.</summary>
-    private async Task<Dictionary<string, SourceItemState>> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A fresh listing (a run's full read), with the playback listing when <paramref name="playback"/>, kept as the snapshot
+    /// later reads and writes of this run use. A full read never reuses an earlier snapshot, so one listed without the
+    /// resume points is never taken for a read that wants them.
+    /// </summary>
+    private async Task<Dictionary<string, SourceItemState>> LoadAsync(bool playback, CancellationToken cancellationToken)
     {
-        var fresh = await LoadCoreAsync(cancellationToken);
+        var fresh = await LoadCoreAsync(playback, cancellationToken);
         lock (_gate)
         {
             _snapshot = Task.FromResult(fresh);
@@ -457,7 +470,7 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
         }
     }
 
-    private async Task<Dictionary<string, SourceItemState>> LoadCoreAsync(CancellationToken cancellationToken)
+    private async Task<Dictionary<string, SourceItemState>> LoadCoreAsync(bool playback, CancellationToken cancellationToken)
     {
         var items = new Dictionary<string, (SourceItem Item, WatchState State)>(StringComparer.Ordinal);
         void Merge(SourceItem item, Func<WatchState, WatchState> change)
@@ -489,7 +502,10 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
             }
         }
 
-        await ReadPlaybackAsync(Merge, cancellationToken);
+        if (playback)
+        {
+            await ReadPlaybackAsync(Merge, cancellationToken);
+        }
 
         foreach (var row in await ListAsync("sync/ratings", cancellationToken))
         {

@@ -1,3 +1,4 @@
+using Marquee.Core.Flows;
 using Marquee.Core.Sync;
 using Marquee.Sync.Tests.Infrastructure;
 
@@ -32,15 +33,8 @@ public sealed class TraktProgressScenarios
         Assert.Equal(1, f.Target.Requests.GetValueOrDefault("POST /scrobble/{action}"));
 
         // Trakt lists the pause dated now, later than Plex's: the baseline written with it holds, nothing goes back or again.
-        f.AdvanceClock(Hour);
-        f.Target.ResetRequests();
-        f.Source.ResetRequests();
-        var rerun = await f.SyncAsync(flow, new SyncOptions { Force = true });
-
-        Assert.True(rerun.Run.Planned == 0, string.Join("; ", rerun.Plan.Where(w => w.SkipReason is null).Select(w => $"{w.LocalKey} {w.Action}: {w.Reason}")));
+        var rerun = await RerunQuietlyAsync(f, flow, movie, offset);
         Assert.Equal(0, rerun.Run.Written);
-        Assert.DoesNotContain(f.Target.Requests.Keys, k => k.StartsWith("POST", StringComparison.Ordinal));
-        Assert.Equal(offset, f.Source.View(f.Source.Owner, movie).OffsetMs);
     }
 
     [Fact]
@@ -52,16 +46,72 @@ public sealed class TraktProgressScenarios
         f.Trakt.Sim.Control.Pause(f.Trakt.Owner, f.Trakt.Media(f.Target.Movie(f.Source.Title(movie))), 30);
         f.AdvanceClock(Hour);
         var flow = await f.AddFlowAsync(twoWay: true, features: Progress);
+        f.Target.ResetRequests();
+
+        var first = await f.SyncAsync(flow);
+        var playbackReads = f.Target.Requests.GetValueOrDefault("GET /sync/playback");
+        f.AdvanceClock(Hour);
+        var rerun = await f.SyncAsync(flow, new SyncOptions { Force = true });
+
+        Assert.Equal(RunStatus.Done, first.Run.Status);
+        Assert.Equal(1, playbackReads);
+        Assert.Equal(1, first.Run.Written);
+        Assert.InRange(f.Source.View(f.Source.Owner, movie).OffsetMs, (duration * 30 / 100) - 1000, (duration * 30 / 100) + 1000);
+        Assert.Equal(0, f.Source.View(f.Source.Owner, movie).ViewCount);
+        Assert.Equal(0, rerun.Run.Written);
+    }
+
+    [Fact]
+    public async Task ALongFilmsResumePoint_WhichTheShareDoesNotHoldToTheSecond_LeavesTheRerunQuiet_ByTheBaseline()
+    {
+        await using var f = await StartAsync();
+        var movie = f.Source.Movies[3];
+        var item = f.Plex.Sim.Control.Item(int.Parse(movie, System.Globalization.CultureInfo.InvariantCulture));
+
+        // A ten-hour cut: a hundredth of a percent is 3.6 s of it, so the share Trakt keeps lands up to 1.8 s off the position.
+        item.Duration = 36_000_000;
+        f.Plex.Sim.Control.Play(f.Plex.Owner, item.RatingKey, 14_815_750, stop: true);
+        var offset = f.Source.View(f.Source.Owner, movie).OffsetMs;
+        var share = Math.Round(offset * 100.0 / item.Duration, 2);
+        var readBack = (long)Math.Round(share * item.Duration / 100);
+        Assert.True(Math.Abs(readBack - offset) > new SyncRules().ProgressToleranceMs, $"the share {share} % reads back as {readBack} ms for {offset} ms, within the tolerance");
+        f.AdvanceClock(Hour);
+        var flow = await f.AddFlowAsync(twoWay: true, features: Progress);
+
+        var first = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, first.Run.Status);
+        Assert.Equal(share, Assert.Single(f.Trakt.Sim.Control.Dump(f.Trakt.Owner).Playback).Progress, 2);
+
+        // Trakt now lists the share, dated later than Plex's pause: its position is the one written (the baseline), not a new
+        // one 1.8 s away that would go back to Plex and round-trip again on every run.
+        await RerunQuietlyAsync(f, flow, movie, offset);
+        await RerunQuietlyAsync(f, flow, movie, offset);
+    }
+
+    [Fact]
+    public async Task AFlowWithoutProgress_NeverReadsTraktsPlaybackListing()
+    {
+        await using var f = await StartAsync();
+        var movie = f.Source.Movies[4];
+        f.Trakt.Sim.Control.Pause(f.Trakt.Owner, f.Trakt.Media(f.Target.Movie(f.Source.Title(f.Source.Movies[5]))), 30);
+        f.Plex.Sim.Control.Play(f.Plex.Owner, int.Parse(movie, System.Globalization.CultureInfo.InvariantCulture), Duration(f, movie) / 3, stop: true);
+        f.Source.Mark(f.Source.Owner, f.Source.Movies[6], true);
+        f.AdvanceClock(Hour);
+        var flow = await f.AddFlowAsync(twoWay: true, features: ["watched", "ratings"]);
+        f.Target.ResetRequests();
 
         var first = await f.SyncAsync(flow);
         f.AdvanceClock(Hour);
         var rerun = await f.SyncAsync(flow, new SyncOptions { Force = true });
 
         Assert.Equal(RunStatus.Done, first.Run.Status);
+        Assert.Equal(RunStatus.Done, rerun.Run.Status);
         Assert.Equal(1, first.Run.Written);
-        Assert.InRange(f.Source.View(f.Source.Owner, movie).OffsetMs, (duration * 30 / 100) - 1000, (duration * 30 / 100) + 1000);
-        Assert.Equal(0, f.Source.View(f.Source.Owner, movie).ViewCount);
-        Assert.Equal(0, rerun.Run.Written);
+        Assert.True(f.Target.Requests.GetValueOrDefault("GET /sync/watched/{type}") >= 4, string.Join(", ", f.Target.Requests.Select(r => $"{r.Key} {r.Value}")));
+        Assert.False(f.Target.Requests.ContainsKey("GET /sync/playback"), string.Join(", ", f.Target.Requests.Select(r => $"{r.Key} {r.Value}")));
+        Assert.Single(f.Trakt.Sim.Control.Dump(f.Trakt.Owner).Playback);
+        Assert.Equal(0, f.Source.View(f.Source.Owner, f.Source.Movies[5]).OffsetMs);
     }
 
     [Fact]
@@ -85,6 +135,19 @@ public sealed class TraktProgressScenarios
         Assert.Empty(f.Trakt.Sim.Control.Dump(f.Trakt.Owner).Playback);
         Assert.Empty(f.Trakt.Sim.Control.Dump(f.Trakt.Owner).Plays);
         Assert.False(f.Target.Requests.ContainsKey("POST /scrobble/{action}"));
+    }
+
+    /// <summary>An hour later, a forced run of the flow plans nothing, sends nothing to Trakt and leaves Plex's resume point as it was.</summary>
+    private static async Task<SyncReport> RerunQuietlyAsync(PlexToTraktFixture f, Flow flow, string movie, long offset)
+    {
+        f.AdvanceClock(Hour);
+        f.Target.ResetRequests();
+        var rerun = await f.SyncAsync(flow, new SyncOptions { Force = true });
+
+        Assert.True(rerun.Run.Planned == 0, string.Join("; ", rerun.Plan.Where(w => w.SkipReason is null).Select(w => $"{w.LocalKey} {w.Action} on {w.ConnectionName}: {w.Reason}")));
+        Assert.DoesNotContain(f.Target.Requests.Keys, k => k.StartsWith("POST", StringComparison.Ordinal));
+        Assert.Equal(offset, f.Source.View(f.Source.Owner, movie).OffsetMs);
+        return rerun;
     }
 
     private static long Duration(PlexToTraktFixture f, string key) => f.Plex.Sim.Control.Item(int.Parse(key, System.Globalization.CultureInfo.InvariantCulture)).Duration;
