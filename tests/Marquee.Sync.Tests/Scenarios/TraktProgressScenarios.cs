@@ -1,5 +1,7 @@
 using Marquee.Core.Flows;
 using Marquee.Core.Sync;
+using Marquee.Simulators.Plex.Model;
+using Marquee.Simulators.Trakt;
 using Marquee.Sync.Tests.Infrastructure;
 
 namespace Marquee.Sync.Tests.Scenarios;
@@ -115,6 +117,32 @@ public sealed class TraktProgressScenarios
     }
 
     [Fact]
+    public async Task AnEpisodesResumePoint_ComesFromTrakt_ButIsNotSentThere_WithTheReason()
+    {
+        await using var f = await StartAsync();
+        var (fromPlex, fromTrakt) = MatchedEpisodes(f) switch
+        {
+            [var a, var b, ..] => (a, b),
+            var found => throw new InvalidOperationException($"{found.Count} Plex episodes with a Trakt title"),
+        };
+        f.Plex.Sim.Control.Play(f.Plex.Owner, fromPlex.Plex.RatingKey, fromPlex.Plex.Duration * 40 / 100, stop: true);
+        f.Trakt.Sim.Control.Pause(f.Trakt.Owner, fromTrakt.Trakt, 30);
+        f.AdvanceClock(Hour);
+        var flow = await f.AddFlowAsync(twoWay: true, features: Progress);
+        f.Target.ResetRequests();
+
+        var run = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Done, run.Run.Status);
+        var skipped = Assert.Single(run.Plan, w => w.Action == WriteAction.SetProgress && w.LocalKey == TraktScenarioServer.Key(fromPlex.Trakt));
+        Assert.Contains("episode's own ids", skipped.SkipReason, StringComparison.Ordinal);
+        Assert.False(f.Target.Requests.ContainsKey("POST /scrobble/{action}"));
+        Assert.Equal(fromTrakt.Trakt.Trakt, Assert.Single(f.Trakt.Sim.Control.Dump(f.Trakt.Owner).Playback).Trakt);
+        var offset = f.Source.View(f.Source.Owner, fromTrakt.Plex.RatingKey.ToString(System.Globalization.CultureInfo.InvariantCulture)).OffsetMs;
+        Assert.InRange(offset, (fromTrakt.Plex.Duration * 30 / 100) - 1000, (fromTrakt.Plex.Duration * 30 / 100) + 1000);
+    }
+
+    [Fact]
     public async Task ResumePointsOf80PercentOrMore_OrUnder1Percent_AreSkippedWithTheReason_NotSentToTrakt()
     {
         await using var f = await StartAsync();
@@ -148,6 +176,24 @@ public sealed class TraktProgressScenarios
         Assert.DoesNotContain(f.Target.Requests.Keys, k => k.StartsWith("POST", StringComparison.Ordinal));
         Assert.Equal(offset, f.Source.View(f.Source.Owner, movie).OffsetMs);
         return rerun;
+    }
+
+    /// <summary>Plex episodes of shows the Plex agent matched, with the Trakt episode of the same show ids and numbers.</summary>
+    private static List<(PlexItem Plex, TraktMedia Trakt)> MatchedEpisodes(PlexToTraktFixture f)
+    {
+        string[] order = ["tmdb", "imdb", "tvdb"];
+        var catalog = f.Trakt.Sim.State.Catalog;
+        TraktMedia? Show(PlexItem show) => show.PrimaryGuid.StartsWith("plex://", StringComparison.Ordinal)
+            ? show.ExternalGuids.Select(g => g.Split("://", 2)).Where(p => p.Length == 2 && order.Contains(p[0])).OrderBy(p => Array.IndexOf(order, p[0]))
+                .Select(p => catalog.ById(TraktKind.Show, p[0], p[1])).FirstOrDefault(m => m is not null)
+            : null;
+
+        var state = f.Plex.Sim.State;
+        return [.. state.Sections.SelectMany(s => state.ItemsOfType(s.Id, ItemType.Episode))
+            .Where(e => e.Duration > 0 && e.Show is not null && e.Parent is not null)
+            .Select(e => (Plex: e, Trakt: Show(e.Show!)?.Episodes.FirstOrDefault(t => t.SeasonNumber == e.Parent!.Index && t.Number == e.Index)))
+            .Where(p => p.Trakt is not null)
+            .Select(p => (p.Plex, p.Trakt!))];
     }
 
     private static long Duration(PlexToTraktFixture f, string key) => f.Plex.Sim.Control.Item(int.Parse(key, System.Globalization.CultureInfo.InvariantCulture)).Duration;
