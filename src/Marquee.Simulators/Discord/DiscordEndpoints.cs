@@ -114,7 +114,13 @@ internal static class DiscordEndpoints
             return Results.Json(new { message = "Invalid Form Body", code = 50035, errors = new JsonObject() }, statusCode: 400);
         }
 
-        var problems = DiscordValidator.Validate(message).Where(p => files.Count == 0 || p.Code != "50006").ToList();
+        if (files.FirstOrDefault(f => f.Data.Length > state.Options.MaxFileBytes) is { } big)
+        {
+            state.Record(webhookId, 413, message, $"{big.FileName} is over {state.Options.MaxFileBytes} bytes");
+            return Results.Json(new { message = "Request entity too large", code = 40005 }, statusCode: 413);
+        }
+
+        var problems = DiscordValidator.Validate(message, [.. files.Select(f => f.FileName)]).Where(p => files.Count == 0 || p.Code != "50006").ToList();
         if (problems.Any(p => p.Code == "50006"))
         {
             state.Record(webhookId, 400, message, "Cannot send an empty message");

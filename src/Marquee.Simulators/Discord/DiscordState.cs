@@ -18,7 +18,11 @@ public sealed record DiscordWebhook(string Id, string Token, string ChannelId);
 public sealed record DiscordExecution(long Sequence, string WebhookId, int Status, JsonNode? Body, string? Error, DateTimeOffset ReceivedAt, IReadOnlyList<DiscordFile>? Files = null);
 
 /// <summary>A file uploaded with an execution: its form field (<c>files[0]</c>), file name, content type and bytes.</summary>
-public sealed record DiscordFile(string Field, string FileName, string? ContentType, byte[] Data);
+public sealed record DiscordFile(string Field, string FileName, string? ContentType, byte[] Data)
+{
+    /// <summary>Gets the file's size in bytes.</summary>
+    public int Size => Data.Length;
+}
 
 /// <summary>The webhooks, their rate-limit buckets and every execution received.</summary>
 public sealed class DiscordState
