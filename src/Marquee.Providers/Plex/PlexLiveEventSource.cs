@@ -281,6 +281,7 @@ internal sealed partial class PlexLiveEventSource(
                         Player = player.ValueKind == JsonValueKind.Object ? Text(player, "title") : null,
                         Platform = player.ValueKind == JsonValueKind.Object ? Text(player, "platform") : null,
                         Rating = Number(m, "userRating"),
+                        Poster = PlexPoster.Of(Text(m, "type"), Text(m, "thumb"), Text(m, "parentThumb"), Text(m, "grandparentThumb")),
                     });
                 }
             }
