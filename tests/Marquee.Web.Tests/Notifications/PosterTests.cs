@@ -57,6 +57,29 @@ public sealed class PosterTests
     }
 
     [Fact]
+    public async Task NewItem_SeenOnlyByTheEventStream_CarriesItsOwnThumb()
+    {
+        // Arrange: no webhooks (no Plex Pass); the event stream's timeline entry names the item but no artwork.
+        await using var discord = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { RateLimit = 0 }, CancellationToken.None);
+        await using var app = await MarqueeApp.StartAsync(NotifyKit.Settings(("Marquee:Notifications:NewItemGroupSeconds", "0")));
+        await using var sim = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Movies = 10, Shows = 2, HomeUsers = 0, Friends = 0 }, CancellationToken.None);
+        await app.CreatePlexAsync("home", token: sim.Owner.AccountToken, url: sim.BaseUri.ToString());
+        await NotifyKit.CreateChannelAsync(app, new { name = "discord", kind = "discord", url = discord.DefaultWebhookUrl.ToString(), triggers = new[] { "new-item" } });
+        await NotifyKit.WaitForAsync(() => app.Logs.Entries.Any(e => e.Message.Contains("event stream of Plex connection", StringComparison.Ordinal) && e.Message.Contains(" connected", StringComparison.Ordinal)), "the event stream");
+        using var control = new HttpClient { BaseAddress = sim.BaseUri };
+
+        // Act
+        using var added = await control.PostAsJsonAsync("/_sim/items", new { title = "Brand New", sectionId = 1, year = 2025 });
+        var key = (await added.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("ratingKey").GetString();
+        await NotifyKit.WaitForAsync(() => discord.State.Messages.Count >= 1, "the new-item notification");
+
+        // Assert
+        var message = Assert.Single(discord.State.Messages);
+        Assert.Equal(await ServedAsync(sim, $"/library/metadata/{key}/thumb/1"), Assert.Single(message.Files!).Data);
+        Assert.Equal("attachment://poster.jpg", message.Body!["embeds"]![0]!["thumbnail"]!["url"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task NothingSentToDiscord_CarriesAPlexToken()
     {
         await using var discord = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { RateLimit = 0 }, CancellationToken.None);
