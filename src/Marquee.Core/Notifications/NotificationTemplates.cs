@@ -16,6 +16,7 @@ public sealed class NotificationTemplates
     public const int MaxOutput = 8000;
     public const int MaxSteps = 20_000;
     public const int MaxCollection = 1000;
+    private const int MaxCached = 512;
 
     private static readonly FluidParser Parser = new(new FluidParserOptions { AllowFunctions = false, AllowLiquidTag = false });
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
@@ -74,12 +75,22 @@ public sealed class NotificationTemplates
     /// <summary>Renders a template; throws <see cref="TemplateException"/> with a clear message when it cannot.</summary>
     public async Task<string> RenderAsync(string template, IReadOnlyDictionary<string, object?> variables, CancellationToken cancellationToken)
     {
-        if (Check(template) is { } problem)
+        // A template checked once is kept parsed: a channel's template is the same on every message.
+        if (!_cache.TryGetValue(template, out var parsed))
         {
-            throw new TemplateException(problem);
+            if (Check(template) is { } problem)
+            {
+                throw new TemplateException(problem);
+            }
+
+            if (_cache.Count >= MaxCached)
+            {
+                _cache.Clear(); // templates tried through the API must not grow the cache without end
+            }
+
+            parsed = _cache.GetOrAdd(template, static t => Parser.Parse(t));
         }
 
-        var parsed = _cache.GetOrAdd(template, static t => Parser.Parse(t));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         var context = new TemplateContext(_options) { CancellationToken = timeout.Token };

@@ -126,11 +126,12 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    // One target's deliveries: its lanes at the same time (at most `lanes`, the oldest lanes first), each lane oldest
-    // first. The head of every lane is claimed in one write before the lanes start; a lane claims what follows its head
-    // one at a time, after the head's answer is recorded. The first failure in any lane stops every lane of the target
-    // before its next attempt (its circuit is open); attempts already under way finish and are recorded; heads claimed
-    // and never attempted are given back.
+    // One target's deliveries: its lanes at the same time, each lane oldest first, with at most `lanes` requests to the
+    // target under way at once (a slot is held from the send to the answer; the lane then waits for the answer's record
+    // without a slot, so other lanes' requests go while records are committed). The head of every lane is claimed in one
+    // write before the lanes start; a lane claims what follows its head one at a time, after the head's answer is
+    // recorded. The first failure in any lane stops every lane of the target before its next attempt (its circuit is
+    // open); attempts already under way finish and are recorded; heads claimed and never attempted are given back.
     private async Task<int> DeliverTargetAsync(IReadOnlyList<OutboxMessage> messages, int lanes, CancellationToken cancellationToken)
     {
         var circuit = new Circuit();
@@ -140,18 +141,7 @@ public sealed partial class OutboxDispatcher(
         try
         {
             using var slots = new SemaphoreSlim(lanes);
-            var attempts = await Task.WhenAll(byLane.Select(async lane =>
-            {
-                await slots.WaitAsync(cancellationToken);
-                try
-                {
-                    return await DeliverLaneAsync(lane, heads, attempted, circuit, cancellationToken);
-                }
-                finally
-                {
-                    slots.Release();
-                }
-            }));
+            var attempts = await Task.WhenAll(byLane.Select(lane => DeliverLaneAsync(lane, heads, attempted, circuit, slots, cancellationToken)));
             return attempts.Sum();
         }
         finally
@@ -169,23 +159,26 @@ public sealed partial class OutboxDispatcher(
         IReadOnlyDictionary<long, string> heads,
         System.Collections.Concurrent.ConcurrentDictionary<long, bool> attempted,
         Circuit circuit,
+        SemaphoreSlim slots,
         CancellationToken cancellationToken)
     {
         var attempts = 0;
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
+            await slots.WaitAsync(cancellationToken);
             if (circuit.Open || (i == 0 ? heads.GetValueOrDefault(message.Id) : await _writes.ClaimAsync(message.Id)) is not { } payload)
             {
                 // Open: the target failed in another lane. Not claimed: another dispatcher has it, and what follows it
                 // in the lane must not overtake it.
+                slots.Release();
                 break;
             }
 
             attempted[message.Id] = true;
             attempts++;
             var sending = message with { Attempts = message.Attempts + 1, Status = OutboxStatus.Sending };
-            if (!await DeliverAsync(sending, payload, cancellationToken))
+            if (!await DeliverAsync(sending, payload, slots, cancellationToken))
             {
                 circuit.Open = true;
                 break;
@@ -195,8 +188,11 @@ public sealed partial class OutboxDispatcher(
         return attempts;
     }
 
-    /// <summary>Makes one attempt and records it; returns false when the target failed (its later deliveries must wait).</summary>
-    private async Task<bool> DeliverAsync(OutboxMessage message, string payload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes one attempt, holding one of the target's <paramref name="slots"/> (taken by the caller) until the answer,
+    /// and records it; returns false when the target failed (its later deliveries must wait).
+    /// </summary>
+    private async Task<bool> DeliverAsync(OutboxMessage message, string payload, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         OutboxResult result;
         try
@@ -212,6 +208,10 @@ public sealed partial class OutboxDispatcher(
         catch (Exception ex)
         {
             result = OutboxResult.Retry(ex.Message);
+        }
+        finally
+        {
+            slots.Release();
         }
 
         // The receipt first: nothing else happens between the answer and this commit.

@@ -6,7 +6,9 @@ namespace Marquee.Core.Providers;
 /// <param name="WatchedAt">The play's original date (watches).</param>
 /// <param name="Rating">The 0–10 rating, or null to clear it (ratings).</param>
 /// <param name="RatedAt">When it was rated (ratings).</param>
-public sealed record BatchWrite(string LocalKey, string Action, DateTimeOffset? WatchedAt, double? Rating, DateTimeOffset? RatedAt);
+/// <param name="ProgressMs">The resume point (progress).</param>
+/// <param name="DurationMs">The item's length the resume point is measured against (progress).</param>
+public sealed record BatchWrite(string LocalKey, string Action, DateTimeOffset? WatchedAt, double? Rating, DateTimeOffset? RatedAt, long? ProgressMs = null, long? DurationMs = null);
 
 /// <summary>
 /// A sink whose server takes many items per request and limits how often it may be written (Trakt: one write per second,

@@ -21,4 +21,10 @@ public sealed record WatchState
     public long? ProgressMs { get; init; }
 
     public DateTimeOffset? ProgressAt { get; init; }
+
+    /// <summary>
+    /// The resume point as a share of the item's length (0–100), from a provider that keeps no lengths (Trakt): the run
+    /// turns it into <see cref="ProgressMs"/> with the length the other side lists for the item, or drops it.
+    /// </summary>
+    public double? ProgressPercent { get; init; }
 }

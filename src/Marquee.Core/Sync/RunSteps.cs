@@ -80,7 +80,14 @@ public sealed class RunSteps(ProfileMapper mapper, IRunStore runs, SyncExecutor 
     {
         var features = flow.Features.Where(f => side.Capabilities.Features.Contains(f)).ToList();
         var context = new PlanContext(flow.Id, flow.SourceConnectionId, features, flow.Mode == FlowMode.Mirror, firstRun, profileId, side.Connection.Id, side.Connection.Name, accountId);
-        return new SyncPlanner(rules).Plan(context, items);
+        var planned = new SyncPlanner(rules).Plan(context, items);
+
+        // A resume point the side would not keep (Trakt: outside 1 % to under 80 %) is skipped with the side's reason.
+        return side.Provider is IProgressRange range
+            ? [.. planned.Select(w => w.Action == WriteAction.SetProgress && w.SkipReason is null && range.Refuses(w.LocalKey, w.After.ProgressMs ?? 0, w.After.DurationMs) is { } refused
+                ? w with { SkipReason = refused }
+                : w)]
+            : planned;
     }
 
     /// <summary>

@@ -154,7 +154,7 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
         if (sends.Count > 0)
         {
             var batch = (IBatchWriteSink)side.Provider;
-            var results = await batch.WriteBatchAsync(account, [.. sends.Select(s => new BatchWrite(s.Write.LocalKey, s.Write.Action, s.Write.After.WatchedAt, s.Write.After.Rating, s.Write.After.RatedAt))], cancellationToken);
+            var results = await batch.WriteBatchAsync(account, [.. sends.Select(s => new BatchWrite(s.Write.LocalKey, s.Write.Action, s.Write.After.WatchedAt, s.Write.After.Rating, s.Write.After.RatedAt, s.Write.After.ProgressMs, s.Write.After.DurationMs))], cancellationToken);
             for (var i = 0; i < sends.Count; i++)
             {
                 if (results[i] is { } failure)

@@ -172,6 +172,8 @@ public sealed class SyncService(
                 var targetSeen = incremental ? await ledger.HasBaselinesAsync(pair.Target.Id, cancellationToken) : targetBaselines!.Count > 0;
                 sourceBaselines ??= await ledger.LoadBaselinesAsync(pair.Source.Id, KeysOf(resolver, source, sourceItems, targetItems, knownKeys), cancellationToken);
                 targetBaselines ??= await ledger.LoadBaselinesAsync(pair.Target.Id, KeysOf(resolver, target, targetItems, sourceItems, knownKeys), cancellationToken);
+                sourceItems = WithLengths(sourceItems, targetItems, sourceBaselines);
+                targetItems = WithLengths(targetItems, sourceItems, targetBaselines);
 
                 // Observe both sides against their baselines; only changes become events.
                 var now = clock.GetUtcNow();
@@ -298,7 +300,7 @@ public sealed class SyncService(
 
     private static async Task<List<Listed>> ReadAsync(SyncSide side, ProviderAccount account, Flow flow, SyncOptions options, CancellationToken cancellationToken)
     {
-        var query = new WatchStateQuery { ChangedSince = options.Since, Libraries = flow.Filters.Libraries };
+        var query = new WatchStateQuery { ChangedSince = options.Since, Libraries = flow.Filters.Libraries, Progress = flow.Features.Contains(FlowFeature.Progress) };
         var listed = new List<Listed>();
         await foreach (var entry in side.Source.ReadAsync(account, query, cancellationToken))
         {
@@ -520,6 +522,32 @@ public sealed class SyncService(
         }
 
         return SharedParts(steps.Plan(flow, firstRun, profileId, side, accountId, items), sideItems, states);
+    }
+
+    /// <summary>
+    /// Gives the items of a side that lists no lengths (Trakt) the length the other side lists for the same item, and
+    /// turns a resume point kept as a share of the length into a position (the baseline's, when the share is its share:
+    /// <see cref="ProgressShare"/>); without a length the resume point is dropped (no event, no write).
+    /// </summary>
+    private static Dictionary<long, Listed> WithLengths(Dictionary<long, Listed> items, Dictionary<long, Listed> other, IReadOnlyDictionary<string, ObservedState> baselines)
+    {
+        Listed Fill(Listed copy, long? length)
+        {
+            var duration = copy.Item.DurationMs ?? length;
+            var position = copy.State.ProgressPercent is { } percent ? ProgressShare.Position(percent, duration, baselines.GetValueOrDefault(copy.LocalKey)?.ProgressMs) : null;
+            var state = copy.State.ProgressPercent is not null && copy.State.ProgressMs is null
+                ? copy.State with { ProgressMs = position, ProgressAt = position is null ? null : copy.State.ProgressAt }
+                : copy.State;
+            return copy with { Item = copy.Item with { DurationMs = duration }, State = state, Others = [.. copy.Others.Select(o => Fill(o, length))] };
+        }
+
+        var result = new Dictionary<long, Listed>(items.Count);
+        foreach (var (itemId, listed) in items)
+        {
+            result[itemId] = listed.Copies.Any(c => c.Item.DurationMs is null) ? Fill(listed, other.GetValueOrDefault(itemId)?.Item.DurationMs) : listed;
+        }
+
+        return result;
     }
 
     /// <summary>The items whose ledger states a plan of <paramref name="itemIds"/> reads: those items, their movies and their movies' editions.</summary>

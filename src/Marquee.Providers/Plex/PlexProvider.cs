@@ -122,9 +122,10 @@ public sealed partial class PlexProvider :
 
                 var showKeys = episodes.Select(e => e.GrandparentRatingKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
                 var changedShows = await MetadataByKeyAsync(token, showKeys, cancellationToken);
+                var changedParts = new Dictionary<string, ShowParts>(StringComparer.Ordinal);
                 foreach (var episode in episodes)
                 {
-                    yield return Map(episode, section, episode.GrandparentRatingKey is { } key ? changedShows.GetValueOrDefault(key) : null);
+                    yield return Map(episode, section, episode.GrandparentRatingKey is { } key ? changedShows.GetValueOrDefault(key) : null, changedParts);
                 }
 
                 continue;
@@ -140,9 +141,10 @@ public sealed partial class PlexProvider :
                 }
             }
 
+            var parts = new Dictionary<string, ShowParts>(StringComparer.Ordinal);
             await foreach (var episode in PagesAsync(token, section.Key, 4, string.Empty, cancellationToken))
             {
-                yield return Map(episode, section, episode.GrandparentRatingKey is { } key ? shows.GetValueOrDefault(key) : null);
+                yield return Map(episode, section, episode.GrandparentRatingKey is { } key ? shows.GetValueOrDefault(key) : null, parts);
             }
         }
     }
@@ -386,16 +388,37 @@ public sealed partial class PlexProvider :
         await _client.WriteAsync(PlexHost.Discover, HttpMethod.Put, "/actions/removeFromWatchlist", $"actions/removeFromWatchlist?ratingKey={E(OnlineKey(key))}", token, cancellationToken);
     }
 
-    internal static SourceItemState Map(PlexMetadata item, ProviderLibrary section, PlexMetadata? show)
+    /// <summary>
+    /// Maps one listed item. <paramref name="shared"/>, when given, holds each show's key, title and ids as the first of
+    /// its episodes made them, and later episodes of the show that bring the same show guid and title and no show ids
+    /// of their own take the same objects instead of copies of their own (a library's episodes are most of a listing).
+    /// </summary>
+    internal static SourceItemState Map(PlexMetadata item, ProviderLibrary section, PlexMetadata? show, Dictionary<string, ShowParts>? shared = null)
     {
         var parsed = PlexGuidParser.ForItem(item.PrimaryGuid, item.Guids);
         var isEpisode = item.Type == "episode";
         IReadOnlyList<ExternalId> showIds = [];
+        string? showKey = null;
+        string? showTitle = null;
         if (isEpisode)
         {
-            var fromShow = show is null ? PlexGuid.None : PlexGuidParser.ForItem(show.PrimaryGuid, show.Guids);
-            var fromGrandparent = PlexGuidParser.Parse(item.GrandparentGuid);
-            showIds = PlexGuidParser.Union(parsed.ShowIds, fromShow.Ids, fromGrandparent.Ids);
+            showKey = item.GrandparentRatingKey;
+            showTitle = item.GrandparentTitle ?? show?.Title;
+            if (shared is not null && showKey is not null && parsed.ShowIds.Count == 0
+                && shared.TryGetValue(showKey, out var parts) && parts.Guid == item.GrandparentGuid && parts.Title == showTitle)
+            {
+                (showKey, showTitle, showIds) = (parts.Key, parts.Title, parts.Ids);
+            }
+            else
+            {
+                var fromShow = show is null ? PlexGuid.None : PlexGuidParser.ForItem(show.PrimaryGuid, show.Guids);
+                var fromGrandparent = PlexGuidParser.Parse(item.GrandparentGuid);
+                showIds = PlexGuidParser.Union(parsed.ShowIds, fromShow.Ids, fromGrandparent.Ids);
+                if (shared is not null && showKey is not null && parsed.ShowIds.Count == 0)
+                {
+                    shared[showKey] = new ShowParts(showKey, item.GrandparentGuid, showTitle, showIds);
+                }
+            }
         }
 
         var part = item.Media?.SelectMany(m => m.Part ?? []).FirstOrDefault();
@@ -408,8 +431,8 @@ public sealed partial class PlexProvider :
             RawId = item.PrimaryGuid,
             SharedStateKey = string.IsNullOrEmpty(item.PrimaryGuid) ? null : item.PrimaryGuid,
             Ids = parsed.Ids,
-            ShowLocalKey = isEpisode ? item.GrandparentRatingKey : null,
-            ShowTitle = isEpisode ? item.GrandparentTitle ?? show?.Title : null,
+            ShowLocalKey = showKey,
+            ShowTitle = showTitle,
             ShowIds = showIds,
             Season = isEpisode ? item.ParentIndex ?? parsed.Season : null,
             Episode = isEpisode ? item.Index ?? parsed.Episode : null,
@@ -434,6 +457,9 @@ public sealed partial class PlexProvider :
         return new SourceItemState(source, state);
     }
 
+    /// <summary>A show's parts that its episodes share: its key, the guid and title they name it by, and its ids.</summary>
+    internal sealed record ShowParts(string Key, string? Guid, string? Title, IReadOnlyList<ExternalId> Ids);
+
     private static string ChangedFilter(DateTimeOffset since)
     {
         var t = PlexClient.Q(since.ToUnixTimeSeconds());
@@ -443,7 +469,7 @@ public sealed partial class PlexProvider :
     }
 
     private static IReadOnlyList<string> Labels(PlexMetadata item) =>
-        (item.Label ?? []).Select(l => l.Tag).Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
+        item.Label is not { Count: > 0 } ? [] : item.Label.Select(l => l.Tag).Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
 
     private static string OnlineKey(string key)
     {

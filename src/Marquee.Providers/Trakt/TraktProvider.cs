@@ -53,13 +53,17 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
     /// <summary>The one account the tokens belong to; it is the connection's owner.</summary>
     public async Task<IReadOnlyList<ProviderAccount>> ListAccountsAsync(CancellationToken cancellationToken) => [await MeAsync(cancellationToken)];
 
-    /// <summary>Every watched or rated movie and episode of the account. Trakt lists everything at once, so <see cref="WatchStateQuery.ChangedSince"/> only filters what is returned.</summary>
+    /// <summary>
+    /// Every watched or rated movie and episode of the account, and its resume points when <see cref="WatchStateQuery.Progress"/>
+    /// asks for them (one more listing, <c>/sync/playback</c>). Trakt lists everything at once, so
+    /// <see cref="WatchStateQuery.ChangedSince"/> only filters what is returned.
+    /// </summary>
     public async IAsyncEnumerable<SourceItemState> ReadAsync(ProviderAccount account, WatchStateQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var all = await LoadAsync(cancellationToken);
+        var all = await LoadAsync(query.Progress, cancellationToken);
         foreach (var item in all.Values.OrderBy(i => i.Item.LocalKey, StringComparer.Ordinal))
         {
-            if (query.ChangedSince is not { } since || item.State.LastWatchedAt >= since || item.State.RatedAt >= since)
+            if (query.ChangedSince is not { } since || item.State.LastWatchedAt >= since || item.State.RatedAt >= since || item.State.ProgressAt >= since)
             {
                 yield return item;
             }
@@ -72,7 +76,12 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
         return Find(all, localKey) ?? Empty(localKey);
     }
 
-    /// <summary>The items from one listing of the account (read once per run, kept up to date with this provider's own writes); an item Trakt does not list is there with no state.</summary>
+    /// <summary>
+    /// The items from one listing of the account (read once per run, kept up to date with this provider's own writes); an
+    /// item Trakt does not list is there with no state. It is the run's full read when there was one, with the resume
+    /// points if that read asked for them; otherwise one listing without them (a read of single items turns no share of
+    /// a length into a position, so the playback listing would go unused).
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, SourceItemState>> ReadItemsAsync(ProviderAccount account, IReadOnlyCollection<string> localKeys, CancellationToken cancellationToken)
     {
         var all = await SnapshotAsync(cancellationToken);
@@ -126,7 +135,8 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
         var removes = usable.Where(i => writes[i].Action == WriteAction.MarkUnwatched).ToList();
         var rates = usable.Where(i => writes[i].Action is WriteAction.SetRating && Stars(writes[i].Rating) is not null).ToList();
         var unrates = usable.Where(i => writes[i].Action is WriteAction.ClearRating || (writes[i].Action is WriteAction.SetRating && Stars(writes[i].Rating) is null)).ToList();
-        foreach (var i in usable.Except(adds).Except(removes).Except(rates).Except(unrates))
+        var pauses = usable.Where(i => writes[i].Action == WriteAction.SetProgress).ToList();
+        foreach (var i in usable.Except(adds).Except(removes).Except(rates).Except(unrates).Except(pauses))
         {
             results[i] = new ProviderException("trakt", null, $"Trakt takes no '{writes[i].Action}' writes from Marquee.");
         }
@@ -143,6 +153,7 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
             await SendAsync("sync/history/remove", removes, parsed, writes, results, _ => [], cancellationToken);
             await SendAsync("sync/ratings", rates, parsed, writes, results, i => Rating(writes[i]), cancellationToken);
             await SendAsync("sync/ratings/remove", unrates, parsed, writes, results, _ => [], cancellationToken);
+            await PauseAsync(pauses, writes, results, cancellationToken);
         }
         catch (ProviderException ex)
         {
@@ -408,6 +419,7 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
         state = write.Action switch
         {
             WriteAction.MarkWatched or WriteAction.Rewatch => state with { PlayCount = state.PlayCount + 1, LastWatchedAt = Later(state.LastWatchedAt, write.WatchedAt) },
+            WriteAction.SetProgress => state with { ProgressMs = write.ProgressMs, ProgressPercent = Percent(write.ProgressMs ?? 0, write.DurationMs ?? 1) },
             WriteAction.MarkUnwatched => state with { PlayCount = 0, LastWatchedAt = null },
             _ when Stars(write.Rating) is { } stars && write.Action == WriteAction.SetRating => state with { Rating = stars, RatedAt = write.RatedAt },
             _ => state with { Rating = null, RatedAt = null },
@@ -424,7 +436,7 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
         {
             if (_snapshot is null || _snapshot.IsFaulted || _snapshot.IsCanceled)
             {
-                _snapshot = LoadCoreAsync(cancellationToken);
+                _snapshot = LoadCoreAsync(playback: false, cancellationToken);
             }
 
             loading = _snapshot;
@@ -442,10 +454,14 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
         }
     }
 
-    /// <summary>A fresh listing (a run's full read), kept as the snapshot later reads and writes of this run use.</summary>
-    private async Task<Dictionary<string, SourceItemState>> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A fresh listing (a run's full read), with the playback listing when <paramref name="playback"/>, kept as the snapshot
+    /// later reads and writes of this run use. A full read never reuses an earlier snapshot, so one listed without the
+    /// resume points is never taken for a read that wants them.
+    /// </summary>
+    private async Task<Dictionary<string, SourceItemState>> LoadAsync(bool playback, CancellationToken cancellationToken)
     {
-        var fresh = await LoadCoreAsync(cancellationToken);
+        var fresh = await LoadCoreAsync(playback, cancellationToken);
         lock (_gate)
         {
             _snapshot = Task.FromResult(fresh);
@@ -454,7 +470,7 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
         }
     }
 
-    private async Task<Dictionary<string, SourceItemState>> LoadCoreAsync(CancellationToken cancellationToken)
+    private async Task<Dictionary<string, SourceItemState>> LoadCoreAsync(bool playback, CancellationToken cancellationToken)
     {
         var items = new Dictionary<string, (SourceItem Item, WatchState State)>(StringComparer.Ordinal);
         void Merge(SourceItem item, Func<WatchState, WatchState> change)
@@ -484,6 +500,11 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
                     }
                 }
             }
+        }
+
+        if (playback)
+        {
+            await ReadPlaybackAsync(Merge, cancellationToken);
         }
 
         foreach (var row in await ListAsync("sync/ratings", cancellationToken))

@@ -4,8 +4,9 @@ namespace Marquee.Sync.Tests.Scenarios;
 
 /// <summary>
 /// The sync scenario suite on Plex → Trakt (watched and ratings, which Trakt takes with their original dates). A Trakt
-/// connection is one Trakt account, Trakt has no editions, and resume points are not written to Trakt (it keeps only a
-/// percentage dated "now"); those scenarios are not applicable. <see cref="TraktScenarios"/> covers what is Trakt's own.
+/// connection is one Trakt account and Trakt has no editions; those scenarios are not applicable. Resume points reach
+/// Trakt as a percentage dated "now", covered by <see cref="TraktProgressScenarios"/>. <see cref="TraktScenarios"/> covers
+/// what is Trakt's own.
 /// </summary>
 public sealed class PlexToTraktScenarios : SyncScenarios<PlexToTraktFixture>
 {
@@ -15,10 +16,10 @@ public sealed class PlexToTraktScenarios : SyncScenarios<PlexToTraktFixture>
     [Fact(Skip = "Not applicable: Trakt has no movie editions.")]
     public override Task Editions_AreOneItem_WrittenOnceToTheBaseVersion() => base.Editions_AreOneItem_WrittenOnceToTheBaseVersion();
 
-    [Fact(Skip = "Not applicable: resume points are not written to Trakt (Trakt keeps a percentage dated at the time of the call, never the original date).")]
+    [Fact(Skip = "Not applicable: these flows carry watched and ratings; Trakt keeps a resume point as a percentage dated at the time of the call, covered by TraktProgressScenarios.")]
     public override Task ResumePoint_NewerThanAWatchElsewhere_IsKept_AndASecondRunMakesZeroWrites() => base.ResumePoint_NewerThanAWatchElsewhere_IsKept_AndASecondRunMakesZeroWrites();
 
-    [Fact(Skip = "Not applicable: resume points are not written to Trakt; the watch at the end is covered by TraktScenarios.")]
+    [Fact(Skip = "Not applicable: these flows carry watched and ratings (resume points on Trakt: TraktProgressScenarios); the watch at the end is covered by TraktScenarios.")]
     public override Task Progress_PastThreshold_BecomesWatched_AndClearsProgress() => base.Progress_PastThreshold_BecomesWatched_AndClearsProgress();
 
     [Fact(Skip = "Not applicable: written on a resume point and a Home user; TraktScenarios.Rerun_MakesZeroWrites_EvenWithSecondsInTheDates covers the rule on Trakt.")]

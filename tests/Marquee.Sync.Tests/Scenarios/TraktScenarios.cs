@@ -121,7 +121,8 @@ public sealed class TraktScenarios
         Assert.Equal((count + 99) / 100, requests["POST /sync/history"]);
         Assert.Equal(requests.Where(r => r.Key.StartsWith("POST", StringComparison.Ordinal)).Sum(r => r.Value), requests["POST /sync/history"]);
 
-        // The reads are the listing pages: settings, watched movies and shows, ratings, and the history around the dates written.
+        // The reads are the listing pages: settings, watched movies and shows, ratings, and the history around the dates written
+        // (no playback listing: the flow carries no progress).
         Assert.All(requests.Where(r => r.Key.StartsWith("GET", StringComparison.Ordinal)), r => Assert.Contains(r.Key, new[] { "GET /users/settings", "GET /sync/watched/{type}", "GET /sync/ratings", "GET /sync/history" }));
         var limits = f.Trakt.Sim.Control.Limits.Counts;
         Assert.Equal(0, limits.GetValueOrDefault(TraktLimits.Post)?.Unhonoured ?? 0);

@@ -53,6 +53,12 @@ public sealed class NotificationLaneTests
         // Side by side: some two messages arrived closer together than one answer takes.
         var gaps = messages.Zip(messages.Skip(1), (a, b) => (b.ReceivedAt - a.ReceivedAt).TotalMilliseconds).ToList();
         Assert.True(gaps.Min() < LatencyMs / 2.0, $"the closest two arrivals were {gaps.Min():0} ms apart: one at a time");
+
+        // At most four at once: a request holds its lane's slot until its answer, so any five arrivals span at least one
+        // answer's time.
+        var arrivals = messages.Select(m => m.ReceivedAt).Order().ToList();
+        var fiveSpan = arrivals.Zip(arrivals.Skip(4), (a, b) => (b - a).TotalMilliseconds).Min();
+        Assert.True(fiveSpan >= LatencyMs * 2 / 3.0, $"five arrivals within {fiveSpan:0} ms: more than four requests at once");
         Assert.Equal(titles.Count, discord.Harness.RequestCounts[Endpoint]);
     }
 
