@@ -93,6 +93,7 @@ public sealed class DeclarativeConfigTests
     [InlineData("notifications:\n  - name: d\n    kind: ntfy\n    url: https://ntfy.sh/t\n  - name: d\n    kind: ntfy\n    url: https://ntfy.sh/u\n", 5, "notification channel 'd' is declared twice")]
     [InlineData("notifications:\n  - name: d\n    kind: discord\n    url: https://example.com/hook\n", 2, "A Discord URL is a webhook URL")]
     [InlineData("notifications:\n  - name: d\n    kind: ntfy\n    url: https://ntfy.sh/t\n    condition: usr is anna\n", 2, "notification channel 'd': Unknown field 'usr'")]
+    [InlineData("notifications:\n  - name: d\n    kind: discord\n    url: https://discord.com/api/webhooks/1/x\n    poster: sometimes\n", 5, "'poster' must be true or false")]
     [InlineData("labels:\n  prefix: my labels\n", 2, "labels.prefix: 'prefix' 'my labels' may hold only letters")]
     [InlineData("labels:\n  prefix: \"a:b\"\n", 2, "labels.prefix: 'prefix' 'a:b'")]
     [InlineData("labels:\n  prefix: \"\"\n", 2, "labels.prefix: 'prefix' must not be empty")]

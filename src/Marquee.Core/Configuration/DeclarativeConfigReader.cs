@@ -16,7 +16,7 @@ namespace Marquee.Core.Configuration;
 public static partial class DeclarativeConfigReader
 {
     private static readonly string[] TopKeys = ["connections", "profiles", "flows", "notifications", "care", "labels"];
-    private static readonly string[] ChannelKeys = ["name", "kind", "url", "secret", "triggers", "templates", "method", "headers", "enabled", "includeActivity", "condition"];
+    private static readonly string[] ChannelKeys = ["name", "kind", "url", "secret", "triggers", "templates", "method", "headers", "enabled", "includeActivity", "poster", "condition"];
     private static readonly string[] ProfileKeys = ["name", "displayName", "accounts"];
     private static readonly string[] AccountKeys = ["connection", "account"];
     private static readonly string[] FlowKeys = ["name", "from", "to", "twoWay", "features", "mode", "schedule", "incremental", "enabled", "filters", "guards"];
@@ -253,7 +253,8 @@ public static partial class DeclarativeConfigReader
                 Strings("headers"),
                 OptionalBool(map, "enabled"),
                 OptionalBool(map, "includeActivity"),
-                OptionalString(map, "condition") ?? string.Empty);
+                OptionalString(map, "condition") ?? string.Empty,
+                OptionalBool(map, "poster"));
             return new DeclaredNotificationChannel(Line(node), channel);
         }
 

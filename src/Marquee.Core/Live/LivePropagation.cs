@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.Channels;
 using Marquee.Core.Connections;
 using Marquee.Core.Flows;
@@ -74,7 +73,7 @@ public sealed partial class LivePropagation(
         }
 
         var identity = identities.FirstOrDefault(i => i.Kind == e.Source);
-        var connection = identity is null ? null : await ConnectionOfAsync(identity, scope.ServiceProvider.GetRequiredService<ConnectionService>(), e.ServerId, ct);
+        var connection = identity is null ? null : await servers.ConnectionOfAsync(identity, scope.ServiceProvider.GetRequiredService<ConnectionService>(), e.ServerId, ct);
         var since = e.OccurredAt - TimeSpan.FromMinutes(5);
         var outcomes = new List<string>();
         if (connection is not { } connectionId)
@@ -116,29 +115,6 @@ public sealed partial class LivePropagation(
         await using var scope = scopes.CreateAsyncScope();
         var report = await scope.ServiceProvider.GetRequiredService<FlowRunner>().RunAsync(flow, new SyncOptions { Since = since, Trigger = "live", WhenBusy = WhenBusy.Wait }, null, ct);
         Log.RanIncrementally(logger, flow.Name, report.Plan.Count);
-    }
-
-    /// <summary>The connection of a server; a connection whose server is not known yet is asked for its identity once.</summary>
-    private async Task<long?> ConnectionOfAsync(IServerIdentity identity, ConnectionService connections, string? serverId, CancellationToken ct)
-    {
-        if (serverId is null)
-        {
-            return null;
-        }
-
-        if (servers.ConnectionsOf(serverId) is not { } known)
-        {
-            foreach (var view in (await connections.ListAsync(ct)).Where(c => c.Kind == identity.Kind && !servers.Knows(c.Id)))
-            {
-                var settings = await connections.GetSettingsAsync(view.Id.ToString(CultureInfo.InvariantCulture), ct);
-                servers.Register(view.Id, await identity.ServerIdAsync(view.Id, view.Name, settings, ct));
-            }
-
-            known = servers.ConnectionsOf(serverId);
-        }
-
-        // Two connections to the same server have the same item keys: the first stands for the server.
-        return known?.Order().First();
     }
 
     private static partial class Log

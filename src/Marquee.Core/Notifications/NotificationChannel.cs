@@ -70,12 +70,14 @@ public sealed record ChannelRequest(
     IReadOnlyDictionary<string, string>? Headers,
     bool? Enabled,
     bool? IncludeActivity = null,
-    string? Condition = null);
+    string? Condition = null,
+    bool? Poster = null);
 
 /// <summary>A channel's settings besides its target and triggers.</summary>
 /// <param name="IncludeActivity">A play waits <see cref="NotificationOptions.ActivityDelaySeconds"/> and then carries the stream's details (decision, codecs, resolution, bandwidth…).</param>
 /// <param name="Condition">Only events for which this condition holds are told (<c>user is anna and media_type is episode</c>); null tells every event.</param>
-public sealed record ChannelSettings(bool IncludeActivity = false, string? Condition = null);
+/// <param name="Poster">A Discord message about an item carries its poster as the embed's thumbnail (default on).</param>
+public sealed record ChannelSettings(bool IncludeActivity = false, string? Condition = null, bool Poster = true);
 
 /// <summary>Channels and the notifications already sent (the dedupe and cooldown state).</summary>
 public interface INotificationStore

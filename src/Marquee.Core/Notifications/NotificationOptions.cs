@@ -73,7 +73,9 @@ public sealed class DeclaredChannel
 
     public string? Condition { get; set; }
 
-    public ChannelRequest ToRequest() => new(Name, Kind, Url, Secret, Triggers, Templates, Method, Headers, Enabled, IncludeActivity, Condition ?? string.Empty);
+    public bool? Poster { get; set; }
+
+    public ChannelRequest ToRequest() => new(Name, Kind, Url, Secret, Triggers, Templates, Method, Headers, Enabled, IncludeActivity, Condition ?? string.Empty, Poster);
 }
 
 /// <summary>The payload of a <c>notify</c> outbox delivery: one rendered message for one channel.</summary>
@@ -86,6 +88,7 @@ public sealed class DeclaredChannel
 /// <param name="Fields">Short name/value pairs (Discord fields).</param>
 /// <param name="At">When it happened.</param>
 /// <param name="Raw">A webhook channel's rendered JSON body, when it has a payload template.</param>
+/// <param name="Poster">The item's poster, fetched from its server when the message is sent (Discord's thumbnail).</param>
 public sealed record NotificationPayload(
     long ChannelId,
     string Trigger,
@@ -95,6 +98,21 @@ public sealed record NotificationPayload(
     string? User,
     IReadOnlyList<NotificationField> Fields,
     DateTimeOffset At,
-    string? Raw = null);
+    string? Raw = null,
+    NotificationPoster? Poster = null);
+
+/// <summary>
+/// Where an item's poster is: a path on a media server, never a URL with a credential. The server's token stays in
+/// its connection and is added only when the poster is read from that server, as the message is sent.
+/// </summary>
+/// <param name="Source">The provider kind (<c>plex</c>).</param>
+/// <param name="ServerId">The server's machine identifier; the connection pointing at it reads the poster.</param>
+/// <param name="Path">The artwork path as the server gives it, for example <c>/library/metadata/123/thumb/1700000000</c>.</param>
+public sealed record NotificationPoster(string Source, string ServerId, string Path)
+{
+    /// <summary>The poster of an event's item; null when the event names no poster or no server.</summary>
+    public static NotificationPoster? Of(Webhooks.LiveEvent e) =>
+        e.Poster is { Length: > 0 } path && e.ServerId is { Length: > 0 } server ? new NotificationPoster(e.Source, server, path) : null;
+}
 
 public sealed record NotificationField(string Name, string Value, bool Inline = true);

@@ -157,8 +157,11 @@ public sealed partial class NotificationService(
         return variables;
     }
 
-    /// <summary>Renders the message of <paramref name="trigger"/> for one channel into a <c>notify</c> payload.</summary>
-    public async Task<JsonElement> RenderPayloadAsync(NotificationChannel channel, string trigger, IReadOnlyDictionary<string, object?> variables, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renders the message of <paramref name="trigger"/> for one channel into a <c>notify</c> payload; <paramref name="poster"/>,
+    /// the item's poster, is kept in it for a Discord channel that shows posters.
+    /// </summary>
+    public async Task<JsonElement> RenderPayloadAsync(NotificationChannel channel, string trigger, IReadOnlyDictionary<string, object?> variables, DateTimeOffset at, CancellationToken cancellationToken, NotificationPoster? poster = null)
     {
         variables = WithDisplayName(variables);
         var style = NotificationTriggers.Styles[trigger];
@@ -190,7 +193,8 @@ public sealed partial class NotificationService(
         Add("Stream", variables.GetValueOrDefault("stream"));
         Add("Library", variables.GetValueOrDefault("library"));
         Add("Server", variables.GetValueOrDefault("server"));
-        var payload = new NotificationPayload(channel.Id, trigger, title, body, variables.GetValueOrDefault("plex_url") as string, variables.GetValueOrDefault("user") as string, fields, at, raw);
+        var payload = new NotificationPayload(
+            channel.Id, trigger, title, body, variables.GetValueOrDefault("plex_url") as string, variables.GetValueOrDefault("user") as string, fields, at, raw, channel.Kind == ChannelKinds.Discord && channel.Settings.Poster ? poster : null);
         return JsonSerializer.SerializeToElement(payload, Json);
     }
 
@@ -343,7 +347,7 @@ public sealed partial class NotificationService(
         return new NotificationChannel(
             existing?.Id ?? 0, name!, kind!, new ChannelSecrets(url!, secret, headers), [.. triggers.Distinct(StringComparer.Ordinal)], templateSet, method, enabled, status, existing?.CreatedAt ?? now, now)
         {
-            Settings = new ChannelSettings(request.IncludeActivity ?? existing?.Settings.IncludeActivity ?? false, condition),
+            Settings = new ChannelSettings(request.IncludeActivity ?? existing?.Settings.IncludeActivity ?? false, condition, request.Poster ?? existing?.Settings.Poster ?? true),
         };
     }
 

@@ -268,7 +268,7 @@ public sealed partial class NotificationSink(
             return;
         }
 
-        var payload = await service.RenderPayloadAsync(channel, trigger, variables, e.OccurredAt == default ? clock.GetUtcNow() : e.OccurredAt, cancellationToken);
+        var payload = await service.RenderPayloadAsync(channel, trigger, variables, e.OccurredAt == default ? clock.GetUtcNow() : e.OccurredAt, cancellationToken, NotificationPoster.Of(e));
         prepared.Add(new PreparedNotification(channel, trigger, subject, e.OccurredAt, window, payload, key));
     }
 

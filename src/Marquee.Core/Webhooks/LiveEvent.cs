@@ -157,6 +157,12 @@ public sealed record LiveEvent(
     /// <summary>Gets the rating (0-10) the event carries, when any.</summary>
     public double? Rating { get; init; }
 
+    /// <summary>
+    /// Gets the item's poster as a path on its server (Plex: <c>/library/metadata/123/thumb/1700000000</c>; an episode's is
+    /// its show's), for a notification's thumbnail. Never a URL with a credential.
+    /// </summary>
+    public string? Poster { get; init; }
+
     /// <summary>Gets the store id, once stored.</summary>
     public long Id { get; init; }
 

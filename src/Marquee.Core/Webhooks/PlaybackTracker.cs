@@ -33,6 +33,9 @@ public sealed record SessionSnapshot(
 
     /// <summary>Gets the account's rating of the item (0-10), when it has one.</summary>
     public double? Rating { get; init; }
+
+    /// <summary>Gets the item's poster path on the server (an episode's is its show's), see <see cref="LiveEvent.Poster"/>.</summary>
+    public string? Poster { get; init; }
 }
 
 /// <summary>
@@ -178,6 +181,7 @@ public sealed class PlaybackTracker(string source, string? serverId, LiveOptions
             PositionMs = t.PositionMs,
             DurationMs = t.DurationMs,
             Rating = t.Session.Rating,
+            Poster = t.Session.Poster,
         };
 
     /// <summary>One followed playback: what the first poll saw, kept up to date by the next ones and the stream.</summary>

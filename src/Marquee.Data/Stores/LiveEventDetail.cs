@@ -17,12 +17,13 @@ internal sealed record LiveEventDetail(
     string? SessionKey,
     long? PositionMs,
     long? DurationMs,
-    double? Rating)
+    double? Rating,
+    string? Poster = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     public static string Write(LiveEvent e) => JsonSerializer.Serialize(
-        new LiveEventDetail(e.EventType, e.SourceEvent, e.Title, e.ShowTitle, e.Season, e.Episode, e.Year, e.Player, e.Platform, e.SessionKey, e.PositionMs, e.DurationMs, e.Rating),
+        new LiveEventDetail(e.EventType, e.SourceEvent, e.Title, e.ShowTitle, e.Season, e.Episode, e.Year, e.Player, e.Platform, e.SessionKey, e.PositionMs, e.DurationMs, e.Rating, e.Poster),
         Json);
 
     public static LiveEvent Apply(LiveEvent e, string? json)
@@ -47,6 +48,7 @@ internal sealed record LiveEventDetail(
             PositionMs = d.PositionMs,
             DurationMs = d.DurationMs,
             Rating = d.Rating,
+            Poster = d.Poster,
         };
     }
 }

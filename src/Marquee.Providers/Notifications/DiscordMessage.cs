@@ -19,7 +19,8 @@ public static class DiscordMessage
     public const int AuthorMax = 256;
     public const int TotalMax = 6000;
 
-    public static JsonObject Build(NotificationPayload message, string? server)
+    /// <summary>The message body; <paramref name="attachment"/> names an uploaded poster shown as the embed's thumbnail.</summary>
+    public static JsonObject Build(NotificationPayload message, string? server, string? attachment = null)
     {
         var style = NotificationTriggers.Styles.GetValueOrDefault(message.Trigger);
         var title = Clip(message.Title.Length > 0 ? message.Title : message.Trigger, TitleMax);
@@ -71,12 +72,23 @@ public static class DiscordMessage
             embed["fields"] = new JsonArray([.. fields.Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["value"] = f.Value, ["inline"] = f.Inline })]);
         }
 
-        return new JsonObject
+        if (attachment is not null)
+        {
+            embed["thumbnail"] = new JsonObject { ["url"] = "attachment://" + attachment };
+        }
+
+        var body = new JsonObject
         {
             ["username"] = "Marquee",
             ["allowed_mentions"] = new JsonObject { ["parse"] = new JsonArray() },
             ["embeds"] = new JsonArray(embed),
         };
+        if (attachment is not null)
+        {
+            body["attachments"] = new JsonArray(new JsonObject { ["id"] = 0, ["filename"] = attachment });
+        }
+
+        return body;
     }
 
     /// <summary>Cuts text to <paramref name="max"/> characters, ending with an ellipsis when cut (never splitting a surrogate pair).</summary>

@@ -19,6 +19,9 @@ namespace Marquee.Providers.Notifications;
 /// Delivers <c>notify</c> outbox entries: reads the channel (its URL and secrets stay in the channel store, never in the
 /// outbox) and sends the message as Discord, ntfy or a generic webhook expects it. 429 waits what the target asks
 /// (Discord's <c>retry_after</c> or <c>Retry-After</c>); a Discord 404 means the webhook is gone and disables the channel.
+/// A Discord message about an item carries its poster, read from the media server as the message is sent and uploaded
+/// with it (<c>multipart/form-data</c>, the embed's thumbnail <c>attachment://poster.jpg</c>): the server's token never
+/// leaves for Discord. A poster that cannot be read is left out, with the reason in the log; the message goes anyway.
 /// </summary>
 public sealed partial class NotifyOutboxHandler(
     IHttpClientFactory http,
@@ -26,7 +29,8 @@ public sealed partial class NotifyOutboxHandler(
     IOptionsMonitor<OutboxOptions> options,
     IOptionsMonitor<NotificationOptions> notifications,
     TimeProvider clock,
-    ILogger<NotifyOutboxHandler> logger) : IOutboxHandler
+    ILogger<NotifyOutboxHandler> logger,
+    IEnumerable<IPosterReader>? posters = null) : IOutboxHandler
 {
     public const string ClientName = "notify";
 
@@ -101,7 +105,10 @@ public sealed partial class NotifyOutboxHandler(
                 cancellationToken);
         }
 
-        using var request = Build(channel, notification);
+        var poster = channel.Kind == ChannelKinds.Discord && channel.Settings.Poster && notification.Poster is { } wanted
+            ? await ReadPosterAsync(wanted, channel.Name, notification.Trigger, cancellationToken)
+            : null;
+        using var request = Build(channel, notification, poster);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.1, options.CurrentValue.RequestTimeoutSeconds)));
         HttpResponseMessage response;
@@ -150,13 +157,53 @@ public sealed partial class NotifyOutboxHandler(
         }
     }
 
-    private static HttpRequestMessage Build(NotificationChannel channel, NotificationPayload message)
+    /// <summary>The poster of a message, or null (logged with the reason) when it cannot be read within its bounds.</summary>
+    private async Task<PosterRead?> ReadPosterAsync(NotificationPoster poster, string channel, string trigger, CancellationToken cancellationToken)
+    {
+        var reader = posters?.FirstOrDefault(r => r.Source == poster.Source);
+        PosterRead read;
+        try
+        {
+            read = reader is null ? PosterRead.Failed($"no reader for {poster.Source} posters") : await reader.ReadAsync(poster, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            read = PosterRead.Failed(ex.Message);
+        }
+
+        if (read.Data is null || read.Data.Length > IPosterReader.MaxBytes || read.ContentType is null || !IPosterReader.ContentTypes.Contains(read.ContentType))
+        {
+            Log.PosterLeftOut(logger, trigger, channel, read.Why ?? "not an image within the bounds");
+            return null;
+        }
+
+        return read;
+    }
+
+    private static HttpRequestMessage Build(NotificationChannel channel, NotificationPayload message, PosterRead? poster)
     {
         var url = new Uri(channel.Secrets.Url);
         switch (channel.Kind)
         {
             case ChannelKinds.Discord:
-                return JsonRequest(HttpMethod.Post, url, DiscordMessage.Build(message, message.Fields.FirstOrDefault(f => f.Name == "Server")?.Value).ToJsonString());
+                {
+                    var body = DiscordMessage.Build(message, message.Fields.FirstOrDefault(f => f.Name == "Server")?.Value, poster?.FileName);
+                    if (poster?.Data is not { } data)
+                    {
+                        return JsonRequest(HttpMethod.Post, url, body.ToJsonString());
+                    }
+
+                    // Discord's file upload: the message in payload_json, the file in files[0], named by the embed's attachment:// URL.
+                    var file = new ByteArrayContent(data);
+                    file.Headers.ContentType = new MediaTypeHeaderValue(poster.ContentType!);
+                    var form = new MultipartFormDataContent
+                    {
+                        { new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), "payload_json" },
+                        { file, "files[0]", poster.FileName },
+                    };
+                    return new HttpRequestMessage(HttpMethod.Post, url) { Content = form };
+                }
+
             case ChannelKinds.Ntfy:
                 {
                     var style = NotificationTriggers.Styles[message.Trigger];
@@ -246,6 +293,9 @@ public sealed partial class NotifyOutboxHandler(
 
         [LoggerMessage(2, LogLevel.Warning, "Notification {Trigger} to channel {Channel} dropped: it waited {Minutes:0.#} min, more than notifications:maxAgeMinutes")]
         public static partial void Stale(ILogger logger, string trigger, string channel, double minutes);
+
+        [LoggerMessage(3, LogLevel.Warning, "Notification {Trigger} to channel {Channel} goes without its poster: {Why}")]
+        public static partial void PosterLeftOut(ILogger logger, string trigger, string channel, string why);
     }
 }
 

@@ -83,6 +83,34 @@ public sealed class PlexClient
         return _http.RunAsync(true, ct => _http.SendOnceAsync(request, (r, s, c) => ReadXmlAsync(request, r, s, c), ct), cancellationToken);
     }
 
+    /// <summary>
+    /// GETs an image from the server once (no retry), asking for JPEG, PNG or WebP; returns its bytes and content type. The
+    /// answer is read through the client's size cap, so an oversized image fails as too large.
+    /// </summary>
+    public Task<(byte[] Data, string? ContentType)> GetImageAsync(string template, string pathAndQuery, string? token, CancellationToken cancellationToken)
+    {
+        var request = Request(PlexHost.Server, HttpMethod.Get, template, pathAndQuery, token);
+        var headers = request.Headers;
+        request = request with
+        {
+            Headers = message =>
+            {
+                headers(message);
+                message.Headers.Accept.Clear();
+                message.Headers.Accept.ParseAdd("image/jpeg, image/png, image/webp");
+            },
+        };
+        return _http.SendOnceAsync(
+            request,
+            async (response, stream, ct) =>
+            {
+                using var copy = new MemoryStream();
+                await stream.CopyToAsync(copy, ct);
+                return (copy.ToArray(), response.Content.Headers.ContentType?.MediaType);
+            },
+            cancellationToken);
+    }
+
     /// <summary>Sends a request that changes state, exactly once: a failure surfaces and is never repeated blindly.</summary>
     public Task WriteAsync(PlexHost host, HttpMethod method, string template, string pathAndQuery, string? token, CancellationToken cancellationToken) =>
         _http.SendOnceAsync(Request(host, method, template, pathAndQuery, token), (_, _, _) => Task.FromResult(true), cancellationToken);

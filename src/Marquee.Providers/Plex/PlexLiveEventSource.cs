@@ -281,6 +281,7 @@ internal sealed partial class PlexLiveEventSource(
                         Player = player.ValueKind == JsonValueKind.Object ? Text(player, "title") : null,
                         Platform = player.ValueKind == JsonValueKind.Object ? Text(player, "platform") : null,
                         Rating = Number(m, "userRating"),
+                        Poster = PlexPoster.Of(Text(m, "type"), Text(m, "thumb"), Text(m, "parentThumb"), Text(m, "grandparentThumb")),
                     });
                 }
             }
@@ -380,6 +381,7 @@ internal sealed partial class PlexLiveEventSource(
                 SessionKey = unseen.SessionKey,
                 PositionMs = kind == LiveEventKind.Progress ? long.Parse(value!, CultureInfo.InvariantCulture) : null,
                 DurationMs = item?.Duration,
+                Poster = item is null ? null : PlexPoster.Of(item.Type, item.Thumb, item.ParentThumb, item.GrandparentThumb),
             };
 
         private async Task StreamLoopAsync(string? serverId, CancellationToken ct)
@@ -546,6 +548,9 @@ internal sealed partial class PlexLiveEventSource(
                                 EventType = LiveEventType.LibraryNew,
                                 SourceEvent = type,
                                 Title = Text(entry, "title") is { Length: > 0 } title ? title : null,
+
+                                // The entry names no artwork: the item's own thumb (the timestamp only keys caches).
+                                Poster = itemId.All(char.IsAsciiDigit) ? $"/library/metadata/{itemId}/thumb/{_owner._clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}" : null,
                             });
                         }
                     }

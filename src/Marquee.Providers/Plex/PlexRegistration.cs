@@ -25,6 +25,7 @@ public static class PlexRegistration
         services.AddSingleton<IServerIdentity>(sp => sp.GetRequiredService<PlexServerIdentity>());
         services.AddSingleton<ILiveEventSource, PlexLiveEventSource>();
         services.AddSingleton<Marquee.Core.Notifications.ISessionReader, PlexSessionReader>();
+        services.AddSingleton<Marquee.Core.Notifications.IPosterReader, PlexPosterReader>();
         return services;
     }
 

@@ -47,6 +47,9 @@ public sealed record PlexWebhookItem(
 
     /// <summary>Gets the release year.</summary>
     public long? Year { get; init; }
+
+    /// <summary>Gets the item's poster path (<see cref="PlexPoster.Of"/>).</summary>
+    public string? Poster { get; init; }
 }
 
 /// <summary>Parses Plex webhook payloads: tolerant of numbers sent as strings, strict about the shape.</summary>
@@ -115,6 +118,11 @@ public static class PlexWebhookParser
                     Season = Descriptive(() => Integer(m, "parentIndex", "Metadata.parentIndex")),
                     Episode = Descriptive(() => Integer(m, "index", "Metadata.index")),
                     Year = Descriptive(() => Integer(m, "year", "Metadata.year")),
+                    Poster = Descriptive(() => PlexPoster.Of(
+                        String(m, "type", "Metadata.type"),
+                        String(m, "thumb", "Metadata.thumb"),
+                        String(m, "parentThumb", "Metadata.parentThumb"),
+                        String(m, "grandparentThumb", "Metadata.grandparentThumb"))),
                 };
                 if (NeedMetadata.Contains(name) && item.RatingKey is null)
                 {

@@ -4,8 +4,9 @@ namespace Marquee.Providers.Plex;
 
 /// <summary>
 /// What a handled Plex webhook keeps for diagnosis: the event, who and where (account, server, player) and the item's
-/// keys, ids, position, counts and rating, each as the sender wrote it. Descriptions, cast, artwork links and the like
-/// are dropped; the parser reads the same webhook from the compact form as from the original.
+/// keys, ids, position, counts, rating and poster paths (a notification's thumbnail), each as the sender wrote it.
+/// Descriptions, cast, other artwork links and the like are dropped; the parser reads the same webhook from the compact
+/// form as from the original.
 /// </summary>
 public static class PlexWebhookCompactor
 {
@@ -20,6 +21,7 @@ public static class PlexWebhookCompactor
             [
                 "ratingKey", "key", "guid", "Guid", "type", "title", "grandparentTitle", "parentTitle", "index", "parentIndex", "year",
                 "librarySectionID", "librarySectionTitle", "viewOffset", "duration", "viewCount", "lastViewedAt", "userRating", "lastRatedAt",
+                "thumb", "parentThumb", "grandparentThumb",
             ],
         });
 

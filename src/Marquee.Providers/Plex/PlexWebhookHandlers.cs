@@ -144,6 +144,7 @@ public static class PlexWebhookEvents
             PositionMs = webhook.Metadata?.ViewOffsetMs,
             DurationMs = webhook.Metadata?.DurationMs,
             Rating = webhook.Rating ?? webhook.Metadata?.UserRating,
+            Poster = webhook.Metadata?.Poster,
         };
 
     /// <summary>

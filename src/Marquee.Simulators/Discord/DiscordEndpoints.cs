@@ -50,9 +50,12 @@ internal static class DiscordEndpoints
 
     private static async Task<IResult> ExecuteAsync(HttpContext context, DiscordState state, string webhookId, string token)
     {
+        var url = context.Request.Path + context.Request.QueryString;
+        DiscordExecution Record(int status, JsonNode? json, string? error, IReadOnlyList<DiscordFile>? uploaded = null) => state.Record(webhookId, status, json, error, uploaded, url);
+
         if (state.Find(webhookId, token) is null)
         {
-            state.Record(webhookId, 404, null, "Unknown Webhook");
+            Record(404, null, "Unknown Webhook");
             return Results.Json(new { message = "Unknown Webhook", code = 10015 }, statusCode: 404);
         }
 
@@ -70,7 +73,7 @@ internal static class DiscordEndpoints
         {
             var seconds = Math.Round(wait.TotalSeconds, 3);
             headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            state.Record(webhookId, 429, null, "rate limited");
+            Record(429, null, "rate limited");
             return Results.Json(new { message = "You are being rate limited.", retry_after = seconds, global = false }, statusCode: 429);
         }
 
@@ -82,7 +85,7 @@ internal static class DiscordEndpoints
             {
                 if (context.Request.ContentLength > MaxUploadBytes)
                 {
-                    state.Record(webhookId, 413, null, "request entity too large");
+                    Record(413, null, "request entity too large");
                     return Results.Json(new { message = "Request entity too large", code = 40005 }, statusCode: 413);
                 }
 
@@ -95,14 +98,14 @@ internal static class DiscordEndpoints
         }
         catch (JsonException ex)
         {
-            state.Record(webhookId, 400, null, ex.Message);
+            Record(400, null, ex.Message);
             return Results.Json(new { message = "The request body contains invalid JSON.", code = 50109 }, statusCode: 400);
         }
         catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
         {
             // A multipart body over the limit, or one that is not multipart at all.
             var tooLarge = ex is BadHttpRequestException { StatusCode: 413 } || ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase);
-            state.Record(webhookId, tooLarge ? 413 : 400, null, ex.Message);
+            Record(tooLarge ? 413 : 400, null, ex.Message);
             return tooLarge
                 ? Results.Json(new { message = "Request entity too large", code = 40005 }, statusCode: 413)
                 : Results.Json(new { message = "Invalid Form Body", code = 50035, errors = new JsonObject() }, statusCode: 400);
@@ -110,26 +113,32 @@ internal static class DiscordEndpoints
 
         if (body is not JsonObject message)
         {
-            state.Record(webhookId, 400, body, "not an object");
+            Record(400, body, "not an object");
             return Results.Json(new { message = "Invalid Form Body", code = 50035, errors = new JsonObject() }, statusCode: 400);
         }
 
-        var problems = DiscordValidator.Validate(message).Where(p => files.Count == 0 || p.Code != "50006").ToList();
+        if (files.FirstOrDefault(f => f.Data.Length > state.Options.MaxFileBytes) is { } big)
+        {
+            Record(413, message, $"{big.FileName} is over {state.Options.MaxFileBytes} bytes");
+            return Results.Json(new { message = "Request entity too large", code = 40005 }, statusCode: 413);
+        }
+
+        var problems = DiscordValidator.Validate(message, [.. files.Select(f => f.FileName)]).Where(p => files.Count == 0 || p.Code != "50006").ToList();
         if (problems.Any(p => p.Code == "50006"))
         {
-            state.Record(webhookId, 400, message, "Cannot send an empty message");
+            Record(400, message, "Cannot send an empty message");
             return Results.Json(new { message = "Cannot send an empty message", code = 50006 }, statusCode: 400);
         }
 
         if (problems.Count > 0)
         {
-            state.Record(webhookId, 400, message, string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}")));
+            Record(400, message, string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}")));
             return Results.Json(new { message = "Invalid Form Body", code = 50035, errors = DiscordValidator.Errors(problems) }, statusCode: 400);
         }
 
         var wantAnswer = string.Equals(context.Request.Query["wait"], "true", StringComparison.OrdinalIgnoreCase);
         var id = state.NextMessageId();
-        var recorded = state.Record(webhookId, wantAnswer ? 200 : 204, message, null, files);
+        var recorded = Record(wantAnswer ? 200 : 204, message, null, files);
         if (!wantAnswer)
         {
             return Results.NoContent();

@@ -14,6 +14,9 @@ public sealed record DiscordSimulatorOptions
     /// <summary>The rate limit's window: after the limit is reached the webhook answers 429 until the window has passed.</summary>
     public double RateWindowSeconds { get; init; } = 2;
 
+    /// <summary>The largest file one execution may upload (Discord's default, 10 MiB); past it, 413 with code 40005.</summary>
+    public long MaxFileBytes { get; init; } = 10L * 1024 * 1024;
+
     public int Seed { get; init; } = 7;
 
     public int LatencyMs { get; init; }

@@ -15,10 +15,15 @@ public sealed record DiscordWebhook(string Id, string Token, string ChannelId);
 /// <param name="Error">Why it was refused, for a 4xx.</param>
 /// <param name="ReceivedAt">When it arrived.</param>
 /// <param name="Files">The files uploaded with it (a <c>multipart/form-data</c> execution's <c>files[n]</c> parts).</param>
-public sealed record DiscordExecution(long Sequence, string WebhookId, int Status, JsonNode? Body, string? Error, DateTimeOffset ReceivedAt, IReadOnlyList<DiscordFile>? Files = null);
+/// <param name="Url">The path and query it was posted to.</param>
+public sealed record DiscordExecution(long Sequence, string WebhookId, int Status, JsonNode? Body, string? Error, DateTimeOffset ReceivedAt, IReadOnlyList<DiscordFile>? Files = null, string? Url = null);
 
 /// <summary>A file uploaded with an execution: its form field (<c>files[0]</c>), file name, content type and bytes.</summary>
-public sealed record DiscordFile(string Field, string FileName, string? ContentType, byte[] Data);
+public sealed record DiscordFile(string Field, string FileName, string? ContentType, byte[] Data)
+{
+    /// <summary>Gets the file's size in bytes.</summary>
+    public int Size => Data.Length;
+}
 
 /// <summary>The webhooks, their rate-limit buckets and every execution received.</summary>
 public sealed class DiscordState
@@ -152,11 +157,11 @@ public sealed class DiscordState
         }
     }
 
-    public DiscordExecution Record(string webhookId, int status, JsonNode? body, string? error, IReadOnlyList<DiscordFile>? files = null)
+    public DiscordExecution Record(string webhookId, int status, JsonNode? body, string? error, IReadOnlyList<DiscordFile>? files = null, string? url = null)
     {
         lock (_gate)
         {
-            var execution = new DiscordExecution(++_sequence, webhookId, status, body, error, Clock.GetUtcNow(), files is { Count: > 0 } ? files : null);
+            var execution = new DiscordExecution(++_sequence, webhookId, status, body, error, Clock.GetUtcNow(), files is { Count: > 0 } ? files : null, url);
             _executions.Add(execution);
             return execution;
         }

@@ -23,7 +23,14 @@ public static class DiscordValidator
     /// <summary>One problem: its path in the body (<c>embeds.0.title</c>), Discord's error code and message.</summary>
     public sealed record Problem(string Path, string Code, string Message);
 
-    public static IReadOnlyList<Problem> Validate(JsonObject body)
+    /// <summary>The embed fields that may name an uploaded file as <c>attachment://name</c>.</summary>
+    private static readonly string[][] AttachmentUrls = [["thumbnail", "url"], ["image", "url"], ["author", "icon_url"], ["footer", "icon_url"]];
+
+    /// <summary>
+    /// Checks a message; <paramref name="files"/> are the names of the files uploaded with it, which an embed's
+    /// <c>attachment://name</c> must name (none for a JSON execution).
+    /// </summary>
+    public static IReadOnlyList<Problem> Validate(JsonObject body, IReadOnlyCollection<string>? files = null)
     {
         var problems = new List<Problem>();
         var content = Text(body, "content", "content", problems);
@@ -46,6 +53,7 @@ public static class DiscordValidator
             for (var i = 0; i < array.Count; i++)
             {
                 total += ValidateEmbed(array[i], $"embeds.{i}", problems);
+                Attachments(array[i], $"embeds.{i}", files ?? [], problems);
             }
 
             if (total > TotalMax)
@@ -94,6 +102,19 @@ public static class DiscordValidator
         }
 
         return root;
+    }
+
+    // An attachment:// URL must name a file uploaded with the message.
+    private static void Attachments(JsonNode? node, string path, IReadOnlyCollection<string> files, List<Problem> problems)
+    {
+        foreach (var parts in AttachmentUrls)
+        {
+            if (node is JsonObject embed && embed[parts[0]] is JsonObject owner && owner[parts[1]] is JsonValue value && value.TryGetValue<string>(out var url)
+                && url.StartsWith("attachment://", StringComparison.Ordinal) && !files.Contains(url["attachment://".Length..], StringComparer.Ordinal))
+            {
+                problems.Add(new Problem($"{path}.{parts[0]}.{parts[1]}", "UNFURLED_MEDIA_ITEM_REFERENCED_ATTACHMENT_NOT_FOUND", $"The referenced attachment (\"{url}\") was not found"));
+            }
+        }
     }
 
     // Returns the characters this embed counts toward the message's total.

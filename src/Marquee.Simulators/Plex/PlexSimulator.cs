@@ -84,6 +84,7 @@ public sealed class PlexSimulator : IAsyncDisposable
         harness.Use(pms, "/_sim");
         pms.Use(PmsHttp.EmptyWritesAsHtml);
         pms.MapPms(state, stream);
+        pms.MapArtwork(state);
         apps.Add(pms);
 
         SimControl? control = null;

@@ -86,6 +86,9 @@ public sealed class PlexState
 
     public Lock Gate { get; } = new();
 
+    /// <summary>Gets what the artwork routes answer (a JPEG, 404, too large, HTML).</summary>
+    public SimArtwork Artwork { get; } = new();
+
     public PlexSimulatorOptions Options { get; }
 
     public SimClock Clock { get; }

@@ -916,6 +916,7 @@ internal static class PmsEndpoints
             w.Str("grandparentGuid", show.PrimaryGuid);
             w.Str("grandparentKey", $"/library/metadata/{show.RatingKey}");
             w.NumStr("grandparentRatingKey", show.RatingKey);
+            w.Str("grandparentThumb", $"/library/metadata/{show.RatingKey}/thumb/{show.UpdatedAt}");
             w.Str("grandparentTitle", show.Title);
         }
 
@@ -935,6 +936,7 @@ internal static class PmsEndpoints
             w.Num("parentIndex", season.Index);
             w.Str("parentKey", $"/library/metadata/{season.RatingKey}");
             w.NumStr("parentRatingKey", season.RatingKey);
+            w.Str("parentThumb", $"/library/metadata/{season.RatingKey}/thumb/{season.UpdatedAt}");
             w.Str("parentTitle", season.Title);
         }
 

@@ -23,8 +23,7 @@ public sealed partial class WebhookDispatcher : IAsyncDisposable
     };
 
     // A 1x1 JPEG is enough for receivers that only check the part exists.
-    private static readonly byte[] Thumb = Convert.FromBase64String(
-        "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////2wBDAf//////////////////////////////////////////////////////////////////////////////////////wAARCAABAAEDASIAAhEBAxEB/8QAFAABAAAAAAAAAAAAAAAAAAAAA//EABQQAQAAAAAAAAAAAAAAAAAAAAD/xAAUAQEAAAAAAAAAAAAAAAAAAAAA/8QAFBEBAAAAAAAAAAAAAAAAAAAAAP/aAAwDAQACEQMRAD8AP//Z");
+    private static readonly byte[] Thumb = SimArtwork.Tiny;
 
     private readonly PlexState _state;
     private readonly IHttpClientFactory _clients;

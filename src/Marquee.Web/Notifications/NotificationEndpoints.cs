@@ -13,10 +13,10 @@ namespace Marquee.Web.Notifications;
 
 /// <summary>A channel as the API shows it: the URL masked past the host, the secret and header values never shown.</summary>
 public sealed record ChannelView(
-    long Id, string Name, string Kind, string Url, bool HasSecret, IReadOnlyList<string> Headers, IReadOnlyList<string> Triggers, IReadOnlyDictionary<string, string> Templates, string Method, bool Enabled, string Status, bool IncludeActivity, string? Condition)
+    long Id, string Name, string Kind, string Url, bool HasSecret, IReadOnlyList<string> Headers, IReadOnlyList<string> Triggers, IReadOnlyDictionary<string, string> Templates, string Method, bool Enabled, string Status, bool IncludeActivity, string? Condition, bool Poster)
 {
     public static ChannelView Of(NotificationChannel c) =>
-        new(c.Id, c.Name, c.Kind, c.MaskedUrl, c.Secrets.Secret is { Length: > 0 }, [.. (c.Secrets.Headers ?? new Dictionary<string, string>()).Keys], c.Triggers, c.Templates, c.Method, c.Enabled, c.Status, c.Settings.IncludeActivity, c.Settings.Condition);
+        new(c.Id, c.Name, c.Kind, c.MaskedUrl, c.Secrets.Secret is { Length: > 0 }, [.. (c.Secrets.Headers ?? new Dictionary<string, string>()).Keys], c.Triggers, c.Templates, c.Method, c.Enabled, c.Status, c.Settings.IncludeActivity, c.Settings.Condition, c.Settings.Poster);
 }
 
 /// <summary>The body of <c>PUT /api/notifications/seen/{kind}/{key}</c>.</summary>

@@ -23,6 +23,22 @@ public sealed class DiscordMessageTests
     }
 
     [Fact]
+    public void APoster_IsTheEmbedThumbnail_AsAnAttachment_AndTheMessageNamesTheFile()
+    {
+        var payload = new NotificationPayload(1, "play", "anna started Arrival (2016)", string.Empty, null, "anna", [], DateTimeOffset.UnixEpoch);
+
+        var with = DiscordMessage.Build(payload, null, "poster.jpg");
+        var without = DiscordMessage.Build(payload, null);
+
+        Assert.Equal("attachment://poster.jpg", with["embeds"]![0]!["thumbnail"]!["url"]!.GetValue<string>());
+        Assert.Equal("poster.jpg", with["attachments"]![0]!["filename"]!.GetValue<string>());
+        Assert.Empty(DiscordValidator.Validate(JsonNode.Parse(with.ToJsonString())!.AsObject(), ["poster.jpg"]));
+        Assert.NotEmpty(DiscordValidator.Validate(JsonNode.Parse(with.ToJsonString())!.AsObject()));
+        Assert.Null(without["embeds"]![0]!["thumbnail"]);
+        Assert.Null(without["attachments"]);
+    }
+
+    [Fact]
     public void EmptyFieldValues_AreLeftOut_AndMentionsAreOff()
     {
         var payload = new NotificationPayload(1, "stop", "t", "b", null, "anna", [new("Player", string.Empty), new("User", "anna")], DateTimeOffset.UnixEpoch);

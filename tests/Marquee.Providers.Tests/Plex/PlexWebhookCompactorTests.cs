@@ -25,8 +25,8 @@ public sealed class PlexWebhookCompactorTests
         var text = Encoding.UTF8.GetString(PlexWebhookCompactor.Compact(json));
 
         Assert.DoesNotContain("\"summary\"", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("\"thumb\"", text, StringComparison.Ordinal);
-        foreach (var kept in new[] { "\"ratingKey\"", "\"guid\"", "\"viewOffset\"", "\"Account\"", "\"uuid\"" })
+        Assert.DoesNotContain("\"art\"", text, StringComparison.Ordinal);
+        foreach (var kept in new[] { "\"ratingKey\"", "\"guid\"", "\"viewOffset\"", "\"Account\"", "\"uuid\"", "\"thumb\"" })
         {
             Assert.Contains(kept, text, StringComparison.Ordinal);
         }

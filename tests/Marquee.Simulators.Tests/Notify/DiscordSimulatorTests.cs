@@ -242,6 +242,75 @@ public sealed class DiscordSimulatorTests
         Assert.Empty(sim.State.Messages);
     }
 
+    [Theory]
+    [InlineData("thumbnail", "url")]
+    [InlineData("image", "url")]
+    [InlineData("author", "icon_url")]
+    public async Task AttachmentReference_ToAFileNotUploaded_Is400With50035_NamingTheField(string owner, string field)
+    {
+        await using var sim = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { RateLimit = 0 }, CancellationToken.None);
+        using var client = new HttpClient();
+        var embed = $$$"""{"title":"t","{{{owner}}}":{"{{{field}}}":"attachment://poster.jpg"}}""";
+        using var form = new MultipartFormDataContent { { Json($$"""{"embeds":[{{embed}}]}"""), "payload_json" }, { Jpeg(10), "files[0]", "other.jpg" } };
+
+        using var multipart = await client.PostAsync(sim.DefaultWebhookUrl, form);
+        using var json = await client.PostAsync(sim.DefaultWebhookUrl, Json($$"""{"embeds":[{{embed}}]}"""));
+        var error = await multipart.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, multipart.StatusCode);
+        Assert.Equal(50035, error.GetProperty("code").GetInt32());
+        var problem = error.GetProperty("errors").GetProperty("embeds").GetProperty("0").GetProperty(owner).GetProperty(field).GetProperty("_errors")[0];
+        Assert.Contains("attachment://poster.jpg", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, json.StatusCode);
+        Assert.Empty(sim.State.Messages);
+    }
+
+    [Fact]
+    public async Task AFileOverTheFileLimit_Is413With40005()
+    {
+        await using var sim = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { MaxFileBytes = 1000 }, CancellationToken.None);
+        using var client = new HttpClient();
+        using var form = new MultipartFormDataContent
+        {
+            { Json("""{"embeds":[{"title":"t","thumbnail":{"url":"attachment://poster.jpg"}}]}"""), "payload_json" },
+            { Jpeg(1001), "files[0]", "poster.jpg" },
+        };
+
+        using var response = await client.PostAsync(sim.DefaultWebhookUrl, form);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(40005, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetInt32());
+        Assert.Empty(sim.State.Messages);
+    }
+
+    [Fact]
+    public async Task Attachments_AreListedByTheControlApi_WithNameContentTypeAndSize()
+    {
+        await using var sim = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions(), CancellationToken.None);
+        using var client = new HttpClient();
+        using var form = new MultipartFormDataContent
+        {
+            { Json("""{"embeds":[{"title":"t","thumbnail":{"url":"attachment://poster.jpg"}}]}"""), "payload_json" },
+            { Jpeg(1234), "files[0]", "poster.jpg" },
+        };
+
+        using var response = await client.PostAsync(sim.DefaultWebhookUrl, form);
+        var messages = await client.GetFromJsonAsync<JsonElement>(new Uri(sim.BaseUri, "/_sim/messages"));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var file = messages[0].GetProperty("files")[0];
+        Assert.Equal("poster.jpg", file.GetProperty("fileName").GetString());
+        Assert.Equal("image/jpeg", file.GetProperty("contentType").GetString());
+        Assert.Equal(1234, file.GetProperty("size").GetInt32());
+    }
+
+    private static ByteArrayContent Jpeg(int size)
+    {
+        var content = new ByteArrayContent(new byte[size]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
+        return content;
+    }
+
     private static async Task<(int Status, int Code)> StatusAsync(HttpClient client, Uri url, object body)
     {
         using var response = await client.PostAsJsonAsync(url, body);

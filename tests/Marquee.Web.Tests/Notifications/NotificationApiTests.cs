@@ -40,6 +40,22 @@ public sealed class NotificationApiTests
     }
 
     [Fact]
+    public async Task PosterSwitch_IsOnByDefault_CanBeTurnedOff_AndANonBooleanIs400()
+    {
+        await using var app = await MarqueeApp.StartAsync();
+
+        using var created = await app.PostJsonAsync("/api/notifications", new { name = "discord", kind = "discord", url = DiscordUrl });
+        var id = (await app.JsonAsync(created)).GetProperty("id").GetInt64();
+        using var off = await app.PutRawAsync($"/api/notifications/{id}", "{\"poster\":false}");
+        using var bad = await app.PostRawAsync("/api/notifications", "{\"name\":\"b\",\"kind\":\"discord\",\"url\":\"" + DiscordUrl + "\",\"poster\":\"yes\"}");
+
+        Assert.True((await app.JsonAsync(created)).GetProperty("poster").GetBoolean());
+        Assert.False((await app.JsonAsync(off)).GetProperty("poster").GetBoolean());
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("poster", (await app.JsonAsync(bad)).ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task MalformedJson_Is400_AndTheApiNeedsTheKey()
     {
         await using var app = await MarqueeApp.StartAsync();

@@ -98,6 +98,12 @@ public sealed record PlexMetadata
 
     public string? GrandparentTitle { get; set; }
 
+    public string? Thumb { get; set; }
+
+    public string? ParentThumb { get; set; }
+
+    public string? GrandparentThumb { get; set; }
+
     public string? GrandparentGuid { get; set; }
 
     public long? Duration { get; set; }
