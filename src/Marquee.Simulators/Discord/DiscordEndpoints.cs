@@ -15,6 +15,10 @@ internal static class DiscordEndpoints
     /// <summary>The largest upload Discord takes in one message by default (25 MiB); past it, 413 with code 40005.</summary>
     public const long MaxUploadBytes = 25L * 1024 * 1024;
 
+    // A body naming one key twice is refused as invalid JSON (Discord does not document which value would win), not
+    // read until a lookup fails on it.
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
     public static void MapDiscord(this IEndpointRouteBuilder app, DiscordState state)
     {
         app.MapPost("/api/webhooks/{webhookId}/{token}", (HttpContext context, string webhookId, string token) => ExecuteAsync(context, state, webhookId, token));
@@ -93,7 +97,7 @@ internal static class DiscordEndpoints
             }
             else
             {
-                body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+                body = await JsonNode.ParseAsync(context.Request.Body, documentOptions: StrictJson, cancellationToken: context.RequestAborted);
             }
         }
         catch (JsonException ex)
@@ -165,7 +169,7 @@ internal static class DiscordEndpoints
     private static async Task<(JsonNode? Body, IReadOnlyList<DiscordFile> Files)> ReadFormAsync(HttpContext context)
     {
         var form = await context.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = MaxUploadBytes, ValueLengthLimit = 1024 * 1024 }, context.RequestAborted);
-        var body = form.TryGetValue("payload_json", out var json) && json.Count > 0 ? JsonNode.Parse(json[0] ?? string.Empty) : new JsonObject();
+        var body = form.TryGetValue("payload_json", out var json) && json.Count > 0 ? JsonNode.Parse(json[0] ?? string.Empty, documentOptions: StrictJson) : new JsonObject();
         var files = new List<DiscordFile>();
         foreach (var file in form.Files.Where(f => f.Name.StartsWith("files[", StringComparison.Ordinal)))
         {

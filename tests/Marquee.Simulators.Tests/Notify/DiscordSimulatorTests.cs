@@ -174,13 +174,16 @@ public sealed class DiscordSimulatorTests
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.NoContent, s));
     }
 
-    [Fact]
-    public async Task InvalidJson_Is400()
+    [Theory]
+    [InlineData("{\"content\":")]
+    [InlineData("{\"content\":\"a\",\"content\":\"b\"}")]
+    [InlineData("{\"embeds\":[{\"title\":\"a\",\"title\":\"b\"}]}")]
+    public async Task InvalidJson_Is400(string body)
     {
         await using var sim = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions(), CancellationToken.None);
         using var client = new HttpClient();
 
-        using var response = await client.PostAsync(sim.DefaultWebhookUrl, Json("{\"content\":"));
+        using var response = await client.PostAsync(sim.DefaultWebhookUrl, Json(body));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(50109, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetInt32());
