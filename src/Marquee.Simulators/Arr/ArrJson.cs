@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Marquee.Simulators.Arr.Model;
+using Marquee.Simulators.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
 namespace Marquee.Simulators.Arr;
@@ -300,7 +301,7 @@ internal static class ArrJson
 
         try
         {
-            return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            return await SimJson.ParseAsync(context.Request.Body, null, context.RequestAborted);
         }
         catch (JsonException)
         {

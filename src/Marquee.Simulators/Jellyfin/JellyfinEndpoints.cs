@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Marquee.Simulators.Infrastructure;
 using Marquee.Simulators.Jellyfin.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -513,7 +514,7 @@ internal static class JellyfinEndpoints
 
         try
         {
-            return await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+            return await SimJson.ParseAsync(ctx.Request.Body, null, ctx.RequestAborted);
         }
         catch (JsonException)
         {

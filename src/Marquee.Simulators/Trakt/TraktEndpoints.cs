@@ -603,7 +603,7 @@ internal static class TraktEndpoints
     {
         try
         {
-            return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
+            return await SimJson.ParseAsync(context.Request.Body, null, context.RequestAborted) as JsonObject;
         }
         catch (JsonException)
         {
