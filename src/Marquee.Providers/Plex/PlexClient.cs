@@ -54,6 +54,14 @@ public sealed class PlexClient
 
     public Uri ServerUrl { get; }
 
+    /// <summary>
+    /// A client for Marquee's own reads of a connection's server outside a sync run (the event stream and its polls, the
+    /// sessions digest, notification posters): the live HTTP client, the connection's client identifier (or
+    /// <c>marquee-live</c>), and requests counted in no run.
+    /// </summary>
+    public static PlexClient Live(IHttpClientFactory http, PlexSettings settings, string connectionName, PlexOptions options, TimeProvider clock, int maxConcurrency, long maxResponseBytes = ProviderHttpOptions.DefaultMaxResponseBytes) =>
+        new(http.CreateClient(LiveHttpClientName), settings.Url, connectionName, settings.ClientIdentifier ?? "marquee-live", options, new RequestCounts(), clock, maxConcurrency, maxResponseBytes);
+
     public string ConnectionName { get; }
 
     public string ClientIdentifier { get; }

@@ -129,15 +129,7 @@ internal sealed partial class PlexLiveEventSource(
             _connectionId = connectionId;
             _connectionName = connectionName;
             Settings = settings;
-            _client = new PlexClient(
-                owner._http.CreateClient(PlexClient.LiveHttpClientName),
-                settings.Url,
-                connectionName,
-                settings.ClientIdentifier ?? "marquee-live",
-                LiveOptions,
-                new RequestCounts(),
-                owner._clock,
-                LiveConcurrency);
+            _client = PlexClient.Live(owner._http, settings, connectionName, LiveOptions, owner._clock, LiveConcurrency);
             _stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             _run = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
         }

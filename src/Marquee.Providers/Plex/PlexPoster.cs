@@ -10,8 +10,7 @@ public static class PlexPoster
     /// </summary>
     public static string? Of(string? type, string? thumb, string? parentThumb, string? grandparentThumb)
     {
-        var chosen = type == "episode" ? Path(grandparentThumb) ?? Path(parentThumb) ?? Path(thumb) : Path(thumb) ?? Path(parentThumb);
-        return chosen;
+        return type == "episode" ? Path(grandparentThumb) ?? Path(parentThumb) ?? Path(thumb) : Path(thumb) ?? Path(parentThumb);
     }
 
     /// <summary>Whether <paramref name="path"/> is a path on the server (starts with one slash, no scheme, no host, at most 500 characters).</summary>

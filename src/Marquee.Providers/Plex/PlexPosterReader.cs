@@ -52,16 +52,7 @@ internal sealed class PlexPosterReader(
                 return PosterRead.Failed($"connection {view.Name} is not a Plex connection");
             }
 
-            var client = new PlexClient(
-                http.CreateClient(PlexClient.LiveHttpClientName),
-                settings.Url,
-                view.Name,
-                settings.ClientIdentifier ?? "marquee-live",
-                new PlexOptions { RequestTimeout = IPosterReader.Timeout, MaxRetries = 0 },
-                new RequestCounts(),
-                clock,
-                2,
-                IPosterReader.MaxBytes);
+            var client = PlexClient.Live(http, settings, view.Name, new PlexOptions { RequestTimeout = IPosterReader.Timeout, MaxRetries = 0 }, clock, 2, IPosterReader.MaxBytes);
             var (data, type) = await client.GetImageAsync("/photo/:/transcode", $"/photo/:/transcode?url={Uri.EscapeDataString(poster.Path)}&{Size}", settings.Token, timeout.Token);
             if (type is null || !IPosterReader.ContentTypes.Contains(type))
             {

@@ -32,15 +32,7 @@ internal sealed partial class PlexSessionReader(
                 continue;
             }
 
-            var client = new PlexClient(
-                http.CreateClient(PlexClient.LiveHttpClientName),
-                settings.Url,
-                view.Name,
-                settings.ClientIdentifier ?? "marquee-live",
-                new PlexOptions { RequestTimeout = TimeSpan.FromSeconds(15), MaxRetries = 0 },
-                new RequestCounts(),
-                clock,
-                1);
+            var client = PlexClient.Live(http, settings, view.Name, new PlexOptions { RequestTimeout = TimeSpan.FromSeconds(15), MaxRetries = 0 }, clock, 1);
             try
             {
                 var root = await client.GetJsonAsync(PlexHost.Server, "/status/sessions", "status/sessions", settings.Token, PlexJson.Default.JsonElement, cancellationToken);
