@@ -36,7 +36,7 @@ public sealed partial class TraktProvider : IProgressSink, IProgressRange
             return "the item's length is unknown, so its resume point cannot be given to Trakt as a share of it";
         }
 
-        var percent = Percent(positionMs, durationMs.Value);
+        var percent = ProgressShare.Of(positionMs, durationMs.Value);
         return percent switch
         {
             < MinPercent => string.Create(CultureInfo.InvariantCulture, $"a resume point at {percent:0.#} % is under the 1 % Trakt keeps"),
@@ -44,8 +44,6 @@ public sealed partial class TraktProvider : IProgressSink, IProgressRange
             _ => null,
         };
     }
-
-    private static double Percent(long positionMs, long durationMs) => ProgressShare.Of(positionMs, durationMs);
 
     /// <summary>Sends each resume point as its own <c>POST /scrobble/pause</c> (Trakt takes one item per scrobble).</summary>
     private async Task PauseAsync(List<int> indexes, IReadOnlyList<BatchWrite> writes, ProviderException?[] results, CancellationToken cancellationToken)
@@ -60,7 +58,7 @@ public sealed partial class TraktProvider : IProgressSink, IProgressRange
             }
 
             var key = TraktKeys.Parse(write.LocalKey)!;
-            var body = new JsonObject { ["movie"] = new JsonObject { ["ids"] = key.Ids() }, ["progress"] = Percent(write.ProgressMs ?? 0, write.DurationMs!.Value) };
+            var body = new JsonObject { ["movie"] = new JsonObject { ["ids"] = key.Ids() }, ["progress"] = ProgressShare.Of(write.ProgressMs ?? 0, write.DurationMs!.Value) };
             try
             {
                 await _client.WriteAsync("scrobble/pause", body, cancellationToken);

@@ -419,7 +419,7 @@ public sealed partial class TraktProvider : IProvider, IAccountDirectory, IWatch
         state = write.Action switch
         {
             WriteAction.MarkWatched or WriteAction.Rewatch => state with { PlayCount = state.PlayCount + 1, LastWatchedAt = Later(state.LastWatchedAt, write.WatchedAt) },
-            WriteAction.SetProgress => state with { ProgressMs = write.ProgressMs, ProgressPercent = Percent(write.ProgressMs ?? 0, write.DurationMs ?? 1) },
+            WriteAction.SetProgress => state with { ProgressMs = write.ProgressMs, ProgressPercent = ProgressShare.Of(write.ProgressMs ?? 0, write.DurationMs ?? 1) },
             WriteAction.MarkUnwatched => state with { PlayCount = 0, LastWatchedAt = null },
             _ when Stars(write.Rating) is { } stars && write.Action == WriteAction.SetRating => state with { Rating = stars, RatedAt = write.RatedAt },
             _ => state with { Rating = null, RatedAt = null },
