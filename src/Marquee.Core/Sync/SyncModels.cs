@@ -88,48 +88,86 @@ public sealed record LedgerEvent(
 /// The current state of one item for one profile, derived from the ledger. Each feature remembers when it last
 /// changed, from which connection and through which event, so newest-wins and tie-breaking need no second look.
 /// <see cref="WatchedAt"/> is the time of the last watched or proven unwatched event; a cleared rating has
-/// <see cref="RatedAt"/> set and <see cref="Rating"/> null.
+/// <see cref="RatedAt"/> set and <see cref="Rating"/> null. Its values are kept packed (<see cref="Packed"/>): a full run
+/// holds one state per item of a profile.
 /// </summary>
 public sealed record LedgerState
 {
+    private readonly long _watchedAt = Packed.None;
+    private readonly long _watchedConnectionId = Packed.None;
+    private readonly long _lastPlayAt = Packed.None;
+    private readonly long _lastPlayConnectionId = Packed.None;
+    private readonly double _rating = double.NaN;
+    private readonly long _ratedAt = Packed.None;
+    private readonly long _ratingConnectionId = Packed.None;
+    private readonly long _progressMs = Packed.None;
+    private readonly long _progressAt = Packed.None;
+    private readonly long _progressConnectionId = Packed.None;
+    private readonly long _lastEventId = Packed.None;
+
     public static LedgerState Empty { get; } = new();
 
     public bool Watched { get; init; }
 
-    public DateTimeOffset? WatchedAt { get; init; }
+    public DateTimeOffset? WatchedAt { get => Packed.Time(_watchedAt); init => _watchedAt = Packed.Pack(value); }
 
-    public long? WatchedConnectionId { get; init; }
+    public long? WatchedConnectionId { get => Packed.Long(_watchedConnectionId); init => _watchedConnectionId = Packed.Pack(value); }
 
     public int PlayCount { get; init; }
 
-    public DateTimeOffset? LastPlayAt { get; init; }
+    public DateTimeOffset? LastPlayAt { get => Packed.Time(_lastPlayAt); init => _lastPlayAt = Packed.Pack(value); }
 
-    public long? LastPlayConnectionId { get; init; }
+    public long? LastPlayConnectionId { get => Packed.Long(_lastPlayConnectionId); init => _lastPlayConnectionId = Packed.Pack(value); }
 
-    public double? Rating { get; init; }
+    public double? Rating { get => Packed.Double(_rating); init => _rating = Packed.Pack(value); }
 
-    public DateTimeOffset? RatedAt { get; init; }
+    public DateTimeOffset? RatedAt { get => Packed.Time(_ratedAt); init => _ratedAt = Packed.Pack(value); }
 
-    public long? RatingConnectionId { get; init; }
+    public long? RatingConnectionId { get => Packed.Long(_ratingConnectionId); init => _ratingConnectionId = Packed.Pack(value); }
 
-    public long? ProgressMs { get; init; }
+    public long? ProgressMs { get => Packed.Long(_progressMs); init => _progressMs = Packed.Pack(value); }
 
-    public DateTimeOffset? ProgressAt { get; init; }
+    public DateTimeOffset? ProgressAt { get => Packed.Time(_progressAt); init => _progressAt = Packed.Pack(value); }
 
-    public long? ProgressConnectionId { get; init; }
+    public long? ProgressConnectionId { get => Packed.Long(_progressConnectionId); init => _progressConnectionId = Packed.Pack(value); }
 
-    public long? LastEventId { get; init; }
+    public long? LastEventId { get => Packed.Long(_lastEventId); init => _lastEventId = Packed.Pack(value); }
 }
 
-/// <summary>What an account on a connection last showed for an item: the baseline that proves an unwatch or a cleared rating.</summary>
-public sealed record ObservedState(
-    int ViewCount,
-    DateTimeOffset? LastViewedAt,
-    double? Rating,
-    DateTimeOffset? RatedAt,
-    long? ProgressMs,
-    DateTimeOffset ObservedAt)
+/// <summary>
+/// What an account on a connection last showed for an item: the baseline that proves an unwatch or a cleared rating.
+/// Its values are kept packed (<see cref="Packed"/>): a full run holds one baseline per listed item and account.
+/// </summary>
+public sealed record ObservedState
 {
+    private readonly long _lastViewedAt;
+    private readonly double _rating;
+    private readonly long _ratedAt;
+    private readonly long _progressMs;
+    private readonly long _observedAt;
+
+    public ObservedState(int viewCount, DateTimeOffset? lastViewedAt, double? rating, DateTimeOffset? ratedAt, long? progressMs, DateTimeOffset observedAt)
+    {
+        ViewCount = viewCount;
+        _lastViewedAt = Packed.Pack(lastViewedAt);
+        _rating = Packed.Pack(rating);
+        _ratedAt = Packed.Pack(ratedAt);
+        _progressMs = Packed.Pack(progressMs);
+        _observedAt = observedAt.UtcTicks;
+    }
+
+    public int ViewCount { get; init; }
+
+    public DateTimeOffset? LastViewedAt { get => Packed.Time(_lastViewedAt); init => _lastViewedAt = Packed.Pack(value); }
+
+    public double? Rating { get => Packed.Double(_rating); init => _rating = Packed.Pack(value); }
+
+    public DateTimeOffset? RatedAt { get => Packed.Time(_ratedAt); init => _ratedAt = Packed.Pack(value); }
+
+    public long? ProgressMs { get => Packed.Long(_progressMs); init => _progressMs = Packed.Pack(value); }
+
+    public DateTimeOffset ObservedAt { get => new(_observedAt, TimeSpan.Zero); init => _observedAt = value.UtcTicks; }
+
     public bool Watched => ViewCount > 0;
 
     /// <summary>

@@ -126,10 +126,16 @@ public sealed class SyncService(
                     continue;
                 }
 
+                // A full run matches each item as it is read and keeps only what observing, planning and storing need of
+                // it (Matching.Compact), so neither side's listing is held as read; an incremental run first loads the part
+                // of the snapshot its listings name.
+                var keepIds = source.Provider is ICatalogTarget || target.Provider is ICatalogTarget;
+                var sourceMatch = new Matching(resolver, source, flow.Filters, unresolved, unresolvedKeys, keepIds);
+                var targetMatch = new Matching(resolver, target, flow.Filters, unresolved, unresolvedKeys, keepIds);
                 progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {source.Connection.Name}");
-                var sourceListing = await ReadAsync(source, pair.SourceAccount, flow, options, cancellationToken);
+                var sourceListing = await ReadAsync(source, pair.SourceAccount, flow, options, incremental ? null : sourceMatch, cancellationToken);
                 progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {target.Connection.Name}");
-                var targetListing = await ReadAsync(target, pair.TargetAccount, flow, options, cancellationToken);
+                var targetListing = await ReadAsync(target, pair.TargetAccount, flow, options, incremental ? null : targetMatch, cancellationToken);
                 IReadOnlyDictionary<string, ObservedState>? sourceBaselines = null;
                 IReadOnlyDictionary<string, ObservedState>? targetBaselines = null;
                 if (incremental)
@@ -137,6 +143,8 @@ public sealed class SyncService(
                     var part = await identity.LoadForAsync(IdentityResolver.IdsOf(sourceListing.Concat(targetListing).Select(l => l.Item)), cancellationToken);
                     resolver.Add(part);
                     AddKnownKeys(knownKeys, part);
+                    sourceMatch.AddRange(sourceListing);
+                    targetMatch.AddRange(targetListing);
                 }
                 else
                 {
@@ -144,12 +152,12 @@ public sealed class SyncService(
                     targetBaselines = await ledger.LoadBaselinesAsync(pair.Target.Id, cancellationToken);
                     // A run narrowed to some libraries lists part of what the baselines hold, by design: only an empty listing is refused.
                     var partial = options.Libraries is { Count: > 0 };
-                    CheckListing(source, pair.ProfileName, sourceListing.Count, sourceBaselines.Count, partial);
-                    CheckListing(target, pair.ProfileName, targetListing.Count, targetBaselines.Count, partial);
+                    CheckListing(source, pair.ProfileName, sourceMatch.Read, sourceBaselines.Count, partial);
+                    CheckListing(target, pair.ProfileName, targetMatch.Read, targetBaselines.Count, partial);
                 }
 
-                var sourceItems = Resolve(resolver, source, sourceListing, flow.Filters, unresolved, unresolvedKeys);
-                var targetItems = Resolve(resolver, target, targetListing, flow.Filters, unresolved, unresolvedKeys);
+                var sourceItems = sourceMatch.Items();
+                var targetItems = targetMatch.Items();
                 if (!options.DryRun)
                 {
                     var realIds = await identity.SaveAsync(IdentityChangesOf(resolver, source, sourceItems, target, targetItems, linked), cancellationToken);
@@ -298,82 +306,124 @@ public sealed class SyncService(
         }
     }
 
-    private static async Task<List<Listed>> ReadAsync(SyncSide side, ProviderAccount account, Flow flow, SyncOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one account's listing of a side. With <paramref name="matching"/> (a full run) each item is matched as it
+    /// arrives and nothing is returned; without it (an incremental run, which must first load the snapshot's part that its
+    /// listings name) the listing is returned as read.
+    /// </summary>
+    private static async Task<List<Listed>> ReadAsync(SyncSide side, ProviderAccount account, Flow flow, SyncOptions options, Matching? matching, CancellationToken cancellationToken)
     {
         var query = new WatchStateQuery { ChangedSince = options.Since, Libraries = flow.Filters.Libraries, Progress = flow.Features.Contains(FlowFeature.Progress) };
         var listed = new List<Listed>();
         await foreach (var entry in side.Source.ReadAsync(account, query, cancellationToken))
         {
-            listed.Add(new Listed(entry.Item.LocalKey, entry.Item, entry.State));
+            if (matching is not null)
+            {
+                matching.Add(new Listed(entry.Item.LocalKey, entry.Item, entry.State));
+            }
+            else
+            {
+                listed.Add(new Listed(entry.Item.LocalKey, entry.Item, entry.State));
+            }
         }
 
         return listed;
     }
 
     /// <summary>
-    /// Matches a listing; returns one entry per ledger item. Entries of one item that share a state (<see cref="SourceItem.SharedStateKey"/>)
-    /// are one copy; the state of an item with several copies is theirs together (a watch of any copy counts), and its
-    /// entry is the copy written to: the base version (no edition) first, else the lowest local key. A copy that holds
-    /// only an edition is, by the flow's <see cref="FlowFilters.Editions"/> policy, that edition's own item, its movie's
-    /// item, or left out.
+    /// Matches a listing, item by item; <see cref="Items"/> gives one entry per ledger item. Entries of one item that share
+    /// a state (<see cref="SourceItem.SharedStateKey"/>) are one copy; the state of an item with several copies is theirs
+    /// together (a watch of any copy counts), and its entry is the copy written to: the base version (no edition) first,
+    /// else the lowest local key. A copy that holds only an edition is, by the flow's <see cref="FlowFilters.Editions"/>
+    /// policy, that edition's own item, its movie's item, or left out. A matched entry keeps only what observing, planning
+    /// and storing need (<see cref="Compact"/>); its ids stay only when a side is a catalogue (Trakt), whose keys are made
+    /// from the other side's ids.
     /// </summary>
-    private static Dictionary<long, Listed> Resolve(IdentityResolver resolver, SyncSide side, List<Listed> listing, FlowFilters filters, List<UnresolvedItem> unresolved, HashSet<(long, string)> unresolvedKeys)
+    private sealed class Matching(IdentityResolver resolver, SyncSide side, FlowFilters filters, List<UnresolvedItem> unresolved, HashSet<(long, string)> unresolvedKeys, bool keepIds)
     {
-        var copies = new Dictionary<(long ItemId, string Copy), Listed>();
-        foreach (var entry in listing)
+        private readonly Dictionary<(long ItemId, string Copy), Listed> _copies = [];
+
+        /// <summary>Gets how many entries the listing held, matched or not.</summary>
+        public int Read { get; private set; }
+
+        public void AddRange(IEnumerable<Listed> listing)
         {
+            foreach (var entry in listing)
+            {
+                Add(entry);
+            }
+        }
+
+        public void Add(Listed entry)
+        {
+            Read++;
             var resolution = resolver.Resolve(entry.Item, filters);
             if (!resolution.Resolved)
             {
-                if (!unresolvedKeys.Add((side.Connection.Id, entry.LocalKey)))
+                if (unresolvedKeys.Add((side.Connection.Id, entry.LocalKey)))
                 {
-                    continue;
+                    unresolved.Add(new UnresolvedItem(side.Connection.Id, side.Connection.Name, entry.LocalKey, entry.Item.Kind.ToString().ToLowerInvariant(), entry.Item.Title, resolution.Reason!, resolution.Detail, default, default, 1));
                 }
 
-                unresolved.Add(new UnresolvedItem(side.Connection.Id, side.Connection.Name, entry.LocalKey, entry.Item.Kind.ToString().ToLowerInvariant(), entry.Item.Title, resolution.Reason!, resolution.Detail, default, default, 1));
-                continue;
+                return;
             }
 
             var copy = entry.Item.SharedStateKey ?? entry.LocalKey;
+            var kept = keepIds ? entry : Compact(entry);
             foreach (var itemId in resolution.ItemIds)
             {
                 // Entries of one copy show one state: the one written to stands for them.
-                if (!copies.TryGetValue((itemId, copy), out var existing) || Preferred(entry.Item, existing.Item))
+                if (!_copies.TryGetValue((itemId, copy), out var existing) || Preferred(entry.Item, existing.Item))
                 {
-                    copies[(itemId, copy)] = entry;
+                    _copies[(itemId, copy)] = kept;
                 }
             }
         }
 
-        var items = new Dictionary<long, Listed>();
-        foreach (var ((itemId, _), entry) in copies)
+        public Dictionary<long, Listed> Items()
         {
-            var owner = itemId;
-            if (entry.Item is { Kind: MediaKind.Movie, Edition: { } edition })
+            var items = new Dictionary<long, Listed>();
+            foreach (var ((itemId, _), entry) in _copies)
             {
-                if (filters.Editions == EditionPolicy.Skip)
+                var owner = itemId;
+                if (entry.Item is { Kind: MediaKind.Movie, Edition: { } edition })
                 {
-                    continue;
+                    if (filters.Editions == EditionPolicy.Skip)
+                    {
+                        continue;
+                    }
+
+                    if (filters.Editions == EditionPolicy.Edition)
+                    {
+                        owner = resolver.EditionOf(itemId, edition);
+                    }
                 }
 
-                if (filters.Editions == EditionPolicy.Edition)
+                if (!items.TryGetValue(owner, out var existing))
                 {
-                    owner = resolver.EditionOf(itemId, edition);
+                    items[owner] = entry;
+                }
+                else
+                {
+                    var (lead, other) = Preferred(entry.Item, existing.Item) ? (entry, existing) : (existing, entry);
+                    items[owner] = lead with { Others = [.. lead.Others, .. other.Copies] };
                 }
             }
 
-            if (!items.TryGetValue(owner, out var existing))
-            {
-                items[owner] = entry;
-            }
-            else
-            {
-                var (lead, other) = Preferred(entry.Item, existing.Item) ? (entry, existing) : (existing, entry);
-                items[owner] = lead with { Others = [.. lead.Others, .. other.Copies] };
-            }
+            _copies.Clear();
+            return items;
         }
 
-        return items;
+        /// <summary>
+        /// What a run needs of a matched entry: its key, kind, title, length, edition, file and library (to store and
+        /// plan), without its ids, its show's parts and its labels, which matching has used. A state that shows nothing is
+        /// the one shared empty state.
+        /// </summary>
+        private static Listed Compact(Listed entry) => entry with
+        {
+            Item = entry.Item with { Ids = [], ShowIds = [], ShowLocalKey = null, ShowTitle = null, Labels = [], UpdatedAt = null, SharedStateKey = null },
+            State = entry.State.Shared(),
+        };
     }
 
     private static bool Preferred(SourceItem candidate, SourceItem current) =>

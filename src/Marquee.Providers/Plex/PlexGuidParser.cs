@@ -52,7 +52,8 @@ public static partial class PlexGuidParser
             case "plex":
                 return Own(new ExternalId(ExternalId.Plex, rest));
             case "imdb" or "tmdb" or "tvdb" or "anidb" or "tvmaze":
-                return Own(new ExternalId(scheme, rest));
+                // The scheme's constant, not the piece cut from this guid: a listing holds one id or more per item.
+                return Own(new ExternalId(Canonical(scheme), rest));
             case "local" or "tv.plex.agents.none" or "com.plexapp.agents.none":
                 return PlexGuid.None with { IsLocal = true };
             case "tv.plex.agents.custom.shoko" or "tv.plex.agents.custom.shoko.movie":
@@ -126,8 +127,11 @@ public static partial class PlexGuidParser
         return primary with { Ids = Union(primary.Ids, external) };
     }
 
-    /// <summary>The ids of every list, each once, in the order first seen (a handful per item: a list beats a hash set here).</summary>
-    internal static List<ExternalId> Union(params IEnumerable<ExternalId>[] lists)
+    /// <summary>
+    /// The ids of every list, each once, in the order first seen (a handful per item: a list beats a hash set here), as an
+    /// array: the item keeps it for the whole run.
+    /// </summary>
+    internal static ExternalId[] Union(params IEnumerable<ExternalId>[] lists)
     {
         var result = new List<ExternalId>();
         foreach (var list in lists)
@@ -141,8 +145,17 @@ public static partial class PlexGuidParser
             }
         }
 
-        return result;
+        return [.. result];
     }
+
+    private static string Canonical(string scheme) => scheme switch
+    {
+        "imdb" => ExternalId.Imdb,
+        "tmdb" => ExternalId.Tmdb,
+        "tvdb" => ExternalId.Tvdb,
+        "anidb" => ExternalId.AniDb,
+        _ => ExternalId.TvMaze,
+    };
 
     private static PlexGuid Own(ExternalId id) => new([id], [], null, null, false);
 

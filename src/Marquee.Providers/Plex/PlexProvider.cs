@@ -454,7 +454,7 @@ public sealed partial class PlexProvider :
             ProgressMs = item.ViewOffset is > 0 ? item.ViewOffset : null,
             ProgressAt = item.ViewOffset is > 0 ? lastViewed : null,
         };
-        return new SourceItemState(source, state);
+        return new SourceItemState(source, state.Shared());
     }
 
     /// <summary>A show's parts that its episodes share: its key, the guid and title they name it by, and its ids.</summary>
@@ -469,7 +469,7 @@ public sealed partial class PlexProvider :
     }
 
     private static IReadOnlyList<string> Labels(PlexMetadata item) =>
-        item.Label is not { Count: > 0 } ? [] : item.Label.Select(l => l.Tag).Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
+        item.Label is not { Count: > 0 } ? Array.Empty<string>() : item.Label.Select(l => l.Tag).Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
 
     private static string OnlineKey(string key)
     {
