@@ -12,7 +12,11 @@ using Microsoft.Extensions.Logging;
 namespace Marquee.Bench.Sync;
 
 /// <summary>Size of the reference library and of the differences between the two servers.</summary>
-public sealed record WorldSize(int Movies, int Shows, int LatencyMs, double Differing);
+public sealed record WorldSize(int Movies, int Shows, int LatencyMs, double Differing)
+{
+    /// <summary>Gets the page size of Marquee's bulk listings in this world (the benchmarks' is <see cref="ReferenceWorld.PageSize"/>).</summary>
+    public int ListingPageSize { get; init; } = ReferenceWorld.PageSize;
+}
 
 /// <summary>
 /// A simulated world (<see cref="ISimWorld"/>: two Plex servers, or Plex and Jellyfin) and Marquee in front of it: the
@@ -72,9 +76,9 @@ public sealed class ReferenceWorld : IAsyncDisposable
         var config = new Dictionary<string, string?>
         {
             ["Marquee:DataFolder"] = dataFolder,
-            ["Marquee:Plex:PageSize"] = PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Marquee:Plex:PageSize"] = size.ListingPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Marquee:Plex:RetryDelay"] = "00:00:00.200",
-            ["Marquee:Jellyfin:PageSize"] = PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Marquee:Jellyfin:PageSize"] = size.ListingPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (sims.Info.PlexTvUrl is { } plexTv)
         {
