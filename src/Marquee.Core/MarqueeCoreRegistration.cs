@@ -42,6 +42,7 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton<DeliveryHistory>();
         services.TryAddSingleton<ServerDirectory>();
         services.TryAddSingleton<InboxSignal>();
+        services.TryAddSingleton<InboxBacklog>();
         services.TryAddSingleton<InboxAppender>();
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<OutboxService>();
@@ -49,6 +50,7 @@ public static class MarqueeCoreRegistration
         services.TryAddSingleton<Notifications.NotificationTemplates>();
         services.TryAddSingleton<Notifications.NotificationService>();
         services.TryAddSingleton<Notifications.NotificationSink>();
+        services.TryAddSingleton<Notifications.NotificationDeferral>();
         services.TryAddSingleton<Notifications.NotificationFeed>();
         services.TryAddSingleton<Notifications.MarqueeEvents>();
         services.TryAddSingleton<Notifications.SessionDigest>();

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Json;
 using Marquee.Bench.Infrastructure;
+using Marquee.Core.Notifications;
 using Marquee.Core.Outbox;
+using Marquee.Core.Webhooks;
 using Marquee.Hosting.Security;
 using Marquee.Simulators.Discord;
 using Marquee.Web.Security;
@@ -58,10 +60,14 @@ public sealed class NotificationScenario : IBenchScenario
         var measuredFrom = TimeProvider.System.GetUtcNow();
 
         context.Log.WriteLine($"{Name}: posting {playbacks} playbacks with {Concurrency} connections");
+        var deferral = app.Services.GetRequiredService<NotificationDeferral>();
+        var deferralsBefore = deferral.Status().Deferrals;
+        var sampler = new BacklogSampler(app.Services.GetRequiredService<InboxBacklog>());
         var m = Measurement.Start();
         var load = await generator.RunAsync(webhooks, TimeSpan.FromMinutes(5), playbacks, n => Body(n, "Bench", sent), cancellationToken);
         await WaitForMessagesAsync(discord, warmMessages + load.Accepted, cancellationToken);
         m.Stop();
+        await sampler.DisposeAsync();
 
         // Anything sent twice would arrive within a moment of the rest.
         await Task.Delay(TimeSpan.FromSeconds(context.Quick ? 1 : 2), cancellationToken);
@@ -98,6 +104,8 @@ public sealed class NotificationScenario : IBenchScenario
             ["outbox queued to delivered p95 ms"] = Math.Round(LoadResult.Percentile(queued, 0.95), 1),
             ["webhooks posted in s"] = Math.Round(load.Elapsed.TotalSeconds, 2),
             ["outbox pending after"] = outbox.Count(OutboxStatus.Pending),
+            ["inbox backlog max"] = sampler.Max,
+            ["notification deferrals (inbox behind)"] = deferral.Status().Deferrals - deferralsBefore,
         };
         var checks = new List<Check>
         {

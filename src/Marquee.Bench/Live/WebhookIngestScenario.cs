@@ -60,9 +60,13 @@ public sealed class WebhookIngestScenario(bool notify = false) : IBenchScenario
         await using var generator = LoadGenerator.Create(Concurrency);
         context.Log.WriteLine($"{Name}: posting webhooks for {duration.TotalSeconds} s with {Concurrency} connections");
 
+        var sampler = new BacklogSampler(app.Services.GetRequiredService<InboxBacklog>());
+        var loadStart = TimeProvider.System.GetUtcNow();
         var m = Measurement.Start();
         var load = await generator.RunAsync(url, duration, maxRequests, Body, cancellationToken);
         m.Stop();
+        var deliveredAtEnd = discord?.State.Messages.Count ?? 0;
+        var deferredAtEnd = app.Services.GetRequiredService<NotificationDeferral>().Status();
 
         var drain = Stopwatch.StartNew();
         InboxCounts after;
@@ -78,6 +82,7 @@ public sealed class WebhookIngestScenario(bool notify = false) : IBenchScenario
         }
         while (drain.Elapsed < TimeSpan.FromSeconds(120));
         drain.Stop();
+        await sampler.DisposeAsync();
         var stored = after.ByStatus.Values.Sum() - before.ByStatus.Values.Sum();
         var growth = FolderBytes(context.DataFolder) - sizeBefore;
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
@@ -94,10 +99,18 @@ public sealed class WebhookIngestScenario(bool notify = false) : IBenchScenario
             ["store bytes per delivery"] = stored > 0 ? Math.Round((double)growth / stored) : 0,
             ["drain after load s"] = Math.Round(drain.Elapsed.TotalSeconds, 2),
             ["pending after drain"] = after.Count(InboxStatus.Pending),
+            ["inbox backlog max"] = sampler.Max,
         };
         if (discord is not null)
         {
+            metrics["notifications delivered by the end of the load"] = deliveredAtEnd;
             metrics["notifications delivered by the end of the drain"] = discord.State.Messages.Count;
+            metrics["notification deferrals (inbox behind)"] = deferredAtEnd.Deferrals;
+            metrics["notifications deferred at the end of the load"] = deferredAtEnd.Deferred ? 1 : 0;
+            if (deferredAtEnd.Since is { } since)
+            {
+                metrics["notifications deferred from s into the load"] = Math.Round((since - loadStart).TotalSeconds, 2);
+            }
         }
 
         var checks = new List<Check>

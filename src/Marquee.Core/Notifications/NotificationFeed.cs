@@ -13,12 +13,14 @@ namespace Marquee.Core.Notifications;
 /// wait before they are told: new episodes until the <see cref="NotificationOptions.NewItemGroupSeconds"/> window of
 /// their season has passed (a season added at once is one message), and a play until
 /// <see cref="NotificationOptions.ActivityDelaySeconds"/> when a channel includes the stream's details; later events of
-/// the same playback wait with it, so a channel still gets them in order.
+/// the same playback wait with it, so a channel still gets them in order. While the webhook inbox is far behind, the
+/// feed waits for it (<see cref="NotificationDeferral"/>): webhooks first, then the notifications, in the same order.
 /// </summary>
 public sealed partial class NotificationFeed(
     INotifyFeedStore feed,
     INotificationStore channels,
     NotificationSink sink,
+    NotificationDeferral deferral,
     IOptionsMonitor<NotificationOptions> options,
     TimeProvider clock,
     ILogger<NotificationFeed> logger) : BackgroundService, ILiveEventSink
@@ -69,12 +71,20 @@ public sealed partial class NotificationFeed(
         {
             try
             {
+                var poll = TimeSpan.FromSeconds(Math.Clamp(options.CurrentValue.FeedPollSeconds, 0.05, 60));
+                if (deferral.Defers())
+                {
+                    // Every stored event would wake the feed; while it waits for the inbox it only looks again at its poll (a second at most).
+                    await Task.Delay(poll < TimeSpan.FromSeconds(1) ? poll : TimeSpan.FromSeconds(1), clock, stoppingToken);
+                    continue;
+                }
+
                 if (!options.CurrentValue.FeedPaused)
                 {
                     await DrainAsync(stoppingToken);
                 }
 
-                await _wake.WaitAsync(TimeSpan.FromSeconds(Math.Clamp(options.CurrentValue.FeedPollSeconds, 0.05, 60)), stoppingToken);
+                await _wake.WaitAsync(poll, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -114,7 +124,9 @@ public sealed partial class NotificationFeed(
 
         var told = 0;
         var failed = false;
-        while (!failed)
+
+        // A long drain looks at the inbox between batches: a flood that starts meanwhile stops it where it is.
+        for (var read = 0; !failed && (read == 0 || !deferral.Defers()); read++)
         {
             var batch = await feed.ListAfterAsync(_scanned, BatchSize, cancellationToken);
             if (batch.Count == 0)

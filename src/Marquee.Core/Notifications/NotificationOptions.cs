@@ -44,6 +44,26 @@ public sealed class NotificationOptions
     /// <summary>Gets or sets a value indicating whether the feed makes no notifications for now (stored events wait for it, and are told once it is off).</summary>
     public bool FeedPaused { get; set; }
 
+    /// <summary>
+    /// Gets or sets how many accepted webhook deliveries may wait for the inbox processor before notifications wait for
+    /// it (webhooks first); they are made, in order, once the backlog is down to half of it. 0: the backlog never
+    /// makes notifications wait.
+    /// </summary>
+    public int DeferWhileInboxBehind { get; set; } = 1000;
+
+    /// <summary>
+    /// Gets or sets the rate of webhooks (deliveries per second, averaged over <see cref="DeferWindowSeconds"/>) above
+    /// which notifications wait for the flood to pass; they are made once it is down to half of it. 0: the rate never
+    /// makes notifications wait.
+    /// </summary>
+    public double DeferAboveWebhooksPerSecond { get; set; } = 250;
+
+    /// <summary>Gets or sets the window, in seconds (1 to 60), over which the rate of webhooks is averaged.</summary>
+    public int DeferWindowSeconds { get; set; } = 10;
+
+    /// <summary>Gets or sets the longest time notifications wait in a row for the inbox; past it they are made although the inbox is still behind.</summary>
+    public double MaxDeferSeconds { get; set; } = 300;
+
     /// <summary>Gets or sets the channels declared in configuration; they are created or updated by name at start.</summary>
     public List<DeclaredChannel> Channels { get; set; } = [];
 }

@@ -9,7 +9,7 @@ namespace Marquee.Core.Webhooks;
 /// (nothing is acknowledged before it is stored), and a failed commit fails every delivery in it, so each sender
 /// retries. No thread of its own: whoever finds no commit running commits what is queued, until the queue is empty.
 /// </summary>
-public sealed class InboxAppender(IInboxStore store)
+public sealed class InboxAppender(IInboxStore store, InboxBacklog? backlog = null)
 {
     /// <summary>The most deliveries one transaction stores; a longer queue is committed in several.</summary>
     public const int MaxBatch = 256;
@@ -67,6 +67,7 @@ public sealed class InboxAppender(IInboxStore store)
         {
             // Not the caller's token: the other deliveries in the batch belong to other requests.
             var ids = await store.AddManyAsync(batch.ConvertAll(p => p.Delivery), CancellationToken.None);
+            backlog?.Stored(batch.Count(p => p.Delivery.Status == InboxStatus.Pending));
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Stored.TrySetResult(ids[i]);

@@ -15,6 +15,7 @@ public sealed partial class InboxProcessor(
     IEnumerable<ILiveEventSink> sinks,
     InboxSignal signal,
     DeliveryHistory history,
+    InboxBacklog backlog,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider clock,
     ILogger<InboxProcessor> logger) : BackgroundService
@@ -25,9 +26,11 @@ public sealed partial class InboxProcessor(
         var total = 0;
         while (!cancellationToken.IsCancellationRequested && !options.CurrentValue.ProcessorPaused)
         {
+            var mark = backlog.Mark();
             var batch = await store.ListPendingAsync(Math.Max(1, options.CurrentValue.BatchSize), cancellationToken);
             if (batch.Count == 0)
             {
+                backlog.Empty(mark);
                 break;
             }
 
@@ -62,6 +65,16 @@ public sealed partial class InboxProcessor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Log.Started(logger, options.CurrentValue.ProcessorPaused);
+        try
+        {
+            backlog.Reset((await store.CountAsync(stoppingToken)).Count(InboxStatus.Pending));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Counted from what is stored and handled from now on; the first empty inbox sets it right.
+            Log.LoopFailed(logger, ex);
+        }
+
         // The first prune waits a minute: a start is busy enough (migrations, listeners, the backlog) without it.
         DateTimeOffset pruned = clock.GetUtcNow() - TimeSpan.FromMinutes(Math.Max(0.01, options.CurrentValue.PruneIntervalMinutes)) + TimeSpan.FromMinutes(1);
         while (!stoppingToken.IsCancellationRequested)
@@ -108,12 +121,18 @@ public sealed partial class InboxProcessor(
         {
             var giveUp = ex is WebhookFormatException || delivery.Attempts + 1 >= options.CurrentValue.MaxAttempts;
             await store.FailAsync(delivery.Id, Clip(ex.Message), giveUp, clock.GetUtcNow(), cancellationToken);
+            if (giveUp)
+            {
+                backlog.Done();
+            }
+
             history.Update(delivery.Id, giveUp ? InboxStatus.Failed : InboxStatus.Pending, Clip(ex.Message));
             Log.HandlingFailed(logger, delivery.Id, ex.Message);
             return;
         }
 
         var added = await store.CompleteAsync(delivery.Id, events, format.Compact(delivery.Body), clock.GetUtcNow(), cancellationToken);
+        backlog.Done();
         history.Update(delivery.Id, InboxStatus.Handled, null);
         Log.Handled(logger, delivery.Id, eventName ?? "?", events.Count, added.Count);
         await sinks.PublishToEachAsync(added, ex => Log.SinkFailed(logger, delivery.Id, ex), cancellationToken);

@@ -44,6 +44,8 @@ internal static class NotificationEndpoints
 
         group.MapGet("/variables", () => TypedResults.Ok(NotificationVariables.Catalogue));
 
+        group.MapGet("/feed", (NotificationDeferral deferral) => TypedResults.Ok(deferral.Status()));
+
         group.MapGet("/seen", async (NotificationService service, CancellationToken ct) => TypedResults.Ok(await service.ListSeenAsync(ct)));
 
         group.MapPut("/seen/{kind}/{key}", async (string kind, string key, HttpRequest request, NotificationService service, CancellationToken ct) =>
