@@ -49,13 +49,13 @@ public sealed class HeldItemsTests
     [Fact]
     public async Task FullRun_MatchesWhileReading_TheItemsAsListedAreFreedPageByPage()
     {
-        const int page = 50;
+        const int Page = 50;
         using var folder = new TempFolder();
-        var size = new WorldSize(Movies: 300, Shows: 6, LatencyMs: 0, Differing: 0.1) { ListingPageSize = page };
+        var size = new WorldSize(Movies: 300, Shows: 6, LatencyMs: 0, Differing: 0.1) { ListingPageSize = Page };
         await using var world = await ReferenceWorld.StartAsync(size, folder.Path, CancellationToken.None);
         await world.Sims.DivergeAsync(0.1, seed: 1, perItem: false, accounts: null);
         var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
-        var probe = new PagesHeld(page);
+        var probe = new PagesHeld(Page);
         world.Timer.ListingStarted = probe.ListingStarted;
         world.Timer.ItemListed = probe.ItemListed;
 

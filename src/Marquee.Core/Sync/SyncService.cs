@@ -81,10 +81,7 @@ public sealed class SyncService(
 
             // A full run matches against the whole snapshot; an incremental run loads only what its listings name.
             var incremental = options.Since is not null;
-            var snapshot = incremental ? new IdentitySnapshot([], [], []) : await identity.LoadAsync(cancellationToken);
-            var resolver = new IdentityResolver(snapshot);
-            var knownKeys = new Dictionary<(long, long), string>();
-            AddKnownKeys(knownKeys, snapshot);
+            var (resolver, knownKeys) = await IndexAsync(incremental, cancellationToken);
             var linked = new HashSet<(long, string, long)>();
             var unresolvedKeys = new HashSet<(long, string)>();
             var targetSize = 0;
@@ -451,6 +448,18 @@ public sealed class SyncService(
         }
 
         return new IdentityChanges(resolver.NewItems.ToList(), resolver.NewIds.ToList(), links, clock.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The resolver and the local key of each (connection, item) a run starts with: of the whole stored snapshot for a full
+    /// run, empty for an incremental one. The snapshot's own lists are not kept: the run holds only its indexes.
+    /// </summary>
+    private async Task<(IdentityResolver Resolver, Dictionary<(long, long), string> KnownKeys)> IndexAsync(bool incremental, CancellationToken cancellationToken)
+    {
+        var snapshot = incremental ? new IdentitySnapshot([], [], []) : await identity.LoadAsync(cancellationToken);
+        var knownKeys = new Dictionary<(long, long), string>();
+        AddKnownKeys(knownKeys, snapshot);
+        return (new IdentityResolver(snapshot), knownKeys);
     }
 
     /// <summary>Adds each stored (connection, item) local key, the lowest when there are several; keys already known stay.</summary>

@@ -557,25 +557,53 @@ public sealed partial class PlexProvider :
     private IAsyncEnumerable<PlexMetadata> PagesAsync(string token, string section, int type, string filter, CancellationToken cancellationToken) =>
         PagedAsync(PlexHost.Server, SectionAll, $"library/sections/{E(section)}/all?type={type}&includeGuids=1{filter}", token, cancellationToken);
 
-    /// <summary>Pages through a listing (PLEX-API.md 1.4): start += size while start &lt; totalSize and the page was not empty.</summary>
+    /// <summary>
+    /// Pages through a listing (PLEX-API.md 1.4): start += size while start &lt; totalSize and the page was not empty. When
+    /// the server gives the total, the next page is asked for before this page's items are handed on, so the server
+    /// prepares it while they are matched (the same requests, one at most ahead); without a total, one page at a time.
+    /// </summary>
     private async IAsyncEnumerable<PlexMetadata> PagedAsync(PlexHost host, string template, string pathAndQuery, string token, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var start = 0L;
-        while (true)
-        {
-            var page = await _client.GetJsonAsync(host, template, $"{pathAndQuery}&X-Plex-Container-Start={PlexClient.Q(start)}&X-Plex-Container-Size={PlexClient.Q(_pageSize)}", token, PlexJson.Default.PlexResponse, cancellationToken);
-            var container = page.MediaContainer;
-            var items = container?.Metadata ?? [];
-            foreach (var item in items)
-            {
-                yield return item;
-            }
+        using var left = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<PlexResponse> Page(long start) =>
+            _client.GetJsonAsync(host, template, $"{pathAndQuery}&X-Plex-Container-Start={PlexClient.Q(start)}&X-Plex-Container-Size={PlexClient.Q(_pageSize)}", token, PlexJson.Default.PlexResponse, left.Token);
 
-            start += items.Count;
-            var total = container?.TotalSize ?? start;
-            if (items.Count == 0 || start >= total || items.Count < _pageSize && container?.TotalSize is null)
+        var start = 0L;
+        Task<PlexResponse>? ahead = Page(start);
+        try
+        {
+            while (ahead is not null)
             {
-                yield break;
+                var page = await ahead;
+                ahead = null;
+                var container = page.MediaContainer;
+                var items = container?.Metadata ?? [];
+                start += items.Count;
+                var total = container?.TotalSize ?? start;
+                var last = items.Count == 0 || start >= total || (items.Count < _pageSize && container?.TotalSize is null);
+                if (!last && container?.TotalSize is not null)
+                {
+                    ahead = Page(start);
+                }
+
+                foreach (var item in items)
+                {
+                    yield return item;
+                }
+
+                if (!last)
+                {
+                    ahead ??= Page(start);
+                }
+            }
+        }
+        finally
+        {
+            // A listing left early (an error downstream, a cancellation) cancels the page asked for ahead and leaves it observed.
+            if (ahead is not null)
+            {
+                await left.CancelAsync();
+                await ((Task)ahead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

@@ -1,0 +1,73 @@
+using Marquee.Core.Providers;
+using Marquee.Simulators.Plex;
+using Marquee.Simulators.Plex.Model;
+
+namespace Marquee.Providers.Tests.Plex;
+
+/// <summary>A listing asks for its next page while the page it has is handed on, with the same requests as one page at a time.</summary>
+public sealed class PlexPagingTests
+{
+    private const string Pages = "GET /library/sections/{id}/all";
+
+    [Fact]
+    public async Task ReadAsync_AsksForTheNextPage_BeforeThisPageIsHandedOn()
+    {
+        await using var server = await StartAsync();
+        await using var items = server.Provider().ReadAsync(server.Account(server.OwnerSim), WatchStateQuery.Full, CancellationToken.None).GetAsyncEnumerator();
+
+        Assert.True(await items.MoveNextAsync());
+
+        // Only the first item of the first page is taken: the second page is asked for without another one.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (server.SimCount(Pages) < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(2, server.SimCount(Pages));
+    }
+
+    [Fact]
+    public async Task ReadAsync_WithPagesAskedAhead_MakesTheSameRequestsAndListsEveryItemOnce()
+    {
+        await using var server = await StartAsync();
+        var state = server.Sim.State;
+        var counts = new RequestCounts();
+        var keys = new List<string>();
+        await foreach (var item in server.Provider(counts).ReadAsync(server.Account(server.OwnerSim), WatchStateQuery.Full, CancellationToken.None))
+        {
+            keys.Add(item.Item.LocalKey);
+        }
+
+        var expectedPages = state.Sections.Sum(s => s.Type == "movie"
+            ? Math.Max(1, (state.ItemsOfType(s.Id, ItemType.Movie).Count + 999) / 1000)
+            : Math.Max(1, (state.ItemsOfType(s.Id, ItemType.Show).Count + 999) / 1000) + Math.Max(1, (state.ItemsOfType(s.Id, ItemType.Episode).Count + 999) / 1000));
+        Assert.Equal(expectedPages, server.SimCount(Pages));
+        Assert.Equal(keys.Count, keys.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(state.Sections.Sum(s => state.ItemsOfType(s.Id, s.Type == "movie" ? ItemType.Movie : ItemType.Episode).Count), keys.Count);
+    }
+
+    [Fact]
+    public async Task ReadAsync_LeftAfterTheFirstItem_EndsWithoutError_AndAsksForNothingMore()
+    {
+        await using var server = await StartAsync();
+        await using (var items = server.Provider().ReadAsync(server.Account(server.OwnerSim), WatchStateQuery.Full, CancellationToken.None).GetAsyncEnumerator())
+        {
+            Assert.True(await items.MoveNextAsync());
+        }
+
+        var asked = server.SimCount(Pages);
+        await Task.Delay(200);
+        Assert.InRange(asked, 1, 2);
+        Assert.Equal(asked, server.SimCount(Pages));
+    }
+
+    private static Task<PlexTestServer> StartAsync() => PlexTestServer.StartAsync(new PlexSimulatorOptions
+    {
+        Movies = 2_500,
+        Shows = 2,
+        HomeUsers = 1,
+        Friends = 1,
+        ClockStart = PlexTestServer.Start,
+    });
+}
