@@ -56,10 +56,10 @@ public sealed class NotificationOptions
     /// which notifications wait for the flood to pass; they are made once it is down to half of it. 0: the rate never
     /// makes notifications wait.
     /// </summary>
-    public double DeferAboveWebhooksPerSecond { get; set; } = 250;
+    public double DeferAboveWebhooksPerSecond { get; set; } = 300;
 
     /// <summary>Gets or sets the window, in seconds (1 to 60), over which the rate of webhooks is averaged.</summary>
-    public int DeferWindowSeconds { get; set; } = 10;
+    public int DeferWindowSeconds { get; set; } = 5;
 
     /// <summary>Gets or sets the longest time notifications wait in a row for the inbox; past it they are made although the inbox is still behind.</summary>
     public double MaxDeferSeconds { get; set; } = 300;
