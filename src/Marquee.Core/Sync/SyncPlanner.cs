@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Marquee.Core.Flows;
+using Marquee.Core.Items;
 using Marquee.Core.Providers;
 
 namespace Marquee.Core.Sync;
@@ -23,22 +24,30 @@ public sealed record PlanContext(
     string TargetConnectionName,
     long TargetAccountId);
 
-/// <summary>The target's value of one feature, as written to the journal (before and after).</summary>
+/// <summary>The target's value of one feature, as written to the journal (before and after); kept packed (<see cref="Packed"/>), one or two per planned write.</summary>
 public sealed record WriteValue
 {
-    public int? PlayCount { get; init; }
+    private readonly int _playCount = Packed.NoNumber;
+    private readonly long _lastWatchedAt = Packed.None;
+    private readonly long _watchedAt = Packed.None;
+    private readonly double _rating = double.NaN;
+    private readonly long _ratedAt = Packed.None;
+    private readonly long _progressMs = Packed.None;
+    private readonly long _durationMs = Packed.None;
 
-    public DateTimeOffset? LastWatchedAt { get; init; }
+    public int? PlayCount { get => Packed.Int(_playCount); init => _playCount = Packed.Pack(value); }
 
-    public DateTimeOffset? WatchedAt { get; init; }
+    public DateTimeOffset? LastWatchedAt { get => Packed.Time(_lastWatchedAt); init => _lastWatchedAt = Packed.Pack(value); }
 
-    public double? Rating { get; init; }
+    public DateTimeOffset? WatchedAt { get => Packed.Time(_watchedAt); init => _watchedAt = Packed.Pack(value); }
 
-    public DateTimeOffset? RatedAt { get; init; }
+    public double? Rating { get => Packed.Double(_rating); init => _rating = Packed.Pack(value); }
 
-    public long? ProgressMs { get; init; }
+    public DateTimeOffset? RatedAt { get => Packed.Time(_ratedAt); init => _ratedAt = Packed.Pack(value); }
 
-    public long? DurationMs { get; init; }
+    public long? ProgressMs { get => Packed.Long(_progressMs); init => _progressMs = Packed.Pack(value); }
+
+    public long? DurationMs { get => Packed.Long(_durationMs); init => _durationMs = Packed.Pack(value); }
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 

@@ -338,7 +338,7 @@ public sealed class SyncService(
     /// </summary>
     private sealed class Matching(IdentityResolver resolver, SyncSide side, FlowFilters filters, List<UnresolvedItem> unresolved, HashSet<(long, string)> unresolvedKeys, bool keepIds)
     {
-        private readonly Dictionary<(long ItemId, string Copy), Listed> _copies = [];
+        private Dictionary<(long ItemId, string Copy), Listed> _copies = [];
 
         /// <summary>Gets how many entries the listing held, matched or not.</summary>
         public int Read { get; private set; }
@@ -407,7 +407,8 @@ public sealed class SyncService(
                 }
             }
 
-            _copies.Clear();
+            // The copies' table is as large as the listing: it goes now, not with the run's profile.
+            _copies = [];
             return items;
         }
 
