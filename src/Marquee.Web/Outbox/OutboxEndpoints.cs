@@ -40,7 +40,7 @@ internal static class OutboxEndpoints
         group.MapGet("/status", async (OutboxService outbox, CancellationToken ct) =>
         {
             var counts = await outbox.CountAsync(ct);
-            return TypedResults.Ok(new { deliveries = counts.ByStatus, targets = counts.Targets });
+            return TypedResults.Ok(new OutboxStatusView(counts.ByStatus, counts.Targets));
         });
 
         group.MapGet("/{id}", async (string id, OutboxService outbox, CancellationToken ct) => TypedResults.Ok(await outbox.GetAsync(OutboxService.ParseId(id), ct)));
@@ -60,3 +60,6 @@ internal static class OutboxEndpoints
         return group;
     }
 }
+
+/// <summary>GET /api/outbox/status: messages by status and each target's state.</summary>
+public sealed record OutboxStatusView(IReadOnlyDictionary<string, long> Deliveries, IReadOnlyList<OutboxTarget> Targets);

@@ -73,7 +73,7 @@ public static partial class WebhookEndpoints
         api.MapGet("/status", async (IInboxStore store, CancellationToken ct) =>
         {
             var counts = await store.CountAsync(ct);
-            return TypedResults.Ok(new { deliveries = counts.ByStatus, liveEvents = counts.LiveEvents });
+            return TypedResults.Ok(new WebhookStatusView(counts.ByStatus, counts.LiveEvents));
         });
         api.MapGet("/events", async (IInboxStore store, int? limit, CancellationToken ct) =>
             TypedResults.Ok(await store.ListEventsAsync(Math.Clamp(limit ?? 100, 1, 1000), ct)));
@@ -212,3 +212,6 @@ public static partial class WebhookEndpoints
         public static partial void Rejected(ILogger logger, long id, string problem);
     }
 }
+
+/// <summary>GET /api/webhooks/status: deliveries by status and the live events waiting.</summary>
+public sealed record WebhookStatusView(IReadOnlyDictionary<string, long> Deliveries, long LiveEvents);
