@@ -12,7 +12,7 @@ public static class MarqueeCli
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?>? environment = null, TextReader? input = null, CancellationToken cancellationToken = default)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        var root = Build(output, error, environment, input);
+        var root = Build(output, error, environment, input, serveOnly: args is ["serve", ..]);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -59,7 +59,11 @@ public static class MarqueeCli
         }
     }
 
-    public static RootCommand Build(TextWriter output, TextWriter error, Func<string, string?> environment, TextReader? input = null)
+    /// <summary>
+    /// Builds the command line; with <c>serveOnly</c>, the root and <c>serve</c> alone, so that a long-running server
+    /// never loads the other commands' assemblies (the simulators', the benchmark's) and keeps them mapped.
+    /// </summary>
+    public static RootCommand Build(TextWriter output, TextWriter error, Func<string, string?> environment, TextReader? input = null, bool serveOnly = false)
     {
         var root = new RootCommand("Marquee: keeps watch state in sync across Plex, Jellyfin and Emby, reacts to events and guards the library.");
         root.Add(GlobalOptions.Data);
@@ -67,6 +71,11 @@ public static class MarqueeCli
         root.Add(GlobalOptions.Verbose);
         CliContext Context(ParseResult parse) => new(parse, output, error, environment, input);
         root.Add(ServeCommand.Create(Context));
+        if (serveOnly)
+        {
+            return root;
+        }
+
         root.Add(DemoCommand.Create(Context));
         root.Add(ConnectionCommands.Create(Context));
         root.Add(ProfileCommands.Create(Context));

@@ -49,6 +49,10 @@ public sealed class AssemblyLoadTests
         var loaded = Loaded(server.Error);
         Assert.Contains("Marquee.Web", loaded);
         Assert.Contains("Microsoft.AspNetCore.Server.Kestrel.Core", loaded);
+
+        // An idle server maps only what serving needs: the other commands' assemblies stay unloaded (bench/RESULTS.md, "idle").
+        Assert.DoesNotContain("Marquee.Simulators", loaded);
+        Assert.DoesNotContain("Marquee.Bench", loaded);
     }
 
     private static List<string> Loaded(string error) =>
