@@ -249,6 +249,10 @@ public sealed class SyncService(
         {
             status = RunStatus.Failed;
             message = Append(message, ex.Message);
+
+            // A run that failed part-way matched part of its listings (each item as it was read): the items it could not
+            // match are only some of them, so they are neither counted nor told as the flow's unresolved set.
+            unresolved.Clear();
         }
 
         plan.AddRange(watchlistPlans.SelectMany(w => w.Writes));
