@@ -83,6 +83,7 @@ public sealed class WebhookIngestScenario(bool notify = false) : IBenchScenario
         while (drain.Elapsed < TimeSpan.FromSeconds(120));
         drain.Stop();
         await sampler.DisposeAsync();
+        (TimeSpan? ResumedAfter, double PerSecond)? catchUp = discord is null ? null : await CatchUpAsync(app, discord, context.Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(30), cancellationToken);
         var stored = after.ByStatus.Values.Sum() - before.ByStatus.Values.Sum();
         var growth = FolderBytes(context.DataFolder) - sizeBefore;
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
@@ -111,6 +112,12 @@ public sealed class WebhookIngestScenario(bool notify = false) : IBenchScenario
             {
                 metrics["notifications deferred from s into the load"] = Math.Round((since - loadStart).TotalSeconds, 2);
             }
+
+            if (catchUp is { } c)
+            {
+                metrics["notifications resumed s after the drain"] = c.ResumedAfter is { } resumed ? Math.Round(resumed.TotalSeconds, 2) : -1;
+                metrics["notifications/s after the drain"] = Math.Round(c.PerSecond, 1);
+            }
         }
 
         var checks = new List<Check>
@@ -136,6 +143,31 @@ public sealed class WebhookIngestScenario(bool notify = false) : IBenchScenario
             Metrics = metrics,
             Checks = checks,
         };
+    }
+
+    /// <summary>
+    /// Watches the notifications after the inbox has drained, for <paramref name="watch"/>: when the feed stops waiting
+    /// for the webhooks, and how many messages a second then arrive (the flood's notifications catching up).
+    /// </summary>
+    private static async Task<(TimeSpan? ResumedAfter, double PerSecond)> CatchUpAsync(BenchHost app, DiscordSimulator discord, TimeSpan watch, CancellationToken cancellationToken)
+    {
+        var deferral = app.Services.GetRequiredService<NotificationDeferral>();
+        var clock = Stopwatch.StartNew();
+        TimeSpan? resumed = null;
+        var atResume = 0;
+        while (clock.Elapsed < watch)
+        {
+            if (resumed is null && !deferral.Status().Deferred)
+            {
+                resumed = clock.Elapsed;
+                atResume = discord.State.Messages.Count;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        var since = resumed is { } r ? clock.Elapsed - r : TimeSpan.Zero;
+        return (resumed, since > TimeSpan.Zero ? (discord.State.Messages.Count - atResume) / since.TotalSeconds : 0);
     }
 
     /// <summary>A media.scrobble as Plex posts it (multipart, payload part only); each one for another item so no two are identical.</summary>
