@@ -22,9 +22,6 @@ public sealed record WatchState
 
     public bool Watched => PlayCount > 0;
 
-    /// <summary>Gets a value indicating whether the state shows nothing at all: such a state can be <see cref="Empty"/> itself.</summary>
-    public bool IsEmpty => Equals(Empty);
-
     public DateTimeOffset? LastWatchedAt { get => Packed.Time(_lastWatchedAt); init => _lastWatchedAt = Packed.Pack(value); }
 
     public double? Rating { get => Packed.Double(_rating); init => _rating = Packed.Pack(value); }
@@ -42,5 +39,5 @@ public sealed record WatchState
     public double? ProgressPercent { get => Packed.Double(_progressPercent); init => _progressPercent = Packed.Pack(value); }
 
     /// <summary>The same state, as <see cref="Empty"/> itself when it shows nothing (so a listing of unwatched items shares one).</summary>
-    public WatchState Shared() => IsEmpty ? Empty : this;
+    public WatchState Shared() => Equals(Empty) ? Empty : this;
 }

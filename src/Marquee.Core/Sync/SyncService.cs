@@ -316,16 +316,11 @@ public sealed class SyncService(
     {
         var query = new WatchStateQuery { ChangedSince = options.Since, Libraries = flow.Filters.Libraries, Progress = flow.Features.Contains(FlowFeature.Progress) };
         var listed = new List<Listed>();
+        Action<Listed> add = matching is null ? listed.Add : matching.Add;
         await foreach (var entry in side.Source.ReadAsync(account, query, cancellationToken))
         {
-            if (matching is not null)
-            {
-                matching.Add(new Listed(entry.Item.LocalKey, entry.Item, entry.State));
-            }
-            else
-            {
-                listed.Add(new Listed(entry.Item.LocalKey, entry.Item, entry.State));
-            }
+            // A state that shows nothing is the one shared empty state, whichever provider listed it.
+            add(new Listed(entry.Item.LocalKey, entry.Item, entry.State.Shared()));
         }
 
         return listed;
@@ -418,13 +413,11 @@ public sealed class SyncService(
 
         /// <summary>
         /// What a run needs of a matched entry: its key, kind, title, length, edition, file and library (to store and
-        /// plan), without its ids, its show's parts and its labels, which matching has used. A state that shows nothing is
-        /// the one shared empty state.
+        /// plan), without its ids, its show's parts and its labels, which matching has used.
         /// </summary>
         private static Listed Compact(Listed entry) => entry with
         {
             Item = entry.Item with { Ids = [], ShowIds = [], ShowLocalKey = null, ShowTitle = null, Labels = [], UpdatedAt = null, SharedStateKey = null },
-            State = entry.State.Shared(),
         };
     }
 

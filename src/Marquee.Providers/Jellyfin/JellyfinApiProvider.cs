@@ -392,7 +392,7 @@ public abstract class JellyfinApiProvider : IProvider, IAccountDirectory, ILibra
             Rating = data.Rating,
             ProgressMs = progress,
             ProgressAt = progress is null ? null : data.LastPlayedDate,
-        }.Shared();
+        };
     }
 
     private static (string ItemId, int? Episode) ParseKey(string localKey)

@@ -454,7 +454,7 @@ public sealed partial class PlexProvider :
             ProgressMs = item.ViewOffset is > 0 ? item.ViewOffset : null,
             ProgressAt = item.ViewOffset is > 0 ? lastViewed : null,
         };
-        return new SourceItemState(source, state.Shared());
+        return new SourceItemState(source, state);
     }
 
     /// <summary>A show's parts that its episodes share: its key, the guid and title they name it by, and its ids.</summary>
