@@ -23,6 +23,9 @@ public sealed record Resolution(IReadOnlyList<long> ItemIds, string? Reason = nu
 public sealed class IdentityResolver
 {
     private readonly Dictionary<ExternalId, long> _byId = [];
+
+    // Movies and their editions only: what EditionOf and MovieOfEdition read. Episodes and shows are known by their ids
+    // and slots alone, so a full run does not hold a ledger item (and its title) for each of them.
     private readonly Dictionary<long, LedgerItem> _items = [];
     private readonly Dictionary<(long Show, int Season, int Episode), long> _episodes = [];
     private readonly Dictionary<(long Movie, string Edition), long> _editions = [];
@@ -55,7 +58,7 @@ public sealed class IdentityResolver
     {
         foreach (var item in part.Items)
         {
-            if (!_items.ContainsKey(item.Id))
+            if (item.Kind != MediaKind.Movie || !_items.ContainsKey(item.Id))
             {
                 Index(item);
             }
@@ -274,7 +277,11 @@ public sealed class IdentityResolver
 
     private void Index(LedgerItem item)
     {
-        _items[item.Id] = item;
+        if (item.Kind == MediaKind.Movie)
+        {
+            _items[item.Id] = item;
+        }
+
         if (item.Kind == MediaKind.Episode && item.ParentItemId is { } show && item.Season is { } s && item.Episode is { } e)
         {
             _episodes.TryAdd((show, s, e), item.Id);

@@ -21,12 +21,54 @@ public sealed class SyncService(
     TimeProvider clock)
 {
     /// <summary>
-    /// A listed item with its own state; <see cref="Others"/> are the other copies of the same ledger item on the same
-    /// side that keep a state of their own (each observed against its own baseline), and <see cref="Combined"/> is what
-    /// the side shows of the item: a watch of any copy counts.
+    /// A matched listed item with its own state, holding only what observing, planning and storing need of it (a full run
+    /// holds one per item and side): its key, kind, title, length, edition and, while its link is not stored yet, its guid,
+    /// file and library. <see cref="Item"/>, the item as listed with its ids, stays only when a side is a catalogue (Trakt),
+    /// whose keys are made from the other side's ids. <see cref="Others"/> are the other copies of the same ledger item on
+    /// the same side that keep a state of their own (each observed against its own baseline), and <see cref="Combined"/>
+    /// is what the side shows of the item: a watch of any copy counts.
     /// </summary>
-    private sealed record Listed(string LocalKey, SourceItem Item, WatchState State)
+    private sealed record Listed
     {
+        private readonly long _durationMs = Packed.None;
+
+        public Listed(SourceItem item, WatchState state, bool keepItem, bool linked)
+        {
+            LocalKey = item.LocalKey;
+            Item = keepItem ? item : null;
+            Kind = item.Kind;
+            Title = item.Title;
+            Edition = item.Edition;
+            DurationMs = item.DurationMs;
+            WatchedWithPart = item.WatchedWithPart;
+            PartKey = linked && !item.WatchedWithPart ? null : item.PartKey;
+            RawId = linked ? null : item.RawId;
+            Library = linked ? null : item.Library;
+            State = state;
+        }
+
+        public string LocalKey { get; }
+
+        public SourceItem? Item { get; }
+
+        public MediaKind Kind { get; }
+
+        public string? Title { get; }
+
+        public string? Edition { get; }
+
+        public long? DurationMs { get => Packed.Long(_durationMs); init => _durationMs = Packed.Pack(value); }
+
+        public bool WatchedWithPart { get; }
+
+        public string? PartKey { get; }
+
+        public string? RawId { get; }
+
+        public string? Library { get; }
+
+        public WatchState State { get; init; }
+
         public IReadOnlyList<Listed> Others { get; init; } = [];
 
         public WatchState Combined => Others.Count == 0 ? State : Others.Aggregate(State, (state, other) => EditionFold.Copies(state, other.State));
@@ -124,11 +166,11 @@ public sealed class SyncService(
                 }
 
                 // A full run matches each item as it is read and keeps only what observing, planning and storing need of
-                // it (Matching.Compact), so neither side's listing is held as read; an incremental run first loads the part
+                // it (Listed), so neither side's listing is held as read; an incremental run first loads the part
                 // of the snapshot its listings name.
                 var keepIds = source.Provider is ICatalogTarget || target.Provider is ICatalogTarget;
-                var sourceMatch = new Matching(resolver, source, flow.Filters, unresolved, unresolvedKeys, keepIds);
-                var targetMatch = new Matching(resolver, target, flow.Filters, unresolved, unresolvedKeys, keepIds);
+                var sourceMatch = new Matching(resolver, source, flow.Filters, unresolved, unresolvedKeys, keepIds, linked);
+                var targetMatch = new Matching(resolver, target, flow.Filters, unresolved, unresolvedKeys, keepIds, linked);
                 progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {source.Connection.Name}");
                 var sourceListing = await ReadAsync(source, pair.SourceAccount, flow, options, incremental ? null : sourceMatch, cancellationToken);
                 progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {target.Connection.Name}");
@@ -312,15 +354,14 @@ public sealed class SyncService(
     /// arrives and nothing is returned; without it (an incremental run, which must first load the snapshot's part that its
     /// listings name) the listing is returned as read.
     /// </summary>
-    private static async Task<List<Listed>> ReadAsync(SyncSide side, ProviderAccount account, Flow flow, SyncOptions options, Matching? matching, CancellationToken cancellationToken)
+    private static async Task<List<SourceItemState>> ReadAsync(SyncSide side, ProviderAccount account, Flow flow, SyncOptions options, Matching? matching, CancellationToken cancellationToken)
     {
         var query = new WatchStateQuery { ChangedSince = options.Since, Libraries = flow.Filters.Libraries, Progress = flow.Features.Contains(FlowFeature.Progress) };
-        var listed = new List<Listed>();
-        Action<Listed> add = matching is null ? listed.Add : matching.Add;
+        var listed = new List<SourceItemState>();
+        Action<SourceItemState> add = matching is null ? listed.Add : matching.Add;
         await foreach (var entry in side.Source.ReadAsync(account, query, cancellationToken))
         {
-            // A state that shows nothing is the one shared empty state, whichever provider listed it.
-            add(new Listed(entry.Item.LocalKey, entry.Item, entry.State.Shared()));
+            add(entry);
         }
 
         return listed;
@@ -332,17 +373,17 @@ public sealed class SyncService(
     /// together (a watch of any copy counts), and its entry is the copy written to: the base version (no edition) first,
     /// else the lowest local key. A copy that holds only an edition is, by the flow's <see cref="FlowFilters.Editions"/>
     /// policy, that edition's own item, its movie's item, or left out. A matched entry keeps only what observing, planning
-    /// and storing need (<see cref="Compact"/>); its ids stay only when a side is a catalogue (Trakt), whose keys are made
+    /// and storing need (<see cref="Listed"/>); its ids stay only when a side is a catalogue (Trakt), whose keys are made
     /// from the other side's ids.
     /// </summary>
-    private sealed class Matching(IdentityResolver resolver, SyncSide side, FlowFilters filters, List<UnresolvedItem> unresolved, HashSet<(long, string)> unresolvedKeys, bool keepIds)
+    private sealed class Matching(IdentityResolver resolver, SyncSide side, FlowFilters filters, List<UnresolvedItem> unresolved, HashSet<(long, string)> unresolvedKeys, bool keepIds, HashSet<(long, string, long)> linked)
     {
         private Dictionary<(long ItemId, string Copy), Listed> _copies = [];
 
         /// <summary>Gets how many entries the listing held, matched or not.</summary>
         public int Read { get; private set; }
 
-        public void AddRange(IEnumerable<Listed> listing)
+        public void AddRange(IEnumerable<SourceItemState> listing)
         {
             foreach (var entry in listing)
             {
@@ -350,26 +391,28 @@ public sealed class SyncService(
             }
         }
 
-        public void Add(Listed entry)
+        public void Add(SourceItemState entry)
         {
             Read++;
-            var resolution = resolver.Resolve(entry.Item, filters);
+            var item = entry.Item;
+            var resolution = resolver.Resolve(item, filters);
             if (!resolution.Resolved)
             {
-                if (unresolvedKeys.Add((side.Connection.Id, entry.LocalKey)))
+                if (unresolvedKeys.Add((side.Connection.Id, item.LocalKey)))
                 {
-                    unresolved.Add(new UnresolvedItem(side.Connection.Id, side.Connection.Name, entry.LocalKey, entry.Item.Kind.ToString().ToLowerInvariant(), entry.Item.Title, resolution.Reason!, resolution.Detail, default, default, 1));
+                    unresolved.Add(new UnresolvedItem(side.Connection.Id, side.Connection.Name, item.LocalKey, item.Kind.ToString().ToLowerInvariant(), item.Title, resolution.Reason!, resolution.Detail, default, default, 1));
                 }
 
                 return;
             }
 
-            var copy = entry.Item.SharedStateKey ?? entry.LocalKey;
-            var kept = keepIds ? entry : Compact(entry);
+            // A state that shows nothing is the one shared empty state, whichever provider listed it.
+            var copy = item.SharedStateKey ?? item.LocalKey;
+            var kept = new Listed(item, entry.State.Shared(), keepItem: keepIds, linked: !keepIds && Linked(item.LocalKey, resolution.ItemIds));
             foreach (var itemId in resolution.ItemIds)
             {
                 // Entries of one copy show one state: the one written to stands for them.
-                if (!_copies.TryGetValue((itemId, copy), out var existing) || Preferred(entry.Item, existing.Item))
+                if (!_copies.TryGetValue((itemId, copy), out var existing) || Preferred(kept, existing))
                 {
                     _copies[(itemId, copy)] = kept;
                 }
@@ -382,7 +425,7 @@ public sealed class SyncService(
             foreach (var ((itemId, _), entry) in _copies)
             {
                 var owner = itemId;
-                if (entry.Item is { Kind: MediaKind.Movie, Edition: { } edition })
+                if (entry is { Kind: MediaKind.Movie, Edition: { } edition })
                 {
                     if (filters.Editions == EditionPolicy.Skip)
                     {
@@ -401,7 +444,7 @@ public sealed class SyncService(
                 }
                 else
                 {
-                    var (lead, other) = Preferred(entry.Item, existing.Item) ? (entry, existing) : (existing, entry);
+                    var (lead, other) = Preferred(entry, existing) ? (entry, existing) : (existing, entry);
                     items[owner] = lead with { Others = [.. lead.Others, .. other.Copies] };
                 }
             }
@@ -411,17 +454,22 @@ public sealed class SyncService(
             return items;
         }
 
-        /// <summary>
-        /// What a run needs of a matched entry: its key, kind, title, length, edition, file and library (to store and
-        /// plan), without its ids, its show's parts and its labels, which matching has used.
-        /// </summary>
-        private static Listed Compact(Listed entry) => entry with
+        /// <summary>Whether an earlier profile of this run stored the entry's links to all its items already.</summary>
+        private bool Linked(string localKey, IReadOnlyList<long> itemIds)
         {
-            Item = entry.Item with { Ids = [], ShowIds = [], ShowLocalKey = null, ShowTitle = null, Labels = [], UpdatedAt = null, SharedStateKey = null },
-        };
+            foreach (var itemId in itemIds)
+            {
+                if (!linked.Contains((side.Connection.Id, localKey, itemId)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
-    private static bool Preferred(SourceItem candidate, SourceItem current) =>
+    private static bool Preferred(Listed candidate, Listed current) =>
         (candidate.Edition is null && current.Edition is not null)
         || ((candidate.Edition is null) == (current.Edition is null) && string.CompareOrdinal(candidate.LocalKey, current.LocalKey) < 0);
 
@@ -431,7 +479,7 @@ public sealed class SyncService(
     /// <summary>The ids, items and links to store; a link already stored in this run (by another profile's listing) is not sent again.</summary>
     private IdentityChanges IdentityChangesOf(IdentityResolver resolver, SyncSide source, Dictionary<long, Listed> sourceItems, SyncSide target, Dictionary<long, Listed> targetItems, HashSet<(long, string, long)> linked)
     {
-        var links = new List<(long, string, long, string, string?, string?, string?)>();
+        var links = new List<(long, string, long, string, string?, string?, string?)>(sourceItems.Count + targetItems.Count);
         foreach (var (side, items) in new[] { (source, sourceItems), (target, targetItems) })
         {
             foreach (var (itemId, entry) in items.SelectMany(p => p.Value.Copies.Select(c => (p.Key, c))))
@@ -441,7 +489,7 @@ public sealed class SyncService(
                     continue;
                 }
 
-                links.Add((side.Connection.Id, entry.LocalKey, itemId, entry.Item.Kind.ToString().ToLowerInvariant(), entry.Item.RawId, entry.Item.PartKey, entry.Item.Library));
+                links.Add((side.Connection.Id, entry.LocalKey, itemId, entry.Kind.ToString().ToLowerInvariant(), entry.RawId, entry.PartKey, entry.Library));
             }
         }
 
@@ -501,7 +549,7 @@ public sealed class SyncService(
         // Each copy against its own baseline, so a listing that holds only some copies (an incremental run) reads no change into the rest.
         foreach (var (itemId, listed) in items.SelectMany(p => p.Value.Copies.Select(c => (p.Key, c))))
         {
-            var read = new ObservedRead(profileId, itemId, connectionId, accountId, listed.LocalKey, listed.State, listed.Item.DurationMs, origin);
+            var read = new ObservedRead(profileId, itemId, connectionId, accountId, listed.LocalKey, listed.State, listed.DurationMs, origin);
             steps.Observe(read, baselines.GetValueOrDefault(listed.LocalKey), now, runId, events, rows);
         }
     }
@@ -537,7 +585,7 @@ public sealed class SyncService(
         // An edition this side does not list is written to its movie when the movie is planned here (below), not again under its own ids.
         bool Folded(long itemId) => resolver.MovieOfEdition(itemId) is { } movie
             && (sideItems.ContainsKey(movie) || (knownKeys.TryGetValue((side.Connection.Id, movie), out var movieKey) && sideBaselines.ContainsKey(movieKey))
-                || (otherItems.TryGetValue(movie, out var listedMovie) && catalog!.KeyFor(listedMovie.Item) is not null));
+                || (otherItems.TryGetValue(movie, out var listedMovie) && catalog!.KeyFor(listedMovie.Item!) is not null));
 
         var items = new List<PlanItem>();
         foreach (var itemId in candidates.Distinct())
@@ -556,13 +604,13 @@ public sealed class SyncService(
             if (sideItems.TryGetValue(itemId, out var listed))
             {
                 // A watch of any copy counts, so none is added; a removal is written to the copy it would change.
-                items.Add(new PlanItem(itemId, listed.LocalKey, listed.Item.Title, listed.Item.DurationMs, state!, state!.Watched ? listed.Combined : listed.State));
+                items.Add(new PlanItem(itemId, listed.LocalKey, listed.Title, listed.DurationMs, state!, state!.Watched ? listed.Combined : listed.State));
             }
             else if (knownKeys.TryGetValue((side.Connection.Id, itemId), out var key) && sideBaselines.TryGetValue(key, out var seen))
             {
                 // Outside a full listing the last observation stands in for the target (incremental runs).
                 var other = otherItems.GetValueOrDefault(itemId);
-                items.Add(new PlanItem(itemId, key, other?.Item.Title, other?.Item.DurationMs, state!, new WatchState
+                items.Add(new PlanItem(itemId, key, other?.Title, other?.DurationMs, state!, new WatchState
                 {
                     PlayCount = seen.ViewCount,
                     LastWatchedAt = seen.LastViewedAt,
@@ -571,10 +619,10 @@ public sealed class SyncService(
                     ProgressMs = seen.ProgressMs,
                 }, TargetRead: false));
             }
-            else if (catalog is not null && otherItems.TryGetValue(itemId, out var other) && catalog.KeyFor(other.Item) is { } catalogKey && !Folded(itemId))
+            else if (catalog is not null && otherItems.TryGetValue(itemId, out var other) && catalog.KeyFor(other.Item!) is { } catalogKey && !Folded(itemId))
             {
                 // Not listed there under this item: read before writing, since the listing may hold it under other ids.
-                items.Add(new PlanItem(itemId, catalogKey, other.Item.Title, other.Item.DurationMs, state!, WatchState.Empty, TargetRead: false));
+                items.Add(new PlanItem(itemId, catalogKey, other.Title, other.DurationMs, state!, WatchState.Empty, TargetRead: false));
             }
         }
 
@@ -590,18 +638,18 @@ public sealed class SyncService(
     {
         Listed Fill(Listed copy, long? length)
         {
-            var duration = copy.Item.DurationMs ?? length;
+            var duration = copy.DurationMs ?? length;
             var position = copy.State.ProgressPercent is { } percent ? ProgressShare.Position(percent, duration, baselines.GetValueOrDefault(copy.LocalKey)?.ProgressMs) : null;
             var state = copy.State.ProgressPercent is not null && copy.State.ProgressMs is null
                 ? copy.State with { ProgressMs = position, ProgressAt = position is null ? null : copy.State.ProgressAt }
                 : copy.State;
-            return copy with { Item = copy.Item with { DurationMs = duration }, State = state, Others = [.. copy.Others.Select(o => Fill(o, length))] };
+            return copy with { DurationMs = duration, State = state, Others = [.. copy.Others.Select(o => Fill(o, length))] };
         }
 
         var result = new Dictionary<long, Listed>(items.Count);
         foreach (var (itemId, listed) in items)
         {
-            result[itemId] = listed.Copies.Any(c => c.Item.DurationMs is null) ? Fill(listed, other.GetValueOrDefault(itemId)?.Item.DurationMs) : listed;
+            result[itemId] = listed.Copies.Any(c => c.DurationMs is null) ? Fill(listed, other.GetValueOrDefault(itemId)?.DurationMs) : listed;
         }
 
         return result;
@@ -634,10 +682,10 @@ public sealed class SyncService(
         foreach (var write in writes)
         {
             if (write.SkipReason is null && write.Feature == FlowFeature.Watched
-                && sideItems.TryGetValue(write.ItemId, out var listed) && listed.Item is { WatchedWithPart: true, PartKey: { } file })
+                && sideItems.TryGetValue(write.ItemId, out var listed) && listed is { WatchedWithPart: true, PartKey: { } file })
             {
-                files ??= sideItems.Where(p => p.Value.Item.WatchedWithPart && p.Value.Item.PartKey is not null)
-                    .GroupBy(p => p.Value.Item.PartKey!, StringComparer.Ordinal)
+                files ??= sideItems.Where(p => p.Value.WatchedWithPart && p.Value.PartKey is not null)
+                    .GroupBy(p => p.Value.PartKey!, StringComparer.Ordinal)
                     .ToDictionary(g => g.Key, g => g.Select(p => p.Key).ToList(), StringComparer.Ordinal);
                 var watched = write.Action != WriteAction.MarkUnwatched;
                 var apart = files[file].Where(id => id != write.ItemId && (states.TryGetValue(id, out var s) ? s.Watched : sideItems[id].Combined.Watched) != watched).ToList();
