@@ -73,7 +73,8 @@ public sealed class SyncService(
 
         public WatchState Combined => Others.Count == 0 ? State : Others.Aggregate(State, (state, other) => EditionFold.Copies(state, other.State));
 
-        public IEnumerable<Listed> Copies => Others.Prepend(this with { Others = [] });
+        /// <summary>Gets this entry and its other copies, each on its own (an entry without other copies is its only copy).</summary>
+        public IReadOnlyList<Listed> Copies => Others.Count == 0 ? [this] : [this with { Others = [] }, .. Others];
     }
 
     public async Task<SyncReport> RunAsync(Flow flow, SyncOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
@@ -210,7 +211,10 @@ public sealed class SyncService(
                     foreach (var (itemId, listed) in items)
                     {
                         knownKeys[(side.Connection.Id, itemId)] = listed.LocalKey;
-                        linked.UnionWith(listed.Copies.Select(c => (side.Connection.Id, c.LocalKey, itemId)));
+                        foreach (var copy in listed.Copies)
+                        {
+                            linked.Add((side.Connection.Id, copy.LocalKey, itemId));
+                        }
                     }
                 }
 
@@ -228,9 +232,10 @@ public sealed class SyncService(
                 var baselines = new List<BaselineRow>();
                 Observe(pair.ProfileId, source.Connection.Id, pair.Source.Id, sourceItems, sourceBaselines, now, sourceSeen ? EventOrigin.Poll : EventOrigin.Scan, runId, events, baselines);
                 Observe(pair.ProfileId, target.Connection.Id, pair.Target.Id, targetItems, targetBaselines, now, targetSeen ? EventOrigin.Poll : EventOrigin.Scan, runId, events, baselines);
-                var states = (incremental
+                var loaded = incremental
                     ? await ledger.LoadStatesAsync(pair.ProfileId, Family(resolver, sourceItems.Keys.Concat(targetItems.Keys)), cancellationToken)
-                    : await ledger.LoadStatesAsync(pair.ProfileId, cancellationToken)).ToDictionary();
+                    : await ledger.LoadStatesAsync(pair.ProfileId, cancellationToken);
+                var states = loaded as Dictionary<long, LedgerState> ?? loaded.ToDictionary();
                 var changed = RunSteps.Fold(flow, events, e => states.GetValueOrDefault(e.ItemId), (e, next) => states[e.ItemId] = next);
 
                 if (!options.DryRun)
@@ -421,7 +426,7 @@ public sealed class SyncService(
 
         public Dictionary<long, Listed> Items()
         {
-            var items = new Dictionary<long, Listed>();
+            var items = new Dictionary<long, Listed>(_copies.Count);
             foreach (var ((itemId, _), entry) in _copies)
             {
                 var owner = itemId;
@@ -469,6 +474,14 @@ public sealed class SyncService(
         }
     }
 
+    private static string KindName(MediaKind kind) => kind switch
+    {
+        MediaKind.Movie => "movie",
+        MediaKind.Episode => "episode",
+        MediaKind.Show => "show",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
     private static bool Preferred(Listed candidate, Listed current) =>
         (candidate.Edition is null && current.Edition is not null)
         || ((candidate.Edition is null) == (current.Edition is null) && string.CompareOrdinal(candidate.LocalKey, current.LocalKey) < 0);
@@ -482,14 +495,15 @@ public sealed class SyncService(
         var links = new List<(long, string, long, string, string?, string?, string?)>(sourceItems.Count + targetItems.Count);
         foreach (var (side, items) in new[] { (source, sourceItems), (target, targetItems) })
         {
-            foreach (var (itemId, entry) in items.SelectMany(p => p.Value.Copies.Select(c => (p.Key, c))))
+            foreach (var (itemId, listed) in items)
             {
-                if (linked.Contains((side.Connection.Id, entry.LocalKey, itemId)))
+                foreach (var entry in listed.Copies)
                 {
-                    continue;
+                    if (!linked.Contains((side.Connection.Id, entry.LocalKey, itemId)))
+                    {
+                        links.Add((side.Connection.Id, entry.LocalKey, itemId, KindName(entry.Kind), entry.RawId, entry.PartKey, entry.Library));
+                    }
                 }
-
-                links.Add((side.Connection.Id, entry.LocalKey, itemId, entry.Kind.ToString().ToLowerInvariant(), entry.RawId, entry.PartKey, entry.Library));
             }
         }
 
@@ -547,10 +561,13 @@ public sealed class SyncService(
     private void Observe(long profileId, long connectionId, long accountId, Dictionary<long, Listed> items, IReadOnlyDictionary<string, ObservedState> baselines, DateTimeOffset now, string origin, long runId, List<LedgerEvent> events, List<BaselineRow> rows)
     {
         // Each copy against its own baseline, so a listing that holds only some copies (an incremental run) reads no change into the rest.
-        foreach (var (itemId, listed) in items.SelectMany(p => p.Value.Copies.Select(c => (p.Key, c))))
+        foreach (var (itemId, listed) in items)
         {
-            var read = new ObservedRead(profileId, itemId, connectionId, accountId, listed.LocalKey, listed.State, listed.DurationMs, origin);
-            steps.Observe(read, baselines.GetValueOrDefault(listed.LocalKey), now, runId, events, rows);
+            foreach (var copy in listed.Copies)
+            {
+                var read = new ObservedRead(profileId, itemId, connectionId, accountId, copy.LocalKey, copy.State, copy.DurationMs, origin);
+                steps.Observe(read, baselines.GetValueOrDefault(copy.LocalKey), now, runId, events, rows);
+            }
         }
     }
 
@@ -646,10 +663,16 @@ public sealed class SyncService(
             return copy with { DurationMs = duration, State = state, Others = [.. copy.Others.Select(o => Fill(o, length))] };
         }
 
+        static bool Lacks(Listed listed) => listed.DurationMs is null || listed.Others.Any(o => o.DurationMs is null);
+        if (!items.Values.Any(Lacks))
+        {
+            return items;
+        }
+
         var result = new Dictionary<long, Listed>(items.Count);
         foreach (var (itemId, listed) in items)
         {
-            result[itemId] = listed.Copies.Any(c => c.DurationMs is null) ? Fill(listed, other.GetValueOrDefault(itemId)?.DurationMs) : listed;
+            result[itemId] = Lacks(listed) ? Fill(listed, other.GetValueOrDefault(itemId)?.DurationMs) : listed;
         }
 
         return result;

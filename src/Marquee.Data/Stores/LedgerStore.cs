@@ -10,7 +10,7 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
     public async Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        var rows = await db.QueryAsync<BaselineDbRow>(Command(
+        var rows = db.Query<BaselineDbRow>(Streamed(
             "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at, confirmed FROM observed_state WHERE account_id = @accountId",
             new { accountId },
             cancellationToken));
@@ -50,7 +50,7 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
     public async Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        var rows = await db.QueryAsync<StateDbRow>(Command("SELECT * FROM state WHERE profile_id = @profileId", new { profileId }, cancellationToken));
+        var rows = db.Query<StateDbRow>(Streamed("SELECT * FROM state WHERE profile_id = @profileId", new { profileId }, cancellationToken));
         return rows.ToDictionary(r => r.ItemId, r => r.ToModel());
     }
 

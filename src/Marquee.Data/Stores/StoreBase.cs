@@ -69,4 +69,12 @@ public abstract class StoreBase(IDatabaseProvider provider)
 
     protected static CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// A query whose rows are read one at a time as they are enumerated, not first collected in a list: for large reads
+    /// kept in a dictionary. Enumerate it with Dapper's synchronous Query (its asynchronous one closes the reader when it
+    /// returns); SQLite reads synchronously either way.
+    /// </summary>
+    protected static CommandDefinition Streamed(string sql, object? parameters, CancellationToken cancellationToken) =>
+        new(sql, parameters, flags: CommandFlags.None, cancellationToken: cancellationToken);
 }
