@@ -3,7 +3,7 @@ using Marquee.Core.Items;
 namespace Marquee.Core.Sync;
 
 /// <summary>A baseline to store: what one account showed for one local key.</summary>
-public sealed record BaselineRow(long AccountId, string LocalKey, ObservedState State);
+public readonly record struct BaselineRow(long AccountId, string LocalKey, ObservedState State);
 
 /// <summary>Everything one observation changes, stored in one transaction: new events, the states they lead to, and the new baselines.</summary>
 public sealed record LedgerCommit(

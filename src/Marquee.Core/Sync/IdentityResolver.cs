@@ -144,6 +144,16 @@ public sealed class IdentityResolver
         return new Resolution([result]);
     }
 
+    /// <summary>
+    /// Gives back the room the indexes grew into beyond what they hold, keeping an eighth more: after a full run's first
+    /// profile they hold nearly everything they will, and a table grown by doubling can be twice its contents.
+    /// </summary>
+    public void TrimExcess()
+    {
+        Room.Trim(_byId);
+        Room.Trim(_episodes);
+    }
+
     /// <summary>Replaces temporary ids with the stored ones after the new items were saved.</summary>
     public void Commit(IReadOnlyDictionary<long, long> realIds)
     {

@@ -256,6 +256,11 @@ public sealed class SyncService(
 
                 // After the watch states, so a title watched in this run's listings counts as watched.
                 await PlanWatchlistsAsync(pair);
+
+                // The run's indexes now hold nearly all they will: what they grew into beyond that goes before the next profile.
+                resolver.TrimExcess();
+                Room.Trim(knownKeys);
+                Room.Trim(linked);
             }
 
             if (!options.DryRun)
