@@ -26,7 +26,7 @@ public sealed class HeldItemsTests
         Assert.Equal(RunStatus.Done, (await world.SyncAsync(flow, null, CancellationToken.None)).Run.Status);
         await world.AdvanceClockAsync(TimeSpan.FromHours(1));
 
-        // Listings come per profile, source then target: a new profile starts with its first listing.
+        // Listings come per profile, both sides at once: a new profile starts with its first listing.
         var probe = new HeldItems();
         world.Timer.ListingStarted = probe.ListingStarted;
         world.Timer.ItemListed = probe.ItemListed;
@@ -70,10 +70,13 @@ public sealed class HeldItemsTests
         Assert.True(probe.MostHeld <= 2, $"{probe.MostHeld} items listed two pages or more before were still held");
     }
 
-    /// <summary>Watches each listing's items by weak reference and counts, at each page start, those of pages two or more back still alive.</summary>
+    /// <summary>
+    /// Watches each listing's items by weak reference and counts, at each page start of a listing, those of its pages two
+    /// or more back still alive. Both sides of a profile are read at once, so each listing (by its account) is kept apart.
+    /// </summary>
     private sealed class PagesHeld(int page)
     {
-        private readonly List<WeakReference<SourceItem>> _listing = [];
+        private readonly Dictionary<ProviderAccount, List<WeakReference<SourceItem>>> _listings = new(ReferenceEqualityComparer.Instance);
 
         public int Listings { get; private set; }
 
@@ -83,28 +86,29 @@ public sealed class HeldItemsTests
 
         public void ListingStarted(ProviderAccount account)
         {
-            lock (_listing)
+            lock (_listings)
             {
-                _listing.Clear();
+                _listings[account] = [];
                 Listings++;
             }
         }
 
-        public void ItemListed(SourceItemState state)
+        public void ItemListed(ProviderAccount account, SourceItemState state)
         {
-            lock (_listing)
+            lock (_listings)
             {
-                var index = _listing.Count;
+                var listing = _listings[account];
+                var index = listing.Count;
                 if (index >= 2 * page && index % page == 0)
                 {
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
                     GC.WaitForPendingFinalizers();
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
-                    MostHeld = Math.Max(MostHeld, _listing.Take(index - (2 * page)).Count(w => w.TryGetTarget(out _)));
+                    MostHeld = Math.Max(MostHeld, listing.Take(index - (2 * page)).Count(w => w.TryGetTarget(out _)));
                     Checked++;
                 }
 
-                _listing.Add(new WeakReference<SourceItem>(state.Item));
+                listing.Add(new WeakReference<SourceItem>(state.Item));
             }
         }
     }
@@ -139,7 +143,7 @@ public sealed class HeldItemsTests
             }
         }
 
-        public void ItemListed(SourceItemState state)
+        public void ItemListed(ProviderAccount account, SourceItemState state)
         {
             lock (_current)
             {

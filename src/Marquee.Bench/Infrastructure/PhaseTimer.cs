@@ -5,7 +5,8 @@ namespace Marquee.Bench.Infrastructure;
 /// <summary>
 /// Wall time spent in the parts of a run that the engine reaches through interfaces: reading from a provider
 /// (network and parsing), the store, and the write phase (first write sent to last write answered). The rest of a
-/// run's wall time is matching, observing and planning in memory.
+/// run's wall time is matching, observing and planning in memory. A run reads both sides of a profile at once: the read
+/// phase is the wall time during which at least one read was awaited, not the sum of both sides' reads.
 /// </summary>
 public sealed class PhaseTimer
 {
@@ -16,6 +17,8 @@ public sealed class PhaseTimer
     private long _firstWrite = long.MaxValue;
     private long _lastWrite;
     private int _writesInFlight;
+    private int _readsInFlight;
+    private long _readsSince;
     private long _items;
 
     public long Items => Interlocked.Read(ref _items);
@@ -24,7 +27,7 @@ public sealed class PhaseTimer
     public Action<Marquee.Core.Providers.ProviderAccount>? ListingStarted { get; set; }
 
     /// <summary>Gets or sets what is called with every item a bulk listing yields (a probe of a test).</summary>
-    public Action<Marquee.Core.Providers.SourceItemState>? ItemListed { get; set; }
+    public Action<Marquee.Core.Providers.ProviderAccount, Marquee.Core.Providers.SourceItemState>? ItemListed { get; set; }
 
     public TimeSpan Read => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _readTicks));
 
@@ -45,9 +48,28 @@ public sealed class PhaseTimer
         _items = 0;
     }
 
-    public void AddRead(long ticks, int items)
+    /// <summary>Marks the start of one awaited read (a listing's next item); <see cref="EndRead"/> marks its end.</summary>
+    public void StartRead()
     {
-        Interlocked.Add(ref _readTicks, ticks);
+        lock (_clock)
+        {
+            if (_readsInFlight++ == 0)
+            {
+                _readsSince = Stopwatch.GetTimestamp();
+            }
+        }
+    }
+
+    public void EndRead(int items)
+    {
+        lock (_clock)
+        {
+            if (--_readsInFlight == 0)
+            {
+                _readTicks += Stopwatch.GetTimestamp() - _readsSince;
+            }
+        }
+
         Interlocked.Add(ref _items, items);
     }
 

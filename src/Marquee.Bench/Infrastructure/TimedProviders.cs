@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Marquee.Core.Items;
 using Marquee.Core.Providers;
@@ -72,15 +71,22 @@ public static class TimedProviders
             await using var items = ((IWatchStateSource)inner).ReadAsync(account, query, cancellationToken).GetAsyncEnumerator(cancellationToken);
             while (true)
             {
-                var start = Stopwatch.GetTimestamp();
-                var more = await items.MoveNextAsync();
-                timer.AddRead(Stopwatch.GetTimestamp() - start, more ? 1 : 0);
+                timer.StartRead();
+                var more = false;
+                try
+                {
+                    more = await items.MoveNextAsync();
+                }
+                finally
+                {
+                    timer.EndRead(more ? 1 : 0);
+                }
                 if (!more)
                 {
                     yield break;
                 }
 
-                timer.ItemListed?.Invoke(items.Current);
+                timer.ItemListed?.Invoke(account, items.Current);
                 yield return items.Current;
             }
         }

@@ -172,10 +172,13 @@ public sealed class SyncService(
                 var keepIds = source.Provider is ICatalogTarget || target.Provider is ICatalogTarget;
                 var sourceMatch = new Matching(resolver, source, flow.Filters, unresolved, unresolvedKeys, keepIds, linked);
                 var targetMatch = new Matching(resolver, target, flow.Filters, unresolved, unresolvedKeys, keepIds, linked);
-                progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {source.Connection.Name}");
-                var sourceListing = await ReadAsync(source, pair.SourceAccount, flow, options, incremental ? null : sourceMatch, cancellationToken);
-                progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {target.Connection.Name}");
-                var targetListing = await ReadAsync(target, pair.TargetAccount, flow, options, incremental ? null : targetMatch, cancellationToken);
+                progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {source.Connection.Name} and {target.Connection.Name}");
+                var (sourceListing, targetListing) = await ReadBothAsync(
+                    (source, pair.SourceAccount, incremental ? null : sourceMatch),
+                    (target, pair.TargetAccount, incremental ? null : targetMatch),
+                    flow,
+                    options,
+                    cancellationToken);
                 IReadOnlyDictionary<string, ObservedState>? sourceBaselines = null;
                 IReadOnlyDictionary<string, ObservedState>? targetBaselines = null;
                 if (incremental)
@@ -360,21 +363,129 @@ public sealed class SyncService(
     }
 
     /// <summary>
-    /// Reads one account's listing of a side. With <paramref name="matching"/> (a full run) each item is matched as it
-    /// arrives and nothing is returned; without it (an incremental run, which must first load the snapshot's part that its
-    /// listings name) the listing is returned as read.
+    /// Reads both sides' listings of a profile at once: while one side's items are parsed, the other's are matched. Matching
+    /// keeps one order whatever the timing, so a run's result never depends on which server answered first: the two sides
+    /// take turns of <see cref="MatchTurn"/> items each, the source first, and a side that has listed everything leaves the
+    /// turns to the other. When one side's read fails, the other is stopped and the failure is what the run reports.
     /// </summary>
-    private static async Task<List<SourceItemState>> ReadAsync(SyncSide side, ProviderAccount account, Flow flow, SyncOptions options, Matching? matching, CancellationToken cancellationToken)
+    private static async Task<(List<SourceItemState> Source, List<SourceItemState> Target)> ReadBothAsync(
+        (SyncSide Side, ProviderAccount Account, Matching? Matching) source,
+        (SyncSide Side, ProviderAccount Account, Matching? Matching) target,
+        Flow flow,
+        SyncOptions options,
+        CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var turns = new Turns();
+        var reads = new[]
+        {
+            ReadAsync(source.Side, source.Account, flow, options, source.Matching, turns, 0, stop, stop.Token),
+            ReadAsync(target.Side, target.Account, flow, options, target.Matching, turns, 1, stop, stop.Token),
+        };
+        try
+        {
+            await Task.WhenAll(reads);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The side that failed first stopped the other: report its failure, not the other's cancellation.
+            if (reads.Select(r => r.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException) is { } failure)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
+            throw;
+        }
+
+        return (await reads[0], await reads[1]);
+    }
+
+    /// <summary>How many listed items one side matches before the other side's turn.</summary>
+    private const int MatchTurn = 64;
+
+    /// <summary>
+    /// Reads one account's listing of a side. With <paramref name="matching"/> (a full run) each item is matched as it
+    /// arrives, in this side's turns (<see cref="Turns"/>), and nothing is returned; without it (an incremental run, which
+    /// must first load the snapshot's part that its listings name) the listing is returned as read.
+    /// </summary>
+    private static async Task<List<SourceItemState>> ReadAsync(SyncSide side, ProviderAccount account, Flow flow, SyncOptions options, Matching? matching, Turns turns, int me, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
         var query = new WatchStateQuery { ChangedSince = options.Since, Libraries = flow.Filters.Libraries, Progress = flow.Features.Contains(FlowFeature.Progress) };
         var listed = new List<SourceItemState>();
-        Action<SourceItemState> add = matching is null ? listed.Add : matching.Add;
-        await foreach (var entry in side.Source.ReadAsync(account, query, cancellationToken))
+        var turn = new List<SourceItemState>(MatchTurn);
+        async Task MatchAsync(bool last)
         {
-            add(entry);
+            await turns.WaitAsync(me, cancellationToken);
+            foreach (var entry in turn)
+            {
+                matching!.Add(entry);
+            }
+
+            turn.Clear();
+            turns.Pass(me, last);
+        }
+
+        try
+        {
+            await foreach (var entry in side.Source.ReadAsync(account, query, cancellationToken))
+            {
+                if (matching is null)
+                {
+                    listed.Add(entry);
+                    continue;
+                }
+
+                turn.Add(entry);
+                if (turn.Count == MatchTurn)
+                {
+                    await MatchAsync(last: false);
+                }
+            }
+
+            if (matching is not null)
+            {
+                await MatchAsync(last: true);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await stop.CancelAsync();
+            throw;
         }
 
         return listed;
+    }
+
+    /// <summary>
+    /// The turns two readers take at matching: side 0 first, then each in turn; a side that has finished passes every later
+    /// turn to the other. Only the side holding the turn changes anything here.
+    /// </summary>
+    private sealed class Turns : IDisposable
+    {
+        private readonly SemaphoreSlim[] _go = [new(1, 1), new(0, 1)];
+        private readonly bool[] _done = new bool[2];
+
+        public Task WaitAsync(int side, CancellationToken cancellationToken) => _go[side].WaitAsync(cancellationToken);
+
+        public void Pass(int side, bool last)
+        {
+            _done[side] |= last;
+            var other = 1 - side;
+            if (!_done[other])
+            {
+                _go[other].Release();
+            }
+            else if (!last)
+            {
+                _go[side].Release();
+            }
+        }
+
+        public void Dispose()
+        {
+            _go[0].Dispose();
+            _go[1].Dispose();
+        }
     }
 
     /// <summary>
