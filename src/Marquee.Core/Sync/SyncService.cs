@@ -521,7 +521,7 @@ public sealed class SyncService(
             {
                 if (unresolvedKeys.Add((side.Connection.Id, item.LocalKey)))
                 {
-                    unresolved.Add(new UnresolvedItem(side.Connection.Id, side.Connection.Name, item.LocalKey, item.Kind.ToString().ToLowerInvariant(), item.Title, resolution.Reason!, resolution.Detail, default, default, 1));
+                    unresolved.Add(new UnresolvedItem(side.Connection.Id, side.Connection.Name, item.LocalKey, item.Kind.Name(), item.Title, resolution.Reason!, resolution.Detail, default, default, 1));
                 }
 
                 return;
@@ -590,14 +590,6 @@ public sealed class SyncService(
         }
     }
 
-    private static string KindName(MediaKind kind) => kind switch
-    {
-        MediaKind.Movie => "movie",
-        MediaKind.Episode => "episode",
-        MediaKind.Show => "show",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
-
     private static bool Preferred(Listed candidate, Listed current) =>
         (candidate.Edition is null && current.Edition is not null)
         || ((candidate.Edition is null) == (current.Edition is null) && string.CompareOrdinal(candidate.LocalKey, current.LocalKey) < 0);
@@ -617,7 +609,7 @@ public sealed class SyncService(
                 {
                     if (!linked.Contains((side.Connection.Id, entry.LocalKey, itemId)))
                     {
-                        links.Add((side.Connection.Id, entry.LocalKey, itemId, KindName(entry.Kind), entry.RawId, entry.PartKey, entry.Library));
+                        links.Add((side.Connection.Id, entry.LocalKey, itemId, entry.Kind.Name(), entry.RawId, entry.PartKey, entry.Library));
                     }
                 }
             }

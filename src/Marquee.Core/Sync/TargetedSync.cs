@@ -202,7 +202,7 @@ public sealed class TargetedSync(
                     new IdentityChanges(
                         t.Resolver.NewItems.ToList(),
                         t.Resolver.NewIds.ToList(),
-                        t.ItemIds.Select(id => (read.Side.Connection.Id, read.LocalKey, id, read.Item.Item.Kind.ToString().ToLowerInvariant(), read.Item.Item.RawId, read.Item.Item.PartKey, read.Item.Item.Library)).ToList(),
+                        t.ItemIds.Select(id => (read.Side.Connection.Id, read.LocalKey, id, read.Item.Item.Kind.Name(), read.Item.Item.RawId, read.Item.Item.PartKey, read.Item.Item.Library)).ToList(),
                         clock.GetUtcNow()),
                     cancellationToken);
                 accounts[t.Pair.Source.Id] = t.Pair.SourceAccount;
