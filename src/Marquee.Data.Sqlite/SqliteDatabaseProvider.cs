@@ -100,6 +100,9 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         _ => ConstraintViolation.None,
     };
 
+    public IRowStatement? PrepareRows(DbConnection connection, string sql, IReadOnlyList<string> names) =>
+        connection is SqliteConnection sqlite ? SqliteRowStatement.Prepare(sqlite, sql, names) : null;
+
     public long? SizeBytes()
     {
         long total = 0;

@@ -27,6 +27,12 @@ public interface IDatabaseProvider
 
     /// <summary>Returns the size of the store in bytes, when the engine can tell.</summary>
     long? SizeBytes();
+
+    /// <summary>
+    /// Prepares <paramref name="sql"/> (one statement, parameters <c>@name</c> for each of <paramref name="names"/>) to run
+    /// for many rows on <paramref name="connection"/>; null when the engine has no faster way than a command per row.
+    /// </summary>
+    IRowStatement? PrepareRows(DbConnection connection, string sql, IReadOnlyList<string> names) => null;
 }
 
 /// <summary>An integrity constraint a write broke: the engine's answer to a race the services' own checks cannot close.</summary>

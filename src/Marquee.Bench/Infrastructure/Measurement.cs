@@ -8,8 +8,10 @@ public sealed class Measurement
     private readonly long _started;
     private readonly TimeSpan _cpu;
     private readonly TimeSpan _gcPause;
+    private readonly long _allocated;
     private readonly int[] _collections;
     private readonly Task _sampler;
+    private readonly AllocationSampler? _allocations;
     private long _peakManaged;
     private long _peakCommitted;
     private long _peakAnon;
@@ -23,7 +25,9 @@ public sealed class Measurement
         _cpu = ProcessStats.CpuTime();
         BaselineManaged = GC.GetTotalMemory(forceFullCollection: false);
         _gcPause = GC.GetTotalPauseDuration();
+        _allocated = GC.GetTotalAllocatedBytes(precise: false);
         _collections = Collections();
+        _allocations = AllocationSampler.StartIfAsked();
         _sampler = Task.Run(SampleAsync);
         _started = Stopwatch.GetTimestamp();
     }
@@ -54,6 +58,9 @@ public sealed class Measurement
     /// <summary>Gets how long the garbage collector paused the process during the measured part (the collector's background work is not in it).</summary>
     public TimeSpan GcPause { get; private set; }
 
+    /// <summary>Gets how many bytes the process allocated on the managed heap during the measured part (what the collector has to clear away).</summary>
+    public long Allocated { get; private set; }
+
     /// <summary>Gets the number of collections of generations 0, 1 and 2 during the measured part.</summary>
     public IReadOnlyList<int> GcCollections { get; private set; } = [];
 
@@ -65,9 +72,16 @@ public sealed class Measurement
         Cpu = ProcessStats.CpuTime() - _cpu;
         PeakRss = ProcessStats.PeakRssBytes();
         GcPause = GC.GetTotalPauseDuration() - _gcPause;
+        Allocated = GC.GetTotalAllocatedBytes(precise: false) - _allocated;
         GcCollections = Collections().Zip(_collections, (now, before) => now - before).ToList();
         _stopped = true;
         _sampler.Wait();
+        if (_allocations is not null)
+        {
+            _allocations.Report();
+            _allocations.Dispose();
+        }
+
         return this;
     }
 

@@ -119,6 +119,7 @@ public abstract class SyncScenario : IBenchScenario
     {
         metrics["listing requests"] = requests.Where(r => r.Key.EndsWith(ListingEndpoint, StringComparison.Ordinal)).Sum(r => r.Value);
         metrics["GC pause s (Marquee)"] = Math.Round(m.GcPause.TotalSeconds, 3);
+        metrics["allocated MB (Marquee)"] = Math.Round(m.Allocated / 1048576.0);
         for (var generation = 0; generation < m.GcCollections.Count; generation++)
         {
             metrics[$"gen{generation} collections"] = m.GcCollections[generation];

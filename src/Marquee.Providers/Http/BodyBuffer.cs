@@ -6,28 +6,67 @@ namespace Marquee.Providers.Http;
 /// Reads a whole answer into a chain of chunks before it is parsed. A streaming parser grows one buffer by doubling
 /// while a single token (an endless JSON string) does not end, which takes about three times the size cap; chunks take
 /// the body's own size, so an answer costs at most the cap (Marquee:Providers:MaxResponseBytes) whatever the server sends.
+/// The chunks are rented from the shared array pool and go back to it when the body is disposed (after it is parsed, or
+/// when reading fails): a full run reads hundreds of listing pages of a megabyte or more, and fresh chunks for each were
+/// a fifth of everything it allocated.
 /// </summary>
-internal static class BodyBuffer
+internal sealed class BodyBuffer : IDisposable
 {
     private const int FirstChunk = 16 * 1024;
-    private const int LargestChunk = 64 * 1024; // below the large object heap's 85,000 bytes, so an abandoned answer is collected with the young objects
+    private const int LargestChunk = 64 * 1024; // below the large object heap's 85,000 bytes
 
-    public static async Task<ReadOnlySequence<byte>> ReadAsync(Stream stream, CancellationToken cancellationToken)
+    private readonly List<byte[]> _rented = [];
+
+    private BodyBuffer()
+    {
+    }
+
+    /// <summary>Gets the body's bytes; valid until the buffer is disposed.</summary>
+    public ReadOnlySequence<byte> Sequence { get; private set; }
+
+    public static async Task<BodyBuffer> ReadAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var body = new BodyBuffer();
+        try
+        {
+            await body.FillAsync(stream, cancellationToken);
+            return body;
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Sequence = ReadOnlySequence<byte>.Empty;
+        foreach (var chunk in _rented)
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        _rented.Clear();
+    }
+
+    private async Task FillAsync(Stream stream, CancellationToken cancellationToken)
     {
         Chunk? first = null;
         Chunk? last = null;
         var size = FirstChunk;
         while (true)
         {
-            var buffer = new byte[size];
+            var buffer = ArrayPool<byte>.Shared.Rent(size);
+            _rented.Add(buffer);
             var filled = 0;
             int read;
             do
             {
-                read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+                read = await stream.ReadAsync(buffer.AsMemory(filled, size - filled), cancellationToken);
                 filled += read;
             }
-            while (read > 0 && filled < buffer.Length);
+            while (read > 0 && filled < size);
 
             if (filled > 0)
             {
@@ -46,9 +85,10 @@ internal static class BodyBuffer
 
             if (read == 0)
             {
-                return first is null ? ReadOnlySequence<byte>.Empty
+                Sequence = first is null ? ReadOnlySequence<byte>.Empty
                     : ReferenceEquals(first, last) ? new ReadOnlySequence<byte>(first.Memory)
                     : new ReadOnlySequence<byte>(first, 0, last!, last!.Memory.Length);
+                return;
             }
 
             size = Math.Min(size * 2, LargestChunk);

@@ -180,8 +180,8 @@ public sealed class ProviderHttpClient
         {
             try
             {
-                var body = await BodyBuffer.ReadAsync(stream, ct);
-                var reader = new Utf8JsonReader(body);
+                using var body = await BodyBuffer.ReadAsync(stream, ct);
+                var reader = new Utf8JsonReader(body.Sequence);
                 return JsonSerializer.Deserialize(ref reader, type)
                     ?? throw Failure(request, response.StatusCode, ProviderFailure.WrongContent, "the answer was empty where JSON was expected", null, transient: false);
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json.Serialization.Metadata;
 using Marquee.Core.Items;
 using Marquee.Core.Providers;
 using Marquee.Providers.Http;
@@ -114,7 +115,7 @@ public sealed partial class PlexProvider :
             if (changed.Length > 0)
             {
                 // Only what changed: the episodes first, then just their shows, many per request (PLEX-API.md 4.4).
-                var episodes = new List<PlexMetadata>();
+                var episodes = new List<PlexListed>();
                 await foreach (var episode in PagesAsync(token, section.Key, 4, changed, cancellationToken))
                 {
                     episodes.Add(episode);
@@ -132,7 +133,7 @@ public sealed partial class PlexProvider :
             }
 
             // Shows once per section (paged), so episodes get their show's ids without a read per item.
-            var shows = new Dictionary<string, PlexMetadata>(StringComparer.Ordinal);
+            var shows = new Dictionary<string, PlexListed>(StringComparer.Ordinal);
             await foreach (var show in PagesAsync(token, section.Key, 2, string.Empty, cancellationToken))
             {
                 if (show.RatingKey is not null)
@@ -161,7 +162,7 @@ public sealed partial class PlexProvider :
                     return null;
                 }
 
-                PlexMetadata? show = null;
+                PlexListed? show = null;
                 if (item.Type == "episode" && item.GrandparentRatingKey is { } showKey)
                 {
                     show = await MetadataAsync(token, showKey, cancellationToken);
@@ -331,14 +332,14 @@ public sealed partial class PlexProvider :
     public async Task<IReadOnlyList<string>> GetLabelsAsync(string localKey, CancellationToken cancellationToken)
     {
         var item = await MetadataAsync(_settings.Token, localKey, cancellationToken) ?? throw NotFound(localKey);
-        return Labels(item);
+        return Labels(item.Label);
     }
 
     public async Task AddLabelsAsync(string localKey, IReadOnlyCollection<string> labels, bool lockField, CancellationToken cancellationToken)
     {
         // Setting labels replaces the whole list (PLEX-API.md 5.6): read it fresh and send existing + new.
         var item = await MetadataAsync(_settings.Token, localKey, cancellationToken) ?? throw NotFound(localKey);
-        var all = Labels(item).Concat(labels).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var all = Labels(item.Label).Concat(labels).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var query = new StringBuilder();
         for (var i = 0; i < all.Count; i++)
         {
@@ -393,7 +394,7 @@ public sealed partial class PlexProvider :
     /// its episodes made them, and later episodes of the show that bring the same show guid and title and no show ids
     /// of their own take the same objects instead of copies of their own (a library's episodes are most of a listing).
     /// </summary>
-    internal static SourceItemState Map(PlexMetadata item, ProviderLibrary section, PlexMetadata? show, Dictionary<string, ShowParts>? shared = null)
+    internal static SourceItemState Map(PlexListed item, ProviderLibrary section, PlexListed? show, Dictionary<string, ShowParts>? shared = null)
     {
         var parsed = PlexGuidParser.ForItem(item.PrimaryGuid, item.Guids);
         var isEpisode = item.Type == "episode";
@@ -421,7 +422,6 @@ public sealed partial class PlexProvider :
             }
         }
 
-        var part = item.Media?.SelectMany(m => m.Part ?? []).FirstOrDefault();
         var source = new SourceItem
         {
             LocalKey = item.RatingKey ?? string.Empty,
@@ -438,10 +438,10 @@ public sealed partial class PlexProvider :
             Episode = isEpisode ? item.Index ?? parsed.Episode : null,
             Edition = string.IsNullOrEmpty(item.EditionTitle) ? null : item.EditionTitle,
             Library = section.Title,
-            PartKey = part?.Id ?? part?.Key,
+            PartKey = item.PartKey,
             DurationMs = item.Duration,
             UpdatedAt = item.UpdatedAt is { } u ? DateTimeOffset.FromUnixTimeSeconds(u) : null,
-            Labels = Labels(item),
+            Labels = Labels(item.Label),
         };
         var viewCount = item.ViewCount ?? 0;
         var lastViewed = item.LastViewedAt is { } lv ? DateTimeOffset.FromUnixTimeSeconds(lv) : (DateTimeOffset?)null;
@@ -468,8 +468,8 @@ public sealed partial class PlexProvider :
         return $"&lastViewedAt%3E%3E={t}&or=1&updatedAt%3E%3E={t}&or=1&lastRatedAt%3E%3E={t}";
     }
 
-    private static IReadOnlyList<string> Labels(PlexMetadata item) =>
-        item.Label is not { Count: > 0 } ? Array.Empty<string>() : item.Label.Select(l => l.Tag).Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
+    private static IReadOnlyList<string> Labels(List<PlexTag>? labels) =>
+        labels is not { Count: > 0 } ? Array.Empty<string>() : labels.Select(l => l.Tag).Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
 
     private static string OnlineKey(string key)
     {
@@ -483,7 +483,7 @@ public sealed partial class PlexProvider :
     private ProviderException NotFound(string localKey) =>
         new(PlexClient.ProviderName, HttpStatusCode.NotFound, $"Plex server '{_client.ConnectionName}': item {localKey} does not exist") { Endpoint = "GET " + Metadata };
 
-    private async Task EditAsync(PlexMetadata item, string localKey, string edits, CancellationToken cancellationToken)
+    private async Task EditAsync(PlexListed item, string localKey, string edits, CancellationToken cancellationToken)
     {
         var type = item.Type switch { "movie" => 1, "show" => 2, "season" => 3, "episode" => 4, _ => 1 };
         if (item.LibrarySectionID is { Length: > 0 } section)
@@ -515,11 +515,11 @@ public sealed partial class PlexProvider :
             .ToList();
     }
 
-    private async Task<PlexMetadata?> MetadataAsync(string token, string localKey, CancellationToken cancellationToken)
+    private async Task<PlexListed?> MetadataAsync(string token, string localKey, CancellationToken cancellationToken)
     {
         try
         {
-            var response = await _client.GetJsonAsync(PlexHost.Server, Metadata, $"library/metadata/{E(localKey)}?includeGuids=1", token, PlexJson.Default.PlexResponse, cancellationToken);
+            var response = await _client.GetJsonAsync(PlexHost.Server, Metadata, $"library/metadata/{E(localKey)}?includeGuids=1", token, PlexJson.Default.PlexListing, cancellationToken);
             return response.MediaContainer?.Metadata?.FirstOrDefault();
         }
         catch (ProviderException ex) when (ex.Status == HttpStatusCode.NotFound)
@@ -529,14 +529,14 @@ public sealed partial class PlexProvider :
     }
 
     /// <summary>Reads items (or shows) by rating key, up to <see cref="ItemsPerRequest"/> per request (comma-separated ids); keys not visible are left out.</summary>
-    private async Task<Dictionary<string, PlexMetadata>> MetadataByKeyAsync(string token, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, PlexListed>> MetadataByKeyAsync(string token, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
-        var shows = new Dictionary<string, PlexMetadata>(StringComparer.Ordinal);
+        var shows = new Dictionary<string, PlexListed>(StringComparer.Ordinal);
         foreach (var chunk in keys.Chunk(ItemsPerRequest))
         {
             try
             {
-                var response = await _client.GetJsonAsync(PlexHost.Server, Metadata, $"library/metadata/{string.Join(',', chunk.Select(E))}?includeGuids=1", token, PlexJson.Default.PlexResponse, cancellationToken);
+                var response = await _client.GetJsonAsync(PlexHost.Server, Metadata, $"library/metadata/{string.Join(',', chunk.Select(E))}?includeGuids=1", token, PlexJson.Default.PlexListing, cancellationToken);
                 foreach (var item in response.MediaContainer?.Metadata ?? [])
                 {
                     if (item.RatingKey is not null)
@@ -554,34 +554,36 @@ public sealed partial class PlexProvider :
         return shows;
     }
 
-    private IAsyncEnumerable<PlexMetadata> PagesAsync(string token, string section, int type, string filter, CancellationToken cancellationToken) =>
-        PagedAsync(PlexHost.Server, SectionAll, $"library/sections/{E(section)}/all?type={type}&includeGuids=1{filter}", token, cancellationToken);
+    private IAsyncEnumerable<PlexListed> PagesAsync(string token, string section, int type, string filter, CancellationToken cancellationToken) =>
+        PagedAsync(PlexHost.Server, SectionAll, $"library/sections/{E(section)}/all?type={type}&includeGuids=1{filter}", token, PlexJson.Default.PlexListing, static p => (p.MediaContainer?.Metadata, p.MediaContainer?.TotalSize), cancellationToken);
+
+    private IAsyncEnumerable<PlexMetadata> PagedAsync(PlexHost host, string template, string pathAndQuery, string token, CancellationToken cancellationToken) =>
+        PagedAsync(host, template, pathAndQuery, token, PlexJson.Default.PlexResponse, static p => (p.MediaContainer?.Metadata, p.MediaContainer?.TotalSize), cancellationToken);
 
     /// <summary>
     /// Pages through a listing (PLEX-API.md 1.4): start += size while start &lt; totalSize and the page was not empty. When
     /// the server gives the total, the next page is asked for before this page's items are handed on, so the server
     /// prepares it while they are matched (the same requests, one at most ahead); without a total, one page at a time.
     /// </summary>
-    private async IAsyncEnumerable<PlexMetadata> PagedAsync(PlexHost host, string template, string pathAndQuery, string token, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<TItem> PagedAsync<TPage, TItem>(PlexHost host, string template, string pathAndQuery, string token, JsonTypeInfo<TPage> type, Func<TPage, (List<TItem>? Items, long? Total)> read, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var left = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task<PlexResponse> Page(long start) =>
-            _client.GetJsonAsync(host, template, $"{pathAndQuery}&X-Plex-Container-Start={PlexClient.Q(start)}&X-Plex-Container-Size={PlexClient.Q(_pageSize)}", token, PlexJson.Default.PlexResponse, left.Token);
+        Task<TPage> Page(long start) =>
+            _client.GetJsonAsync(host, template, $"{pathAndQuery}&X-Plex-Container-Start={PlexClient.Q(start)}&X-Plex-Container-Size={PlexClient.Q(_pageSize)}", token, type, left.Token);
 
         var start = 0L;
-        Task<PlexResponse>? ahead = Page(start);
+        Task<TPage>? ahead = Page(start);
         try
         {
             while (ahead is not null)
             {
-                var page = await ahead;
+                var (listed, totalSize) = read(await ahead);
                 ahead = null;
-                var container = page.MediaContainer;
-                var items = container?.Metadata ?? [];
+                var items = listed ?? [];
                 start += items.Count;
-                var total = container?.TotalSize ?? start;
-                var last = items.Count == 0 || start >= total || (items.Count < _pageSize && container?.TotalSize is null);
-                if (!last && container?.TotalSize is not null)
+                var total = totalSize ?? start;
+                var last = items.Count == 0 || start >= total || (items.Count < _pageSize && totalSize is null);
+                if (!last && totalSize is not null)
                 {
                     ahead = Page(start);
                 }

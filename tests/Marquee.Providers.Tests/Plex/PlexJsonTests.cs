@@ -37,8 +37,8 @@ public sealed class PlexJsonTests
     [Fact]
     public void MoviesPage_EditionLabelsRatingAndGuids_AreRead()
     {
-        var response = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(Examples, "pms-get-section-all-movies-page1.response.json")), PlexJson.Default.PlexResponse)!;
-        var page2 = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(Examples, "pms-get-section-all-movies-page2.response.json")), PlexJson.Default.PlexResponse)!;
+        var response = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(Examples, "pms-get-section-all-movies-page1.response.json")), PlexJson.Default.PlexListing)!;
+        var page2 = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(Examples, "pms-get-section-all-movies-page2.response.json")), PlexJson.Default.PlexListing)!;
         var items = response.MediaContainer!.Metadata!.Concat(page2.MediaContainer!.Metadata!).Select(m => PlexProvider.Map(m, new ProviderLibrary("1", "Movies", "movie"), null)).ToList();
 
         Assert.Equal(3, response.MediaContainer.TotalSize);
@@ -46,6 +46,85 @@ public sealed class PlexJsonTests
         Assert.Contains(items, i => i.Item.Labels.Count > 0);
         Assert.Contains(items, i => i.State.Rating is not null || i.State.ProgressMs is not null);
         Assert.All(items, i => Assert.Contains(i.Item.Ids, id => id.Scheme == "imdb"));
+    }
+
+    public static TheoryData<string> ListingExamples => new(Directory.GetFiles(Examples, "pms-get-section-all-*.json").Concat(Directory.GetFiles(Examples, "pms-get-metadata-*.json")).Select(Path.GetFileName)!);
+
+    /// <summary>A listing is read into a slimmer type than other answers: every value a run uses must come out the same as the full reading gives it.</summary>
+    [Theory]
+    [MemberData(nameof(ListingExamples))]
+    public void EveryRecordedListing_ReadsAsTheFullAnswerDoes(string file)
+    {
+        var json = File.ReadAllText(Path.Combine(Examples, file));
+        var full = JsonSerializer.Deserialize(json, PlexJson.Default.PlexResponse)!.MediaContainer!;
+        var slim = JsonSerializer.Deserialize(json, PlexJson.Default.PlexListing)!.MediaContainer!;
+
+        Assert.Equal(full.TotalSize, slim.TotalSize);
+        Assert.Equal(full.Metadata?.Count, slim.Metadata?.Count);
+        foreach (var (f, s) in (full.Metadata ?? []).Zip(slim.Metadata ?? []))
+        {
+            var part = f.Media?.SelectMany(m => m.Part ?? []).FirstOrDefault();
+            Assert.Equal(
+                (f.RatingKey, f.PrimaryGuid, f.Type, f.Title, f.Year, f.EditionTitle, f.Index, f.ParentIndex, f.GrandparentRatingKey, f.GrandparentTitle, f.GrandparentGuid),
+                (s.RatingKey, s.PrimaryGuid, s.Type, s.Title, s.Year, s.EditionTitle, s.Index, s.ParentIndex, s.GrandparentRatingKey, s.GrandparentTitle, s.GrandparentGuid));
+            Assert.Equal(
+                (f.Duration, f.ViewCount, f.ViewOffset, f.LastViewedAt, f.UserRating, f.LastRatedAt, f.UpdatedAt, f.LibrarySectionID, f.LibrarySectionTitle),
+                (s.Duration, s.ViewCount, s.ViewOffset, s.LastViewedAt, s.UserRating, s.LastRatedAt, s.UpdatedAt, s.LibrarySectionID, s.LibrarySectionTitle));
+            Assert.Equal(f.Guids?.Select(g => g.Id), s.Guids?.Select(g => g.Id));
+            Assert.Equal(f.Label?.Select(g => g.Tag), s.Label?.Select(g => g.Tag));
+            Assert.Equal(part?.Id ?? part?.Key, s.PartKey);
+        }
+    }
+
+    [Fact]
+    public void RecordedListings_HaveParts_SoTheirComparisonComparesSomething()
+    {
+        var episodes = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(Examples, "pms-get-section-all-episodes.response.json")), PlexJson.Default.PlexListing)!.MediaContainer!.Metadata!;
+
+        Assert.NotEmpty(episodes);
+        Assert.All(episodes, e => Assert.False(string.IsNullOrEmpty(e.PartKey)));
+    }
+
+    [Theory]
+    [InlineData("""[{"id":6001,"key":"/library/parts/6001/file.mkv"}]""", "6001")]
+    [InlineData("""[{"id":"6001"},{"id":"6002"}]""", "6001")]
+    [InlineData("""[{"key":"/library/parts/6001/file.mkv","file":"/data/a.mkv"}]""", "/library/parts/6001/file.mkv")]
+    [InlineData("""[{"file":"/data/a.mkv"},{"id":"6002"}]""", null)]
+    [InlineData("""[]""", null)]
+    [InlineData("""null""", null)]
+    public void FirstPart_IsTheFirstPartsIdElseItsKey(string parts, string? expected)
+    {
+        var json = """{"MediaContainer":{"Metadata":[{"ratingKey":"1","Media":[{"id":1,"videoResolution":"4k","Part":""" + parts + """},{"Part":[{"id":"later"}]}]}]}}""";
+
+        var item = JsonSerializer.Deserialize(json, PlexJson.Default.PlexListing)!.MediaContainer!.Metadata![0];
+
+        Assert.Equal(expected ?? (parts is "[]" or "null" ? "later" : null), item.PartKey);
+    }
+
+    [Theory]
+    [InlineData("""{"Media":{"Part":[]}}""")]
+    [InlineData("""{"Media":[1]}""")]
+    [InlineData("""{"Media":[{"Part":{"id":1}}]}""")]
+    [InlineData("""{"Media":[{"Part":["6001"]}]}""")]
+    [InlineData("""{"Media":[{"Part":[{"id":{"n":1}}]}]}""")]
+    [InlineData("""{"Media":[{"Part":[{"id":1}]},{"Part":"x"}]}""")]
+    [InlineData("""{"type":["episode"]}""")]
+    public void ListingItem_OfTheWrongShape_IsAJsonError(string item)
+    {
+        var json = """{"MediaContainer":{"Metadata":[""" + item + "]}}";
+
+        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize(json, PlexJson.Default.PlexListing));
+    }
+
+    [Fact]
+    public void ListingTypes_AreOneSharedStringEach()
+    {
+        var items = JsonSerializer.Deserialize("""{"MediaContainer":{"Metadata":[{"type":"episode"},{"type":"episode"},{"type":"clip"},{"type":7}]}}""", PlexJson.Default.PlexListing)!.MediaContainer!.Metadata!;
+
+        Assert.Same(items[0].Type, items[1].Type);
+        Assert.Same("episode", items[0].Type);
+        Assert.Equal("clip", items[2].Type);
+        Assert.Equal("7", items[3].Type);
     }
 
     [Fact]

@@ -49,6 +49,6 @@ public sealed class PlexShowPartsTests
         Assert.NotSame(alone[0].ShowIds, alone[1].ShowIds);
     }
 
-    private static List<PlexMetadata> Parse(string metadata) =>
-        JsonSerializer.Deserialize("""{"MediaContainer":{"Metadata":""" + metadata + "}}", PlexJson.Default.PlexResponse)!.MediaContainer!.Metadata!;
+    private static List<PlexListed> Parse(string metadata) =>
+        JsonSerializer.Deserialize("""{"MediaContainer":{"Metadata":""" + metadata + "}}", PlexJson.Default.PlexListing)!.MediaContainer!.Metadata!;
 }

@@ -10,6 +10,7 @@ namespace Marquee.Providers.Plex.Models;
     NumberHandling = JsonNumberHandling.AllowReadingFromString,
     Converters = [typeof(LenientStringConverter), typeof(LenientLongConverter), typeof(LenientIntConverter), typeof(LenientDoubleConverter), typeof(LenientBoolConverter)])]
 [JsonSerializable(typeof(PlexResponse))]
+[JsonSerializable(typeof(PlexListing))]
 [JsonSerializable(typeof(PlexTvUser))]
 [JsonSerializable(typeof(PlexPin))]
 [JsonSerializable(typeof(List<PlexResource>))]

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Tracing;
+
+namespace Marquee.Bench.Infrastructure;
+
+/// <summary>
+/// What the measured part allocates, by type: the runtime's allocation ticks (one event per about 100 KB allocated,
+/// naming the type of the object that crossed the mark), summed per type. On when <c>MARQUEE_BENCH_ALLOCATIONS</c> is
+/// set; the table goes to the standard error at the end of the measurement. A sample, not an exact count: types that
+/// are allocated often and large are the ones it sees.
+/// </summary>
+internal sealed class AllocationSampler : EventListener
+{
+    private const string RuntimeSource = "Microsoft-Windows-DotNETRuntime";
+    private const EventKeywords GcKeyword = (EventKeywords)0x1;
+
+    private readonly ConcurrentDictionary<string, long> _bytes = new(StringComparer.Ordinal);
+
+    public static AllocationSampler? StartIfAsked() =>
+        string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MARQUEE_BENCH_ALLOCATIONS")) ? null : new AllocationSampler();
+
+    public void Report(int top = 40)
+    {
+        using var writer = File.AppendText(Environment.GetEnvironmentVariable("MARQUEE_BENCH_ALLOCATIONS")!);
+        var total = _bytes.Values.Sum();
+        writer.WriteLine($"allocations sampled: {total / 1048576.0:N0} MB");
+        foreach (var (type, bytes) in _bytes.OrderByDescending(p => p.Value).Take(top))
+        {
+            writer.WriteLine($"{bytes / 1048576.0,10:N1} MB {100.0 * bytes / Math.Max(total, 1),5:N1} %  {type}");
+        }
+    }
+
+    protected override void OnEventSourceCreated(EventSource eventSource)
+    {
+        if (eventSource.Name == RuntimeSource)
+        {
+            EnableEvents(eventSource, EventLevel.Verbose, GcKeyword);
+        }
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs eventData)
+    {
+        if (eventData.EventName is not { } name || !name.StartsWith("GCAllocationTick", StringComparison.Ordinal) || eventData.PayloadNames is not { } names)
+        {
+            return;
+        }
+
+        var type = names.IndexOf("TypeName") is var t and >= 0 ? eventData.Payload![t] as string ?? "?" : "?";
+        var amount = names.IndexOf("AllocationAmount64") is var a and >= 0 ? Convert.ToInt64(eventData.Payload![a], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
+        _bytes.AddOrUpdate(type, amount, (_, sum) => sum + amount);
+    }
+}

@@ -1,0 +1,224 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Marquee.Providers.Json;
+
+namespace Marquee.Providers.Plex.Models;
+
+// A library listing is most of what a full run reads (about 900,000 items on the reference library), so its items are
+// read into a type of their own that names only what a run uses: every other field of an item (its thumbs, keys, file
+// paths, media details) is skipped by the reader instead of becoming a string that is thrown away.
+
+/// <summary>A page of a section listing or a metadata read (<c>/library/sections/{id}/all</c>, <c>/library/metadata/{ids}</c>).</summary>
+public sealed record PlexListing
+{
+    [JsonPropertyName("MediaContainer")]
+    public PlexListingContainer? MediaContainer { get; set; }
+}
+
+public sealed record PlexListingContainer
+{
+    public int Size { get; set; }
+
+    public long? TotalSize { get; set; }
+
+    public long? Offset { get; set; }
+
+    [JsonPropertyName("Metadata")]
+    public List<PlexListed>? Metadata { get; set; }
+}
+
+/// <summary>One movie, show or episode of a listing, with only the fields a run and label sync read (PLEX-API.md 4.5).</summary>
+public sealed record PlexListed
+{
+    public string? RatingKey { get; set; }
+
+    [JsonPropertyName("guid")]
+    public string? PrimaryGuid { get; set; }
+
+    [JsonConverter(typeof(PlexTypeConverter))]
+    public string? Type { get; set; }
+
+    public string? Title { get; set; }
+
+    public int? Year { get; set; }
+
+    public string? EditionTitle { get; set; }
+
+    public int? Index { get; set; }
+
+    public int? ParentIndex { get; set; }
+
+    public string? GrandparentRatingKey { get; set; }
+
+    public string? GrandparentTitle { get; set; }
+
+    public string? GrandparentGuid { get; set; }
+
+    public long? Duration { get; set; }
+
+    public int? ViewCount { get; set; }
+
+    public long? ViewOffset { get; set; }
+
+    public long? LastViewedAt { get; set; }
+
+    public double? UserRating { get; set; }
+
+    public long? LastRatedAt { get; set; }
+
+    public long? UpdatedAt { get; set; }
+
+    public string? LibrarySectionID { get; set; }
+
+    public string? LibrarySectionTitle { get; set; }
+
+    [JsonPropertyName("Guid")]
+    public List<PlexTag>? Guids { get; set; }
+
+    [JsonPropertyName("Label")]
+    public List<PlexTag>? Label { get; set; }
+
+    /// <summary>Gets or sets the first part of the item's first media that has one: its <c>id</c>, else its <c>key</c> (read from <c>Media[].Part[]</c>).</summary>
+    [JsonPropertyName("Media")]
+    [JsonConverter(typeof(PlexFirstPartConverter))]
+    public string? PartKey { get; set; }
+}
+
+/// <summary>An item's <c>type</c>, with the four a listing carries given as one shared string each instead of a copy per item.</summary>
+internal sealed class PlexTypeConverter : JsonConverter<string>
+{
+    private static readonly LenientStringConverter Lenient = new();
+
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String && !reader.HasValueSequence)
+        {
+            if (reader.ValueTextEquals("episode"u8))
+            {
+                return "episode";
+            }
+
+            if (reader.ValueTextEquals("movie"u8))
+            {
+                return "movie";
+            }
+
+            if (reader.ValueTextEquals("show"u8))
+            {
+                return "show";
+            }
+
+            if (reader.ValueTextEquals("season"u8))
+            {
+                return "season";
+            }
+        }
+
+        return Lenient.Read(ref reader, typeToConvert, options);
+    }
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+}
+
+/// <summary>
+/// Reads <c>Media[]</c> down to the one value a run keeps: the first part's <c>id</c> (a string or a number), else its
+/// <c>key</c>, as <c>Media.SelectMany(m => m.Part).First()</c> would give it. Everything else of the media and parts is
+/// skipped. The shapes are checked as the full reader checks them: <c>Media</c> and <c>Part</c> are lists (or null) of
+/// objects, an id a string, number or boolean.
+/// </summary>
+internal sealed class PlexFirstPartConverter : JsonConverter<string>
+{
+    private static readonly LenientStringConverter Lenient = new();
+
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var first = new FirstPart();
+        if (!StartList(ref reader, "Media"))
+        {
+            return null;
+        }
+
+        while (NextObject(ref reader, "Media"))
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isPart = reader.ValueTextEquals("Part"u8);
+                reader.Read();
+                if (isPart)
+                {
+                    ReadParts(ref reader, options, ref first);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+
+        return first.Value;
+    }
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => throw new NotSupportedException("A listing's parts are read, never written.");
+
+    private static void ReadParts(ref Utf8JsonReader reader, JsonSerializerOptions options, ref FirstPart first)
+    {
+        if (!StartList(ref reader, "Part"))
+        {
+            return;
+        }
+
+        while (NextObject(ref reader, "Part"))
+        {
+            var wanted = !first.Seen;
+            string? id = null;
+            string? key = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var which = !wanted ? 0 : reader.ValueTextEquals("id"u8) ? 1 : reader.ValueTextEquals("key"u8) ? 2 : 0;
+                reader.Read();
+                switch (which)
+                {
+                    case 1:
+                        id = Lenient.Read(ref reader, typeof(string), options);
+                        break;
+                    case 2:
+                        key = Lenient.Read(ref reader, typeof(string), options);
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            if (wanted)
+            {
+                first = new FirstPart { Seen = true, Value = id ?? key };
+            }
+        }
+    }
+
+    /// <summary>Whether the value is a list (false for null); anything else fails the answer, as the full reader does.</summary>
+    private static bool StartList(ref Utf8JsonReader reader, string name) => reader.TokenType switch
+    {
+        JsonTokenType.Null => false,
+        JsonTokenType.StartArray => true,
+        _ => throw new JsonException($"Expected {name} to be a list, got {reader.TokenType}."),
+    };
+
+    /// <summary>Moves to the list's next object (true) or its end (false).</summary>
+    private static bool NextObject(ref Utf8JsonReader reader, string name)
+    {
+        if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray)
+        {
+            return false;
+        }
+
+        return reader.TokenType == JsonTokenType.StartObject ? true : throw new JsonException($"Expected the items of {name} to be objects, got {reader.TokenType}.");
+    }
+
+    private struct FirstPart
+    {
+        public bool Seen;
+        public string? Value;
+    }
+}
