@@ -715,13 +715,22 @@ public sealed class SyncService(
         var items = new List<PlanItem>();
         foreach (var itemId in candidates.Distinct())
         {
-            var missing = resolver.EditionsOf(itemId).Where(e => !Has(e)).Select(states.GetValueOrDefault).OfType<LedgerState>().ToList();
-            if (!states.TryGetValue(itemId, out var state) && missing.Count == 0)
+            // Editions of a movie that this side does not have (most items have none: no list is made for them).
+            List<LedgerState>? missing = null;
+            foreach (var edition in resolver.EditionsOf(itemId))
+            {
+                if (!Has(edition) && states.TryGetValue(edition, out var editionState))
+                {
+                    (missing ??= []).Add(editionState);
+                }
+            }
+
+            if (!states.TryGetValue(itemId, out var state) && missing is null)
             {
                 continue;
             }
 
-            if (missing.Count > 0)
+            if (missing is not null)
             {
                 state = EditionFold.Movie(state, missing);
             }

@@ -22,27 +22,7 @@ public static partial class PlexGuidParser
     /// <summary>Parses a primary <c>guid</c> (modern, legacy agent, HAMA, NFO, local).</summary>
     public static PlexGuid Parse(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return PlexGuid.None;
-        }
-
-        var sep = value.IndexOf("://", StringComparison.Ordinal);
-        if (sep <= 0)
-        {
-            return PlexGuid.None;
-        }
-
-        var scheme = value[..sep].ToLowerInvariant();
-        var rest = value[(sep + 3)..];
-        var query = rest.IndexOf('?', StringComparison.Ordinal);
-        if (query >= 0)
-        {
-            rest = rest[..query];
-        }
-
-        rest = rest.Trim('/');
-        if (rest.Length == 0)
+        if (!Split(value, out var scheme, out var rest))
         {
             return PlexGuid.None;
         }
@@ -104,28 +84,112 @@ public static partial class PlexGuidParser
         var result = new List<ExternalId>();
         foreach (var id in ids)
         {
-            var parsed = Parse(id);
-            foreach (var one in parsed.Ids.Where(i => i.Scheme != ExternalId.Plex && !result.Contains(i)))
-            {
-                result.Add(one);
-            }
+            AddExternal(id, result, []);
         }
 
         return result;
     }
 
-    /// <summary>Combines an item's primary guid and its <c>Guid[]</c> into one answer.</summary>
+    /// <summary>
+    /// Combines an item's primary guid and its <c>Guid[]</c> into one answer: the primary guid's ids, then the others not
+    /// among them. Read for every listed item, so an item whose <c>Guid[]</c> adds nothing gets the primary answer itself.
+    /// </summary>
     public static PlexGuid ForItem(string? primaryGuid, IEnumerable<PlexTag>? guids)
     {
         var primary = Parse(primaryGuid);
-        var external = ParseExternal(guids?.Select(g => g.Id) ?? []);
-        if (external.Count == 0)
+        if (guids is null)
         {
             return primary;
         }
 
-        return primary with { Ids = Union(primary.Ids, external) };
+        List<ExternalId>? external = null;
+        foreach (var guid in guids)
+        {
+            AddExternal(guid.Id, external ??= new List<ExternalId>(4), primary.Ids);
+        }
+
+        if (external is not { Count: > 0 })
+        {
+            return primary;
+        }
+
+        var ids = new ExternalId[primary.Ids.Count + external.Count];
+        for (var i = 0; i < primary.Ids.Count; i++)
+        {
+            ids[i] = primary.Ids[i];
+        }
+
+        external.CopyTo(ids, primary.Ids.Count);
+        return primary with { Ids = ids };
     }
+
+    /// <summary>Adds the ids of one <c>Guid[]</c> entry to <paramref name="into"/>, but not plex:// ones nor any already in it or in <paramref name="known"/>.</summary>
+    private static void AddExternal(string? guid, List<ExternalId> into, IReadOnlyList<ExternalId> known)
+    {
+        // The modern schemes (nearly every entry) name one id: no answer object is made for them.
+        if (Split(guid, out var scheme, out var rest) && scheme is "imdb" or "tmdb" or "tvdb" or "anidb" or "tvmaze")
+        {
+            Add(new ExternalId(Canonical(scheme), rest));
+            return;
+        }
+
+        foreach (var id in Parse(guid).Ids)
+        {
+            Add(id);
+        }
+
+        void Add(ExternalId id)
+        {
+            if (id.Scheme != ExternalId.Plex && !into.Contains(id) && !known.Contains(id))
+            {
+                into.Add(id);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Cuts <c>scheme://rest?query</c> into its lower-case scheme and its rest (without the query and outer slashes).
+    /// False when there is no scheme or no rest.
+    /// </summary>
+    private static bool Split(string? value, out string scheme, out string rest)
+    {
+        scheme = rest = string.Empty;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return false;
+        }
+
+        var sep = value.IndexOf("://", StringComparison.Ordinal);
+        if (sep <= 0)
+        {
+            return false;
+        }
+
+        var tail = value.AsSpan(sep + 3);
+        var query = tail.IndexOf('?');
+        if (query >= 0)
+        {
+            tail = tail[..query];
+        }
+
+        tail = tail.Trim('/');
+        if (tail.IsEmpty)
+        {
+            return false;
+        }
+
+        scheme = KnownScheme(value.AsSpan(0, sep)) ?? value[..sep].ToLowerInvariant();
+        rest = tail.ToString();
+        return true;
+    }
+
+    /// <summary>The schemes most guids carry, as constants rather than a piece cut from each guid.</summary>
+    private static string? KnownScheme(ReadOnlySpan<char> scheme) =>
+        scheme.Equals("plex", StringComparison.OrdinalIgnoreCase) ? "plex"
+        : scheme.Equals("imdb", StringComparison.OrdinalIgnoreCase) ? "imdb"
+        : scheme.Equals("tmdb", StringComparison.OrdinalIgnoreCase) ? "tmdb"
+        : scheme.Equals("tvdb", StringComparison.OrdinalIgnoreCase) ? "tvdb"
+        : null;
 
     /// <summary>
     /// The ids of every list, each once, in the order first seen (a handful per item: a list beats a hash set here), as an

@@ -128,6 +128,30 @@ public sealed class PlexJsonTests
     }
 
     [Fact]
+    public void EpisodesOfOneShow_ShareTheShowsStrings_AndReadEscapedOrNumericValuesAsTheyAre()
+    {
+        const string Json = """
+            {"MediaContainer":{"Metadata":[
+              {"grandparentTitle":"Otto & Theo","grandparentGuid":"plex://show/1","grandparentRatingKey":"10"},
+              {"grandparentTitle":"Other","grandparentGuid":"plex://show/2","grandparentRatingKey":"20"},
+              {"grandparentTitle":"Otto & Theo","grandparentGuid":"plex://show/1","grandparentRatingKey":"10"},
+              {"grandparentTitle":"Otto \u0026 Theo","grandparentGuid":"plex://show/1","grandparentRatingKey":10},
+              {"grandparentTitle":"Otto & Theo 2","grandparentGuid":null}]}}
+            """;
+
+        var items = JsonSerializer.Deserialize(Json, PlexJson.Default.PlexListing)!.MediaContainer!.Metadata!;
+
+        Assert.Same(items[0].GrandparentTitle, items[2].GrandparentTitle);
+        Assert.Same(items[0].GrandparentGuid, items[2].GrandparentGuid);
+        Assert.Same(items[0].GrandparentRatingKey, items[2].GrandparentRatingKey);
+        Assert.Equal("Other", items[1].GrandparentTitle);
+        Assert.Equal("Otto & Theo", items[3].GrandparentTitle);
+        Assert.Equal("10", items[3].GrandparentRatingKey);
+        Assert.Equal("Otto & Theo 2", items[4].GrandparentTitle);
+        Assert.Null(items[4].GrandparentGuid);
+    }
+
+    [Fact]
     public void DriftingTypes_NumbersAsStringsAndBooleansAsNumbers_AreAccepted()
     {
         const string Json = """

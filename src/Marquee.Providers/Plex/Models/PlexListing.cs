@@ -48,10 +48,13 @@ public sealed record PlexListed
 
     public int? ParentIndex { get; set; }
 
+    [JsonConverter(typeof(RepeatedStringConverter<ShowKey>))]
     public string? GrandparentRatingKey { get; set; }
 
+    [JsonConverter(typeof(RepeatedStringConverter<ShowTitle>))]
     public string? GrandparentTitle { get; set; }
 
+    [JsonConverter(typeof(RepeatedStringConverter<ShowGuid>))]
     public string? GrandparentGuid { get; set; }
 
     public long? Duration { get; set; }
@@ -82,6 +85,58 @@ public sealed record PlexListed
     [JsonPropertyName("Media")]
     [JsonConverter(typeof(PlexFirstPartConverter))]
     public string? PartKey { get; set; }
+
+    /// <summary>Names the show's key for <see cref="RepeatedStringConverter{TField}"/>.</summary>
+    internal sealed class ShowKey;
+
+    /// <summary>Names the show's title for <see cref="RepeatedStringConverter{TField}"/>.</summary>
+    internal sealed class ShowTitle;
+
+    /// <summary>Names the show's guid for <see cref="RepeatedStringConverter{TField}"/>.</summary>
+    internal sealed class ShowGuid;
+}
+
+/// <summary>
+/// A value that repeats from one item to the next (an episode's show: its key, title and guid), given as the same string
+/// as an item before when it is the same text. Each thread keeps the last few values it read for each field (one
+/// <typeparamref name="TField"/> per field); a listing is parsed on one thread from start to end, so its episodes of one
+/// show share one string where each had its own copy.
+/// </summary>
+/// <typeparam name="TField">Names the field whose values are kept.</typeparam>
+internal sealed class RepeatedStringConverter<TField> : JsonConverter<string>
+{
+    private const int Kept = 4;
+    private static readonly LenientStringConverter Lenient = new();
+
+    [ThreadStatic]
+    private static string?[]? _lastValues;
+
+    [ThreadStatic]
+    private static int _nextSlot;
+
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String || reader.HasValueSequence || reader.ValueIsEscaped)
+        {
+            return Lenient.Read(ref reader, typeToConvert, options);
+        }
+
+        var last = _lastValues ??= new string?[Kept];
+        foreach (var seen in last)
+        {
+            if (seen is not null && reader.ValueTextEquals(seen))
+            {
+                return seen;
+            }
+        }
+
+        var value = reader.GetString()!;
+        last[_nextSlot] = value;
+        _nextSlot = (_nextSlot + 1) % Kept;
+        return value;
+    }
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 }
 
 /// <summary>An item's <c>type</c>, with the four a listing carries given as one shared string each instead of a copy per item.</summary>
