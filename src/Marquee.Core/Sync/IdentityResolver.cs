@@ -74,7 +74,7 @@ public sealed class IdentityResolver
 
     public Resolution Resolve(SourceItem item, FlowFilters filters)
     {
-        var ignored = item.RawId is { } raw && filters.IgnoreGuidPrefixes.Any(p => raw.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+        var ignored = item.RawId is { } raw && Ignored(raw, filters.IgnoreGuidPrefixes);
         var ids = NormalizedDistinct(item.Ids);
         if (item.Kind != MediaKind.Episode)
         {
@@ -225,12 +225,26 @@ public sealed class IdentityResolver
         return Create(MediaKind.Episode, title, null, show, season, episode);
     }
 
+    private static bool Ignored(string raw, IReadOnlyList<string> prefixes)
+    {
+        for (var i = 0; i < prefixes.Count; i++)
+        {
+            if (raw.StartsWith(prefixes[i], StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static List<ExternalId> NormalizedDistinct(IReadOnlyList<ExternalId> ids)
     {
+        // By index: an item's ids are an array or a list, and enumerating either through the interface makes an enumerator per item.
         var result = new List<ExternalId>(ids.Count);
-        foreach (var id in ids)
+        for (var i = 0; i < ids.Count; i++)
         {
-            var normalized = Normalize(id);
+            var normalized = Normalize(ids[i]);
             if (!result.Contains(normalized))
             {
                 result.Add(normalized);

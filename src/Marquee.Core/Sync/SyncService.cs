@@ -74,7 +74,41 @@ public sealed class SyncService(
         public WatchState Combined => Others.Count == 0 ? State : Others.Aggregate(State, (state, other) => EditionFold.Copies(state, other.State));
 
         /// <summary>Gets this entry and its other copies, each on its own (an entry without other copies is its only copy).</summary>
-        public IReadOnlyList<Listed> Copies => Others.Count == 0 ? [this] : [this with { Others = [] }, .. Others];
+        public CopyList Copies => new(this);
+
+        /// <summary>
+        /// An entry's copies, walked without a list or an enumerator object per entry: every listed item of a full run is
+        /// walked this way several times (links, observation, keys), and nearly all have no other copy.
+        /// </summary>
+        public readonly struct CopyList(Listed lead) : IReadOnlyList<Listed>
+        {
+            public int Count => 1 + lead.Others.Count;
+
+            public Listed this[int index] => index == 0
+                ? (lead.Others.Count == 0 ? lead : lead with { Others = [] })
+                : lead.Others[index - 1];
+
+            public Enumerator GetEnumerator() => new(this);
+
+            IEnumerator<Listed> IEnumerable<Listed>.GetEnumerator()
+            {
+                for (var i = 0; i < Count; i++)
+                {
+                    yield return this[i];
+                }
+            }
+
+            System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => ((IEnumerable<Listed>)this).GetEnumerator();
+
+            public struct Enumerator(CopyList list)
+            {
+                private int _index = -1;
+
+                public readonly Listed Current => list[_index];
+
+                public bool MoveNext() => ++_index < list.Count;
+            }
+        }
     }
 
     public async Task<SyncReport> RunAsync(Flow flow, SyncOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
