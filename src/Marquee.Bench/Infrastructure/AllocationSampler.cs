@@ -15,13 +15,22 @@ internal sealed class AllocationSampler : EventListener
     private const EventKeywords GcKeyword = (EventKeywords)0x1;
 
     private readonly ConcurrentDictionary<string, long> _bytes = new(StringComparer.Ordinal);
+    private readonly string _file;
+
+    public AllocationSampler(string file)
+    {
+        _file = file;
+    }
 
     public static AllocationSampler? StartIfAsked() =>
-        string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MARQUEE_BENCH_ALLOCATIONS")) ? null : new AllocationSampler();
+        Environment.GetEnvironmentVariable("MARQUEE_BENCH_ALLOCATIONS") is { Length: > 0 } file ? new AllocationSampler(file) : null;
+
+    /// <summary>Returns the bytes sampled so far for the types whose name contains <paramref name="type"/>.</summary>
+    public long BytesOf(string type) => _bytes.Where(p => p.Key.Contains(type, StringComparison.Ordinal)).Sum(p => p.Value);
 
     public void Report(int top = 40)
     {
-        using var writer = File.AppendText(Environment.GetEnvironmentVariable("MARQUEE_BENCH_ALLOCATIONS")!);
+        using var writer = File.AppendText(_file);
         var total = _bytes.Values.Sum();
         writer.WriteLine($"allocations sampled: {total / 1048576.0:N0} MB");
         foreach (var (type, bytes) in _bytes.OrderByDescending(p => p.Value).Take(top))
