@@ -27,6 +27,18 @@ public sealed class RemoteSimWorld : ISimWorld
 
     public SimWorldInfo Info { get; private set; }
 
+    /// <summary>
+    /// Drops the collector's heap limits from the simulators' environment: they stand in for other machines, and a limit
+    /// set to measure Marquee as in a small box (<c>DOTNET_GCHeapHardLimit=0x10000000 ./marquee bench</c>) is not theirs.
+    /// </summary>
+    internal static void WithoutHeapLimits(IDictionary<string, string?> environment)
+    {
+        foreach (var name in environment.Keys.Where(k => k.StartsWith("DOTNET_GCHeapHardLimit", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            environment.Remove(name);
+        }
+    }
+
     /// <summary>Starts <paramref name="spec"/> (see <see cref="SimWorldHost.Parse"/>) in a child process of <paramref name="command"/> and waits until its servers answer.</summary>
     public static async Task<RemoteSimWorld> StartAsync(ChildCommand command, string spec, CancellationToken cancellationToken)
     {
@@ -41,6 +53,8 @@ public sealed class RemoteSimWorld : ISimWorld
         {
             start.ArgumentList.Add(arg);
         }
+
+        WithoutHeapLimits(start.Environment);
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the simulators' process");
         var world = new RemoteSimWorld(process, null!);
