@@ -5,9 +5,9 @@ namespace Marquee.Bench.Infrastructure;
 
 /// <summary>
 /// What the measured part allocates, by type: the runtime's allocation ticks (one event per about 100 KB allocated,
-/// naming the type of the object that crossed the mark), summed per type. On when <c>MARQUEE_BENCH_ALLOCATIONS</c> is
-/// set; the table goes to the standard error at the end of the measurement. A sample, not an exact count: types that
-/// are allocated often and large are the ones it sees.
+/// naming the type of the object that crossed the mark), summed per type. On when <c>MARQUEE_BENCH_ALLOCATIONS</c> names
+/// a file; the table is appended to it at the end of each measurement. A sample, not an exact count: types that are
+/// allocated often and large are the ones it sees.
 /// </summary>
 internal sealed class AllocationSampler : EventListener
 {

@@ -27,13 +27,15 @@ public static partial class PlexGuidParser
             return PlexGuid.None;
         }
 
+        if (Modern(scheme, rest) is { } modern)
+        {
+            return Own(modern);
+        }
+
         switch (scheme)
         {
             case "plex":
                 return Own(new ExternalId(ExternalId.Plex, rest));
-            case "imdb" or "tmdb" or "tvdb" or "anidb" or "tvmaze":
-                // The scheme's constant, not the piece cut from this guid: a listing holds one id or more per item.
-                return Own(new ExternalId(Canonical(scheme), rest));
             case "local" or "tv.plex.agents.none" or "com.plexapp.agents.none":
                 return PlexGuid.None with { IsLocal = true };
             case "tv.plex.agents.custom.shoko" or "tv.plex.agents.custom.shoko.movie":
@@ -127,9 +129,9 @@ public static partial class PlexGuidParser
     private static void AddExternal(string? guid, List<ExternalId> into, IReadOnlyList<ExternalId> known)
     {
         // The modern schemes (nearly every entry) name one id: no answer object is made for them.
-        if (Split(guid, out var scheme, out var rest) && scheme is "imdb" or "tmdb" or "tvdb" or "anidb" or "tvmaze")
+        if (Split(guid, out var scheme, out var rest) && Modern(scheme, rest) is { } modern)
         {
-            Add(new ExternalId(Canonical(scheme), rest));
+            Add(modern);
             return;
         }
 
@@ -182,6 +184,13 @@ public static partial class PlexGuidParser
         rest = tail.ToString();
         return true;
     }
+
+    /// <summary>
+    /// The id a modern agent's guid names (imdb://, tmdb://, tvdb://, anidb://, tvmaze://), under the scheme's constant
+    /// rather than the piece cut from the guid (a listing holds one id or more per item); null for other schemes.
+    /// </summary>
+    private static ExternalId? Modern(string scheme, string rest) =>
+        scheme is "imdb" or "tmdb" or "tvdb" or "anidb" or "tvmaze" ? new ExternalId(Canonical(scheme), rest) : null;
 
     /// <summary>The schemes most guids carry, as constants rather than a piece cut from each guid.</summary>
     private static string? KnownScheme(ReadOnlySpan<char> scheme) =>

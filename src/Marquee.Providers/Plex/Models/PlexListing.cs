@@ -116,7 +116,7 @@ internal sealed class RepeatedStringConverter<TField> : JsonConverter<string>
 
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType != JsonTokenType.String || reader.HasValueSequence || reader.ValueIsEscaped)
+        if (reader.TokenType != JsonTokenType.String)
         {
             return Lenient.Read(ref reader, typeToConvert, options);
         }
@@ -146,7 +146,7 @@ internal sealed class PlexTypeConverter : JsonConverter<string>
 
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType == JsonTokenType.String && !reader.HasValueSequence)
+        if (reader.TokenType == JsonTokenType.String)
         {
             if (reader.ValueTextEquals("episode"u8))
             {
