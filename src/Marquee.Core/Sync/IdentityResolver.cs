@@ -22,7 +22,7 @@ public sealed record Resolution(IReadOnlyList<long> ItemIds, string? Reason = nu
 /// </summary>
 public sealed class IdentityResolver
 {
-    private readonly Dictionary<ExternalId, long> _byId = [];
+    private readonly IdIndex _byId = new();
 
     // Movies and their editions only: what EditionOf and MovieOfEdition read. Episodes and shows are known by their ids
     // and slots alone, so a full run does not hold a ledger item (and its title) for each of them.
@@ -30,8 +30,8 @@ public sealed class IdentityResolver
     private readonly Dictionary<(long Show, int Season, int Episode), long> _episodes = [];
     private readonly Dictionary<(long Movie, string Edition), long> _editions = [];
     private readonly Dictionary<long, List<long>> _editionsByMovie = [];
-    private readonly List<LedgerItem> _newItems = [];
-    private readonly List<(ExternalId Id, long ItemId)> _newIds = [];
+    private List<LedgerItem> _newItems = [];
+    private List<(ExternalId Id, long ItemId)> _newIds = [];
     private long _nextTemporaryId = -1;
 
     public IdentityResolver(IdentitySnapshot snapshot)
@@ -43,7 +43,7 @@ public sealed class IdentityResolver
 
         foreach (var (id, itemId) in snapshot.Ids)
         {
-            _byId[Normalize(id)] = itemId;
+            _byId.Set(Normalize(id), itemId);
         }
     }
 
@@ -71,6 +71,9 @@ public sealed class IdentityResolver
     }
 
     public IReadOnlyList<(ExternalId Id, long ItemId)> NewIds => _newIds;
+
+    /// <summary>Gets how many (show, season, episode) slots the resolver holds: one per episode it knows, none left under a temporary id.</summary>
+    internal int Slots => _episodes.Count;
 
     public Resolution Resolve(SourceItem item, FlowFilters filters)
     {
@@ -150,44 +153,36 @@ public sealed class IdentityResolver
     /// </summary>
     public void TrimExcess()
     {
-        Room.Trim(_byId);
+        _byId.Trim();
         Room.Trim(_episodes);
     }
 
-    /// <summary>Replaces temporary ids with the stored ones after the new items were saved.</summary>
+    /// <summary>
+    /// Replaces temporary ids with the stored ones after the new items were saved. Only what this run added can hold a
+    /// temporary id (the new ids, and the slots and editions of the new items), so only that is walked; an entry under a
+    /// temporary id goes rather than staying beside its stored one. The lists of new items and ids start afresh: a full
+    /// run's first profile makes them as large as the library.
+    /// </summary>
     public void Commit(IReadOnlyDictionary<long, long> realIds)
     {
         long Real(long id) => realIds.TryGetValue(id, out var real) ? real : id;
-        foreach (var key in _byId.Keys.ToList())
+        foreach (var (id, itemId) in _newIds)
         {
-            _byId[key] = Real(_byId[key]);
-        }
-
-        foreach (var key in _episodes.Keys.ToList())
-        {
-            _episodes[key] = Real(_episodes[key]);
-        }
-
-        foreach (var key in _editions.Keys.ToList())
-        {
-            _editions.Remove(key, out var id);
-            _editions[(Real(key.Movie), key.Edition)] = Real(id);
-        }
-
-        foreach (var movie in _editionsByMovie.Keys.ToList())
-        {
-            _editionsByMovie.Remove(movie, out var editions);
-            _editionsByMovie[Real(movie)] = editions!.Select(Real).ToList();
+            _byId.Set(id, Real(itemId));
         }
 
         foreach (var item in _newItems)
         {
-            _items.Remove(item.Id);
+            Unindex(item, Real);
+        }
+
+        foreach (var item in _newItems)
+        {
             Index(item with { Id = Real(item.Id), ParentItemId = item.ParentItemId is { } p ? Real(p) : null });
         }
 
-        _newItems.Clear();
-        _newIds.Clear();
+        _newItems = [];
+        _newIds = [];
     }
 
     /// <summary>The ledger item of one edition of a movie (created when new); editions are told apart by title, ignoring case.</summary>
@@ -273,7 +268,7 @@ public sealed class IdentityResolver
             return single;
         }
 
-        var matches = ids.Where(_byId.ContainsKey).GroupBy(i => _byId[i]).ToList();
+        var matches = ids.Where(_byId.ContainsKey).GroupBy(_byId.Get).ToList();
         conflict = matches.Count > 1
             ? string.Join("; ", matches.Select(g => $"{string.Join(", ", g)} name item {g.Key}"))
             : null;
@@ -287,6 +282,35 @@ public sealed class IdentityResolver
             if (_byId.TryAdd(id, itemId))
             {
                 _newIds.Add((id, itemId));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes a new item out of the indexes where it is known by its temporary id (and its parent's); its editions move
+    /// to the stored ids in place, keeping the order in which a movie's editions were found.
+    /// </summary>
+    private void Unindex(LedgerItem item, Func<long, long> real)
+    {
+        _items.Remove(item.Id);
+        if (item.Kind == MediaKind.Episode && item.ParentItemId is { } show && item.Season is { } s && item.Episode is { } e)
+        {
+            if (_episodes.TryGetValue((show, s, e), out var slot) && slot == item.Id)
+            {
+                _episodes.Remove((show, s, e));
+            }
+        }
+        else if (item is { Kind: MediaKind.Movie, ParentItemId: { } movie, Edition: { } edition })
+        {
+            var key = EditionKey(edition);
+            if (_editions.Remove((movie, key), out var id))
+            {
+                _editions[(real(movie), key)] = real(id);
+            }
+
+            if (_editionsByMovie.Remove(movie, out var editions))
+            {
+                _editionsByMovie[real(movie)] = editions.Select(real).ToList();
             }
         }
     }
@@ -320,4 +344,43 @@ public sealed class IdentityResolver
     }
 
     private static ExternalId Normalize(ExternalId id) => new(id.Scheme.Trim().ToLowerInvariant(), id.Value.Trim());
+
+    /// <summary>
+    /// Normalized ids to ledger items: the common forms packed (<see cref="IdKey"/>, no string held for each of the
+    /// library's ids), any other by its text. An id is in one table or the other by its form alone, so a lookup and an
+    /// insert of the same id always meet.
+    /// </summary>
+    private sealed class IdIndex
+    {
+        private readonly Dictionary<IdKey, long> _packed = [];
+        private readonly Dictionary<ExternalId, long> _text = [];
+
+        public bool TryGetValue(ExternalId id, out long itemId) =>
+            IdKey.TryPack(id, out var key) ? _packed.TryGetValue(key, out itemId) : _text.TryGetValue(id, out itemId);
+
+        public bool ContainsKey(ExternalId id) => TryGetValue(id, out _);
+
+        public long Get(ExternalId id) => TryGetValue(id, out var itemId) ? itemId : throw new KeyNotFoundException(id.ToString());
+
+        public bool TryAdd(ExternalId id, long itemId) =>
+            IdKey.TryPack(id, out var key) ? _packed.TryAdd(key, itemId) : _text.TryAdd(id, itemId);
+
+        public void Set(ExternalId id, long itemId)
+        {
+            if (IdKey.TryPack(id, out var key))
+            {
+                _packed[key] = itemId;
+            }
+            else
+            {
+                _text[id] = itemId;
+            }
+        }
+
+        public void Trim()
+        {
+            Room.Trim(_packed);
+            Room.Trim(_text);
+        }
+    }
 }

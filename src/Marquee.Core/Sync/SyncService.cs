@@ -159,7 +159,6 @@ public sealed class SyncService(
             // A full run matches against the whole snapshot; an incremental run loads only what its listings name.
             var incremental = options.Since is not null;
             var (resolver, knownKeys) = await IndexAsync(incremental, cancellationToken);
-            var linked = new HashSet<(long, string, long)>();
             var unresolvedKeys = new HashSet<(long, string)>();
             var targetSize = 0;
             var syncsWatchlists = flow.Features.Contains(FlowFeature.Watchlist) && WatchlistSync.Carries(source) && WatchlistSync.Carries(target);
@@ -204,8 +203,8 @@ public sealed class SyncService(
                 // it (Listed), so neither side's listing is held as read; an incremental run first loads the part
                 // of the snapshot its listings name.
                 var keepIds = source.Provider is ICatalogTarget || target.Provider is ICatalogTarget;
-                var sourceMatch = new Matching(resolver, source, flow.Filters, unresolved, unresolvedKeys, keepIds, linked);
-                var targetMatch = new Matching(resolver, target, flow.Filters, unresolved, unresolvedKeys, keepIds, linked);
+                var sourceMatch = new Matching(resolver, source, flow.Filters, unresolved, unresolvedKeys, keepIds, knownKeys);
+                var targetMatch = new Matching(resolver, target, flow.Filters, unresolved, unresolvedKeys, keepIds, knownKeys);
                 progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {source.Connection.Name} and {target.Connection.Name}");
                 var (sourceListing, targetListing) = await ReadBothAsync(
                     (source, pair.SourceAccount, incremental ? null : sourceMatch),
@@ -237,7 +236,7 @@ public sealed class SyncService(
                 var targetItems = targetMatch.Items();
                 if (!options.DryRun)
                 {
-                    var realIds = await identity.SaveAsync(IdentityChangesOf(resolver, source, sourceItems, target, targetItems, linked), cancellationToken);
+                    var realIds = await identity.SaveAsync(IdentityChangesOf(resolver, source, sourceItems, target, targetItems, knownKeys), cancellationToken);
                     resolver.Commit(realIds);
                     sourceItems = Remap(sourceItems, realIds);
                     targetItems = Remap(targetItems, realIds);
@@ -247,11 +246,7 @@ public sealed class SyncService(
                 {
                     foreach (var (itemId, listed) in items)
                     {
-                        knownKeys[(side.Connection.Id, itemId)] = listed.LocalKey;
-                        foreach (var copy in listed.Copies)
-                        {
-                            linked.Add((side.Connection.Id, copy.LocalKey, itemId));
-                        }
+                        knownKeys.AddLinked(side.Connection.Id, itemId, listed.LocalKey, listed.Others.Select(o => o.LocalKey));
                     }
                 }
 
@@ -296,8 +291,7 @@ public sealed class SyncService(
 
                 // The run's indexes now hold nearly all they will: what they grew into beyond that goes before the next profile.
                 resolver.TrimExcess();
-                Room.Trim(knownKeys);
-                Room.Trim(linked);
+                knownKeys.Trim();
             }
 
             if (!options.DryRun)
@@ -531,7 +525,7 @@ public sealed class SyncService(
     /// and storing need (<see cref="Listed"/>); its ids stay only when a side is a catalogue (Trakt), whose keys are made
     /// from the other side's ids.
     /// </summary>
-    private sealed class Matching(IdentityResolver resolver, SyncSide side, FlowFilters filters, List<UnresolvedItem> unresolved, HashSet<(long, string)> unresolvedKeys, bool keepIds, HashSet<(long, string, long)> linked)
+    private sealed class Matching(IdentityResolver resolver, SyncSide side, FlowFilters filters, List<UnresolvedItem> unresolved, HashSet<(long, string)> unresolvedKeys, bool keepIds, KnownKeys linked)
     {
         private Dictionary<(long ItemId, string Copy), Listed> _copies = [];
 
@@ -614,7 +608,7 @@ public sealed class SyncService(
         {
             foreach (var itemId in itemIds)
             {
-                if (!linked.Contains((side.Connection.Id, localKey, itemId)))
+                if (!linked.IsLinked(side.Connection.Id, localKey, itemId))
                 {
                     return false;
                 }
@@ -632,7 +626,7 @@ public sealed class SyncService(
         realIds.Count == 0 ? items : items.ToDictionary(p => realIds.TryGetValue(p.Key, out var real) ? real : p.Key, p => p.Value);
 
     /// <summary>The ids, items and links to store; a link already stored in this run (by another profile's listing) is not sent again.</summary>
-    private IdentityChanges IdentityChangesOf(IdentityResolver resolver, SyncSide source, Dictionary<long, Listed> sourceItems, SyncSide target, Dictionary<long, Listed> targetItems, HashSet<(long, string, long)> linked)
+    private IdentityChanges IdentityChangesOf(IdentityResolver resolver, SyncSide source, Dictionary<long, Listed> sourceItems, SyncSide target, Dictionary<long, Listed> targetItems, KnownKeys linked)
     {
         var links = new List<(long, string, long, string, string?, string?, string?)>(sourceItems.Count + targetItems.Count);
         foreach (var (side, items) in new[] { (source, sourceItems), (target, targetItems) })
@@ -641,7 +635,7 @@ public sealed class SyncService(
             {
                 foreach (var entry in listed.Copies)
                 {
-                    if (!linked.Contains((side.Connection.Id, entry.LocalKey, itemId)))
+                    if (!linked.IsLinked(side.Connection.Id, entry.LocalKey, itemId))
                     {
                         links.Add((side.Connection.Id, entry.LocalKey, itemId, entry.Kind.Name(), entry.RawId, entry.PartKey, entry.Library));
                     }
@@ -656,16 +650,16 @@ public sealed class SyncService(
     /// The resolver and the local key of each (connection, item) a run starts with: of the whole stored snapshot for a full
     /// run, empty for an incremental one. The snapshot's own lists are not kept: the run holds only its indexes.
     /// </summary>
-    private async Task<(IdentityResolver Resolver, Dictionary<(long, long), string> KnownKeys)> IndexAsync(bool incremental, CancellationToken cancellationToken)
+    private async Task<(IdentityResolver Resolver, KnownKeys KnownKeys)> IndexAsync(bool incremental, CancellationToken cancellationToken)
     {
         var snapshot = incremental ? new IdentitySnapshot([], [], []) : await identity.LoadAsync(cancellationToken);
-        var knownKeys = new Dictionary<(long, long), string>();
+        var knownKeys = new KnownKeys();
         AddKnownKeys(knownKeys, snapshot);
         return (new IdentityResolver(snapshot), knownKeys);
     }
 
     /// <summary>Adds each stored (connection, item) local key, the lowest when there are several; keys already known stay.</summary>
-    private static void AddKnownKeys(Dictionary<(long, long), string> knownKeys, IdentitySnapshot snapshot)
+    private static void AddKnownKeys(KnownKeys knownKeys, IdentitySnapshot snapshot)
     {
         var lowest = new Dictionary<(long, long), string>();
         foreach (var (connectionId, localKey, itemId) in snapshot.SourceItems)
@@ -676,9 +670,9 @@ public sealed class SyncService(
             }
         }
 
-        foreach (var (key, localKey) in lowest)
+        foreach (var ((connectionId, itemId), localKey) in lowest)
         {
-            knownKeys.TryAdd(key, localKey);
+            knownKeys.AddStored(connectionId, itemId, localKey);
         }
     }
 
@@ -686,7 +680,7 @@ public sealed class SyncService(
     /// The local keys of a side an incremental run looks at: its listed items and its keys for the items listed on the
     /// other side (and for the movies of editions listed there, which stand in for an edition this side lacks).
     /// </summary>
-    private static HashSet<string> KeysOf(IdentityResolver resolver, SyncSide side, Dictionary<long, Listed> sideItems, Dictionary<long, Listed> otherItems, Dictionary<(long, long), string> knownKeys)
+    private static HashSet<string> KeysOf(IdentityResolver resolver, SyncSide side, Dictionary<long, Listed> sideItems, Dictionary<long, Listed> otherItems, KnownKeys knownKeys)
     {
         var keys = sideItems.Values.SelectMany(l => l.Copies).Select(l => l.LocalKey).ToHashSet(StringComparer.Ordinal);
         foreach (var itemId in otherItems.Keys.Concat(otherItems.Keys.Select(resolver.MovieOfEdition).OfType<long>()))
@@ -724,7 +718,7 @@ public sealed class SyncService(
         IReadOnlyDictionary<string, ObservedState> sideBaselines,
         Dictionary<long, Listed> otherItems,
         HashSet<long> touched,
-        Dictionary<(long, long), string> knownKeys,
+        KnownKeys knownKeys,
         Dictionary<long, LedgerState> states,
         SyncOptions options)
     {

@@ -1,0 +1,61 @@
+namespace Marquee.Core.Sync;
+
+/// <summary>
+/// A run's local key of each (connection, item) it knows, stored before the run or listed in it, together with which of
+/// a connection's local keys the run has stored links for already (so a later profile does not send them again). One
+/// table for both: a full run holds an entry for every item on both servers, and nearly every item has one copy, whose
+/// link is its known key. The links of other copies, and of a key a later listing replaced, are kept beside it.
+/// </summary>
+internal sealed class KnownKeys
+{
+    private readonly Dictionary<(long Connection, long Item), Entry> _keys = [];
+    private readonly HashSet<(long Connection, string Key, long Item)> _otherLinks = [];
+
+    public bool TryGetValue((long Connection, long Item) key, out string localKey)
+    {
+        if (_keys.TryGetValue(key, out var entry))
+        {
+            localKey = entry.Key;
+            return true;
+        }
+
+        localKey = string.Empty;
+        return false;
+    }
+
+    public bool ContainsKey((long Connection, long Item) key) => _keys.ContainsKey(key);
+
+    /// <summary>Adds a stored local key; a key the run knows already stays.</summary>
+    public void AddStored(long connection, long item, string localKey) => _keys.TryAdd((connection, item), new Entry(localKey, Linked: false));
+
+    /// <summary>Records a listed item whose links were stored: its lead copy's key becomes the known key, and each copy counts as linked.</summary>
+    public void AddLinked(long connection, long item, string leadKey, IEnumerable<string> copyKeys)
+    {
+        if (_keys.TryGetValue((connection, item), out var old) && old.Linked && !string.Equals(old.Key, leadKey, StringComparison.Ordinal))
+        {
+            _otherLinks.Add((connection, old.Key, item));
+        }
+
+        _keys[(connection, item)] = new Entry(leadKey, Linked: true);
+        foreach (var key in copyKeys)
+        {
+            if (!string.Equals(key, leadKey, StringComparison.Ordinal))
+            {
+                _otherLinks.Add((connection, key, item));
+            }
+        }
+    }
+
+    /// <summary>Whether this run stored the link of <paramref name="localKey"/> on the connection to the item already.</summary>
+    public bool IsLinked(long connection, string localKey, long item) =>
+        (_keys.TryGetValue((connection, item), out var entry) && entry.Linked && string.Equals(entry.Key, localKey, StringComparison.Ordinal))
+        || (_otherLinks.Count > 0 && _otherLinks.Contains((connection, localKey, item)));
+
+    public void Trim()
+    {
+        Room.Trim(_keys);
+        Room.Trim(_otherLinks);
+    }
+
+    private readonly record struct Entry(string Key, bool Linked);
+}
