@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Marquee.Simulators.Plex.Model;
 
 namespace Marquee.Simulators.Plex;
@@ -28,6 +29,12 @@ public sealed class MediaQuery
 
     public string? Error { get; private set; }
 
+    /// <summary>
+    /// Gets what the listing depends on in the query: its parameters in order without the <c>X-Plex-</c> ones (paging,
+    /// token, client headers), and the clock when a relative date (<c>-7d</c>) was resolved against it.
+    /// </summary>
+    public string Key { get; private set; } = string.Empty;
+
     public static MediaQuery Parse(string? rawQuery, long now)
     {
         var q = new MediaQuery();
@@ -37,6 +44,8 @@ public sealed class MediaQuery
             raw = raw[1..];
         }
 
+        var listingKey = new StringBuilder();
+        var relative = false;
         foreach (var pair in raw.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
@@ -46,6 +55,8 @@ public sealed class MediaQuery
             {
                 continue;
             }
+
+            listingKey.Append(pair).Append('&');
 
             if (key.Equals("sort", StringComparison.OrdinalIgnoreCase))
             {
@@ -112,6 +123,7 @@ public sealed class MediaQuery
             {
                 foreach (var v in values)
                 {
+                    relative |= kind == FieldKind.Date && v.StartsWith('-');
                     if (!TryNumber(v, kind.Value, now, out var n))
                     {
                         q.Error = $"bad value for {fieldName}";
@@ -125,6 +137,7 @@ public sealed class MediaQuery
             q._groups[^1].Add(new Condition(scope, fieldName, kind.Value, op, exact, values, numbers));
         }
 
+        q.Key = relative ? listingKey.Append('@').Append(now.ToString(CultureInfo.InvariantCulture)).ToString() : listingKey.ToString();
         return q;
     }
 

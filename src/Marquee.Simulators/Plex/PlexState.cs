@@ -27,6 +27,8 @@ public sealed class PlexState
     private readonly Dictionary<long, HashSet<string>> _watchlists = [];
     private readonly Dictionary<long, Dictionary<string, long>> _watchlistedAt = [];
     private readonly Dictionary<long, List<Uri>> _webhooks = [];
+    private readonly SectionListings _listings = new();
+    private long _revision;
     private long _nextHistoryId = 9000;
     private int _nextSessionKey = 1;
     private int _nextRatingKey;
@@ -118,6 +120,12 @@ public sealed class PlexState
 
     public long Now => Clock.UnixSeconds;
 
+    /// <summary>
+    /// Gets a number that grows with every write a section listing could show: a section's roots, any account's watch
+    /// state, and (through <see cref="PlexItem.Revision"/>) any item's fields, whoever sets them.
+    /// </summary>
+    public long Revision => Interlocked.Read(ref _revision) + PlexItem.Revision;
+
     public SimAccount? PmsAccount(string? token) => token is not null && _pmsTokens.TryGetValue(token, out var a) ? a : null;
 
     public SimAccount? AccountByToken(string? token) => token is not null && _accountTokens.TryGetValue(token, out var a) ? a : null;
@@ -150,6 +158,20 @@ public sealed class PlexState
         {
             return _roots.TryGetValue(sectionId, out var list) ? [.. list.Where(i => !i.Deleted)] : [];
         }
+    }
+
+    /// <summary>
+    /// The items <c>/library/sections/{id}/all</c> lists for <paramref name="query"/>, in its order: filtered and sorted
+    /// once, then kept for the following pages until anything changes (see <see cref="SectionListings"/>).
+    /// </summary>
+    public IReadOnlyList<PlexItem> Listing(SimAccount account, int sectionId, ItemType type, MediaQuery query)
+    {
+        // Read before any item is: a write landing while the listing is built moves the revision past this one.
+        var revision = Revision;
+        return _listings.Get(
+            new ListingKey(account.LocalId, sectionId, type, query.Key),
+            revision,
+            () => query.Apply(this, account, ItemsOfType(sectionId, type), hierarchyDefault: type is ItemType.Season or ItemType.Episode));
     }
 
     /// <summary>All items of one type in a section, in library order.</summary>
@@ -640,6 +662,7 @@ public sealed class PlexState
             };
             _items[key] = item;
             _roots[sectionId].Add(item);
+            Changed();
         }
 
         Raise(new LibraryItemEvent(item, 0, "created"));
@@ -676,6 +699,7 @@ public sealed class PlexState
             _items[key] = item;
             // Copy on write: readers walk Children outside the lock.
             season.Children = [.. season.Children!, item];
+            Changed();
         }
 
         Raise(new LibraryItemEvent(item, 0, "created"));
@@ -826,7 +850,11 @@ public sealed class PlexState
         var states = _userStates[account.LocalId];
         var current = states.TryGetValue(item.PrimaryGuid, out var s) ? s : default;
         states[item.PrimaryGuid] = change(current);
+        Changed();
     }
+
+    /// <summary>Moves <see cref="Revision"/> on after a write to the roots or the watch state (item fields move it themselves).</summary>
+    private void Changed() => Interlocked.Increment(ref _revision);
 
     private int LabelIdLocked(string name)
     {
@@ -857,6 +885,8 @@ public sealed class PlexState
         {
             item.Parent.Children = [.. item.Parent.Children!.Where(c => c != item)];
         }
+
+        Changed();
     }
 
     private void SeedLabelsAndState(List<PlexItem> items)

@@ -311,7 +311,7 @@ internal static class PmsEndpoints
             return;
         }
 
-        var items = query.Apply(state, account, state.ItemsOfType(section.Id, type.Value), hierarchyDefault: type is ItemType.Season or ItemType.Episode);
+        var items = state.Listing(account, section.Id, type.Value, query);
         var includeGuids = PmsHttp.Query(ctx.Request, "includeGuids") == "1";
         var (offset, count) = PmsHttp.Slice(ctx.Response, items.Count, PmsHttp.Page(ctx.Request));
         await using var w = PlexWriter.Create(ctx);

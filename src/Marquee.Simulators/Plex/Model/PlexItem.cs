@@ -10,74 +10,84 @@ public enum ItemType : byte
 
 /// <summary>
 /// One library item. Fields hold immutable values and are replaced whole under the library lock,
-/// so readers outside the lock always see a consistent value per field.
+/// so readers outside the lock always see a consistent value per field. Every replacement moves
+/// <see cref="Revision"/> on, which is what tells a cached section listing it may be out of date.
 /// </summary>
 public sealed class PlexItem
 {
+    private static long _revision;
+
+    /// <summary>
+    /// Gets a number that grows whenever a field of any item is set, wherever that happens (the state's writes,
+    /// the control API, or a test editing an item it holds). Read it before reading items: a change made after
+    /// the read moves it on.
+    /// </summary>
+    public static long Revision => Interlocked.Read(ref _revision);
+
     public required int RatingKey { get; init; }
 
     public required ItemType Type { get; init; }
 
     public required int SectionId { get; init; }
 
-    public PlexItem? Parent { get; set; }
+    public PlexItem? Parent { get; set => Set(ref field, value); }
 
-    public List<PlexItem>? Children { get; set; }
+    public List<PlexItem>? Children { get; set => Set(ref field, value); }
 
-    public int Index { get; set; }
+    public int Index { get; set => Set(ref field, value); }
 
-    public required string Title { get; set; }
+    public required string Title { get; set => Set(ref field, value); }
 
-    public string? TitleSort { get; set; }
+    public string? TitleSort { get; set => Set(ref field, value); }
 
-    public int Year { get; set; }
+    public int Year { get; set => Set(ref field, value); }
 
-    public long Duration { get; set; }
+    public long Duration { get; set => Set(ref field, value); }
 
-    public long AddedAt { get; set; }
+    public long AddedAt { get; set => Set(ref field, value); }
 
-    public long UpdatedAt { get; set; }
+    public long UpdatedAt { get; set => Set(ref field, value); }
 
-    public required string PrimaryGuid { get; set; }
+    public required string PrimaryGuid { get; set => Set(ref field, value); }
 
     /// <summary>External ids (imdb://, tmdb://, tvdb://); empty for legacy agents and local items.</summary>
-    public string[] ExternalGuids { get; set; } = [];
+    public string[] ExternalGuids { get; set => Set(ref field, value); } = [];
 
     /// <summary>The ids the title really has (imdb://, tmdb://, tvdb://, anidb://, tvmaze://), whatever agent matched it; other simulators list these.</summary>
-    public string[] SourceIds { get; set; } = [];
+    public string[] SourceIds { get; set => Set(ref field, value); } = [];
 
-    public int[] Labels { get; set; } = [];
+    public int[] Labels { get; set => Set(ref field, value); } = [];
 
-    public bool LabelLocked { get; set; }
+    public bool LabelLocked { get; set => Set(ref field, value); }
 
-    public string? EditionTitle { get; set; }
+    public string? EditionTitle { get; set => Set(ref field, value); }
 
-    public int MediaId { get; set; }
+    public int MediaId { get; set => Set(ref field, value); }
 
-    public int PartId { get; set; }
+    public int PartId { get; set => Set(ref field, value); }
 
-    public string? File { get; set; }
+    public string? File { get; set => Set(ref field, value); }
 
     /// <summary>A show's folder on disk (its <c>Location</c>); null for other types.</summary>
-    public string? Folder { get; set; }
+    public string? Folder { get; set => Set(ref field, value); }
 
-    public int VideoHeight { get; set; } = 1080;
+    public int VideoHeight { get; set => Set(ref field, value); } = 1080;
 
-    public string? OriginallyAvailableAt { get; set; }
+    public string? OriginallyAvailableAt { get; set => Set(ref field, value); }
 
-    public string? Studio { get; set; }
+    public string? Studio { get; set => Set(ref field, value); }
 
-    public string? ContentRating { get; set; }
+    public string? ContentRating { get; set => Set(ref field, value); }
 
-    public string? Summary { get; set; }
+    public string? Summary { get; set => Set(ref field, value); }
 
     /// <summary>Media file gone; <c>emptyTrash</c> removes the item.</summary>
-    public bool Unavailable { get; set; }
+    public bool Unavailable { get; set => Set(ref field, value); }
 
     /// <summary>When the file went missing (<c>deletedAt</c>, Unix seconds); 0 while available.</summary>
-    public long DeletedAt { get; set; }
+    public long DeletedAt { get; set => Set(ref field, value); }
 
-    public bool Deleted { get; set; }
+    public bool Deleted { get; set => Set(ref field, value); }
 
     public string Key => Type is ItemType.Show or ItemType.Season ? $"/library/metadata/{RatingKey}/children" : $"/library/metadata/{RatingKey}";
 
@@ -123,6 +133,13 @@ public sealed class PlexItem
         4 => "episode",
         _ => "unknown",
     };
+
+    /// <summary>Stores a field's new value, then moves <see cref="Revision"/> on: in this order, whoever reads the new revision sees the new value.</summary>
+    private static void Set<T>(ref T slot, T value)
+    {
+        slot = value;
+        Interlocked.Increment(ref _revision);
+    }
 }
 
 /// <summary>Per-account state of one item (keyed by account and primary guid, as Plex does).</summary>
