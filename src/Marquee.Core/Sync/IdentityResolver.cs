@@ -233,9 +233,29 @@ public sealed class IdentityResolver
         return false;
     }
 
-    private static List<ExternalId> NormalizedDistinct(IReadOnlyList<ExternalId> ids)
+    /// <summary>
+    /// The ids normalized, each once. Listed ids nearly always are so already (providers give lower-case schemes and
+    /// trimmed values, one of each): then the item's own list is returned and nothing is allocated for it.
+    /// </summary>
+    private static IReadOnlyList<ExternalId> NormalizedDistinct(IReadOnlyList<ExternalId> ids)
     {
         // By index: an item's ids are an array or a list, and enumerating either through the interface makes an enumerator per item.
+        var clean = true;
+        for (var i = 0; i < ids.Count && clean; i++)
+        {
+            var id = ids[i];
+            clean = Normalize(id) == id;
+            for (var j = 0; j < i && clean; j++)
+            {
+                clean = ids[j] != id;
+            }
+        }
+
+        if (clean)
+        {
+            return ids;
+        }
+
         var result = new List<ExternalId>(ids.Count);
         for (var i = 0; i < ids.Count; i++)
         {
@@ -249,13 +269,13 @@ public sealed class IdentityResolver
         return result;
     }
 
-    private long? Match(List<ExternalId> ids, out string? conflict)
+    private long? Match(IReadOnlyList<ExternalId> ids, out string? conflict)
     {
         long? single = null;
         var several = false;
-        foreach (var id in ids)
+        for (var i = 0; i < ids.Count; i++)
         {
-            if (_byId.TryGetValue(id, out var itemId))
+            if (_byId.TryGetValue(ids[i], out var itemId))
             {
                 several |= single is not null && single != itemId;
                 single ??= itemId;
@@ -275,10 +295,11 @@ public sealed class IdentityResolver
         return matches.Count == 1 ? matches[0].Key : null;
     }
 
-    private void Attach(long itemId, List<ExternalId> ids)
+    private void Attach(long itemId, IReadOnlyList<ExternalId> ids)
     {
-        foreach (var id in ids)
+        for (var i = 0; i < ids.Count; i++)
         {
+            var id = ids[i];
             if (_byId.TryAdd(id, itemId))
             {
                 _newIds.Add((id, itemId));
