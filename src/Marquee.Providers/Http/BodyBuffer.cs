@@ -9,8 +9,11 @@ namespace Marquee.Providers.Http;
 /// The chunks are rented from the shared array pool and go back to it when the body is disposed (after it is parsed, or
 /// when reading fails): a full run reads hundreds of listing pages of a megabyte or more, and fresh chunks for each were
 /// a fifth of everything it allocated. A body of several chunks up to <see cref="JoinLimit"/> is then copied into one
-/// rented array: the JSON reader reads one span several times faster than a chain of segments, and a listing page is
-/// a megabyte or two, so the copy costs far less than it saves and at most that much again for a moment.
+/// array: the JSON reader reads one span several times faster than a chain of segments, and a listing page is a megabyte
+/// or two, so the copy costs far less than it saves and at most that much again for a moment. Those arrays come from a
+/// small pool of their own that keeps at most two of each size, not from the shared pool, which keeps one for each
+/// thread that parsed a page until it trims them a minute or more later: a server idle after a full run holds a few
+/// megabytes for them, not tens.
 /// </summary>
 internal sealed class BodyBuffer : IDisposable
 {
@@ -18,7 +21,11 @@ internal sealed class BodyBuffer : IDisposable
     private const int LargestChunk = 64 * 1024; // below the large object heap's 85,000 bytes
 
     /// <summary>The largest body copied into one array; a larger one (up to the size cap) is parsed as its chain of chunks.</summary>
-    internal const int JoinLimit = 16 * 1024 * 1024;
+    internal const int JoinLimit = 4 * 1024 * 1024;
+
+    private static readonly ArrayPool<byte> Joined = ArrayPool<byte>.Create(JoinLimit, maxArraysPerBucket: 2);
+
+    private byte[]? _joined;
 
     private readonly List<byte[]> _rented = [];
 
@@ -53,6 +60,11 @@ internal sealed class BodyBuffer : IDisposable
         }
 
         _rented.Clear();
+        if (_joined is not null)
+        {
+            Joined.Return(_joined);
+            _joined = null;
+        }
     }
 
     private async Task FillAsync(Stream stream, CancellationToken cancellationToken)
@@ -110,7 +122,7 @@ internal sealed class BodyBuffer : IDisposable
     /// <summary>Copies the chunks into one rented array and gives them back.</summary>
     private void Join(Chunk first, int length)
     {
-        var joined = ArrayPool<byte>.Shared.Rent(length);
+        var joined = Joined.Rent(length);
         var at = 0;
         for (var chunk = first; chunk is not null; chunk = chunk.Next)
         {
@@ -119,7 +131,7 @@ internal sealed class BodyBuffer : IDisposable
         }
 
         Dispose();
-        _rented.Add(joined);
+        _joined = joined;
         Sequence = new ReadOnlySequence<byte>(joined, 0, length);
     }
 

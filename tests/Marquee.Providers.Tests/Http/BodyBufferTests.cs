@@ -11,6 +11,7 @@ public sealed class BodyBufferTests
     [InlineData(16 * 1024)]
     [InlineData((16 * 1024) + 1)]
     [InlineData(1_500_000)]
+    [InlineData(BodyBuffer.JoinLimit)]
     public async Task ABodyUpToTheJoinLimit_IsOneSpan_WithEveryByte(int size)
     {
         var bytes = Bytes(size);
