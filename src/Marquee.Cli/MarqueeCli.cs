@@ -9,10 +9,37 @@ namespace Marquee.Cli;
 /// <summary>The <c>marquee</c> command line. Exit codes: 0 ok, 1 failure, 2 usage error, 3 held by a guard.</summary>
 public static class MarqueeCli
 {
+    /// <summary>
+    /// The command the arguments name: the first one after the global options that may come before it (<c>--data DIR</c>,
+    /// <c>--config FILE</c>, either with <c>=</c> or <c>:</c> and its value, <c>--verbose</c>, <c>-v</c>), so
+    /// <c>marquee --data DIR serve</c> builds the narrow tree of <c>serve</c> as <c>marquee serve --data DIR</c> does.
+    /// </summary>
+    internal static string? CommandOf(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--data" or "--config":
+                    i++;
+                    continue;
+                case "--verbose" or "-v":
+                    continue;
+                case var arg when arg.StartsWith("--data=", StringComparison.Ordinal) || arg.StartsWith("--data:", StringComparison.Ordinal)
+                    || arg.StartsWith("--config=", StringComparison.Ordinal) || arg.StartsWith("--config:", StringComparison.Ordinal):
+                    continue;
+                default:
+                    return args[i];
+            }
+        }
+
+        return null;
+    }
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?>? environment = null, TextReader? input = null, CancellationToken cancellationToken = default)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        var root = Build(output, error, environment, input, serveOnly: args is ["serve", ..]);
+        var root = Build(output, error, environment, input, serveOnly: CommandOf(args) == "serve");
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -33,11 +33,16 @@ public sealed class AssemblyLoadTests
         Assert.Contains("Marquee.Hosting", loaded);
     }
 
-    [Fact]
-    public async Task CompositionRoot_Serve_LoadsTheWebAssembly()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CompositionRoot_Serve_LoadsTheWebAssembly(bool globalOptionsFirst)
     {
         using var folder = new TempFolder();
-        using var server = MarqueeProcess.Start(["serve", "--urls", "http://127.0.0.1:0", "--data", folder.Path], Diagnostics);
+        string[] args = globalOptionsFirst
+            ? ["--data", folder.Path, "-v", "serve", "--urls", "http://127.0.0.1:0"]
+            : ["serve", "--urls", "http://127.0.0.1:0", "--data", folder.Path];
+        using var server = MarqueeProcess.Start(args, Diagnostics);
         await server.WaitForLineAsync("Press Ctrl+C to stop.", TimeSpan.FromSeconds(15));
 
         using (var stop = Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)]))
@@ -54,6 +59,19 @@ public sealed class AssemblyLoadTests
         Assert.DoesNotContain("Marquee.Simulators", loaded);
         Assert.DoesNotContain("Marquee.Bench", loaded);
     }
+
+    [Theory]
+    [InlineData("serve", "serve")]
+    [InlineData("serve", "serve", "--data", "d")]
+    [InlineData("serve", "--data", "d", "serve")]
+    [InlineData("serve", "--data=d", "--config:c.yaml", "-v", "serve", "--urls", "http://127.0.0.1:0")]
+    [InlineData("serve", "--config", "c.yaml", "--verbose", "serve")]
+    [InlineData("flow", "--data", "serve", "flow", "list")]
+    [InlineData("sim", "sim", "plex")]
+    [InlineData(null, "--data", "d")]
+    [InlineData(null)]
+    public void TheCommand_IsTheFirstArgumentAfterTheGlobalOptions(string? command, params string[] args) =>
+        Assert.Equal(command, MarqueeCli.CommandOf(args));
 
     private static List<string> Loaded(string error) =>
         error.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("assembly: ", StringComparison.Ordinal)).Select(l => l["assembly: ".Length..]).ToList();

@@ -246,7 +246,7 @@ public sealed class SyncService(
                 {
                     foreach (var (itemId, listed) in items)
                     {
-                        knownKeys.AddLinked(side.Connection.Id, itemId, listed.LocalKey, listed.Others.Select(o => o.LocalKey));
+                        knownKeys.AddLinked(side.Connection.Id, itemId, listed.LocalKey, listed.Others.Count == 0 ? [] : listed.Others.Select(o => o.LocalKey));
                     }
                 }
 
