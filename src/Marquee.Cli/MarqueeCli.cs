@@ -10,26 +10,25 @@ namespace Marquee.Cli;
 public static class MarqueeCli
 {
     /// <summary>
-    /// The command the arguments name: the first one after the global options that may come before it (<c>--data DIR</c>,
-    /// <c>--config FILE</c>, either with <c>=</c> or <c>:</c> and its value, <c>--verbose</c>, <c>-v</c>), so
-    /// <c>marquee --data DIR serve</c> builds the narrow tree of <c>serve</c> as <c>marquee serve --data DIR</c> does.
+    /// The command the arguments name: the first one after the global options that may come before it (<see cref="GlobalOptions"/>:
+    /// <c>--data DIR</c> and <c>--config FILE</c>, also written with <c>=</c> or <c>:</c> before the value, and
+    /// <c>--verbose</c> or <c>-v</c>), so <c>marquee --data DIR serve</c> builds the narrow tree of <c>serve</c> as
+    /// <c>marquee serve --data DIR</c> does.
     /// </summary>
     internal static string? CommandOf(IReadOnlyList<string> args)
     {
+        Option[] valued = [GlobalOptions.Data, GlobalOptions.Config];
         for (var i = 0; i < args.Count; i++)
         {
-            switch (args[i])
+            var arg = args[i];
+            if (valued.Any(o => arg == o.Name))
             {
-                case "--data" or "--config":
-                    i++;
-                    continue;
-                case "--verbose" or "-v":
-                    continue;
-                case var arg when arg.StartsWith("--data=", StringComparison.Ordinal) || arg.StartsWith("--data:", StringComparison.Ordinal)
-                    || arg.StartsWith("--config=", StringComparison.Ordinal) || arg.StartsWith("--config:", StringComparison.Ordinal):
-                    continue;
-                default:
-                    return args[i];
+                i++;
+            }
+            else if (!valued.Any(o => arg.StartsWith(o.Name + "=", StringComparison.Ordinal) || arg.StartsWith(o.Name + ":", StringComparison.Ordinal))
+                && arg != GlobalOptions.Verbose.Name && !GlobalOptions.Verbose.Aliases.Contains(arg))
+            {
+                return arg;
             }
         }
 

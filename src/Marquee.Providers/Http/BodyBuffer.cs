@@ -54,12 +54,7 @@ internal sealed class BodyBuffer : IDisposable
     public void Dispose()
     {
         Sequence = ReadOnlySequence<byte>.Empty;
-        foreach (var chunk in _rented)
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        _rented.Clear();
+        ReturnChunks();
         if (_joined is not null)
         {
             Joined.Return(_joined);
@@ -130,9 +125,19 @@ internal sealed class BodyBuffer : IDisposable
             at += chunk.Memory.Length;
         }
 
-        Dispose();
+        ReturnChunks();
         _joined = joined;
         Sequence = new ReadOnlySequence<byte>(joined, 0, length);
+    }
+
+    private void ReturnChunks()
+    {
+        foreach (var chunk in _rented)
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        _rented.Clear();
     }
 
     private sealed class Chunk : ReadOnlySequenceSegment<byte>
