@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Marquee.Core.Sync;
 
@@ -9,13 +10,22 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
 
     public async Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken)
     {
+        // A full run loads an account's every baseline (about 90,000 rows per account on the reference library): read by
+        // column number into the model, without a mapped row object and a boxed value per column.
         await using var db = await OpenAsync(cancellationToken);
-        var rows = db.Query<BaselineDbRow>(Streamed(
-            "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at, confirmed FROM observed_state WHERE account_id = @accountId",
-            new { accountId },
-            cancellationToken));
-        return rows.ToDictionary(r => r.LocalKey, r => r.ToModel(), StringComparer.Ordinal);
+        var result = new Dictionary<string, ObservedState>(StringComparer.Ordinal);
+        await ReadRowsAsync(db, BaselineColumns + " WHERE account_id = @accountId", ("accountId", accountId), r => result[r.GetString(0)] = Baseline(r), cancellationToken);
+        return result;
     }
+
+    private const string BaselineColumns = "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at, confirmed FROM observed_state";
+
+    /// <summary>A baseline from a row of <see cref="BaselineColumns"/>, as <see cref="BaselineDbRow.ToModel"/> makes it.</summary>
+    private static ObservedState Baseline(DbDataReader r) =>
+        new((int)r.GetInt64(1), OptTime(r, 2), OptDouble(r, 3), OptTime(r, 4), OptLong(r, 5), Time(r.GetInt64(6)))
+        {
+            Confirmed = r.IsDBNull(7) ? null : ConfirmedJson.Parse(r.GetString(7)),
+        };
 
     public async Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, IReadOnlyCollection<string> localKeys, CancellationToken cancellationToken)
     {
@@ -49,9 +59,31 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
 
     public async Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, CancellationToken cancellationToken)
     {
+        // As the baselines: a full run loads the profile's every state, read by column number.
         await using var db = await OpenAsync(cancellationToken);
-        var rows = db.Query<StateDbRow>(Streamed("SELECT * FROM state WHERE profile_id = @profileId", new { profileId }, cancellationToken));
-        return rows.ToDictionary(r => r.ItemId, r => r.ToModel());
+        var result = new Dictionary<long, LedgerState>();
+        await ReadRowsAsync(
+            db,
+            "SELECT item_id, watched, watched_at, watched_connection_id, play_count, last_play_at, last_play_connection_id, rating, rated_at, rating_connection_id, progress_ms, progress_at, progress_connection_id, last_event_id FROM state WHERE profile_id = @profileId",
+            ("profileId", profileId),
+            reader => result[reader.GetInt64(0)] = new LedgerState
+            {
+                Watched = reader.GetInt64(1) != 0,
+                WatchedAt = OptTime(reader, 2),
+                WatchedConnectionId = OptLong(reader, 3),
+                PlayCount = (int)reader.GetInt64(4),
+                LastPlayAt = OptTime(reader, 5),
+                LastPlayConnectionId = OptLong(reader, 6),
+                Rating = OptDouble(reader, 7),
+                RatedAt = OptTime(reader, 8),
+                RatingConnectionId = OptLong(reader, 9),
+                ProgressMs = OptLong(reader, 10),
+                ProgressAt = OptTime(reader, 11),
+                ProgressConnectionId = OptLong(reader, 12),
+                LastEventId = OptLong(reader, 13),
+            },
+            cancellationToken);
+        return result;
     }
 
     public async Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, IReadOnlyCollection<long> itemIds, CancellationToken cancellationToken)

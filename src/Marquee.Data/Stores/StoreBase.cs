@@ -91,6 +91,35 @@ public abstract class StoreBase(IDatabaseProvider provider)
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="sql"/> with at most one parameter and hands each row to <paramref name="row"/>, for a large read taken
+    /// column by column (by number) rather than mapped: no row object and no boxed value per column.
+    /// </summary>
+    protected static async Task ReadRowsAsync(DbConnection db, string sql, (string Name, object Value)? parameter, Action<DbDataReader> row, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand();
+        command.CommandText = sql;
+        if (parameter is var (name, value))
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = "@" + name;
+            p.Value = value;
+            command.Parameters.Add(p);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            row(reader);
+        }
+    }
+
+    protected static DateTimeOffset? OptTime(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : Time(reader.GetInt64(column));
+
+    protected static long? OptLong(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetInt64(column);
+
+    protected static double? OptDouble(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetDouble(column);
+
     protected static CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
 

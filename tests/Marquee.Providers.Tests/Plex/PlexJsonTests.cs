@@ -63,17 +63,59 @@ public sealed class PlexJsonTests
         Assert.Equal(full.Metadata?.Count, slim.Metadata?.Count);
         foreach (var (f, s) in (full.Metadata ?? []).Zip(slim.Metadata ?? []))
         {
-            var part = f.Media?.SelectMany(m => m.Part ?? []).FirstOrDefault();
-            Assert.Equal(
-                (f.RatingKey, f.PrimaryGuid, f.Type, f.Title, f.Year, f.EditionTitle, f.Index, f.ParentIndex, f.GrandparentRatingKey, f.GrandparentTitle, f.GrandparentGuid),
-                (s.RatingKey, s.PrimaryGuid, s.Type, s.Title, s.Year, s.EditionTitle, s.Index, s.ParentIndex, s.GrandparentRatingKey, s.GrandparentTitle, s.GrandparentGuid));
-            Assert.Equal(
-                (f.Duration, f.ViewCount, f.ViewOffset, f.LastViewedAt, f.UserRating, f.LastRatedAt, f.UpdatedAt, f.LibrarySectionID, f.LibrarySectionTitle),
-                (s.Duration, s.ViewCount, s.ViewOffset, s.LastViewedAt, s.UserRating, s.LastRatedAt, s.UpdatedAt, s.LibrarySectionID, s.LibrarySectionTitle));
-            Assert.Equal(f.Guids?.Select(g => g.Id), s.Guids?.Select(g => g.Id));
-            Assert.Equal(f.Label?.Select(g => g.Tag), s.Label?.Select(g => g.Tag));
-            Assert.Equal(part?.Id ?? part?.Key, s.PartKey);
+            AssertReadAlike(f, s);
         }
+    }
+
+    /// <summary>Every value a run uses of a listed item, as the full answer's reader and the listing's reader give it.</summary>
+    private static void AssertReadAlike(PlexMetadata f, PlexListed s)
+    {
+        var part = f.Media?.SelectMany(m => m.Part ?? []).FirstOrDefault();
+        Assert.Equal(
+            (f.RatingKey, f.PrimaryGuid, f.Type, f.Title, f.Year, f.EditionTitle, f.Index, f.ParentIndex, f.GrandparentRatingKey, f.GrandparentTitle, f.GrandparentGuid),
+            (s.RatingKey, s.PrimaryGuid, s.Type, s.Title, s.Year, s.EditionTitle, s.Index, s.ParentIndex, s.GrandparentRatingKey, s.GrandparentTitle, s.GrandparentGuid));
+        Assert.Equal(
+            (f.Duration, f.ViewCount, f.ViewOffset, f.LastViewedAt, f.UserRating, f.LastRatedAt, f.UpdatedAt, f.LibrarySectionID, f.LibrarySectionTitle),
+            (s.Duration, s.ViewCount, s.ViewOffset, s.LastViewedAt, s.UserRating, s.LastRatedAt, s.UpdatedAt, s.LibrarySectionID, s.LibrarySectionTitle));
+        Assert.Equal(f.Guids?.Select(g => g.Id), s.Guids?.Select(g => g.Id));
+        Assert.Equal(f.Label?.Select(g => g.Tag), s.Label?.Select(g => g.Tag));
+        Assert.Equal(part?.Id ?? part?.Key, s.PartKey);
+    }
+
+    /// <summary>
+    /// The listing's own reader names fields by their bytes: names escaped, repeated, in another case, null or of another
+    /// type must come out as the generated reader of the full answer gives them.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"\u0074itle":"Escaped","r\u0061tingKey":"7","\u0047uid":[{"id":"imdb://tt1"}]}""")]
+    [InlineData("""{"title":"First","title":"Last","viewCount":1,"viewCount":"4"}""")]
+    [InlineData("""{"Title":"Other case","RatingKey":"9","GUID":"plex://movie/1","guid":"plex://movie/2"}""")]
+    [InlineData("""{"ratingKey":null,"guid":null,"type":null,"title":null,"year":null,"editionTitle":null,"index":null,"parentIndex":null,"grandparentRatingKey":null,"grandparentTitle":null,"grandparentGuid":null,"duration":null,"viewCount":null,"viewOffset":null,"lastViewedAt":null,"userRating":null,"lastRatedAt":null,"updatedAt":null,"librarySectionID":null,"librarySectionTitle":null,"Guid":null,"Label":null,"Media":null}""")]
+    [InlineData("""{"ratingKey":12,"year":"1999","index":"","duration":"5400000.0","userRating":"8.5","librarySectionID":3,"lastViewedAt":1.7e9,"type":"movie","editionTitle":true}""")]
+    [InlineData("""{"summary":{"deep":[1,{"title":"not mine"}]},"thumb":"/t","\u0073\u0075\u006d\u006d\u0061\u0072\u0079\u0073\u0075\u006d\u006d\u0061\u0072\u0079\u0073\u0075\u006d\u006d\u0061\u0072\u0079\u0073":"long escaped name","title":"Kept"}""")]
+    [InlineData("""{"Label":[{"tag":"kids"},{"tag":"owner"}],"Media":[{"Part":[{"id":6001}]}],"grandparentTitle":"Show","grandparentGuid":"plex://show/1","grandparentRatingKey":"10"}""")]
+    public void ListedItem_ReadsAsTheGeneratedReaderOfTheFullAnswer(string item)
+    {
+        var json = """{"MediaContainer":{"Metadata":[""" + item + "]}}";
+        var full = JsonSerializer.Deserialize(json, PlexJson.Default.PlexResponse)!.MediaContainer!.Metadata![0];
+        var slim = JsonSerializer.Deserialize(json, PlexJson.Default.PlexListing)!.MediaContainer!.Metadata![0];
+
+        AssertReadAlike(full, slim);
+    }
+
+    [Theory]
+    [InlineData("""[1]""")]
+    [InlineData("""["movie"]""")]
+    [InlineData("""[{"viewCount":{"n":1}}]""")]
+    [InlineData("""[{"year":[1999]}]""")]
+    [InlineData("""[{"Guid":{"id":"imdb://tt1"}}]""")]
+    [InlineData("""[{"userRating":"high"}]""")]
+    public void ListedItem_OfAnotherShape_IsAJsonError_AsInTheFullAnswer(string metadata)
+    {
+        var json = """{"MediaContainer":{"Metadata":""" + metadata + "}}";
+
+        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize(json, PlexJson.Default.PlexResponse));
+        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize(json, PlexJson.Default.PlexListing));
     }
 
     [Fact]

@@ -27,15 +27,18 @@ public sealed record PlexListingContainer
     public List<PlexListed>? Metadata { get; set; }
 }
 
-/// <summary>One movie, show or episode of a listing, with only the fields a run and label sync read (PLEX-API.md 4.5).</summary>
+/// <summary>
+/// One movie, show or episode of a listing, with only the fields a run and label sync read (PLEX-API.md 4.5), read by
+/// <see cref="PlexListedConverter"/>: <c>guid</c> is <see cref="PrimaryGuid"/>, <c>Guid</c> is <see cref="Guids"/>, <c>Media</c>
+/// gives <see cref="PartKey"/>, the others go by their camel-case names.
+/// </summary>
+[JsonConverter(typeof(PlexListedConverter))]
 public sealed record PlexListed
 {
     public string? RatingKey { get; set; }
 
-    [JsonPropertyName("guid")]
     public string? PrimaryGuid { get; set; }
 
-    [JsonConverter(typeof(PlexTypeConverter))]
     public string? Type { get; set; }
 
     public string? Title { get; set; }
@@ -48,13 +51,10 @@ public sealed record PlexListed
 
     public int? ParentIndex { get; set; }
 
-    [JsonConverter(typeof(RepeatedStringConverter<ShowKey>))]
     public string? GrandparentRatingKey { get; set; }
 
-    [JsonConverter(typeof(RepeatedStringConverter<ShowTitle>))]
     public string? GrandparentTitle { get; set; }
 
-    [JsonConverter(typeof(RepeatedStringConverter<ShowGuid>))]
     public string? GrandparentGuid { get; set; }
 
     public long? Duration { get; set; }
@@ -75,15 +75,11 @@ public sealed record PlexListed
 
     public string? LibrarySectionTitle { get; set; }
 
-    [JsonPropertyName("Guid")]
     public List<PlexTag>? Guids { get; set; }
 
-    [JsonPropertyName("Label")]
     public List<PlexTag>? Label { get; set; }
 
     /// <summary>Gets or sets the first part of the item's first media that has one: its <c>id</c>, else its <c>key</c> (read from <c>Media[].Part[]</c>).</summary>
-    [JsonPropertyName("Media")]
-    [JsonConverter(typeof(PlexFirstPartConverter))]
     public string? PartKey { get; set; }
 
     /// <summary>Names the show's key for <see cref="RepeatedStringConverter{TField}"/>.</summary>
