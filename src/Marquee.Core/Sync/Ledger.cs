@@ -19,49 +19,50 @@ public static class Ledger
     /// </summary>
     public static IReadOnlyList<NewEvent> Observe(ObservedState? baseline, WatchState now, long? durationMs, DateTimeOffset observedAt, SyncRules rules)
     {
-        var events = new List<NewEvent>();
+        // Nearly every observation of a full run changes nothing: the list is made for the first event only.
+        List<NewEvent>? events = null;
         var rating = SyncRules.NormalizeRating(now.Rating);
         var finishedByProgress = now.ProgressMs is { } p && !now.Watched && rules.IsFinished(p, durationMs);
         if (baseline is null)
         {
             if (now.Watched)
             {
-                events.Add(new NewEvent(EventFeature.Watched, Count(now.PlayCount), now.LastWatchedAt ?? observedAt));
+                (events ??= []).Add(new NewEvent(EventFeature.Watched, Count(now.PlayCount), now.LastWatchedAt ?? observedAt));
             }
 
             if (rating is not null)
             {
-                events.Add(new NewEvent(EventFeature.Rating, Format(rating), now.RatedAt ?? observedAt));
+                (events ??= []).Add(new NewEvent(EventFeature.Rating, Format(rating), now.RatedAt ?? observedAt));
             }
         }
         else
         {
             if (now.PlayCount > baseline.ViewCount)
             {
-                events.Add(baseline.Watched
+                (events ??= []).Add(baseline.Watched
                     ? new NewEvent(EventFeature.Play, Count(now.PlayCount - baseline.ViewCount), now.LastWatchedAt ?? observedAt)
                     : new NewEvent(EventFeature.Watched, Count(now.PlayCount), now.LastWatchedAt ?? observedAt));
             }
             else if (baseline.Watched && !now.Watched)
             {
-                events.Add(new NewEvent(EventFeature.Unwatched, null, observedAt));
+                (events ??= []).Add(new NewEvent(EventFeature.Unwatched, null, observedAt));
             }
 
             if (rating != SyncRules.NormalizeRating(baseline.Rating))
             {
-                events.Add(new NewEvent(EventFeature.Rating, rating is null ? null : Format(rating), now.RatedAt ?? observedAt));
+                (events ??= []).Add(new NewEvent(EventFeature.Rating, rating is null ? null : Format(rating), now.RatedAt ?? observedAt));
             }
         }
 
         var progressChanged = baseline is null || baseline.ProgressMs is not { } b || now.ProgressMs is not { } n || Math.Abs(b - n) > rules.ProgressToleranceMs;
         if (now.ProgressMs is { } position && position >= rules.MinProgressMs && progressChanged)
         {
-            events.Add(finishedByProgress
+            (events ??= []).Add(finishedByProgress
                 ? new NewEvent(EventFeature.Watched, Count(1), now.ProgressAt ?? observedAt)
                 : new NewEvent(EventFeature.Progress, position.ToString(CultureInfo.InvariantCulture), now.ProgressAt ?? observedAt));
         }
 
-        return events;
+        return events ?? (IReadOnlyList<NewEvent>)[];
     }
 
     /// <summary>
@@ -103,6 +104,10 @@ public static class Ledger
 
     public static ObservedState Baseline(WatchState now, DateTimeOffset observedAt) =>
         new(now.PlayCount, now.LastWatchedAt, SyncRules.NormalizeRating(now.Rating), now.RatedAt, now.ProgressMs, observedAt);
+
+    /// <summary>Whether <see cref="Baseline"/> of <paramref name="now"/> would be <paramref name="baseline"/> but for its time (nothing to store).</summary>
+    public static bool SameBaseline(ObservedState baseline, WatchState now) =>
+        baseline.Holds(now.PlayCount, now.LastWatchedAt, SyncRules.NormalizeRating(now.Rating), now.RatedAt, now.ProgressMs);
 
     /// <summary>Folds one event into a state. An older event changes nothing; a tie goes to <paramref name="preferredConnectionId"/>.</summary>
     public static LedgerState Apply(LedgerState state, LedgerEvent e, long? preferredConnectionId)

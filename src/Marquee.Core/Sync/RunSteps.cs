@@ -54,10 +54,9 @@ public sealed class RunSteps(ProfileMapper mapper, IRunStore runs, SyncExecutor 
             events.Add(new LedgerEvent(0, read.ProfileId, read.ItemId, change.Feature, change.Value, change.OccurredAt, now, read.ConnectionId, read.AccountId, read.Origin, runId));
         }
 
-        var next = Ledger.Baseline(read.State, now);
-        if (baseline is null || baseline with { ObservedAt = now } != next)
+        if (baseline is null || !Ledger.SameBaseline(baseline, read.State))
         {
-            rows.Add(new BaselineRow(read.AccountId, read.LocalKey, next));
+            rows.Add(new BaselineRow(read.AccountId, read.LocalKey, Ledger.Baseline(read.State, now)));
         }
     }
 
@@ -205,7 +204,7 @@ public sealed class RunSteps(ProfileMapper mapper, IRunStore runs, SyncExecutor 
 }
 
 /// <summary>One item as one account of one side shows it, to observe against its baseline.</summary>
-public sealed record ObservedRead(long ProfileId, long ItemId, long ConnectionId, long AccountId, string LocalKey, WatchState State, long? DurationMs, string Origin);
+public readonly record struct ObservedRead(long ProfileId, long ItemId, long ConnectionId, long AccountId, string LocalKey, WatchState State, long? DurationMs, string Origin);
 
 /// <summary>
 /// The accounts each connection's directory listed last. Runs that read listings always ask the directory again (and

@@ -171,6 +171,19 @@ public sealed record ObservedState
     public bool Watched => ViewCount > 0;
 
     /// <summary>
+    /// Whether this baseline equals, but for its time, the one made of these values (<see cref="Ledger.Baseline"/>): the
+    /// same values and no read kept beside it. Compared as the record compares them, without making the other baseline
+    /// (a full run asks this of every listed item and account).
+    /// </summary>
+    public bool Holds(int viewCount, DateTimeOffset? lastViewedAt, double? rating, DateTimeOffset? ratedAt, long? progressMs) =>
+        Confirmed is null
+        && ViewCount == viewCount
+        && _lastViewedAt == Packed.Pack(lastViewedAt)
+        && _rating.Equals(Packed.Pack(rating))
+        && _ratedAt == Packed.Pack(ratedAt)
+        && _progressMs == Packed.Pack(progressMs);
+
+    /// <summary>
     /// What a read last showed, while this baseline is what Marquee's write should have made the item show and no read
     /// has shown it yet; null once a read has. See <see cref="Ledger.Against"/>.
     /// </summary>

@@ -558,8 +558,10 @@ public sealed class SyncService(
             // A state that shows nothing is the one shared empty state, whichever provider listed it.
             var copy = item.SharedStateKey ?? item.LocalKey;
             var kept = new Listed(item, entry.State.Shared(), keepItem: keepIds, linked: !keepIds && Linked(item.LocalKey, resolution.ItemIds));
-            foreach (var itemId in resolution.ItemIds)
+            var itemIds = resolution.ItemIds;
+            for (var i = 0; i < itemIds.Count; i++)
             {
+                var itemId = itemIds[i];
                 // Entries of one copy show one state: the one written to stands for them.
                 if (!_copies.TryGetValue((itemId, copy), out var existing) || Preferred(kept, existing))
                 {
@@ -606,9 +608,10 @@ public sealed class SyncService(
         /// <summary>Whether an earlier profile of this run stored the entry's links to all its items already.</summary>
         private bool Linked(string localKey, IReadOnlyList<long> itemIds)
         {
-            foreach (var itemId in itemIds)
+            // By index, here and above: a foreach over the interface makes an enumerator object per listed item.
+            for (var i = 0; i < itemIds.Count; i++)
             {
-                if (!linked.IsLinked(side.Connection.Id, localKey, itemId))
+                if (!linked.IsLinked(side.Connection.Id, localKey, itemIds[i]))
                 {
                     return false;
                 }
@@ -628,7 +631,8 @@ public sealed class SyncService(
     /// <summary>The ids, items and links to store; a link already stored in this run (by another profile's listing) is not sent again.</summary>
     private IdentityChanges IdentityChangesOf(IdentityResolver resolver, SyncSide source, Dictionary<long, Listed> sourceItems, SyncSide target, Dictionary<long, Listed> targetItems, KnownKeys linked)
     {
-        var links = new List<(long, string, long, string, string?, string?, string?)>(sourceItems.Count + targetItems.Count);
+        // Not sized for every listed item: after a run's first profile nearly every link is stored already.
+        var links = new List<(long, string, long, string, string?, string?, string?)>();
         foreach (var (side, items) in new[] { (source, sourceItems), (target, targetItems) })
         {
             foreach (var (itemId, listed) in items)
@@ -726,7 +730,13 @@ public sealed class SyncService(
 
         // An edition this side does not have is written to its movie's base version here.
         var candidates = (options.Since is null ? sideItems.Keys : sideItems.Keys.Concat(touched)).ToList();
-        candidates.AddRange(candidates.Select(resolver.MovieOfEdition).OfType<long>().ToList());
+        for (int i = 0, listed = candidates.Count; i < listed; i++)
+        {
+            if (resolver.MovieOfEdition(candidates[i]) is { } movie)
+            {
+                candidates.Add(movie);
+            }
+        }
 
         // A side whose catalogue holds every title (Trakt) lists only what its account touched: the other side's items are written there too.
         var catalog = side.Provider as ICatalogTarget;
@@ -745,8 +755,10 @@ public sealed class SyncService(
         {
             // Editions of a movie that this side does not have (most items have none: no list is made for them).
             List<LedgerState>? missing = null;
-            foreach (var edition in resolver.EditionsOf(itemId))
+            var editions = resolver.EditionsOf(itemId);
+            for (var i = 0; i < editions.Count; i++)
             {
+                var edition = editions[i];
                 if (!Has(edition) && states.TryGetValue(edition, out var editionState))
                 {
                     (missing ??= []).Add(editionState);

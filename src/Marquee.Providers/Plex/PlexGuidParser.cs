@@ -47,14 +47,16 @@ public static partial class PlexGuidParser
             return PlexGuid.None;
         }
 
-        var agent = scheme[LegacyPrefix.Length..];
-        var parts = rest.Split('/');
-        var id = parts[0];
+        // The agent and the rest's parts (id/season/episode) are read in place: a library of a legacy agent (HAMA's anime)
+        // has one such guid per episode.
+        var agent = scheme.AsSpan(LegacyPrefix.Length);
+        var parts = new PathParts(rest);
+        var id = parts.Id;
 
         // The legacy Shoko agents number credits, trailers, parodies and others as seasons -1 to -4.
         var seasonStyle = agent is "shokorelay" or "shoko" ? NumberStyles.AllowLeadingSign : NumberStyles.None;
-        int? season = parts.Length > 1 && int.TryParse(parts[1], seasonStyle, CultureInfo.InvariantCulture, out var s) ? s : null;
-        int? episode = parts.Length > 2 && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : null;
+        int? season = parts.Count > 1 && int.TryParse(parts.Season, seasonStyle, CultureInfo.InvariantCulture, out var s) ? s : null;
+        int? episode = parts.Count > 2 && int.TryParse(parts.Episode, NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : null;
         ExternalId? external = agent switch
         {
             "imdb" => Imdb(id),
@@ -77,7 +79,7 @@ public static partial class PlexGuidParser
         // numbering also names the AniDB episode.
         return season is null
             ? Own(external.Value)
-            : new PlexGuid(agent == "hama" && HamaEpisode(external.Value, season.Value, episode) is { } own ? [own] : [], [external.Value], season, episode, false);
+            : new PlexGuid(agent is "hama" && HamaEpisode(external.Value, season.Value, episode) is { } own ? [own] : [], [external.Value], season, episode, false);
     }
 
     /// <summary>Parses the <c>Guid[]</c> entries of a modern agent (imdb://, tmdb://, tvdb://…), dropping duplicates and unknown schemes.</summary>
@@ -96,7 +98,7 @@ public static partial class PlexGuidParser
     /// Combines an item's primary guid and its <c>Guid[]</c> into one answer: the primary guid's ids, then the others not
     /// among them. Read for every listed item, so an item whose <c>Guid[]</c> adds nothing gets the primary answer itself.
     /// </summary>
-    public static PlexGuid ForItem(string? primaryGuid, IEnumerable<PlexTag>? guids)
+    public static PlexGuid ForItem(string? primaryGuid, IReadOnlyList<PlexTag>? guids)
     {
         var primary = Parse(primaryGuid);
         if (guids is null)
@@ -104,10 +106,11 @@ public static partial class PlexGuidParser
             return primary;
         }
 
+        // By index: a foreach over the interface would make an enumerator object per listed item.
         List<ExternalId>? external = null;
-        foreach (var guid in guids)
+        for (var i = 0; i < guids.Count; i++)
         {
-            AddExternal(guid.Id, external ??= new List<ExternalId>(4), primary.Ids);
+            AddExternal(guids[i]?.Id, external ??= new List<ExternalId>(4), primary.Ids);
         }
 
         if (external is not { Count: > 0 })
@@ -273,18 +276,35 @@ public static partial class PlexGuidParser
         ImdbPattern().IsMatch(id) ? new ExternalId(ExternalId.Imdb, id) : null;
 
     private static ExternalId? Numeric(string scheme, string id) =>
-        id.Length > 0 && id.All(char.IsAsciiDigit) ? new ExternalId(scheme, id) : null;
+        id.Length > 0 && !id.AsSpan().ContainsAnyExceptInRange('0', '9') ? new ExternalId(scheme, id) : null;
 
+    /// <summary>
+    /// HAMA's ids: <c>{source}{digit}?-{id}</c>, the source one of anidb, tvdb, tmdb, tsdb and imdb in any case, the id
+    /// letters and digits. Read by hand, not by a pattern: every episode of a HAMA library has one.
+    /// </summary>
     private static ExternalId? Hama(string id)
     {
-        var match = HamaPattern().Match(id);
-        if (!match.Success)
+        var dash = id.IndexOf('-');
+        if (dash <= 0 || dash == id.Length - 1 || id.AsSpan(dash + 1).ContainsAnyExcept(AsciiLettersAndDigits))
         {
             return null;
         }
 
-        var value = match.Groups["id"].Value;
-        return match.Groups["source"].Value.ToLowerInvariant() switch
+        var source = id.AsSpan(0, dash);
+        if (char.IsAsciiDigit(source[^1]))
+        {
+            source = source[..^1];
+        }
+
+        Span<char> lower = stackalloc char[8];
+        if (source.Length > lower.Length)
+        {
+            return null;
+        }
+
+        lower = lower[..source.ToLowerInvariant(lower)];
+        var value = id[(dash + 1)..];
+        return lower switch
         {
             "anidb" => Numeric(ExternalId.AniDb, value),
             "tvdb" => Numeric(ExternalId.Tvdb, value),
@@ -294,12 +314,45 @@ public static partial class PlexGuidParser
         };
     }
 
+    private static readonly System.Buffers.SearchValues<char> AsciiLettersAndDigits =
+        System.Buffers.SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+    /// <summary>A legacy guid's rest cut at its slashes: the id (a string: it becomes an id's value), then the season and episode in place.</summary>
+    private readonly ref struct PathParts
+    {
+        private readonly ReadOnlySpan<char> _after;
+
+        public PathParts(string rest)
+        {
+            var slash = rest.IndexOf('/');
+            Id = slash < 0 ? rest : rest[..slash];
+            _after = slash < 0 ? default : rest.AsSpan(slash + 1);
+            Count = slash < 0 ? 1 : 2 + _after.Count('/');
+        }
+
+        public string Id { get; }
+
+        /// <summary>Gets how many parts <c>Split('/')</c> would give.</summary>
+        public int Count { get; }
+
+        public ReadOnlySpan<char> Season => _after.IndexOf('/') is var end and >= 0 ? _after[..end] : _after;
+
+        public ReadOnlySpan<char> Episode
+        {
+            get
+            {
+                var end = _after.IndexOf('/');
+                var tail = end < 0 ? default : _after[(end + 1)..];
+                var next = tail.IndexOf('/');
+                return next < 0 ? tail : tail[..next];
+            }
+        }
+    }
+
     [GeneratedRegex(@"^(?:(?<kind>episode)/e|(?<kind>movie)/m|(?<kind>show)/)(?<id>\d+)(?:p\d+)?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex ShokoRelayPattern();
 
     [GeneratedRegex(@"^tt\d+$", RegexOptions.CultureInvariant)]
     private static partial Regex ImdbPattern();
 
-    [GeneratedRegex(@"^(?<source>anidb|tvdb|tmdb|tsdb|imdb)\d?-(?<id>[a-z0-9]+)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex HamaPattern();
 }

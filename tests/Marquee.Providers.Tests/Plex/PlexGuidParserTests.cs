@@ -50,6 +50,22 @@ public sealed class PlexGuidParserTests
     [InlineData("com.plexapp.agents.hama://tmdb-95396?lang=en", "tmdb://95396", "", null, null, false)]
     [InlineData("com.plexapp.agents.hama://tsdb-95396?lang=en", "tmdb://95396", "", null, null, false)]
     [InlineData("com.plexapp.agents.hama://imdb-tt0062622?lang=en", "imdb://tt0062622", "", null, null, false)]
+    // HAMA's prefix in another case, and what its pattern refuses: two mode digits, no id, an id with a dash or other characters, an unknown source.
+    [InlineData("com.plexapp.agents.hama://AniDB-17617?lang=en", "anidb://17617", "", null, null, false)]
+    [InlineData("com.plexapp.agents.hama://TVDB2-371980/1/2?lang=en", "", "tvdb://371980", 1, 2, false)]
+    [InlineData("com.plexapp.agents.hama://anidb22-17617?lang=en", "", "", null, null, false)]
+    [InlineData("com.plexapp.agents.hama://anidb-?lang=en", "", "", null, null, false)]
+    [InlineData("com.plexapp.agents.hama://-17617?lang=en", "", "", null, null, false)]
+    [InlineData("com.plexapp.agents.hama://anidb-176-17?lang=en", "", "", null, null, false)]
+    [InlineData("com.plexapp.agents.hama://anidb-17 617?lang=en", "", "", null, null, false)]
+    [InlineData("com.plexapp.agents.hama://anidb-1x7?lang=en", "", "", null, null, false)]
+    [InlineData("com.plexapp.agents.hama://kitsu-17617?lang=en", "", "", null, null, false)]
+    [InlineData("com.plexapp.agents.hama://anidbanidbanidb-17617?lang=en", "", "", null, null, false)]
+    // A legacy path's parts as a split at slashes gives them: empty parts are no numbers.
+    [InlineData("com.plexapp.agents.thetvdb://371980//4?lang=en", "tvdb://371980", "", null, null, false)]
+    [InlineData("com.plexapp.agents.thetvdb://371980/2//?lang=en", "", "tvdb://371980", 2, null, false)]
+    [InlineData("com.plexapp.agents.thetvdb://371980/2/3/9?lang=en", "", "tvdb://371980", 2, 3, false)]
+    [InlineData("com.plexapp.agents.shoko://42/-2/5?lang=en", "", "shoko://series/42", -2, 5, false)]
     // XBMC NFO: imdb or numeric (tmdb); the TV flavour carries a tvdb id.
     [InlineData("com.plexapp.agents.xbmcnfo://tt0133093?lang=xn", "imdb://tt0133093", "", null, null, false)]
     [InlineData("com.plexapp.agents.xbmcnfo://603?lang=xn", "tmdb://603", "", null, null, false)]

@@ -93,6 +93,8 @@ public sealed class PlexJsonTests
     [InlineData("""{"ratingKey":null,"guid":null,"type":null,"title":null,"year":null,"editionTitle":null,"index":null,"parentIndex":null,"grandparentRatingKey":null,"grandparentTitle":null,"grandparentGuid":null,"duration":null,"viewCount":null,"viewOffset":null,"lastViewedAt":null,"userRating":null,"lastRatedAt":null,"updatedAt":null,"librarySectionID":null,"librarySectionTitle":null,"Guid":null,"Label":null,"Media":null}""")]
     [InlineData("""{"ratingKey":12,"year":"1999","index":"","duration":"5400000.0","userRating":"8.5","librarySectionID":3,"lastViewedAt":1.7e9,"type":"movie","editionTitle":true}""")]
     [InlineData("""{"summary":{"deep":[1,{"title":"not mine"}]},"thumb":"/t","\u0073\u0075\u006d\u006d\u0061\u0072\u0079\u0073\u0075\u006d\u006d\u0061\u0072\u0079\u0073\u0075\u006d\u006d\u0061\u0072\u0079\u0073":"long escaped name","title":"Kept"}""")]
+    [InlineData("""{"Guid":[{"id":"imdb://tt1","tag":"x","extra":{"a":[1]}},{"i\u0064":7},{"ID":"no"},{}],"Label":[{"tag":true,"id":null}],"title":"after the tags"}""")]
+    [InlineData("""{"Guid":[],"Label":[]}""")]
     [InlineData("""{"Label":[{"tag":"kids"},{"tag":"owner"}],"Media":[{"Part":[{"id":6001}]}],"grandparentTitle":"Show","grandparentGuid":"plex://show/1","grandparentRatingKey":"10"}""")]
     public void ListedItem_ReadsAsTheGeneratedReaderOfTheFullAnswer(string item)
     {
@@ -109,6 +111,8 @@ public sealed class PlexJsonTests
     [InlineData("""[{"viewCount":{"n":1}}]""")]
     [InlineData("""[{"year":[1999]}]""")]
     [InlineData("""[{"Guid":{"id":"imdb://tt1"}}]""")]
+    [InlineData("""[{"Guid":["imdb://tt1"]}]""")]
+    [InlineData("""[{"Label":[{"tag":{"n":1}}]}]""")]
     [InlineData("""[{"userRating":"high"}]""")]
     public void ListedItem_OfAnotherShape_IsAJsonError_AsInTheFullAnswer(string metadata)
     {
@@ -191,6 +195,28 @@ public sealed class PlexJsonTests
         Assert.Equal("10", items[3].GrandparentRatingKey);
         Assert.Equal("Otto & Theo 2", items[4].GrandparentTitle);
         Assert.Null(items[4].GrandparentGuid);
+    }
+
+    [Fact]
+    public void ItemsOfOneSection_ShareItsIdAndTitle_WhetherTheIdIsANumberOrAString()
+    {
+        const string Json = """
+            {"MediaContainer":{"Metadata":[
+              {"librarySectionID":1,"librarySectionTitle":"Movies"},
+              {"librarySectionID":1,"librarySectionTitle":"Movies"},
+              {"librarySectionID":12,"librarySectionTitle":"Movies 4K"},
+              {"librarySectionID":1.0,"librarySectionTitle":"Movies"},
+              {"librarySectionID":"1","librarySectionTitle":"Movies"},
+              {"librarySectionID":"1"}]}}
+            """;
+
+        var items = JsonSerializer.Deserialize(Json, PlexJson.Default.PlexListing)!.MediaContainer!.Metadata!;
+
+        Assert.Equal(["1", "1", "12", "1.0", "1", "1"], items.Select(i => i.LibrarySectionID));
+        Assert.Equal(["Movies", "Movies", "Movies 4K", "Movies", "Movies", null], items.Select(i => i.LibrarySectionTitle));
+        Assert.Same(items[0].LibrarySectionID, items[1].LibrarySectionID);
+        Assert.Same(items[0].LibrarySectionTitle, items[1].LibrarySectionTitle);
+        Assert.Same(items[4].LibrarySectionID, items[5].LibrarySectionID);
     }
 
     [Fact]

@@ -28,6 +28,49 @@ public sealed class LedgerRuleTests
         Assert.Empty(Ledger.Observe(Ledger.Baseline(now, T0), now, 6_000_000, T0.AddDays(1), Rules));
     }
 
+    /// <summary>
+    /// A run stores a new baseline only when the read differs from the old one but for its time; the question is answered
+    /// without making the new baseline, and must give what comparing the two records gives, value by value.
+    /// </summary>
+    [Fact]
+    public void SameBaseline_IsWhatComparingTheNewBaselineGives_ForEveryValueThatDiffers()
+    {
+        var reads = new[]
+        {
+            WatchState.Empty,
+            new WatchState { PlayCount = 1, LastWatchedAt = T0 },
+            new WatchState { PlayCount = 2, LastWatchedAt = T0 },
+            new WatchState { PlayCount = 1, LastWatchedAt = T0.AddTicks(1) },
+            new WatchState { PlayCount = 1, LastWatchedAt = T0.ToOffset(TimeSpan.FromHours(2)) },
+            new WatchState { PlayCount = 1 },
+            new WatchState { Rating = 7, RatedAt = T0 },
+            new WatchState { Rating = 7.1, RatedAt = T0 },
+            new WatchState { Rating = 7.3, RatedAt = T0 },
+            new WatchState { Rating = double.NaN, RatedAt = T0 },
+            new WatchState { Rating = 7 },
+            new WatchState { ProgressMs = 120_000, ProgressAt = T0 },
+            new WatchState { ProgressMs = 120_001, ProgressAt = T0 },
+            new WatchState { ProgressMs = 0 },
+        };
+        var compared = 0;
+        foreach (var old in reads)
+        {
+            var stored = Ledger.Baseline(old, T0);
+            foreach (var baseline in new[] { stored, stored with { Confirmed = Ledger.Baseline(WatchState.Empty, T0) } })
+            {
+                foreach (var now in reads)
+                {
+                    var expected = baseline with { ObservedAt = T0.AddDays(1) } == Ledger.Baseline(now, T0.AddDays(1));
+                    Assert.True(expected == Ledger.SameBaseline(baseline, now), $"{old} then {now} (confirmed: {baseline.Confirmed is not null}): expected {expected}");
+                    compared += expected ? 1 : 0;
+                }
+            }
+        }
+
+        // Each read is the same as itself and as the reads that differ from it only where a baseline does not look.
+        Assert.True(compared >= reads.Length, $"only {compared} pairs were the same");
+    }
+
     [Fact]
     public void AWriteNoReadHasShown_IsNoChangeWhenItDidNotTake_AndAnEchoWhenItDid()
     {

@@ -90,10 +90,16 @@ public sealed record PlexListed
 
     /// <summary>Names the show's guid for <see cref="RepeatedStringConverter{TField}"/>.</summary>
     internal sealed class ShowGuid;
+
+    /// <summary>Names the section's id for <see cref="RepeatedStringConverter{TField}"/>.</summary>
+    internal sealed class SectionId;
+
+    /// <summary>Names the section's title for <see cref="RepeatedStringConverter{TField}"/>.</summary>
+    internal sealed class SectionTitle;
 }
 
 /// <summary>
-/// A value that repeats from one item to the next (an episode's show: its key, title and guid), given as the same string
+/// A value that repeats from one item to the next (an episode's show: its key, title and guid; an item's section), given as the same string
 /// as an item before when it is the same text. Each thread keeps the last few values it read for each field (one
 /// <typeparamref name="TField"/> per field); a listing is parsed on one thread from start to end, so its episodes of one
 /// show share one string where each had its own copy.
@@ -110,8 +116,24 @@ internal sealed class RepeatedStringConverter<TField> : JsonConverter<string>
     [ThreadStatic]
     private static int _nextSlot;
 
+    [ThreadStatic]
+    private static (byte[] Bytes, string Text)? _lastNumber;
+
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
+        if (reader.TokenType == JsonTokenType.Number && !reader.HasValueSequence)
+        {
+            // A number given for a string (a section's id): the last one's text when it is the same number as written.
+            if (_lastNumber is { } number && reader.ValueSpan.SequenceEqual(number.Bytes))
+            {
+                return number.Text;
+            }
+
+            var text = Lenient.Read(ref reader, typeToConvert, options)!;
+            _lastNumber = (reader.ValueSpan.ToArray(), text);
+            return text;
+        }
+
         if (reader.TokenType != JsonTokenType.String)
         {
             return Lenient.Read(ref reader, typeToConvert, options);
