@@ -555,7 +555,14 @@ public sealed partial class PlexProvider :
     }
 
     private IAsyncEnumerable<PlexListed> PagesAsync(string token, string section, int type, string filter, CancellationToken cancellationToken) =>
-        PagedAsync(PlexHost.Server, SectionAll, $"library/sections/{E(section)}/all?type={type}&includeGuids=1{filter}", token, PlexJson.Default.PlexListing, static p => (p.MediaContainer?.Metadata, p.MediaContainer?.TotalSize), cancellationToken);
+        PagedAsync(PlexHost.Server, SectionAll, $"library/sections/{E(section)}/all?type={type}&includeGuids=1&excludeFields={Unread}{filter}", token, PlexJson.Default.PlexListing, static p => (p.MediaContainer?.Metadata, p.MediaContainer?.TotalSize), cancellationToken);
+
+    /// <summary>
+    /// The fields of a listed item that a listing's reader (<see cref="PlexListed"/>) does not read, asked to be left out
+    /// (PLEX-API.md 1.5): a summary alone is often longer than all the rest of an item. A hint only: a server that ignores
+    /// it sends them, and they are skipped as before.
+    /// </summary>
+    internal const string Unread = "summary,tagline,thumb,art,parentThumb,grandparentThumb,grandparentArt,theme,grandparentTheme,titleSort,contentRating,studio,originallyAvailableAt,addedAt,key,parentKey,grandparentKey,parentTitle,parentRatingKey,parentGuid,audienceRating,audienceRatingImage,rating,ratingImage,chapterSource,primaryExtraKey,skipCount,leafCount,viewedLeafCount,childCount";
 
     private IAsyncEnumerable<PlexMetadata> PagedAsync(PlexHost host, string template, string pathAndQuery, string token, CancellationToken cancellationToken) =>
         PagedAsync(host, template, pathAndQuery, token, PlexJson.Default.PlexResponse, static p => (p.MediaContainer?.Metadata, p.MediaContainer?.TotalSize), cancellationToken);

@@ -31,17 +31,22 @@ public static class ItemWriter
         w.EndArray();
     }
 
-    public static void Write(PlexWriter w, PlexState state, SimAccount account, PlexItem item, ItemView view)
+    public static void Write(PlexWriter w, PlexState state, SimAccount account, PlexItem item, ItemView view, IReadOnlySet<string>? excludeFields = null)
     {
         w.StartItem(XmlName(item));
-        WriteFields(w, state, account, item, view);
+        WriteFields(w, state, account, item, view, excludeFields);
         WriteChildren(w, state, item, view);
         w.EndItem();
     }
 
-    /// <summary>Scalar fields; the caller may add more scalars before <see cref="WriteChildren"/>.</summary>
-    public static void WriteFields(PlexWriter w, PlexState state, SimAccount account, PlexItem item, ItemView view)
+    /// <summary>
+    /// Scalar fields; the caller may add more scalars before <see cref="WriteChildren"/>. <paramref name="excludeFields"/>
+    /// (a listing's <c>excludeFields</c>, PLEX-API.md 1.5) names the item's own fields to leave out; its children
+    /// (<c>Media</c>, <c>Guid</c>, <c>Label</c>) are written whole.
+    /// </summary>
+    public static void WriteFields(PlexWriter writer, PlexState state, SimAccount account, PlexItem item, ItemView view, IReadOnlySet<string>? excludeFields = null)
     {
+        var w = new Fields(writer, excludeFields);
         var rk = item.RatingKey.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var season = item.Type == ItemType.Episode ? item.Parent : null;
         var show = item.Show;
@@ -265,5 +270,59 @@ public static class ItemWriter
             w.EndItem();
             w.EndArray();
         }
+    }
+
+    /// <summary>An item's scalar fields, each written unless its name is among the excluded ones.</summary>
+    private readonly struct Fields(PlexWriter w, IReadOnlySet<string>? excluded)
+    {
+        public void Str(string name, string? value)
+        {
+            if (Wants(name))
+            {
+                w.Str(name, value);
+            }
+        }
+
+        public void StrIf(string name, string? value)
+        {
+            if (Wants(name))
+            {
+                w.StrIf(name, value);
+            }
+        }
+
+        public void NumStr(string name, long value)
+        {
+            if (Wants(name))
+            {
+                w.NumStr(name, value);
+            }
+        }
+
+        public void Num(string name, long value)
+        {
+            if (Wants(name))
+            {
+                w.Num(name, value);
+            }
+        }
+
+        public void NumIf(string name, long value)
+        {
+            if (Wants(name))
+            {
+                w.NumIf(name, value);
+            }
+        }
+
+        public void Dbl(string name, double value)
+        {
+            if (Wants(name))
+            {
+                w.Dbl(name, value);
+            }
+        }
+
+        private bool Wants(string name) => excluded is null || !excluded.Contains(name);
     }
 }

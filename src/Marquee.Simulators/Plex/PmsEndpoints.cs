@@ -313,6 +313,11 @@ internal static class PmsEndpoints
 
         var items = state.Listing(account, section.Id, type.Value, query);
         var includeGuids = PmsHttp.Query(ctx.Request, "includeGuids") == "1";
+
+        // excludeFields=summary,thumb (PLEX-API.md 1.5): the items' own fields named are left out.
+        var excluded = PmsHttp.Query(ctx.Request, "excludeFields") is { Length: > 0 } names
+            ? names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal)
+            : null;
         var (offset, count) = PmsHttp.Slice(ctx.Response, items.Count, PmsHttp.Page(ctx.Request));
         await using var w = PlexWriter.Create(ctx);
         w.StartContainer();
@@ -339,7 +344,7 @@ internal static class PmsEndpoints
             w.StartArray("Metadata");
             for (var i = offset; i < offset + count; i++)
             {
-                ItemWriter.Write(w, state, account, items[i], includeGuids ? ItemView.Guids : ItemView.List);
+                ItemWriter.Write(w, state, account, items[i], includeGuids ? ItemView.Guids : ItemView.List, excluded);
                 await w.MaybeFlushAsync(ctx.RequestAborted);
             }
 

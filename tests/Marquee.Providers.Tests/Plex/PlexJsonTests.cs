@@ -122,6 +122,39 @@ public sealed class PlexJsonTests
         Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize(json, PlexJson.Default.PlexListing));
     }
 
+    /// <summary>
+    /// A listing asks the server to leave out the fields its reader does not read (<see cref="PlexProvider.Unread"/>): a
+    /// recorded listing without them must read as it reads with them, so no field a run uses is ever asked away.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ListingExamples))]
+    public void RecordedListing_WithoutTheFieldsAskedAway_ReadsTheSame(string file)
+    {
+        var json = File.ReadAllText(Path.Combine(Examples, file));
+        var trimmed = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        var unread = PlexProvider.Unread.Split(',');
+        var removed = 0;
+        foreach (var item in trimmed["MediaContainer"]?["Metadata"]?.AsArray() ?? [])
+        {
+            foreach (var field in unread)
+            {
+                removed += item!.AsObject().Remove(field) ? 1 : 0;
+            }
+        }
+
+        var full = JsonSerializer.Deserialize(json, PlexJson.Default.PlexListing)!.MediaContainer!.Metadata ?? [];
+        var slim = JsonSerializer.Deserialize(trimmed.ToJsonString(), PlexJson.Default.PlexListing)!.MediaContainer!.Metadata ?? [];
+
+        Assert.Equal(full.Select(Values), slim.Select(Values));
+        Assert.True(full.Count == 0 || removed > 0, "the recorded listing holds none of the fields asked away");
+
+        static string Values(PlexListed i) => string.Join(
+            '|',
+            i.RatingKey, i.PrimaryGuid, i.Type, i.Title, i.Year, i.EditionTitle, i.Index, i.ParentIndex, i.GrandparentRatingKey, i.GrandparentTitle, i.GrandparentGuid,
+            i.Duration, i.ViewCount, i.ViewOffset, i.LastViewedAt, i.UserRating, i.LastRatedAt, i.UpdatedAt, i.LibrarySectionID, i.LibrarySectionTitle,
+            string.Join(',', i.Guids?.Select(g => g.Id) ?? []), string.Join(',', i.Label?.Select(g => g.Tag) ?? []), i.PartKey);
+    }
+
     [Fact]
     public void RecordedListings_HaveParts_SoTheirComparisonComparesSomething()
     {

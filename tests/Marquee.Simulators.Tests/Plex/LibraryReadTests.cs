@@ -21,6 +21,30 @@ public sealed class LibraryReadTests
         Assert.Contains(SimHost.Metadata(withGuids), m => m.TryGetProperty("Guid", out _));
     }
 
+    /// <summary>PLEX-API.md 1.5: a listing leaves out the items' own fields that excludeFields names, and only those.</summary>
+    [Fact]
+    public async Task SectionAll_ExcludeFields_LeavesOutTheItemsNamedFieldsButNotTheirChildrens()
+    {
+        await using var host = await SimHost.StartAsync();
+        var owner = host.Pms(host.Owner.AccountToken);
+        var full = SimHost.Metadata(await SimHost.ContainerAsync(owner, "/library/sections/2/all?type=4&includeGuids=1")).ToList();
+        var trimmed = SimHost.Metadata(await SimHost.ContainerAsync(owner, "/library/sections/2/all?type=4&includeGuids=1&excludeFields=summary,thumb,%20duration,grandparentTitle,nosuchfield")).ToList();
+
+        Assert.Equal(full.Count, trimmed.Count);
+        Assert.All(full, m => Assert.True(m.TryGetProperty("summary", out _) && m.TryGetProperty("duration", out _) && m.TryGetProperty("grandparentTitle", out _)));
+        foreach (var (f, t) in full.Zip(trimmed))
+        {
+            var kept = f.EnumerateObject().Select(p => p.Name).Except(["summary", "thumb", "duration", "grandparentTitle"]).ToList();
+            Assert.Equal(kept, t.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(f.GetProperty("ratingKey").GetString(), t.GetProperty("ratingKey").GetString());
+            Assert.Equal(Raw(f, "Media"), Raw(t, "Media"));
+            Assert.Equal(Raw(f, "Guid"), Raw(t, "Guid"));
+        }
+
+        Assert.Contains(trimmed, t => t.TryGetProperty("Media", out var media) && media.GetArrayLength() > 0);
+        static string? Raw(System.Text.Json.JsonElement item, string name) => item.TryGetProperty(name, out var value) ? value.GetRawText() : null;
+    }
+
     [Fact]
     public async Task Metadata_Detail_HasGuidsLabelIdsFieldsAndSection()
     {
