@@ -1,6 +1,8 @@
 using Marquee.Core.Providers;
+using Marquee.Providers.Plex;
 using Marquee.Simulators.Plex;
 using Marquee.Simulators.Plex.Model;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marquee.Providers.Tests.Plex;
 
@@ -62,6 +64,23 @@ public sealed class PlexPagingTests
         Assert.Equal(asked, server.SimCount(Pages));
     }
 
+    [Fact]
+    public async Task ReadAsync_AsksEveryListingToLeaveOutTheFieldsItsReaderDoesNotRead()
+    {
+        var asked = new System.Collections.Concurrent.ConcurrentQueue<Uri>();
+        await using var server = await PlexTestServer.StartAsync(services: s => s.ConfigureHttpClientDefaults(b => b.AddHttpMessageHandler(() => new Recording(asked))));
+        var listed = 0;
+        await foreach (var item in server.Provider().ReadAsync(server.Account(server.OwnerSim), WatchStateQuery.Full, CancellationToken.None))
+        {
+            listed++;
+        }
+
+        var listings = asked.Where(u => u.AbsolutePath.EndsWith("/all", StringComparison.Ordinal)).ToList();
+        Assert.True(listed > 0);
+        Assert.NotEmpty(listings);
+        Assert.All(listings, u => Assert.Contains("&excludeFields=" + PlexProvider.Unread + "&", u.Query, StringComparison.Ordinal));
+    }
+
     private static Task<PlexTestServer> StartAsync() => PlexTestServer.StartAsync(new PlexSimulatorOptions
     {
         Movies = 2_500,
@@ -70,4 +89,14 @@ public sealed class PlexPagingTests
         Friends = 1,
         ClockStart = PlexTestServer.Start,
     });
+
+    /// <summary>Notes the address of every request the provider sends.</summary>
+    private sealed class Recording(System.Collections.Concurrent.ConcurrentQueue<Uri> asked) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            asked.Enqueue(request.RequestUri!);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 }
