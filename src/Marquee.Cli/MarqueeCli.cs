@@ -138,6 +138,7 @@ public static class MarqueeCli
         ConflictException c => (c.Message, ExitCodes.Failure),
         StoreException s => (s.Message, ExitCodes.Failure),
         ConfigFileException f => (f.Message, ExitCodes.Failure),
+        Microsoft.Extensions.Options.OptionsValidationException o => (string.Join(Environment.NewLine + "error: ", o.Failures), ExitCodes.Usage),
         _ => null,
     };
 

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Marquee.Hosting;
 
@@ -35,6 +36,10 @@ public static class MarqueeServices
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
         services.Configure<Marquee.Core.Notifications.NotificationOptions>(configuration.GetSection(Marquee.Core.Notifications.NotificationOptions.Section));
+
+        // Out-of-range notification settings are an error at start (and at first use outside the server), not a silent 0.
+        services.AddSingleton<IValidateOptions<Marquee.Core.Notifications.NotificationOptions>, Marquee.Core.Notifications.NotificationOptionsValidator>();
+        services.AddOptions<Marquee.Core.Notifications.NotificationOptions>().ValidateOnStart();
         services.Configure<SchedulerOptions>(configuration.GetSection(SchedulerOptions.Section));
         services.Configure<Marquee.Core.Care.CareOptions>(configuration.GetSection(Marquee.Core.Care.CareOptions.Section));
         services.AddMarqueeCore();

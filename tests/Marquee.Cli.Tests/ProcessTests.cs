@@ -91,6 +91,28 @@ public sealed class ProcessTests
     }
 
     [Fact]
+    public async Task NotificationSettingOutOfRange_ServeRefusesToStart_OneLineEachBeforeTheStoreIsTouched()
+    {
+        using var folder = new TempFolder();
+        var data = folder.Combine("data");
+
+        var result = await MarqueeProcess.RunAsync(
+            ["serve", "--urls", "http://127.0.0.1:0", "--data", data],
+            new Dictionary<string, string>
+            {
+                ["MARQUEE__Marquee__Notifications__MaxDeferSeconds"] = "-5",
+                ["MARQUEE__Marquee__Notifications__DeferWindowSeconds"] = "0",
+            });
+
+        Assert.Equal(2, result.Code);
+        Assert.Equal(
+            ["error: Marquee:Notifications:DeferWindowSeconds is 0; it must be 1 to 60", "error: Marquee:Notifications:MaxDeferSeconds is -5; it must be 0 or more"],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.DoesNotContain("   at ", result.Error + result.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data));
+    }
+
+    [Fact]
     public async Task Configuration_FromEnvironmentAndAppSettings_IsUsed()
     {
         using var folder = new TempFolder();

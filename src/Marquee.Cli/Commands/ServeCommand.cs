@@ -41,6 +41,9 @@ internal static class ServeCommand
             builder.Logging.AddFilter("Microsoft.AspNetCore", ctx.Verbose ? LogLevel.Information : LogLevel.Warning);
             builder.AddMarquee(ctx.Environment);
             await using var app = builder.Build();
+
+            // Settings out of range are refused before the store is touched, as one clear line each (not the host's log).
+            app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
             app.UseMarquee();
 
             await app.Services.GetRequiredService<MarqueeStartup>().InitializeAsync(ct);
