@@ -35,11 +35,10 @@ public static class MarqueeServices
         services.AddSingleton(options);
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
-        services.Configure<Marquee.Core.Notifications.NotificationOptions>(configuration.GetSection(Marquee.Core.Notifications.NotificationOptions.Section));
 
         // Out-of-range notification settings are an error at start (and at first use outside the server), not a silent 0.
+        services.AddOptions<Marquee.Core.Notifications.NotificationOptions>().Bind(configuration.GetSection(Marquee.Core.Notifications.NotificationOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Marquee.Core.Notifications.NotificationOptions>, Marquee.Core.Notifications.NotificationOptionsValidator>();
-        services.AddOptions<Marquee.Core.Notifications.NotificationOptions>().ValidateOnStart();
         services.Configure<SchedulerOptions>(configuration.GetSection(SchedulerOptions.Section));
         services.Configure<Marquee.Core.Care.CareOptions>(configuration.GetSection(Marquee.Core.Care.CareOptions.Section));
         services.AddMarqueeCore();

@@ -49,14 +49,16 @@ public static partial class PlexGuidParser
 
         // The agent and the rest's parts (id/season/episode) are read in place: a library of a legacy agent (HAMA's anime)
         // has one such guid per episode.
+        // Four ranges: id, season, episode, and whatever follows (so the episode's range ends at its own slash).
         var agent = scheme.AsSpan(LegacyPrefix.Length);
-        var parts = new PathParts(rest);
-        var id = parts.Id;
+        Span<Range> parts = stackalloc Range[4];
+        var count = rest.AsSpan().Split(parts, '/');
+        var id = rest[parts[0]];
 
         // The legacy Shoko agents number credits, trailers, parodies and others as seasons -1 to -4.
         var seasonStyle = agent is "shokorelay" or "shoko" ? NumberStyles.AllowLeadingSign : NumberStyles.None;
-        int? season = parts.Count > 1 && int.TryParse(parts.Season, seasonStyle, CultureInfo.InvariantCulture, out var s) ? s : null;
-        int? episode = parts.Count > 2 && int.TryParse(parts.Episode, NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : null;
+        int? season = count > 1 && int.TryParse(rest.AsSpan(parts[1]), seasonStyle, CultureInfo.InvariantCulture, out var s) ? s : null;
+        int? episode = count > 2 && int.TryParse(rest.AsSpan(parts[2]), NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : null;
         ExternalId? external = agent switch
         {
             "imdb" => Imdb(id),
@@ -316,38 +318,6 @@ public static partial class PlexGuidParser
 
     private static readonly System.Buffers.SearchValues<char> AsciiLettersAndDigits =
         System.Buffers.SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
-
-    /// <summary>A legacy guid's rest cut at its slashes: the id (a string: it becomes an id's value), then the season and episode in place.</summary>
-    private readonly ref struct PathParts
-    {
-        private readonly ReadOnlySpan<char> _after;
-
-        public PathParts(string rest)
-        {
-            var slash = rest.IndexOf('/');
-            Id = slash < 0 ? rest : rest[..slash];
-            _after = slash < 0 ? default : rest.AsSpan(slash + 1);
-            Count = slash < 0 ? 1 : 2 + _after.Count('/');
-        }
-
-        public string Id { get; }
-
-        /// <summary>Gets how many parts <c>Split('/')</c> would give.</summary>
-        public int Count { get; }
-
-        public ReadOnlySpan<char> Season => _after.IndexOf('/') is var end and >= 0 ? _after[..end] : _after;
-
-        public ReadOnlySpan<char> Episode
-        {
-            get
-            {
-                var end = _after.IndexOf('/');
-                var tail = end < 0 ? default : _after[(end + 1)..];
-                var next = tail.IndexOf('/');
-                return next < 0 ? tail : tail[..next];
-            }
-        }
-    }
 
     [GeneratedRegex(@"^(?:(?<kind>episode)/e|(?<kind>movie)/m|(?<kind>show)/)(?<id>\d+)(?:p\d+)?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex ShokoRelayPattern();

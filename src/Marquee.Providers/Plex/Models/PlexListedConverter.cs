@@ -130,10 +130,10 @@ internal sealed class PlexListedConverter : JsonConverter<PlexListed>
                     item.LibrarySectionTitle = SectionTitle.Read(ref reader, typeof(string), options);
                     break;
                 case Field.Guids:
-                    item.Guids = Tags(ref reader, options);
+                    item.Guids = Tags(ref reader, "Guid", options);
                     break;
                 case Field.Label:
-                    item.Label = Tags(ref reader, options);
+                    item.Label = Tags(ref reader, "Label", options);
                     break;
                 case Field.Media:
                     item.PartKey = FirstPart.Read(ref reader, typeof(string), options);
@@ -155,16 +155,11 @@ internal sealed class PlexListedConverter : JsonConverter<PlexListed>
     /// <see cref="PlexTag"/> gives them (a null entry stays null); read here, since a call into the generated reader for a
     /// nested value sets up a reading stack of its own each time (a third of a run's allocation when it was tried).
     /// </summary>
-    private static List<PlexTag>? Tags(ref Utf8JsonReader reader, JsonSerializerOptions options)
+    private static List<PlexTag>? Tags(ref Utf8JsonReader reader, string name, JsonSerializerOptions options)
     {
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!PlexFirstPartConverter.StartList(ref reader, name))
         {
             return null;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            throw new JsonException($"Expected a list of tags, got {reader.TokenType}.");
         }
 
         var tags = new List<PlexTag>();
@@ -178,7 +173,7 @@ internal sealed class PlexListedConverter : JsonConverter<PlexListed>
 
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                throw new JsonException($"Expected a tag to be an object, got {reader.TokenType}.");
+                throw new JsonException($"Expected the items of {name} to be objects, got {reader.TokenType}.");
             }
 
             var tag = new PlexTag();

@@ -271,7 +271,7 @@ internal sealed class PlexFirstPartConverter : JsonConverter<string>
     }
 
     /// <summary>Whether the value is a list (false for null); anything else fails the answer, as the full reader does.</summary>
-    private static bool StartList(ref Utf8JsonReader reader, string name) => reader.TokenType switch
+    internal static bool StartList(ref Utf8JsonReader reader, string name) => reader.TokenType switch
     {
         JsonTokenType.Null => false,
         JsonTokenType.StartArray => true,
