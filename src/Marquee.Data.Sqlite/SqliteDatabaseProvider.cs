@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Marquee.Core.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -8,6 +9,9 @@ namespace Marquee.Data.Sqlite;
 public sealed class SqliteDatabaseProvider : IDatabaseProvider
 {
     public const string FileName = "marquee.db";
+
+    /// <summary>The engine connections (pooled, reused by many opens) whose settings this provider has made.</summary>
+    private readonly ConditionalWeakTable<object, object> _configured = [];
 
     private readonly string _connectionString;
     private readonly int _busyTimeoutMs;
@@ -68,9 +72,16 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
-            await command.ExecuteNonQueryAsync(cancellationToken);
+
+            // The settings belong to the engine's connection, which the pool keeps open between uses: set once for each.
+            if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                _configured.AddOrUpdate(handle, this);
+            }
+
             return connection;
         }
         catch

@@ -187,6 +187,12 @@ public static class TimedProviders
         public Task<RunWrite?> FindWriteAsync(string idempotencyKey, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.FindWriteAsync(idempotencyKey, cancellationToken));
 
+        public Task<IReadOnlyDictionary<string, RunWrite>> FindWritesAsync(IReadOnlyCollection<string> idempotencyKeys, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.FindWritesAsync(idempotencyKeys, cancellationToken));
+
+        public Task UpdateWritesAsync(IReadOnlyList<WriteOutcome> outcomes, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.UpdateWritesAsync(outcomes, cancellationToken));
+
         public Task<IReadOnlyList<RunWrite>> ListUncertainWritesAsync(long flowId, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.ListUncertainWritesAsync(flowId, cancellationToken));
 

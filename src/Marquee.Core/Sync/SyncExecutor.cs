@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Marquee.Core.Flows;
 using Marquee.Core.Providers;
 
@@ -28,6 +29,7 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
         var done = 0;
         var groups = writes.GroupBy(w => (w.ConnectionId, w.AccountId, w.LocalKey)).ToList();
         var read = await ReadBeforeAsync(groups, sides, accounts, cancellationToken);
+        using var journal = new Journal(runs, ledger, await runs.FindWritesAsync([.. writes.Select(w => w.IdempotencyKey).Distinct(StringComparer.Ordinal)], cancellationToken));
         void Done()
         {
             var n = Interlocked.Increment(ref done);
@@ -37,47 +39,63 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
             }
         }
 
-        // A target that takes many items per request gets all of one account's writes at once (Trakt: 100 per POST).
-        foreach (var batch in groups.Where(g => sides[g.Key.ConnectionId].Provider is IBatchWriteSink).GroupBy(g => (g.Key.ConnectionId, g.Key.AccountId)))
+        try
         {
-            await ExecuteBatchAsync(runId, [.. batch], sides[batch.Key.ConnectionId], accounts[batch.Key.AccountId], read, outcomes, Done, retryNotTaken, cancellationToken);
+            await ExecuteAllAsync();
+        }
+        catch
+        {
+            // What was sent is journaled even when the run fails or stops; a journal that cannot be written leaves the rows planned (reconciled next run).
+            await journal.TryFlushAsync();
+            throw;
         }
 
-        await Parallel.ForEachAsync(
-            groups.Where(g => sides[g.Key.ConnectionId].Provider is not IBatchWriteSink),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, rules.Concurrency), CancellationToken = cancellationToken },
-            async (group, ct) =>
-            {
-                var side = sides[group.Key.ConnectionId];
-                var account = accounts[group.Key.AccountId];
-                WatchState? expected = null;
-                var sent = false;
-                var shown = read.GetValueOrDefault(group.Key);
-                var shownBefore = shown?.State ?? group.First().Current;
-                var sharedPart = shown?.Item.WatchedWithPart == true;
-                foreach (var write in Before([.. group], shown))
-                {
-                    // Planned from the last observation, the target may already show it (watched by hand since): writing
-                    // again would be a second play. What it shows (after this item's earlier writes) becomes the baseline.
-                    // An item holding several episodes is written only by a run that lists it with all of them.
-                    var (outcome, state) = sharedPart && write.Feature == FlowFeature.Watched
-                        ? (WriteStatus.Skipped + ": " + SharedPartReason, (WatchState?)null)
-                        : AlreadyShown(write, expected ?? write.Current)
-                        ? (WriteStatus.Skipped + ": the target already shows it", expected ?? write.Current)
-                        : await ExecuteOneAsync(runId, write, side, account, expected, retryNotTaken, ct);
-                    expected = state ?? expected;
-                    sent |= outcome == WriteStatus.Written;
-                    outcomes[write.IdempotencyKey] = outcome;
-                    Done();
-                }
-
-                await CommitBaselineAsync(group.Key.AccountId, group.Key.LocalKey, expected, sent, shownBefore);
-            });
+        await journal.FlushAsync();
         return outcomes;
+
+        async Task ExecuteAllAsync()
+        {
+            // A target that takes many items per request gets all of one account's writes at once (Trakt: 100 per POST).
+            foreach (var batch in groups.Where(g => sides[g.Key.ConnectionId].Provider is IBatchWriteSink).GroupBy(g => (g.Key.ConnectionId, g.Key.AccountId)))
+            {
+                await ExecuteBatchAsync(runId, [.. batch], sides[batch.Key.ConnectionId], accounts[batch.Key.AccountId], read, journal, outcomes, Done, retryNotTaken, cancellationToken);
+            }
+
+            await Parallel.ForEachAsync(
+                groups.Where(g => sides[g.Key.ConnectionId].Provider is not IBatchWriteSink),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, rules.Concurrency), CancellationToken = cancellationToken },
+                async (group, ct) =>
+                {
+                    var side = sides[group.Key.ConnectionId];
+                    var account = accounts[group.Key.AccountId];
+                    WatchState? expected = null;
+                    var sent = false;
+                    var shown = read.GetValueOrDefault(group.Key);
+                    var shownBefore = shown?.State ?? group.First().Current;
+                    var sharedPart = shown?.Item.WatchedWithPart == true;
+                    foreach (var write in Before([.. group], shown))
+                    {
+                        // Planned from the last observation, the target may already show it (watched by hand since): writing
+                        // again would be a second play. What it shows (after this item's earlier writes) becomes the baseline.
+                        // An item holding several episodes is written only by a run that lists it with all of them.
+                        var (outcome, state) = sharedPart && write.Feature == FlowFeature.Watched
+                            ? (WriteStatus.Skipped + ": " + SharedPartReason, (WatchState?)null)
+                            : AlreadyShown(write, expected ?? write.Current)
+                            ? (WriteStatus.Skipped + ": the target already shows it", expected ?? write.Current)
+                            : await ExecuteOneAsync(runId, write, side, account, journal, expected, retryNotTaken, ct);
+                        expected = state ?? expected;
+                        sent |= outcome == WriteStatus.Written;
+                        outcomes[write.IdempotencyKey] = outcome;
+                        Done();
+                    }
+
+                    await CommitBaselineAsync(journal, group.Key.AccountId, group.Key.LocalKey, expected, sent, shownBefore);
+                });
+        }
     }
 
     /// <summary>Sets the target's baseline to what Marquee wrote; until a read shows a write, what the target showed before stays beside it.</summary>
-    private async Task CommitBaselineAsync(long accountId, string localKey, WatchState? expected, bool sent, WatchState shownBefore)
+    private async Task CommitBaselineAsync(Journal journal, long accountId, string localKey, WatchState? expected, bool sent, WatchState shownBefore)
     {
         if (expected is null)
         {
@@ -91,7 +109,118 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
             baseline = baseline with { Confirmed = Ledger.Baseline(shownBefore, now) };
         }
 
-        await ledger.CommitAsync(new LedgerCommit([], new Dictionary<(long, long), LedgerState>(), [new BaselineRow(accountId, localKey, baseline)]), CancellationToken.None);
+        await journal.BaselineAsync(new BaselineRow(accountId, localKey, baseline));
+    }
+
+    /// <summary>
+    /// A run's journal around its writes. The plan's earlier journal rows are read once, before the first write (a key
+    /// met again in the same run is read from the store, after what is pending is stored). Each write is still journaled
+    /// as planned, alone, before it is sent; its outcome and the item's baseline wait, and are stored in one transaction
+    /// each when <see cref="FlushSize"/> rows wait or the oldest has waited <see cref="MaxWait"/> (checked as each write
+    /// ends), and when the run ends, fails or stops. A process killed in between leaves those rows planned, as a kill
+    /// between the call and its journal row always could: the next run re-reads those items from the target
+    /// (<see cref="ReconcileAsync"/>). Another flow that reads the same account meanwhile sees the baseline of before the
+    /// write, as it could in the moment between the call and the baseline before; the wait bounds that moment.
+    /// </summary>
+    private sealed class Journal(IRunStore runs, ILedgerStore ledger, IReadOnlyDictionary<string, RunWrite> earlier) : IDisposable
+    {
+        /// <summary>Outcomes and baselines stored per transaction, at most.</summary>
+        public const int FlushSize = 128;
+
+        /// <summary>How long a row waits at most before the next write's end stores it.</summary>
+        public static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(200);
+
+        private readonly Lock _gate = new();
+        private readonly SemaphoreSlim _flushing = new(1, 1);
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+        private List<WriteOutcome> _outcomes = [];
+        private List<BaselineRow> _baselines = [];
+        private long _oldest;
+
+        /// <summary>The journal row of <paramref name="idempotencyKey"/>, as <see cref="IRunStore.FindWriteAsync"/> would return it now.</summary>
+        public async Task<RunWrite?> FindAsync(string idempotencyKey, CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                if (_seen.Add(idempotencyKey))
+                {
+                    return earlier.GetValueOrDefault(idempotencyKey);
+                }
+            }
+
+            await FlushAsync();
+            return await runs.FindWriteAsync(idempotencyKey, cancellationToken);
+        }
+
+        public Task OutcomeAsync(WriteOutcome outcome) => WaitOrFlushAsync(outcome, null);
+
+        public Task BaselineAsync(BaselineRow baseline) => WaitOrFlushAsync(null, baseline);
+
+        private Task WaitOrFlushAsync(WriteOutcome? outcome, BaselineRow? baseline)
+        {
+            bool due;
+            lock (_gate)
+            {
+                if (_outcomes.Count + _baselines.Count == 0)
+                {
+                    _oldest = Stopwatch.GetTimestamp();
+                }
+
+                if (outcome is not null)
+                {
+                    _outcomes.Add(outcome);
+                }
+
+                if (baseline is { } row)
+                {
+                    _baselines.Add(row);
+                }
+
+                due = _outcomes.Count + _baselines.Count >= FlushSize || Stopwatch.GetElapsedTime(_oldest) >= MaxWait;
+            }
+
+            return due ? FlushAsync() : Task.CompletedTask;
+        }
+
+        public void Dispose() => _flushing.Dispose();
+
+        /// <summary>Stores what is pending: the outcomes first, then the baselines (never a baseline without its write's outcome before it).</summary>
+        public async Task FlushAsync()
+        {
+            await _flushing.WaitAsync();
+            try
+            {
+                List<WriteOutcome> outcomes;
+                List<BaselineRow> baselines;
+                lock (_gate)
+                {
+                    (outcomes, baselines) = (_outcomes, _baselines);
+                    (_outcomes, _baselines) = ([], []);
+                }
+
+                await runs.UpdateWritesAsync(outcomes, CancellationToken.None);
+                if (baselines.Count > 0)
+                {
+                    await ledger.CommitAsync(new LedgerCommit([], new Dictionary<(long, long), LedgerState>(), baselines), CancellationToken.None);
+                }
+            }
+            finally
+            {
+                _flushing.Release();
+            }
+        }
+
+        public async Task TryFlushAsync()
+        {
+            try
+            {
+                await FlushAsync();
+            }
+            catch (Exception)
+            {
+                // The run's own error is the one reported; these rows stay planned.
+            }
+        }
     }
 
     /// <summary>
@@ -105,6 +234,7 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
         SyncSide side,
         ProviderAccount account,
         Dictionary<(long ConnectionId, long AccountId, string LocalKey), SourceItemState> read,
+        Journal journal,
         ConcurrentDictionary<string, string> outcomes,
         Action done,
         bool retryNotTaken,
@@ -132,7 +262,7 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
                 }
                 else
                 {
-                    var prepared = await PrepareAsync(runId, write, side, account, expected, retryNotTaken, cancellationToken);
+                    var prepared = await PrepareAsync(runId, write, side, account, journal, expected, retryNotTaken, cancellationToken);
                     step = new BatchStep(write, prepared.Outcome, prepared.After, prepared.JournalId, expected ?? write.Current);
                     if (prepared.JournalId is not null)
                     {
@@ -177,12 +307,12 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
                     var before = expected ?? step.Before!;
                     if (failures.TryGetValue(step, out var failure))
                     {
-                        await runs.UpdateWriteAsync(journalId, runId, WriteStatus.Failed, step.Write.After.ToJson(), failure.Message, null, CancellationToken.None);
+                        await journal.OutcomeAsync(new WriteOutcome(journalId, runId, WriteStatus.Failed, step.Write.After.ToJson(), failure.Message, null));
                         (outcome, after) = (WriteStatus.Failed + ": " + failure.Message, null);
                     }
                     else
                     {
-                        await runs.UpdateWriteAsync(journalId, runId, WriteStatus.Written, step.Write.After.ToJson(), null, clock.GetUtcNow(), CancellationToken.None);
+                        await journal.OutcomeAsync(new WriteOutcome(journalId, runId, WriteStatus.Written, step.Write.After.ToJson(), null, clock.GetUtcNow()));
                         (outcome, after) = (WriteStatus.Written, Expect(before, step.Write.Action, step.Write.After));
                     }
                 }
@@ -193,7 +323,7 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
                 done();
             }
 
-            await CommitBaselineAsync(group.Key.AccountId, group.Key.LocalKey, expected, sent, shownBefore);
+            await CommitBaselineAsync(journal, group.Key.AccountId, group.Key.LocalKey, expected, sent, shownBefore);
         }
     }
 
@@ -289,10 +419,10 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
     }
 
     /// <summary>Applies one journaled write; returns its outcome and the target's state after it (null when unchanged).</summary>
-    private async Task<(string Outcome, WatchState? After)> ExecuteOneAsync(long runId, PlannedWrite write, SyncSide side, ProviderAccount account, WatchState? current, bool retryNotTaken, CancellationToken cancellationToken)
+    private async Task<(string Outcome, WatchState? After)> ExecuteOneAsync(long runId, PlannedWrite write, SyncSide side, ProviderAccount account, Journal journal, WatchState? current, bool retryNotTaken, CancellationToken cancellationToken)
     {
         var before = current ?? write.Current;
-        var prepared = await PrepareAsync(runId, write, side, account, current, retryNotTaken, cancellationToken);
+        var prepared = await PrepareAsync(runId, write, side, account, journal, current, retryNotTaken, cancellationToken);
         if (prepared.JournalId is not { } journalId)
         {
             return (prepared.Outcome, prepared.After);
@@ -304,11 +434,11 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
         }
         catch (ProviderException ex)
         {
-            await runs.UpdateWriteAsync(journalId, runId, WriteStatus.Failed, write.After.ToJson(), ex.Message, null, CancellationToken.None);
+            await journal.OutcomeAsync(new WriteOutcome(journalId, runId, WriteStatus.Failed, write.After.ToJson(), ex.Message, null));
             return (WriteStatus.Failed + ": " + ex.Message, null);
         }
 
-        await runs.UpdateWriteAsync(journalId, runId, WriteStatus.Written, write.After.ToJson(), null, clock.GetUtcNow(), CancellationToken.None);
+        await journal.OutcomeAsync(new WriteOutcome(journalId, runId, WriteStatus.Written, write.After.ToJson(), null, clock.GetUtcNow()));
         return (WriteStatus.Written, Expect(before, write.Action, write.After));
     }
 
@@ -316,10 +446,10 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
     /// Decides one write before it is sent: settled by an earlier run's journal row (an outcome, no journal id), or
     /// journaled as planned and to be sent (its journal id).
     /// </summary>
-    private async Task<(string Outcome, WatchState? After, long? JournalId)> PrepareAsync(long runId, PlannedWrite write, SyncSide side, ProviderAccount account, WatchState? current, bool retryNotTaken, CancellationToken cancellationToken)
+    private async Task<(string Outcome, WatchState? After, long? JournalId)> PrepareAsync(long runId, PlannedWrite write, SyncSide side, ProviderAccount account, Journal journal, WatchState? current, bool retryNotTaken, CancellationToken cancellationToken)
     {
         var before = current ?? write.Current;
-        var earlier = await runs.FindWriteAsync(write.IdempotencyKey, cancellationToken);
+        var earlier = await journal.FindAsync(write.IdempotencyKey, cancellationToken);
         long journalId;
         if (earlier is not null)
         {

@@ -232,6 +232,9 @@ public sealed record SyncRun(
     string? Message);
 
 /// <summary>A journal row: one write a run planned or made, with the target's value before and after.</summary>
+/// <summary>The outcome of one journaled write, to be stored on its row <paramref name="Id"/> (see <see cref="IRunStore.UpdateWritesAsync"/>).</summary>
+public sealed record WriteOutcome(long Id, long RunId, string Status, string? After, string? Error, DateTimeOffset? WrittenAt);
+
 public sealed record RunWrite(
     long Id,
     long RunId,

@@ -90,6 +90,26 @@ public sealed class RunStore(IDatabaseProvider provider) : StoreBase(provider), 
         return (await db.QuerySingleOrDefaultAsync<WriteDbRow>(Command("SELECT * FROM run_writes WHERE idempotency_key = @idempotencyKey", new { idempotencyKey }, cancellationToken)))?.ToModel();
     }
 
+    public async Task<IReadOnlyDictionary<string, RunWrite>> FindWritesAsync(IReadOnlyCollection<string> idempotencyKeys, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, RunWrite>(StringComparer.Ordinal);
+        if (idempotencyKeys.Count == 0)
+        {
+            return found;
+        }
+
+        await using var db = await OpenAsync(cancellationToken);
+        foreach (var keys in idempotencyKeys.Chunk(500))
+        {
+            foreach (var row in await db.QueryAsync<WriteDbRow>(Command("SELECT * FROM run_writes WHERE idempotency_key IN @keys", new { keys }, cancellationToken)))
+            {
+                found[row.IdempotencyKey] = row.ToModel();
+            }
+        }
+
+        return found;
+    }
+
     public async Task<IReadOnlyList<RunWrite>> ListUncertainWritesAsync(long flowId, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
@@ -129,6 +149,34 @@ public sealed class RunStore(IDatabaseProvider provider) : StoreBase(provider), 
             "UPDATE run_writes SET run_id = @runId, status = @status, after = @after, error = @error, written_at = @written WHERE id = @id",
             new { id, runId, status, after, error, written = writtenAt?.ToUnixTimeMilliseconds() },
             cancellationToken));
+    }
+
+    public async Task UpdateWritesAsync(IReadOnlyList<WriteOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
+
+        await using var db = await OpenAsync(cancellationToken);
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+        await ExecuteRowsAsync(
+            db,
+            transaction,
+            "UPDATE run_writes SET run_id = @runId, status = @status, after = @after, error = @error, written_at = @written WHERE id = @id",
+            ["runId", "status", "after", "error", "written", "id"],
+            outcomes,
+            (o, v) =>
+            {
+                v[0] = o.RunId;
+                v[1] = o.Status;
+                v[2] = o.After;
+                v[3] = o.Error;
+                v[4] = o.WrittenAt?.ToUnixTimeMilliseconds();
+                v[5] = o.Id;
+            },
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task SetNotTakenAsync(long id, int notTaken, CancellationToken cancellationToken)

@@ -30,6 +30,9 @@ public abstract class SyncScenarioFixture : IAsyncDisposable
 
     public IServiceProvider Services => _services!;
 
+    /// <summary>Registrations made before Marquee's own (which only fill what is not registered), to put a decorator in place.</summary>
+    public Action<IServiceCollection>? Register { get; init; }
+
     public string DataFolder => _folder.Path;
 
     public async Task StartAsync()
@@ -50,6 +53,7 @@ public abstract class SyncScenarioFixture : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Information));
         services.AddSingleton(Source.Clock);
+        Register?.Invoke(services);
         services.AddMarqueeServices(configuration, _ => null);
         _services = services.BuildServiceProvider();
         await _services.GetRequiredService<MarqueeStartup>().InitializeAsync(CancellationToken.None);
@@ -58,6 +62,16 @@ public abstract class SyncScenarioFixture : IAsyncDisposable
         await connections.CreateAsync("left", Source.Kind, Source.ConnectionSettings, CancellationToken.None);
         await connections.CreateAsync("right", Target.Kind, Target.ConnectionSettings, CancellationToken.None);
     }
+
+    /// <summary>Plain movies (no edition, not local, a unique title) on both servers, as source keys.</summary>
+    public IReadOnlyList<string> SharedMovies()
+    {
+        var there = Target.Movies.Select(Target.Title).ToHashSet(StringComparer.Ordinal);
+        return Source.Movies.Where(m => there.Contains(Source.Title(m))).ToList();
+    }
+
+    /// <summary>The target's key of the source's movie <paramref name="sourceKey"/>.</summary>
+    public string OnTarget(string sourceKey) => Target.Movie(Source.Title(sourceKey));
 
     public void AdvanceClock(TimeSpan by)
     {

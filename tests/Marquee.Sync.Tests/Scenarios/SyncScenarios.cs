@@ -556,11 +556,7 @@ public abstract class SyncScenarios<TFixture>
     }
 
     /// <summary>Plain movies (no edition, not local, a unique title) on both servers, as source keys.</summary>
-    protected static IReadOnlyList<string> Movies(SyncScenarioFixture f)
-    {
-        var there = f.Target.Movies.Select(f.Target.Title).ToHashSet(StringComparer.Ordinal);
-        return f.Source.Movies.Where(m => there.Contains(f.Source.Title(m))).ToList();
-    }
+    protected static IReadOnlyList<string> Movies(SyncScenarioFixture f) => f.SharedMovies();
 
     /// <summary>
     /// <paramref name="count"/> movies watched on the source and synced by a watched-only owner flow guarded at 25
@@ -599,7 +595,7 @@ public abstract class SyncScenarios<TFixture>
         return (flow, movie, await f.SyncAsync(flow));
     }
 
-    protected static string On(SyncScenarioFixture f, string sourceKey) => f.Target.Movie(f.Source.Title(sourceKey));
+    protected static string On(SyncScenarioFixture f, string sourceKey) => f.OnTarget(sourceKey);
 
     private static long Listings(IReadOnlyDictionary<string, long> requests) =>
         requests.Where(r => r.Key.Contains("/all", StringComparison.Ordinal) || r.Key.EndsWith("/Items", StringComparison.Ordinal)).Sum(r => r.Value);
