@@ -6,8 +6,8 @@ using Marquee.Data.Stores;
 namespace Marquee.Data.Tests;
 
 /// <summary>
-/// A full run's large reads (every baseline of an account, every state of a profile, the identity snapshot) are read
-/// column by column; they must give what the mapped reads of the same rows give, nulls and all.
+/// Every read of baselines and states (a full run's whole account or profile, a run's keys, one key) is read by column
+/// number through one mapping per table; each must give the stored values, nulls and all, and only the rows asked for.
 /// </summary>
 public sealed class LedgerLoadTests : StoreTestBase
 {
@@ -38,6 +38,9 @@ public sealed class LedgerLoadTests : StoreTestBase
         Assert.Equal(new ObservedState(0, null, null, null, null, DateTimeOffset.FromUnixTimeMilliseconds(T + 300_000)), all["bare"]);
         Assert.Null(all["half"].Rating);
         Assert.NotNull(all["half"].Confirmed);
+        Assert.Equal(["full"], (await store.LoadBaselinesAsync(1, ["full", "other", "missing"], CancellationToken.None)).Keys);
+        Assert.Equal(all["half"], await store.LoadBaselineAsync(1, "half", CancellationToken.None));
+        Assert.Null(await store.LoadBaselineAsync(1, "other", CancellationToken.None));
     }
 
     [Fact]
@@ -63,6 +66,9 @@ public sealed class LedgerLoadTests : StoreTestBase
             (full.Watched, full.WatchedAt!.Value.ToUnixTimeMilliseconds(), full.WatchedConnectionId!.Value, full.PlayCount, full.LastPlayAt!.Value.ToUnixTimeMilliseconds(), full.LastPlayConnectionId!.Value,
              full.Rating!.Value, full.RatedAt!.Value.ToUnixTimeMilliseconds(), full.RatingConnectionId!.Value, full.ProgressMs!.Value, full.ProgressAt!.Value.ToUnixTimeMilliseconds(), full.ProgressConnectionId!.Value, full.LastEventId!.Value));
         Assert.Equal(LedgerState.Empty, all[11]);
+        Assert.Equal([10L], (await store.LoadStatesAsync(2, [10, 11], CancellationToken.None)).Keys);
+        Assert.Equal(full, await store.LoadStateAsync(1, 10, CancellationToken.None));
+        Assert.Null(await store.LoadStateAsync(2, 11, CancellationToken.None));
     }
 
     [Fact]

@@ -10,17 +10,17 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
 
     public async Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken)
     {
-        // A full run loads an account's every baseline (about 90,000 rows per account on the reference library): read by
-        // column number into the model, without a mapped row object and a boxed value per column.
+        // A full run loads an account's every baseline (about 90,000 rows per account on the reference library).
         await using var db = await OpenAsync(cancellationToken);
         var result = new Dictionary<string, ObservedState>(StringComparer.Ordinal);
-        await ReadRowsAsync(db, BaselineColumns + " WHERE account_id = @accountId", ("accountId", accountId), r => result[r.GetString(0)] = Baseline(r), cancellationToken);
+        await ReadRowsAsync(db, BaselineColumns + " WHERE account_id = @accountId", new { accountId }, r => result[r.GetString(0)] = Baseline(r), cancellationToken);
         return result;
     }
 
+    /// <summary>The columns every read of baselines takes, in the order <see cref="Baseline"/> reads them.</summary>
     private const string BaselineColumns = "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at, confirmed FROM observed_state";
 
-    /// <summary>A baseline from a row of <see cref="BaselineColumns"/>, as <see cref="BaselineDbRow.ToModel"/> makes it.</summary>
+    /// <summary>A baseline from a row of <see cref="BaselineColumns"/>, read by column number.</summary>
     private static ObservedState Baseline(DbDataReader r) =>
         new((int)r.GetInt64(1), OptTime(r, 2), OptDouble(r, 3), OptTime(r, 4), OptLong(r, 5), Time(r.GetInt64(6)))
         {
@@ -38,14 +38,7 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         await using var db = await OpenAsync(cancellationToken);
         foreach (var keys in localKeys.Distinct(StringComparer.Ordinal).Chunk(Batch))
         {
-            var rows = await db.QueryAsync<BaselineDbRow>(Command(
-                "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at, confirmed FROM observed_state WHERE account_id = @accountId AND local_key IN @keys",
-                new { accountId, keys },
-                cancellationToken));
-            foreach (var r in rows)
-            {
-                result[r.LocalKey] = r.ToModel();
-            }
+            await ReadRowsAsync(db, BaselineColumns + " WHERE account_id = @accountId AND local_key IN @keys", new { accountId, keys }, r => result[r.GetString(0)] = Baseline(r), cancellationToken);
         }
 
         return result;
@@ -59,32 +52,34 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
 
     public async Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, CancellationToken cancellationToken)
     {
-        // As the baselines: a full run loads the profile's every state, read by column number.
+        // As the baselines: a full run loads the profile's every state.
         await using var db = await OpenAsync(cancellationToken);
         var result = new Dictionary<long, LedgerState>();
-        await ReadRowsAsync(
-            db,
-            "SELECT item_id, watched, watched_at, watched_connection_id, play_count, last_play_at, last_play_connection_id, rating, rated_at, rating_connection_id, progress_ms, progress_at, progress_connection_id, last_event_id FROM state WHERE profile_id = @profileId",
-            ("profileId", profileId),
-            reader => result[reader.GetInt64(0)] = new LedgerState
-            {
-                Watched = reader.GetInt64(1) != 0,
-                WatchedAt = OptTime(reader, 2),
-                WatchedConnectionId = OptLong(reader, 3),
-                PlayCount = (int)reader.GetInt64(4),
-                LastPlayAt = OptTime(reader, 5),
-                LastPlayConnectionId = OptLong(reader, 6),
-                Rating = OptDouble(reader, 7),
-                RatedAt = OptTime(reader, 8),
-                RatingConnectionId = OptLong(reader, 9),
-                ProgressMs = OptLong(reader, 10),
-                ProgressAt = OptTime(reader, 11),
-                ProgressConnectionId = OptLong(reader, 12),
-                LastEventId = OptLong(reader, 13),
-            },
-            cancellationToken);
+        await ReadRowsAsync(db, StateColumns + " WHERE profile_id = @profileId", new { profileId }, r => result[r.GetInt64(0)] = State(r), cancellationToken);
         return result;
     }
+
+    /// <summary>The columns every read of states takes, in the order <see cref="State"/> reads them.</summary>
+    private const string StateColumns =
+        "SELECT item_id, watched, watched_at, watched_connection_id, play_count, last_play_at, last_play_connection_id, rating, rated_at, rating_connection_id, progress_ms, progress_at, progress_connection_id, last_event_id FROM state";
+
+    /// <summary>A state from a row of <see cref="StateColumns"/>, read by column number.</summary>
+    private static LedgerState State(DbDataReader r) => new()
+    {
+        Watched = r.GetInt64(1) != 0,
+        WatchedAt = OptTime(r, 2),
+        WatchedConnectionId = OptLong(r, 3),
+        PlayCount = (int)r.GetInt64(4),
+        LastPlayAt = OptTime(r, 5),
+        LastPlayConnectionId = OptLong(r, 6),
+        Rating = OptDouble(r, 7),
+        RatedAt = OptTime(r, 8),
+        RatingConnectionId = OptLong(r, 9),
+        ProgressMs = OptLong(r, 10),
+        ProgressAt = OptTime(r, 11),
+        ProgressConnectionId = OptLong(r, 12),
+        LastEventId = OptLong(r, 13),
+    };
 
     public async Task<IReadOnlyDictionary<long, LedgerState>> LoadStatesAsync(long profileId, IReadOnlyCollection<long> itemIds, CancellationToken cancellationToken)
     {
@@ -97,32 +92,17 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         await using var db = await OpenAsync(cancellationToken);
         foreach (var ids in itemIds.Distinct().Chunk(Batch))
         {
-            var rows = await db.QueryAsync<StateDbRow>(Command("SELECT * FROM state WHERE profile_id = @profileId AND item_id IN @ids", new { profileId, ids }, cancellationToken));
-            foreach (var r in rows)
-            {
-                result[r.ItemId] = r.ToModel();
-            }
+            await ReadRowsAsync(db, StateColumns + " WHERE profile_id = @profileId AND item_id IN @ids", new { profileId, ids }, r => result[r.GetInt64(0)] = State(r), cancellationToken);
         }
 
         return result;
     }
 
-    public async Task<ObservedState?> LoadBaselineAsync(long accountId, string localKey, CancellationToken cancellationToken)
-    {
-        await using var db = await OpenAsync(cancellationToken);
-        var row = await db.QuerySingleOrDefaultAsync<BaselineDbRow>(Command(
-            "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at, confirmed FROM observed_state WHERE account_id = @accountId AND local_key = @localKey",
-            new { accountId, localKey },
-            cancellationToken));
-        return row?.ToModel();
-    }
+    public async Task<ObservedState?> LoadBaselineAsync(long accountId, string localKey, CancellationToken cancellationToken) =>
+        (await LoadBaselinesAsync(accountId, [localKey], cancellationToken)).GetValueOrDefault(localKey);
 
-    public async Task<LedgerState?> LoadStateAsync(long profileId, long itemId, CancellationToken cancellationToken)
-    {
-        await using var db = await OpenAsync(cancellationToken);
-        var row = await db.QuerySingleOrDefaultAsync<StateDbRow>(Command("SELECT * FROM state WHERE profile_id = @profileId AND item_id = @itemId", new { profileId, itemId }, cancellationToken));
-        return row?.ToModel();
-    }
+    public async Task<LedgerState?> LoadStateAsync(long profileId, long itemId, CancellationToken cancellationToken) =>
+        (await LoadStatesAsync(profileId, [itemId], cancellationToken)).GetValueOrDefault(itemId);
 
     public async Task CommitAsync(LedgerCommit commit, CancellationToken cancellationToken)
     {
@@ -264,30 +244,6 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
 
     private static long? OptMs(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
 
-    private sealed class BaselineDbRow
-    {
-        public string LocalKey { get; set; } = string.Empty;
-
-        public long ViewCount { get; set; }
-
-        public long? LastViewedAt { get; set; }
-
-        public double? Rating { get; set; }
-
-        public long? RatedAt { get; set; }
-
-        public long? ProgressMs { get; set; }
-
-        public long ObservedAt { get; set; }
-
-        public string? Confirmed { get; set; }
-
-        public ObservedState ToModel() => new((int)ViewCount, Opt(LastViewedAt), Rating, Opt(RatedAt), ProgressMs, Time(ObservedAt))
-        {
-            Confirmed = ConfirmedJson.Parse(Confirmed),
-        };
-    }
-
     /// <summary>The read state kept beside a baseline Marquee set after a write, until a read shows the write.</summary>
     private static class ConfirmedJson
     {
@@ -305,54 +261,6 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         }
 
         private sealed record Row(int V, long? W, double? R, long? Ra, long? P, long O);
-    }
-
-    private sealed class StateDbRow
-    {
-        public long ItemId { get; set; }
-
-        public long Watched { get; set; }
-
-        public long? WatchedAt { get; set; }
-
-        public long? WatchedConnectionId { get; set; }
-
-        public long PlayCount { get; set; }
-
-        public long? LastPlayAt { get; set; }
-
-        public long? LastPlayConnectionId { get; set; }
-
-        public double? Rating { get; set; }
-
-        public long? RatedAt { get; set; }
-
-        public long? RatingConnectionId { get; set; }
-
-        public long? ProgressMs { get; set; }
-
-        public long? ProgressAt { get; set; }
-
-        public long? ProgressConnectionId { get; set; }
-
-        public long? LastEventId { get; set; }
-
-        public LedgerState ToModel() => new()
-        {
-            Watched = Watched != 0,
-            WatchedAt = Opt(WatchedAt),
-            WatchedConnectionId = WatchedConnectionId,
-            PlayCount = (int)PlayCount,
-            LastPlayAt = Opt(LastPlayAt),
-            LastPlayConnectionId = LastPlayConnectionId,
-            Rating = Rating,
-            RatedAt = Opt(RatedAt),
-            RatingConnectionId = RatingConnectionId,
-            ProgressMs = ProgressMs,
-            ProgressAt = Opt(ProgressAt),
-            ProgressConnectionId = ProgressConnectionId,
-            LastEventId = LastEventId,
-        };
     }
 
     private sealed class EventDbRow

@@ -92,22 +92,13 @@ public abstract class StoreBase(IDatabaseProvider provider)
     }
 
     /// <summary>
-    /// Runs <paramref name="sql"/> with at most one parameter and hands each row to <paramref name="row"/>, for a large read taken
-    /// column by column (by number) rather than mapped: no row object and no boxed value per column.
+    /// Runs <paramref name="sql"/> (its <paramref name="parameters"/> bound as Dapper binds them, lists for <c>IN @keys</c> too) and
+    /// hands each row to <paramref name="row"/>: a read taken column by column (by number) rather than mapped, with no row
+    /// object and no boxed value per column.
     /// </summary>
-    protected static async Task ReadRowsAsync(DbConnection db, string sql, (string Name, object Value)? parameter, Action<DbDataReader> row, CancellationToken cancellationToken)
+    protected static async Task ReadRowsAsync(DbConnection db, string sql, object? parameters, Action<DbDataReader> row, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand();
-        command.CommandText = sql;
-        if (parameter is var (name, value))
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = "@" + name;
-            p.Value = value;
-            command.Parameters.Add(p);
-        }
-
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await db.ExecuteReaderAsync(Command(sql, parameters, cancellationToken));
         while (await reader.ReadAsync(cancellationToken))
         {
             row(reader);
