@@ -54,7 +54,7 @@ public sealed class MetricsOptions
     public bool RequireApiKey { get; set; }
 }
 
-/// <summary>The "Marquee:Ui" section: the web UI's login.</summary>
+/// <summary>The "Marquee:Ui" section: the web UI's login and dashboard.</summary>
 public sealed class UiOptions
 {
     /// <summary>Gets or sets a value indicating whether requests from loopback and private-network addresses use the UI without logging in (off by default).</summary>
@@ -68,4 +68,10 @@ public sealed class UiOptions
 
     /// <summary>Gets or sets how long a login lasts without a visit.</summary>
     public double SessionHours { get; set; } = 24 * 7;
+
+    /// <summary>
+    /// Gets or sets how long the dashboard shows a server's last read of its playing sessions (or why the read failed)
+    /// before it reads them again; every page view in that time shares one request per server.
+    /// </summary>
+    public double NowPlayingCacheSeconds { get; set; } = 5;
 }

@@ -14,20 +14,18 @@ internal static class LivePages
 {
     public const int PageSize = 100;
 
-    private static readonly TimeSpan SessionReadLimit = TimeSpan.FromSeconds(3);
-
     private static readonly string[] Playing = [LiveEventType.Play, LiveEventType.PlaybackStarted, LiveEventType.Resume];
     private static readonly string[] Ended = [LiveEventType.Stop, LiveEventType.Scrobble];
 
     public static void MapDashboard(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", async (HttpContext http, IRunStore runs, IInboxStore inbox, IConnectionStore connections, IIdentityStore identity, ProviderFactory factory, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/", async (HttpContext http, IRunStore runs, IInboxStore inbox, IConnectionStore connections, IIdentityStore identity, SessionReads sessionReads, TimeProvider clock, CancellationToken ct) =>
         {
             var recentRuns = await runs.ListPageAsync(10, null, ct);
             var events = await inbox.ListEventPageAsync(200, null, ct);
             var stored = await connections.ListAsync(ct);
             var unresolved = await identity.ListUnresolvedAsync(ct);
-            var reads = await ReadSessionsAsync(stored, factory, ct);
+            var reads = await sessionReads.ReadAsync(stored, ct);
             var lastRun = recentRuns.Where(r => r.FlowId is not null).GroupBy(r => r.Flow).Select(g => g.First()).ToList();
             return Page.Render(http, "Dashboard", H($"""
                 <div class="cards">
@@ -77,35 +75,6 @@ internal static class LivePages
                     """))}
                 """));
         });
-    }
-
-    /// <summary>
-    /// The sessions of every server that lists them, read at once with a short limit each: a server that does not answer
-    /// in time is shown as unreachable, and the page is not held up by it.
-    /// </summary>
-    private static async Task<Dictionary<long, SessionRead>> ReadSessionsAsync(IReadOnlyList<StoredConnection> stored, ProviderFactory factory, CancellationToken ct)
-    {
-        var reads = await Task.WhenAll(stored.Select(async c =>
-        {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            limit.CancelAfter(SessionReadLimit);
-            try
-            {
-                var side = await factory.CreateAsync(c.Id, limit.Token);
-                return side.Provider is ISessionManager sessions
-                    ? (Id: c.Id, Read: new SessionRead(await sessions.ListSessionsAsync(limit.Token), null))
-                    : (Id: c.Id, Read: (SessionRead?)null);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                return (Id: c.Id, Read: new SessionRead([], $"no answer within {SessionReadLimit.TotalSeconds:0} s"));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                return (Id: c.Id, Read: new SessionRead([], ex.Message));
-            }
-        }));
-        return reads.Where(r => r.Read is not null).ToDictionary(r => r.Id, r => r.Read!);
     }
 
     private static Html Health(Dictionary<long, SessionRead> reads, IReadOnlyList<SyncRun> lastRuns, StoredConnection connection)

@@ -12,6 +12,12 @@ internal static class UiEndpoints
     public static IServiceCollection AddUi(this IServiceCollection services, MarqueeOptions options)
     {
         services.AddUiAuth(options);
+        if (!(options.Ui.NowPlayingCacheSeconds >= 0 && options.Ui.NowPlayingCacheSeconds <= 300))
+        {
+            throw new InvalidOperationException($"Marquee:Ui:NowPlayingCacheSeconds must be between 0 and 300 (it is {options.Ui.NowPlayingCacheSeconds}).");
+        }
+
+        services.AddSingleton<SessionReads>();
         services.AddSingleton<LiveRuns>();
         services.AddSingleton<PlexSignIns>();
         return services;

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Marquee.Simulators.Infrastructure;
 using Marquee.Simulators.Plex;
 using Marquee.Simulators.Plex.Model;
 using Marquee.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marquee.Web.Tests.Ui;
 
@@ -195,7 +197,8 @@ public sealed partial class UiFlowTests
     public async Task Dashboard_NowPlayingReadFromTheServers_AndAnUnreachableServerIsNamed()
     {
         await using var plex = await PlexSimulator.StartAsync(Options(0, "plex-a"), CancellationToken.None);
-        await using var app = await MarqueeApp.StartAsync();
+        var clock = new SimClock(start: TimeProvider.System.GetUtcNow());
+        await using var app = await MarqueeApp.StartAsync(services: services => services.AddSingleton<TimeProvider>(clock));
         using var browser = await UiBrowser.SetUpAsync(app);
         await app.CreatePlexAsync("a", token: plex.Owner.AccountToken, url: plex.BaseUri.ToString());
         await app.CreatePlexAsync("gone", token: "t", url: "http://127.0.0.1:9");
@@ -213,8 +216,9 @@ public sealed partial class UiFlowTests
         Assert.Matches(">gone</a> \\(plex\\) <span class=\"status-failed\">unreachable: ", html);
         Assert.Contains("action=\"/connections/2/test\"", html, StringComparison.Ordinal);
 
-        // Once the playback ends the server says so.
+        // Once the playback ends the server says so, at the first view after the last read has expired.
         plex.Control.Play("owner", movie.RatingKey, movie.Duration / 2, stop: true, clientId: "tv-1");
+        clock.Advance(TimeSpan.FromSeconds(5));
         Assert.Contains("Nothing is playing.", NowPlayingCard().Match(await browser.PageAsync("/")).Groups[1].Value, StringComparison.Ordinal);
     }
 

@@ -159,6 +159,7 @@ public sealed class UiLoginTests
     [InlineData("Marquee:Ui:LockoutAttempts", "0", "LockoutAttempts")]
     [InlineData("Marquee:Ui:LockoutMinutes", "-1", "LockoutMinutes")]
     [InlineData("Marquee:Ui:SessionHours", "0", "SessionHours")]
+    [InlineData("Marquee:Ui:NowPlayingCacheSeconds", "-1", "NowPlayingCacheSeconds")]
     public async Task Config_BadUiValues_RefusedAtStartWithTheKey(string key, string value, string named)
     {
         var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => MarqueeApp.StartAsync(new Dictionary<string, string?> { [key] = value }));
