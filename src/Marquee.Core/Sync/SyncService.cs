@@ -206,14 +206,34 @@ public sealed class SyncService(
                 var sourceMatch = new Matching(resolver, source, flow.Filters, unresolved, unresolvedKeys, keepIds, knownKeys);
                 var targetMatch = new Matching(resolver, target, flow.Filters, unresolved, unresolvedKeys, keepIds, knownKeys);
                 progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {source.Connection.Name} and {target.Connection.Name}");
-                var (sourceListing, targetListing) = await ReadBothAsync(
-                    (source, pair.SourceAccount, incremental ? null : sourceMatch),
-                    (target, pair.TargetAccount, incremental ? null : targetMatch),
-                    flow,
-                    options,
+
+                // A full run needs every baseline of both accounts and every state of the profile whatever the listings
+                // hold: they are read from the store while the servers are read (the previous pair's commit is done).
+                var stored = incremental ? null : Task.Run(
+                    async () => (
+                        Source: await ledger.LoadBaselinesAsync(pair.Source.Id, cancellationToken),
+                        Target: await ledger.LoadBaselinesAsync(pair.Target.Id, cancellationToken),
+                        States: await ledger.LoadStatesAsync(pair.ProfileId, cancellationToken)),
                     cancellationToken);
+                List<SourceItemState> sourceListing, targetListing;
+                try
+                {
+                    (sourceListing, targetListing) = await ReadBothAsync(
+                        (source, pair.SourceAccount, incremental ? null : sourceMatch),
+                        (target, pair.TargetAccount, incremental ? null : targetMatch),
+                        flow,
+                        options,
+                        cancellationToken);
+                }
+                catch when (stored is not null)
+                {
+                    await ((Task)stored).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    throw;
+                }
+
                 IReadOnlyDictionary<string, ObservedState>? sourceBaselines = null;
                 IReadOnlyDictionary<string, ObservedState>? targetBaselines = null;
+                IReadOnlyDictionary<long, LedgerState>? storedStates = null;
                 if (incremental)
                 {
                     var part = await identity.LoadForAsync(IdentityResolver.IdsOf(sourceListing.Concat(targetListing).Select(l => l.Item)), cancellationToken);
@@ -224,8 +244,7 @@ public sealed class SyncService(
                 }
                 else
                 {
-                    sourceBaselines = await ledger.LoadBaselinesAsync(pair.Source.Id, cancellationToken);
-                    targetBaselines = await ledger.LoadBaselinesAsync(pair.Target.Id, cancellationToken);
+                    (sourceBaselines, targetBaselines, storedStates) = await stored!;
                     // A run narrowed to some libraries lists part of what the baselines hold, by design: only an empty listing is refused.
                     var partial = options.Libraries is { Count: > 0 };
                     CheckListing(source, pair.ProfileName, sourceMatch.Read, sourceBaselines.Count, partial);
@@ -264,9 +283,7 @@ public sealed class SyncService(
                 var baselines = new List<BaselineRow>();
                 Observe(pair.ProfileId, source.Connection.Id, pair.Source.Id, sourceItems, sourceBaselines, now, sourceSeen ? EventOrigin.Poll : EventOrigin.Scan, runId, events, baselines);
                 Observe(pair.ProfileId, target.Connection.Id, pair.Target.Id, targetItems, targetBaselines, now, targetSeen ? EventOrigin.Poll : EventOrigin.Scan, runId, events, baselines);
-                var loaded = incremental
-                    ? await ledger.LoadStatesAsync(pair.ProfileId, Family(resolver, sourceItems.Keys.Concat(targetItems.Keys)), cancellationToken)
-                    : await ledger.LoadStatesAsync(pair.ProfileId, cancellationToken);
+                var loaded = storedStates ?? await ledger.LoadStatesAsync(pair.ProfileId, Family(resolver, sourceItems.Keys.Concat(targetItems.Keys)), cancellationToken);
                 var states = loaded as Dictionary<long, LedgerState> ?? loaded.ToDictionary();
                 var changed = RunSteps.Fold(flow, events, e => states.GetValueOrDefault(e.ItemId), (e, next) => states[e.ItemId] = next);
 
