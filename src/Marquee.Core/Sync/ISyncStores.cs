@@ -111,20 +111,8 @@ public interface IRunStore
 
     Task<RunWrite?> FindWriteAsync(string idempotencyKey, CancellationToken cancellationToken);
 
-    /// <summary>The journal rows of those of <paramref name="idempotencyKeys"/> that have one, by key: a run's whole plan looked up at once. Stores override the default, one read per key.</summary>
-    async Task<IReadOnlyDictionary<string, RunWrite>> FindWritesAsync(IReadOnlyCollection<string> idempotencyKeys, CancellationToken cancellationToken)
-    {
-        var found = new Dictionary<string, RunWrite>(StringComparer.Ordinal);
-        foreach (var key in idempotencyKeys)
-        {
-            if (await FindWriteAsync(key, cancellationToken) is { } row)
-            {
-                found[key] = row;
-            }
-        }
-
-        return found;
-    }
+    /// <summary>The journal rows of those of <paramref name="idempotencyKeys"/> that have one, by key: a run's whole plan looked up at once.</summary>
+    Task<IReadOnlyDictionary<string, RunWrite>> FindWritesAsync(IReadOnlyCollection<string> idempotencyKeys, CancellationToken cancellationToken);
 
     /// <summary>Returns the flow's writes left "planned" by runs that ended without answering them (the process was killed).</summary>
     Task<IReadOnlyList<RunWrite>> ListUncertainWritesAsync(long flowId, CancellationToken cancellationToken);
@@ -136,14 +124,8 @@ public interface IRunStore
 
     Task UpdateWriteAsync(long id, long runId, string status, string? after, string? error, DateTimeOffset? writtenAt, CancellationToken cancellationToken);
 
-    /// <summary>Journals the outcomes of many writes in one transaction (each as <see cref="UpdateWriteAsync"/> would). Stores override the default, one update per row.</summary>
-    async Task UpdateWritesAsync(IReadOnlyList<WriteOutcome> outcomes, CancellationToken cancellationToken)
-    {
-        foreach (var o in outcomes)
-        {
-            await UpdateWriteAsync(o.Id, o.RunId, o.Status, o.After, o.Error, o.WrittenAt, cancellationToken);
-        }
-    }
+    /// <summary>Journals the outcomes of many writes in one transaction, each as <see cref="UpdateWriteAsync"/> would.</summary>
+    Task UpdateWritesAsync(IReadOnlyList<WriteOutcome> outcomes, CancellationToken cancellationToken);
 
     /// <summary>Records how many times reads contradicted a write the server acknowledged (see <see cref="RunWrite.NotTaken"/>).</summary>
     Task SetNotTakenAsync(long id, int notTaken, CancellationToken cancellationToken);

@@ -7,8 +7,6 @@ namespace Marquee.Data.Stores;
 
 public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provider), IIdentityStore
 {
-    private const int Batch = 500;
-
     public async Task<IdentitySnapshot> LoadAsync(CancellationToken cancellationToken)
     {
         // A full run's snapshot: every item, id and local key (about 90,000, 300,000 and 180,000 rows on the reference

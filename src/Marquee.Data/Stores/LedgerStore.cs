@@ -6,8 +6,6 @@ namespace Marquee.Data.Stores;
 
 public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider), ILedgerStore
 {
-    private const int Batch = 500;
-
     public async Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken)
     {
         // A full run loads an account's every baseline (about 90,000 rows per account on the reference library).

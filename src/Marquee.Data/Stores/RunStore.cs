@@ -99,7 +99,7 @@ public sealed class RunStore(IDatabaseProvider provider) : StoreBase(provider), 
         }
 
         await using var db = await OpenAsync(cancellationToken);
-        foreach (var keys in idempotencyKeys.Chunk(500))
+        foreach (var keys in idempotencyKeys.Chunk(Batch))
         {
             foreach (var row in await db.QueryAsync<WriteDbRow>(Command("SELECT * FROM run_writes WHERE idempotency_key IN @keys", new { keys }, cancellationToken)))
             {

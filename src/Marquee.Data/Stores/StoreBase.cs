@@ -6,6 +6,9 @@ namespace Marquee.Data.Stores;
 /// <summary>Opens a connection per operation; connections are pooled by the engine's driver.</summary>
 public abstract class StoreBase(IDatabaseProvider provider)
 {
+    /// <summary>Values bound into one <c>IN @list</c> at most: longer lists are read a chunk at a time.</summary>
+    protected const int Batch = 500;
+
     private readonly IDatabaseProvider _provider = provider;
 
     static StoreBase()
