@@ -48,11 +48,14 @@ public sealed record IdentitySnapshot(
     IReadOnlyList<(ExternalId Id, long ItemId)> Ids,
     IReadOnlyList<(long ConnectionId, string LocalKey, long ItemId)> SourceItems);
 
-/// <summary>New items (negative temporary ids), new ids and local keys to store.</summary>
+/// <summary>
+/// New items (negative temporary ids), new ids and local keys to store. The local keys are walked once, as they are
+/// stored: a full run's first profile names every listed item, so they are made while stored rather than held in a list.
+/// </summary>
 public sealed record IdentityChanges(
     IReadOnlyList<LedgerItem> NewItems,
     IReadOnlyList<(ExternalId Id, long ItemId)> NewIds,
-    IReadOnlyList<(long ConnectionId, string LocalKey, long ItemId, string Kind, string? Guid, string? PartKey, string? Library)> SourceItems,
+    IEnumerable<(long ConnectionId, string LocalKey, long ItemId, string Kind, string? Guid, string? PartKey, string? Library)> SourceItems,
     DateTimeOffset Now);
 
 public interface IIdentityStore

@@ -200,8 +200,8 @@ public sealed class TargetedSync(
                 var read = t.Event;
                 var realIds = await identity.SaveAsync(
                     new IdentityChanges(
-                        t.Resolver.NewItems.ToList(),
-                        t.Resolver.NewIds.ToList(),
+                        t.Resolver.NewItems,
+                        t.Resolver.NewIds,
                         t.ItemIds.Select(id => (read.Side.Connection.Id, read.LocalKey, id, read.Item.Item.Kind.Name(), read.Item.Item.RawId, read.Item.Item.PartKey, read.Item.Item.Library)).ToList(),
                         clock.GetUtcNow()),
                     cancellationToken);

@@ -116,14 +116,41 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
         var now = Ms(changes.Now);
 
-        // New items are inserted parents first (shows before their episodes), each getting its real id.
-        foreach (var item in changes.NewItems.OrderBy(i => i.ParentItemId is < 0 ? 1 : 0).ThenByDescending(i => i.Id))
+        // New items are inserted parents first (shows before their episodes), each getting its real id: one prepared insert
+        // per round for the items whose parent is stored by then (a full run's first profile makes every listed item new).
+        var pending = changes.NewItems.OrderByDescending(i => i.Id).ToList();
+        while (pending.Count > 0)
         {
-            real[item.Id] = await db.ExecuteScalarAsync<long>(Command(
+            var ready = pending.Where(i => i.ParentItemId is not < 0 || real.ContainsKey(i.ParentItemId.Value)).ToList();
+            if (ready.Count == 0)
+            {
+                throw new InvalidOperationException($"{pending.Count} new items name a parent that is neither stored nor new.");
+            }
+
+            var ids = await InsertRowsAsync(
+                db,
+                transaction,
                 "INSERT INTO items (kind, title, year, parent_item_id, season, episode, edition, created_at) VALUES (@kind, @Title, @Year, @parent, @Season, @Episode, @Edition, @now) RETURNING id",
-                new { kind = item.Kind.ToString().ToLowerInvariant(), item.Title, item.Year, parent = item.ParentItemId is { } p ? Real(p) : (long?)null, item.Season, item.Episode, item.Edition, now },
-                cancellationToken,
-                transaction));
+                ["kind", "Title", "Year", "parent", "Season", "Episode", "Edition", "now"],
+                ready,
+                (item, v) =>
+                {
+                    v[0] = item.Kind.Name();
+                    v[1] = item.Title;
+                    v[2] = item.Year;
+                    v[3] = item.ParentItemId is { } p ? Real(p) : null;
+                    v[4] = item.Season;
+                    v[5] = item.Episode;
+                    v[6] = item.Edition;
+                    v[7] = now;
+                },
+                cancellationToken);
+            for (var i = 0; i < ready.Count; i++)
+            {
+                real[ready[i].Id] = ids[i];
+            }
+
+            pending = pending.Where(i => !real.ContainsKey(i.Id)).ToList();
         }
 
         await ExecuteRowsAsync(
