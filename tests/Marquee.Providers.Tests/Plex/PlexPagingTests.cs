@@ -6,27 +6,54 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Marquee.Providers.Tests.Plex;
 
-/// <summary>A listing asks for its next page while the page it has is handed on, with the same requests as one page at a time.</summary>
+/// <summary>A listing asks for its next pages while the page it has is handed on, with the same requests as one page at a time.</summary>
 public sealed class PlexPagingTests
 {
     private const string Pages = "GET /library/sections/{id}/all";
 
     [Fact]
-    public async Task ReadAsync_AsksForTheNextPage_BeforeThisPageIsHandedOn()
+    public async Task ReadAsync_AsksForTheNextTwoPages_BeforeThisPageIsHandedOn()
     {
         await using var server = await StartAsync();
         await using var items = server.Provider().ReadAsync(server.Account(server.OwnerSim), WatchStateQuery.Full, CancellationToken.None).GetAsyncEnumerator();
 
         Assert.True(await items.MoveNextAsync());
 
-        // Only the first item of the first page is taken: the second page is asked for without another one.
+        // Only the first item of the first page (of three: 2,500 movies, 1,000 a page) is taken: the second and the third
+        // are asked for without another one.
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (server.SimCount(Pages) < 2 && DateTime.UtcNow < deadline)
+        while (server.SimCount(Pages) < 3 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
 
-        Assert.Equal(2, server.SimCount(Pages));
+        Assert.Equal(3, server.SimCount(Pages));
+    }
+
+    /// <summary>
+    /// A server that sends pages of another size than asked (fewer: it caps them; more: it ignores the size) leaves the
+    /// pages asked for ahead starting at the wrong place: they are dropped, and the listing goes on from where each page
+    /// ended. Every item is listed once, none skipped, with at most one page asked for in vain.
+    /// </summary>
+    [Theory]
+    [InlineData(300)]
+    [InlineData(1_300)]
+    public async Task ReadAsync_ServerSendingPagesOfAnotherSize_ListsEveryItemOnce(int served)
+    {
+        await using var server = await PlexTestServer.StartAsync(
+            new PlexSimulatorOptions { Movies = 2_500, Shows = 0, HomeUsers = 1, Friends = 1, ClockStart = PlexTestServer.Start },
+            services: s => s.ConfigureHttpClientDefaults(b => b.AddHttpMessageHandler(() => new PageSize(served))));
+        var keys = new List<string>();
+        await foreach (var item in server.Provider().ReadAsync(server.Account(server.OwnerSim), WatchStateQuery.Full, CancellationToken.None))
+        {
+            keys.Add(item.Item.LocalKey);
+        }
+
+        var movies = server.Sim.State.Sections.Where(s => s.Type == "movie").Sum(s => server.Sim.State.ItemsOfType(s.Id, ItemType.Movie).Count);
+        Assert.Equal(movies, keys.Count);
+        Assert.Equal(movies, keys.Distinct(StringComparer.Ordinal).Count());
+        var needed = server.Sim.State.Sections.Sum(s => Math.Max(1, (server.Sim.State.ItemsOfType(s.Id, s.Type == "movie" ? ItemType.Movie : ItemType.Show).Count + served - 1) / served));
+        Assert.InRange(server.SimCount(Pages), needed, needed + server.Sim.State.Sections.Count);
     }
 
     [Fact]
@@ -60,7 +87,7 @@ public sealed class PlexPagingTests
 
         var asked = server.SimCount(Pages);
         await Task.Delay(200);
-        Assert.InRange(asked, 1, 2);
+        Assert.InRange(asked, 1, 3);
         Assert.Equal(asked, server.SimCount(Pages));
     }
 
@@ -89,6 +116,22 @@ public sealed class PlexPagingTests
         Friends = 1,
         ClockStart = PlexTestServer.Start,
     });
+
+    /// <summary>Stands for a server whose pages hold <paramref name="served"/> items whatever size is asked for.</summary>
+    private sealed class PageSize(int served) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var uri = request.RequestUri!.ToString();
+            var size = System.Text.RegularExpressions.Regex.Match(uri, "X-Plex-Container-Size=[0-9]+");
+            if (size.Success)
+            {
+                request.RequestUri = new Uri(uri.Replace(size.Value, $"X-Plex-Container-Size={served}", StringComparison.Ordinal));
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 
     /// <summary>Notes the address of every request the provider sends.</summary>
     private sealed class Recording(System.Collections.Concurrent.ConcurrentQueue<Uri> asked) : DelegatingHandler
