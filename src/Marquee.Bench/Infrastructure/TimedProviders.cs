@@ -135,8 +135,11 @@ public static class TimedProviders
         public Task<LedgerState?> LoadStateAsync(long profileId, long itemId, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.LoadStateAsync(profileId, itemId, cancellationToken));
 
-        public Task CommitAsync(LedgerCommit commit, CancellationToken cancellationToken) =>
-            timer.TimeStoreAsync(() => inner.CommitAsync(commit, cancellationToken));
+        public Task CommitAsync(LedgerCommit commit, CancellationToken cancellationToken)
+        {
+            timer.LedgerCommitting?.Invoke(commit);
+            return timer.TimeStoreAsync(() => inner.CommitAsync(commit, cancellationToken));
+        }
 
         public Task<IReadOnlyList<LedgerEvent>> HistoryAsync(long profileId, long? itemId, int limit, CancellationToken cancellationToken) =>
             inner.HistoryAsync(profileId, itemId, limit, cancellationToken);

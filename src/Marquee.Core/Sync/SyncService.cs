@@ -61,11 +61,22 @@ public sealed class SyncService(
 
         public bool WatchedWithPart { get; }
 
-        public string? PartKey { get; }
+        public string? PartKey { get; private set; }
 
-        public string? RawId { get; }
+        public string? RawId { get; private set; }
 
-        public string? Library { get; }
+        public string? Library { get; private set; }
+
+        /// <summary>
+        /// Lets go of what only storing the entry's link needed (its guid, library and, unless writes name it, its file)
+        /// once the link is stored: a run's first profile links every listed item, and these are most of its strings.
+        /// </summary>
+        public void LinkStored()
+        {
+            RawId = null;
+            Library = null;
+            PartKey = WatchedWithPart ? PartKey : null;
+        }
 
         public WatchState State { get; init; }
 
@@ -257,8 +268,8 @@ public sealed class SyncService(
                 {
                     var realIds = await identity.SaveAsync(IdentityChangesOf(resolver, source, sourceItems, target, targetItems, knownKeys, clock.GetUtcNow()), cancellationToken);
                     resolver.Commit(realIds);
-                    sourceItems = Remap(sourceItems, realIds);
-                    targetItems = Remap(targetItems, realIds);
+                    Remap(sourceItems, realIds);
+                    Remap(targetItems, realIds);
                 }
 
                 foreach (var (side, items) in new[] { (source, sourceItems), (target, targetItems) })
@@ -266,6 +277,10 @@ public sealed class SyncService(
                     foreach (var (itemId, listed) in items)
                     {
                         knownKeys.AddLinked(side.Connection.Id, itemId, listed.LocalKey, listed.Others.Count == 0 ? [] : listed.Others.Select(o => o.LocalKey));
+                        foreach (var copy in listed.Copies)
+                        {
+                            copy.LinkStored();
+                        }
                     }
                 }
 
@@ -642,8 +657,37 @@ public sealed class SyncService(
         (candidate.Edition is null && current.Edition is not null)
         || ((candidate.Edition is null) == (current.Edition is null) && string.CompareOrdinal(candidate.LocalKey, current.LocalKey) < 0);
 
-    private static Dictionary<long, Listed> Remap(Dictionary<long, Listed> items, IReadOnlyDictionary<long, long> realIds) =>
-        realIds.Count == 0 ? items : items.ToDictionary(p => realIds.TryGetValue(p.Key, out var real) ? real : p.Key, p => p.Value);
+    /// <summary>
+    /// Moves the entries under temporary ids to their stored ids, in place: a run's first profile makes nearly every item
+    /// new, and a copy of both sides' tables was two more large arrays beside them. The entries are taken out first and
+    /// put back last to first, so each lands in the place its temporary id left and the table keeps its order.
+    /// </summary>
+    private static void Remap(Dictionary<long, Listed> items, IReadOnlyDictionary<long, long> realIds)
+    {
+        if (realIds.Count == 0)
+        {
+            return;
+        }
+
+        var moved = new List<(long Temporary, long Real, Listed Entry)>(Math.Min(items.Count, realIds.Count));
+        foreach (var (id, entry) in items)
+        {
+            if (realIds.TryGetValue(id, out var real))
+            {
+                moved.Add((id, real, entry));
+            }
+        }
+
+        foreach (var (id, _, _) in moved)
+        {
+            items.Remove(id);
+        }
+
+        for (var i = moved.Count - 1; i >= 0; i--)
+        {
+            items.Add(moved[i].Real, moved[i].Entry);
+        }
+    }
 
     /// <summary>
     /// The ids, items and links to store; a link already stored in this run (by another profile's listing) is not sent
