@@ -41,7 +41,7 @@ public sealed class IdentitySaveTests : StoreTestBase
         Assert.Equal(8, real.Count);
         Assert.Equal(8, real.Values.Distinct().Count());
         await using var db = await Provider.OpenAsync(CancellationToken.None);
-        var rows = (await db.QueryAsync<(long Id, string Kind, string Title, long? Parent, string? Edition)>("SELECT id, kind, title, parent_item_id, edition FROM items")).ToDictionary(r => r.Id);
+        var rows = (await db.QueryAsync<(long Id, string Kind, string Title, long? Year, long? Parent, long? Season, long? Episode, string? Edition)>("SELECT id, kind, title, year, parent_item_id, season, episode, edition FROM items")).ToDictionary(r => r.Id);
         Assert.Equal(9, rows.Count);
         Assert.Equal(real[-1], rows[real[-2]].Parent);
         Assert.Equal(real[-1], rows[real[-3]].Parent);
@@ -51,6 +51,8 @@ public sealed class IdentitySaveTests : StoreTestBase
         Assert.Null(rows[real[-8]].Parent);
         Assert.Equal(("season", "Season 1"), (rows[real[-5]].Kind, rows[real[-5]].Title));
         Assert.Equal("Director's Cut", rows[real[-8]].Edition);
+        Assert.Equal((2010L, (long?)null, (long?)null), (rows[real[-1]].Year!.Value, rows[real[-1]].Season, rows[real[-1]].Episode));
+        Assert.Equal(((long?)null, 1L, 2L), (rows[real[-3]].Year, rows[real[-3]].Season!.Value, rows[real[-3]].Episode!.Value));
         Assert.Equal(
             [("imdb", "tt1", real[-8]), ("tvdb", "1", real[-1])],
             (await db.QueryAsync<(string, string, long)>("SELECT scheme, value, item_id FROM item_ids ORDER BY scheme")).ToList());

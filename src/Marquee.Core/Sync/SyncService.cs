@@ -272,6 +272,7 @@ public sealed class SyncService(
                     Remap(targetItems, realIds);
                 }
 
+                // The links are stored (a dry run stores none, and nothing after this point reads what they needed).
                 foreach (var (side, items) in new[] { (source, sourceItems), (target, targetItems) })
                 {
                     foreach (var (itemId, listed) in items)
