@@ -276,26 +276,17 @@ public abstract class JellyfinApiProvider : IProvider, IAccountDirectory, ILibra
         await _client.WriteAsync(HttpMethod.Post, "/UserItems/{itemId}/UserData", $"UserItems/{Uri.EscapeDataString(itemId)}/UserData?userId={Uri.EscapeDataString(account.ExternalId)}", body, JellyfinJson.Default.JellyfinUserData, cancellationToken);
     }
 
-    private async IAsyncEnumerable<JellyfinItem> PagesAsync(ProviderAccount account, string types, string? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var start = 0;
-        while (true)
-        {
-            var query = $"Recursive=true&IncludeItemTypes={types}&Fields={Fields}&SortBy=SortName&SortOrder=Ascending&StartIndex={start.ToString(CultureInfo.InvariantCulture)}&Limit={_pageSize.ToString(CultureInfo.InvariantCulture)}"
-                + (filter is null ? string.Empty : "&" + filter);
-            var page = await ItemsAsync(account, query, cancellationToken);
-            foreach (var item in page.Items)
-            {
-                yield return item;
-            }
-
-            start += page.Items.Count;
-            if (page.Items.Count == 0 || start >= page.TotalRecordCount)
-            {
-                yield break;
-            }
-        }
-    }
+    /// <summary>Pages through a listing by <c>StartIndex</c> and <c>Limit</c>, pages asked for ahead as <see cref="PagedListing"/> says.</summary>
+    private IAsyncEnumerable<JellyfinItem> PagesAsync(ProviderAccount account, string types, string? filter, CancellationToken cancellationToken) =>
+        PagedListing.ReadAsync(
+            (start, ct) => ItemsAsync(
+                account,
+                $"Recursive=true&IncludeItemTypes={types}&Fields={Fields}&SortBy=SortName&SortOrder=Ascending&StartIndex={start.ToString(CultureInfo.InvariantCulture)}&Limit={_pageSize.ToString(CultureInfo.InvariantCulture)}"
+                    + (filter is null ? string.Empty : "&" + filter),
+                ct),
+            static page => (page.Items, (long?)page.TotalRecordCount),
+            _pageSize,
+            cancellationToken);
 
     private Task<JellyfinItemsResponse> ItemsAsync(ProviderAccount account, string query, CancellationToken cancellationToken) =>
         _client.IsEmby

@@ -33,9 +33,6 @@ public sealed partial class PlexProvider :
     private const string Metadata = "/library/metadata/{id}";
     private const int ItemsPerRequest = 100;
 
-    /// <summary>How many pages of a listing are asked for ahead of the one being handed on (<see cref="PagedAsync{TPage, TItem}"/>).</summary>
-    private const int PagesAhead = 2;
-
     private readonly PlexClient _client;
     private readonly PlexSettings _settings;
     private readonly PlexAccounts _accounts;
@@ -570,75 +567,11 @@ public sealed partial class PlexProvider :
     private IAsyncEnumerable<PlexMetadata> PagedAsync(PlexHost host, string template, string pathAndQuery, string token, CancellationToken cancellationToken) =>
         PagedAsync(host, template, pathAndQuery, token, PlexJson.Default.PlexResponse, static p => (p.MediaContainer?.Metadata, p.MediaContainer?.TotalSize), cancellationToken);
 
-    /// <summary>
-    /// Pages through a listing (PLEX-API.md 1.4): start += size while start &lt; totalSize and the page was not empty. When
-    /// the server gives the total, the next <see cref="PagesAhead"/> pages are asked for before this page's items are
-    /// handed on, so the server prepares them while they are matched (the same requests, asked for sooner); without a
-    /// total, one page at a time. A page asked for ahead starts where the pages before it would end if full: a page that
-    /// comes back shorter or longer than asked (a server that caps its page size) leaves the pages ahead of it starting
-    /// at the wrong place, so they are dropped unread and the rest of the listing is asked one page ahead, each from
-    /// where the last one ended, as before: no item is skipped or read twice whatever size the server sends.
-    /// </summary>
-    private async IAsyncEnumerable<TItem> PagedAsync<TPage, TItem>(PlexHost host, string template, string pathAndQuery, string token, JsonTypeInfo<TPage> type, Func<TPage, (List<TItem>? Items, long? Total)> read, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var left = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var ahead = new Queue<(long Start, Task<TPage> Page)>();
-        void Ask(long start) =>
-            ahead.Enqueue((start, _client.GetJsonAsync(host, template, $"{pathAndQuery}&X-Plex-Container-Start={PlexClient.Q(start)}&X-Plex-Container-Size={PlexClient.Q(_pageSize)}", token, type, left.Token)));
-
-        var depth = PagesAhead;
-        Ask(0);
-        try
-        {
-            while (ahead.TryDequeue(out var page))
-            {
-                var (listed, totalSize) = read(await page.Page);
-                var items = listed ?? [];
-                var start = page.Start + items.Count;
-                var total = totalSize ?? start;
-                var last = items.Count == 0 || start >= total || (items.Count < _pageSize && totalSize is null);
-                if (ahead.TryPeek(out var next) && (last || next.Start != start))
-                {
-                    depth = 1;
-                    await DropAsync(ahead);
-                }
-
-                if (!last && totalSize is not null)
-                {
-                    var from = ahead.Count == 0 ? start : ahead.Last().Start + _pageSize;
-                    for (; ahead.Count < depth && from < total; from += _pageSize)
-                    {
-                        Ask(from);
-                    }
-                }
-
-                foreach (var item in items)
-                {
-                    yield return item;
-                }
-
-                if (!last && ahead.Count == 0)
-                {
-                    Ask(start);
-                }
-            }
-        }
-        finally
-        {
-            // A listing left early (an error downstream, a cancellation) cancels the pages asked for ahead and leaves them observed.
-            if (ahead.Count > 0)
-            {
-                await left.CancelAsync();
-                await DropAsync(ahead);
-            }
-        }
-
-        static async Task DropAsync(Queue<(long Start, Task<TPage> Page)> ahead)
-        {
-            while (ahead.TryDequeue(out var dropped))
-            {
-                await ((Task)dropped.Page).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
+    /// <summary>Pages through a listing (PLEX-API.md 1.4), pages asked for ahead as <see cref="PagedListing"/> says.</summary>
+    private IAsyncEnumerable<TItem> PagedAsync<TPage, TItem>(PlexHost host, string template, string pathAndQuery, string token, JsonTypeInfo<TPage> type, Func<TPage, (List<TItem>? Items, long? Total)> read, CancellationToken cancellationToken) =>
+        PagedListing.ReadAsync(
+            (start, ct) => _client.GetJsonAsync(host, template, $"{pathAndQuery}&X-Plex-Container-Start={PlexClient.Q(start)}&X-Plex-Container-Size={PlexClient.Q(_pageSize)}", token, type, ct),
+            read,
+            _pageSize,
+            cancellationToken);
 }

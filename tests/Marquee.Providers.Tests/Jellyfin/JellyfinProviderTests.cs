@@ -80,6 +80,34 @@ public sealed class JellyfinProviderTests
         Assert.True(server.Requests.Snapshot()[kind == "emby" ? "GET /Users/{userId}/Items" : "GET /Items"] > 2);
     }
 
+    /// <summary>
+    /// A listing asks for its next two pages before the page it has is handed on (the shows are read first, whole): at
+    /// the first item, every page of the shows and the first three of the items (seven a page here) have been asked for.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task Read_AsksForTheNextTwoPages_BeforeThisPageIsHandedOn(string kind, JellyfinAuthMode mode)
+    {
+        await using var server = await JellyfinTestServer.StartAsync(kind);
+        var sim = server.Sim.State.Items();
+        var showPages = (sim.Count(i => i.Type == "Series") + 6) / 7;
+        var itemPages = (sim.Count(i => i.Type is "Movie" or "Episode") + 6) / 7;
+        Assert.True(itemPages > 3, $"{itemPages} pages of items");
+        var route = kind == "emby" ? "GET /Users/{userId}/Items" : "GET /Items";
+        await using var items = server.Provider(mode).ReadAsync(server.Account("admin"), WatchStateQuery.Full, CancellationToken.None).GetAsyncEnumerator();
+
+        Assert.True(await items.MoveNextAsync());
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (server.Requests.Snapshot().GetValueOrDefault(route) < showPages + 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(100);
+        Assert.Equal(showPages + 3, server.Requests.Snapshot()[route]);
+    }
+
     [Theory]
     [MemberData(nameof(Servers))]
     public async Task Read_WithALibraryFilter_ReadsOnlyThoseLibraries_ByNameOrViewId(string kind, JellyfinAuthMode mode)
