@@ -33,5 +33,39 @@ public sealed class AllocationSamplerTests
         Assert.Equal(0, sampler.BytesOf("NoSuchTypeWasAllocated"));
     }
 
+    /// <summary>
+    /// The report is written while the runtime's ticks still arrive on their own thread, often naming types not seen
+    /// before: it must read one consistent table (it failed with an ArgumentException when it sorted the growing table).
+    /// </summary>
+    [Fact]
+    public async Task Report_WhileNewTypesArrive_ReadsOneConsistentTable()
+    {
+        using var folder = new TempFolder();
+        var file = Path.Combine(folder.Path, "allocations.txt");
+        using var sampler = new AllocationSampler(file);
+        var adding = Task.Run(() =>
+        {
+            for (var i = 0; i < 50_000; i++)
+            {
+                sampler.Add($"Type{i}", 100_000);
+            }
+        });
+
+        // Reports while the table grows, then one more.
+        var reports = 0;
+        while (!adding.IsCompleted)
+        {
+            sampler.Report(top: 3);
+            reports++;
+        }
+
+        await adding;
+        sampler.Report(top: 3);
+        reports++;
+
+        Assert.True(sampler.BytesOf("Type") > 0);
+        Assert.Equal(reports, (await File.ReadAllLinesAsync(file)).Count(l => l.StartsWith("allocations sampled:", StringComparison.Ordinal)));
+    }
+
     private sealed record SampledMarker(long A, long B, long C, long D);
 }

@@ -30,10 +30,13 @@ internal sealed class AllocationSampler : EventListener
 
     public void Report(int top = 40)
     {
+        // One snapshot, taken under the table's locks: the runtime's ticks keep adding types on their own thread, and
+        // sorting the live table copied it while it grew (an ArgumentException at the end of a measurement).
+        var rows = _bytes.ToArray();
         using var writer = File.AppendText(_file);
-        var total = _bytes.Values.Sum();
+        var total = rows.Sum(p => p.Value);
         writer.WriteLine($"allocations sampled: {total / 1048576.0:N0} MB");
-        foreach (var (type, bytes) in _bytes.OrderByDescending(p => p.Value).Take(top))
+        foreach (var (type, bytes) in rows.OrderByDescending(p => p.Value).Take(top))
         {
             writer.WriteLine($"{bytes / 1048576.0,10:N1} MB {100.0 * bytes / Math.Max(total, 1),5:N1} %  {type}");
         }
@@ -56,6 +59,9 @@ internal sealed class AllocationSampler : EventListener
 
         var type = names.IndexOf("TypeName") is var t and >= 0 ? eventData.Payload![t] as string ?? "?" : "?";
         var amount = names.IndexOf("AllocationAmount64") is var a and >= 0 ? Convert.ToInt64(eventData.Payload![a], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
-        _bytes.AddOrUpdate(type, amount, (_, sum) => sum + amount);
+        Add(type, amount);
     }
+
+    /// <summary>Counts <paramref name="amount"/> bytes sampled for <paramref name="type"/> (what each tick does).</summary>
+    internal void Add(string type, long amount) => _bytes.AddOrUpdate(type, amount, (_, sum) => sum + amount);
 }
