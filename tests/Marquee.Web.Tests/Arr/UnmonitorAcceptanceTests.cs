@@ -32,9 +32,12 @@ public sealed class UnmonitorAcceptanceTests
         Assert.Equal(1, setup.Sonarr.Control.RequestCounts.GetValueOrDefault("PUT /api/v3/episode/monitor"));
         Assert.Equal(1, setup.Sonarr.Control.RequestCounts.GetValueOrDefault("GET /api/v3/series"));
 
-        // The ledger holds the unmonitor as a run; undoing it monitors the episode again.
+        // The ledger holds the unmonitor as a run; undoing it monitors the episode again. Sonarr shows the change before
+        // its answer reaches Marquee, and the row is journaled written after that answer: the run is read once it ends.
         var runs = setup.App.Services.GetRequiredService<IRunStore>();
-        var run = (await runs.ListAsync(10, CancellationToken.None)).Single(r => r.Flow == "unmonitor:tv");
+        SyncRun? run = null;
+        await setup.WaitAsync(() => (run = runs.ListAsync(10, CancellationToken.None).GetAwaiter().GetResult().SingleOrDefault(r => r.Flow == "unmonitor:tv")) is { Status: not RunStatus.Running }, "the unmonitor's run did not end");
+        Assert.Equal(RunStatus.Done, run!.Status);
         Assert.Equal("live", run.Trigger);
         var write = Assert.Single(await runs.ListWritesAsync(run.Id, CancellationToken.None));
         Assert.Equal(WriteStatus.Written, write.Status);
