@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -60,11 +59,11 @@ internal sealed class SqliteRowStatement : IRowStatement
         return new SqliteRowStatement(db, statement, slots);
     }
 
-    public long? Run(ReadOnlySpan<object?> values)
+    public long? Run(ReadOnlySpan<RowValue> values)
     {
         for (var i = 0; i < _slots.Length; i++)
         {
-            Check(Bind(_slots[i], i < values.Length ? values[i] : null));
+            Check(Bind(_slots[i], i < values.Length ? values[i] : RowValue.Null));
         }
 
         long? first = null;
@@ -96,19 +95,13 @@ internal sealed class SqliteRowStatement : IRowStatement
 
     public void Dispose() => _statement.Dispose();
 
-    private int Bind(int slot, object? value) => value switch
+    private int Bind(int slot, RowValue value) => value.Kind switch
     {
-        null or DBNull => raw.sqlite3_bind_null(_statement, slot),
-        string text => raw.sqlite3_bind_text16(_statement, slot, text.AsSpan()),
-        long number => raw.sqlite3_bind_int64(_statement, slot, number),
-        int number => raw.sqlite3_bind_int64(_statement, slot, number),
-        bool flag => raw.sqlite3_bind_int64(_statement, slot, flag ? 1 : 0),
-        double real => raw.sqlite3_bind_double(_statement, slot, real),
-        float real => raw.sqlite3_bind_double(_statement, slot, real),
-        byte[] blob => raw.sqlite3_bind_blob(_statement, slot, blob),
-        short or byte or sbyte or ushort or uint => raw.sqlite3_bind_int64(_statement, slot, Convert.ToInt64(value, CultureInfo.InvariantCulture)),
-        Enum => raw.sqlite3_bind_int64(_statement, slot, Convert.ToInt64(value, CultureInfo.InvariantCulture)),
-        _ => throw new NotSupportedException($"A row value of type {value.GetType().Name} cannot be written by a row statement; write it as text or a number."),
+        RowValueKind.Number => raw.sqlite3_bind_int64(_statement, slot, value.Number),
+        RowValueKind.Real => raw.sqlite3_bind_double(_statement, slot, value.Real),
+        RowValueKind.Text => raw.sqlite3_bind_text16(_statement, slot, value.Text.AsSpan()),
+        RowValueKind.Blob => raw.sqlite3_bind_blob(_statement, slot, value.Blob),
+        _ => raw.sqlite3_bind_null(_statement, slot),
     };
 
     private void Check(int rc)

@@ -7,5 +7,5 @@ namespace Marquee.Data;
 public interface IRowStatement : IDisposable
 {
     /// <summary>Runs the statement with <paramref name="values"/>, in the order of the names it was prepared with; returns the first column of the first row it returns (<c>RETURNING id</c>), else null.</summary>
-    long? Run(ReadOnlySpan<object?> values);
+    long? Run(ReadOnlySpan<RowValue> values);
 }

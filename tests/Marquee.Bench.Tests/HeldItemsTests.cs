@@ -117,6 +117,45 @@ public sealed class HeldItemsTests
     }
 
     /// <summary>
+    /// A first run leaves a baseline for every item both accounts listed; they are made as the store writes them, from the
+    /// entries, not held as a list beside the entries (about 180,000 rows on the reference library's first profile, with
+    /// an observed state each). At the first profile's ledger commit the baselines must be a sequence not yet made, and
+    /// walking it must give one row per listed copy of the profile. Fails when the run gathers them into a list first.
+    /// </summary>
+    [Fact]
+    public async Task FirstRun_MakesEachBaselineAsTheStoreWritesIt()
+    {
+        using var folder = new TempFolder();
+        await using var world = await ReferenceWorld.StartAsync(new WorldSize(Movies: 150, Shows: 6, LatencyMs: 0, Differing: 0.1), folder.Path, CancellationToken.None);
+        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
+        var listed = 0;
+        var listedAtCommit = 0;
+        bool? made = null;
+        var rows = new List<BaselineRow>();
+        world.Timer.ItemListed = (_, _) => Interlocked.Increment(ref listed);
+        world.Timer.LedgerCommitting = commit =>
+        {
+            if (made is null)
+            {
+                made = commit.Baselines.TryGetNonEnumeratedCount(out _);
+                rows.AddRange(commit.Baselines);
+                listedAtCommit = Volatile.Read(ref listed);
+            }
+        };
+
+        var run = await world.SyncAsync(flow, null, CancellationToken.None);
+
+        Assert.Equal(RunStatus.Done, run.Run.Status);
+        Assert.False(made, "the first profile's baselines were held as a list before they were stored");
+
+        // Every item the profile listed on either side has its baseline, but those not matched (the flow's unresolved).
+        Assert.True(rows.Count > 500, $"{rows.Count} baselines at the first profile's commit");
+        Assert.InRange(rows.Count, listedAtCommit * 9 / 10, listedAtCommit);
+        Assert.Equal(2, rows.Select(r => r.AccountId).Distinct().Count());
+        Assert.Equal(rows.Count, rows.Select(r => (r.AccountId, r.LocalKey)).Distinct().Count());
+    }
+
+    /// <summary>
     /// Watches each listing's items by weak reference and counts, at each page start of a listing, those of its pages two
     /// or more back still alive. Both sides of a profile are read at once, so each listing (by its account) is kept apart.
     /// </summary>

@@ -5,11 +5,14 @@ namespace Marquee.Core.Sync;
 /// <summary>A baseline to store: what one account showed for one local key.</summary>
 public readonly record struct BaselineRow(long AccountId, string LocalKey, ObservedState State);
 
-/// <summary>Everything one observation changes, stored in one transaction: new events, the states they lead to, and the new baselines.</summary>
+/// <summary>
+/// Everything one observation changes, stored in one transaction: new events, the states they lead to, and the new
+/// baselines (walked once, as they are written: a full run makes them from its entries one at a time).
+/// </summary>
 public sealed record LedgerCommit(
     IReadOnlyList<LedgerEvent> Events,
     IReadOnlyDictionary<(long ProfileId, long ItemId), LedgerState> States,
-    IReadOnlyList<BaselineRow> Baselines);
+    IEnumerable<BaselineRow> Baselines);
 
 public interface ILedgerStore
 {

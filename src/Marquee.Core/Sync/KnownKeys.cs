@@ -46,6 +46,33 @@ internal sealed class KnownKeys
         }
     }
 
+    /// <summary>
+    /// Makes room at once for the items of a connection's listing that the table does not hold yet: a first run's first
+    /// profile adds an entry for every listed item, and a table grown one doubling at a time held about twice the room
+    /// it needed, with the copy it grew out of beside it, at the most crowded point of the run.
+    /// </summary>
+    public void Reserve(long connection, IEnumerable<long> items)
+    {
+        var missing = 0;
+        foreach (var item in items)
+        {
+            if (!_keys.ContainsKey((connection, item)))
+            {
+                missing++;
+            }
+        }
+
+        if (missing > 0)
+        {
+            _keys.EnsureCapacity(_keys.Count + missing);
+        }
+    }
+
+    /// <summary>Gets the room the table has (entries it can hold without growing).</summary>
+    public int Capacity => _keys.Capacity;
+
+    public int Count => _keys.Count;
+
     /// <summary>Whether this run stored the link of <paramref name="localKey"/> on the connection to the item already.</summary>
     public bool IsLinked(long connection, string localKey, long item) =>
         (_keys.TryGetValue((connection, item), out var entry) && entry.Linked && string.Equals(entry.Key, localKey, StringComparison.Ordinal))

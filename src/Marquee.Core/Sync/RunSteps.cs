@@ -47,18 +47,22 @@ public sealed class RunSteps(ProfileMapper mapper, IRunStore runs, SyncExecutor 
         flow.Filters.Profiles.Count == 0 ? pairs : pairs.Where(p => flow.Filters.Profiles.Contains(p.ProfileName, StringComparer.OrdinalIgnoreCase)).ToList();
 
     /// <summary>Observes one read of one item against its baseline: what changed becomes ledger events, a new observation a baseline row.</summary>
-    public void Observe(ObservedRead read, ObservedState? baseline, DateTimeOffset now, long runId, List<LedgerEvent> events, List<BaselineRow> rows)
+    public void Observe(ObservedRead read, ObservedState? baseline, DateTimeOffset now, long runId, List<LedgerEvent> events, List<BaselineRow>? rows)
     {
         foreach (var change in Ledger.Observe(Ledger.Against(baseline, read.State, rules), read.State, read.DurationMs, now, rules))
         {
             events.Add(new LedgerEvent(0, read.ProfileId, read.ItemId, change.Feature, change.Value, change.OccurredAt, now, read.ConnectionId, read.AccountId, read.Origin, runId));
         }
 
-        if (baseline is null || !Ledger.SameBaseline(baseline, read.State))
+        if (rows is not null && NewBaseline(read.AccountId, read.LocalKey, read.State, baseline, now) is { } row)
         {
-            rows.Add(new BaselineRow(read.AccountId, read.LocalKey, Ledger.Baseline(read.State, now)));
+            rows.Add(row);
         }
     }
+
+    /// <summary>The baseline an observation leaves for the account's item: what it read, unless the stored baseline already says so (null).</summary>
+    public static BaselineRow? NewBaseline(long accountId, string localKey, WatchState state, ObservedState? baseline, DateTimeOffset now) =>
+        baseline is null || !Ledger.SameBaseline(baseline, state) ? new BaselineRow(accountId, localKey, Ledger.Baseline(state, now)) : null;
 
     /// <summary>Folds events into the states, oldest first and the flow's source last at equal times; returns the states that changed.</summary>
     public static Dictionary<(long ProfileId, long ItemId), LedgerState> Fold(Flow flow, IEnumerable<LedgerEvent> events, Func<LedgerEvent, LedgerState?> current, Action<LedgerEvent, LedgerState>? folded = null)

@@ -275,6 +275,7 @@ public sealed class SyncService(
                 // The links are stored (a dry run stores none, and nothing after this point reads what they needed).
                 foreach (var (side, items) in new[] { (source, sourceItems), (target, targetItems) })
                 {
+                    knownKeys.Reserve(side.Connection.Id, items.Keys);
                     foreach (var (itemId, listed) in items)
                     {
                         knownKeys.AddLinked(side.Connection.Id, itemId, listed.LocalKey, listed.Others.Count == 0 ? [] : listed.Others.Select(o => o.LocalKey));
@@ -296,9 +297,12 @@ public sealed class SyncService(
                 // Observe both sides against their baselines; only changes become events.
                 var now = clock.GetUtcNow();
                 var events = new List<LedgerEvent>();
-                var baselines = new List<BaselineRow>();
-                Observe(pair.ProfileId, source.Connection.Id, pair.Source.Id, sourceItems, sourceBaselines, now, sourceSeen ? EventOrigin.Poll : EventOrigin.Scan, runId, events, baselines);
-                Observe(pair.ProfileId, target.Connection.Id, pair.Target.Id, targetItems, targetBaselines, now, targetSeen ? EventOrigin.Poll : EventOrigin.Scan, runId, events, baselines);
+                Observe(pair.ProfileId, source.Connection.Id, pair.Source.Id, sourceItems, sourceBaselines, now, sourceSeen ? EventOrigin.Poll : EventOrigin.Scan, runId, events);
+                Observe(pair.ProfileId, target.Connection.Id, pair.Target.Id, targetItems, targetBaselines, now, targetSeen ? EventOrigin.Poll : EventOrigin.Scan, runId, events);
+
+                // The new baselines are made as the store writes them, from the entries: a first run has one for every item
+                // on both sides, and held as a list they were the largest thing alive while the profile was stored.
+                var baselines = NewBaselines(pair.Source.Id, sourceItems, sourceBaselines, now).Concat(NewBaselines(pair.Target.Id, targetItems, targetBaselines, now));
                 var loaded = storedStates ?? await ledger.LoadStatesAsync(pair.ProfileId, Family(resolver, sourceItems.Keys.Concat(targetItems.Keys)), cancellationToken);
                 var states = loaded as Dictionary<long, LedgerState> ?? loaded.ToDictionary();
                 var changed = RunSteps.Fold(flow, events, e => states.GetValueOrDefault(e.ItemId), (e, next) => states[e.ItemId] = next);
@@ -764,7 +768,7 @@ public sealed class SyncService(
         return keys;
     }
 
-    private void Observe(long profileId, long connectionId, long accountId, Dictionary<long, Listed> items, IReadOnlyDictionary<string, ObservedState> baselines, DateTimeOffset now, string origin, long runId, List<LedgerEvent> events, List<BaselineRow> rows)
+    private void Observe(long profileId, long connectionId, long accountId, Dictionary<long, Listed> items, IReadOnlyDictionary<string, ObservedState> baselines, DateTimeOffset now, string origin, long runId, List<LedgerEvent> events)
     {
         // Each copy against its own baseline, so a listing that holds only some copies (an incremental run) reads no change into the rest.
         foreach (var (itemId, listed) in items)
@@ -772,7 +776,22 @@ public sealed class SyncService(
             foreach (var copy in listed.Copies)
             {
                 var read = new ObservedRead(profileId, itemId, connectionId, accountId, copy.LocalKey, copy.State, copy.DurationMs, origin);
-                steps.Observe(read, baselines.GetValueOrDefault(copy.LocalKey), now, runId, events, rows);
+                steps.Observe(read, baselines.GetValueOrDefault(copy.LocalKey), now, runId, events, rows: null);
+            }
+        }
+    }
+
+    /// <summary>The baselines an observation of <paramref name="items"/> leaves (each copy's own), made one at a time as they are walked.</summary>
+    private static IEnumerable<BaselineRow> NewBaselines(long accountId, Dictionary<long, Listed> items, IReadOnlyDictionary<string, ObservedState> baselines, DateTimeOffset now)
+    {
+        foreach (var listed in items.Values)
+        {
+            foreach (var copy in listed.Copies)
+            {
+                if (RunSteps.NewBaseline(accountId, copy.LocalKey, copy.State, baselines.GetValueOrDefault(copy.LocalKey), now) is { } row)
+                {
+                    yield return row;
+                }
             }
         }
     }

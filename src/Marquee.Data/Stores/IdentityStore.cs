@@ -138,7 +138,7 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
                     v[0] = item.Kind.Name();
                     v[1] = item.Title;
                     v[2] = item.Year;
-                    v[3] = item.ParentItemId is { } p ? Real(p) : null;
+                    v[3] = item.ParentItemId is { } p ? Real(p) : RowValue.Null;
                     v[4] = item.Season;
                     v[5] = item.Episode;
                     v[6] = item.Edition;

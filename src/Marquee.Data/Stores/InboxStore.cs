@@ -42,7 +42,7 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
                 v[4] = d.Body;
                 v[5] = d.DedupeKey;
                 v[6] = d.Status;
-                v[7] = d.HandledAt is { } h ? Ms(h) : null;
+                v[7] = d.HandledAt is { } h ? Ms(h) : RowValue.Null;
                 v[8] = d.Error;
             },
             cancellationToken);

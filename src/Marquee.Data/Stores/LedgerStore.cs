@@ -176,7 +176,7 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
                 cancellationToken);
         }
 
-        if (commit.Baselines.Count > 0)
+        if (!commit.Baselines.TryGetNonEnumeratedCount(out var baselines) || baselines > 0)
         {
             await ExecuteRowsAsync(
                 db,

@@ -32,20 +32,20 @@ public abstract class StoreBase(IDatabaseProvider provider)
     /// (<see cref="IDatabaseProvider.PrepareRows"/>), else on one command whose parameters (<c>@name</c>) are made once and
     /// only their values change; either costs far less per row than a mapped parameter object each time.
     /// </summary>
-    protected Task ExecuteRowsAsync<T>(DbConnection db, DbTransaction transaction, string sql, IReadOnlyList<string> names, IEnumerable<T> rows, Action<T, object?[]> values, CancellationToken cancellationToken) =>
+    protected Task ExecuteRowsAsync<T>(DbConnection db, DbTransaction transaction, string sql, IReadOnlyList<string> names, IEnumerable<T> rows, Action<T, RowValue[]> values, CancellationToken cancellationToken) =>
         RunRowsAsync(db, transaction, sql, names, rows, values, null, cancellationToken);
 
     /// <summary>As <see cref="ExecuteRowsAsync"/> for an insert that returns one value per row (<c>RETURNING id</c>): the ids, in row order.</summary>
-    protected async Task<IReadOnlyList<long>> InsertRowsAsync<T>(DbConnection db, DbTransaction transaction, string sql, IReadOnlyList<string> names, IEnumerable<T> rows, Action<T, object?[]> values, CancellationToken cancellationToken)
+    protected async Task<IReadOnlyList<long>> InsertRowsAsync<T>(DbConnection db, DbTransaction transaction, string sql, IReadOnlyList<string> names, IEnumerable<T> rows, Action<T, RowValue[]> values, CancellationToken cancellationToken)
     {
         var ids = new List<long>();
         await RunRowsAsync(db, transaction, sql, names, rows, values, ids, cancellationToken);
         return ids;
     }
 
-    private async Task RunRowsAsync<T>(DbConnection db, DbTransaction transaction, string sql, IReadOnlyList<string> names, IEnumerable<T> rows, Action<T, object?[]> values, List<long>? ids, CancellationToken cancellationToken)
+    private async Task RunRowsAsync<T>(DbConnection db, DbTransaction transaction, string sql, IReadOnlyList<string> names, IEnumerable<T> rows, Action<T, RowValue[]> values, List<long>? ids, CancellationToken cancellationToken)
     {
-        var row = new object?[names.Count];
+        var row = new RowValue[names.Count];
         using (var statement = _provider.PrepareRows(db, sql, names))
         {
             if (statement is not null)
@@ -80,7 +80,7 @@ public abstract class StoreBase(IDatabaseProvider provider)
             values(item, row);
             for (var i = 0; i < parameters.Length; i++)
             {
-                parameters[i].Value = row[i] ?? DBNull.Value;
+                parameters[i].Value = row[i].ToObject();
             }
 
             if (ids is null)

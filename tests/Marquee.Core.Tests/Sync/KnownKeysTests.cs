@@ -49,4 +49,35 @@ public sealed class KnownKeysTests
         Assert.True(keys.IsLinked(1, "200", 10));
         Assert.True(keys.IsLinked(1, "300", 10));
     }
+
+    [Fact]
+    public void Reserve_MakesRoomOnce_ForTheListedItemsNotHeldYet()
+    {
+        const int Listed = 100_000;
+        var keys = new KnownKeys();
+        for (var item = 0; item < 1_000; item++)
+        {
+            keys.AddStored(1, item, "stored " + item);
+        }
+
+        // A first profile's listing: a thousand items known, the rest new; room is made for those only, at once.
+        keys.Reserve(1, Enumerable.Range(0, Listed).Select(i => (long)i));
+        var room = keys.Capacity;
+        for (var item = 0; item < Listed; item++)
+        {
+            keys.AddLinked(1, item, "listed " + item, []);
+        }
+
+        Assert.Equal(Listed, keys.Count);
+        Assert.Equal(room, keys.Capacity);
+        Assert.InRange(room, Listed, Listed + (Listed / 10));
+
+        // The next profile lists the same items: no room is added.
+        keys.Reserve(1, Enumerable.Range(0, Listed).Select(i => (long)i));
+        Assert.Equal(room, keys.Capacity);
+
+        // Another connection's items are new to the table.
+        keys.Reserve(2, Enumerable.Range(0, 10).Select(i => (long)i));
+        Assert.InRange(keys.Capacity, Listed + 10, Listed + 10 + ((Listed + 10) / 10));
+    }
 }
