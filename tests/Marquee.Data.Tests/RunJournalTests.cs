@@ -75,6 +75,35 @@ public sealed class RunJournalTests : StoreTestBase
     }
 
     [Fact]
+    public async Task InsertWrites_StoresEachRow_AsTheOneRowInsertDoes_AndKeepsNothingWhenOneIsRefused()
+    {
+        var store = new RunStore(Provider);
+        var runId = await store.StartAsync(null, "main", "test", null, Now, CancellationToken.None);
+        var alone = await store.InsertWriteAsync(Row(runId, "alone"), CancellationToken.None);
+        var rows = Enumerable.Range(0, 5).Select(i => Row(runId, $"together {i}") with { Before = i % 2 == 0 ? null : "{\"Watched\":false}", ItemId = i == 3 ? null : i }).ToList();
+
+        var ids = await store.InsertWritesAsync(rows, CancellationToken.None);
+
+        Assert.Equal(5, ids.Count);
+        Assert.Equal(ids.Order(), ids);
+        Assert.True(ids[0] > alone);
+        var stored = (await store.ListWritesAsync(runId, CancellationToken.None)).ToDictionary(w => w.Id);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(rows[i] with { Id = ids[i] }, stored[ids[i]]);
+        }
+
+        Assert.Equal(Row(runId, "alone") with { Id = alone }, stored[alone]);
+
+        // A key journaled already (unique) refuses its row: none of the rows stored with it is kept.
+        var refused = await Assert.ThrowsAsync<SqliteException>(() => store.InsertWritesAsync([Row(runId, "new one"), Row(runId, "together 2")], CancellationToken.None));
+        Assert.Contains("UNIQUE", refused.Message, StringComparison.Ordinal);
+        Assert.Null(await store.FindWriteAsync("new one", CancellationToken.None));
+        Assert.Equal(6, (await store.ListWritesAsync(runId, CancellationToken.None)).Count);
+        Assert.Empty(await store.InsertWritesAsync([], CancellationToken.None));
+    }
+
+    [Fact]
     public async Task EveryEngineConnection_GetsTheSettings_EvenWhenThePoolReusesIt()
     {
         var other = new SqliteDatabaseProvider(Folder.Path, TimeSpan.FromMilliseconds(1_500));

@@ -205,6 +205,9 @@ public static class TimedProviders
         public Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.InsertWriteAsync(write, cancellationToken));
 
+        public Task<IReadOnlyList<long>> InsertWritesAsync(IReadOnlyList<RunWrite> writes, CancellationToken cancellationToken) =>
+            timer.TimeStoreAsync(() => inner.InsertWritesAsync(writes, cancellationToken));
+
         public Task UpdateWriteAsync(long id, long runId, string status, string? after, string? error, DateTimeOffset? writtenAt, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.UpdateWriteAsync(id, runId, status, after, error, writtenAt, cancellationToken));
 

@@ -128,6 +128,9 @@ public interface IRunStore
 
     Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken);
 
+    /// <summary>Journals many writes in one transaction, each as <see cref="InsertWriteAsync"/> would; their ids, in order. Nothing is kept when one fails.</summary>
+    Task<IReadOnlyList<long>> InsertWritesAsync(IReadOnlyList<RunWrite> writes, CancellationToken cancellationToken);
+
     Task UpdateWriteAsync(long id, long runId, string status, string? after, string? error, DateTimeOffset? writtenAt, CancellationToken cancellationToken);
 
     /// <summary>Journals the outcomes of many writes in one transaction, each as <see cref="UpdateWriteAsync"/> would.</summary>

@@ -114,13 +114,16 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
 
     /// <summary>
     /// A run's journal around its writes. The plan's earlier journal rows are read once, before the first write (a key
-    /// met again in the same run is read from the store, after what is pending is stored). Each write is still journaled
-    /// as planned, alone, before it is sent; its outcome and the item's baseline wait, and are stored in one transaction
-    /// each when <see cref="FlushSize"/> rows wait or the oldest has waited <see cref="MaxWait"/> (checked as each write
-    /// ends), and when the run ends, fails or stops. A process killed in between leaves those rows planned, as a kill
-    /// between the call and its journal row always could: the next run re-reads those items from the target
-    /// (<see cref="ReconcileAsync"/>). Another flow that reads the same account meanwhile sees the baseline of before the
-    /// write, as it could in the moment between the call and the baseline before; the wait bounds that moment.
+    /// met again in the same run is read from the store, after what is pending is stored). Each write is journaled as
+    /// planned before it is sent: the rows of writes about to be sent together are stored in one transaction (a group
+    /// commit: while one transaction is stored, the writes that arrive wait for the next, so each waits at most one
+    /// transaction's time beyond its own), and each write is sent once its own row is stored. Its outcome and the
+    /// item's baseline wait, and are stored in one transaction each when <see cref="FlushSize"/> rows wait or the oldest
+    /// has waited <see cref="MaxWait"/> (checked as each write ends), and when the run ends, fails or stops. A process
+    /// killed in between leaves those rows planned, as a kill between the call and its journal row always could: the
+    /// next run re-reads those items from the target (<see cref="ReconcileAsync"/>). Another flow that reads the same
+    /// account meanwhile sees the baseline of before the write, as it could in the moment between the call and the
+    /// baseline before; the wait bounds that moment.
     /// </summary>
     private sealed class Journal(IRunStore runs, ILedgerStore ledger, IReadOnlyDictionary<string, RunWrite> earlier) : IDisposable
     {
@@ -132,6 +135,9 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
 
         private readonly Lock _gate = new();
         private readonly SemaphoreSlim _flushing = new(1, 1);
+        private readonly Lock _planGate = new();
+        private List<(RunWrite Row, TaskCompletionSource<long> Id)> _toPlan = [];
+        private bool _planning;
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
         private List<WriteOutcome> _outcomes = [];
         private List<BaselineRow> _baselines = [];
@@ -150,6 +156,63 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
 
             await FlushAsync();
             return await runs.FindWriteAsync(idempotencyKey, cancellationToken);
+        }
+
+        /// <summary>Journals <paramref name="row"/> as planned, with the rows of the other writes about to be sent; its id once it is stored.</summary>
+        public Task<long> PlanAsync(RunWrite row)
+        {
+            var id = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            bool start;
+            lock (_planGate)
+            {
+                _toPlan.Add((row, id));
+                start = !_planning;
+                _planning = true;
+            }
+
+            if (start)
+            {
+                _ = Task.Run(PlanWaitingAsync);
+            }
+
+            return id.Task;
+        }
+
+        /// <summary>Stores the rows waiting to be planned, a transaction at a time, until none waits.</summary>
+        private async Task PlanWaitingAsync()
+        {
+            while (true)
+            {
+                List<(RunWrite Row, TaskCompletionSource<long> Id)> rows;
+                lock (_planGate)
+                {
+                    if (_toPlan.Count == 0)
+                    {
+                        _planning = false;
+                        return;
+                    }
+
+                    (rows, _toPlan) = (_toPlan, []);
+                }
+
+                try
+                {
+                    var ids = await runs.InsertWritesAsync([.. rows.Select(r => r.Row)], CancellationToken.None);
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        rows[i].Id.SetResult(ids[i]);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // Nothing of the transaction is kept: none of its writes is sent, and the run fails with the store's error, as
+                    // it did when a single row could not be stored.
+                    foreach (var (_, id) in rows)
+                    {
+                        id.SetException(ex);
+                    }
+                }
+            }
         }
 
         public Task OutcomeAsync(WriteOutcome outcome) => WaitOrFlushAsync(outcome, null);
@@ -482,9 +545,8 @@ public sealed class SyncExecutor(IRunStore runs, ILedgerStore ledger, SyncRules 
         }
         else
         {
-            journalId = await runs.InsertWriteAsync(
-                new RunWrite(0, runId, write.ConnectionId, write.AccountId, write.ProfileId, write.ItemId, write.LocalKey, write.Feature, write.Action, Before(write), write.After.ToJson(), write.Reason, write.IdempotencyKey, WriteStatus.Planned, null, clock.GetUtcNow(), null),
-                cancellationToken);
+            journalId = await journal.PlanAsync(
+                new RunWrite(0, runId, write.ConnectionId, write.AccountId, write.ProfileId, write.ItemId, write.LocalKey, write.Feature, write.Action, Before(write), write.After.ToJson(), write.Reason, write.IdempotencyKey, WriteStatus.Planned, null, clock.GetUtcNow(), null));
         }
 
         return (WriteStatus.Planned, null, journalId);

@@ -14,18 +14,8 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
     public async Task<long> AddAsync(InboxDelivery delivery, CancellationToken cancellationToken) =>
         (await AddManyAsync([delivery], cancellationToken))[0];
 
-    public async Task<IReadOnlyList<long>> AddManyAsync(IReadOnlyList<InboxDelivery> deliveries, CancellationToken cancellationToken)
-    {
-        if (deliveries.Count == 0)
-        {
-            return [];
-        }
-
-        await using var db = await OpenAsync(cancellationToken);
-        await using var transaction = await db.BeginTransactionAsync(cancellationToken);
-        var ids = await InsertRowsAsync(
-            db,
-            transaction,
+    public Task<IReadOnlyList<long>> AddManyAsync(IReadOnlyList<InboxDelivery> deliveries, CancellationToken cancellationToken) =>
+        InsertAllAsync(
             """
             INSERT INTO inbox (source, received_at, content_type, headers, body, dedupe_key, status, attempts, handled_at, error)
             VALUES (@source, @received_at, @content_type, @headers, @body, @dedupe_key, @status, 0, @handled_at, @error)
@@ -46,9 +36,6 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
                 v[8] = d.Error;
             },
             cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return ids;
-    }
 
     public async Task<IReadOnlyList<InboxDelivery>> ListPendingAsync(int limit, CancellationToken cancellationToken)
     {

@@ -129,18 +129,37 @@ public sealed class RunStore(IDatabaseProvider provider) : StoreBase(provider), 
             cancellationToken)))?.ToModel();
     }
 
-    public async Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken)
-    {
-        await using var db = await OpenAsync(cancellationToken);
-        return await db.ExecuteScalarAsync<long>(Command(
+    public async Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken) =>
+        (await InsertWritesAsync([write], cancellationToken))[0];
+
+    public Task<IReadOnlyList<long>> InsertWritesAsync(IReadOnlyList<RunWrite> writes, CancellationToken cancellationToken) =>
+        InsertAllAsync(
             """
             INSERT INTO run_writes (run_id, connection_id, account_id, profile_id, item_id, local_key, feature, action, before, after, reason, idempotency_key, status, error, created_at, written_at)
             VALUES (@RunId, @ConnectionId, @AccountId, @ProfileId, @ItemId, @LocalKey, @Feature, @Action, @Before, @After, @Reason, @IdempotencyKey, @Status, @Error, @created, NULL)
             RETURNING id
             """,
-            new { write.RunId, write.ConnectionId, write.AccountId, write.ProfileId, write.ItemId, write.LocalKey, write.Feature, write.Action, write.Before, write.After, write.Reason, write.IdempotencyKey, write.Status, write.Error, created = Ms(write.CreatedAt) },
-            cancellationToken));
-    }
+            ["RunId", "ConnectionId", "AccountId", "ProfileId", "ItemId", "LocalKey", "Feature", "Action", "Before", "After", "Reason", "IdempotencyKey", "Status", "Error", "created"],
+            writes,
+            (w, v) =>
+            {
+                v[0] = w.RunId;
+                v[1] = w.ConnectionId;
+                v[2] = w.AccountId;
+                v[3] = w.ProfileId;
+                v[4] = w.ItemId;
+                v[5] = w.LocalKey;
+                v[6] = w.Feature;
+                v[7] = w.Action;
+                v[8] = w.Before;
+                v[9] = w.After;
+                v[10] = w.Reason;
+                v[11] = w.IdempotencyKey;
+                v[12] = w.Status;
+                v[13] = w.Error;
+                v[14] = Ms(w.CreatedAt);
+            },
+            cancellationToken);
 
     public async Task UpdateWriteAsync(long id, long runId, string status, string? after, string? error, DateTimeOffset? writtenAt, CancellationToken cancellationToken)
     {

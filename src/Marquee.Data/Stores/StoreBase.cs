@@ -43,6 +43,21 @@ public abstract class StoreBase(IDatabaseProvider provider)
         return ids;
     }
 
+    /// <summary>Inserts <paramref name="rows"/> in one transaction of their own (<c>RETURNING id</c>): their ids, in row order; nothing is kept when one fails.</summary>
+    protected async Task<IReadOnlyList<long>> InsertAllAsync<T>(string sql, IReadOnlyList<string> names, IReadOnlyList<T> rows, Action<T, RowValue[]> values, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        await using var db = await OpenAsync(cancellationToken);
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+        var ids = await InsertRowsAsync(db, transaction, sql, names, rows, values, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ids;
+    }
+
     private async Task RunRowsAsync<T>(DbConnection db, DbTransaction transaction, string sql, IReadOnlyList<string> names, IEnumerable<T> rows, Action<T, RowValue[]> values, List<long>? ids, CancellationToken cancellationToken)
     {
         var row = new RowValue[names.Count];

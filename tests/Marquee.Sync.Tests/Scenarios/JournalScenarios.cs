@@ -18,19 +18,26 @@ public sealed class JournalScenarios
     {
         var counted = new CountingRunStore();
         await using var f = new PlexToPlexFixture { Register = counted.Register };
-        await f.StartAsync();
-        var movies = f.SharedMovies().Take(30).ToList();
-        foreach (var movie in movies)
-        {
-            f.Source.Mark(f.Source.Owner, movie, true);
-        }
+        var (movies, flow) = await WatchedOnTheSourceAsync(f);
 
-        var flow = await f.AddFlowAsync(features: ["watched"], profiles: ["owner"]);
+        // Each write's planned row is stored before it is sent: the target shows none of them when their rows are stored.
+        var shownBeforeStored = new ConcurrentBag<string>();
+        counted.Planned = rows =>
+        {
+            foreach (var row in rows.Where(r => f.Target.View(f.Target.Owner, r.LocalKey!).ViewCount > 0))
+            {
+                shownBeforeStored.Add(row.LocalKey!);
+            }
+        };
 
         var first = await f.SyncAsync(flow);
 
         Assert.Equal(RunStatus.Done, first.Run.Status);
         Assert.Equal(movies.Count, first.Run.Written);
+        Assert.Empty(shownBeforeStored);
+        Assert.Equal(movies.Count, counted.Calls.GetValueOrDefault("planned"));
+        Assert.Equal(0, counted.Calls.GetValueOrDefault(nameof(IRunStore.InsertWriteAsync)));
+        Assert.InRange(counted.Calls.GetValueOrDefault(nameof(IRunStore.InsertWritesAsync)), 1, movies.Count);
         Assert.Equal(0, counted.Calls.GetValueOrDefault(nameof(IRunStore.FindWriteAsync)));
         Assert.Equal(1, counted.Calls.GetValueOrDefault(nameof(IRunStore.FindWritesAsync)));
         Assert.Equal(0, counted.Calls.GetValueOrDefault(nameof(IRunStore.UpdateWriteAsync)));
@@ -48,17 +55,34 @@ public sealed class JournalScenarios
     }
 
     [Fact]
+    public async Task PlannedRowsTheStoreRefuses_StopTheRun_AndNoWriteIsSentWithoutItsRow()
+    {
+        var counted = new CountingRunStore();
+        await using var f = new PlexToPlexFixture { Register = counted.Register };
+        var (movies, flow) = await WatchedOnTheSourceAsync(f);
+
+        // Each transaction of planned rows takes a while, so the writes that arrive meanwhile are planned together.
+        var refused = f.OnTarget(movies[12]);
+        counted.PlanDelay = TimeSpan.FromMilliseconds(30);
+        counted.Refuse = row => row.LocalKey == refused;
+
+        var run = await f.SyncAsync(flow);
+
+        Assert.Equal(RunStatus.Failed, run.Run.Status);
+        Assert.Contains("the store refused a planned row", run.Run.Message, StringComparison.Ordinal);
+        Assert.True(counted.Calls.GetValueOrDefault("planned together") > 1, "no transaction held more than one planned row");
+        var journal = await f.WithAsync(s => s.GetRequiredService<IRunStore>().ListWritesAsync(run.Run.Id, CancellationToken.None));
+        var shown = movies.Select(f.OnTarget).Where(m => f.Target.View(f.Target.Owner, m).ViewCount > 0).ToList();
+        Assert.DoesNotContain(refused, shown);
+        Assert.All(shown, m => Assert.Contains(journal, w => w.LocalKey == m && w.Status is WriteStatus.Written or WriteStatus.Planned));
+        Assert.True(journal.Count < movies.Count, $"{journal.Count} rows journaled");
+    }
+
+    [Fact]
     public async Task AStoppedRun_StillJournalsEveryOutcomeItHad()
     {
         await using var f = new PlexToPlexFixture();
-        await f.StartAsync();
-        var movies = f.SharedMovies().Take(30).ToList();
-        foreach (var movie in movies)
-        {
-            f.Source.Mark(f.Source.Owner, movie, true);
-        }
-
-        var flow = await f.AddFlowAsync(features: ["watched"], profiles: ["owner"]);
+        var (movies, flow) = await WatchedOnTheSourceAsync(f);
         f.Target.SetWriteLatency(40);
         var onTarget = movies.Select(m => f.OnTarget(m)).ToList();
         var inFlight = new SyncRules().Concurrency;
@@ -88,6 +112,19 @@ public sealed class JournalScenarios
         Assert.All(journal, w => Assert.Contains(w.Status, new[] { WriteStatus.Written, WriteStatus.Planned, WriteStatus.Failed }));
     }
 
+    /// <summary>Starts the fixture with 30 movies watched on the source only, and a flow of watched marks for the owner.</summary>
+    private static async Task<(List<string> Movies, Core.Flows.Flow Flow)> WatchedOnTheSourceAsync(PlexToPlexFixture f)
+    {
+        await f.StartAsync();
+        var movies = f.SharedMovies().Take(30).ToList();
+        foreach (var movie in movies)
+        {
+            f.Source.Mark(f.Source.Owner, movie, true);
+        }
+
+        return (movies, await f.AddFlowAsync(features: ["watched"], profiles: ["owner"]));
+    }
+
     /// <summary>The real run store, with each call counted by name (and the rows of batched outcome updates as "outcomes").</summary>
     private sealed class CountingRunStore
     {
@@ -95,6 +132,15 @@ public sealed class JournalScenarios
 
         public void Register(IServiceCollection services) =>
             services.AddSingleton<IRunStore>(s => new Counted(s.GetRequiredService<RunStore>(), this));
+
+        /// <summary>Gets or sets how long each transaction of planned rows takes beyond the store's own time.</summary>
+        public TimeSpan PlanDelay { get; set; }
+
+        /// <summary>Gets or sets which planned rows the store refuses (their whole transaction fails, as a broken constraint would).</summary>
+        public Func<RunWrite, bool>? Refuse { get; set; }
+
+        /// <summary>Gets or sets what is told of each transaction of planned rows, once it is stored.</summary>
+        public Action<IReadOnlyList<RunWrite>>? Planned { get; set; }
 
         private void Count(string name, int by = 1) => Calls.AddOrUpdate(name, by, (_, n) => n + by);
 
@@ -133,7 +179,31 @@ public sealed class JournalScenarios
             public Task<RunWrite?> FindLastWriteAsync(long connectionId, long accountId, string localKey, CancellationToken cancellationToken) =>
                 inner.FindLastWriteAsync(connectionId, accountId, localKey, cancellationToken);
 
-            public Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken) => inner.InsertWriteAsync(write, cancellationToken);
+            public Task<long> InsertWriteAsync(RunWrite write, CancellationToken cancellationToken)
+            {
+                counts.Count(nameof(InsertWriteAsync));
+                return inner.InsertWriteAsync(write, cancellationToken);
+            }
+
+            public async Task<IReadOnlyList<long>> InsertWritesAsync(IReadOnlyList<RunWrite> writes, CancellationToken cancellationToken)
+            {
+                counts.Count(nameof(InsertWritesAsync));
+                counts.Count("planned", writes.Count);
+                if (writes.Count > 1)
+                {
+                    counts.Count("planned together", writes.Count);
+                }
+
+                await Task.Delay(counts.PlanDelay, cancellationToken);
+                if (counts.Refuse is { } refuse && writes.Any(refuse))
+                {
+                    throw new InvalidOperationException("the store refused a planned row");
+                }
+
+                var ids = await inner.InsertWritesAsync(writes, cancellationToken);
+                counts.Planned?.Invoke(writes);
+                return ids;
+            }
 
             public Task UpdateWriteAsync(long id, long runId, string status, string? after, string? error, DateTimeOffset? writtenAt, CancellationToken cancellationToken)
             {
