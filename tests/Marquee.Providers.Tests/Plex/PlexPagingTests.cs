@@ -85,10 +85,12 @@ public sealed class PlexPagingTests
             Assert.True(await items.MoveNextAsync());
         }
 
+        // A page asked ahead may reach the server just after the listing was left (its request was on its way when it
+        // was cancelled), but nothing beyond the first page and the two asked ahead is ever asked for.
         var asked = server.SimCount(Pages);
         await Task.Delay(200);
         Assert.InRange(asked, 1, 3);
-        Assert.Equal(asked, server.SimCount(Pages));
+        Assert.InRange(server.SimCount(Pages), asked, 3);
     }
 
     [Fact]
