@@ -47,6 +47,10 @@ public readonly struct RowValue : IEquatable<RowValue>
 
     public static implicit operator RowValue(string? value) => value is null ? default : new(RowValueKind.Text, 0, 0, value);
 
+    /// <summary>Refused where it is written: a character would otherwise widen to an integer and be stored as its number.</summary>
+    [Obsolete("A character would be stored as its number: write it as a string.", error: true)]
+    public static implicit operator RowValue(char value) => value.ToString();
+
     public static implicit operator RowValue(byte[]? value) => value is null ? default : new(RowValueKind.Blob, 0, 0, value);
 
     public static implicit operator RowValue(long? value) => value is { } v ? (RowValue)v : Null;
