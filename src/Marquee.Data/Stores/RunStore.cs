@@ -170,18 +170,8 @@ public sealed class RunStore(IDatabaseProvider provider) : StoreBase(provider), 
             cancellationToken));
     }
 
-    public async Task UpdateWritesAsync(IReadOnlyList<WriteOutcome> outcomes, CancellationToken cancellationToken)
-    {
-        if (outcomes.Count == 0)
-        {
-            return;
-        }
-
-        await using var db = await OpenAsync(cancellationToken);
-        await using var transaction = await db.BeginTransactionAsync(cancellationToken);
-        await ExecuteRowsAsync(
-            db,
-            transaction,
+    public Task UpdateWritesAsync(IReadOnlyList<WriteOutcome> outcomes, CancellationToken cancellationToken) =>
+        ExecuteAllAsync(
             "UPDATE run_writes SET run_id = @runId, status = @status, after = @after, error = @error, written_at = @written WHERE id = @id",
             ["runId", "status", "after", "error", "written", "id"],
             outcomes,
@@ -195,8 +185,6 @@ public sealed class RunStore(IDatabaseProvider provider) : StoreBase(provider), 
                 v[5] = o.Id;
             },
             cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
 
     public async Task SetNotTakenAsync(long id, int notTaken, CancellationToken cancellationToken)
     {

@@ -43,19 +43,29 @@ public abstract class StoreBase(IDatabaseProvider provider)
         return ids;
     }
 
+    /// <summary>Runs <paramref name="sql"/> once per row as <see cref="ExecuteRowsAsync"/> does, in one transaction of their own: nothing is kept when one fails.</summary>
+    protected Task ExecuteAllAsync<T>(string sql, IReadOnlyList<string> names, IReadOnlyList<T> rows, Action<T, RowValue[]> values, CancellationToken cancellationToken) =>
+        RunAllAsync(sql, names, rows, values, null, cancellationToken);
+
     /// <summary>Inserts <paramref name="rows"/> in one transaction of their own (<c>RETURNING id</c>): their ids, in row order; nothing is kept when one fails.</summary>
     protected async Task<IReadOnlyList<long>> InsertAllAsync<T>(string sql, IReadOnlyList<string> names, IReadOnlyList<T> rows, Action<T, RowValue[]> values, CancellationToken cancellationToken)
     {
+        var ids = new List<long>();
+        await RunAllAsync(sql, names, rows, values, ids, cancellationToken);
+        return ids;
+    }
+
+    private async Task RunAllAsync<T>(string sql, IReadOnlyList<string> names, IReadOnlyList<T> rows, Action<T, RowValue[]> values, List<long>? ids, CancellationToken cancellationToken)
+    {
         if (rows.Count == 0)
         {
-            return [];
+            return;
         }
 
         await using var db = await OpenAsync(cancellationToken);
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
-        var ids = await InsertRowsAsync(db, transaction, sql, names, rows, values, cancellationToken);
+        await RunRowsAsync(db, transaction, sql, names, rows, values, ids, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return ids;
     }
 
     private async Task RunRowsAsync<T>(DbConnection db, DbTransaction transaction, string sql, IReadOnlyList<string> names, IEnumerable<T> rows, Action<T, RowValue[]> values, List<long>? ids, CancellationToken cancellationToken)
