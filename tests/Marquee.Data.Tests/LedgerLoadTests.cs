@@ -82,7 +82,7 @@ public sealed class LedgerLoadTests : StoreTestBase
               (3, 'movie', 'Film', 1999, NULL, NULL, NULL, 'Director''s Cut', 0),
               (4, 'nonsense', 'Odd', NULL, NULL, NULL, NULL, NULL, 0);
             INSERT INTO item_ids (scheme, value, item_id) VALUES ('imdb', 'tt0000001', 3), ('imdb', 'tt0000002', 1), ('tvdb', '42', 1), ('custom', 'x', 2);
-            INSERT INTO source_items (connection_id, local_key, item_id, kind, seen_at) VALUES (7, '1001', 3, 'movie', 0), (7, '1002', NULL, 'movie', 0), (8, 'abc', 2, 'episode', 0);
+            INSERT INTO source_items (connection_id, local_key, item_id, kind, seen_at, fingerprint) VALUES (7, '1001', 3, 'movie', 0, 12345), (7, '1002', NULL, 'movie', 0, NULL), (8, 'abc', 2, 'episode', 0, NULL);
             """);
 
         var snapshot = await new IdentityStore(Provider).LoadAsync(CancellationToken.None);
@@ -99,7 +99,7 @@ public sealed class LedgerLoadTests : StoreTestBase
             [(new ExternalId("custom", "x"), 2L), (new ExternalId(ExternalId.Imdb, "tt0000001"), 3L), (new ExternalId(ExternalId.Imdb, "tt0000002"), 1L), (new ExternalId(ExternalId.Tvdb, "42"), 1L)],
             snapshot.Ids.OrderBy(i => i.Id.Scheme, StringComparer.Ordinal).ThenBy(i => i.Id.Value, StringComparer.Ordinal));
         Assert.All(snapshot.Ids.Where(i => i.Id.Scheme == ExternalId.Imdb), i => Assert.Same(ExternalId.Imdb, i.Id.Scheme));
-        Assert.Equal([(7L, "1001", 3L), (8L, "abc", 2L)], snapshot.SourceItems.OrderBy(k => k.LocalKey, StringComparer.Ordinal));
+        Assert.Equal([(7L, "1001", 3L, 12345L), (8L, "abc", 2L, LinkFingerprint.None)], snapshot.SourceItems.OrderBy(k => k.LocalKey, StringComparer.Ordinal));
     }
 
     /// <summary>Rows written as they are stored, foreign keys aside: the reads under test do not look at the other tables.</summary>

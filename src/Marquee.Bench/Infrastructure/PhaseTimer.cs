@@ -29,6 +29,9 @@ public sealed class PhaseTimer
     /// <summary>Gets or sets what is called with every item a bulk listing yields (a probe of a test).</summary>
     public Action<Marquee.Core.Providers.ProviderAccount, Marquee.Core.Providers.SourceItemState>? ItemListed { get; set; }
 
+    /// <summary>Gets or sets what is called before each save of links and new items, with what is saved (a probe of a test).</summary>
+    public Action<Marquee.Core.Sync.IdentityChanges>? IdentitySaving { get; set; }
+
     /// <summary>Gets or sets what is called before each ledger commit, with the commit (a probe of a test).</summary>
     public Action<Marquee.Core.Sync.LedgerCommit>? LedgerCommitting { get; set; }
 

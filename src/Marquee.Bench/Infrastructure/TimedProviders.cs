@@ -158,8 +158,11 @@ public static class TimedProviders
         public Task<IdentitySnapshot> LoadForAsync(long connectionId, string localKey, IReadOnlyCollection<ExternalId> ids, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.LoadForAsync(connectionId, localKey, ids, cancellationToken));
 
-        public Task<IReadOnlyDictionary<long, long>> SaveAsync(IdentityChanges changes, CancellationToken cancellationToken) =>
-            timer.TimeStoreAsync(() => inner.SaveAsync(changes, cancellationToken));
+        public Task<IReadOnlyDictionary<long, long>> SaveAsync(IdentityChanges changes, CancellationToken cancellationToken)
+        {
+            timer.IdentitySaving?.Invoke(changes);
+            return timer.TimeStoreAsync(() => inner.SaveAsync(changes, cancellationToken));
+        }
 
         public Task ReplaceUnresolvedAsync(long connectionId, IReadOnlyList<UnresolvedItem> items, DateTimeOffset now, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.ReplaceUnresolvedAsync(connectionId, items, now, cancellationToken));

@@ -45,11 +45,15 @@ public interface ILedgerStore
     Task<int> DeleteProfileDataAsync(long profileId, bool history, bool state, CancellationToken cancellationToken);
 }
 
-/// <summary>The ids, items and local keys known so far, loaded once per run and matched in memory.</summary>
+/// <summary>
+/// The ids, items and local keys known so far, loaded once per run and matched in memory. Each local key comes with the
+/// fingerprint of what its link was stored with (<see cref="LinkFingerprint"/>; <see cref="LinkFingerprint.None"/> for a
+/// link stored before fingerprints were kept).
+/// </summary>
 public sealed record IdentitySnapshot(
     IReadOnlyList<LedgerItem> Items,
     IReadOnlyList<(ExternalId Id, long ItemId)> Ids,
-    IReadOnlyList<(long ConnectionId, string LocalKey, long ItemId)> SourceItems);
+    IReadOnlyList<(long ConnectionId, string LocalKey, long ItemId, long Fingerprint)> SourceItems);
 
 /// <summary>
 /// New items (negative temporary ids), new ids and local keys to store. The local keys are walked once, as they are

@@ -25,18 +25,29 @@ internal sealed class KnownKeys
 
     public bool ContainsKey((long Connection, long Item) key) => _keys.ContainsKey(key);
 
-    /// <summary>Adds a stored local key; a key the run knows already stays.</summary>
-    public void AddStored(long connection, long item, string localKey) => _keys.TryAdd((connection, item), new Entry(localKey, Linked: false));
+    /// <summary>Adds a stored local key and the fingerprint of its stored link (<see cref="LinkFingerprint"/>); a key the run knows already stays.</summary>
+    public void AddStored(long connection, long item, string localKey, long fingerprint = LinkFingerprint.None) =>
+        _keys.TryAdd((connection, item), new Entry(localKey, fingerprint == Entry.Linked ? LinkFingerprint.None : fingerprint));
+
+    /// <summary>
+    /// Whether the link of <paramref name="localKey"/> on the connection to the item is stored as the fingerprint
+    /// describes it: the run knows it from the store (not from one of its own profiles), with that key and fingerprint.
+    /// </summary>
+    public bool IsStoredAs(long connection, string localKey, long item, long fingerprint) =>
+        fingerprint is not LinkFingerprint.None and not Entry.Linked
+        && _keys.TryGetValue((connection, item), out var entry)
+        && entry.Mark == fingerprint
+        && string.Equals(entry.Key, localKey, StringComparison.Ordinal);
 
     /// <summary>Records a listed item whose links were stored: its lead copy's key becomes the known key, and each copy counts as linked.</summary>
     public void AddLinked(long connection, long item, string leadKey, IEnumerable<string> copyKeys)
     {
-        if (_keys.TryGetValue((connection, item), out var old) && old.Linked && !string.Equals(old.Key, leadKey, StringComparison.Ordinal))
+        if (_keys.TryGetValue((connection, item), out var old) && old.IsLinked && !string.Equals(old.Key, leadKey, StringComparison.Ordinal))
         {
             _otherLinks.Add((connection, old.Key, item));
         }
 
-        _keys[(connection, item)] = new Entry(leadKey, Linked: true);
+        _keys[(connection, item)] = new Entry(leadKey, Entry.Linked);
         foreach (var key in copyKeys)
         {
             if (!string.Equals(key, leadKey, StringComparison.Ordinal))
@@ -75,7 +86,7 @@ internal sealed class KnownKeys
 
     /// <summary>Whether this run stored the link of <paramref name="localKey"/> on the connection to the item already.</summary>
     public bool IsLinked(long connection, string localKey, long item) =>
-        (_keys.TryGetValue((connection, item), out var entry) && entry.Linked && string.Equals(entry.Key, localKey, StringComparison.Ordinal))
+        (_keys.TryGetValue((connection, item), out var entry) && entry.IsLinked && string.Equals(entry.Key, localKey, StringComparison.Ordinal))
         || (_otherLinks.Count > 0 && _otherLinks.Contains((connection, localKey, item)));
 
     public void Trim()
@@ -84,5 +95,11 @@ internal sealed class KnownKeys
         Room.Trim(_otherLinks);
     }
 
-    private readonly record struct Entry(string Key, bool Linked);
+    /// <summary>A known key and its mark: <see cref="Linked"/> once this run stored its link, else the stored link's fingerprint.</summary>
+    private readonly record struct Entry(string Key, long Mark)
+    {
+        public const long Linked = long.MinValue;
+
+        public bool IsLinked => Mark == Linked;
+    }
 }

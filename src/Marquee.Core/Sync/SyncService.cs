@@ -32,8 +32,9 @@ public sealed class SyncService(
     {
         private readonly long _durationMs = Packed.None;
 
-        public Listed(SourceItem item, WatchState state, bool keepItem, bool linked)
+        public Listed(SourceItem item, WatchState state, bool keepItem, bool linked, bool storedAsListed = false)
         {
+            StoredAsListed = storedAsListed;
             LocalKey = item.LocalKey;
             Item = keepItem ? item : null;
             Kind = item.Kind;
@@ -60,6 +61,9 @@ public sealed class SyncService(
         public long? DurationMs { get => Packed.Long(_durationMs); init => _durationMs = Packed.Pack(value); }
 
         public bool WatchedWithPart { get; }
+
+        /// <summary>Gets a value indicating whether the store holds this entry's links as listed (before the run): they are not stored again.</summary>
+        public bool StoredAsListed { get; }
 
         public string? PartKey { get; private set; }
 
@@ -594,7 +598,8 @@ public sealed class SyncService(
 
             // A state that shows nothing is the one shared empty state, whichever provider listed it.
             var copy = item.SharedStateKey ?? item.LocalKey;
-            var kept = new Listed(item, entry.State.Shared(), keepItem: keepIds, linked: !keepIds && Linked(item.LocalKey, resolution.ItemIds));
+            var stored = !keepIds && StoredAsListed(item, resolution.ItemIds);
+            var kept = new Listed(item, entry.State.Shared(), keepItem: keepIds, linked: !keepIds && (stored || Linked(item.LocalKey, resolution.ItemIds)), storedAsListed: stored);
             var itemIds = resolution.ItemIds;
             for (var i = 0; i < itemIds.Count; i++)
             {
@@ -640,6 +645,31 @@ public sealed class SyncService(
             // The copies' table is as large as the listing: it goes now, not with the run's profile.
             _copies = [];
             return items;
+        }
+
+        /// <summary>
+        /// Whether the store holds the entry's links to all its items as listed (the same key, item, kind, library, guid and
+        /// part key: <see cref="LinkFingerprint"/>), so they need not be stored again. Not for a movie's edition kept as an
+        /// item of its own: its link goes to the edition's item, not to the movie it resolved to.
+        /// </summary>
+        private bool StoredAsListed(SourceItem item, IReadOnlyList<long> itemIds)
+        {
+            if (item is { Kind: MediaKind.Movie, Edition: not null } && filters.Editions == EditionPolicy.Edition)
+            {
+                return false;
+            }
+
+            var kind = item.Kind.Name();
+            for (var i = 0; i < itemIds.Count; i++)
+            {
+                var itemId = itemIds[i];
+                if (!linked.IsStoredAs(side.Connection.Id, item.LocalKey, itemId, LinkFingerprint.Of(itemId, kind, item.Library, item.RawId, item.PartKey)))
+                {
+                    return false;
+                }
+            }
+
+            return itemIds.Count > 0;
         }
 
         /// <summary>Whether an earlier profile of this run stored the entry's links to all its items already.</summary>
@@ -709,7 +739,7 @@ public sealed class SyncService(
             {
                 foreach (var entry in listed.Copies)
                 {
-                    if (!linked.IsLinked(side.Connection.Id, entry.LocalKey, itemId))
+                    if (!entry.StoredAsListed && !linked.IsLinked(side.Connection.Id, entry.LocalKey, itemId))
                     {
                         yield return (side.Connection.Id, entry.LocalKey, itemId, entry.Kind.Name(), entry.RawId, entry.PartKey, entry.Library);
                     }
@@ -735,18 +765,18 @@ public sealed class SyncService(
     /// <summary>Adds each stored (connection, item) local key, the lowest when there are several; keys already known stay.</summary>
     private static void AddKnownKeys(KnownKeys knownKeys, IdentitySnapshot snapshot)
     {
-        var lowest = new Dictionary<(long, long), string>();
-        foreach (var (connectionId, localKey, itemId) in snapshot.SourceItems)
+        var lowest = new Dictionary<(long, long), (string Key, long Fingerprint)>();
+        foreach (var (connectionId, localKey, itemId, fingerprint) in snapshot.SourceItems)
         {
-            if (!lowest.TryGetValue((connectionId, itemId), out var current) || string.CompareOrdinal(localKey, current) < 0)
+            if (!lowest.TryGetValue((connectionId, itemId), out var current) || string.CompareOrdinal(localKey, current.Key) < 0)
             {
-                lowest[(connectionId, itemId)] = localKey;
+                lowest[(connectionId, itemId)] = (localKey, fingerprint);
             }
         }
 
-        foreach (var ((connectionId, itemId), localKey) in lowest)
+        foreach (var ((connectionId, itemId), (localKey, fingerprint)) in lowest)
         {
-            knownKeys.AddStored(connectionId, itemId, localKey);
+            knownKeys.AddStored(connectionId, itemId, localKey, fingerprint);
         }
     }
 

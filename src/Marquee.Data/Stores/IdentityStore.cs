@@ -24,8 +24,8 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
             r.IsDBNull(7) ? null : r.GetString(7))), cancellationToken);
         var ids = new List<(ExternalId, long)>();
         await ReadRowsAsync(db, "SELECT scheme, value, item_id FROM item_ids", null, r => ids.Add((new ExternalId(Scheme(r.GetString(0)), r.GetString(1)), r.GetInt64(2))), cancellationToken);
-        var keys = new List<(long, string, long)>();
-        await ReadRowsAsync(db, "SELECT connection_id, local_key, item_id FROM source_items WHERE item_id IS NOT NULL", null, r => keys.Add((r.GetInt64(0), r.GetString(1), r.GetInt64(2))), cancellationToken);
+        var keys = new List<(long, string, long, long)>();
+        await ReadRowsAsync(db, "SELECT connection_id, local_key, item_id, fingerprint FROM source_items WHERE item_id IS NOT NULL", null, r => keys.Add((r.GetInt64(0), r.GetString(1), r.GetInt64(2), OptLong(r, 3) ?? LinkFingerprint.None)), cancellationToken);
         return new IdentitySnapshot(items, ids, keys);
     }
 
@@ -99,10 +99,10 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
             }
         }
 
-        var keys = new List<(long ConnectionId, string LocalKey, long ItemId)>();
+        var keys = new List<(long ConnectionId, string LocalKey, long ItemId, long Fingerprint)>();
         foreach (var chunk in items.Keys.Chunk(Batch))
         {
-            keys.AddRange(await db.QueryAsync<(long ConnectionId, string LocalKey, long ItemId)>(Command("SELECT connection_id, local_key, item_id FROM source_items WHERE item_id IN @chunk", new { chunk }, cancellationToken)));
+            keys.AddRange(await db.QueryAsync<(long ConnectionId, string LocalKey, long ItemId, long Fingerprint)>(Command($"SELECT connection_id, local_key, item_id, COALESCE(fingerprint, {LinkFingerprint.None}) FROM source_items WHERE item_id IN @chunk", new { chunk }, cancellationToken)));
         }
 
         return new IdentitySnapshot(items.Values.OrderBy(i => i.Id).ToList(), found, keys);
@@ -170,23 +170,25 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
             db,
             transaction,
             """
-            INSERT INTO source_items (connection_id, local_key, item_id, kind, section_key, guid, part_key, seen_at)
-            VALUES (@ConnectionId, @LocalKey, @ItemId, @Kind, @Library, @Guid, @PartKey, @now)
+            INSERT INTO source_items (connection_id, local_key, item_id, kind, section_key, guid, part_key, seen_at, fingerprint)
+            VALUES (@ConnectionId, @LocalKey, @ItemId, @Kind, @Library, @Guid, @PartKey, @now, @Fingerprint)
             ON CONFLICT (connection_id, local_key) DO UPDATE SET item_id = excluded.item_id, kind = excluded.kind, section_key = excluded.section_key,
-                guid = excluded.guid, part_key = excluded.part_key, seen_at = excluded.seen_at
+                guid = excluded.guid, part_key = excluded.part_key, seen_at = excluded.seen_at, fingerprint = excluded.fingerprint
             """,
-            ["ConnectionId", "LocalKey", "ItemId", "Kind", "Library", "Guid", "PartKey", "now"],
+            ["ConnectionId", "LocalKey", "ItemId", "Kind", "Library", "Guid", "PartKey", "now", "Fingerprint"],
             changes.SourceItems,
             (s, v) =>
             {
+                var itemId = Real(s.ItemId);
                 v[0] = s.ConnectionId;
                 v[1] = s.LocalKey;
-                v[2] = Real(s.ItemId);
+                v[2] = itemId;
                 v[3] = s.Kind;
                 v[4] = s.Library;
                 v[5] = s.Guid;
                 v[6] = s.PartKey;
                 v[7] = now;
+                v[8] = LinkFingerprint.Of(itemId, s.Kind, s.Library, s.Guid, s.PartKey);
             },
             cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -18,6 +18,30 @@ public sealed class KnownKeysTests
     }
 
     [Fact]
+    public void StoredAs_MatchesTheStoredKeyAndFingerprint_Only()
+    {
+        var keys = new KnownKeys();
+        var fingerprint = LinkFingerprint.Of(10, "movie", "1", "plex://movie/1", "/a.mkv");
+        keys.AddStored(1, 10, "100", fingerprint);
+        keys.AddStored(1, 11, "110");
+
+        Assert.True(keys.IsStoredAs(1, "100", 10, fingerprint));
+        Assert.False(keys.IsStoredAs(1, "100", 10, LinkFingerprint.Of(10, "movie", "1", "plex://movie/2", "/a.mkv")));
+        Assert.False(keys.IsStoredAs(1, "101", 10, fingerprint));
+        Assert.False(keys.IsStoredAs(2, "100", 10, fingerprint));
+        Assert.False(keys.IsStoredAs(1, "100", 12, fingerprint));
+
+        // A link stored before fingerprints were kept matches none, not even "none".
+        Assert.False(keys.IsStoredAs(1, "110", 11, LinkFingerprint.None));
+
+        // A key this run linked itself is linked, not stored as listed: its mark is not a fingerprint.
+        keys.AddLinked(1, 10, "100", []);
+        Assert.True(keys.IsLinked(1, "100", 10));
+        Assert.False(keys.IsStoredAs(1, "100", 10, fingerprint));
+        Assert.False(keys.IsStoredAs(1, "100", 10, long.MinValue));
+    }
+
+    [Fact]
     public void ListedCopies_AreEachLinked_AndTheLeadIsTheKnownKey()
     {
         var keys = new KnownKeys();
