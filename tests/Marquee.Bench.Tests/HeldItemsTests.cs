@@ -121,7 +121,8 @@ public sealed class HeldItemsTests
     /// stored with each link), and such an entry keeps none of them from the moment it is matched. When the first profile's
     /// links are about to be stored (both listings read) a full collection must have freed the guids of nearly all listed
     /// items, and no link is stored again but those of movies' editions (each kept as an item of its own, whose link is
-    /// not checked). Fails when the entries keep the guids until their links are stored.
+    /// not checked). Each entry keeps the key string the run read from the store, so the listing's own are freed too. Fails
+    /// when the entries keep the guids until their links are stored, or the keys as listed.
     /// </summary>
     [Fact]
     public async Task FullRerun_LetsGoOfTheGuidOfEachLinkStoredAsListed_WhenItIsMatched()
@@ -132,7 +133,9 @@ public sealed class HeldItemsTests
         Assert.Equal(RunStatus.Done, (await world.SyncAsync(flow, null, CancellationToken.None)).Run.Status);
         await world.AdvanceClockAsync(TimeSpan.FromHours(1));
         var guids = new List<WeakReference<string>>();
+        var keys = new List<WeakReference<string>>();
         int? held = null;
+        int? keysHeld = null;
         int? links = null;
         var editions = 0;
         world.Timer.ItemListed = (_, listed) =>
@@ -142,6 +145,7 @@ public sealed class HeldItemsTests
                 if (held is null && listed.Item.RawId is { } guid)
                 {
                     guids.Add(new WeakReference<string>(guid));
+                    keys.Add(new WeakReference<string>(listed.Item.LocalKey));
                     editions += listed.Item.Edition is null ? 0 : 1;
                 }
             }
@@ -156,6 +160,7 @@ public sealed class HeldItemsTests
                     GC.WaitForPendingFinalizers();
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
                     held = guids.Count(w => w.TryGetTarget(out _));
+                    keysHeld = keys.Count(w => w.TryGetTarget(out _));
                     links = changes.SourceItems.Count();
                 }
             }
@@ -168,6 +173,9 @@ public sealed class HeldItemsTests
         Assert.NotNull(held);
         Assert.True(held <= guids.Count / 20, $"{held} of the first profile's {guids.Count} guids were still held when its links were about to be stored");
         Assert.InRange(links ?? -1, 0, editions);
+
+        // Each entry keeps the run's own string of its key (the one read from the store), not the one its listing read.
+        Assert.True(keysHeld <= rerun.Unresolved.Count + editions, $"{keysHeld} of the first profile's {keys.Count} listed keys were still held beside the known ones ({rerun.Unresolved.Count} unresolved, {editions} editions)");
     }
 
     /// <summary>

@@ -30,6 +30,14 @@ internal sealed class KnownKeys
         _keys.TryAdd((connection, item), new Entry(localKey, fingerprint == Entry.Linked ? LinkFingerprint.None : fingerprint));
 
     /// <summary>
+    /// The key the run knows for the item on the connection when it equals <paramref name="localKey"/>, else
+    /// <paramref name="localKey"/>: a listed entry keeps the one string the table holds (read from the store, or listed
+    /// by an earlier profile) instead of the equal one its listing just read.
+    /// </summary>
+    public string Share(long connection, long item, string localKey) =>
+        _keys.TryGetValue((connection, item), out var entry) && string.Equals(entry.Key, localKey, StringComparison.Ordinal) ? entry.Key : localKey;
+
+    /// <summary>
     /// Whether the link of <paramref name="localKey"/> on the connection to the item is stored as the fingerprint
     /// describes it: the run knows it from the store (not from one of its own profiles), with that key and fingerprint.
     /// </summary>

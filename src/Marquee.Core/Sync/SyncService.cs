@@ -32,31 +32,34 @@ public sealed class SyncService(
     {
         private readonly long _durationMs = Packed.None;
 
-        public Listed(SourceItem item, WatchState state, bool keepItem, bool linked, bool storedAsListed = false)
+        /// <summary>What storing the entry's link needs (dropped once it is stored); null when it needs nothing.</summary>
+        private LinkParts? _link;
+
+        /// <summary>What few entries have (the item as listed, an edition, other copies); null for nearly all.</summary>
+        private readonly RareParts? _rare;
+
+        public Listed(SourceItem item, WatchState state, bool keepItem, bool linked, bool storedAsListed = false, string? localKey = null)
         {
             StoredAsListed = storedAsListed;
-            LocalKey = item.LocalKey;
-            Item = keepItem ? item : null;
+            LocalKey = localKey ?? item.LocalKey;
             Kind = item.Kind;
             Title = item.Title;
-            Edition = item.Edition;
             DurationMs = item.DurationMs;
             WatchedWithPart = item.WatchedWithPart;
-            PartKey = linked && !item.WatchedWithPart ? null : item.PartKey;
-            RawId = linked ? null : item.RawId;
-            Library = linked ? null : item.Library;
+            _link = LinkParts.Of(linked && !item.WatchedWithPart ? null : item.PartKey, linked ? null : item.RawId, linked ? null : item.Library);
+            _rare = RareParts.Of(keepItem ? item : null, item.Edition, []);
             State = state;
         }
 
         public string LocalKey { get; }
 
-        public SourceItem? Item { get; }
+        public SourceItem? Item => _rare?.Item;
 
         public MediaKind Kind { get; }
 
         public string? Title { get; }
 
-        public string? Edition { get; }
+        public string? Edition => _rare?.Edition;
 
         public long? DurationMs { get => Packed.Long(_durationMs); init => _durationMs = Packed.Pack(value); }
 
@@ -65,26 +68,21 @@ public sealed class SyncService(
         /// <summary>Gets a value indicating whether the store holds this entry's links as listed (before the run): they are not stored again.</summary>
         public bool StoredAsListed { get; }
 
-        public string? PartKey { get; private set; }
+        public string? PartKey => _link?.PartKey;
 
-        public string? RawId { get; private set; }
+        public string? RawId => _link?.RawId;
 
-        public string? Library { get; private set; }
+        public string? Library => _link?.Library;
 
         /// <summary>
         /// Lets go of what only storing the entry's link needed (its guid, library and, unless writes name it, its file)
         /// once the link is stored: a run's first profile links every listed item, and these are most of its strings.
         /// </summary>
-        public void LinkStored()
-        {
-            RawId = null;
-            Library = null;
-            PartKey = WatchedWithPart ? PartKey : null;
-        }
+        public void LinkStored() => _link = LinkParts.Of(WatchedWithPart ? PartKey : null, null, null);
 
         public WatchState State { get; init; }
 
-        public IReadOnlyList<Listed> Others { get; init; } = [];
+        public IReadOnlyList<Listed> Others { get => _rare?.Others ?? []; init => _rare = RareParts.Of(Item, Edition, value); }
 
         public WatchState Combined => Others.Count == 0 ? State : Others.Aggregate(State, (state, other) => EditionFold.Copies(state, other.State));
 
@@ -124,6 +122,24 @@ public sealed class SyncService(
                 public bool MoveNext() => ++_index < list.Count;
             }
         }
+    }
+
+    /// <summary>
+    /// The parts of a listed entry that storing its link needs, apart from the entry: a full run holds an entry per listed
+    /// item, and once its link is stored (or found stored as listed) an entry keeps none of them but a file writes name.
+    /// Never changed, only replaced, so entries copied with <c>with</c> may share one.
+    /// </summary>
+    private sealed record LinkParts(string? PartKey, string? RawId, string? Library)
+    {
+        public static LinkParts? Of(string? partKey, string? rawId, string? library) =>
+            partKey is null && rawId is null && library is null ? null : new(partKey, rawId, library);
+    }
+
+    /// <summary>The parts few listed entries have, apart from the entry (null for an entry without any). Never changed, only replaced.</summary>
+    private sealed record RareParts(SourceItem? Item, string? Edition, IReadOnlyList<Listed> Others)
+    {
+        public static RareParts? Of(SourceItem? item, string? edition, IReadOnlyList<Listed> others) =>
+            item is null && edition is null && others.Count == 0 ? null : new(item, edition, others);
     }
 
     public async Task<SyncReport> RunAsync(Flow flow, SyncOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
@@ -596,10 +612,12 @@ public sealed class SyncService(
                 return;
             }
 
-            // A state that shows nothing is the one shared empty state, whichever provider listed it.
-            var copy = item.SharedStateKey ?? item.LocalKey;
+            // A state that shows nothing is the one shared empty state, whichever provider listed it. The entry keeps the
+            // run's own string of its key when the run knows it (from the store or an earlier profile).
+            var localKey = resolution.ItemIds.Count > 0 ? linked.Share(side.Connection.Id, resolution.ItemIds[0], item.LocalKey) : item.LocalKey;
+            var copy = item.SharedStateKey ?? localKey;
             var stored = !keepIds && StoredAsListed(item, resolution.ItemIds);
-            var kept = new Listed(item, entry.State.Shared(), keepItem: keepIds, linked: !keepIds && (stored || Linked(item.LocalKey, resolution.ItemIds)), storedAsListed: stored);
+            var kept = new Listed(item, entry.State.Shared(), keepItem: keepIds, linked: !keepIds && (stored || Linked(item.LocalKey, resolution.ItemIds)), storedAsListed: stored, localKey);
             var itemIds = resolution.ItemIds;
             for (var i = 0; i < itemIds.Count; i++)
             {

@@ -42,6 +42,21 @@ public sealed class KnownKeysTests
     }
 
     [Fact]
+    public void Share_GivesTheTablesOwnString_WhenTheKeyIsTheKnownOne()
+    {
+        var keys = new KnownKeys();
+        var stored = new string("100".AsSpan());
+        keys.AddStored(1, 10, stored);
+        var listed = new string("100".AsSpan());
+
+        Assert.Same(stored, keys.Share(1, 10, listed));
+        Assert.Same(listed, keys.Share(1, 11, listed));
+        Assert.Same(listed, keys.Share(2, 10, listed));
+        var other = new string("101".AsSpan());
+        Assert.Same(other, keys.Share(1, 10, other));
+    }
+
+    [Fact]
     public void ListedCopies_AreEachLinked_AndTheLeadIsTheKnownKey()
     {
         var keys = new KnownKeys();
