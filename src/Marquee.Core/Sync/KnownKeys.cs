@@ -38,14 +38,14 @@ internal sealed class KnownKeys
         _keys.TryGetValue((connection, item), out var entry) && string.Equals(entry.Key, localKey, StringComparison.Ordinal) ? entry.Key : localKey;
 
     /// <summary>
-    /// Whether the link of <paramref name="localKey"/> on the connection to the item is stored as the fingerprint
-    /// describes it: the run knows it from the store (not from one of its own profiles), with that key and fingerprint.
+    /// The fingerprint the link of <paramref name="localKey"/> on the connection to the item was stored with, when the run
+    /// knows it from the store (not from one of its own profiles) with that key; else <see cref="LinkFingerprint.None"/>,
+    /// which no fingerprint made of a link's values equals. A caller makes one only for a link it can compare it with.
     /// </summary>
-    public bool IsStoredAs(long connection, string localKey, long item, long fingerprint) =>
-        fingerprint is not LinkFingerprint.None and not Entry.Linked
-        && _keys.TryGetValue((connection, item), out var entry)
-        && entry.Mark == fingerprint
-        && string.Equals(entry.Key, localKey, StringComparison.Ordinal);
+    public long StoredFingerprint(long connection, string localKey, long item) =>
+        _keys.TryGetValue((connection, item), out var entry) && !entry.IsLinked && string.Equals(entry.Key, localKey, StringComparison.Ordinal)
+            ? entry.Mark
+            : LinkFingerprint.None;
 
     /// <summary>Records a listed item whose links were stored: its lead copy's key becomes the known key, and each copy counts as linked.</summary>
     public void AddLinked(long connection, long item, string leadKey, IEnumerable<string> copyKeys)

@@ -677,11 +677,13 @@ public sealed class SyncService(
                 return false;
             }
 
-            var kind = item.Kind.Name();
+            // The fingerprint is made only for a link stored with this key: a first run's entries (nothing stored) and a
+            // later profile's (linked by this run) are not hashed.
             for (var i = 0; i < itemIds.Count; i++)
             {
                 var itemId = itemIds[i];
-                if (!linked.IsStoredAs(side.Connection.Id, item.LocalKey, itemId, LinkFingerprint.Of(itemId, kind, item.Library, item.RawId, item.PartKey)))
+                var stored = linked.StoredFingerprint(side.Connection.Id, item.LocalKey, itemId);
+                if (stored == LinkFingerprint.None || stored != LinkFingerprint.Of(itemId, item.Kind.Name(), item.Library, item.RawId, item.PartKey))
                 {
                     return false;
                 }

@@ -25,9 +25,12 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
         var ids = new List<(ExternalId, long)>();
         await ReadRowsAsync(db, "SELECT scheme, value, item_id FROM item_ids", null, r => ids.Add((new ExternalId(Scheme(r.GetString(0)), r.GetString(1)), r.GetInt64(2))), cancellationToken);
         var keys = new List<(long, string, long, long)>();
-        await ReadRowsAsync(db, "SELECT connection_id, local_key, item_id, fingerprint FROM source_items WHERE item_id IS NOT NULL", null, r => keys.Add((r.GetInt64(0), r.GetString(1), r.GetInt64(2), OptLong(r, 3) ?? LinkFingerprint.None)), cancellationToken);
+        await ReadRowsAsync(db, LinkColumns + " WHERE item_id IS NOT NULL", null, r => keys.Add((r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3))), cancellationToken);
         return new IdentitySnapshot(items, ids, keys);
     }
+
+    /// <summary>The columns every read of the snapshot's local keys takes; a link stored before fingerprints were kept reads as <see cref="LinkFingerprint.None"/>.</summary>
+    private static readonly string LinkColumns = $"SELECT connection_id, local_key, item_id, COALESCE(fingerprint, {LinkFingerprint.None}) FROM source_items";
 
     /// <summary>A stored scheme as the constant of <see cref="ExternalId"/> when it is one: one string per scheme, not per id.</summary>
     private static string Scheme(string scheme) => scheme switch
@@ -102,7 +105,7 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
         var keys = new List<(long ConnectionId, string LocalKey, long ItemId, long Fingerprint)>();
         foreach (var chunk in items.Keys.Chunk(Batch))
         {
-            keys.AddRange(await db.QueryAsync<(long ConnectionId, string LocalKey, long ItemId, long Fingerprint)>(Command($"SELECT connection_id, local_key, item_id, COALESCE(fingerprint, {LinkFingerprint.None}) FROM source_items WHERE item_id IN @chunk", new { chunk }, cancellationToken)));
+            keys.AddRange(await db.QueryAsync<(long ConnectionId, string LocalKey, long ItemId, long Fingerprint)>(Command(LinkColumns + " WHERE item_id IN @chunk", new { chunk }, cancellationToken)));
         }
 
         return new IdentitySnapshot(items.Values.OrderBy(i => i.Id).ToList(), found, keys);

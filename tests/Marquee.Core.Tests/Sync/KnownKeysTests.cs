@@ -25,20 +25,19 @@ public sealed class KnownKeysTests
         keys.AddStored(1, 10, "100", fingerprint);
         keys.AddStored(1, 11, "110");
 
-        Assert.True(keys.IsStoredAs(1, "100", 10, fingerprint));
-        Assert.False(keys.IsStoredAs(1, "100", 10, LinkFingerprint.Of(10, "movie", "1", "plex://movie/2", "/a.mkv")));
-        Assert.False(keys.IsStoredAs(1, "101", 10, fingerprint));
-        Assert.False(keys.IsStoredAs(2, "100", 10, fingerprint));
-        Assert.False(keys.IsStoredAs(1, "100", 12, fingerprint));
+        Assert.Equal(fingerprint, keys.StoredFingerprint(1, "100", 10));
+        Assert.NotEqual(LinkFingerprint.Of(10, "movie", "1", "plex://movie/2", "/a.mkv"), keys.StoredFingerprint(1, "100", 10));
+        Assert.Equal(LinkFingerprint.None, keys.StoredFingerprint(1, "101", 10));
+        Assert.Equal(LinkFingerprint.None, keys.StoredFingerprint(2, "100", 10));
+        Assert.Equal(LinkFingerprint.None, keys.StoredFingerprint(1, "100", 12));
 
-        // A link stored before fingerprints were kept matches none, not even "none".
-        Assert.False(keys.IsStoredAs(1, "110", 11, LinkFingerprint.None));
+        // A link stored before fingerprints were kept matches none ("none" is what no fingerprint is).
+        Assert.Equal(LinkFingerprint.None, keys.StoredFingerprint(1, "110", 11));
 
-        // A key this run linked itself is linked, not stored as listed: its mark is not a fingerprint.
+        // A key this run linked itself is linked, not stored as listed: its mark is not given as a fingerprint.
         keys.AddLinked(1, 10, "100", []);
         Assert.True(keys.IsLinked(1, "100", 10));
-        Assert.False(keys.IsStoredAs(1, "100", 10, fingerprint));
-        Assert.False(keys.IsStoredAs(1, "100", 10, long.MinValue));
+        Assert.Equal(LinkFingerprint.None, keys.StoredFingerprint(1, "100", 10));
     }
 
     [Fact]
