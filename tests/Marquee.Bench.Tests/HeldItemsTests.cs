@@ -100,10 +100,7 @@ public sealed class HeldItemsTests
             {
                 if (held is null)
                 {
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
-                    GC.WaitForPendingFinalizers();
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
-                    held = guids.Count(w => w.TryGetTarget(out _));
+                    held = Alive(guids);
                 }
             }
         };
@@ -156,10 +153,7 @@ public sealed class HeldItemsTests
             {
                 if (held is null)
                 {
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
-                    GC.WaitForPendingFinalizers();
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
-                    held = guids.Count(w => w.TryGetTarget(out _));
+                    held = Alive(guids);
                     keysHeld = keys.Count(w => w.TryGetTarget(out _));
                     links = changes.SourceItems.Count();
                 }
@@ -218,6 +212,16 @@ public sealed class HeldItemsTests
         Assert.Equal(rows.Count, rows.Select(r => (r.AccountId, r.LocalKey)).Distinct().Count());
     }
 
+    /// <summary>How many of <paramref name="references"/> still reach their object after full, blocking collections (finalizers run in between).</summary>
+    private static int Alive<T>(IEnumerable<WeakReference<T>> references)
+        where T : class
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+        return references.Count(w => w.TryGetTarget(out _));
+    }
+
     /// <summary>
     /// Watches each listing's items by weak reference and counts, at each page start of a listing, those of its pages two
     /// or more back still alive. Both sides of a profile are read at once, so each listing (by its account) is kept apart.
@@ -249,10 +253,7 @@ public sealed class HeldItemsTests
                 var index = listing.Count;
                 if (index >= 2 * page && index % page == 0)
                 {
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
-                    GC.WaitForPendingFinalizers();
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
-                    MostHeld = Math.Max(MostHeld, listing.Take(index - (2 * page)).Count(w => w.TryGetTarget(out _)));
+                    MostHeld = Math.Max(MostHeld, Alive(listing.Take(index - (2 * page))));
                     Checked++;
                 }
 
@@ -300,10 +301,7 @@ public sealed class HeldItemsTests
                 if (_profileStarted)
                 {
                     _profileStarted = false;
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
-                    GC.WaitForPendingFinalizers();
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
-                    MostHeld = Math.Max(MostHeld, _earlier.Count(w => w.TryGetTarget(out _)));
+                    MostHeld = Math.Max(MostHeld, Alive(_earlier));
                     Checked++;
                 }
 
