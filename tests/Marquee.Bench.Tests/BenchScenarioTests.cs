@@ -120,6 +120,18 @@ public sealed class BenchScenarioTests
         Assert.Single(text.Split('\n'), l => l.Contains("starting two simulated servers", StringComparison.Ordinal));
         Assert.DoesNotContain("setting up: first run", text, StringComparison.Ordinal);
         Assert.Equal(37, results[2].Writes);
+
+        // The first sync's CPU time is split at its first write: what came before it and the write phase, both in its whole.
+        var first = results[0].Metrics;
+        Assert.InRange(first["CPU s before the first write"], 0.001, results[0].CpuSeconds);
+        Assert.InRange(first["CPU s in the write phase"], 0.0, results[0].CpuSeconds);
+        Assert.Equal(results[0].CpuSeconds, first["CPU s before the first write"] + first["CPU s in the write phase"], 0.002);
+        Assert.True(
+            first.Single(m => m.Key.StartsWith("items/s (CPU before the first write", StringComparison.Ordinal)).Value
+            >= first.Single(m => m.Key.StartsWith("items/s (CPU,", StringComparison.Ordinal)).Value);
+
+        // A run that writes nothing has no write phase to split at.
+        Assert.DoesNotContain("CPU s before the first write", results[1].Metrics.Keys);
     }
 
     [Fact]

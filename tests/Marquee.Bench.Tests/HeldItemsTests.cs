@@ -174,6 +174,72 @@ public sealed class HeldItemsTests
     }
 
     /// <summary>
+    /// In a full rerun every link is stored as listed, so a matched entry keeps nothing of its item's guid: the guids are
+    /// freed page by page while the listing is read, not when it ends. The entries of one item are told apart by their
+    /// shared-state key (a Plex item's guid), and a table keyed by that text kept every listed guid until the listing was
+    /// done. At the first item of each page of the first profile's listings, a full collection must have freed the guids
+    /// listed two pages or more before (editions aside: an edition kept as an item of its own keeps its link's guid until
+    /// it is stored). Fails when the run keeps the guids as keys.
+    /// </summary>
+    [Fact]
+    public async Task FullRerun_LetsGoOfEachGuidWhileTheListingIsRead()
+    {
+        const int Page = 50;
+        using var folder = new TempFolder();
+        var size = new WorldSize(Movies: 300, Shows: 6, LatencyMs: 0, Differing: 0.1) { ListingPageSize = Page };
+        await using var world = await ReferenceWorld.StartAsync(size, folder.Path, CancellationToken.None);
+        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
+        Assert.Equal(RunStatus.Done, (await world.SyncAsync(flow, null, CancellationToken.None)).Run.Status);
+        await world.AdvanceClockAsync(TimeSpan.FromHours(1));
+        var listings = new Dictionary<ProviderAccount, Listing>(ReferenceEqualityComparer.Instance);
+        var (checkedAt, mostHeld, tracked) = (0, 0, 0);
+        world.Timer.ListingStarted = account =>
+        {
+            lock (listings)
+            {
+                if (listings.Count < 2)
+                {
+                    listings[account] = new Listing();
+                }
+            }
+        };
+        world.Timer.ItemListed = (account, listed) =>
+        {
+            lock (listings)
+            {
+                if (!listings.TryGetValue(account, out var listing))
+                {
+                    return;
+                }
+
+                if (listing.Count >= 2 * Page && listing.Count % Page == 0)
+                {
+                    var before = listing.Count - (2 * Page);
+                    mostHeld = Math.Max(mostHeld, Alive(listing.Guids.Where(g => g.Index < before).Select(g => g.Guid)));
+                    checkedAt++;
+                }
+
+                // An edition's entry may keep its guid (its link is stored again): only the others are watched.
+                if (listed.Item is { Edition: null, SharedStateKey: { } guid })
+                {
+                    listing.Guids.Add((listing.Count, new WeakReference<string>(guid)));
+                    tracked++;
+                }
+
+                listing.Count++;
+            }
+        };
+
+        var rerun = await world.SyncAsync(flow, null, CancellationToken.None);
+
+        Assert.Equal((RunStatus.Done, 0), (rerun.Run.Status, rerun.Run.Written));
+        Assert.Equal(2, listings.Count);
+        Assert.True(tracked > 500, $"{tracked} guids listed in the first profile");
+        Assert.True(checkedAt >= 8, $"checked at {checkedAt} page starts");
+        Assert.True(mostHeld <= 2, $"{mostHeld} guids listed two pages or more before were still held");
+    }
+
+    /// <summary>
     /// A first run leaves a baseline for every item both accounts listed; they are made as the store writes them, from the
     /// entries, not held as a list beside the entries (about 180,000 rows on the reference library's first profile, with
     /// an observed state each). At the first profile's ledger commit the baselines must be a sequence not yet made, and
@@ -309,5 +375,13 @@ public sealed class HeldItemsTests
                 ItemsSeen++;
             }
         }
+    }
+
+    /// <summary>A listing watched by <see cref="FullRerun_LetsGoOfEachGuidWhileTheListingIsRead"/>: how many items it gave, and the guids of those that are not editions, by position.</summary>
+    private sealed class Listing
+    {
+        public int Count { get; set; }
+
+        public List<(int Index, WeakReference<string> Guid)> Guids { get; } = [];
     }
 }

@@ -66,6 +66,9 @@ public sealed class Measurement
 
     public static Measurement Start() => new();
 
+    /// <summary>Gets the CPU time this process spent from the start of the measured part to <paramref name="processCpu"/> (a reading of its CPU time taken since).</summary>
+    public TimeSpan CpuUntil(TimeSpan processCpu) => processCpu - _cpu;
+
     public Measurement Stop()
     {
         Wall = Stopwatch.GetElapsedTime(_started);

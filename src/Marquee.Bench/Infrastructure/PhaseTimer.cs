@@ -16,6 +16,7 @@ public sealed class PhaseTimer
     private long _storeInWritesTicks;
     private long _firstWrite = long.MaxValue;
     private long _lastWrite;
+    private long _cpuAtFirstWrite = -1;
     private int _writesInFlight;
     private int _readsInFlight;
     private long _readsSince;
@@ -44,6 +45,12 @@ public sealed class PhaseTimer
 
     public TimeSpan WritePhase => _lastWrite > _firstWrite ? Stopwatch.GetElapsedTime(_firstWrite, _lastWrite) : TimeSpan.Zero;
 
+    /// <summary>
+    /// Gets this process's CPU time when the first write of the measured run was sent (null before one is): what the run
+    /// spent before it on reading, matching, observing, planning and storing is that minus the CPU time at the start.
+    /// </summary>
+    public TimeSpan? CpuAtFirstWrite => Interlocked.Read(ref _cpuAtFirstWrite) is >= 0 and var ticks ? TimeSpan.FromTicks(ticks) : null;
+
     public void Reset()
     {
         _readTicks = 0;
@@ -51,6 +58,7 @@ public sealed class PhaseTimer
         _storeInWritesTicks = 0;
         _firstWrite = long.MaxValue;
         _lastWrite = 0;
+        _cpuAtFirstWrite = -1;
         _items = 0;
     }
 
@@ -92,6 +100,11 @@ public sealed class PhaseTimer
     {
         var start = Stopwatch.GetTimestamp();
         InterlockedMin(ref _firstWrite, start);
+        if (Interlocked.Read(ref _cpuAtFirstWrite) < 0)
+        {
+            Interlocked.CompareExchange(ref _cpuAtFirstWrite, ProcessStats.CpuTime().Ticks, -1);
+        }
+
         Interlocked.Increment(ref _writesInFlight);
         try
         {

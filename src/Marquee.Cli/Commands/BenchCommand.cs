@@ -159,7 +159,13 @@ internal static class BenchCommand
         {
             "no-change" => Metric("incremental wall s", "incremental s") + ", " + Metric("full wall s", "full s"),
             "writes" => Metric("writes/s", "writes/s", "0") ?? "-",
-            "first-sync" or "one-percent" => Metric("items/s (CPU, Marquee alone)", "items/CPU s (Marquee)", "0") ?? Metric("items/s (CPU, simulators included)", "items/CPU s", "0") ?? "-",
+            "first-sync" or "one-percent" => string.Join(
+                ", ",
+                new[]
+                {
+                    Metric("items/s (CPU, Marquee alone)", "items/CPU s (Marquee)", "0") ?? Metric("items/s (CPU, simulators included)", "items/CPU s", "0") ?? "-",
+                    Metric("items/s (CPU before the first write, Marquee alone)", "before the first write", "0") ?? Metric("items/s (CPU before the first write, simulators included)", "before the first write", "0"),
+                }.OfType<string>()),
             _ => string.Join(", ", r.Metrics.Take(3).Select(m => $"{m.Key} {m.Value.ToString("0.##", CultureInfo.InvariantCulture)}")) is { Length: > 0 } s ? s : "-",
         };
     }

@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Marquee.Core.Flows;
 using Marquee.Core.Items;
@@ -580,11 +582,14 @@ public sealed class SyncService(
     /// else the lowest local key. A copy that holds only an edition is, by the flow's <see cref="FlowFilters.Editions"/>
     /// policy, that edition's own item, its movie's item, or left out. A matched entry keeps only what observing, planning
     /// and storing need (<see cref="Listed"/>); its ids stay only when a side is a catalogue (Trakt), whose keys are made
-    /// from the other side's ids.
+    /// from the other side's ids. Copies are told apart by a 128-bit hash of their shared-state key (a Plex guid, or the local
+    /// key), not by the key itself: the table lives as long as the listing, and kept as text the keys were the guid of
+    /// every listed item (11.5 MB of strings on the reference library's first profile). Two copies of one item are taken
+    /// for one only if their keys share that hash (a chance of 2^-128 per pair).
     /// </summary>
     private sealed class Matching(IdentityResolver resolver, SyncSide side, FlowFilters filters, List<UnresolvedItem> unresolved, HashSet<(long, string)> unresolvedKeys, bool keepIds, KnownKeys linked)
     {
-        private Dictionary<(long ItemId, string Copy), Listed> _copies = [];
+        private Dictionary<(long ItemId, UInt128 Copy), Listed> _copies = [];
 
         /// <summary>Gets how many entries the listing held, matched or not.</summary>
         public int Read { get; private set; }
@@ -615,7 +620,7 @@ public sealed class SyncService(
             // A state that shows nothing is the one shared empty state, whichever provider listed it. The entry keeps the
             // run's own string of its key when the run knows it (from the store or an earlier profile).
             var localKey = resolution.ItemIds.Count > 0 ? linked.Share(side.Connection.Id, resolution.ItemIds[0], item.LocalKey) : item.LocalKey;
-            var copy = item.SharedStateKey ?? localKey;
+            var copy = XxHash128.HashToUInt128(MemoryMarshal.AsBytes((item.SharedStateKey ?? localKey).AsSpan()));
             var stored = !keepIds && StoredAsListed(item, resolution.ItemIds);
             var kept = new Listed(item, entry.State.Shared(), keepItem: keepIds, linked: !keepIds && (stored || Linked(item.LocalKey, resolution.ItemIds)), storedAsListed: stored, localKey);
             var itemIds = resolution.ItemIds;
@@ -779,7 +784,13 @@ public sealed class SyncService(
         var snapshot = incremental ? new IdentitySnapshot([], [], []) : await identity.LoadAsync(cancellationToken);
         var knownKeys = new KnownKeys();
         AddKnownKeys(knownKeys, snapshot);
-        return (new IdentityResolver(snapshot), knownKeys);
+        var resolver = new IdentityResolver(snapshot);
+
+        // Filled one at a time, the tables grew by doubling to up to twice what they hold (a third of the run's largest
+        // arrays): trimmed now, before the listings are read, not after the first profile.
+        resolver.TrimExcess();
+        knownKeys.Trim();
+        return (resolver, knownKeys);
     }
 
     /// <summary>Adds each stored (connection, item) local key, the lowest when there are several; keys already known stay.</summary>
