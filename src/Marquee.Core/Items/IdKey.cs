@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Marquee.Core.Items;
 
 /// <summary>
@@ -13,6 +15,7 @@ public readonly record struct IdKey(long High, long Low)
     private const int SchemeShift = 56;
     private const int PlexTypeShift = 48;
     private const int MaxDigits = 18;
+    private const string PlexGuidPrefix = "plex://";
     private static readonly string[] PlexTypes = ["movie", "show", "season", "episode"];
 
     /// <summary>Packs a normalized id (lower-case scheme, trimmed value); false when its form is not one of the packed ones.</summary>
@@ -43,6 +46,34 @@ public readonly record struct IdKey(long High, long Low)
             default:
                 return false;
         }
+    }
+
+    /// <summary>Packs a Plex guid of the common form (<c>plex://{type}/{24 lower-case hex}</c>); false for any other text.</summary>
+    public static bool TryPackPlexGuid(string rawId, out IdKey key)
+    {
+        key = default;
+        return rawId.StartsWith(PlexGuidPrefix, StringComparison.Ordinal) && TryPlex(rawId.AsSpan(PlexGuidPrefix.Length), out key);
+    }
+
+    /// <summary>The Plex guid a key of <see cref="TryPackPlexGuid"/> was packed from, as it was.</summary>
+    public string ToPlexGuid() => (int)(High >> SchemeShift) == 6
+        ? PlexGuidPrefix + ToExternalId().Value
+        : throw new InvalidOperationException($"Not a packed Plex guid: {High:x16} {Low:x16}.");
+
+    /// <summary>The id this key was packed from, its text as it was: packing keeps every digit, so the text is given back exactly.</summary>
+    public ExternalId ToExternalId()
+    {
+        var scheme = (int)(High >> SchemeShift);
+        return scheme switch
+        {
+            1 => new ExternalId(ExternalId.Imdb, string.Create(CultureInfo.InvariantCulture, $"tt{Low.ToString(CultureInfo.InvariantCulture).PadLeft((int)(High & 0xFF), '0')}")),
+            2 => new ExternalId(ExternalId.Tmdb, Low.ToString(CultureInfo.InvariantCulture)),
+            3 => new ExternalId(ExternalId.Tvdb, Low.ToString(CultureInfo.InvariantCulture)),
+            4 => new ExternalId(ExternalId.AniDb, Low.ToString(CultureInfo.InvariantCulture)),
+            5 => new ExternalId(ExternalId.TvMaze, Low.ToString(CultureInfo.InvariantCulture)),
+            6 => new ExternalId(ExternalId.Plex, string.Create(CultureInfo.InvariantCulture, $"{PlexTypes[(int)((High >> PlexTypeShift) & 0xFF)]}/{High & 0xFFFFFFFF:x8}{Low:x16}")),
+            _ => throw new InvalidOperationException($"Not a packed id: {High:x16} {Low:x16}."),
+        };
     }
 
     private static long Code(int scheme) => (long)scheme << SchemeShift;

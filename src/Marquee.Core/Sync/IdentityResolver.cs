@@ -31,7 +31,7 @@ public sealed class IdentityResolver
     private readonly Dictionary<(long Movie, string Edition), long> _editions = [];
     private readonly Dictionary<long, List<long>> _editionsByMovie = [];
     private List<LedgerItem> _newItems = [];
-    private List<(ExternalId Id, long ItemId)> _newIds = [];
+    private NewIdList _newIds = [];
     private long _nextTemporaryId = -1;
 
     public IdentityResolver(IdentitySnapshot snapshot)
@@ -166,10 +166,7 @@ public sealed class IdentityResolver
     public void Commit(IReadOnlyDictionary<long, long> realIds)
     {
         long Real(long id) => realIds.TryGetValue(id, out var real) ? real : id;
-        foreach (var (id, itemId) in _newIds)
-        {
-            _byId.Set(id, Real(itemId));
-        }
+        _newIds.SetInto(_byId, Real);
 
         foreach (var item in _newItems)
         {
@@ -386,6 +383,8 @@ public sealed class IdentityResolver
         public bool TryAdd(ExternalId id, long itemId) =>
             IdKey.TryPack(id, out var key) ? _packed.TryAdd(key, itemId) : _text.TryAdd(id, itemId);
 
+        public void Set(IdKey key, long itemId) => _packed[key] = itemId;
+
         public void Set(ExternalId id, long itemId)
         {
             if (IdKey.TryPack(id, out var key))
@@ -403,5 +402,69 @@ public sealed class IdentityResolver
             Room.Trim(_packed);
             Room.Trim(_text);
         }
+    }
+
+    /// <summary>
+    /// The ids a run added, in the order added, each packed (<see cref="IdKey"/>) when its form allows and else by its text,
+    /// and given back as ids when read. A run's first profile adds every id of the library (about 250,000 on the reference
+    /// library): held as text, their values were 12 MB of strings kept until the profile's links were stored.
+    /// </summary>
+    private sealed class NewIdList : IReadOnlyList<(ExternalId Id, long ItemId)>
+    {
+        /// <summary>The high half of an entry that is not packed: its low half is its place among the texts (a packed key's high half is never negative).</summary>
+        private const long Text = -1;
+
+        private readonly List<(IdKey Key, long ItemId)> _ids = [];
+        private readonly List<ExternalId> _texts = [];
+
+        public int Count => _ids.Count;
+
+        public (ExternalId Id, long ItemId) this[int index]
+        {
+            get
+            {
+                var (key, itemId) = _ids[index];
+                return (key.High == Text ? _texts[(int)key.Low] : key.ToExternalId(), itemId);
+            }
+        }
+
+        public void Add((ExternalId Id, long ItemId) entry)
+        {
+            if (IdKey.TryPack(entry.Id, out var key))
+            {
+                _ids.Add((key, entry.ItemId));
+            }
+            else
+            {
+                _ids.Add((new IdKey(Text, _texts.Count), entry.ItemId));
+                _texts.Add(entry.Id);
+            }
+        }
+
+        /// <summary>Sets each id in <paramref name="index"/> to its item as <paramref name="real"/> maps it, packed ones without unpacking.</summary>
+        public void SetInto(IdIndex index, Func<long, long> real)
+        {
+            foreach (var (key, itemId) in _ids)
+            {
+                if (key.High == Text)
+                {
+                    index.Set(_texts[(int)key.Low], real(itemId));
+                }
+                else
+                {
+                    index.Set(key, real(itemId));
+                }
+            }
+        }
+
+        public IEnumerator<(ExternalId Id, long ItemId)> GetEnumerator()
+        {
+            for (var i = 0; i < _ids.Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

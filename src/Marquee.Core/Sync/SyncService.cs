@@ -131,8 +131,29 @@ public sealed class SyncService(
     /// item, and once its link is stored (or found stored as listed) an entry keeps none of them but a file writes name.
     /// Never changed, only replaced, so entries copied with <c>with</c> may share one.
     /// </summary>
-    private sealed record LinkParts(string? PartKey, string? RawId, string? Library)
+    private sealed class LinkParts
     {
+        /// <summary>The guid packed in two numbers when it is a Plex guid of the common form (most of a Plex library's), else default.</summary>
+        private readonly IdKey _plexGuid;
+        private readonly string? _rawId;
+
+        private LinkParts(string? partKey, string? rawId, string? library)
+        {
+            PartKey = partKey;
+            Library = library;
+            if (rawId is null || !IdKey.TryPackPlexGuid(rawId, out _plexGuid))
+            {
+                _rawId = rawId;
+            }
+        }
+
+        public string? PartKey { get; }
+
+        /// <summary>Gets the guid as listed (a packed one is made again, exactly, when the link is stored).</summary>
+        public string? RawId => _rawId ?? (_plexGuid == default ? null : _plexGuid.ToPlexGuid());
+
+        public string? Library { get; }
+
         public static LinkParts? Of(string? partKey, string? rawId, string? library) =>
             partKey is null && rawId is null && library is null ? null : new(partKey, rawId, library);
     }

@@ -18,8 +18,44 @@ public sealed class IdKeyTests
     [InlineData("plex", "show/5d9c086c46115600200aa2fe")]
     [InlineData("plex", "season/602e67e61d3358002c4125e2")]
     [InlineData("plex", "episode/5d9c0f2e7d5a6f001f1c2d3b")]
-    public void CommonForms_Pack(string scheme, string value) =>
-        Assert.True(IdKey.TryPack(new ExternalId(scheme, value), out _));
+    public void CommonForms_Pack_AndGiveTheirTextBack(string scheme, string value)
+    {
+        Assert.True(IdKey.TryPack(new ExternalId(scheme, value), out var key));
+        Assert.Equal(new ExternalId(scheme, value), key.ToExternalId());
+    }
+
+    [Theory]
+    [InlineData("plex://movie/5d7768ba96b655001fdc0b3e")]
+    [InlineData("plex://episode/000000000000000000000000")]
+    [InlineData("plex://show/ffffffffffffffffffffffff")]
+    public void PlexGuidsOfTheCommonForm_Pack_AndGiveTheirTextBack(string rawId)
+    {
+        Assert.True(IdKey.TryPackPlexGuid(rawId, out var key));
+        Assert.Equal(rawId, key.ToPlexGuid());
+        Assert.Equal(new ExternalId(ExternalId.Plex, rawId["plex://".Length..]), key.ToExternalId());
+    }
+
+    [Theory]
+    [InlineData("plex://movie/5D7768BA96B655001FDC0B3E")]
+    [InlineData("PLEX://movie/5d7768ba96b655001fdc0b3e")]
+    [InlineData("plex:/movie/5d7768ba96b655001fdc0b3e")]
+    [InlineData("plex://artist/5d7768ba96b655001fdc0b3e")]
+    [InlineData("plex://movie/5d7768ba96b655001fdc0b3e?lang=en")]
+    [InlineData("com.plexapp.agents.imdb://tt0111161?lang=en")]
+    [InlineData("local://7119")]
+    [InlineData("")]
+    public void OtherGuids_AreNotPacked(string rawId) => Assert.False(IdKey.TryPackPlexGuid(rawId, out _));
+
+    [Fact]
+    public void AKeyOfAnotherScheme_IsRefused_WhenAskedForAPlexGuid()
+    {
+        Assert.True(IdKey.TryPack(new ExternalId(ExternalId.Tmdb, "603"), out var key));
+        Assert.Throws<InvalidOperationException>(() => key.ToPlexGuid());
+    }
+
+    [Fact]
+    public void AKeyNotPackedFromAnId_IsRefused_WhenAskedForItsId() =>
+        Assert.Throws<InvalidOperationException>(() => new IdKey(0, 42).ToExternalId());
 
     [Theory]
     [InlineData("tmdb", "0603")]
@@ -70,6 +106,7 @@ public sealed class IdKeyTests
         foreach (var a in packed)
         {
             IdKey.TryPack(a, out var keyA);
+            Assert.Equal(a, keyA.ToExternalId());
             foreach (var b in packed)
             {
                 IdKey.TryPack(b, out var keyB);

@@ -29,6 +29,28 @@ public sealed class IdentityResolverCommitTests
     }
 
     [Fact]
+    public void NewIds_GiveBackEachIdAsResolved_InTheOrderAdded_PackedOrNot()
+    {
+        var resolver = new IdentityResolver(new IdentitySnapshot([], [], []));
+        var ids = new[]
+        {
+            new ExternalId("imdb", "tt0111161"),
+            new ExternalId("shoko", "series/12"),
+            new ExternalId("plex", "movie/5d7768ba96b655001fdc0b3e"),
+            new ExternalId("tmdb", "0604"),
+            new ExternalId("tmdb", "603"),
+            new ExternalId("IMDB ", " tt0000007 "),
+            new ExternalId("plex", "movie/ffffffffffffffffffffffff"),
+        };
+        var items = ids.Select((id, i) => resolver.Resolve(Movie($"{i}", id), Filters).ItemIds.Single()).ToList();
+
+        // Normalized as the store keeps them (the last but one lower-cased and trimmed), each with its own item.
+        var expected = ids.Select((id, i) => (new ExternalId(id.Scheme.Trim().ToLowerInvariant(), id.Value.Trim()), items[i])).ToList();
+        Assert.Equal(expected, resolver.NewIds);
+        Assert.Equal(expected, Enumerable.Range(0, resolver.NewIds.Count).Select(i => resolver.NewIds[i]));
+    }
+
+    [Fact]
     public void IdsOfEveryForm_FindTheStoredItem_AfterTheCommit()
     {
         var resolver = new IdentityResolver(new IdentitySnapshot([], [], []));
