@@ -44,6 +44,37 @@ public sealed class LedgerLoadTests : StoreTestBase
     }
 
     [Fact]
+    public async Task BaselinesEqualInEveryValue_AreOneObject_AndNoOthersAre()
+    {
+        await ArrangeAsync(
+            """
+            INSERT INTO observed_state (account_id, local_key, watched, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at, confirmed) VALUES
+              (1, 'a', 0, 0, NULL, NULL, NULL, NULL, 1700000300000, NULL),
+              (1, 'b', 0, 0, NULL, NULL, NULL, NULL, 1700000300000, NULL),
+              (1, 'c', 0, 0, NULL, NULL, NULL, NULL, 1700000300000, NULL),
+              (1, 'later', 0, 0, NULL, NULL, NULL, NULL, 1700000300001, NULL),
+              (1, 'rated', 0, 0, NULL, 7.0, 1700000000000, NULL, 1700000300000, NULL),
+              (1, 'begun', 0, 0, NULL, NULL, NULL, 0, 1700000300000, NULL),
+              (1, 'unread', 0, 0, NULL, NULL, NULL, NULL, 1700000300000, '{"V":0,"W":null,"R":null,"Ra":null,"P":null,"O":1700000300000}'),
+              (1, 'watched', 1, 1, 1700000000000, NULL, NULL, NULL, 1700000300000, NULL),
+              (1, 'watched too', 1, 1, 1700000000000, NULL, NULL, NULL, 1700000300000, NULL);
+            """);
+        var store = new LedgerStore(Provider);
+
+        foreach (var baselines in new[] { await store.LoadBaselinesAsync(1, CancellationToken.None), await store.LoadBaselinesAsync(1, ["a", "b", "c", "later", "rated", "begun", "unread", "watched", "watched too"], CancellationToken.None) })
+        {
+            Assert.Same(baselines["a"], baselines["b"]);
+            Assert.Same(baselines["a"], baselines["c"]);
+            Assert.Same(baselines["watched"], baselines["watched too"]);
+
+            // Each other differs from the first in one value only (its time, a rating, a resume point at 0, a read kept beside it).
+            var apart = new[] { "later", "rated", "begun", "unread", "watched" }.Select(k => baselines[k]).Prepend(baselines["a"]).ToList();
+            Assert.Equal(apart.Count, apart.Distinct(ReferenceEqualityComparer.Instance).Count());
+            Assert.Equal(apart.Count, apart.Distinct().Count());
+        }
+    }
+
+    [Fact]
     public async Task EveryState_OfAProfile_IsWhatTheKeyedReadGives()
     {
         await ArrangeAsync(

@@ -11,8 +11,25 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         // A full run loads an account's every baseline (about 90,000 rows per account on the reference library).
         await using var db = await OpenAsync(cancellationToken);
         var result = new Dictionary<string, ObservedState>(StringComparer.Ordinal);
-        await ReadRowsAsync(db, BaselineColumns + " WHERE account_id = @accountId", new { accountId }, r => result[r.GetString(0)] = Baseline(r), cancellationToken);
+        var distinct = new Dictionary<ObservedState, ObservedState>();
+        await ReadRowsAsync(db, BaselineColumns + " WHERE account_id = @accountId", new { accountId }, r => result[r.GetString(0)] = Shared(distinct, Baseline(r)), cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// The one baseline object kept for all equal in every value: most of an account's baselines are the same (nothing
+    /// watched, rated or begun, stored by the same run), and a full run holds both accounts' of a profile at once (about
+    /// 180,000 on the reference library, 12.8 MB as one object each). Baselines are never changed, only replaced.
+    /// </summary>
+    private static ObservedState Shared(Dictionary<ObservedState, ObservedState> distinct, ObservedState baseline)
+    {
+        if (distinct.TryGetValue(baseline, out var same))
+        {
+            return same;
+        }
+
+        distinct.Add(baseline, baseline);
+        return baseline;
     }
 
     /// <summary>The columns every read of baselines takes, in the order <see cref="Baseline"/> reads them.</summary>
@@ -34,9 +51,10 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         }
 
         await using var db = await OpenAsync(cancellationToken);
+        var distinct = new Dictionary<ObservedState, ObservedState>();
         foreach (var keys in localKeys.Distinct(StringComparer.Ordinal).Chunk(Batch))
         {
-            await ReadRowsAsync(db, BaselineColumns + " WHERE account_id = @accountId AND local_key IN @keys", new { accountId, keys }, r => result[r.GetString(0)] = Baseline(r), cancellationToken);
+            await ReadRowsAsync(db, BaselineColumns + " WHERE account_id = @accountId AND local_key IN @keys", new { accountId, keys }, r => result[r.GetString(0)] = Shared(distinct, Baseline(r)), cancellationToken);
         }
 
         return result;
