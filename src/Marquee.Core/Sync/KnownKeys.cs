@@ -92,6 +92,18 @@ internal sealed class KnownKeys
 
     public int Count => _keys.Count;
 
+    /// <summary>How many items the run knows a key for on the connection.</summary>
+    public int CountOn(long connection)
+    {
+        var count = 0;
+        foreach (var (key, _) in _keys)
+        {
+            count += key.Connection == connection ? 1 : 0;
+        }
+
+        return count;
+    }
+
     /// <summary>Whether this run stored the link of <paramref name="localKey"/> on the connection to the item already.</summary>
     public bool IsLinked(long connection, string localKey, long item) =>
         (_keys.TryGetValue((connection, item), out var entry) && entry.IsLinked && string.Equals(entry.Key, localKey, StringComparison.Ordinal))

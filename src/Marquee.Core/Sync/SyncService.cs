@@ -214,6 +214,7 @@ public sealed class SyncService(
             var incremental = options.Since is not null;
             var (resolver, knownKeys) = await IndexAsync(incremental, cancellationToken);
             var unresolvedKeys = new HashSet<(long, string)>();
+            var listedBefore = new Dictionary<long, int>();
             var targetSize = 0;
             var syncsWatchlists = flow.Features.Contains(FlowFeature.Watchlist) && WatchlistSync.Carries(source) && WatchlistSync.Carries(target);
             var syncsState = flow.Features.Any(f => f != FlowFeature.Watchlist);
@@ -257,8 +258,9 @@ public sealed class SyncService(
                 // it (Listed), so neither side's listing is held as read; an incremental run first loads the part
                 // of the snapshot its listings name.
                 var keepIds = source.Provider is ICatalogTarget || target.Provider is ICatalogTarget;
-                var sourceMatch = new Matching(resolver, source, flow.Filters, unresolved, unresolvedKeys, keepIds, knownKeys);
-                var targetMatch = new Matching(resolver, target, flow.Filters, unresolved, unresolvedKeys, keepIds, knownKeys);
+                // Each side's listing is expected to be as long as its last one in this run, or as many items as the run knows there.
+                var sourceMatch = new Matching(resolver, source, flow.Filters, unresolved, unresolvedKeys, keepIds, knownKeys, listedBefore.GetValueOrDefault(source.Connection.Id, knownKeys.CountOn(source.Connection.Id)));
+                var targetMatch = new Matching(resolver, target, flow.Filters, unresolved, unresolvedKeys, keepIds, knownKeys, listedBefore.GetValueOrDefault(target.Connection.Id, knownKeys.CountOn(target.Connection.Id)));
                 progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {source.Connection.Name} and {target.Connection.Name}");
 
                 // A full run needs every baseline of both accounts and every state of the profile whatever the listings
@@ -307,6 +309,7 @@ public sealed class SyncService(
 
                 var sourceItems = sourceMatch.Items();
                 var targetItems = targetMatch.Items();
+                (listedBefore[source.Connection.Id], listedBefore[target.Connection.Id]) = (sourceMatch.Entries, targetMatch.Entries);
                 if (!options.DryRun)
                 {
                     var realIds = await identity.SaveAsync(IdentityChangesOf(resolver, source, sourceItems, target, targetItems, knownKeys, clock.GetUtcNow()), cancellationToken);
@@ -608,12 +611,20 @@ public sealed class SyncService(
     /// every listed item (11.5 MB of strings on the reference library's first profile). Two copies of one item are taken
     /// for one only if their keys share that hash (a chance of 2^-128 per pair).
     /// </summary>
-    private sealed class Matching(IdentityResolver resolver, SyncSide side, FlowFilters filters, List<UnresolvedItem> unresolved, HashSet<(long, string)> unresolvedKeys, bool keepIds, KnownKeys linked)
+    private sealed class Matching(IdentityResolver resolver, SyncSide side, FlowFilters filters, List<UnresolvedItem> unresolved, HashSet<(long, string)> unresolvedKeys, bool keepIds, KnownKeys linked, int expected)
     {
-        private Dictionary<(long ItemId, UInt128 Copy), Listed> _copies = [];
+        /// <summary>
+        /// The entries by item and copy (the copy's hash in two halves: a 128-bit number in the key would be aligned to 16
+        /// bytes, making each slot a fifth larger). Made as large as the listing is expected to be, so it does not grow
+        /// by doubling, with the table it grows out of beside it, as the listing ends.
+        /// </summary>
+        private Dictionary<(long ItemId, ulong CopyLow, ulong CopyHigh), Listed> _copies = new(expected);
 
         /// <summary>Gets how many entries the listing held, matched or not.</summary>
         public int Read { get; private set; }
+
+        /// <summary>Gets how many entries by item and copy the listing made (the table's size when <see cref="Items"/> took it).</summary>
+        public int Entries { get; private set; }
 
         public void AddRange(IEnumerable<SourceItemState> listing)
         {
@@ -642,6 +653,7 @@ public sealed class SyncService(
             // run's own string of its key when the run knows it (from the store or an earlier profile).
             var localKey = resolution.ItemIds.Count > 0 ? linked.Share(side.Connection.Id, resolution.ItemIds[0], item.LocalKey) : item.LocalKey;
             var copy = XxHash128.HashToUInt128(MemoryMarshal.AsBytes((item.SharedStateKey ?? localKey).AsSpan()));
+            var (copyLow, copyHigh) = ((ulong)copy, (ulong)(copy >> 64));
             var stored = !keepIds && StoredAsListed(item, resolution.ItemIds);
             var kept = new Listed(item, entry.State.Shared(), keepItem: keepIds, linked: !keepIds && (stored || Linked(item.LocalKey, resolution.ItemIds)), storedAsListed: stored, localKey);
             var itemIds = resolution.ItemIds;
@@ -649,17 +661,18 @@ public sealed class SyncService(
             {
                 var itemId = itemIds[i];
                 // Entries of one copy show one state: the one written to stands for them.
-                if (!_copies.TryGetValue((itemId, copy), out var existing) || Preferred(kept, existing))
+                if (!_copies.TryGetValue((itemId, copyLow, copyHigh), out var existing) || Preferred(kept, existing))
                 {
-                    _copies[(itemId, copy)] = kept;
+                    _copies[(itemId, copyLow, copyHigh)] = kept;
                 }
             }
         }
 
         public Dictionary<long, Listed> Items()
         {
+            Entries = _copies.Count;
             var items = new Dictionary<long, Listed>(_copies.Count);
-            foreach (var ((itemId, _), entry) in _copies)
+            foreach (var ((itemId, _, _), entry) in _copies)
             {
                 var owner = itemId;
                 if (entry is { Kind: MediaKind.Movie, Edition: { } edition })

@@ -5,6 +5,19 @@ namespace Marquee.Core.Tests.Sync;
 public sealed class KnownKeysTests
 {
     [Fact]
+    public void CountOn_CountsTheItemsKnownOnOneConnection()
+    {
+        var keys = new KnownKeys();
+        keys.AddStored(1, 10, "a");
+        keys.AddStored(1, 11, "b");
+        keys.AddStored(2, 10, "a");
+        keys.AddLinked(1, 12, "c", ["c", "c2"]);
+        keys.AddLinked(3, 10, "x", []);
+
+        Assert.Equal([3, 1, 1, 0], new long[] { 1, 2, 3, 4 }.Select(keys.CountOn));
+    }
+
+    [Fact]
     public void StoredKeys_AreKnown_ButNotLinkedByThisRun()
     {
         var keys = new KnownKeys();
