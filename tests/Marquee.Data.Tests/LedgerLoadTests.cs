@@ -75,6 +75,18 @@ public sealed class LedgerLoadTests : StoreTestBase
     }
 
     [Fact]
+    public async Task AnAccountsBaselines_AreReadIntoATableOfTheirSize()
+    {
+        await ArrangeAsync(string.Join('\n', Enumerable.Range(0, 100).Select(i => $"INSERT INTO observed_state (account_id, local_key, view_count, observed_at) VALUES (1, 'k{i}', {i % 3}, 1700000000000);")));
+        var store = new LedgerStore(Provider);
+
+        var all = await store.LoadBaselinesAsync(1, CancellationToken.None);
+
+        Assert.Equal(100, all.Count);
+        Assert.InRange(Assert.IsType<Dictionary<string, ObservedState>>(all).Capacity, 100, 112);
+    }
+
+    [Fact]
     public async Task EveryState_OfAProfile_IsWhatTheKeyedReadGives()
     {
         await ArrangeAsync(

@@ -9,8 +9,11 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
     public async Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken)
     {
         // A full run loads an account's every baseline (about 90,000 rows per account on the reference library).
+        // Counted first (from the key's index), so the table is made at its size instead of growing by doubling to up to
+        // twice that, with each table it grew out of left behind: it is held through the profile's listing, the run's peak.
         await using var db = await OpenAsync(cancellationToken);
-        var result = new Dictionary<string, ObservedState>(StringComparer.Ordinal);
+        var count = await db.ExecuteScalarAsync<long>(Command("SELECT COUNT(*) FROM observed_state WHERE account_id = @accountId", new { accountId }, cancellationToken));
+        var result = new Dictionary<string, ObservedState>((int)Math.Min(count, Array.MaxLength), StringComparer.Ordinal);
         var distinct = new Dictionary<ObservedState, ObservedState>();
         await ReadRowsAsync(db, BaselineColumns + " WHERE account_id = @accountId", new { accountId }, r => result[r.GetString(0)] = Shared(distinct, Baseline(r)), cancellationToken);
         return result;
