@@ -258,9 +258,12 @@ public sealed class SyncService(
                 // it (Listed), so neither side's listing is held as read; an incremental run first loads the part
                 // of the snapshot its listings name.
                 var keepIds = source.Provider is ICatalogTarget || target.Provider is ICatalogTarget;
-                // Each side's listing is expected to be as long as its last one in this run, or as many items as the run knows there.
-                var sourceMatch = new Matching(resolver, source, flow.Filters, unresolved, unresolvedKeys, keepIds, knownKeys, listedBefore.GetValueOrDefault(source.Connection.Id, knownKeys.CountOn(source.Connection.Id)));
-                var targetMatch = new Matching(resolver, target, flow.Filters, unresolved, unresolvedKeys, keepIds, knownKeys, listedBefore.GetValueOrDefault(target.Connection.Id, knownKeys.CountOn(target.Connection.Id)));
+                // Each side's listing is expected to be as long as its last one in this run, or, for the run's first
+                // profile, as many items as the run knows there (nothing is expected of a run narrowed to some libraries).
+                int Expected(SyncSide side) => listedBefore.TryGetValue(side.Connection.Id, out var listed) ? listed
+                    : options.Libraries is { Count: > 0 } ? 0 : knownKeys.CountOn(side.Connection.Id);
+                var sourceMatch = new Matching(resolver, source, flow.Filters, unresolved, unresolvedKeys, keepIds, knownKeys, Expected(source));
+                var targetMatch = new Matching(resolver, target, flow.Filters, unresolved, unresolvedKeys, keepIds, knownKeys, Expected(target));
                 progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {source.Connection.Name} and {target.Connection.Name}");
 
                 // A full run needs every baseline of both accounts and every state of the profile whatever the listings
