@@ -255,55 +255,19 @@ public sealed class HeldItemsTests
         var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
         Assert.Equal(RunStatus.Done, (await world.SyncAsync(flow, null, CancellationToken.None)).Run.Status);
         await world.AdvanceClockAsync(TimeSpan.FromHours(1));
-        var listings = new Dictionary<ProviderAccount, Listing>(ReferenceEqualityComparer.Instance);
-        var (checkedAt, heldAt, mostHeld, tracked) = (0, 0, 0, 0);
-        world.Timer.ListingStarted = account =>
-        {
-            lock (listings)
-            {
-                if (listings.Count < 2)
-                {
-                    listings[account] = new Listing();
-                }
-            }
-        };
-        world.Timer.ItemListed = (account, listed) =>
-        {
-            lock (listings)
-            {
-                if (!listings.TryGetValue(account, out var listing))
-                {
-                    return;
-                }
-
-                if (listing.Count >= 2 * Page && listing.Count % Page == 0)
-                {
-                    var before = listing.Count - (2 * Page);
-                    var held = Alive(listing.Guids.Where(g => g.Index < before).Select(g => g.Guid));
-                    mostHeld = Math.Max(mostHeld, held);
-                    heldAt += held > 2 ? 1 : 0;
-                    checkedAt++;
-                }
-
-                // An edition's entry may keep its guid (its link is stored again): only the others are watched.
-                if (listed.Item is { Edition: null, SharedStateKey: { } guid })
-                {
-                    listing.Guids.Add((listing.Count, new WeakReference<string>(guid)));
-                    tracked++;
-                }
-
-                listing.Count++;
-            }
-        };
+        // An edition's entry may keep its guid (its link is stored again): only the others are watched, in the first profile's two listings.
+        var probe = new PagesHeld(Page, state => state.Item is { Edition: null, SharedStateKey: { } guid } ? guid : null, listingsWatched: 2);
+        world.Timer.ListingStarted = probe.ListingStarted;
+        world.Timer.ItemListed = probe.ItemListed;
 
         var rerun = await world.SyncAsync(flow, null, CancellationToken.None);
 
         Assert.Equal((RunStatus.Done, 0), (rerun.Run.Status, rerun.Run.Written));
-        Assert.Equal(2, listings.Count);
-        Assert.True(tracked > 500, $"{tracked} guids listed in the first profile");
-        Assert.True(checkedAt >= 8, $"checked at {checkedAt} page starts");
-        Assert.True(heldAt <= checkedAt / 3, $"guids listed two pages or more before were still held at {heldAt} of {checkedAt} checks (at most {mostHeld})");
-        Assert.True(mostHeld <= (2 * Page) + 2, $"{mostHeld} guids listed two pages or more before were still held");
+        Assert.Equal(2, probe.ListingsWatched);
+        Assert.True(probe.Watched > 500, $"{probe.Watched} guids listed in the first profile");
+        Assert.True(probe.Checked >= 8, $"checked at {probe.Checked} page starts");
+        Assert.True(probe.CheckedHolding <= probe.Checked / 3, $"guids listed two pages or more before were still held at {probe.CheckedHolding} of {probe.Checked} checks (at most {probe.MostHeld})");
+        Assert.True(probe.MostHeld <= (2 * Page) + 2, $"{probe.MostHeld} guids listed two pages or more before were still held");
     }
 
     /// <summary>
@@ -356,16 +320,26 @@ public sealed class HeldItemsTests
     }
 
     /// <summary>
-    /// Watches each listing's items by weak reference and counts, at each page start of a listing, those of its pages two
-    /// or more back still alive. Both sides of a profile are read at once, so each listing (by its account) is kept apart.
+    /// Watches each listing's items (or what <c>watch</c> picks of each, when it picks something) by weak reference and
+    /// counts, at each page start of a listing, those of its pages two or more back still alive. Both sides of a profile
+    /// are read at once, so each listing (by its account) is kept apart; only the first <c>listingsWatched</c> are watched.
     /// </summary>
-    private sealed class PagesHeld(int page)
+    private sealed class PagesHeld(int page, Func<SourceItemState, object?>? watch = null, int listingsWatched = int.MaxValue)
     {
-        private readonly Dictionary<ProviderAccount, List<WeakReference<SourceItem>>> _listings = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<ProviderAccount, Listing> _listings = new(ReferenceEqualityComparer.Instance);
 
         public int Listings { get; private set; }
 
+        /// <summary>Gets how many listings were watched (the first <c>listingsWatched</c>).</summary>
+        public int ListingsWatched => _listings.Count;
+
+        /// <summary>Gets how many objects were watched: by default each item as listed, else what <c>watch</c> picks of it.</summary>
+        public int Watched { get; private set; }
+
         public int Checked { get; private set; }
+
+        /// <summary>Gets at how many checks more than two of the objects watched were still held.</summary>
+        public int CheckedHolding { get; private set; }
 
         public int MostHeld { get; private set; }
 
@@ -373,7 +347,11 @@ public sealed class HeldItemsTests
         {
             lock (_listings)
             {
-                _listings[account] = [];
+                if (_listings.Count < listingsWatched)
+                {
+                    _listings[account] = new Listing();
+                }
+
                 Listings++;
             }
         }
@@ -382,16 +360,36 @@ public sealed class HeldItemsTests
         {
             lock (_listings)
             {
-                var listing = _listings[account];
-                var index = listing.Count;
-                if (index >= 2 * page && index % page == 0)
+                if (!_listings.TryGetValue(account, out var listing))
                 {
-                    MostHeld = Math.Max(MostHeld, Alive(listing.Take(index - (2 * page))));
+                    return;
+                }
+
+                if (listing.Count >= 2 * page && listing.Count % page == 0)
+                {
+                    var before = listing.Count - (2 * page);
+                    var held = Alive(listing.Objects.Where(o => o.Index < before).Select(o => o.Object));
+                    MostHeld = Math.Max(MostHeld, held);
+                    CheckedHolding += held > 2 ? 1 : 0;
                     Checked++;
                 }
 
-                listing.Add(new WeakReference<SourceItem>(state.Item));
+                if ((watch is null ? state.Item : watch(state)) is { } watched)
+                {
+                    listing.Objects.Add((listing.Count, new WeakReference<object>(watched)));
+                    Watched++;
+                }
+
+                listing.Count++;
             }
+        }
+
+        /// <summary>A listing watched: how many items it gave, and the objects watched of them, by the item's position.</summary>
+        private sealed class Listing
+        {
+            public int Count { get; set; }
+
+            public List<(int Index, WeakReference<object> Object)> Objects { get; } = [];
         }
     }
 
@@ -442,13 +440,5 @@ public sealed class HeldItemsTests
                 ItemsSeen++;
             }
         }
-    }
-
-    /// <summary>A listing watched by <see cref="FullRerun_LetsGoOfEachGuidWhileTheListingIsRead"/>: how many items it gave, and the guids of those that are not editions, by position.</summary>
-    private sealed class Listing
-    {
-        public int Count { get; set; }
-
-        public List<(int Index, WeakReference<string> Guid)> Guids { get; } = [];
     }
 }
