@@ -26,7 +26,7 @@ public sealed class LedgerLoadTests : StoreTestBase
             """);
         var store = new LedgerStore(Provider);
 
-        var all = await store.LoadBaselinesAsync(1, CancellationToken.None);
+        var all = await store.LoadBaselinesAsync(1, share: null, CancellationToken.None);
         var keyed = await store.LoadBaselinesAsync(1, ["full", "bare", "half", "other"], CancellationToken.None);
 
         Assert.Equal(["bare", "full", "half"], all.Keys.Order());
@@ -61,7 +61,7 @@ public sealed class LedgerLoadTests : StoreTestBase
             """);
         var store = new LedgerStore(Provider);
 
-        foreach (var baselines in new[] { await store.LoadBaselinesAsync(1, CancellationToken.None), await store.LoadBaselinesAsync(1, ["a", "b", "c", "later", "rated", "begun", "unread", "watched", "watched too"], CancellationToken.None) })
+        foreach (var baselines in new[] { await store.LoadBaselinesAsync(1, share: null, CancellationToken.None), await store.LoadBaselinesAsync(1, ["a", "b", "c", "later", "rated", "begun", "unread", "watched", "watched too"], CancellationToken.None) })
         {
             Assert.Same(baselines["a"], baselines["b"]);
             Assert.Same(baselines["a"], baselines["c"]);
@@ -80,10 +80,38 @@ public sealed class LedgerLoadTests : StoreTestBase
         await ArrangeAsync(string.Join('\n', Enumerable.Range(0, 100).Select(i => $"INSERT INTO observed_state (account_id, local_key, view_count, observed_at) VALUES (1, 'k{i}', {i % 3}, 1700000000000);")));
         var store = new LedgerStore(Provider);
 
-        var all = await store.LoadBaselinesAsync(1, CancellationToken.None);
+        var all = await store.LoadBaselinesAsync(1, share: null, CancellationToken.None);
 
         Assert.Equal(100, all.Count);
         Assert.InRange(Assert.IsType<Dictionary<string, ObservedState>>(all).Capacity, 100, 112);
+    }
+
+    [Fact]
+    public async Task AnAccountsBaselines_KeepTheStringsTheSharerGives_ForEveryKey()
+    {
+        await ArrangeAsync(
+            """
+            INSERT INTO observed_state (account_id, local_key, view_count, observed_at) VALUES
+              (1, 'known', 1, 1700000000000), (1, 'unknown', 0, 1700000000000), (2, 'known', 2, 1700000000000);
+            """);
+        var store = new LedgerStore(Provider);
+        var held = new string(['k', 'n', 'o', 'w', 'n']);
+        var asked = new List<string>();
+
+        var all = await store.LoadBaselinesAsync(
+            1,
+            key =>
+            {
+                asked.Add(key);
+                return key == held ? held : key;
+            },
+            CancellationToken.None);
+
+        Assert.Equal(["known", "unknown"], asked.Order());
+        Assert.Same(held, all.Keys.Single(k => k == "known"));
+        Assert.NotSame(held, (await store.LoadBaselinesAsync(1, share: null, CancellationToken.None)).Keys.Single(k => k == "known"));
+        Assert.Equal(1, all["known"].ViewCount);
+        Assert.Equal(0, all["unknown"].ViewCount);
     }
 
     [Fact]

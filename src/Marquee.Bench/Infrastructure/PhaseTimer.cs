@@ -30,6 +30,12 @@ public sealed class PhaseTimer
     /// <summary>Gets or sets what is called with every item a bulk listing yields (a probe of a test).</summary>
     public Action<Marquee.Core.Providers.ProviderAccount, Marquee.Core.Providers.SourceItemState>? ItemListed { get; set; }
 
+    /// <summary>Gets or sets what is called with each identity snapshot a run loads (a probe of a test).</summary>
+    public Action<Marquee.Core.Sync.IdentitySnapshot>? SnapshotLoaded { get; set; }
+
+    /// <summary>Gets or sets what is called with an account's every baseline as a full run loads them (a probe of a test).</summary>
+    public Action<IReadOnlyDictionary<string, Marquee.Core.Sync.ObservedState>>? BaselinesLoaded { get; set; }
+
     /// <summary>Gets or sets what is called before each save of links and new items, with what is saved (a probe of a test).</summary>
     public Action<Marquee.Core.Sync.IdentityChanges>? IdentitySaving { get; set; }
 

@@ -114,8 +114,12 @@ public static class TimedProviders
 
     private sealed class TimedLedgerStore(ILedgerStore inner, PhaseTimer timer) : ILedgerStore
     {
-        public Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken) =>
-            timer.TimeStoreAsync(() => inner.LoadBaselinesAsync(accountId, cancellationToken));
+        public async Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, KeyShare? share, CancellationToken cancellationToken)
+        {
+            var baselines = await timer.TimeStoreAsync(() => inner.LoadBaselinesAsync(accountId, share, cancellationToken));
+            timer.BaselinesLoaded?.Invoke(baselines);
+            return baselines;
+        }
 
         public Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, IReadOnlyCollection<string> localKeys, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.LoadBaselinesAsync(accountId, localKeys, cancellationToken));
@@ -150,7 +154,12 @@ public static class TimedProviders
 
     private sealed class TimedIdentityStore(IIdentityStore inner, PhaseTimer timer) : IIdentityStore
     {
-        public Task<IdentitySnapshot> LoadAsync(CancellationToken cancellationToken) => timer.TimeStoreAsync(() => inner.LoadAsync(cancellationToken));
+        public async Task<IdentitySnapshot> LoadAsync(CancellationToken cancellationToken)
+        {
+            var snapshot = await timer.TimeStoreAsync(() => inner.LoadAsync(cancellationToken));
+            timer.SnapshotLoaded?.Invoke(snapshot);
+            return snapshot;
+        }
 
         public Task<IdentitySnapshot> LoadForAsync(IReadOnlyCollection<ExternalId> ids, CancellationToken cancellationToken) =>
             timer.TimeStoreAsync(() => inner.LoadForAsync(ids, cancellationToken));

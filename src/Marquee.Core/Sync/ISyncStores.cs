@@ -2,6 +2,13 @@ using Marquee.Core.Items;
 
 namespace Marquee.Core.Sync;
 
+/// <summary>
+/// The string a run already holds equal to <paramref name="localKey"/> (a known key of the account's connection), or
+/// <paramref name="localKey"/> itself: a full run reads an account's every baseline while it holds the known key of every
+/// item, and the baselines keep the one string instead of an equal one of their own.
+/// </summary>
+public delegate string KeyShare(string localKey);
+
 /// <summary>A baseline to store: what one account showed for one local key.</summary>
 public readonly record struct BaselineRow(long AccountId, string LocalKey, ObservedState State);
 
@@ -16,7 +23,10 @@ public sealed record LedgerCommit(
 
 public interface ILedgerStore
 {
-    Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Loads every baseline of the account. With <paramref name="share"/>, each key is kept as the string it gives.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, KeyShare? share, CancellationToken cancellationToken);
 
     /// <summary>Loads the account's baselines of these local keys only (an incremental run's listing).</summary>
     Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, IReadOnlyCollection<string> localKeys, CancellationToken cancellationToken);
@@ -31,7 +41,7 @@ public interface ILedgerStore
 
     /// <summary>One account's baseline of one local key, for plans of a single item; stores override the listing-wide default.</summary>
     async Task<ObservedState?> LoadBaselineAsync(long accountId, string localKey, CancellationToken cancellationToken) =>
-        (await LoadBaselinesAsync(accountId, cancellationToken)).GetValueOrDefault(localKey);
+        (await LoadBaselinesAsync(accountId, share: null, cancellationToken)).GetValueOrDefault(localKey);
 
     /// <summary>One profile's state of one item, for plans of a single item; stores override the profile-wide default.</summary>
     async Task<LedgerState?> LoadStateAsync(long profileId, long itemId, CancellationToken cancellationToken) =>

@@ -38,6 +38,25 @@ internal sealed class KnownKeys
         _keys.TryGetValue((connection, item), out var entry) && string.Equals(entry.Key, localKey, StringComparison.Ordinal) ? entry.Key : localKey;
 
     /// <summary>
+    /// Gives for a key the equal string the run knows on the connection, else the key: what a full run's baselines keep
+    /// instead of strings of their own (they are read while the listings are, and would double the strings of the known
+    /// keys). The connection's keys are gathered once, in a set that lives as long as the sharer. Only reads the table.
+    /// </summary>
+    public KeyShare SharerOn(long connection)
+    {
+        var keys = new HashSet<string>(CountOn(connection), StringComparer.Ordinal);
+        foreach (var ((on, _), entry) in _keys)
+        {
+            if (on == connection)
+            {
+                keys.Add(entry.Key);
+            }
+        }
+
+        return key => keys.TryGetValue(key, out var known) ? known : key;
+    }
+
+    /// <summary>
     /// The fingerprint the link of <paramref name="localKey"/> on the connection to the item was stored with, when the run
     /// knows it from the store (not from one of its own profiles) with that key; else <see cref="LinkFingerprint.None"/>,
     /// which no fingerprint made of a link's values equals. A caller makes one only for a link it can compare it with.

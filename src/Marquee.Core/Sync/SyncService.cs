@@ -267,11 +267,12 @@ public sealed class SyncService(
                 progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {source.Connection.Name} and {target.Connection.Name}");
 
                 // A full run needs every baseline of both accounts and every state of the profile whatever the listings
-                // hold: they are read from the store while the servers are read (the previous pair's commit is done).
+                // hold: they are read from the store while the servers are read (the previous pair's commit is done). Their
+                // keys are the run's known keys (only read until the listings end), not strings of their own.
                 var stored = incremental ? null : Task.Run(
                     async () => (
-                        Source: await ledger.LoadBaselinesAsync(pair.Source.Id, cancellationToken),
-                        Target: await ledger.LoadBaselinesAsync(pair.Target.Id, cancellationToken),
+                        Source: await ledger.LoadBaselinesAsync(pair.Source.Id, knownKeys.SharerOn(source.Connection.Id), cancellationToken),
+                        Target: await ledger.LoadBaselinesAsync(pair.Target.Id, knownKeys.SharerOn(target.Connection.Id), cancellationToken),
                         States: await ledger.LoadStatesAsync(pair.ProfileId, cancellationToken)),
                     cancellationToken);
                 List<SourceItemState> sourceListing, targetListing;

@@ -6,7 +6,7 @@ namespace Marquee.Data.Stores;
 
 public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider), ILedgerStore
 {
-    public async Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, KeyShare? share, CancellationToken cancellationToken)
     {
         // A full run loads an account's every baseline (about 90,000 rows per account on the reference library).
         // Counted first (from the key's index), so the table is made at its size instead of growing by doubling to up to
@@ -15,8 +15,10 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         var count = await db.ExecuteScalarAsync<long>(Command("SELECT COUNT(*) FROM observed_state WHERE account_id = @accountId", new { accountId }, cancellationToken));
         var result = new Dictionary<string, ObservedState>((int)Math.Min(count, Array.MaxLength), StringComparer.Ordinal);
         var distinct = new Dictionary<ObservedState, ObservedState>();
-        await ReadRowsAsync(db, BaselineColumns + " WHERE account_id = @accountId", new { accountId }, r => result[r.GetString(0)] = Shared(distinct, Baseline(r)), cancellationToken);
+        await ReadRowsAsync(db, BaselineColumns + " WHERE account_id = @accountId", new { accountId }, r => result[Key(r.GetString(0))] = Shared(distinct, Baseline(r)), cancellationToken);
         return result;
+
+        string Key(string read) => share is null ? read : share(read);
     }
 
     /// <summary>

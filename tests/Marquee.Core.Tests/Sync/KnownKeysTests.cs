@@ -18,6 +18,26 @@ public sealed class KnownKeysTests
     }
 
     [Fact]
+    public void SharerOn_GivesTheStringKnownOnThatConnection_ElseTheKeyAsGiven()
+    {
+        var keys = new KnownKeys();
+        var stored = new string(['1', '0', '0']);
+        var linked = new string(['2', '0', '0']);
+        keys.AddStored(1, 10, stored);
+        keys.AddLinked(1, 20, linked, []);
+        keys.AddStored(2, 30, "300");
+
+        var share = keys.SharerOn(1);
+
+        Assert.Same(stored, share("100"));
+        Assert.Same(linked, share("200"));
+        var other = new string(['3', '0', '0']);
+        Assert.Same(other, share(other));
+        var unknown = new string(['4', '0', '0']);
+        Assert.Same(unknown, share(unknown));
+    }
+
+    [Fact]
     public void StoredKeys_AreKnown_ButNotLinkedByThisRun()
     {
         var keys = new KnownKeys();

@@ -53,10 +53,10 @@ public sealed class StoreOverlapScenarios
     /// <summary>The real ledger store, telling each whole-account or whole-profile load as it starts.</summary>
     private sealed class Watched(ILedgerStore inner, Action<string> loading) : ILedgerStore
     {
-        public Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, CancellationToken cancellationToken)
+        public Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, KeyShare? share, CancellationToken cancellationToken)
         {
             loading("baselines");
-            return inner.LoadBaselinesAsync(accountId, cancellationToken);
+            return inner.LoadBaselinesAsync(accountId, share, cancellationToken);
         }
 
         public Task<IReadOnlyDictionary<string, ObservedState>> LoadBaselinesAsync(long accountId, IReadOnlyCollection<string> localKeys, CancellationToken cancellationToken) =>
