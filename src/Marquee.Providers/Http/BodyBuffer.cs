@@ -11,9 +11,9 @@ namespace Marquee.Providers.Http;
 /// a fifth of everything it allocated. A body of several chunks up to <see cref="JoinLimit"/> is then copied into one
 /// array: the JSON reader reads one span several times faster than a chain of segments, and a listing page is a megabyte
 /// or two, so the copy costs far less than it saves and at most that much again for a moment. Those arrays come from a
-/// small pool of their own that keeps at most two of each size, not from the shared pool, which keeps one for each
-/// thread that parsed a page until it trims them a minute or more later: a server idle after a full run holds a few
-/// megabytes for them, not tens.
+/// small pool of their own that keeps at most two (<see cref="JoinedArrays"/>), not from the shared pool, which keeps
+/// one for each thread that parsed a page until it trims them a minute or more later: a server idle after a full run
+/// holds a few megabytes for them, not tens.
 /// </summary>
 internal sealed class BodyBuffer : IDisposable
 {
@@ -23,7 +23,8 @@ internal sealed class BodyBuffer : IDisposable
     /// <summary>The largest body copied into one array; a larger one (up to the size cap) is parsed as its chain of chunks.</summary>
     internal const int JoinLimit = 4 * 1024 * 1024;
 
-    private static readonly ArrayPool<byte> Joined = ArrayPool<byte>.Create(JoinLimit, maxArraysPerBucket: 2);
+    /// <summary>Gets the arrays bodies are joined into.</summary>
+    internal static JoinedArrays Joined { get; } = new(kept: 2);
 
     private byte[]? _joined;
 
