@@ -314,12 +314,14 @@ public sealed class SyncService(
                 var sourceItems = sourceMatch.Items();
                 var targetItems = targetMatch.Items();
                 (listedBefore[source.Connection.Id], listedBefore[target.Connection.Id]) = (sourceMatch.Entries, targetMatch.Entries);
+                var created = 0;
                 if (!options.DryRun)
                 {
                     var realIds = await identity.SaveAsync(IdentityChangesOf(resolver, source, sourceItems, target, targetItems, knownKeys, clock.GetUtcNow()), cancellationToken);
                     resolver.Commit(realIds);
                     Remap(sourceItems, realIds);
                     Remap(targetItems, realIds);
+                    created = realIds.Count;
                 }
 
                 // The links are stored (a dry run stores none, and nothing after this point reads what they needed).
@@ -334,6 +336,11 @@ public sealed class SyncService(
                             copy.LinkStored();
                         }
                     }
+                }
+
+                if (created >= ManyCreated && created * 2 >= Math.Max(sourceItems.Count, targetItems.Count))
+                {
+                    LetGoOfLinking();
                 }
 
                 // An incremental run needs the baselines of what it listed, and of the items listed on the other side.
@@ -459,6 +466,19 @@ public sealed class SyncService(
 
         return skipped;
     }
+
+    /// <summary>How many items a profile creates at least before what linking them left is collected at once (a small library's heap is small).</summary>
+    internal const int ManyCreated = 1_000;
+
+    /// <summary>
+    /// Collects what linking a profile's items left once they are stored, when the profile created an item for at least
+    /// half of what a side lists (a run's first profile, or a library added since): each entry's guid, file and library
+    /// and the resolver's new ids go at once, while observing, the ledger commit and the plan allocate on top of them.
+    /// Left to the collector, they were still in its oldest generation at the first run's peak on the reference library
+    /// (152 MB of heap, 86 MB of it alive). One blocking, compacting collection for such a profile; a run's later profiles,
+    /// and runs that create few items, ask for none.
+    /// </summary>
+    private static void LetGoOfLinking() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
 
     private static string Append(string? message, string more) => message is null ? more : message + "; " + more;
 

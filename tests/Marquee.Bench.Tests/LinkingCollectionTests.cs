@@ -1,0 +1,52 @@
+using Marquee.Bench.Sync;
+using Marquee.Core.Flows;
+using Marquee.Core.Sync;
+using Marquee.TestKit;
+
+namespace Marquee.Bench.Tests;
+
+/// <summary>Tests that watch the collector itself: run after the others, alone, so no other test's run collects meanwhile.</summary>
+[CollectionDefinition(nameof(CollectorAlone), DisableParallelization = true)]
+public sealed class CollectorAlone;
+
+/// <summary>
+/// A run's first profile creates an item for nearly everything it lists, and what linking them needed (each entry's guid,
+/// file and library, the resolver's new ids) is collected once the links are stored, before observing and the ledger
+/// commit allocate on top of it; a profile that creates nothing asks for no collection. Watched through the index of the
+/// collector's last blocking full collection (its own full collections run in the background).
+/// </summary>
+[Collection(nameof(CollectorAlone))]
+[Trait("Category", "Scenario")]
+public sealed class LinkingCollectionTests
+{
+    [Fact]
+    public async Task AFirstRunsFirstProfile_IsCollectedOnceLinked_LaterProfilesAndARerunAreNot()
+    {
+        using var folder = new TempFolder();
+        await using var world = await ReferenceWorld.StartAsync(new WorldSize(Movies: 1_200, Shows: 4, LatencyMs: 0, Differing: 0.1), folder.Path, CancellationToken.None);
+        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
+        var collected = new List<bool>();
+        var before = 0L;
+        world.Timer.IdentitySaving = changes => before = LastBlockingFull();
+        world.Timer.LedgerCommitting = commit => collected.Add(LastBlockingFull() > before);
+
+        var first = await world.SyncAsync(flow, null, CancellationToken.None);
+
+        Assert.Equal(RunStatus.Done, first.Run.Status);
+        Assert.True(first.Run.Written > 0, "the first run wrote nothing");
+        // One commit per profile, then those of the writes.
+        Assert.True(collected.Count > world.Accounts.Count, $"{collected.Count} ledger commits");
+        Assert.True(collected[0], "the first profile's linking was not collected before its ledger commit");
+        Assert.All(collected.Skip(1), Assert.False);
+
+        collected.Clear();
+        await world.AdvanceClockAsync(TimeSpan.FromHours(1));
+        var rerun = await world.SyncAsync(flow, null, CancellationToken.None);
+
+        Assert.Equal(RunStatus.Done, rerun.Run.Status);
+        Assert.Equal(world.Accounts.Count, collected.Count);
+        Assert.All(collected, Assert.False);
+    }
+
+    private static long LastBlockingFull() => GC.GetGCMemoryInfo(GCKind.FullBlocking).Index;
+}
