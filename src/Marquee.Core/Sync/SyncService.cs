@@ -40,12 +40,12 @@ public sealed class SyncService(
         /// <summary>What few entries have (the item as listed, an edition, other copies); null for nearly all.</summary>
         private readonly RareParts? _rare;
 
-        public Listed(SourceItem item, WatchState state, bool keepItem, bool linked, bool storedAsListed = false, string? localKey = null)
+        public Listed(SourceItem item, WatchState state, bool keepItem, bool linked, bool storedAsListed = false, string? localKey = null, string? title = null)
         {
             StoredAsListed = storedAsListed;
             LocalKey = localKey ?? item.LocalKey;
             Kind = item.Kind;
-            Title = item.Title;
+            Title = title ?? item.Title;
             DurationMs = item.DurationMs;
             WatchedWithPart = item.WatchedWithPart;
             _link = LinkParts.Of(linked && !item.WatchedWithPart ? null : item.PartKey, linked ? null : item.RawId, linked ? null : item.Library);
@@ -264,6 +264,7 @@ public sealed class SyncService(
                     : options.Libraries is { Count: > 0 } ? 0 : knownKeys.CountOn(side.Connection.Id);
                 var sourceMatch = new Matching(resolver, source, flow.Filters, unresolved, unresolvedKeys, keepIds, knownKeys, Expected(source));
                 var targetMatch = new Matching(resolver, target, flow.Filters, unresolved, unresolvedKeys, keepIds, knownKeys, Expected(target));
+                (sourceMatch.Other, targetMatch.Other) = (targetMatch, sourceMatch);
                 progress?.Report($"{flow.Name}: reading {pair.ProfileName} on {source.Connection.Name} and {target.Connection.Name}");
 
                 // A full run needs every baseline of both accounts and every state of the profile whatever the listings
@@ -647,6 +648,14 @@ public sealed class SyncService(
         /// <summary>Gets how many entries the listing held, matched or not.</summary>
         public int Read { get; private set; }
 
+        /// <summary>
+        /// Gets or sets the other side's matching of the profile. An entry whose copy the other side has listed already (the
+        /// same item and shared-state key: a Plex guid on both servers of a Plex pair) keeps that entry's title when the two
+        /// are equal, so an item listed on both sides holds one title string, not two (about 90,000 of each on the reference
+        /// library). Read only in this side's turn, while the other side waits for its own.
+        /// </summary>
+        public Matching? Other { get; set; }
+
         /// <summary>Gets how many entries by item and copy the listing made (the table's size when <see cref="Items"/> took it).</summary>
         public int Entries { get; private set; }
 
@@ -679,8 +688,11 @@ public sealed class SyncService(
             var copy = XxHash128.HashToUInt128(MemoryMarshal.AsBytes((item.SharedStateKey ?? localKey).AsSpan()));
             var (copyLow, copyHigh) = ((ulong)copy, (ulong)(copy >> 64));
             var stored = !keepIds && StoredAsListed(item, resolution.ItemIds);
-            var kept = new Listed(item, entry.State.Shared(), keepItem: keepIds, linked: !keepIds && (stored || Linked(item.LocalKey, resolution.ItemIds)), storedAsListed: stored, localKey);
             var itemIds = resolution.ItemIds;
+            var title = itemIds.Count > 0 && Other is not null && Other._copies.TryGetValue((itemIds[0], copyLow, copyHigh), out var there) && string.Equals(there.Title, item.Title, StringComparison.Ordinal)
+                ? there.Title
+                : item.Title;
+            var kept = new Listed(item, entry.State.Shared(), keepItem: keepIds, linked: !keepIds && (stored || Linked(item.LocalKey, resolution.ItemIds)), storedAsListed: stored, localKey, title);
             for (var i = 0; i < itemIds.Count; i++)
             {
                 var itemId = itemIds[i];
