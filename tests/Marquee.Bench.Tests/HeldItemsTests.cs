@@ -43,8 +43,8 @@ public sealed class HeldItemsTests
 
     /// <summary>
     /// A full run reads both accounts' every baseline while it holds the known key of every item (about 180,000 of each on
-    /// the reference library, 6 MB of strings): a baseline's key must be the run's string of that key, read with the
-    /// store's links, not an equal one of its own. Fails when the baselines are read with keys of their own.
+    /// the reference library, 6 MB of strings): a baseline's key must be the run's string of that key, not an equal one
+    /// of its own. Fails when the baselines are read with keys of their own.
     /// </summary>
     [Fact]
     public async Task FullRerun_BaselinesKeepTheRunsKnownKeys_NotStringsOfTheirOwn()

@@ -28,7 +28,14 @@ public sealed class LinkingCollectionTests
         var collected = new List<bool>();
         var before = 0L;
         world.Timer.IdentitySaving = changes => before = LastBlockingFull();
-        world.Timer.LedgerCommitting = commit => collected.Add(LastBlockingFull() > before);
+        world.Timer.LedgerCommitting = commit =>
+        {
+            // The writes' commits may come from several threads at once.
+            lock (collected)
+            {
+                collected.Add(LastBlockingFull() > before);
+            }
+        };
 
         var first = await world.SyncAsync(flow, null, CancellationToken.None);
 
