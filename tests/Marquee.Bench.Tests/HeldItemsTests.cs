@@ -92,7 +92,7 @@ public sealed class HeldItemsTests
         await world.AdvanceClockAsync(TimeSpan.FromHours(1));
 
         // The first profile's two listings: every title they list, watched until its save of links.
-        var titles = new List<WeakReference>();
+        var titles = new List<WeakReference<string>>();
         var listings = 0;
         var held = -1;
         world.Timer.ListingStarted = account => Interlocked.Increment(ref listings);
@@ -102,7 +102,7 @@ public sealed class HeldItemsTests
             {
                 lock (titles)
                 {
-                    titles.Add(new WeakReference(title));
+                    titles.Add(new WeakReference<string>(title));
                 }
             }
         };
@@ -110,10 +110,7 @@ public sealed class HeldItemsTests
         {
             if (held < 0)
             {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-                GC.Collect();
-                held = titles.Count(t => t.IsAlive);
+                held = Alive(titles);
             }
         };
         var rerun = await world.SyncAsync(flow, null, CancellationToken.None);
