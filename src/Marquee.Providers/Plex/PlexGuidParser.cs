@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using Marquee.Core.Items;
 using Marquee.Providers.Plex.Models;
@@ -90,7 +91,7 @@ public static partial class PlexGuidParser
         var result = new List<ExternalId>();
         foreach (var id in ids)
         {
-            AddExternal(id, result, []);
+            AddExternal(id, result);
         }
 
         return result;
@@ -98,40 +99,112 @@ public static partial class PlexGuidParser
 
     /// <summary>
     /// Combines an item's primary guid and its <c>Guid[]</c> into one answer: the primary guid's ids, then the others not
-    /// among them. Read for every listed item, so an item whose <c>Guid[]</c> adds nothing gets the primary answer itself.
+    /// among them.
     /// </summary>
-    public static PlexGuid ForItem(string? primaryGuid, IReadOnlyList<PlexTag>? guids)
+    public static PlexGuid ForItem(string? primaryGuid, IReadOnlyList<PlexTag>? guids) =>
+        ForItem(primaryGuid, guids is null ? null : External(guids));
+
+    /// <summary>
+    /// The same for ids already read from the <c>Guid[]</c> entries (<see cref="External"/>: each once, plex:// ones left
+    /// out). Read for every listed item, so an item whose <c>Guid[]</c> adds nothing gets the primary answer itself.
+    /// </summary>
+    public static PlexGuid ForItem(string? primaryGuid, IReadOnlyList<ExternalId>? external)
     {
         var primary = Parse(primaryGuid);
-        if (guids is null)
-        {
-            return primary;
-        }
-
-        // By index: a foreach over the interface would make an enumerator object per listed item.
-        List<ExternalId>? external = null;
-        for (var i = 0; i < guids.Count; i++)
-        {
-            AddExternal(guids[i]?.Id, external ??= new List<ExternalId>(4), primary.Ids);
-        }
-
         if (external is not { Count: > 0 })
         {
             return primary;
         }
 
-        var ids = new ExternalId[primary.Ids.Count + external.Count];
-        for (var i = 0; i < primary.Ids.Count; i++)
+        // By index: a foreach over the interface would make an enumerator object per listed item.
+        var added = 0;
+        for (var i = 0; i < external.Count; i++)
         {
-            ids[i] = primary.Ids[i];
+            added += primary.Ids.Contains(external[i]) ? 0 : 1;
         }
 
-        external.CopyTo(ids, primary.Ids.Count);
+        if (added == 0)
+        {
+            return primary;
+        }
+
+        var ids = new ExternalId[primary.Ids.Count + added];
+        var next = 0;
+        for (var i = 0; i < primary.Ids.Count; i++)
+        {
+            ids[next++] = primary.Ids[i];
+        }
+
+        for (var i = 0; i < external.Count; i++)
+        {
+            if (!primary.Ids.Contains(external[i]))
+            {
+                ids[next++] = external[i];
+            }
+        }
+
         return primary with { Ids = ids };
     }
 
-    /// <summary>Adds the ids of one <c>Guid[]</c> entry to <paramref name="into"/>, but not plex:// ones nor any already in it or in <paramref name="known"/>.</summary>
-    private static void AddExternal(string? guid, List<ExternalId> into, IReadOnlyList<ExternalId> known)
+    /// <summary>The ids the <c>Guid[]</c> entries name, in the order first named, each once, without plex:// ones.</summary>
+    public static IReadOnlyList<ExternalId> External(IReadOnlyList<PlexTag?> guids)
+    {
+        var external = new List<ExternalId>(guids.Count);
+        for (var i = 0; i < guids.Count; i++)
+        {
+            AddExternal(guids[i]?.Id, external);
+        }
+
+        return external;
+    }
+
+    /// <summary>
+    /// Adds the id of one <c>Guid[]</c> entry given as its UTF-8 text, as <see cref="AddExternal(string?, List{ExternalId})"/>
+    /// adds it, when the entry is of a modern agent (imdb://, tmdb://, tvdb://, anidb://, tvmaze://, the scheme in ASCII
+    /// letters of any case): only the id after the scheme becomes a string, not the whole guid. False for any other entry,
+    /// which the caller reads as a string.
+    /// </summary>
+    internal static bool TryAddModern(ReadOnlySpan<byte> guid, List<ExternalId> into)
+    {
+        var sep = guid.IndexOf("://"u8);
+        var scheme = sep switch
+        {
+            4 => Ascii.EqualsIgnoreCase(guid[..4], "imdb"u8) ? ExternalId.Imdb
+                : Ascii.EqualsIgnoreCase(guid[..4], "tmdb"u8) ? ExternalId.Tmdb
+                : Ascii.EqualsIgnoreCase(guid[..4], "tvdb"u8) ? ExternalId.Tvdb
+                : null,
+            5 => Ascii.EqualsIgnoreCase(guid[..5], "anidb"u8) ? ExternalId.AniDb : null,
+            6 => Ascii.EqualsIgnoreCase(guid[..6], "tvmaze"u8) ? ExternalId.TvMaze : null,
+            _ => null,
+        };
+        if (scheme is null)
+        {
+            return false;
+        }
+
+        // As Split cuts it: without the query, then without the slashes around it; nothing is left of an empty rest.
+        var tail = guid[(sep + 3)..];
+        var query = tail.IndexOf((byte)'?');
+        if (query >= 0)
+        {
+            tail = tail[..query];
+        }
+
+        tail = tail.Trim((byte)'/');
+        if (!tail.IsEmpty)
+        {
+            var id = new ExternalId(scheme, System.Text.Encoding.UTF8.GetString(tail));
+            if (!into.Contains(id))
+            {
+                into.Add(id);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Adds the ids of one <c>Guid[]</c> entry to <paramref name="into"/>, but not plex:// ones nor any already in it.</summary>
+    internal static void AddExternal(string? guid, List<ExternalId> into)
     {
         // The modern schemes (nearly every entry) name one id: no answer object is made for them.
         if (Split(guid, out var scheme, out var rest) && Modern(scheme, rest) is { } modern)
@@ -147,7 +220,7 @@ public static partial class PlexGuidParser
 
         void Add(ExternalId id)
         {
-            if (id.Scheme != ExternalId.Plex && !into.Contains(id) && !known.Contains(id))
+            if (id.Scheme != ExternalId.Plex && !into.Contains(id))
             {
                 into.Add(id);
             }
@@ -206,24 +279,29 @@ public static partial class PlexGuidParser
         : null;
 
     /// <summary>
-    /// The ids of every list, each once, in the order first seen (a handful per item: a list beats a hash set here), as an
-    /// array: the item keeps it for the whole run.
+    /// The ids of the three lists, each once, in the order first seen (a handful per item: a scan beats a hash set here),
+    /// as an array: the item keeps it for the whole run.
     /// </summary>
-    internal static ExternalId[] Union(params IEnumerable<ExternalId>[] lists)
+    internal static ExternalId[] Union(IReadOnlyList<ExternalId> first, IReadOnlyList<ExternalId> second, IReadOnlyList<ExternalId> third)
     {
-        var result = new List<ExternalId>();
-        foreach (var list in lists)
+        var all = new ExternalId[first.Count + second.Count + third.Count];
+        var count = 0;
+        Add(first);
+        Add(second);
+        Add(third);
+        return count == all.Length ? all : all[..count];
+
+        void Add(IReadOnlyList<ExternalId> list)
         {
-            foreach (var id in list)
+            // By index: enumerating through the interface makes an enumerator per list.
+            for (var i = 0; i < list.Count; i++)
             {
-                if (!result.Contains(id))
+                if (Array.IndexOf(all, list[i], 0, count) < 0)
                 {
-                    result.Add(id);
+                    all[count++] = list[i];
                 }
             }
         }
-
-        return [.. result];
     }
 
     private static string Canonical(string scheme) => scheme switch

@@ -21,7 +21,7 @@ public sealed partial class PlexProvider : ILabelLibrary
             {
                 if (item.RatingKey is { Length: > 0 } key)
                 {
-                    var ids = PlexGuidParser.ForItem(item.PrimaryGuid, item.Guids).Ids;
+                    var ids = PlexGuidParser.ForItem(item.PrimaryGuid, item.GuidIds).Ids;
                     result.Add(new LabelTarget(key, section.Key, isShow, item.Title, ids, Labels(item.Label)));
                 }
             }

@@ -390,13 +390,14 @@ public sealed partial class PlexProvider :
     }
 
     /// <summary>
-    /// Maps one listed item. <paramref name="shared"/>, when given, holds each show's key, title and ids as the first of
-    /// its episodes made them, and later episodes of the show that bring the same show guid and title and no show ids
-    /// of their own take the same objects instead of copies of their own (a library's episodes are most of a listing).
+    /// Maps one listed item. <paramref name="shared"/>, when given, holds each show's key, title and ids as the last of
+    /// its episodes made them, and later episodes of the show that bring the same show guid and title and the same show
+    /// ids of their own (none, for a modern agent) take the same objects instead of copies of their own (a library's
+    /// episodes are most of a listing).
     /// </summary>
     internal static SourceItemState Map(PlexListed item, ProviderLibrary section, PlexListed? show, Dictionary<string, ShowParts>? shared = null)
     {
-        var parsed = PlexGuidParser.ForItem(item.PrimaryGuid, item.Guids);
+        var parsed = PlexGuidParser.ForItem(item.PrimaryGuid, item.GuidIds);
         var isEpisode = item.Type == "episode";
         IReadOnlyList<ExternalId> showIds = [];
         string? showKey = null;
@@ -405,19 +406,19 @@ public sealed partial class PlexProvider :
         {
             showKey = item.GrandparentRatingKey;
             showTitle = item.GrandparentTitle ?? show?.Title;
-            if (shared is not null && showKey is not null && parsed.ShowIds.Count == 0
-                && shared.TryGetValue(showKey, out var parts) && parts.Guid == item.GrandparentGuid && parts.Title == showTitle)
+            if (shared is not null && showKey is not null && shared.TryGetValue(showKey, out var parts)
+                && parts.Guid == item.GrandparentGuid && parts.Title == showTitle && SameIds(parts.EpisodeShowIds, parsed.ShowIds))
             {
                 (showKey, showTitle, showIds) = (parts.Key, parts.Title, parts.Ids);
             }
             else
             {
-                var fromShow = show is null ? PlexGuid.None : PlexGuidParser.ForItem(show.PrimaryGuid, show.Guids);
+                var fromShow = show is null ? PlexGuid.None : PlexGuidParser.ForItem(show.PrimaryGuid, show.GuidIds);
                 var fromGrandparent = PlexGuidParser.Parse(item.GrandparentGuid);
                 showIds = PlexGuidParser.Union(parsed.ShowIds, fromShow.Ids, fromGrandparent.Ids);
-                if (shared is not null && showKey is not null && parsed.ShowIds.Count == 0)
+                if (shared is not null && showKey is not null)
                 {
-                    shared[showKey] = new ShowParts(showKey, item.GrandparentGuid, showTitle, showIds);
+                    shared[showKey] = new ShowParts(showKey, item.GrandparentGuid, showTitle, parsed.ShowIds, showIds);
                 }
             }
         }
@@ -457,8 +458,30 @@ public sealed partial class PlexProvider :
         return new SourceItemState(source, state);
     }
 
-    /// <summary>A show's parts that its episodes share: its key, the guid and title they name it by, and its ids.</summary>
-    internal sealed record ShowParts(string Key, string? Guid, string? Title, IReadOnlyList<ExternalId> Ids);
+    /// <summary>
+    /// A show's parts that its episodes share: its key, the guid and title they name it by, the show ids their own guids
+    /// name (a legacy agent's episode guid names its show: <c>com.plexapp.agents.thetvdb://{show}/{season}/{episode}</c>;
+    /// a modern one names none), and the show's ids made of these.
+    /// </summary>
+    internal sealed record ShowParts(string Key, string? Guid, string? Title, IReadOnlyList<ExternalId> EpisodeShowIds, IReadOnlyList<ExternalId> Ids);
+
+    private static bool SameIds(IReadOnlyList<ExternalId> a, IReadOnlyList<ExternalId> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (a[i] != b[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static string ChangedFilter(DateTimeOffset since)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Marquee.Core.Items;
 using Marquee.Providers.Json;
 
 namespace Marquee.Providers.Plex.Models;
@@ -130,7 +131,7 @@ internal sealed class PlexListedConverter : JsonConverter<PlexListed>
                     item.LibrarySectionTitle = SectionTitle.Read(ref reader, typeof(string), options);
                     break;
                 case Field.Guids:
-                    item.Guids = Tags(ref reader, "Guid", options);
+                    item.GuidIds = GuidIds(ref reader, options);
                     break;
                 case Field.Label:
                     item.Label = Tags(ref reader, "Label", options);
@@ -151,7 +152,7 @@ internal sealed class PlexListedConverter : JsonConverter<PlexListed>
         throw new NotSupportedException("A listed item is read, never written.");
 
     /// <summary>
-    /// A list of tags (<c>Guid</c>, <c>Label</c>): each object's <c>id</c> and <c>tag</c>, as the generated reader of
+    /// A list of tags (<c>Label</c>): each object's <c>id</c> and <c>tag</c>, as the generated reader of
     /// <see cref="PlexTag"/> gives them (a null entry stays null); read here, since a call into the generated reader for a
     /// nested value sets up a reading stack of its own each time (a third of a run's allocation when it was tried).
     /// </summary>
@@ -199,6 +200,74 @@ internal sealed class PlexListedConverter : JsonConverter<PlexListed>
         }
 
         return tags;
+    }
+
+    /// <summary>
+    /// The ids of a <c>Guid</c> list as <see cref="PlexGuidParser.External"/> gives them for the tags the generated reader
+    /// reads (each entry's last <c>id</c>; an entry's <c>tag</c> checked as it checks it). An entry of a modern agent
+    /// (imdb://, tmdb://…, nearly every entry of a listing) is read from its bytes: neither a tag nor a string of the whole
+    /// guid is made for it, only one of the id it names.
+    /// </summary>
+    private static List<ExternalId>? GuidIds(ref Utf8JsonReader reader, JsonSerializerOptions options)
+    {
+        if (!PlexFirstPartConverter.StartList(ref reader, "Guid"))
+        {
+            return null;
+        }
+
+        var ids = new List<ExternalId>(4);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new JsonException($"Expected the items of Guid to be objects, got {reader.TokenType}.");
+            }
+
+            // The value's bytes stay where the reader found them while this item is read, so the last id is kept as
+            // them when it is a plain string (no escapes, in one piece), else as the string the lenient reader gives.
+            ReadOnlySpan<byte> bytes = default;
+            string? text = null;
+            var inBytes = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var which = reader.ValueTextEquals("id"u8) ? 1 : reader.ValueTextEquals("tag"u8) ? 2 : 0;
+                reader.Read();
+                switch (which)
+                {
+                    case 1 when reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence:
+                        bytes = reader.ValueSpan;
+                        inBytes = true;
+                        break;
+                    case 1:
+                        text = Text.Read(ref reader, typeof(string), options);
+                        inBytes = false;
+                        break;
+                    case 2 when reader.TokenType is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null:
+                        break;
+                    case 2:
+                        throw new JsonException($"Expected a string, got {reader.TokenType}.");
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            if (!inBytes)
+            {
+                PlexGuidParser.AddExternal(text, ids);
+            }
+            else if (!PlexGuidParser.TryAddModern(bytes, ids))
+            {
+                PlexGuidParser.AddExternal(System.Text.Encoding.UTF8.GetString(bytes), ids);
+            }
+        }
+
+        return ids;
     }
 
     private static int? OptInt(ref Utf8JsonReader reader, JsonSerializerOptions options) =>

@@ -29,7 +29,7 @@ public sealed record PlexListingContainer
 
 /// <summary>
 /// One movie, show or episode of a listing, with only the fields a run and label sync read (PLEX-API.md 4.5), read by
-/// <see cref="PlexListedConverter"/>: <c>guid</c> is <see cref="PrimaryGuid"/>, <c>Guid</c> is <see cref="Guids"/>, <c>Media</c>
+/// <see cref="PlexListedConverter"/>: <c>guid</c> is <see cref="PrimaryGuid"/>, <c>Guid</c> gives <see cref="GuidIds"/>, <c>Media</c>
 /// gives <see cref="PartKey"/>, the others go by their camel-case names.
 /// </summary>
 [JsonConverter(typeof(PlexListedConverter))]
@@ -75,7 +75,11 @@ public sealed record PlexListed
 
     public string? LibrarySectionTitle { get; set; }
 
-    public List<PlexTag>? Guids { get; set; }
+    /// <summary>
+    /// Gets or sets the ids the item's <c>Guid[]</c> entries name (<see cref="PlexGuidParser.External"/>: in order, each once,
+    /// without plex:// ones), read in place by <see cref="PlexListedConverter"/>; null when the item has no <c>Guid</c>.
+    /// </summary>
+    public IReadOnlyList<Marquee.Core.Items.ExternalId>? GuidIds { get; set; }
 
     public List<PlexTag>? Label { get; set; }
 
