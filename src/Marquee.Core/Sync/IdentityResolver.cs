@@ -113,8 +113,7 @@ public sealed class IdentityResolver
 
         if (item.EpisodeEnd is { } end && show is not null && item.Season is { } s && item.Episode is { } first && end > first)
         {
-            // One listed item holding several episodes (a multi-episode file): it stands for each of them.
-            return new Resolution(Enumerable.Range(first, end - first + 1).Select(e => EpisodeOf(show.Value, s, e, null)).ToList());
+            return EpisodesOfOneFile(show.Value, s, first, end);
         }
 
         string? ownConflict = null;
@@ -145,6 +144,21 @@ public sealed class IdentityResolver
         var result = own ?? bySlot ?? EpisodeOf(show!.Value, item.Season!.Value, item.Episode!.Value, item.Title);
         Attach(result, ids);
         return new Resolution([result]);
+    }
+
+    /// <summary>
+    /// One listed item holding several episodes (a multi-episode file): it stands for each of them. A method of its own:
+    /// a lambda over <see cref="Resolve"/>'s locals made an object for them on every call, whichever branch it took.
+    /// </summary>
+    private Resolution EpisodesOfOneFile(long show, int season, int first, int end)
+    {
+        var episodes = new List<long>(end - first + 1);
+        for (var e = first; e <= end; e++)
+        {
+            episodes.Add(EpisodeOf(show, season, e, null));
+        }
+
+        return new Resolution(episodes);
     }
 
     /// <summary>
@@ -203,7 +217,11 @@ public sealed class IdentityResolver
         _items.TryGetValue(itemId, out var item) && item is { Kind: MediaKind.Movie, Edition: not null, ParentItemId: { } movie } ? movie : null;
 
     /// <summary>The ledger items of the editions of a movie known so far.</summary>
-    public IReadOnlyList<long> EditionsOf(long movie) => _editionsByMovie.TryGetValue(movie, out var editions) ? editions : [];
+    /// <remarks>
+    /// Asked for every item a plan reads, and most have no edition: the answer for them is the one empty array (a bare
+    /// <c>[]</c> beside the list would make a new empty list per call).
+    /// </remarks>
+    public IReadOnlyList<long> EditionsOf(long movie) => _editionsByMovie.TryGetValue(movie, out var editions) ? editions : Array.Empty<long>();
 
     private static string EditionKey(string edition) => edition.Trim().ToUpperInvariant();
 
