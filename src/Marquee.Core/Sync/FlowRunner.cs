@@ -49,6 +49,7 @@ public sealed partial class FlowRunner(FlowService flows, SyncService sync, Targ
             if (full && Interlocked.Decrement(ref _fullRunsInProgress) == 0)
             {
                 GiveMemoryBack();
+                GiveMemoryBackOnceIdle();
             }
         }
     }
@@ -59,6 +60,33 @@ public sealed partial class FlowRunner(FlowService flows, SyncService sync, Targ
     /// its idle size instead of keeping the run's peak until the next collection happens to come.
     /// </summary>
     private static void GiveMemoryBack() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
+    /// <summary>How long after the last full run ends its caller's share is collected (<see cref="GiveMemoryBackOnceIdle"/>).</summary>
+    public static readonly TimeSpan IdleGiveBack = TimeSpan.FromSeconds(5);
+
+    private static long _fullRunsEnded;
+
+    /// <summary>
+    /// The collection at a run's end cannot take what the run's caller still holds: the report and its planned writes,
+    /// and the answer made of them (the server's first full run of the reference library kept about 25 MB of it until the
+    /// next full collection, whenever that came). A few seconds later, once no full run started or ended since, the same
+    /// collection runs again.
+    /// </summary>
+    private static void GiveMemoryBackOnceIdle()
+    {
+        var ended = Interlocked.Increment(ref _fullRunsEnded);
+        _ = Task.Delay(IdleGiveBack).ContinueWith(
+            _ =>
+            {
+                if (Volatile.Read(ref _fullRunsInProgress) == 0 && Volatile.Read(ref _fullRunsEnded) == ended)
+                {
+                    GiveMemoryBack();
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+    }
 
     /// <summary>Runs the flow for the one item a live event names, waiting while another run of the flow holds it.</summary>
     public async Task<TargetedResult> RunItemAsync(Flow flow, TargetedItem item, CancellationToken cancellationToken)
