@@ -21,13 +21,12 @@ public static partial class PlexGuidParser
     private const string LegacyPrefix = "com.plexapp.agents.";
 
     /// <summary>Parses a primary <c>guid</c> (modern, legacy agent, HAMA, NFO, local).</summary>
-    public static PlexGuid Parse(string? value)
-    {
-        if (!Split(value, out var scheme, out var rest))
-        {
-            return PlexGuid.None;
-        }
+    public static PlexGuid Parse(string? value) =>
+        Split(value, out var scheme, out var rest) ? Parsed(scheme, rest) : PlexGuid.None;
 
+    /// <summary>What a primary guid cut by <see cref="Split"/> says.</summary>
+    private static PlexGuid Parsed(string scheme, string rest)
+    {
         if (Modern(scheme, rest) is { } modern)
         {
             return Own(modern);
@@ -110,7 +109,13 @@ public static partial class PlexGuidParser
     /// </summary>
     public static PlexGuid ForItem(string? primaryGuid, IReadOnlyList<ExternalId>? external)
     {
-        var primary = Parse(primaryGuid);
+        var cut = Split(primaryGuid, out var scheme, out var rest);
+        if (cut && external is { Count: > 0 } && (Modern(scheme, rest) ?? (scheme == "plex" ? new ExternalId(ExternalId.Plex, rest) : null)) is { } own)
+        {
+            return WithOwn(own, external);
+        }
+
+        var primary = cut ? Parsed(scheme, rest) : PlexGuid.None;
         if (external is not { Count: > 0 })
         {
             return primary;
@@ -144,6 +149,32 @@ public static partial class PlexGuidParser
         }
 
         return primary with { Ids = ids };
+    }
+
+    /// <summary>
+    /// The answer for a primary guid naming one id of the item's own (plex://, or a modern agent's: most listed items), as
+    /// <see cref="Parsed"/> and the combining above give it, made once: that id, then the others not equal to it.
+    /// </summary>
+    private static PlexGuid WithOwn(ExternalId own, IReadOnlyList<ExternalId> external)
+    {
+        var added = 0;
+        for (var i = 0; i < external.Count; i++)
+        {
+            added += external[i] == own ? 0 : 1;
+        }
+
+        var ids = new ExternalId[1 + added];
+        ids[0] = own;
+        var next = 1;
+        for (var i = 0; i < external.Count; i++)
+        {
+            if (external[i] != own)
+            {
+                ids[next++] = external[i];
+            }
+        }
+
+        return new PlexGuid(ids, [], null, null, false);
     }
 
     /// <summary>The ids the <c>Guid[]</c> entries name, in the order first named, each once, without plex:// ones.</summary>

@@ -107,6 +107,40 @@ public sealed class PlexGuidParserTests
             parsed.Ids);
     }
 
+    /// <summary>
+    /// Combining a primary guid with ids already read from <c>Guid[]</c> gives what the primary guid says, its ids first,
+    /// then each other id not among them: for a primary of its own id (plex://, a modern agent, in any case), a legacy
+    /// agent's, a legacy episode's, a local one and none.
+    /// </summary>
+    [Theory]
+    [InlineData("plex://movie/5d7768ba96b655001fdc0b3e")]
+    [InlineData("IMDB://tt0000001")]
+    [InlineData("tmdb://101?lang=en")]
+    [InlineData("com.plexapp.agents.imdb://tt0000001?lang=en")]
+    [InlineData("com.plexapp.agents.thetvdb://371980/1/4?lang=en")]
+    [InlineData("local://17")]
+    [InlineData("weird://1")]
+    [InlineData(null)]
+    public void ForItem_WithIdsRead_IsThePrimaryAnswerThenTheOtherIds(string? primaryGuid)
+    {
+        ExternalId[][] lists =
+        [
+            [],
+            [new("imdb", "tt0000001")],
+            [new("imdb", "tt0000001"), new("tmdb", "101"), new("tvdb", "7")],
+            [new("plex", "movie/5d7768ba96b655001fdc0b3e"), new("tvdb", "7")],
+        ];
+        var primary = PlexGuidParser.Parse(primaryGuid);
+        foreach (var external in lists)
+        {
+            var combined = PlexGuidParser.ForItem(primaryGuid, external);
+
+            Assert.Equal(primary.Ids.Concat(external.Where(id => !primary.Ids.Contains(id))), combined.Ids);
+            Assert.Equal(primary.ShowIds, combined.ShowIds);
+            Assert.Equal((primary.Season, primary.Episode, primary.IsLocal), (combined.Season, combined.Episode, combined.IsLocal));
+        }
+    }
+
     /// <summary>Every guid of every recorded example parses without error, and every non-local one yields an id.</summary>
     [Fact]
     public void Parse_EveryGuidInTheRecordedExamples_YieldsIds()

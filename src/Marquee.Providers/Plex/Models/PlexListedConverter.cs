@@ -208,14 +208,16 @@ internal sealed class PlexListedConverter : JsonConverter<PlexListed>
     /// (imdb://, tmdb://…, nearly every entry of a listing) is read from its bytes: neither a tag nor a string of the whole
     /// guid is made for it, only one of the id it names.
     /// </summary>
-    private static List<ExternalId>? GuidIds(ref Utf8JsonReader reader, JsonSerializerOptions options)
+    private static ExternalId[]? GuidIds(ref Utf8JsonReader reader, JsonSerializerOptions options)
     {
         if (!PlexFirstPartConverter.StartList(ref reader, "Guid"))
         {
             return null;
         }
 
-        var ids = new List<ExternalId>(4);
+        // Gathered in this thread's list, then kept as an array of their number (the item keeps it until it is mapped).
+        var ids = _guidIds ??= new List<ExternalId>(8);
+        ids.Clear();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType == JsonTokenType.Null)
@@ -267,8 +269,11 @@ internal sealed class PlexListedConverter : JsonConverter<PlexListed>
             }
         }
 
-        return ids;
+        return ids.Count == 0 ? [] : [.. ids];
     }
+
+    [ThreadStatic]
+    private static List<ExternalId>? _guidIds;
 
     private static int? OptInt(ref Utf8JsonReader reader, JsonSerializerOptions options) =>
         reader.TokenType == JsonTokenType.Null ? null : Int.Read(ref reader, typeof(int), options);
