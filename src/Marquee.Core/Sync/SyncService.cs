@@ -539,6 +539,9 @@ public sealed class SyncService(
     /// <summary>How many listed items one side matches before the other side's turn.</summary>
     private const int MatchTurn = 64;
 
+    /// <summary>Room a plan's candidates keep beyond a side's listing for the movies of editions it lists (a few per hundred movies).</summary>
+    private const int EditionRoom = 1024;
+
     /// <summary>
     /// Reads one account's listing of a side. With <paramref name="matching"/> (a full run) each item is matched as it
     /// arrives, in this side's turns (<see cref="Turns"/>), and nothing is returned; without it (an incremental run, which
@@ -944,8 +947,19 @@ public sealed class SyncService(
     {
         bool Has(long itemId) => sideItems.ContainsKey(itemId) || knownKeys.ContainsKey((side.Connection.Id, itemId));
 
+        // A side whose catalogue holds every title (Trakt) lists only what its account touched: the other side's items are written there too.
+        var catalog = side.Provider as ICatalogTarget;
+
+        // Sized for what is added below (a full run's first profile plans the whole library: a list and a set grown by
+        // doubling allocated twice their size, a tenth of such a run's allocation).
+        var candidates = new List<long>(sideItems.Count + (options.Since is null ? 0 : touched.Count) + (catalog is null ? 0 : otherItems.Count) + EditionRoom);
+        candidates.AddRange(sideItems.Keys);
+        if (options.Since is not null)
+        {
+            candidates.AddRange(touched);
+        }
+
         // An edition this side does not have is written to its movie's base version here.
-        var candidates = (options.Since is null ? sideItems.Keys : sideItems.Keys.Concat(touched)).ToList();
         for (int i = 0, listed = candidates.Count; i < listed; i++)
         {
             if (resolver.MovieOfEdition(candidates[i]) is { } movie)
@@ -954,8 +968,6 @@ public sealed class SyncService(
             }
         }
 
-        // A side whose catalogue holds every title (Trakt) lists only what its account touched: the other side's items are written there too.
-        var catalog = side.Provider as ICatalogTarget;
         if (catalog is not null)
         {
             candidates.AddRange(otherItems.Keys);
@@ -966,9 +978,15 @@ public sealed class SyncService(
             && (sideItems.ContainsKey(movie) || (knownKeys.TryGetValue((side.Connection.Id, movie), out var movieKey) && sideBaselines.ContainsKey(movieKey))
                 || (otherItems.TryGetValue(movie, out var listedMovie) && catalog!.KeyFor(listedMovie.Item!) is not null));
 
-        var items = new List<PlanItem>();
-        foreach (var itemId in candidates.Distinct())
+        var items = new List<PlanItem>(candidates.Count);
+        var planned = new HashSet<long>(candidates.Count);
+        foreach (var itemId in candidates)
         {
+            if (!planned.Add(itemId))
+            {
+                continue;
+            }
+
             // Editions of a movie that this side does not have (most items have none: no list is made for them).
             List<LedgerState>? missing = null;
             var editions = resolver.EditionsOf(itemId);
