@@ -19,8 +19,15 @@ internal sealed class LenientStringConverter : JsonConverter<string>
         JsonTokenType.True => "true",
         JsonTokenType.False => "false",
         JsonTokenType.Null => null,
-        _ => throw new JsonException($"Expected a string, got {reader.TokenType}."),
+        _ => throw NotText(reader.TokenType),
     };
+
+    /// <summary>Whether <see cref="Read"/> gives a value (or null) for a token of this type rather than an error.</summary>
+    internal static bool IsText(JsonTokenType token) =>
+        token is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null;
+
+    /// <summary>The error <see cref="Read"/> gives for any other token.</summary>
+    internal static JsonException NotText(JsonTokenType token) => new($"Expected a string, got {token}.");
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 

@@ -27,15 +27,13 @@ public static partial class PlexGuidParser
     /// <summary>What a primary guid cut by <see cref="Split"/> says.</summary>
     private static PlexGuid Parsed(string scheme, string rest)
     {
-        if (Modern(scheme, rest) is { } modern)
+        if (OwnId(scheme, rest) is { } ownId)
         {
-            return Own(modern);
+            return Own(ownId);
         }
 
         switch (scheme)
         {
-            case "plex":
-                return Own(new ExternalId(ExternalId.Plex, rest));
             case "local" or "tv.plex.agents.none" or "com.plexapp.agents.none":
                 return PlexGuid.None with { IsLocal = true };
             case "tv.plex.agents.custom.shoko" or "tv.plex.agents.custom.shoko.movie":
@@ -110,9 +108,13 @@ public static partial class PlexGuidParser
     public static PlexGuid ForItem(string? primaryGuid, IReadOnlyList<ExternalId>? external)
     {
         var cut = Split(primaryGuid, out var scheme, out var rest);
-        if (cut && external is { Count: > 0 } && (Modern(scheme, rest) ?? (scheme == "plex" ? new ExternalId(ExternalId.Plex, rest) : null)) is { } own)
+        if (cut && external is { Count: > 0 } && OwnId(scheme, rest) is { } own)
         {
-            return WithOwn(own, external);
+            // One id of the item's own (plex://, or a modern agent's: most listed items): the answer is made once, with
+            // that id first, instead of the primary answer and then a copy of it with the other ids.
+            var withOwn = new ExternalId[1 + external.Count];
+            withOwn[0] = own;
+            return new PlexGuid(Fitted(withOwn, AddNew(withOwn, 1, external)), [], null, null, false);
         }
 
         var primary = cut ? Parsed(scheme, rest) : PlexGuid.None;
@@ -121,60 +123,8 @@ public static partial class PlexGuidParser
             return primary;
         }
 
-        // By index: a foreach over the interface would make an enumerator object per listed item.
-        var added = 0;
-        for (var i = 0; i < external.Count; i++)
-        {
-            added += primary.Ids.Contains(external[i]) ? 0 : 1;
-        }
-
-        if (added == 0)
-        {
-            return primary;
-        }
-
-        var ids = new ExternalId[primary.Ids.Count + added];
-        var next = 0;
-        for (var i = 0; i < primary.Ids.Count; i++)
-        {
-            ids[next++] = primary.Ids[i];
-        }
-
-        for (var i = 0; i < external.Count; i++)
-        {
-            if (!primary.Ids.Contains(external[i]))
-            {
-                ids[next++] = external[i];
-            }
-        }
-
-        return primary with { Ids = ids };
-    }
-
-    /// <summary>
-    /// The answer for a primary guid naming one id of the item's own (plex://, or a modern agent's: most listed items), as
-    /// <see cref="Parsed"/> and the combining above give it, made once: that id, then the others not equal to it.
-    /// </summary>
-    private static PlexGuid WithOwn(ExternalId own, IReadOnlyList<ExternalId> external)
-    {
-        var added = 0;
-        for (var i = 0; i < external.Count; i++)
-        {
-            added += external[i] == own ? 0 : 1;
-        }
-
-        var ids = new ExternalId[1 + added];
-        ids[0] = own;
-        var next = 1;
-        for (var i = 0; i < external.Count; i++)
-        {
-            if (external[i] != own)
-            {
-                ids[next++] = external[i];
-            }
-        }
-
-        return new PlexGuid(ids, [], null, null, false);
+        var ids = Union(primary.Ids, external, []);
+        return ids.Length == primary.Ids.Count ? primary : primary with { Ids = ids };
     }
 
     /// <summary>The ids the <c>Guid[]</c> entries name, in the order first named, each once, without plex:// ones.</summary>
@@ -198,17 +148,7 @@ public static partial class PlexGuidParser
     internal static bool TryAddModern(ReadOnlySpan<byte> guid, List<ExternalId> into)
     {
         var sep = guid.IndexOf("://"u8);
-        var scheme = sep switch
-        {
-            4 => Ascii.EqualsIgnoreCase(guid[..4], "imdb"u8) ? ExternalId.Imdb
-                : Ascii.EqualsIgnoreCase(guid[..4], "tmdb"u8) ? ExternalId.Tmdb
-                : Ascii.EqualsIgnoreCase(guid[..4], "tvdb"u8) ? ExternalId.Tvdb
-                : null,
-            5 => Ascii.EqualsIgnoreCase(guid[..5], "anidb"u8) ? ExternalId.AniDb : null,
-            6 => Ascii.EqualsIgnoreCase(guid[..6], "tvmaze"u8) ? ExternalId.TvMaze : null,
-            _ => null,
-        };
-        if (scheme is null)
+        if (sep <= 0 || ModernScheme(guid[..sep]) is not { } scheme)
         {
             return false;
         }
@@ -224,11 +164,7 @@ public static partial class PlexGuidParser
         tail = tail.Trim((byte)'/');
         if (!tail.IsEmpty)
         {
-            var id = new ExternalId(scheme, System.Text.Encoding.UTF8.GetString(tail));
-            if (!into.Contains(id))
-            {
-                into.Add(id);
-            }
+            AddNew(into, new ExternalId(scheme, Encoding.UTF8.GetString(tail)));
         }
 
         return true;
@@ -251,10 +187,18 @@ public static partial class PlexGuidParser
 
         void Add(ExternalId id)
         {
-            if (id.Scheme != ExternalId.Plex && !into.Contains(id))
+            if (id.Scheme != ExternalId.Plex)
             {
-                into.Add(id);
+                AddNew(into, id);
             }
+        }
+    }
+
+    private static void AddNew(List<ExternalId> into, ExternalId id)
+    {
+        if (!into.Contains(id))
+        {
+            into.Add(id);
         }
     }
 
@@ -299,7 +243,42 @@ public static partial class PlexGuidParser
     /// rather than the piece cut from the guid (a listing holds one id or more per item); null for other schemes.
     /// </summary>
     private static ExternalId? Modern(string scheme, string rest) =>
-        scheme is "imdb" or "tmdb" or "tvdb" or "anidb" or "tvmaze" ? new ExternalId(Canonical(scheme), rest) : null;
+        ModernScheme(scheme) is { } canonical ? new ExternalId(canonical, rest) : null;
+
+    /// <summary>The one id of the item's own that a plex:// or modern agent's guid names; null for other schemes.</summary>
+    private static ExternalId? OwnId(string scheme, string rest) =>
+        Modern(scheme, rest) ?? (scheme == "plex" ? new ExternalId(ExternalId.Plex, rest) : null);
+
+    /// <summary>The schemes of the modern agents, each naming one id (<see cref="Modern"/>, <see cref="TryAddModern"/>).</summary>
+    private static readonly string[] ModernSchemes = [ExternalId.Imdb, ExternalId.Tmdb, ExternalId.Tvdb, ExternalId.AniDb, ExternalId.TvMaze];
+
+    /// <summary>The constant of a modern agent's scheme, in ASCII letters of any case; null for any other.</summary>
+    private static string? ModernScheme(ReadOnlySpan<char> scheme)
+    {
+        foreach (var known in ModernSchemes)
+        {
+            if (Ascii.EqualsIgnoreCase(scheme, known))
+            {
+                return known;
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc cref="ModernScheme(ReadOnlySpan{char})"/>
+    private static string? ModernScheme(ReadOnlySpan<byte> scheme)
+    {
+        foreach (var known in ModernSchemes)
+        {
+            if (Ascii.EqualsIgnoreCase(scheme, known))
+            {
+                return known;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The schemes most guids carry, as constants rather than a piece cut from each guid.</summary>
     private static string? KnownScheme(ReadOnlySpan<char> scheme) =>
@@ -316,33 +295,25 @@ public static partial class PlexGuidParser
     internal static ExternalId[] Union(IReadOnlyList<ExternalId> first, IReadOnlyList<ExternalId> second, IReadOnlyList<ExternalId> third)
     {
         var all = new ExternalId[first.Count + second.Count + third.Count];
-        var count = 0;
-        Add(first);
-        Add(second);
-        Add(third);
-        return count == all.Length ? all : all[..count];
-
-        void Add(IReadOnlyList<ExternalId> list)
-        {
-            // By index: enumerating through the interface makes an enumerator per list.
-            for (var i = 0; i < list.Count; i++)
-            {
-                if (Array.IndexOf(all, list[i], 0, count) < 0)
-                {
-                    all[count++] = list[i];
-                }
-            }
-        }
+        return Fitted(all, AddNew(all, AddNew(all, AddNew(all, 0, first), second), third));
     }
 
-    private static string Canonical(string scheme) => scheme switch
+    /// <summary>Appends to the first <paramref name="count"/> of <paramref name="all"/> each id of <paramref name="list"/> not among them; gives the new count.</summary>
+    private static int AddNew(ExternalId[] all, int count, IReadOnlyList<ExternalId> list)
     {
-        "imdb" => ExternalId.Imdb,
-        "tmdb" => ExternalId.Tmdb,
-        "tvdb" => ExternalId.Tvdb,
-        "anidb" => ExternalId.AniDb,
-        _ => ExternalId.TvMaze,
-    };
+        // By index: enumerating through the interface makes an enumerator per list.
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (Array.IndexOf(all, list[i], 0, count) < 0)
+            {
+                all[count++] = list[i];
+            }
+        }
+
+        return count;
+    }
+
+    private static ExternalId[] Fitted(ExternalId[] all, int count) => count == all.Length ? all : all[..count];
 
     private static PlexGuid Own(ExternalId id) => new([id], [], null, null, false);
 

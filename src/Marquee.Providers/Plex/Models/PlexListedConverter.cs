@@ -249,10 +249,10 @@ internal sealed class PlexListedConverter : JsonConverter<PlexListed>
                         text = Text.Read(ref reader, typeof(string), options);
                         inBytes = false;
                         break;
-                    case 2 when reader.TokenType is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null:
+                    case 2 when LenientStringConverter.IsText(reader.TokenType):
                         break;
                     case 2:
-                        throw new JsonException($"Expected a string, got {reader.TokenType}.");
+                        throw LenientStringConverter.NotText(reader.TokenType);
                     default:
                         reader.Skip();
                         break;
