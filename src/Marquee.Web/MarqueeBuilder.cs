@@ -40,6 +40,7 @@ public static class MarqueeBuilder
         builder.Services.AddExceptionHandler<ProblemMapping>();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<HttpMetrics>();
+        builder.Services.AddHostedService<IdleMemory>();
         builder.Services.AddSingleton<HostAllowList>();
         builder.Services.AddSingleton<ApiGuard>();
         builder.Services.AddUi(options);
