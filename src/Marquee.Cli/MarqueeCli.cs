@@ -38,7 +38,7 @@ public static class MarqueeCli
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?>? environment = null, TextReader? input = null, CancellationToken cancellationToken = default)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        var root = Build(output, error, environment, input, serveOnly: CommandOf(args) == "serve");
+        var root = Build(output, error, environment, input, CommandOf(args));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -86,47 +86,53 @@ public static class MarqueeCli
     }
 
     /// <summary>
-    /// Builds the command line; with <c>serveOnly</c>, the root and <c>serve</c> alone, so that a long-running server
-    /// never loads the other commands' assemblies (the simulators', the benchmark's) and keeps them mapped.
+    /// The top-level commands in the order help lists them, each group with the names of the commands it makes (a test
+    /// checks that they match), so that a run builds only the command it invokes.
     /// </summary>
-    public static RootCommand Build(TextWriter output, TextWriter error, Func<string, string?> environment, TextReader? input = null, bool serveOnly = false)
+    internal static readonly IReadOnlyList<(string[] Names, Func<Func<ParseResult, CliContext>, IEnumerable<Command>> Create)> TopLevel =
+    [
+        (["serve"], c => [ServeCommand.Create(c)]),
+        (["demo"], c => [DemoCommand.Create(c)]),
+        (["connection"], c => [ConnectionCommands.Create(c)]),
+        (["profile"], c => [ProfileCommands.Create(c)]),
+        (["flow"], c => [FlowCommands.Create(c)]),
+        (["config"], c => [ConfigCommands.Create(c)]),
+        (["sim"], c => [SimCommands.Create(c)]),
+        (["sync", "runs", "undo", "history", "unresolved"], SyncCommands.Create),
+        (["apikey", "webhook-url"], SecurityCommands.Create),
+        (["admin"], c => [AdminCommands.Create(c)]),
+        (["outbox"], c => [OutboxCommands.Create(c)]),
+        (["notify"], c => [NotifyCommands.Create(c)]),
+        (["sessions"], c => [CareCommands.Sessions(c)]),
+        (["trash"], c => [CareCommands.Trash(c)]),
+        (["care"], c => [CareCommands.Care(c)]),
+        (["labels"], c => [LabelCommands.Create(c)]),
+        (["bench"], c => [BenchCommand.Create(c)]),
+        (["version"], c => [VersionCommand.Create(c)]),
+    ];
+
+    /// <summary>
+    /// Builds the command line. Given the <paramref name="command"/> a run invokes, the root and that command's group
+    /// alone: a long-running server, a scheduled <c>marquee sync</c> or a benchmark's measured process never builds the
+    /// other commands nor loads their assemblies (the simulators', the benchmark's) and keeps them mapped. Without one,
+    /// or with a name no command has, every command (for the root's help and the parser's suggestions).
+    /// </summary>
+    public static RootCommand Build(TextWriter output, TextWriter error, Func<string, string?> environment, TextReader? input = null, string? command = null)
     {
         var root = new RootCommand("Marquee: keeps watch state in sync across Plex, Jellyfin and Emby, reacts to events and guards the library.");
         root.Add(GlobalOptions.Data);
         root.Add(GlobalOptions.Config);
         root.Add(GlobalOptions.Verbose);
         CliContext Context(ParseResult parse) => new(parse, output, error, environment, input);
-        root.Add(ServeCommand.Create(Context));
-        if (serveOnly)
+        var only = TopLevel.Where(g => g.Names.Contains(command, StringComparer.Ordinal)).ToList();
+        foreach (var (_, create) in only.Count > 0 ? only : TopLevel)
         {
-            return root;
+            foreach (var built in create(Context))
+            {
+                root.Add(built);
+            }
         }
 
-        root.Add(DemoCommand.Create(Context));
-        root.Add(ConnectionCommands.Create(Context));
-        root.Add(ProfileCommands.Create(Context));
-        root.Add(FlowCommands.Create(Context));
-        root.Add(ConfigCommands.Create(Context));
-        root.Add(SimCommands.Create(Context));
-        foreach (var command in SyncCommands.Create(Context))
-        {
-            root.Add(command);
-        }
-
-        foreach (var command in SecurityCommands.Create(Context))
-        {
-            root.Add(command);
-        }
-
-        root.Add(AdminCommands.Create(Context));
-        root.Add(OutboxCommands.Create(Context));
-        root.Add(NotifyCommands.Create(Context));
-        root.Add(CareCommands.Sessions(Context));
-        root.Add(CareCommands.Trash(Context));
-        root.Add(CareCommands.Care(Context));
-        root.Add(LabelCommands.Create(Context));
-        root.Add(BenchCommand.Create(Context));
-        root.Add(VersionCommand.Create(Context));
         return root;
     }
 

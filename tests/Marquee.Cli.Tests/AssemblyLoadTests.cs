@@ -31,6 +31,47 @@ public sealed class AssemblyLoadTests
         Assert.DoesNotContain("Marquee.Web", loaded);
         Assert.DoesNotContain("Microsoft.AspNetCore.Server.Kestrel.Core", loaded);
         Assert.Contains("Marquee.Hosting", loaded);
+
+        // Only the invoked command is built: the simulators' and the benchmark's commands (and their assemblies) are not.
+        Assert.DoesNotContain("Marquee.Simulators", loaded);
+        Assert.DoesNotContain("Marquee.Bench", loaded);
+    }
+
+    [Theory]
+    [InlineData("sync")]
+    [InlineData("runs")]
+    [InlineData("bench")]
+    [InlineData("webhook-url")]
+    [InlineData("trash")]
+    public void Build_ForOneCommand_BuildsOnlyItsGroup(string command)
+    {
+        var root = MarqueeCli.Build(TextWriter.Null, TextWriter.Null, _ => null, command: command);
+
+        var group = MarqueeCli.TopLevel.Single(g => g.Names.Contains(command));
+        Assert.Equal(group.Names, root.Subcommands.Select(c => c.Name));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("--help")]
+    [InlineData("no-such-command")]
+    public void Build_WithoutAKnownCommand_BuildsEveryCommand(string? command)
+    {
+        var root = MarqueeCli.Build(TextWriter.Null, TextWriter.Null, _ => null, command: command);
+
+        Assert.Equal(MarqueeCli.TopLevel.SelectMany(g => g.Names), root.Subcommands.Select(c => c.Name));
+    }
+
+    [Fact]
+    public void TopLevel_NamesWhatEachGroupBuilds()
+    {
+        foreach (var (names, create) in MarqueeCli.TopLevel)
+        {
+            Assert.Equal(names, create(_ => throw new InvalidOperationException("not invoked")).Select(c => c.Name));
+        }
+
+        var all = MarqueeCli.TopLevel.SelectMany(g => g.Names).ToList();
+        Assert.Equal(all.Count, all.Distinct(StringComparer.Ordinal).Count());
     }
 
     [Theory]
