@@ -153,15 +153,8 @@ public static partial class PlexGuidParser
             return false;
         }
 
-        // As Split cuts it: without the query, then without the slashes around it; nothing is left of an empty rest.
-        var tail = guid[(sep + 3)..];
-        var query = tail.IndexOf((byte)'?');
-        if (query >= 0)
-        {
-            tail = tail[..query];
-        }
-
-        tail = tail.Trim((byte)'/');
+        // Cut as Split cuts it; nothing is left of an empty rest.
+        var tail = Rest(guid[(sep + 3)..], (byte)'?', (byte)'/');
         if (!tail.IsEmpty)
         {
             AddNew(into, new ExternalId(scheme, Encoding.UTF8.GetString(tail)));
@@ -220,14 +213,7 @@ public static partial class PlexGuidParser
             return false;
         }
 
-        var tail = value.AsSpan(sep + 3);
-        var query = tail.IndexOf('?');
-        if (query >= 0)
-        {
-            tail = tail[..query];
-        }
-
-        tail = tail.Trim('/');
+        var tail = Rest(value.AsSpan(sep + 3), '?', '/');
         if (tail.IsEmpty)
         {
             return false;
@@ -236,6 +222,17 @@ public static partial class PlexGuidParser
         scheme = KnownScheme(value.AsSpan(0, sep)) ?? value[..sep].ToLowerInvariant();
         rest = tail.ToString();
         return true;
+    }
+
+    /// <summary>
+    /// What follows a guid's <c>://</c> without its query, then without the slashes around it; the one rule of
+    /// <see cref="Split"/> and <see cref="TryAddModern"/>, over a guid's characters or its UTF-8 bytes.
+    /// </summary>
+    private static ReadOnlySpan<T> Rest<T>(ReadOnlySpan<T> tail, T query, T slash)
+        where T : IEquatable<T>
+    {
+        var at = tail.IndexOf(query);
+        return (at >= 0 ? tail[..at] : tail).Trim(slash);
     }
 
     /// <summary>
