@@ -35,6 +35,35 @@ public sealed record PlexListingContainer
 [JsonConverter(typeof(PlexListedConverter))]
 public sealed record PlexListed
 {
+    // The optional numbers are kept as plain values with one bit each for "given", not as nullables: a nullable long
+    // takes 16 bytes where its value takes 8, and a first sync reads every item of every account once.
+    private Number _given;
+    private int _year;
+    private int _index;
+    private int _parentIndex;
+    private int _viewCount;
+    private long _duration;
+    private long _viewOffset;
+    private long _lastViewedAt;
+    private long _lastRatedAt;
+    private long _updatedAt;
+    private double _userRating;
+
+    [Flags]
+    private enum Number : ushort
+    {
+        Year = 1,
+        Index = 1 << 1,
+        ParentIndex = 1 << 2,
+        Duration = 1 << 3,
+        ViewCount = 1 << 4,
+        ViewOffset = 1 << 5,
+        LastViewedAt = 1 << 6,
+        UserRating = 1 << 7,
+        LastRatedAt = 1 << 8,
+        UpdatedAt = 1 << 9,
+    }
+
     public string? RatingKey { get; set; }
 
     public string? PrimaryGuid { get; set; }
@@ -43,13 +72,13 @@ public sealed record PlexListed
 
     public string? Title { get; set; }
 
-    public int? Year { get; set; }
+    public int? Year { get => Given(Number.Year, _year); set => Keep(Number.Year, ref _year, value); }
 
     public string? EditionTitle { get; set; }
 
-    public int? Index { get; set; }
+    public int? Index { get => Given(Number.Index, _index); set => Keep(Number.Index, ref _index, value); }
 
-    public int? ParentIndex { get; set; }
+    public int? ParentIndex { get => Given(Number.ParentIndex, _parentIndex); set => Keep(Number.ParentIndex, ref _parentIndex, value); }
 
     public string? GrandparentRatingKey { get; set; }
 
@@ -57,19 +86,19 @@ public sealed record PlexListed
 
     public string? GrandparentGuid { get; set; }
 
-    public long? Duration { get; set; }
+    public long? Duration { get => Given(Number.Duration, _duration); set => Keep(Number.Duration, ref _duration, value); }
 
-    public int? ViewCount { get; set; }
+    public int? ViewCount { get => Given(Number.ViewCount, _viewCount); set => Keep(Number.ViewCount, ref _viewCount, value); }
 
-    public long? ViewOffset { get; set; }
+    public long? ViewOffset { get => Given(Number.ViewOffset, _viewOffset); set => Keep(Number.ViewOffset, ref _viewOffset, value); }
 
-    public long? LastViewedAt { get; set; }
+    public long? LastViewedAt { get => Given(Number.LastViewedAt, _lastViewedAt); set => Keep(Number.LastViewedAt, ref _lastViewedAt, value); }
 
-    public double? UserRating { get; set; }
+    public double? UserRating { get => Given(Number.UserRating, _userRating); set => Keep(Number.UserRating, ref _userRating, value); }
 
-    public long? LastRatedAt { get; set; }
+    public long? LastRatedAt { get => Given(Number.LastRatedAt, _lastRatedAt); set => Keep(Number.LastRatedAt, ref _lastRatedAt, value); }
 
-    public long? UpdatedAt { get; set; }
+    public long? UpdatedAt { get => Given(Number.UpdatedAt, _updatedAt); set => Keep(Number.UpdatedAt, ref _updatedAt, value); }
 
     public string? LibrarySectionID { get; set; }
 
@@ -85,6 +114,16 @@ public sealed record PlexListed
 
     /// <summary>Gets or sets the first part of the item's first media that has one: its <c>id</c>, else its <c>key</c> (read from <c>Media[].Part[]</c>).</summary>
     public string? PartKey { get; set; }
+
+    private T? Given<T>(Number number, T value)
+        where T : struct => (_given & number) != 0 ? value : null;
+
+    private void Keep<T>(Number number, ref T field, T? value)
+        where T : struct
+    {
+        field = value.GetValueOrDefault();
+        _given = value.HasValue ? _given | number : _given & ~number;
+    }
 
     /// <summary>Names the show's key for <see cref="RepeatedStringConverter{TField}"/>.</summary>
     internal sealed class ShowKey;
