@@ -1,9 +1,7 @@
 using Marquee.Bench.Sync;
-using Marquee.Core.Flows;
 using Marquee.Core.Items;
 using Marquee.Core.Providers;
 using Marquee.Core.Sync;
-using Marquee.TestKit;
 
 namespace Marquee.Bench.Tests;
 
@@ -20,10 +18,8 @@ public sealed class HeldItemsTests
     [Fact]
     public async Task FullRun_HoldsOneProfileAtATime_TheItemsOfEarlierProfilesAreFreed()
     {
-        using var folder = new TempFolder();
-        await using var world = await ReferenceWorld.StartAsync(new WorldSize(Movies: 150, Shows: 6, LatencyMs: 0, Differing: 0.1), folder.Path, CancellationToken.None);
-        await world.Sims.DivergeAsync(0.1, seed: 1, perItem: false, accounts: null);
-        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
+        await using var set = await TwoWayWorld.StartAsync(new WorldSize(Movies: 150, Shows: 6, LatencyMs: 0, Differing: 0.1), diverge: (0.1, 1));
+        var (world, flow) = (set.World, set.Flow);
         Assert.Equal(RunStatus.Done, (await world.SyncAsync(flow, null, CancellationToken.None)).Run.Status);
         await world.AdvanceClockAsync(TimeSpan.FromHours(1));
 
@@ -49,9 +45,8 @@ public sealed class HeldItemsTests
     [Fact]
     public async Task FullRerun_BaselinesKeepTheRunsKnownKeys_NotStringsOfTheirOwn()
     {
-        using var folder = new TempFolder();
-        await using var world = await ReferenceWorld.StartAsync(new WorldSize(Movies: 150, Shows: 6, LatencyMs: 0, Differing: 0.1), folder.Path, CancellationToken.None);
-        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
+        await using var set = await TwoWayWorld.StartAsync(new WorldSize(Movies: 150, Shows: 6, LatencyMs: 0, Differing: 0.1));
+        var (world, flow) = (set.World, set.Flow);
         Assert.Equal(RunStatus.Done, (await world.SyncAsync(flow, null, CancellationToken.None)).Run.Status);
         await world.AdvanceClockAsync(TimeSpan.FromHours(1));
 
@@ -85,9 +80,8 @@ public sealed class HeldItemsTests
     [Fact]
     public async Task FullRerun_AnItemListedOnBothSides_HoldsOneTitle()
     {
-        using var folder = new TempFolder();
-        await using var world = await ReferenceWorld.StartAsync(new WorldSize(Movies: 150, Shows: 6, LatencyMs: 0, Differing: 0.1), folder.Path, CancellationToken.None);
-        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
+        await using var set = await TwoWayWorld.StartAsync(new WorldSize(Movies: 150, Shows: 6, LatencyMs: 0, Differing: 0.1));
+        var (world, flow) = (set.World, set.Flow);
         Assert.Equal(RunStatus.Done, (await world.SyncAsync(flow, null, CancellationToken.None)).Run.Status);
         await world.AdvanceClockAsync(TimeSpan.FromHours(1));
 
@@ -132,11 +126,9 @@ public sealed class HeldItemsTests
     public async Task FullRun_MatchesWhileReading_TheItemsAsListedAreFreedPageByPage()
     {
         const int Page = 50;
-        using var folder = new TempFolder();
         var size = new WorldSize(Movies: 300, Shows: 6, LatencyMs: 0, Differing: 0.1) { ListingPageSize = Page };
-        await using var world = await ReferenceWorld.StartAsync(size, folder.Path, CancellationToken.None);
-        await world.Sims.DivergeAsync(0.1, seed: 1, perItem: false, accounts: null);
-        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
+        await using var set = await TwoWayWorld.StartAsync(size, diverge: (0.1, 1));
+        var (world, flow) = (set.World, set.Flow);
         var probe = new PagesHeld(Page);
         world.Timer.ListingStarted = probe.ListingStarted;
         world.Timer.ItemListed = probe.ItemListed;
@@ -161,9 +153,8 @@ public sealed class HeldItemsTests
     [Fact]
     public async Task FirstRun_LetsGoOfEachListedGuid_OnceTheLinksAreStored()
     {
-        using var folder = new TempFolder();
-        await using var world = await ReferenceWorld.StartAsync(new WorldSize(Movies: 300, Shows: 6, LatencyMs: 0, Differing: 0.1), folder.Path, CancellationToken.None);
-        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
+        await using var set = await TwoWayWorld.StartAsync(new WorldSize(Movies: 300, Shows: 6, LatencyMs: 0, Differing: 0.1));
+        var (world, flow) = (set.World, set.Flow);
         var guids = new List<WeakReference<string>>();
         int? held = null;
         world.Timer.ItemListed = (_, listed) =>
@@ -205,9 +196,8 @@ public sealed class HeldItemsTests
     [Fact]
     public async Task FirstRun_HoldsNewIdsAndGuidsPacked_NotAsText_UntilTheyAreStored()
     {
-        using var folder = new TempFolder();
-        await using var world = await ReferenceWorld.StartAsync(new WorldSize(Movies: 300, Shows: 6, LatencyMs: 0, Differing: 0.1), folder.Path, CancellationToken.None);
-        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
+        await using var set = await TwoWayWorld.StartAsync(new WorldSize(Movies: 300, Shows: 6, LatencyMs: 0, Differing: 0.1));
+        var (world, flow) = (set.World, set.Flow);
         var values = new List<WeakReference<string>>();
         var guids = new List<WeakReference<string>>();
         int? held = null;
@@ -266,9 +256,8 @@ public sealed class HeldItemsTests
     [Fact]
     public async Task FullRerun_LetsGoOfTheGuidOfEachLinkStoredAsListed_WhenItIsMatched()
     {
-        using var folder = new TempFolder();
-        await using var world = await ReferenceWorld.StartAsync(new WorldSize(Movies: 300, Shows: 6, LatencyMs: 0, Differing: 0.1), folder.Path, CancellationToken.None);
-        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
+        await using var set = await TwoWayWorld.StartAsync(new WorldSize(Movies: 300, Shows: 6, LatencyMs: 0, Differing: 0.1));
+        var (world, flow) = (set.World, set.Flow);
         Assert.Equal(RunStatus.Done, (await world.SyncAsync(flow, null, CancellationToken.None)).Run.Status);
         await world.AdvanceClockAsync(TimeSpan.FromHours(1));
         var guids = new List<WeakReference<string>>();
@@ -330,10 +319,9 @@ public sealed class HeldItemsTests
     public async Task FullRerun_LetsGoOfEachGuidWhileTheListingIsRead()
     {
         const int Page = 50;
-        using var folder = new TempFolder();
         var size = new WorldSize(Movies: 300, Shows: 6, LatencyMs: 0, Differing: 0.1) { ListingPageSize = Page };
-        await using var world = await ReferenceWorld.StartAsync(size, folder.Path, CancellationToken.None);
-        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
+        await using var set = await TwoWayWorld.StartAsync(size);
+        var (world, flow) = (set.World, set.Flow);
         Assert.Equal(RunStatus.Done, (await world.SyncAsync(flow, null, CancellationToken.None)).Run.Status);
         await world.AdvanceClockAsync(TimeSpan.FromHours(1));
         // An edition's entry may keep its guid (its link is stored again): only the others are watched, in the first profile's two listings.
@@ -360,9 +348,8 @@ public sealed class HeldItemsTests
     [Fact]
     public async Task FirstRun_MakesEachBaselineAsTheStoreWritesIt()
     {
-        using var folder = new TempFolder();
-        await using var world = await ReferenceWorld.StartAsync(new WorldSize(Movies: 150, Shows: 6, LatencyMs: 0, Differing: 0.1), folder.Path, CancellationToken.None);
-        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
+        await using var set = await TwoWayWorld.StartAsync(new WorldSize(Movies: 150, Shows: 6, LatencyMs: 0, Differing: 0.1));
+        var (world, flow) = (set.World, set.Flow);
         var listed = 0;
         var listedAtCommit = 0;
         bool? made = null;

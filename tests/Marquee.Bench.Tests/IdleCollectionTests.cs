@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using Marquee.Bench.Sync;
 using Marquee.Core.Flows;
 using Marquee.Core.Sync;
-using Marquee.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marquee.Bench.Tests;
@@ -20,9 +19,8 @@ public sealed class IdleCollectionTests
     [Fact]
     public async Task WhatAFullRunsCallerHeld_IsCollectedOnceTheRunnerIsIdle()
     {
-        using var folder = new TempFolder();
-        await using var world = await ReferenceWorld.StartAsync(new WorldSize(Movies: 400, Shows: 2, LatencyMs: 0, Differing: 0.1), folder.Path, CancellationToken.None);
-        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched], null, CancellationToken.None);
+        await using var set = await TwoWayWorld.StartAsync(new WorldSize(Movies: 400, Shows: 2, LatencyMs: 0, Differing: 0.1), features: [FlowFeature.Watched]);
+        var (world, flow) = (set.World, set.Flow);
 
         var (report, ended) = await RunAndLetGoAsync(world, flow);
 

@@ -1,7 +1,5 @@
 using Marquee.Bench.Sync;
-using Marquee.Core.Flows;
 using Marquee.Core.Sync;
-using Marquee.TestKit;
 
 namespace Marquee.Bench.Tests;
 
@@ -22,9 +20,8 @@ public sealed class LinkingCollectionTests
     [Fact]
     public async Task AFirstRunsFirstProfile_IsCollectedOnceLinked_LaterProfilesAndARerunAreNot()
     {
-        using var folder = new TempFolder();
-        await using var world = await ReferenceWorld.StartAsync(new WorldSize(Movies: 1_200, Shows: 4, LatencyMs: 0, Differing: 0.1), folder.Path, CancellationToken.None);
-        var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched, FlowFeature.Ratings, FlowFeature.Progress], null, CancellationToken.None);
+        await using var set = await TwoWayWorld.StartAsync(new WorldSize(Movies: 1_200, Shows: 4, LatencyMs: 0, Differing: 0.1));
+        var (world, flow) = (set.World, set.Flow);
         var collected = new List<bool>();
         var before = 0L;
         world.Timer.IdentitySaving = changes => before = LastBlockingFull();
