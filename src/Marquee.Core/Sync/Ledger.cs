@@ -112,53 +112,48 @@ public static class Ledger
     /// <summary>Folds one event into a state. An older event changes nothing; a tie goes to <paramref name="preferredConnectionId"/>.</summary>
     public static LedgerState Apply(LedgerState state, LedgerEvent e, long? preferredConnectionId)
     {
-        var next = state with { LastEventId = Math.Max(state.LastEventId ?? 0, e.Id) };
+        // One copy of the state per event, whatever it changes: the ledger folds an event into every item a full run
+        // observes, and a copy per field group made up to four of them.
+        var lastEventId = Math.Max(state.LastEventId ?? 0, e.Id);
         switch (e.Feature)
         {
             case EventFeature.Watched:
             case EventFeature.Play:
                 var count = ParseCount(e.Value);
-                next = next with { PlayCount = e.Feature == EventFeature.Play ? state.PlayCount + count : Math.Max(state.PlayCount, count) };
-                if (e.Feature == EventFeature.Play && Wins(e, state.LastPlayAt, state.LastPlayConnectionId, preferredConnectionId))
+                var playCount = e.Feature == EventFeature.Play ? state.PlayCount + count : Math.Max(state.PlayCount, count);
+                var (lastPlayAt, lastPlayConnectionId) = e.Feature == EventFeature.Play && Wins(e, state.LastPlayAt, state.LastPlayConnectionId, preferredConnectionId)
+                    ? (e.OccurredAt, e.ConnectionId)
+                    : (state.LastPlayAt, state.LastPlayConnectionId);
+                if (!Wins(e, state.WatchedAt, state.WatchedConnectionId, preferredConnectionId))
                 {
-                    next = next with { LastPlayAt = e.OccurredAt, LastPlayConnectionId = e.ConnectionId };
+                    return state with { LastEventId = lastEventId, PlayCount = playCount, LastPlayAt = lastPlayAt, LastPlayConnectionId = lastPlayConnectionId };
                 }
 
-                if (Wins(e, state.WatchedAt, state.WatchedConnectionId, preferredConnectionId))
+                // Finishing an item clears its resume point (rule 5).
+                var clearsProgress = state.ProgressAt is not { } progressAt || progressAt <= e.OccurredAt;
+                return state with
                 {
-                    next = next with { Watched = true, WatchedAt = e.OccurredAt, WatchedConnectionId = e.ConnectionId };
-                    if (state.ProgressAt is not { } progressAt || progressAt <= e.OccurredAt)
-                    {
-                        // Finishing an item clears its resume point (rule 5).
-                        next = next with { ProgressMs = null, ProgressAt = e.OccurredAt, ProgressConnectionId = e.ConnectionId };
-                    }
-                }
-
-                break;
-            case EventFeature.Unwatched:
-                if (Wins(e, state.WatchedAt, state.WatchedConnectionId, preferredConnectionId))
-                {
-                    next = next with { Watched = false, WatchedAt = e.OccurredAt, WatchedConnectionId = e.ConnectionId };
-                }
-
-                break;
-            case EventFeature.Rating:
-                if (Wins(e, state.RatedAt, state.RatingConnectionId, preferredConnectionId))
-                {
-                    next = next with { Rating = e.Value is null ? null : SyncRules.NormalizeRating(double.Parse(e.Value, CultureInfo.InvariantCulture)), RatedAt = e.OccurredAt, RatingConnectionId = e.ConnectionId };
-                }
-
-                break;
-            case EventFeature.Progress:
-                if (Wins(e, state.ProgressAt, state.ProgressConnectionId, preferredConnectionId))
-                {
-                    next = next with { ProgressMs = long.Parse(e.Value!, CultureInfo.InvariantCulture), ProgressAt = e.OccurredAt, ProgressConnectionId = e.ConnectionId };
-                }
-
-                break;
+                    LastEventId = lastEventId,
+                    PlayCount = playCount,
+                    LastPlayAt = lastPlayAt,
+                    LastPlayConnectionId = lastPlayConnectionId,
+                    Watched = true,
+                    WatchedAt = e.OccurredAt,
+                    WatchedConnectionId = e.ConnectionId,
+                    ProgressMs = clearsProgress ? null : state.ProgressMs,
+                    ProgressAt = clearsProgress ? e.OccurredAt : state.ProgressAt,
+                    ProgressConnectionId = clearsProgress ? e.ConnectionId : state.ProgressConnectionId,
+                };
+            case EventFeature.Unwatched when Wins(e, state.WatchedAt, state.WatchedConnectionId, preferredConnectionId):
+                return state with { LastEventId = lastEventId, Watched = false, WatchedAt = e.OccurredAt, WatchedConnectionId = e.ConnectionId };
+            case EventFeature.Rating when Wins(e, state.RatedAt, state.RatingConnectionId, preferredConnectionId):
+                var rating = e.Value is null ? (double?)null : SyncRules.NormalizeRating(double.Parse(e.Value, CultureInfo.InvariantCulture));
+                return state with { LastEventId = lastEventId, Rating = rating, RatedAt = e.OccurredAt, RatingConnectionId = e.ConnectionId };
+            case EventFeature.Progress when Wins(e, state.ProgressAt, state.ProgressConnectionId, preferredConnectionId):
+                return state with { LastEventId = lastEventId, ProgressMs = long.Parse(e.Value!, CultureInfo.InvariantCulture), ProgressAt = e.OccurredAt, ProgressConnectionId = e.ConnectionId };
+            default:
+                return state with { LastEventId = lastEventId };
         }
-
-        return next;
     }
 
     private static bool Wins(LedgerEvent e, DateTimeOffset? current, long? currentConnection, long? preferred) =>

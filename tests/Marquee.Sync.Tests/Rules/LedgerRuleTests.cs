@@ -205,6 +205,42 @@ public sealed class LedgerRuleTests
         Assert.True(Ledger.Apply(watched, Event(EventFeature.Unwatched, null, T0, connection: 2), 1).Watched);
     }
 
+    /// <summary>
+    /// Folding an event changes the fields its feature wins and nothing else, and always keeps the highest event id: a
+    /// watch counts its plays (a play adds, a watch takes the larger count), moves the last play only for a play that
+    /// wins it, and clears a resume point only when the watch is as new as it or newer.
+    /// </summary>
+    [Fact]
+    public void Apply_ChangesOnlyWhatTheEventWins_AndKeepsTheHighestEventId()
+    {
+        var progress = Ledger.Apply(LedgerState.Empty, Event(EventFeature.Progress, "120000", T0.AddHours(2), connection: 1, id: 5), 1);
+        var olderWatch = Ledger.Apply(progress, Event(EventFeature.Watched, "1", T0.AddHours(1), connection: 2, id: 3), 1);
+        Assert.Equal(
+            progress with { Watched = true, WatchedAt = T0.AddHours(1), WatchedConnectionId = 2, PlayCount = 1 },
+            olderWatch);
+        Assert.Equal(5, olderWatch.LastEventId);
+
+        var sameTime = Ledger.Apply(progress, Event(EventFeature.Watched, "1", T0.AddHours(2), connection: 2, id: 6), 1);
+        Assert.Equal(
+            progress with { Watched = true, WatchedAt = T0.AddHours(2), WatchedConnectionId = 2, PlayCount = 1, ProgressMs = null, ProgressAt = T0.AddHours(2), ProgressConnectionId = 2, LastEventId = 6 },
+            sameTime);
+
+        var plays = Ledger.Apply(LedgerState.Empty, Event(EventFeature.Play, "2", T0, connection: 1, id: 1), 1);
+        plays = Ledger.Apply(plays, Event(EventFeature.Play, "1", T0.AddHours(1), connection: 2, id: 2), 1);
+        var olderPlay = Ledger.Apply(plays, Event(EventFeature.Play, "1", T0.AddHours(-1), connection: 1, id: 3), 1);
+        Assert.Equal((3, T0.AddHours(1), 2L, T0.AddHours(1)), (plays.PlayCount, plays.LastPlayAt, plays.LastPlayConnectionId, plays.WatchedAt));
+        Assert.Equal(plays with { PlayCount = 4, LastEventId = 3 }, olderPlay);
+
+        var watches = Ledger.Apply(LedgerState.Empty, Event(EventFeature.Watched, "3", T0, connection: 1, id: 1), 1);
+        watches = Ledger.Apply(watches, Event(EventFeature.Watched, "2", T0.AddHours(1), connection: 1, id: 2), 1);
+        Assert.Equal((3, (DateTimeOffset?)null, T0.AddHours(1)), (watches.PlayCount, watches.LastPlayAt, watches.WatchedAt));
+
+        var losing = Ledger.Apply(watches, Event(EventFeature.Unwatched, null, T0, connection: 2, id: 9), 1);
+        Assert.Equal(watches with { LastEventId = 9 }, losing);
+        var cleared = Ledger.Apply(Ledger.Apply(watches, Event(EventFeature.Rating, "7", T0, connection: 1, id: 3), 1), Event(EventFeature.Rating, null, T0.AddHours(1), connection: 2, id: 4), 1);
+        Assert.Equal(watches with { Rating = null, RatedAt = T0.AddHours(1), RatingConnectionId = 2, LastEventId = 4 }, cleared);
+    }
+
     [Theory]
     [InlineData(7.3, 7.5)]
     [InlineData(7.2, 7.0)]
@@ -224,6 +260,6 @@ public sealed class LedgerRuleTests
     public void Guard_HoldsOverTheCountOrTheShareOfTheTarget(int removals, int targetSize, bool holds) =>
         Assert.Equal(holds, RunSteps.Holds(new FlowGuards(), removals, targetSize));
 
-    private static LedgerEvent Event(string feature, string? value, DateTimeOffset at, long connection) =>
-        new(0, 1, 1, feature, value, at, at, connection, connection, EventOrigin.Scan, null);
+    private static LedgerEvent Event(string feature, string? value, DateTimeOffset at, long connection, long id = 0) =>
+        new(id, 1, 1, feature, value, at, at, connection, connection, EventOrigin.Scan, null);
 }
