@@ -100,6 +100,7 @@ public sealed class PlexJsonTests
     [InlineData("""{"Guid":[{"id":"imdb://tt5","id":"tmdb://6"},{"id":"tvdb://7","id":null},{"id":"tvdb://8","id":9},{"id":12},{"id":true},{"ID":"imdb://tt10"}]}""")]
     [InlineData("""{"Guid":[{"id":"imdb://tté"},{"id":"ımdb://tt8"},{"id":" imdb://tt9"},{"id":"imdb:/tt10"},{"id":"://tt11"},{"id":"tmdb:// 12"},{"id":"tvdb://13/é/"}]}""")]
     [InlineData("""{"year":0,"index":0,"parentIndex":0,"duration":0,"viewCount":0,"viewOffset":0,"lastViewedAt":0,"userRating":0,"lastRatedAt":0,"updatedAt":0}""")]
+    [InlineData("""{"year":-2147483648,"index":-2147483648,"duration":-9223372036854775808,"viewOffset":-9223372036854775808,"lastViewedAt":-9223372036854775808,"updatedAt":-9223372036854775808}""")]
     [InlineData("""{"year":1999,"year":null,"viewCount":3,"viewCount":null,"userRating":7.5,"userRating":null,"updatedAt":5,"updatedAt":"","index":null,"index":2}""")]
     [InlineData("""{"Label":[{"tag":"kids"},{"tag":"owner"}],"Media":[{"Part":[{"id":6001}]}],"grandparentTitle":"Show","grandparentGuid":"plex://show/1","grandparentRatingKey":"10"}""")]
     public void ListedItem_ReadsAsTheGeneratedReaderOfTheFullAnswer(string item)

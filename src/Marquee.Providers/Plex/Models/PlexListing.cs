@@ -36,7 +36,9 @@ public sealed record PlexListingContainer
 public sealed record PlexListed
 {
     // The optional numbers are kept as plain values with one bit each for "given", not as nullables: a nullable long
-    // takes 16 bytes where its value takes 8, and a first sync reads every item of every account once.
+    // takes 16 bytes where its value takes 8, and a first sync reads every item of every account once. Not with the
+    // store's sentinels (Packed: int.MinValue, long.MinValue, NaN for "none"): those are values a server may send, and
+    // this reader must give what the full answer's reader gives for every one of them.
     private Number _given;
     private int _year;
     private int _index;
