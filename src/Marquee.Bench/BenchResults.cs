@@ -92,4 +92,16 @@ public sealed record BenchReport(
     BenchMachine Machine,
     IReadOnlyList<ScenarioResult> Scenarios);
 
-public sealed record BenchMachine(int ProcessorCount, long MemoryBytes, string Runtime, string Os);
+/// <summary>The machine and the build a bench ran on.</summary>
+/// <param name="ProcessorCount">The processors the runtime sees.</param>
+/// <param name="MemoryBytes">The memory the collector may use.</param>
+/// <param name="Runtime">The runtime's description.</param>
+/// <param name="Os">The operating system's description.</param>
+/// <param name="Build">
+/// "standard" (the framework-dependent build of <c>./marquee</c>) or the name the publish profile gave it ("lean": the
+/// self-contained, trimmed build of <c>-p:PublishProfile=Lean</c>), so figures of different builds are not compared unawares.
+/// </param>
+public sealed record BenchMachine(int ProcessorCount, long MemoryBytes, string Runtime, string Os, string Build = BenchMachine.StandardBuild)
+{
+    public const string StandardBuild = "standard";
+}

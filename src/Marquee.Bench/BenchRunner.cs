@@ -91,7 +91,8 @@ public sealed class BenchRunner(ChildCommand child, TextWriter log)
         Environment.ProcessorCount,
         GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
         RuntimeInformation.FrameworkDescription,
-        RuntimeInformation.OSDescription);
+        RuntimeInformation.OSDescription,
+        AppContext.GetData("Marquee.Build") as string ?? BenchMachine.StandardBuild);
 
     private async Task<IReadOnlyList<ScenarioResult>> RunChildAsync(IReadOnlyList<IBenchScenario> scenarios, bool quick, string folder, string resultFile, CancellationToken cancellationToken)
     {

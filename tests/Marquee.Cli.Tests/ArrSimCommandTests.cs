@@ -4,6 +4,7 @@ using Marquee.Cli.Tests.Infrastructure;
 
 namespace Marquee.Cli.Tests;
 
+[Trait("Runs", "Process")]
 public sealed class ArrSimCommandTests
 {
     [Theory]

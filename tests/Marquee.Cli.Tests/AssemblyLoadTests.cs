@@ -9,6 +9,7 @@ namespace Marquee.Cli.Tests;
 /// Issue 12: the composition root lives outside the web project, so a command that does not serve runs without loading
 /// the web host (the Marquee.Web assembly and Kestrel). The built program lists what it loaded when MARQUEE_DIAG_ASSEMBLIES=1.
 /// </summary>
+[Trait("Runs", "Process")]
 public sealed class AssemblyLoadTests
 {
     private static readonly Dictionary<string, string> Diagnostics = new() { ["MARQUEE_DIAG_ASSEMBLIES"] = "1" };

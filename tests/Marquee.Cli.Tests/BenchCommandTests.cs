@@ -1,5 +1,6 @@
 using Marquee.Bench;
 using Marquee.Bench.Sync;
+using Marquee.Cli.Tests.Infrastructure;
 
 namespace Marquee.Cli.Tests;
 
@@ -22,9 +23,12 @@ public sealed class BenchCommandTests
 }
 
 /// <summary>The simulators of a sync scenario in a process of their own (<c>bench --sim-host</c>), driven as the benchmark drives them.</summary>
+[Trait("Runs", "Process")]
 public sealed class SimWorldProcessTests
 {
-    private static readonly ChildCommand Self = new("dotnet", [Path.Combine(AppContext.BaseDirectory, "marquee.dll")]);
+    private static readonly ChildCommand Self = MarqueeProcess.Published is { } published
+        ? new(published, [])
+        : new("dotnet", [MarqueeProcess.Program]);
 
     [Fact]
     public async Task SimulatorsApart_AnswerOverHttp_TakeChanges_AndReportTheirOwnProcess()
@@ -64,5 +68,27 @@ public sealed class SimWorldProcessTests
 
         // The world still answers after a refused request.
         Assert.Equal(1, await sims.WatchOnLeftAsync(sims.Info.Owner, 1));
+    }
+}
+
+/// <summary><c>marquee bench</c> as a process of its own: its report names the build that ran it.</summary>
+[Trait("Runs", "Process")]
+public sealed class BenchProcessTests
+{
+    [Fact]
+    public async Task Report_NamesTheBuildItMeasured()
+    {
+        using var folder = new Marquee.TestKit.TempFolder();
+        var file = folder.Combine("bench.json");
+
+        var result = await MarqueeProcess.RunAsync(["bench", "--scenario", "ui-pages", "--quick", "--data", folder.Combine("data"), "--out", file]);
+
+        Assert.True(result.Code == 0, $"bench exited {result.Code}: {result.Error}{result.Output}");
+        using var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(file));
+        var build = report.RootElement.GetProperty("machine").GetProperty("build").GetString();
+
+        // The built program is the standard build; the lean publish (which .ci/run points these tests at) says so.
+        Assert.Equal(MarqueeProcess.Published is null ? "standard" : "lean", build);
+        Assert.Contains($"Build: {build}.", result.Output, StringComparison.Ordinal);
     }
 }

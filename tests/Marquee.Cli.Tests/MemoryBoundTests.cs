@@ -12,6 +12,7 @@ namespace Marquee.Cli.Tests;
 /// Outside input must not exhaust memory: a real <c>serve</c> process is fed an endless provider answer and random HTTP
 /// methods, and a YAML bomb is given to a start, and the kernel's high-water mark of the process is read afterwards.
 /// </summary>
+[Trait("Runs", "Process")]
 public sealed class MemoryBoundTests
 {
     private const long Limit = 300L * 1024 * 1024;

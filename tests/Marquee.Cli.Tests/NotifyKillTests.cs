@@ -9,6 +9,7 @@ using Marquee.TestKit;
 namespace Marquee.Cli.Tests;
 
 /// <summary>The built program killed with notifications still queued: each is delivered once after the restart.</summary>
+[Trait("Runs", "Process")]
 public sealed class NotifyKillTests
 {
     [Fact]

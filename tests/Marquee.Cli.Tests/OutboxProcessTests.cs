@@ -10,6 +10,7 @@ using Microsoft.Data.Sqlite;
 namespace Marquee.Cli.Tests;
 
 /// <summary>The outbox survives the process: deliveries queued before a hard kill are each delivered once after the restart.</summary>
+[Trait("Runs", "Process")]
 public sealed class OutboxProcessTests
 {
     private static readonly Dictionary<string, string> Fast = new()

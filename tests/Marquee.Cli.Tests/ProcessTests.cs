@@ -8,6 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace Marquee.Cli.Tests;
 
 /// <summary>Runs the built program as a separate process, as a user or a service manager would.</summary>
+[Trait("Runs", "Process")]
 public sealed class ProcessTests
 {
     [Fact]

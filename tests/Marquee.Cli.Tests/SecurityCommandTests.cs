@@ -5,6 +5,7 @@ using Marquee.TestKit;
 namespace Marquee.Cli.Tests;
 
 /// <summary>Issue 13, findings 1 and 8: what serve prints at start, and the commands that show the secrets on demand.</summary>
+[Trait("Runs", "Process")]
 public sealed class SecurityCommandTests
 {
     [Fact]

@@ -10,6 +10,7 @@ using Marquee.TestKit;
 namespace Marquee.Cli.Tests;
 
 /// <summary><c>marquee sync</c>, <c>runs</c>, <c>undo</c> and <c>demo</c> as separate processes against simulated Plex servers.</summary>
+[Trait("Runs", "Process")]
 public sealed partial class SyncCliTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Marquee.Cli.Tests.Infrastructure;
 
 namespace Marquee.Cli.Tests;
 
+[Trait("Runs", "Process")]
 public sealed class TraktSimCommandTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace Marquee.Cli.Tests;
 
 /// <summary>The inbox survives the process: a delivery stored before a hard kill is handled after the restart, once.</summary>
+[Trait("Runs", "Process")]
 public sealed class WebhookProcessTests
 {
     private const string Secret = "PROCESSSECRET-81c3f0";

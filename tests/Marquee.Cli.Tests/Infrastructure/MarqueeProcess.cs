@@ -22,6 +22,14 @@ public sealed class MarqueeProcess : IDisposable
 
     public static string Program { get; } = Path.Combine(AppContext.BaseDirectory, "marquee.dll");
 
+    /// <summary>
+    /// Gets the published program the process tests run instead of the built one, from <c>MARQUEE_TEST_PROGRAM</c> (the
+    /// lean build's <c>marquee</c>, which .ci/run points them at); null to run <see cref="Program"/> with <c>dotnet</c>.
+    /// </summary>
+    public static string? Published { get; } = System.Environment.GetEnvironmentVariable("MARQUEE_TEST_PROGRAM") is { Length: > 0 } published
+        ? (File.Exists(published) ? Path.GetFullPath(published) : throw new FileNotFoundException($"MARQUEE_TEST_PROGRAM names no file: {published}"))
+        : null;
+
     public string Output
     {
         get
@@ -48,7 +56,7 @@ public sealed class MarqueeProcess : IDisposable
 
     public static MarqueeProcess Start(IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(Published ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -56,7 +64,11 @@ public sealed class MarqueeProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
-        info.ArgumentList.Add(Program);
+        if (Published is null)
+        {
+            info.ArgumentList.Add(Program);
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
