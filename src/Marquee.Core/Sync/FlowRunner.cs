@@ -58,9 +58,13 @@ public sealed partial class FlowRunner(FlowService flows, SyncService sync, Targ
     /// A full run reads whole libraries (hundreds of megabytes on a large one). Once no full run is left, that memory is
     /// collected and handed back to the system, so a server that idles between runs (on a NAS beside Plex) returns to
     /// its idle size instead of keeping the run's peak until the next collection happens to come. The same collection
-    /// serves an idle server (Marquee.Web's IdleMemory).
+    /// serves an idle server (Marquee.Web's IdleMemory). What native code freed goes back too (<see cref="NativeHeap"/>).
     /// </summary>
-    public static void GiveMemoryBack() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    public static void GiveMemoryBack()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        NativeHeap.GiveBack();
+    }
 
     /// <summary>How long after the last full run ends its caller's share is collected (<see cref="GiveMemoryBackOnceIdle"/>).</summary>
     public static readonly TimeSpan IdleGiveBack = TimeSpan.FromSeconds(5);
