@@ -101,7 +101,11 @@ public sealed record BenchReport(
 /// "standard" (the framework-dependent build of <c>./marquee</c>) or the name the publish profile gave it ("lean": the
 /// self-contained, trimmed build of <c>-p:PublishProfile=Lean</c>), so figures of different builds are not compared unawares.
 /// </param>
-public sealed record BenchMachine(int ProcessorCount, long MemoryBytes, string Runtime, string Os, string Build = BenchMachine.StandardBuild)
+/// <param name="YoungGeneration">
+/// Who sized the collector's young generation, which most of a run's garbage sits in: "6 MB" (Marquee's pacing,
+/// <c>Marquee:Memory:YoungGenerationMB</c>), "runtime" (sized from the CPU's cache), or the owner's runtime setting.
+/// </param>
+public sealed record BenchMachine(int ProcessorCount, long MemoryBytes, string Runtime, string Os, string Build = BenchMachine.StandardBuild, string? YoungGeneration = null)
 {
     public const string StandardBuild = "standard";
 }

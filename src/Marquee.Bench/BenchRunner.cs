@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Marquee.Hosting;
 
 namespace Marquee.Bench;
 
@@ -92,7 +93,26 @@ public sealed class BenchRunner(ChildCommand child, TextWriter log)
         GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
         RuntimeInformation.FrameworkDescription,
         RuntimeInformation.OSDescription,
-        AppContext.GetData("Marquee.Build") as string ?? BenchMachine.StandardBuild);
+        AppContext.GetData("Marquee.Build") as string ?? BenchMachine.StandardBuild,
+        YoungGeneration(Environment.GetEnvironmentVariable));
+
+    /// <summary>Who sizes the collector's young generation in the measured processes (<see cref="YoungGenerationPacer"/>): "6 MB", "runtime", or the owner's runtime setting.</summary>
+    public static string YoungGeneration(Func<string, string?> environment)
+    {
+        if (YoungGenerationPacer.SetByOwner(environment))
+        {
+            return $"runtime, GCgen0size={environment("DOTNET_GCgen0size") ?? environment("COMPlus_GCgen0size")}";
+        }
+
+        var setting = environment($"{MarqueeConfiguration.EnvironmentPrefix}Marquee__Memory__YoungGenerationMB");
+        var megabytes = YoungGenerationPacer.DefaultMegabytes;
+        if (setting is not null && !double.TryParse(setting, CultureInfo.InvariantCulture, out megabytes))
+        {
+            return $"'{setting}' (not a number of megabytes)";
+        }
+
+        return megabytes == 0 ? "runtime" : $"{megabytes.ToString(CultureInfo.InvariantCulture)} MB";
+    }
 
     private async Task<IReadOnlyList<ScenarioResult>> RunChildAsync(IReadOnlyList<IBenchScenario> scenarios, bool quick, string folder, string resultFile, CancellationToken cancellationToken)
     {

@@ -145,6 +145,9 @@ public static class MarqueeCli
         StoreException s => (s.Message, ExitCodes.Failure),
         ConfigFileException f => (f.Message, ExitCodes.Failure),
         Microsoft.Extensions.Options.OptionsValidationException o => (string.Join(Environment.NewLine + "error: ", o.Failures), ExitCodes.Usage),
+
+        // The configuration binder's words for a setting that is not of its type ("Failed to convert configuration value 'abc' at 'Marquee:…' to type 'System.Double'.").
+        InvalidOperationException { InnerException: FormatException or OverflowException or ArgumentException } b when b.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => (b.Message, ExitCodes.Usage),
         _ => null,
     };
 

@@ -20,6 +20,18 @@ public sealed class MarqueeOptions
     public MetricsOptions Metrics { get; set; } = new();
 
     public UiOptions Ui { get; set; } = new();
+
+    public MemoryOptions Memory { get; set; } = new();
+}
+
+/// <summary>The "Marquee:Memory" section.</summary>
+public sealed class MemoryOptions
+{
+    /// <summary>
+    /// Gets or sets how many megabytes the process allocates between two collections of the collector's young
+    /// generation (<see cref="YoungGenerationPacer"/>); 0 leaves it to the runtime, which sizes it from the CPU's cache.
+    /// </summary>
+    public double YoungGenerationMB { get; set; } = YoungGenerationPacer.DefaultMegabytes;
 }
 
 public sealed class StoreOptions

@@ -13,6 +13,12 @@ public sealed partial class MarqueeStartup(IDatabase database, MarqueeOptions op
 
     public async Task<ApplyResult?> InitializeAsync(CancellationToken cancellationToken)
     {
+        if (YoungGenerationPacer.Problem(options.Memory.YoungGenerationMB) is { } problem)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(nameof(MemoryOptions), typeof(MemoryOptions), [problem]);
+        }
+
+        YoungGenerationPacer.Start(options.Memory.YoungGenerationMB);
         EnsureDataFolder();
         await database.MigrateAsync(cancellationToken);
 

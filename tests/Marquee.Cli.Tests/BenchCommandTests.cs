@@ -89,6 +89,7 @@ public sealed class BenchProcessTests
 
         // The built program is the standard build; the lean publish (which .ci/run points these tests at) says so.
         Assert.Equal(MarqueeProcess.Published is null ? "standard" : "lean", build);
-        Assert.Contains($"Build: {build}.", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"Build: {build}, young generation 6 MB.", result.Output, StringComparison.Ordinal);
+        Assert.Equal("6 MB", report.RootElement.GetProperty("machine").GetProperty("youngGeneration").GetString());
     }
 }

@@ -113,6 +113,25 @@ public sealed class ProcessTests
         Assert.False(Directory.Exists(data));
     }
 
+    [Theory]
+    [InlineData("-1", "error: Marquee:Memory:YoungGenerationMB must be a number of megabytes from 0 (leave the young generation to the runtime) to 1024; got -1.")]
+    [InlineData("2000", "error: Marquee:Memory:YoungGenerationMB must be a number of megabytes from 0 (leave the young generation to the runtime) to 1024; got 2000.")]
+    [InlineData("lots", "error: Failed to convert configuration value 'lots' at 'Marquee:Memory:YoungGenerationMB' to type 'System.Double'.")]
+    public async Task YoungGenerationSettingNotInRange_ServeRefusesToStart_BeforeTheStoreIsTouched(string value, string expected)
+    {
+        using var folder = new TempFolder();
+        var data = folder.Combine("data");
+
+        var result = await MarqueeProcess.RunAsync(
+            ["serve", "--urls", "http://127.0.0.1:0", "--data", data],
+            new Dictionary<string, string> { ["MARQUEE__Marquee__Memory__YoungGenerationMB"] = value });
+
+        Assert.Equal(2, result.Code);
+        Assert.Equal(expected, result.Error.Trim());
+        Assert.DoesNotContain("   at ", result.Error + result.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data));
+    }
+
     [Fact]
     public async Task Configuration_FromEnvironmentAndAppSettings_IsUsed()
     {

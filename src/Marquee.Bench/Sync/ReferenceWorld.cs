@@ -100,7 +100,8 @@ public sealed class ReferenceWorld : IAsyncDisposable
     /// <summary>Marquee's services over <paramref name="config"/>, on the simulators' clock, its store migrated; <paramref name="timer"/> splits runs into phases.</summary>
     public static async Task<ServiceProvider> StartMarqueeAsync(Dictionary<string, string?> config, TimeProvider clock, PhaseTimer? timer, CancellationToken cancellationToken)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(config).Build();
+        // MARQUEE__ settings of the environment apply (Marquee:Memory, say), under the world's own.
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables(MarqueeConfiguration.EnvironmentPrefix).AddInMemoryCollection(config).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));

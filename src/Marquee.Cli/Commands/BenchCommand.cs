@@ -64,7 +64,7 @@ internal static class BenchCommand
                 await ctx.Output.WriteLineAsync();
                 Print(ctx.Output, results);
                 await ctx.Output.WriteLineAsync();
-                await ctx.Output.WriteLineAsync($"Build: {report.Machine.Build}. Results written to {file}.");
+                await ctx.Output.WriteLineAsync($"Build: {report.Machine.Build}, young generation {report.Machine.YoungGeneration}. Results written to {file}.");
             }
 
             return results.All(r => r.Passed) ? ExitCodes.Ok : ExitCodes.Failure;
