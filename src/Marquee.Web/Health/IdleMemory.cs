@@ -5,9 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace Marquee.Web.Health;
 
 /// <summary>
-/// Gives the collector's memory back to the system once the server has gone quiet: the runtime collects only when its
-/// young generation's budget is spent (16 MB on a CPU with a 32 MB cache), so what the start, a few API calls or a page
-/// of the web UI left behind would otherwise stay committed for as long as the server idles. Every <see cref="Tick"/> it
+/// Gives the collector's memory back to the system once the server has gone quiet: the young generation is collected
+/// only once its budget is spent (6 MB with Marquee's pacing, <see cref="Marquee.Hosting.YoungGenerationPacer"/>; the
+/// runtime's own is sized from the CPU's cache), and the older generations far less often, so what the start, a few API
+/// calls or a page of the web UI left behind would otherwise stay committed for as long as the server idles. Every <see cref="Tick"/> it
 /// reads how much the whole process has allocated; when that grew by less than <see cref="QuietBytes"/> since the last
 /// tick, and by at least <see cref="WorthBytes"/> since the last collection it asked for, it asks for one compacting
 /// collection that returns the freed memory (the one a full run's end asks for, <see cref="FlowRunner.GiveMemoryBack"/>). Never while the process is busy (a run, a stream of webhooks), and at most
