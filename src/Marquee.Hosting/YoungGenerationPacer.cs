@@ -3,10 +3,10 @@ namespace Marquee.Hosting;
 /// <summary>
 /// Keeps the collector's young generation to a size Marquee chooses instead of one the CPU chooses. The runtime lets
 /// the young generation grow to a budget taken from the largest CPU cache before it collects: 16 MB on a CPU with a
-/// 32 MB cache, about 80 MB on one that reports a 300 MB cache, and all of it short-lived garbage counted in the
-/// process's resident memory. The same 2,000-movie Plex ⇄ Jellyfin run then peaked at 107 or at 171 MB depending on
-/// the machine (bench/RESULTS.md). The runtime's own setting for the budget (<c>DOTNET_GCgen0size</c>) is read from the
-/// environment only, not from the program's configuration. So, once started, a background thread reads every
+/// 32 MB cache, about 80 MB on one whose cache reads as 300 MB, all of it short-lived garbage counted in the process's
+/// resident memory. On that machine the 2,000-movie Plex ⇄ Jellyfin run peaked at 172 MB with the lean build, and at
+/// 102 to 107 MB paced at 6 MB (bench/RESULTS.md, "A young generation Marquee sizes"). The runtime's own setting for the
+/// budget (<c>DOTNET_GCgen0size</c>) is read from the environment only, not from the program's configuration. So, once started, a background thread reads every
 /// <see cref="BusyTick"/> how much the process has allocated and, when <see cref="Budget"/> bytes have been allocated
 /// since the last young collection, asks for one: a collection of the young generation only, which costs what the
 /// runtime's own would (the survivors, not the garbage). A quiet process is read less often, down to every
