@@ -44,11 +44,14 @@ public static class YoungGenerationPacer
     public static bool SetByOwner(Func<string, string?> environment) =>
         !string.IsNullOrEmpty(environment("DOTNET_GCgen0size")) || !string.IsNullOrEmpty(environment("COMPlus_GCgen0size"));
 
-    /// <summary>The setting's problem, or null: a number of megabytes from 0 (off) to <see cref="MaxMegabytes"/>.</summary>
+    /// <summary>The smallest budget the setting takes besides 0: below it the process would collect at every tick while it allocates.</summary>
+    public const double MinMegabytes = 1;
+
+    /// <summary>The setting's problem, or null: 0 (off) or a number of megabytes from <see cref="MinMegabytes"/> to <see cref="MaxMegabytes"/>.</summary>
     public static string? Problem(double megabytes) =>
-        double.IsFinite(megabytes) && megabytes is >= 0 and <= MaxMegabytes
+        megabytes == 0 || (double.IsFinite(megabytes) && megabytes is >= MinMegabytes and <= MaxMegabytes)
             ? null
-            : $"Marquee:Memory:YoungGenerationMB must be a number of megabytes from 0 (leave the young generation to the runtime) to {MaxMegabytes:0}; got {megabytes}.";
+            : $"Marquee:Memory:YoungGenerationMB must be 0 (leave the young generation to the runtime) or a number of megabytes from {MinMegabytes:0} to {MaxMegabytes:0}; got {megabytes.ToString(System.Globalization.CultureInfo.InvariantCulture)}.";
 
     /// <summary>Whether to collect now, from what was allocated since the last young collection.</summary>
     public static bool ShouldCollect(long allocatedSinceYoungCollection, long budget) =>
