@@ -8,91 +8,72 @@ namespace Marquee.Bench.Tests;
 /// as the collector's other tests do.
 /// </summary>
 [Collection(nameof(CollectorAlone))]
-public sealed class YoungGenerationPacerTests
+public sealed class YoungGenerationPacerTests : IDisposable
 {
     private const int Step = 1024 * 1024;
+
+    /// <summary>The process's budget before the test, given back after it (xunit makes an instance per test).</summary>
+    private readonly long _budget = YoungGenerationPacer.Budget;
+
+    public void Dispose() => YoungGenerationPacer.Start(_budget / 1048576.0, _ => null);
 
     [Fact]
     public void Paced_TheYoungGenerationIsCollectedEveryBudget_NotEveryCacheSizedOne()
     {
-        var budget = YoungGenerationPacer.Budget;
-        try
-        {
-            YoungGenerationPacer.Start(2, _ => null);
-            var collections = YoungGenerationPacer.Collections;
-            var young = GC.CollectionCount(0);
+        YoungGenerationPacer.Start(2, _ => null);
+        var collections = YoungGenerationPacer.Collections;
+        var young = GC.CollectionCount(0);
 
-            // 240 MB of garbage at up to 200 MB a second, in 1 MB steps that each live until the next.
-            byte[]? kept = null;
-            for (var i = 0; i < 240; i++)
+        // 240 MB of garbage at up to 200 MB a second, in 1 MB steps that each live until the next.
+        byte[]? kept = null;
+        for (var i = 0; i < 240; i++)
+        {
+            kept = Garbage(Step);
+            if (i % 2 == 1)
             {
-                kept = Garbage(Step);
-                if (i % 2 == 1)
-                {
-                    Thread.Sleep(10);
-                }
+                Thread.Sleep(10);
             }
-
-            GC.KeepAlive(kept);
-            var paced = YoungGenerationPacer.Collections - collections;
-            var total = GC.CollectionCount(0) - young;
-
-            // Every 2 MB plus what one 20 ms tick allocates (about 4 MB here) is 40 collections; the runtime alone, with a
-            // cache-sized budget of 16 MB or more, would make 15 at most.
-            Assert.True(paced >= 30, $"the pacer asked for {paced} young collections over 240 MB (all young collections: {total})");
-            Assert.True(total >= 30, $"{total} young collections over 240 MB");
         }
-        finally
-        {
-            YoungGenerationPacer.Start(budget / 1048576.0, _ => null);
-        }
+
+        GC.KeepAlive(kept);
+        var paced = YoungGenerationPacer.Collections - collections;
+        var total = GC.CollectionCount(0) - young;
+
+        // Every 2 MB plus what one 20 ms tick allocates (about 4 MB here) is 40 collections; the runtime alone, with a
+        // cache-sized budget of 16 MB or more, would make 15 at most.
+        Assert.True(paced >= 30, $"the pacer asked for {paced} young collections over 240 MB (all young collections: {total})");
+        Assert.True(total >= 30, $"{total} young collections over 240 MB");
     }
 
     [Fact]
     public void Off_AsksForNoCollection()
     {
-        var budget = YoungGenerationPacer.Budget;
-        try
-        {
-            YoungGenerationPacer.Start(0, _ => null);
+        YoungGenerationPacer.Start(0, _ => null);
 
-            // A tick that read the budget before it was set to 0 may still be collecting.
-            Thread.Sleep(YoungGenerationPacer.BusyTick * 3);
-            var collections = YoungGenerationPacer.Collections;
-            byte[]? kept = null;
-            for (var i = 0; i < 60; i++)
-            {
-                kept = Garbage(Step);
-                Thread.Sleep(5);
-            }
-
-            GC.KeepAlive(kept);
-            Assert.Equal(0, YoungGenerationPacer.Budget);
-            Assert.Equal(collections, YoungGenerationPacer.Collections);
-        }
-        finally
+        // A tick that read the budget before it was set to 0 may still be collecting.
+        Thread.Sleep(YoungGenerationPacer.BusyTick * 3);
+        var collections = YoungGenerationPacer.Collections;
+        byte[]? kept = null;
+        for (var i = 0; i < 60; i++)
         {
-            YoungGenerationPacer.Start(budget / 1048576.0, _ => null);
+            kept = Garbage(Step);
+            Thread.Sleep(5);
         }
+
+        GC.KeepAlive(kept);
+        Assert.Equal(0, YoungGenerationPacer.Budget);
+        Assert.Equal(collections, YoungGenerationPacer.Collections);
     }
 
     [Fact]
     public void TheOwnersRuntimeSetting_Wins()
     {
-        var budget = YoungGenerationPacer.Budget;
-        try
-        {
-            YoungGenerationPacer.Start(6, name => name == "DOTNET_GCgen0size" ? "0x600000" : null);
-            Assert.Equal(0, YoungGenerationPacer.Budget);
-            YoungGenerationPacer.Start(6, name => name == "COMPlus_GCgen0size" ? "0x600000" : null);
-            Assert.Equal(0, YoungGenerationPacer.Budget);
-            YoungGenerationPacer.Start(6, _ => null);
-            Assert.Equal(6L * 1024 * 1024, YoungGenerationPacer.Budget);
-        }
-        finally
-        {
-            YoungGenerationPacer.Start(budget / 1048576.0, _ => null);
-        }
+        YoungGenerationPacer.Start(6, name => name == "DOTNET_GCgen0size" ? "0x600000" : null);
+        Assert.Equal(0, YoungGenerationPacer.Budget);
+        YoungGenerationPacer.Start(6, name => name == "COMPlus_GCgen0size" ? "0x600000" : null);
+        Assert.Equal(0, YoungGenerationPacer.Budget);
+        YoungGenerationPacer.Start(6, _ => null);
+        Assert.Equal(6L * 1024 * 1024, YoungGenerationPacer.Budget);
     }
 
     [Theory]
