@@ -114,6 +114,9 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
     public IRowStatement? PrepareRows(DbConnection connection, string sql, IReadOnlyList<string> names) =>
         connection is SqliteConnection sqlite ? SqliteRowStatement.Prepare(sqlite, sql, names) : null;
 
+    public bool TryReadRows(DbConnection connection, string sql, IReadOnlyList<string> names, ReadOnlySpan<RowValue> values, Action<IRow> row, CancellationToken cancellationToken) =>
+        connection is SqliteConnection sqlite && SqliteRowReader.TryRead(sqlite, sql, names, values, row, cancellationToken);
+
     public long? SizeBytes()
     {
         long total = 0;

@@ -23,13 +23,15 @@ internal sealed class SqliteRowStatement : IRowStatement
     }
 
     /// <summary>Prepares <paramref name="sql"/>; null (the caller uses a command per row) when it is more than one statement or its parameters are not exactly the names given.</summary>
-    public static SqliteRowStatement? Prepare(SqliteConnection connection, string sql, IReadOnlyList<string> names)
-    {
-        if (connection.Handle is not { } db)
-        {
-            return null;
-        }
+    public static SqliteRowStatement? Prepare(SqliteConnection connection, string sql, IReadOnlyList<string> names) =>
+        connection.Handle is { } db && PrepareWhole(db, sql, names) is ({ } statement, var slots) ? new SqliteRowStatement(db, statement, slots) : null;
 
+    /// <summary>
+    /// Prepares <paramref name="sql"/> on <paramref name="db"/> with the slot of each of <paramref name="names"/>; (null, [])
+    /// when it is more than one statement or its parameters are not exactly those names. SQLite's errors are raised.
+    /// </summary>
+    internal static (sqlite3_stmt? Statement, int[] Slots) PrepareWhole(sqlite3 db, string sql, IReadOnlyList<string> names)
+    {
         var rc = raw.sqlite3_prepare_v2(db, sql, out var statement, out var tail);
         if (rc != raw.SQLITE_OK)
         {
@@ -39,7 +41,7 @@ internal sealed class SqliteRowStatement : IRowStatement
 
         if (statement is null)
         {
-            return null;
+            return (null, []);
         }
 
         var slots = new int[names.Count];
@@ -53,18 +55,28 @@ internal sealed class SqliteRowStatement : IRowStatement
         if (!ok)
         {
             statement.Dispose();
-            return null;
+            return (null, []);
         }
 
-        return new SqliteRowStatement(db, statement, slots);
+        return (statement, slots);
+    }
+
+    /// <summary>Binds <paramref name="values"/> to <paramref name="slots"/> (a value missing at the end binds NULL); SQLite's errors are raised.</summary>
+    internal static void BindAll(sqlite3 db, sqlite3_stmt statement, int[] slots, ReadOnlySpan<RowValue> values)
+    {
+        for (var i = 0; i < slots.Length; i++)
+        {
+            var rc = Bind(statement, slots[i], i < values.Length ? values[i] : RowValue.Null);
+            if (rc != raw.SQLITE_OK)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+        }
     }
 
     public long? Run(ReadOnlySpan<RowValue> values)
     {
-        for (var i = 0; i < _slots.Length; i++)
-        {
-            Check(Bind(_slots[i], i < values.Length ? values[i] : RowValue.Null));
-        }
+        BindAll(_db, _statement, _slots, values);
 
         long? first = null;
         var rc = raw.sqlite3_step(_statement);
@@ -95,20 +107,12 @@ internal sealed class SqliteRowStatement : IRowStatement
 
     public void Dispose() => _statement.Dispose();
 
-    private int Bind(int slot, RowValue value) => value.Kind switch
+    private static int Bind(sqlite3_stmt statement, int slot, RowValue value) => value.Kind switch
     {
-        RowValueKind.Number => raw.sqlite3_bind_int64(_statement, slot, value.Number),
-        RowValueKind.Real => raw.sqlite3_bind_double(_statement, slot, value.Real),
-        RowValueKind.Text => raw.sqlite3_bind_text16(_statement, slot, value.Text.AsSpan()),
-        RowValueKind.Blob => raw.sqlite3_bind_blob(_statement, slot, value.Blob),
-        _ => raw.sqlite3_bind_null(_statement, slot),
+        RowValueKind.Number => raw.sqlite3_bind_int64(statement, slot, value.Number),
+        RowValueKind.Real => raw.sqlite3_bind_double(statement, slot, value.Real),
+        RowValueKind.Text => raw.sqlite3_bind_text16(statement, slot, value.Text.AsSpan()),
+        RowValueKind.Blob => raw.sqlite3_bind_blob(statement, slot, value.Blob),
+        _ => raw.sqlite3_bind_null(statement, slot),
     };
-
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
-    }
 }

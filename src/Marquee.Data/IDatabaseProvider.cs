@@ -33,6 +33,14 @@ public interface IDatabaseProvider
     /// for many rows on <paramref name="connection"/>; null when the engine has no faster way than a command per row.
     /// </summary>
     IRowStatement? PrepareRows(DbConnection connection, string sql, IReadOnlyList<string> names) => null;
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> (one statement, parameters <c>@name</c> for each of <paramref name="names"/>, bound to
+    /// <paramref name="values"/> in that order) on <paramref name="connection"/> and hands each row to
+    /// <paramref name="row"/> through the engine's own reader; false, having read nothing, when the engine has none or the
+    /// statement is not one it takes whole (the caller reads through a command).
+    /// </summary>
+    bool TryReadRows(DbConnection connection, string sql, IReadOnlyList<string> names, ReadOnlySpan<RowValue> values, Action<IRow> row, CancellationToken cancellationToken) => false;
 }
 
 /// <summary>An integrity constraint a write broke: the engine's answer to a race the services' own checks cannot close.</summary>

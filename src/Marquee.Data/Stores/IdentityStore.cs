@@ -13,7 +13,7 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
         // library), read column by column into the model, each table once, with no mapped copy beside it.
         await using var db = await OpenAsync(cancellationToken);
         var items = new List<LedgerItem>();
-        await ReadRowsAsync(db, "SELECT id, kind, title, year, parent_item_id, season, episode, edition FROM items", null, r => items.Add(new LedgerItem(
+        await ReadRowsAsync(db, "SELECT id, kind, title, year, parent_item_id, season, episode, edition FROM items", [], [], r => items.Add(new LedgerItem(
             r.GetInt64(0),
             Kind(r.GetString(1)),
             r.IsDBNull(2) ? null : r.GetString(2),
@@ -23,9 +23,9 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
             (int?)OptLong(r, 6),
             r.IsDBNull(7) ? null : r.GetString(7))), cancellationToken);
         var ids = new List<(ExternalId, long)>();
-        await ReadRowsAsync(db, "SELECT scheme, value, item_id FROM item_ids", null, r => ids.Add((new ExternalId(Scheme(r.GetString(0)), r.GetString(1)), r.GetInt64(2))), cancellationToken);
+        await ReadRowsAsync(db, "SELECT scheme, value, item_id FROM item_ids", [], [], r => ids.Add((new ExternalId(Scheme(r.GetString(0)), r.GetString(1)), r.GetInt64(2))), cancellationToken);
         var keys = new List<(long, string, long, long)>();
-        await ReadRowsAsync(db, LinkColumns + " WHERE item_id IS NOT NULL", null, r => keys.Add((r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3))), cancellationToken);
+        await ReadRowsAsync(db, LinkColumns + " WHERE item_id IS NOT NULL", [], [], r => keys.Add((r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3))), cancellationToken);
         return new IdentitySnapshot(items, ids, keys);
     }
 

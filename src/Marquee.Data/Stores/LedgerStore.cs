@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 using Marquee.Core.Sync;
 
@@ -15,7 +14,7 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         var count = await db.ExecuteScalarAsync<long>(Command("SELECT COUNT(*) FROM observed_state WHERE account_id = @accountId", new { accountId }, cancellationToken));
         var result = new Dictionary<string, ObservedState>((int)Math.Min(count, Array.MaxLength), StringComparer.Ordinal);
         var distinct = new Dictionary<ObservedState, ObservedState>();
-        await ReadRowsAsync(db, BaselineColumns + " WHERE account_id = @accountId", new { accountId }, r => result[Key(r.GetString(0))] = Shared(distinct, Baseline(r)), cancellationToken);
+        await ReadRowsAsync(db, BaselineColumns + " WHERE account_id = @accountId", ["accountId"], [accountId], r => result[Key(r.GetString(0))] = Shared(distinct, Baseline(r)), cancellationToken);
         return result;
 
         string Key(string read) => share is null ? read : share(read);
@@ -41,7 +40,7 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
     private const string BaselineColumns = "SELECT local_key, view_count, last_viewed_at, rating, rated_at, progress_ms, observed_at, confirmed FROM observed_state";
 
     /// <summary>A baseline from a row of <see cref="BaselineColumns"/>, read by column number.</summary>
-    private static ObservedState Baseline(DbDataReader r) =>
+    private static ObservedState Baseline(IRow r) =>
         new((int)r.GetInt64(1), OptTime(r, 2), OptDouble(r, 3), OptTime(r, 4), OptLong(r, 5), Time(r.GetInt64(6)))
         {
             Confirmed = r.IsDBNull(7) ? null : ConfirmedJson.Parse(r.GetString(7)),
@@ -76,7 +75,7 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         // As the baselines: a full run loads the profile's every state.
         await using var db = await OpenAsync(cancellationToken);
         var result = new Dictionary<long, LedgerState>();
-        await ReadRowsAsync(db, StateColumns + " WHERE profile_id = @profileId", new { profileId }, r => result[r.GetInt64(0)] = State(r), cancellationToken);
+        await ReadRowsAsync(db, StateColumns + " WHERE profile_id = @profileId", ["profileId"], [profileId], r => result[r.GetInt64(0)] = State(r), cancellationToken);
         return result;
     }
 
@@ -85,7 +84,7 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         "SELECT item_id, watched, watched_at, watched_connection_id, play_count, last_play_at, last_play_connection_id, rating, rated_at, rating_connection_id, progress_ms, progress_at, progress_connection_id, last_event_id FROM state";
 
     /// <summary>A state from a row of <see cref="StateColumns"/>, read by column number.</summary>
-    private static LedgerState State(DbDataReader r) => new()
+    private static LedgerState State(IRow r) => new()
     {
         Watched = r.GetInt64(1) != 0,
         WatchedAt = OptTime(r, 2),

@@ -120,24 +120,56 @@ public abstract class StoreBase(IDatabaseProvider provider)
     }
 
     /// <summary>
-    /// Runs <paramref name="sql"/> (its <paramref name="parameters"/> bound as Dapper binds them, lists for <c>IN @keys</c> too) and
-    /// hands each row to <paramref name="row"/>: a read taken column by column (by number) rather than mapped, with no row
-    /// object and no boxed value per column.
+    /// Runs <paramref name="sql"/> (parameters <c>@name</c> for each of <paramref name="names"/>, bound to
+    /// <paramref name="values"/>) and hands each row to <paramref name="row"/>, read column by column (by number) with no
+    /// row object and no boxed value per column: through the engine's own reader when it has one
+    /// (<see cref="IDatabaseProvider.TryReadRows"/>), else through a command and the driver's reader.
     /// </summary>
-    protected static async Task ReadRowsAsync(DbConnection db, string sql, object? parameters, Action<DbDataReader> row, CancellationToken cancellationToken)
+    protected async Task ReadRowsAsync(DbConnection db, string sql, IReadOnlyList<string> names, RowValue[] values, Action<IRow> row, CancellationToken cancellationToken)
+    {
+        if (_provider.TryReadRows(db, sql, names, values, row, cancellationToken))
+        {
+            return;
+        }
+
+        await using var command = db.CreateCommand();
+        command.CommandText = sql;
+        for (var i = 0; i < names.Count; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + names[i];
+            parameter.Value = i < values.Length ? values[i].ToObject() : DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await HandEachAsync(reader, row, cancellationToken);
+    }
+
+    /// <summary>
+    /// As the other <c>ReadRowsAsync</c>, for parameters bound as Dapper binds them (lists for <c>IN @keys</c> too), always
+    /// through the driver's reader.
+    /// </summary>
+    protected static async Task ReadRowsAsync(DbConnection db, string sql, object? parameters, Action<IRow> row, CancellationToken cancellationToken)
     {
         await using var reader = await db.ExecuteReaderAsync(Command(sql, parameters, cancellationToken));
+        await HandEachAsync(reader, row, cancellationToken);
+    }
+
+    private static async Task HandEachAsync(DbDataReader reader, Action<IRow> row, CancellationToken cancellationToken)
+    {
+        var current = new DataReaderRow(reader);
         while (await reader.ReadAsync(cancellationToken))
         {
-            row(reader);
+            row(current);
         }
     }
 
-    protected static DateTimeOffset? OptTime(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : Time(reader.GetInt64(column));
+    protected static DateTimeOffset? OptTime(IRow reader, int column) => reader.IsDBNull(column) ? null : Time(reader.GetInt64(column));
 
-    protected static long? OptLong(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetInt64(column);
+    protected static long? OptLong(IRow reader, int column) => reader.IsDBNull(column) ? null : reader.GetInt64(column);
 
-    protected static double? OptDouble(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetDouble(column);
+    protected static double? OptDouble(IRow reader, int column) => reader.IsDBNull(column) ? null : reader.GetDouble(column);
 
     protected static CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
