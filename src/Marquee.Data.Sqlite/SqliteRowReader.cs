@@ -33,12 +33,13 @@ internal static class SqliteRowReader
         var held = false;
         try
         {
-            SqliteRowStatement.BindAll(db, statement, slots, values);
             statement.DangerousAddRef(ref held);
-            var current = new Row(statement.DangerousGetHandle(), raw.sqlite3_column_count(statement));
+            var pointer = statement.DangerousGetHandle();
+            SqliteRowStatement.BindAll(db, statement, pointer, slots, values);
+            var current = new Row(pointer, raw.sqlite3_column_count(statement));
             var read = 0;
             int rc;
-            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            while ((rc = SqliteNative.Step(pointer)) == raw.SQLITE_ROW)
             {
                 row(current);
                 if (++read % CancellationStride == 0)
@@ -68,11 +69,11 @@ internal static class SqliteRowReader
     /// <summary>The row the statement is on; valid only inside the callback it is handed to.</summary>
     private sealed class Row(nint statement, int columns) : IRow
     {
-        public bool IsDBNull(int column) => NativeMethods.sqlite3_column_type(statement, Checked(column)) == raw.SQLITE_NULL;
+        public bool IsDBNull(int column) => SqliteNative.ColumnType(statement, Checked(column)) == raw.SQLITE_NULL;
 
-        public long GetInt64(int column) => IsDBNull(column) ? throw Null(column) : NativeMethods.sqlite3_column_int64(statement, column);
+        public long GetInt64(int column) => IsDBNull(column) ? throw Null(column) : SqliteNative.ColumnInt64(statement, column);
 
-        public double GetDouble(int column) => IsDBNull(column) ? throw Null(column) : NativeMethods.sqlite3_column_double(statement, column);
+        public double GetDouble(int column) => IsDBNull(column) ? throw Null(column) : SqliteNative.ColumnDouble(statement, column);
 
         public string GetString(int column)
         {
@@ -82,8 +83,8 @@ internal static class SqliteRowReader
             }
 
             // The text first, then its length: SQLite converts a number to text on the first call.
-            var text = NativeMethods.sqlite3_column_text(statement, column);
-            var length = NativeMethods.sqlite3_column_bytes(statement, column);
+            var text = SqliteNative.ColumnText(statement, column);
+            var length = SqliteNative.ColumnBytes(statement, column);
             return length == 0 ? string.Empty : Marshal.PtrToStringUTF8(text, length);
         }
 
@@ -91,34 +92,5 @@ internal static class SqliteRowReader
             (uint)column < (uint)columns ? column : throw new ArgumentOutOfRangeException(nameof(column), column, $"The statement returns {columns} columns.");
 
         private static InvalidOperationException Null(int column) => new($"The data is NULL at ordinal {column}: check with IsDBNull before reading it.");
-    }
-
-    /// <summary>
-    /// SQLite's column functions on the statement's pointer (the library the driver's provider loads). They neither block
-    /// nor call back, so they run without the runtime's switch to native code and back.
-    /// </summary>
-    private static class NativeMethods
-    {
-        private const string Library = "e_sqlite3";
-
-        [DllImport(Library, ExactSpelling = true)]
-        [SuppressGCTransition]
-        public static extern int sqlite3_column_type(nint statement, int column);
-
-        [DllImport(Library, ExactSpelling = true)]
-        [SuppressGCTransition]
-        public static extern long sqlite3_column_int64(nint statement, int column);
-
-        [DllImport(Library, ExactSpelling = true)]
-        [SuppressGCTransition]
-        public static extern double sqlite3_column_double(nint statement, int column);
-
-        [DllImport(Library, ExactSpelling = true)]
-        [SuppressGCTransition]
-        public static extern nint sqlite3_column_text(nint statement, int column);
-
-        [DllImport(Library, ExactSpelling = true)]
-        [SuppressGCTransition]
-        public static extern int sqlite3_column_bytes(nint statement, int column);
     }
 }
