@@ -25,6 +25,15 @@ namespace Marquee.Web;
 
 public static class MarqueeBuilder
 {
+    /// <summary>
+    /// Makes the server's web app builder, rooted at the program's folder. The host does not watch that folder for
+    /// changes to its settings files: Marquee reads its settings once at start (<see cref="MarqueeConfiguration"/>), and
+    /// by default the host watched the folder and every folder under it, a data folder kept there included, so each write
+    /// of the store was an event to handle.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder() =>
+        WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = ["--hostBuilder:reloadConfigOnChange=false"] });
+
     /// <summary>Registers the server: the shared services, ProblemDetails, OpenAPI and request limits.</summary>
     public static WebApplicationBuilder AddMarquee(this WebApplicationBuilder builder, Func<string, string?>? environment = null)
     {

@@ -35,6 +35,55 @@ public sealed class ProcessTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"healthz answered after {watch.Elapsed}");
     }
 
+    /// <summary>
+    /// Neither the server nor a simulator watches folders for its settings files: the web host's default watched its
+    /// content root and every folder under it, one inotify watch per folder (the program's folder for serve; the working
+    /// folder for each simulated server, 691 folders each in Marquee's repository), and every write of a store under it
+    /// was an event to handle. Linux only (inotify is how .NET watches there).
+    /// </summary>
+    [Fact]
+    public async Task ServeAndSim_WatchNoFolder()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using var folder = new TempFolder();
+        var work = folder.Combine("work");
+        for (var i = 0; i < 20; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(work, $"folder{i}", "inner"));
+        }
+
+        using var server = MarqueeProcess.Start(["serve", "--urls", "http://127.0.0.1:0", "--data", Path.Combine(work, "data")], workingDirectory: work);
+        await server.WaitForLineAsync("listening on", TimeSpan.FromSeconds(20));
+        using var sim = MarqueeProcess.Start(["sim", "plex", "--port", "0", "--movies", "6", "--shows", "1"], workingDirectory: work);
+        await sim.WaitForLineAsync("Press Ctrl+C", TimeSpan.FromSeconds(20));
+
+        Assert.Equal(0, InotifyWatches(server.Id));
+        Assert.Equal(0, InotifyWatches(sim.Id));
+    }
+
+    /// <summary>The inotify watches a process holds, from its open descriptors' information.</summary>
+    private static int InotifyWatches(int pid)
+    {
+        var watches = 0;
+        foreach (var info in Directory.EnumerateFiles($"/proc/{pid}/fdinfo"))
+        {
+            try
+            {
+                watches += File.ReadLines(info).Count(line => line.StartsWith("inotify wd:", StringComparison.Ordinal));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A descriptor closed while it was read.
+            }
+        }
+
+        return watches;
+    }
+
     [Fact]
     public async Task UnwritableDataFolder_OneClearLineAndExitOne()
     {

@@ -26,7 +26,7 @@ public sealed class BenchHost : IAsyncDisposable
 
     public static async Task<BenchHost> StartAsync(string dataFolder, IDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        var builder = MarqueeBuilder.CreateBuilder();
         builder.Configuration.AddEnvironmentVariables(MarqueeConfiguration.EnvironmentPrefix);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -9,7 +9,6 @@ using Marquee.Simulators.Jellyfin;
 using Marquee.Simulators.Plex;
 using Marquee.Simulators.Plex.Model;
 using Marquee.Web;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -134,7 +133,7 @@ internal static class DemoCommand
             }
 
             extra[$"{MarqueeOptions.Section}:Server:Urls"] = parse.GetValue(urls) ?? "http://127.0.0.1:0";
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            var builder = MarqueeBuilder.CreateBuilder();
             builder.Configuration.AddConfiguration(ctx.BuildConfiguration(extra));
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);

@@ -3,7 +3,6 @@ using Marquee.Core.Webhooks;
 using Marquee.Hosting;
 using Marquee.Hosting.Security;
 using Marquee.Web;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -33,7 +32,7 @@ internal static class ServeCommand
             }
 
             var configuration = ctx.BuildConfiguration(extra);
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            var builder = MarqueeBuilder.CreateBuilder();
             builder.Configuration.AddConfiguration(configuration);
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);

@@ -47,7 +47,7 @@ public sealed class JellyfinSimulator : IAsyncDisposable
         };
         Uri? address = null;
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = SimWebHost.CreateBuilder();
         builder.Logging.ClearProviders();
         if (loggerFactory is not null)
         {

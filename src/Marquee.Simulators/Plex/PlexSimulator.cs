@@ -214,7 +214,7 @@ public sealed class PlexSimulator : IAsyncDisposable
 
     private static WebApplication Build(string host, int port, ILoggerFactory? loggerFactory)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = SimWebHost.CreateBuilder();
         builder.Logging.ClearProviders();
         if (loggerFactory is not null)
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Marquee.Simulators.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -31,7 +32,7 @@ public sealed class PlexTvFederation : IAsyncDisposable
 
     public static async Task<PlexTvFederation> StartAsync(IReadOnlyList<PlexSimulator> simulators, CancellationToken ct)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = SimWebHost.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddHttpClient();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
