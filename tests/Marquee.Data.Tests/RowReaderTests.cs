@@ -175,6 +175,37 @@ public sealed class RowReaderTests : StoreTestBase
         Assert.True(commandOnly.Asked > 0);
     }
 
+    [Fact]
+    public async Task TheCommandPath_WritesAndReadsWhatTheEnginesOwnStatementsDo()
+    {
+        await using (var db = await Provider.OpenAsync(CancellationToken.None))
+        {
+            await db.ExecuteAsync(Table);
+        }
+
+        RowValue[] values = [RowValue.Null, 42L, -0.5, "Amélie — 日本 😀", string.Empty];
+        var engine = new Rows(Provider);
+        var command = new Rows(new CommandOnly(Provider));
+
+        var engineIds = await engine.InsertAsync(values);
+        var commandIds = await command.InsertAsync(values);
+        var last = engineIds[^1];
+
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], engineIds);
+        Assert.Equal([6L, 7L, 8L, 9L, 10L], commandIds);
+        await using (var db = await Provider.OpenAsync(CancellationToken.None))
+        {
+            var stored = (await db.QueryAsync<string>("SELECT typeof(v) || ' ' || quote(v) FROM read_check ORDER BY id")).ToList();
+            Assert.Equal(stored[..5], stored[5..]);
+            Assert.Equal(["null NULL", "integer 42", "real -0.5", "text 'Amélie — 日本 😀'", "text ''"], stored[..5]);
+        }
+
+        var byEngine = await engine.ReadAfterAsync(last);
+        var byCommand = await command.ReadAfterAsync(last);
+        Assert.Equal(5, byEngine.Count);
+        Assert.Equal(byEngine, byCommand);
+    }
+
     private static async Task<(List<KeyValuePair<string, Core.Sync.ObservedState>> Baselines, List<KeyValuePair<long, Core.Sync.LedgerState>> States, List<Core.Sync.LedgerItem> Items, string Ids, string Keys)> ReadAllAsync(IDatabaseProvider provider)
     {
         var ledger = new LedgerStore(provider);
@@ -203,7 +234,22 @@ public sealed class RowReaderTests : StoreTestBase
         }
     }
 
-    /// <summary>The SQLite provider without its own reader: the stores read through a command, as on another engine.</summary>
+    /// <summary>A store of the test table: written and read through <see cref="StoreBase"/>'s own paths.</summary>
+    private sealed class Rows(IDatabaseProvider provider) : StoreBase(provider)
+    {
+        public Task<IReadOnlyList<long>> InsertAsync(IReadOnlyList<RowValue> values) =>
+            InsertAllAsync("INSERT INTO read_check (v) VALUES (@v) RETURNING id", ["v"], values, (value, row) => row[0] = value, CancellationToken.None);
+
+        public async Task<List<string>> ReadAfterAsync(long after)
+        {
+            await using var db = await OpenAsync(CancellationToken.None);
+            var read = new List<string>();
+            await ReadRowsAsync(db, "SELECT v FROM read_check WHERE id > @after ORDER BY id", ["after"], [after], r => read.Add(Describe(r)), CancellationToken.None);
+            return read;
+        }
+    }
+
+    /// <summary>The SQLite provider without its own reader or row statement: the stores read and write through a command, as on another engine.</summary>
     private sealed class CommandOnly(IDatabaseProvider inner) : IDatabaseProvider
     {
         public int Asked { get; private set; }

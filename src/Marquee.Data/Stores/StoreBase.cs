@@ -91,23 +91,12 @@ public abstract class StoreBase(IDatabaseProvider provider)
         await using var command = db.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
-        var parameters = new DbParameter[names.Count];
-        for (var i = 0; i < names.Count; i++)
-        {
-            parameters[i] = command.CreateParameter();
-            parameters[i].ParameterName = "@" + names[i];
-            command.Parameters.Add(parameters[i]);
-        }
-
+        var parameters = AddParameters(command, names);
         foreach (var item in rows)
         {
             Array.Clear(row);
             values(item, row);
-            for (var i = 0; i < parameters.Length; i++)
-            {
-                parameters[i].Value = row[i].ToObject();
-            }
-
+            SetValues(parameters, row);
             if (ids is null)
             {
                 await command.ExecuteNonQueryAsync(cancellationToken);
@@ -134,14 +123,7 @@ public abstract class StoreBase(IDatabaseProvider provider)
 
         await using var command = db.CreateCommand();
         command.CommandText = sql;
-        for (var i = 0; i < names.Count; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@" + names[i];
-            parameter.Value = i < values.Length ? values[i].ToObject() : DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-
+        SetValues(AddParameters(command, names), values);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await HandEachAsync(reader, row, cancellationToken);
     }
@@ -154,6 +136,29 @@ public abstract class StoreBase(IDatabaseProvider provider)
     {
         await using var reader = await db.ExecuteReaderAsync(Command(sql, parameters, cancellationToken));
         await HandEachAsync(reader, row, cancellationToken);
+    }
+
+    /// <summary>Adds a parameter <c>@name</c> to <paramref name="command"/> for each of <paramref name="names"/>, in that order.</summary>
+    private static DbParameter[] AddParameters(DbCommand command, IReadOnlyList<string> names)
+    {
+        var parameters = new DbParameter[names.Count];
+        for (var i = 0; i < names.Count; i++)
+        {
+            parameters[i] = command.CreateParameter();
+            parameters[i].ParameterName = "@" + names[i];
+            command.Parameters.Add(parameters[i]);
+        }
+
+        return parameters;
+    }
+
+    /// <summary>Gives each parameter its value, in order; one missing at the end is NULL, as the engine's own statements bind it.</summary>
+    private static void SetValues(DbParameter[] parameters, ReadOnlySpan<RowValue> values)
+    {
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            parameters[i].Value = (i < values.Length ? values[i] : RowValue.Null).ToObject();
+        }
     }
 
     private static async Task HandEachAsync(DbDataReader reader, Action<IRow> row, CancellationToken cancellationToken)
