@@ -6,10 +6,10 @@ namespace Marquee.Hosting;
 /// 32 MB cache, about 80 MB on one whose cache reads as 300 MB, all of it short-lived garbage counted in the process's
 /// resident memory. On that machine the 2,000-movie Plex ⇄ Jellyfin run peaked at 172 MB with the lean build, and at
 /// 102 to 107 MB paced at 6 MB (bench/RESULTS.md, "A young generation Marquee sizes"). The runtime's own setting for the
-/// budget (<c>DOTNET_GCgen0size</c>) is read from the environment only, not from the program's configuration. So, once started, a background thread reads every
-/// <see cref="BusyTick"/> how much the process has allocated and, when <see cref="Budget"/> bytes have been allocated
-/// since the last young collection, asks for one: a collection of the young generation only, which costs what the
-/// runtime's own would (the survivors, not the garbage). A quiet process is read less often, down to every
+/// budget (<c>DOTNET_GCgen0size</c>) is read from the environment only, not from the program's configuration. So, once
+/// started, a background thread reads every <see cref="BusyTick"/> how much the process has allocated and, when
+/// <see cref="Budget"/> bytes have been allocated since the last young collection, asks for one: a collection of the
+/// young generation only, which costs what the runtime's own would (the survivors, not the garbage). A quiet process is read less often, down to every
 /// <see cref="QuietTick"/>. An owner who sets <c>DOTNET_GCgen0size</c> keeps the runtime's sizing.
 /// </summary>
 public static class YoungGenerationPacer

@@ -165,6 +165,7 @@ public sealed class ProcessTests
     [Theory]
     [InlineData("-1", "error: Marquee:Memory:YoungGenerationMB must be 0 (leave the young generation to the runtime) or a number of megabytes from 1 to 1024; got -1.")]
     [InlineData("0.5", "error: Marquee:Memory:YoungGenerationMB must be 0 (leave the young generation to the runtime) or a number of megabytes from 1 to 1024; got 0.5.")]
+    [InlineData("2000", "error: Marquee:Memory:YoungGenerationMB must be 0 (leave the young generation to the runtime) or a number of megabytes from 1 to 1024; got 2000.")]
     [InlineData("lots", "error: Failed to convert configuration value 'lots' at 'Marquee:Memory:YoungGenerationMB' to type 'System.Double'.")]
     public async Task YoungGenerationSettingNotInRange_ServeRefusesToStart_BeforeTheStoreIsTouched(string value, string expected)
     {
