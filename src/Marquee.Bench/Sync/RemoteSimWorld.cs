@@ -160,6 +160,20 @@ public sealed class RemoteSimWorld : ISimWorld
             var line = await _process.StandardOutput.ReadLineAsync(cancellationToken);
             if (line is null)
             {
+                // Its standard error is read on another thread: wait (a little) until the process has ended and that
+                // stream is read to its end, or its last lines, the reason it ended, may not be here yet.
+                using (var ended = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+                {
+                    try
+                    {
+                        await _process.WaitForExitAsync(ended.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Still running with its output closed: report what it said so far.
+                    }
+                }
+
                 string tail;
                 lock (_stderr)
                 {
