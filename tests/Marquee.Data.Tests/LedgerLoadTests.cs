@@ -173,6 +173,25 @@ public sealed class LedgerLoadTests : StoreTestBase
         Assert.Equal([(7L, "1001", 3L, 12345L), (8L, "abc", 2L, LinkFingerprint.None)], snapshot.SourceItems.OrderBy(k => k.LocalKey, StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task TheIdentitySnapshot_IsReadIntoListsOfItsSize()
+    {
+        // Sizes no doubling lands on (a list grown one item at a time from empty has room for a power of two).
+        await ArrangeAsync(string.Join('\n', Enumerable.Range(1, 1000).Select(i =>
+            $"""
+            INSERT INTO items (id, kind, title, created_at) VALUES ({i}, 'movie', 'Film {i}', 0);
+            INSERT INTO item_ids (scheme, value, item_id) VALUES ('imdb', 'tt{i:D7}', {i}), ('tmdb', '{i}', {i}){(i <= 500 ? $", ('tvdb', '{i}', {i})" : string.Empty)};
+            INSERT INTO source_items (connection_id, local_key, item_id, kind, seen_at) VALUES (7, '{i}', {(i % 10 == 0 ? "NULL" : i.ToString(System.Globalization.CultureInfo.InvariantCulture))}, 'movie', 0);
+            """)));
+
+        var snapshot = await new IdentityStore(Provider).LoadAsync(CancellationToken.None);
+
+        Assert.Equal((1000, 2500, 900), (snapshot.Items.Count, snapshot.Ids.Count, snapshot.SourceItems.Count));
+        Assert.Equal(1000, Assert.IsType<List<LedgerItem>>(snapshot.Items).Capacity);
+        Assert.Equal(2500, Assert.IsType<List<(ExternalId, long)>>(snapshot.Ids).Capacity);
+        Assert.Equal(900, Assert.IsType<List<(long, string, long, long)>>(snapshot.SourceItems).Capacity);
+    }
+
     /// <summary>Rows written as they are stored, foreign keys aside: the reads under test do not look at the other tables.</summary>
     private async Task ArrangeAsync(string sql)
     {

@@ -36,6 +36,19 @@ public sealed class IdentityResolver
 
     public IdentityResolver(IdentitySnapshot snapshot)
     {
+        // A full run's snapshot holds the whole library: each table is made at its size (the ids by how many are stored,
+        // the movies and episodes counted first) rather than grown by doubling, which left a table of each smaller size
+        // in the large object heap until the next full collection, and then trimmed with one more copy.
+        var (movies, episodes) = (0, 0);
+        foreach (var item in snapshot.Items)
+        {
+            movies += item.Kind == MediaKind.Movie ? 1 : 0;
+            episodes += item.Kind == MediaKind.Episode ? 1 : 0;
+        }
+
+        _items.EnsureCapacity(movies);
+        _episodes.EnsureCapacity(episodes);
+        _byId.Reserve(snapshot.Ids.Count);
         foreach (var item in snapshot.Items)
         {
             Index(item);
@@ -74,6 +87,9 @@ public sealed class IdentityResolver
 
     /// <summary>Gets how many (show, season, episode) slots the resolver holds: one per episode it knows, none left under a temporary id.</summary>
     internal int Slots => _episodes.Count;
+
+    /// <summary>Gets the room of the resolver's tables of ids, episode slots and movies (entries each can hold without growing).</summary>
+    internal (int Ids, int Slots, int Movies) TableRoom => (_byId.Capacity, _episodes.Capacity, _items.Capacity);
 
     public Resolution Resolve(SourceItem item, FlowFilters filters)
     {
@@ -402,6 +418,12 @@ public sealed class IdentityResolver
             IdKey.TryPack(id, out var key) ? _packed.TryAdd(key, itemId) : _text.TryAdd(id, itemId);
 
         public void Set(IdKey key, long itemId) => _packed[key] = itemId;
+
+        /// <summary>Gets the room of the packed table.</summary>
+        public int Capacity => _packed.Capacity;
+
+        /// <summary>Makes room for <paramref name="count"/> ids in the packed table, where all but a few of them go.</summary>
+        public void Reserve(int count) => _packed.EnsureCapacity(count);
 
         public void Set(ExternalId id, long itemId)
         {

@@ -106,6 +106,9 @@ internal sealed class KnownKeys
         }
     }
 
+    /// <summary>Makes room for <paramref name="count"/> more keys at once (the stored keys a run starts from), so the table does not grow by doubling.</summary>
+    public void Reserve(int count) => _keys.EnsureCapacity(_keys.Count + count);
+
     /// <summary>Gets the room the table has (entries it can hold without growing).</summary>
     public int Capacity => _keys.Capacity;
 

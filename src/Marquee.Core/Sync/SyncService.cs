@@ -867,9 +867,10 @@ public sealed class SyncService(
     }
 
     /// <summary>Adds each stored (connection, item) local key, the lowest when there are several; keys already known stay.</summary>
-    private static void AddKnownKeys(KnownKeys knownKeys, IdentitySnapshot snapshot)
+    internal static void AddKnownKeys(KnownKeys knownKeys, IdentitySnapshot snapshot)
     {
-        var lowest = new Dictionary<(long, long), (string Key, long Fingerprint)>();
+        // At the size of what is stored (a full run's snapshot names every item on both servers), not grown by doubling.
+        var lowest = new Dictionary<(long, long), (string Key, long Fingerprint)>(snapshot.SourceItems.Count);
         foreach (var (connectionId, localKey, itemId, fingerprint) in snapshot.SourceItems)
         {
             if (!lowest.TryGetValue((connectionId, itemId), out var current) || string.CompareOrdinal(localKey, current.Key) < 0)
@@ -878,6 +879,7 @@ public sealed class SyncService(
             }
         }
 
+        knownKeys.Reserve(lowest.Count);
         foreach (var ((connectionId, itemId), (localKey, fingerprint)) in lowest)
         {
             knownKeys.AddStored(connectionId, itemId, localKey, fingerprint);

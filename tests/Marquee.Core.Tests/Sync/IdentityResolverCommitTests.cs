@@ -118,6 +118,24 @@ public sealed class IdentityResolverCommitTests
         Assert.Equal(realIds[newMovie], resolver.MovieOfEdition(realIds[itsEdition]));
     }
 
+    [Fact]
+    public void AFullSnapshot_IsIndexedInTablesOfItsSize()
+    {
+        // Sizes no doubling lands near: grown one entry at a time, a table of 3,000 has room for 4,049, one of 1,000 for 1,931.
+        var movies = Enumerable.Range(1, 1_000).Select(i => new LedgerItem(i, MediaKind.Movie, "Film", null, null, null, null, null));
+        var episodes = Enumerable.Range(1, 3_000).Select(i => new LedgerItem(10_000 + i, MediaKind.Episode, null, null, 5_000, 1 + (i / 100), i % 100, null));
+        var ids = Enumerable.Range(1, 3_000).Select(i => (new ExternalId(ExternalId.Tvdb, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), 10_000L + i));
+
+        var resolver = new IdentityResolver(new IdentitySnapshot([.. movies, .. episodes], [.. ids], []));
+
+        Assert.Equal(3_000, resolver.Slots);
+        var (idRoom, slotRoom, movieRoom) = resolver.TableRoom;
+        Assert.InRange(idRoom, 3_000, 3_400);
+        Assert.InRange(slotRoom, 3_000, 3_400);
+        Assert.InRange(movieRoom, 1_000, 1_150);
+        Assert.Equal([10_042L], resolver.Resolve(new SourceItem { LocalKey = "e", Kind = MediaKind.Episode, Title = "Episode", Ids = [new ExternalId("tvdb", "42")] }, Filters).ItemIds);
+    }
+
     /// <summary>Stored ids for the resolver's new items, as the store gives them (1000 and up).</summary>
     private static Dictionary<long, long> StoredIds(IdentityResolver resolver) =>
         resolver.NewItems.Select((item, i) => (item.Id, Real: 1000L + i)).ToDictionary(p => p.Id, p => p.Real);

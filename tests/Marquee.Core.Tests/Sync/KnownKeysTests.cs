@@ -151,4 +151,21 @@ public sealed class KnownKeysTests
         keys.Reserve(2, Enumerable.Range(0, 10).Select(i => (long)i));
         Assert.InRange(keys.Capacity, Listed + 10, Listed + 10 + ((Listed + 10) / 10));
     }
+
+    [Fact]
+    public void TheStoredKeysARunStartsFrom_AreAddedToATableOfTheirSize_TheLowestKeyOfAnItemKept()
+    {
+        // 6,000 items on two connections: grown one key at a time, the table would have room for 8,419.
+        var stored = Enumerable.Range(0, 6_000).Select(i => (ConnectionId: 1L + (i % 2), LocalKey: "k" + i, ItemId: (long)i, Fingerprint: 7L)).ToList();
+        stored.Add((1, "a second copy", 0, 8));
+        var keys = new KnownKeys();
+
+        SyncService.AddKnownKeys(keys, new IdentitySnapshot([], [], stored));
+
+        Assert.Equal(6_000, keys.Count);
+        Assert.InRange(keys.Capacity, 6_000, 7_100);
+        Assert.True(keys.TryGetValue((1, 0), out var lowest));
+        Assert.Equal("a second copy", lowest);
+        Assert.Equal(8, keys.StoredFingerprint(1, "a second copy", 0));
+    }
 }
