@@ -12,8 +12,8 @@ namespace Marquee.Providers.Http;
 /// array: the JSON reader reads one span several times faster than a chain of segments, and a listing page is a megabyte
 /// or two, so the copy costs far less than it saves and at most that much again for a moment. Those arrays come from a
 /// small pool of their own that keeps at most two (<see cref="JoinedArrays"/>), not from the shared pool, which keeps
-/// one for each thread that parsed a page until it trims them a minute or more later: a server idle after a full run
-/// holds a few megabytes for them, not tens.
+/// one for each thread that parsed a page until it trims them a minute or more later: a server keeps a few megabytes
+/// for them while it runs, not tens, and none once it has gone idle (<see cref="ProviderBuffers"/>).
 /// </summary>
 internal sealed class BodyBuffer : IDisposable
 {

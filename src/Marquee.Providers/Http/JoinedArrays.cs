@@ -52,6 +52,17 @@ internal sealed class JoinedArrays(int kept)
         return GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, ((long)length + Step - 1) / Step * Step));
     }
 
+    /// <summary>Lets go of every kept array (the next answer makes its own); gives how many bytes they held.</summary>
+    public long Clear()
+    {
+        lock (_lock)
+        {
+            var bytes = _kept.Sum(a => (long)(a?.Length ?? 0));
+            Array.Clear(_kept);
+            return bytes;
+        }
+    }
+
     /// <summary>Keeps the array in a free place, else instead of the smallest kept one when that is smaller; else lets it go.</summary>
     public void Return(byte[] array)
     {

@@ -1,4 +1,5 @@
 using Marquee.Core.Sync;
+using Marquee.Providers.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,8 +12,10 @@ namespace Marquee.Web.Health;
 /// calls or a page of the web UI left behind would otherwise stay committed for as long as the server idles. Every <see cref="Tick"/> it
 /// reads how much the whole process has allocated; when that grew by less than <see cref="QuietBytes"/> since the last
 /// tick, and by at least <see cref="WorthBytes"/> since the last collection it asked for, it asks for one compacting
-/// collection that returns the freed memory (the one a full run's end asks for, <see cref="FlowRunner.GiveMemoryBack"/>). Never while the process is busy (a run, a stream of webhooks), and at most
-/// once per quiet spell in the process, however many servers it hosts.
+/// collection that returns the freed memory (the one a full run's end asks for, <see cref="FlowRunner.GiveMemoryBack"/>),
+/// after letting go of the buffers the providers keep between answers (<see cref="ProviderBuffers"/>: a listing page or
+/// two, a few megabytes after a full run of a large library). Never while the process is busy (a run, a stream of
+/// webhooks), and at most once per quiet spell in the process, however many servers it hosts.
 /// </summary>
 public sealed partial class IdleMemory(ILogger<IdleMemory> logger) : BackgroundService
 {
@@ -45,6 +48,7 @@ public sealed partial class IdleMemory(ILogger<IdleMemory> logger) : BackgroundS
                 if (ShouldCollect(now, atLastTick, atLastCollection) && Interlocked.CompareExchange(ref _allocatedAtLastCollection, now, atLastCollection) == atLastCollection)
                 {
                     var before = GC.GetGCMemoryInfo().TotalCommittedBytes;
+                    ProviderBuffers.LetGo();
                     FlowRunner.GiveMemoryBack();
                     LogGaveBack(logger, (before - GC.GetGCMemoryInfo().TotalCommittedBytes) / 1048576.0, (now - atLastCollection) / 1048576.0);
                 }

@@ -15,6 +15,24 @@ public sealed class JoinedArraysTests
     }
 
     [Fact]
+    public void Clear_LetsGoOfEveryKeptArray_TheNextRentMakesItsOwn()
+    {
+        var arrays = new JoinedArrays(kept: 2);
+        var (one, two) = (arrays.Rent(JoinedArrays.Step), arrays.Rent(3 * JoinedArrays.Step));
+        arrays.Return(one);
+        arrays.Return(two);
+        Assert.Equal(4 * JoinedArrays.Step, arrays.KeptBytes);
+
+        Assert.Equal(4 * JoinedArrays.Step, arrays.Clear());
+
+        Assert.Equal(0, arrays.KeptBytes);
+        var next = arrays.Rent(100);
+        Assert.NotSame(one, next);
+        Assert.NotSame(two, next);
+        Assert.Equal(0, arrays.Clear());
+    }
+
+    [Fact]
     public void AReturnedArray_IsRentedAgain_TheSmallestThatFits()
     {
         var arrays = new JoinedArrays(kept: 2);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Marquee.Providers.Http;
 using Marquee.Web.Health;
 using Marquee.Web.Tests.Infrastructure;
 
@@ -56,7 +57,11 @@ public sealed class IdleMemoryServerTests
         GC.KeepAlive(kept);
         Assert.DoesNotContain(app.Logs.Entries, e => e.Message.StartsWith("Idle: collected", StringComparison.Ordinal));
 
-        // Quiet: within two ticks the server asks for one collection.
+        // A listing page's joined array kept from the last answer, as after a run.
+        BodyBuffer.Joined.Return(new byte[JoinedArrays.Step]);
+        Assert.True(ProviderBuffers.KeptBytes >= JoinedArrays.Step);
+
+        // Quiet: within two ticks the server asks for one collection, having let go of the kept buffers.
         var blockingBefore = LastBlockingFull();
         var quiet = Stopwatch.StartNew();
         while (!Collected(app) && quiet.Elapsed < IdleMemory.Tick * 4)
@@ -66,6 +71,7 @@ public sealed class IdleMemoryServerTests
 
         Assert.True(Collected(app), $"no idle collection {quiet.Elapsed.TotalSeconds:0.0} s after the process went quiet:\n{app.Logs.AllText()}");
         Assert.True(LastBlockingFull() > blockingBefore, "the log says collected, but no blocking full collection ran");
+        Assert.Equal(0, ProviderBuffers.KeptBytes);
     }
 
     private static bool Collected(MarqueeApp app) =>
