@@ -9,8 +9,9 @@ namespace Marquee.Hosting;
 /// budget (<c>DOTNET_GCgen0size</c>) is read from the environment only, not from the program's configuration. So, once
 /// started, a background thread reads every <see cref="BusyTick"/> how much the process has allocated and, when
 /// <see cref="Budget"/> bytes have been allocated since the last young collection, asks for one: a collection of the
-/// young generation only, which costs what the runtime's own would (the survivors, not the garbage). A quiet process is read less often, down to every
-/// <see cref="QuietTick"/>. An owner who sets <c>DOTNET_GCgen0size</c> keeps the runtime's sizing.
+/// young generation only, which costs what the runtime's own would (the survivors, not the garbage). A quiet process is
+/// read less often, down to every <see cref="QuietTick"/>. An owner who sets <c>DOTNET_GCgen0size</c> keeps the runtime's
+/// sizing.
 /// </summary>
 public static class YoungGenerationPacer
 {

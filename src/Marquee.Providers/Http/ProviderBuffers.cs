@@ -7,9 +7,6 @@ namespace Marquee.Providers.Http;
 /// </summary>
 public static class ProviderBuffers
 {
-    /// <summary>Gets how many bytes the kept buffers hold.</summary>
-    public static long KeptBytes => BodyBuffer.Joined.KeptBytes;
-
     /// <summary>Lets go of every kept buffer; the next answer makes its own. Gives how many bytes they held.</summary>
     public static long LetGo() => BodyBuffer.Joined.Clear();
 }

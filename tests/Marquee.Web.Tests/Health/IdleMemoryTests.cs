@@ -59,7 +59,7 @@ public sealed class IdleMemoryServerTests
 
         // A listing page's joined array kept from the last answer, as after a run.
         BodyBuffer.Joined.Return(new byte[JoinedArrays.Step]);
-        Assert.True(ProviderBuffers.KeptBytes >= JoinedArrays.Step);
+        Assert.True(BodyBuffer.Joined.KeptBytes >= JoinedArrays.Step);
 
         // Quiet: within two ticks the server asks for one collection, having let go of the kept buffers.
         var blockingBefore = LastBlockingFull();
@@ -71,7 +71,7 @@ public sealed class IdleMemoryServerTests
 
         Assert.True(Collected(app), $"no idle collection {quiet.Elapsed.TotalSeconds:0.0} s after the process went quiet:\n{app.Logs.AllText()}");
         Assert.True(LastBlockingFull() > blockingBefore, "the log says collected, but no blocking full collection ran");
-        Assert.Equal(0, ProviderBuffers.KeptBytes);
+        Assert.Equal(0, BodyBuffer.Joined.KeptBytes);
     }
 
     private static bool Collected(MarqueeApp app) =>
