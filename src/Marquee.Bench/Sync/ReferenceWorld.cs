@@ -31,6 +31,7 @@ public sealed class ReferenceWorld : IAsyncDisposable
     private readonly SimClock _clock = new(start: SimWorldInfo.ClockStart);
     private ServiceProvider? _services;
     private SimProcessStats? _simulatorsAtStart;
+    private Dictionary<string, string?> _settings = [];
 
     private ReferenceWorld(ISimWorld sims, string dataFolder, WorldSize size)
     {
@@ -65,10 +66,14 @@ public sealed class ReferenceWorld : IAsyncDisposable
     public static async Task<ReferenceWorld> StartAsync(WorldSize size, string dataFolder, CancellationToken cancellationToken) =>
         await StartAsync(PlexPairWorld.Kind, size, dataFolder, null, cancellationToken);
 
-    /// <summary>Starts the world <paramref name="kind"/> in this process, or in a child of <paramref name="simHost"/> when one is given.</summary>
-    public static async Task<ReferenceWorld> StartAsync(string kind, WorldSize size, string dataFolder, ChildCommand? simHost, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the world <paramref name="kind"/> in this process, or in a child of <paramref name="simHost"/> when one is
+    /// given; with <paramref name="systemClock"/> the simulators keep the system's time, so a Marquee process of its own
+    /// (<see cref="SyncApartAsync"/>) agrees with them.
+    /// </summary>
+    public static async Task<ReferenceWorld> StartAsync(string kind, WorldSize size, string dataFolder, ChildCommand? simHost, CancellationToken cancellationToken, bool systemClock = false)
     {
-        var spec = SimWorldHost.Spec(kind, size);
+        var spec = SimWorldHost.Spec(kind, size, systemClock);
         ISimWorld sims = simHost is null
             ? await SimWorldHost.StartLocalAsync(spec, cancellationToken)
             : await RemoteSimWorld.StartAsync(simHost, spec, cancellationToken);
@@ -85,6 +90,7 @@ public sealed class ReferenceWorld : IAsyncDisposable
             config["Marquee:Plex:PlexTvUrl"] = plexTv;
         }
 
+        world._settings = config;
         world._services = await StartMarqueeAsync(config, world._clock, world.Timer, cancellationToken);
         await using var scope = world._services.CreateAsyncScope();
         var connections = scope.ServiceProvider.GetRequiredService<ConnectionService>();
@@ -161,6 +167,24 @@ public sealed class ReferenceWorld : IAsyncDisposable
     {
         await using var scope = Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<SyncService>().RunAsync(flow, new SyncOptions { Trigger = "bench", Since = since }, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="flow"/> as an owner runs it from a schedule of their own: <c>marquee sync FLOW</c>, a process of
+    /// its own over this world's data folder and settings, measured from outside (<see cref="ChildRun"/>); the run's
+    /// record is then read from the store. The world must keep the system's time (see <see cref="StartAsync(string, WorldSize, string, ChildCommand?, CancellationToken, bool)"/>).
+    /// </summary>
+    public async Task<(ChildRun Process, SyncRun? Run)> SyncApartAsync(ChildCommand marquee, Flow flow, CancellationToken cancellationToken)
+    {
+        var environment = _settings.ToDictionary(s => MarqueeConfiguration.EnvironmentPrefix + s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+
+        // The data folder is given on the command line; a configuration file of the owner's shell is not this world's.
+        environment["MARQUEE_DATA"] = null;
+        environment["MARQUEE_CONFIG"] = null;
+        var process = await ChildRun.RunAsync(marquee.FileName, [.. marquee.Prefix, "sync", flow.Name, "--data", DataFolder], DataFolder, environment, TimeSpan.FromMinutes(30), cancellationToken);
+        await using var scope = Services.CreateAsyncScope();
+        var runs = await scope.ServiceProvider.GetRequiredService<IRunStore>().ListAsync(1, cancellationToken);
+        return (process, runs.FirstOrDefault(r => r.FlowId == flow.Id));
     }
 
     public async ValueTask DisposeAsync()

@@ -28,6 +28,12 @@ public abstract class SyncScenario : IBenchScenario
 
     protected virtual WorldSize WorldSizeFor(bool quick) => SizeFor(quick);
 
+    /// <summary>
+    /// Gets a value indicating whether the scenario runs Marquee's measured runs in a process of their own when it can start
+    /// one (<see cref="ReferenceWorld.SyncApartAsync"/>); its world then keeps the system's time.
+    /// </summary>
+    protected virtual bool SyncsApart => false;
+
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var synced = StartsSynced ? context.Shared?.Take<SyncedWorld>() : null;
@@ -44,7 +50,7 @@ public abstract class SyncScenario : IBenchScenario
             // Scenarios sharing a process each get a store of their own, in case one starts afresh after another.
             var folder = context.Shared is null ? context.DataFolder : Path.Combine(context.DataFolder, Name);
             Directory.CreateDirectory(folder);
-            world = await ReferenceWorld.StartAsync(WorldKind, size, folder, context.SimHost, cancellationToken);
+            world = await ReferenceWorld.StartAsync(WorldKind, size, folder, context.SimHost, cancellationToken, systemClock: SyncsApart && context.SimHost is not null);
         }
 
         try
@@ -119,20 +125,15 @@ public abstract class SyncScenario : IBenchScenario
 
     protected async Task<ScenarioResult> ResultAsync(ReferenceWorld world, Measurement m, ScenarioContext context, IReadOnlyDictionary<string, long> requests, long floor, long writes, IReadOnlyList<Check> checks, Dictionary<string, double> metrics)
     {
-        metrics["listing requests"] = requests.Where(r => r.Key.EndsWith(ListingEndpoint, StringComparison.Ordinal)).Sum(r => r.Value);
         metrics["GC pause s (Marquee)"] = Math.Round(m.GcPause.TotalSeconds, 3);
         metrics["allocated MB (Marquee)"] = Math.Round(m.Allocated / 1048576.0);
         for (var generation = 0; generation < m.GcCollections.Count; generation++)
         {
             metrics[$"gen{generation} collections"] = m.GcCollections[generation];
         }
-        return new()
+
+        return (await WorldResultAsync(world, context, requests, floor, writes, checks, metrics)) with
         {
-            Name = Name,
-            Title = Title,
-            Status = checks.All(c => c.Passed) ? ScenarioStatus.Ok : ScenarioStatus.Failed,
-            Quick = context.Quick,
-            Size = await world.Sims.LibrarySizeAsync(),
             WallSeconds = Math.Round(m.Wall.TotalSeconds, 3),
             CpuSeconds = Math.Round(m.Cpu.TotalSeconds, 3),
             PeakRssBytes = m.PeakRss,
@@ -140,6 +141,21 @@ public abstract class SyncScenario : IBenchScenario
             PeakManagedBytes = m.PeakManaged,
             PeakGcCommittedBytes = m.PeakCommitted,
             PeakAnonymousRssBytes = m.PeakAnonymous > 0 ? m.PeakAnonymous : null,
+            Phases = world.Timer.Breakdown(m.Wall),
+        };
+    }
+
+    /// <summary>A result's parts that come from the world and the run's record: the checks, requests, writes and the simulators' figures; the caller adds Marquee's own.</summary>
+    protected async Task<ScenarioResult> WorldResultAsync(ReferenceWorld world, ScenarioContext context, IReadOnlyDictionary<string, long> requests, long floor, long writes, IReadOnlyList<Check> checks, Dictionary<string, double> metrics)
+    {
+        metrics["listing requests"] = requests.Where(r => r.Key.EndsWith(ListingEndpoint, StringComparison.Ordinal)).Sum(r => r.Value);
+        return new()
+        {
+            Name = Name,
+            Title = Title,
+            Status = checks.All(c => c.Passed) ? ScenarioStatus.Ok : ScenarioStatus.Failed,
+            Quick = context.Quick,
+            Size = await world.Sims.LibrarySizeAsync(),
             SimulatorsApart = world.SimulatorsApart,
             SimulatorCpuSeconds = world.SimulatorsMeasured is { } sims ? Math.Round(sims.CpuSeconds, 3) : null,
             SimulatorPeakRssBytes = world.SimulatorsMeasured?.PeakRssBytes,
@@ -149,7 +165,6 @@ public abstract class SyncScenario : IBenchScenario
             FloorRequests = floor,
             Writes = writes,
             Metrics = metrics,
-            Phases = world.Timer.Breakdown(m.Wall),
             Checks = checks,
         };
     }
@@ -405,7 +420,9 @@ public sealed record SyncedWorld(ReferenceWorld World, Flow Flow, DateTimeOffset
 /// <summary>
 /// (11) Plex ⇄ Jellyfin on the library of the peer comparison (2,000 movies, 60 shows; a tenth quick): the first
 /// two-way watched sync after about 10 % of the (account, item) pairs were watched on one side, then a rerun. Reports
-/// Marquee's peak memory, wall time and requests (the peer sync tool peaked at 88 MB on this library).
+/// Marquee's peak memory, wall time and requests (the peer sync tool peaked at 88 MB on this library). Each run is
+/// <c>marquee sync</c> in a process of its own when the scenario can start one (<see cref="ScenarioContext.SimHost"/>,
+/// as <c>marquee bench</c> does), else a run in this process.
 /// </summary>
 public sealed class PlexJellyfinScenario : SyncScenario
 {
@@ -419,6 +436,8 @@ public sealed class PlexJellyfinScenario : SyncScenario
         ? new WorldSize(Movies: 200, Shows: 6, LatencyMs: 10, Differing: 0.10)
         : new WorldSize(Movies: 2_000, Shows: 60, LatencyMs: 10, Differing: 0.10);
 
+    protected override bool SyncsApart => true;
+
     protected override async Task<ScenarioResult> RunAsync(ReferenceWorld world, SyncedWorld? synced, ScenarioContext context, CancellationToken cancellationToken)
     {
         var accounts = Accounts(world);
@@ -426,6 +445,11 @@ public sealed class PlexJellyfinScenario : SyncScenario
         var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched], null, cancellationToken);
         await world.SetLatencyAsync(world.Size.LatencyMs);
         await world.ResetCountsAsync();
+        if (context.SimHost is { } marquee)
+        {
+            return await RunApartAsync(world, marquee, flow, changed, context, cancellationToken);
+        }
+
         context.Log.WriteLine($"  {changed} (account, item) pairs watched on one side only; running the first sync");
         var m = await world.StartMeasurementAsync();
         var report = await world.SyncAsync(flow, null, cancellationToken);
@@ -452,4 +476,57 @@ public sealed class PlexJellyfinScenario : SyncScenario
         checks.Add(NoWrites("rerun", rerun));
         return (await ResultAsync(world, m, context, report.Run.Requests, floor, report.Run.Written, checks, metrics)) with { Phases = phases };
     }
+
+    /// <summary>
+    /// The same runs, each as an owner runs one from a schedule of their own, <c>marquee sync FLOW</c> in a process of its
+    /// own, measured from outside: its peak RSS is all Marquee holds to sync this library (the peer tool's 88 MB is its
+    /// process's too), with nothing of the benchmark's own code or set-up in it.
+    /// </summary>
+    private async Task<ScenarioResult> RunApartAsync(ReferenceWorld world, ChildCommand marquee, Flow flow, int changed, ScenarioContext context, CancellationToken cancellationToken)
+    {
+        var accounts = Accounts(world);
+        context.Log.WriteLine($"  {changed} (account, item) pairs watched on one side only; running the first sync as 'marquee sync' in a process of its own");
+        var m = await world.StartMeasurementAsync();
+        var (first, report) = await world.SyncApartAsync(marquee, flow, cancellationToken);
+        await world.StopMeasurementAsync(m);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["changed pairs"] = changed,
+            ["planned"] = report?.Planned ?? 0,
+            ["written"] = report?.Written ?? 0,
+            ["peak MB (Marquee)"] = Math.Round(first.PeakRssBytes / 1048576.0, 1),
+            ["peak from the kernel's account (1) or polled (0)"] = first.PeakExact ? 1 : 0,
+        };
+        metrics["listing floor"] = await world.Sims.ListingFloorAsync(accounts, incremental: false);
+        var floor = (long)metrics["listing floor"] + (report?.Written ?? 0);
+        var checks = new List<Check> { Exited("first run", first, report) };
+        if (report is not null)
+        {
+            checks.Add(Done("first run", report));
+        }
+
+        checks.AddRange(await world.Sims.CheckStatesAsync(accounts));
+        var (rerun, rerunReport) = await world.SyncApartAsync(marquee, flow, cancellationToken);
+        metrics["rerun wall s"] = Math.Round(rerun.Wall.TotalSeconds, 3);
+        metrics["rerun peak MB (Marquee)"] = Math.Round(rerun.PeakRssBytes / 1048576.0, 1);
+        metrics["rerun requests"] = rerunReport?.Requests.Values.Sum() ?? 0;
+        checks.Add(Exited("rerun", rerun, rerunReport is { Id: var id } && id != report?.Id ? rerunReport : null));
+        if (rerunReport is not null && rerunReport.Id != report?.Id)
+        {
+            checks.Add(Done("rerun", rerunReport));
+            checks.Add(new("rerun: zero writes", rerunReport.Written == 0 && rerunReport.Planned == 0, $"planned {rerunReport.Planned}, written {rerunReport.Written}"));
+        }
+
+        var result = await WorldResultAsync(world, context, report?.Requests ?? new Dictionary<string, long>(), floor, report?.Written ?? 0, checks, metrics);
+        return result with { WallSeconds = Math.Round(first.Wall.TotalSeconds, 3), CpuSeconds = Math.Round(first.Cpu.TotalSeconds, 3), PeakRssBytes = first.PeakRssBytes };
+    }
+
+    /// <summary>The process ended well (exit 0) and left its run's record; the end of its output when not.</summary>
+    private static Check Exited(string what, ChildRun process, SyncRun? run) =>
+        new(
+            $"{what}: 'marquee sync' exited 0 and recorded its run",
+            process.ExitCode == 0 && run is not null,
+            process.ExitCode == 0 && run is not null
+                ? $"exit 0, run {run.Id}"
+                : $"exit {process.ExitCode}, {(run is null ? "no run recorded" : "run " + run.Id)}: {string.Join(" | ", process.Output.TakeLast(5))}");
 }
