@@ -38,6 +38,22 @@ public sealed class AssemblyLoadTests
         Assert.DoesNotContain("Marquee.Bench", loaded);
     }
 
+    [Fact]
+    public async Task Sync_WithOutputRedirected_LoadsNeitherTheTemplateEngineNorTheTerminalLibrary()
+    {
+        using var folder = new TempFolder();
+
+        // No flow to run: the command still builds the flow runner and everything a run reports to (notifications too).
+        var result = await MarqueeProcess.RunAsync(["sync", "--data", folder.Path], Diagnostics);
+
+        Assert.True(result.Code == 1, $"marquee sync exited {result.Code}: {result.Error}{result.Output}");
+        Assert.Contains("No flows to run", result.Error + result.Output, StringComparison.Ordinal);
+        var loaded = Loaded(result.Error);
+        Assert.Contains("Marquee.Core", loaded);
+        Assert.DoesNotContain("Fluid", loaded);
+        Assert.DoesNotContain("Spectre.Console", loaded);
+    }
+
     [Theory]
     [InlineData("sync")]
     [InlineData("runs")]

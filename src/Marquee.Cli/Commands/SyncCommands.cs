@@ -5,7 +5,6 @@ using Marquee.Core.Profiles;
 using Marquee.Core.Sync;
 using Marquee.Core.Validation;
 using Microsoft.Extensions.DependencyInjection;
-using Spectre.Console;
 
 namespace Marquee.Cli.Commands;
 
@@ -71,14 +70,13 @@ internal static class SyncCommands
 
                 var profiles = (await services.GetRequiredService<ProfileService>().ListAsync(ct)).ToDictionary(p => p.Id, p => p.Name);
                 var reports = new List<SyncReport>();
-                var terminal = !json && ReferenceEquals(ctx.Output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+                var terminal = !json && ReferenceEquals(ctx.Output, Console.Out) && TerminalStatus.Interactive();
                 foreach (var flow in selected)
                 {
                     SyncReport report;
                     if (terminal)
                     {
-                        report = await AnsiConsole.Status().StartAsync($"{flow.Name}: starting", async status =>
-                            await runner.RunAsync(flow, options, new Progress<string>(m => status.Status(Markup.Escape(m))), ct));
+                        report = await TerminalStatus.RunAsync($"{flow.Name}: starting", status => runner.RunAsync(flow, options, status, ct));
                     }
                     else
                     {

@@ -18,18 +18,11 @@ public sealed class NotificationTemplates
     public const int MaxCollection = 1000;
     private const int MaxCached = 512;
 
-    private static readonly FluidParser Parser = new(new FluidParserOptions { AllowFunctions = false, AllowLiquidTag = false });
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
-    private readonly ConcurrentDictionary<string, IFluidTemplate> _cache = new(StringComparer.Ordinal);
-    private readonly TemplateOptions _options = new TemplateOptionsBuilder()
-        .WithUndefined(Undefined)
-        .WithMaxSteps(MaxSteps)
-        .WithMaxOutputSize(MaxOutput)
-        .WithMaxCollectionSize(MaxCollection)
-        .WithMaxRecursion(10)
-        .WithCultureInfo(CultureInfo.InvariantCulture)
-        .WithTimeZone(TimeZoneInfo.Utc)
-        .Build();
+
+    // The Liquid engine (its parser, options and parsed templates) is made at the first template checked or rendered: a
+    // process that never renders one (a sync from the command line, a server without channels) never loads it.
+    private readonly Lazy<Engine> _engine = new(static () => new Engine());
 
     // A catalogue variable without a value is nil (falsy); any other name is a mistake worth a clear error.
     private static ValueTask<FluidValue> Undefined(string name, Type? parent) =>
@@ -50,7 +43,7 @@ public sealed class NotificationTemplates
             return "Templates cannot include or render other files.";
         }
 
-        return Parser.TryParse(template, out _, out var error) ? null : $"Not valid Liquid: {error?.ReplaceLineEndings(" ").Trim()}";
+        return Engine.Parser.TryParse(template, out _, out var error) ? null : $"Not valid Liquid: {error?.ReplaceLineEndings(" ").Trim()}";
     }
 
     /// <summary>Parses and renders <paramref name="template"/> with the sample values; returns why it fails, or null.</summary>
@@ -76,27 +69,28 @@ public sealed class NotificationTemplates
     public async Task<string> RenderAsync(string template, IReadOnlyDictionary<string, object?> variables, CancellationToken cancellationToken)
     {
         // A template checked once is kept parsed: a channel's template is the same on every message.
-        if (!_cache.TryGetValue(template, out var parsed))
+        var engine = _engine.Value;
+        if (!engine.Cache.TryGetValue(template, out var parsed))
         {
             if (Check(template) is { } problem)
             {
                 throw new TemplateException(problem);
             }
 
-            if (_cache.Count >= MaxCached)
+            if (engine.Cache.Count >= MaxCached)
             {
-                _cache.Clear(); // templates tried through the API must not grow the cache without end
+                engine.Cache.Clear(); // templates tried through the API must not grow the cache without end
             }
 
-            parsed = _cache.GetOrAdd(template, static t => Parser.Parse(t));
+            parsed = engine.Cache.GetOrAdd(template, static t => Engine.Parser.Parse(t));
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
-        var context = new TemplateContext(_options) { CancellationToken = timeout.Token };
+        var context = new TemplateContext(engine.Options) { CancellationToken = timeout.Token };
         foreach (var (name, value) in variables)
         {
-            context.SetValue(name, value is null ? NilValue.Instance : FluidValue.Create(value, _options));
+            context.SetValue(name, value is null ? NilValue.Instance : FluidValue.Create(value, engine.Options));
         }
 
         try
@@ -141,6 +135,24 @@ public sealed class NotificationTemplates
         }
 
         return false;
+    }
+
+    /// <summary>Fluid's parser (one for the process), the render options and the templates parsed so far.</summary>
+    private sealed class Engine
+    {
+        public static readonly FluidParser Parser = new(new FluidParserOptions { AllowFunctions = false, AllowLiquidTag = false });
+
+        public ConcurrentDictionary<string, IFluidTemplate> Cache { get; } = new(StringComparer.Ordinal);
+
+        public TemplateOptions Options { get; } = new TemplateOptionsBuilder()
+            .WithUndefined(Undefined)
+            .WithMaxSteps(MaxSteps)
+            .WithMaxOutputSize(MaxOutput)
+            .WithMaxCollectionSize(MaxCollection)
+            .WithMaxRecursion(10)
+            .WithCultureInfo(CultureInfo.InvariantCulture)
+            .WithTimeZone(TimeZoneInfo.Utc)
+            .Build();
     }
 }
 
