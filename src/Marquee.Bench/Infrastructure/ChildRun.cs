@@ -118,7 +118,8 @@ public sealed record ChildRun(int ExitCode, IReadOnlyList<string> Output, TimeSp
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
 
-            // The fields after the command name (which is in parentheses and may hold spaces): utime and stime are the 12th and 13th.
+            // The fields after the command name (which is in parentheses and may hold spaces): utime and stime are the 12th and
+            // 13th, in the kernel's clock ticks for user space (USER_HZ), a hundredth of a second on Linux.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
             return TimeSpan.FromSeconds(ticks / 100.0);
