@@ -78,7 +78,11 @@ public sealed record ChildRun(int ExitCode, IReadOnlyList<string> Output, TimeSp
             while (!exited.IsCompleted)
             {
                 polledPeak = Math.Max(polledPeak, (ProcessStats.StatusKb("VmHWM", pid) ?? 0) * 1024);
-                polledCpu = CpuOf(pid) ?? polledCpu;
+                if (before is null)
+                {
+                    polledCpu = CpuOf(process) ?? polledCpu;
+                }
+
                 await Task.WhenAny(exited, Task.Delay(10, CancellationToken.None));
             }
 
@@ -111,20 +115,15 @@ public sealed record ChildRun(int ExitCode, IReadOnlyList<string> Output, TimeSp
         return new ChildRun(process.ExitCode, lines, wall, a.Cpu - b.Cpu, exact ? a.MaxRssBytes : polledPeak, exact);
     }
 
-    /// <summary>The CPU time of process <paramref name="pid"/> so far (user and system, /proc/PID/stat); null where it cannot be read.</summary>
-    private static TimeSpan? CpuOf(string pid)
+    /// <summary>The child's CPU time so far (user and system); null once it has exited.</summary>
+    private static TimeSpan? CpuOf(Process process)
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-
-            // The fields after the command name (which is in parentheses and may hold spaces): utime and stime are the 12th and
-            // 13th, in the kernel's clock ticks for user space (USER_HZ), a hundredth of a second on Linux.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return TimeSpan.FromSeconds(ticks / 100.0);
+            process.Refresh();
+            return process.TotalProcessorTime;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        catch (InvalidOperationException)
         {
             return null;
         }

@@ -141,13 +141,22 @@ public sealed class ReferenceWorld : IAsyncDisposable
     /// <summary>Starts measuring: this process's figures, and the simulators' when they run apart (their peak is reset).</summary>
     public async Task<Measurement> StartMeasurementAsync()
     {
-        _simulatorsAtStart = await Sims.StatsAsync(resetPeak: true);
+        await StartSimulatorsMeasurementAsync();
         return Measurement.Start();
     }
 
     public async Task StopMeasurementAsync(Measurement measurement)
     {
         measurement.Stop();
+        await StopSimulatorsMeasurementAsync();
+    }
+
+    /// <summary>Starts measuring the simulators alone, when they run apart (their peak is reset): for a Marquee measured in a process of its own.</summary>
+    public async Task StartSimulatorsMeasurementAsync() => _simulatorsAtStart = await Sims.StatsAsync(resetPeak: true);
+
+    /// <summary>Ends the simulators' measurement: <see cref="SimulatorsMeasured"/>.</summary>
+    public async Task StopSimulatorsMeasurementAsync()
+    {
         var end = await Sims.StatsAsync(resetPeak: false);
         SimulatorsMeasured = end is not null && _simulatorsAtStart is { } start
             ? new SimProcessStats(end.CpuSeconds - start.CpuSeconds, start.RssBytes, end.PeakRssBytes)
@@ -172,19 +181,27 @@ public sealed class ReferenceWorld : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="flow"/> as an owner runs it from a schedule of their own: <c>marquee sync FLOW</c>, a process of
     /// its own over this world's data folder and settings, measured from outside (<see cref="ChildRun"/>); the run's
-    /// record is then read from the store. The world must keep the system's time (see <see cref="StartAsync(string, WorldSize, string, ChildCommand?, CancellationToken, bool)"/>).
+    /// record is then read from the store: null when the command recorded none. The world must keep the system's time
+    /// (see <see cref="StartAsync(string, WorldSize, string, ChildCommand?, CancellationToken, bool)"/>).
     /// </summary>
     public async Task<(ChildRun Process, SyncRun? Run)> SyncApartAsync(ChildCommand marquee, Flow flow, CancellationToken cancellationToken)
     {
+        var before = await LatestRunAsync(cancellationToken);
         var environment = _settings.ToDictionary(s => MarqueeConfiguration.EnvironmentPrefix + s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
 
         // The data folder is given on the command line; a configuration file of the owner's shell is not this world's.
         environment["MARQUEE_DATA"] = null;
         environment["MARQUEE_CONFIG"] = null;
         var process = await ChildRun.RunAsync(marquee.FileName, [.. marquee.Prefix, "sync", flow.Name, "--data", DataFolder], DataFolder, environment, TimeSpan.FromMinutes(30), cancellationToken);
+        var run = await LatestRunAsync(cancellationToken);
+        return (process, run is not null && run.Id != before?.Id && run.FlowId == flow.Id ? run : null);
+    }
+
+    private async Task<SyncRun?> LatestRunAsync(CancellationToken cancellationToken)
+    {
         await using var scope = Services.CreateAsyncScope();
         var runs = await scope.ServiceProvider.GetRequiredService<IRunStore>().ListAsync(1, cancellationToken);
-        return (process, runs.FirstOrDefault(r => r.FlowId == flow.Id));
+        return runs.Count > 0 ? runs[0] : null;
     }
 
     public async ValueTask DisposeAsync()

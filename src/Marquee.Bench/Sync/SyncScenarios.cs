@@ -77,11 +77,11 @@ public abstract class SyncScenario : IBenchScenario
         new($"{what}: run finished", run.Status == RunStatus.Done, $"status {run.Status}{(run.Message is null ? string.Empty : ": " + run.Message)}");
 
     protected static Check NoWrites(string what, SyncReport report) =>
-        new(
-            $"{what}: zero writes",
-            report.Run.Written == 0 && report.Run.Planned == 0,
-            $"planned {report.Run.Planned}, written {report.Run.Written}"
-            + string.Concat(report.Plan.Where(w => w.SkipReason is null).Take(3).Select(w => $"; {w.ConnectionName} '{w.Title}' ({w.LocalKey}) {w.Action}: {w.Reason}")));
+        NoWrites(what, report.Run, string.Concat(report.Plan.Where(w => w.SkipReason is null).Take(3).Select(w => $"; {w.ConnectionName} '{w.Title}' ({w.LocalKey}) {w.Action}: {w.Reason}")));
+
+    /// <summary>The run planned and wrote nothing; <paramref name="planned"/> names a few of its planned writes when it has them.</summary>
+    protected static Check NoWrites(string what, SyncRun run, string planned = "") =>
+        new($"{what}: zero writes", run.Written == 0 && run.Planned == 0, $"planned {run.Planned}, written {run.Written}{planned}");
 
     /// <summary>
     /// The set-up of the scenarios that start from synced servers: the 10 % difference of first-sync and a two-way
@@ -486,9 +486,9 @@ public sealed class PlexJellyfinScenario : SyncScenario
     {
         var accounts = Accounts(world);
         context.Log.WriteLine($"  {changed} (account, item) pairs watched on one side only; running the first sync as 'marquee sync' in a process of its own");
-        var m = await world.StartMeasurementAsync();
+        await world.StartSimulatorsMeasurementAsync();
         var (first, report) = await world.SyncApartAsync(marquee, flow, cancellationToken);
-        await world.StopMeasurementAsync(m);
+        await world.StopSimulatorsMeasurementAsync();
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["changed pairs"] = changed,
@@ -510,11 +510,11 @@ public sealed class PlexJellyfinScenario : SyncScenario
         metrics["rerun wall s"] = Math.Round(rerun.Wall.TotalSeconds, 3);
         metrics["rerun peak MB (Marquee)"] = Math.Round(rerun.PeakRssBytes / 1048576.0, 1);
         metrics["rerun requests"] = rerunReport?.Requests.Values.Sum() ?? 0;
-        checks.Add(Exited("rerun", rerun, rerunReport is { Id: var id } && id != report?.Id ? rerunReport : null));
-        if (rerunReport is not null && rerunReport.Id != report?.Id)
+        checks.Add(Exited("rerun", rerun, rerunReport));
+        if (rerunReport is not null)
         {
             checks.Add(Done("rerun", rerunReport));
-            checks.Add(new("rerun: zero writes", rerunReport.Written == 0 && rerunReport.Planned == 0, $"planned {rerunReport.Planned}, written {rerunReport.Written}"));
+            checks.Add(NoWrites("rerun", rerunReport));
         }
 
         var result = await WorldResultAsync(world, context, report?.Requests ?? new Dictionary<string, long>(), floor, report?.Written ?? 0, checks, metrics);
