@@ -1,4 +1,3 @@
-using Dapper;
 using Marquee.Core.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -23,30 +22,31 @@ public sealed partial class Database(IDatabaseProvider provider, TimeProvider cl
         {
             provider.Prepare();
             await using var connection = await provider.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-            var applied = (await connection.QueryAsync<int>("SELECT version FROM schema_migrations")).ToHashSet();
+            await connection.ExecuteAsync(Sql.Statement(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+                cancellationToken));
+            var applied = (await connection.QueryAsync<int>(Sql.Statement("SELECT version FROM schema_migrations", cancellationToken))).ToHashSet();
             var done = new List<int>();
             foreach (var migration in provider.Migrations.Where(m => !applied.Contains(m.Version)))
             {
                 // The transaction takes the write lock, so a second process starting at the same time waits here and
                 // then sees the version applied instead of running the script twice.
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                var already = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM schema_migrations WHERE version = @Version", new { migration.Version }, transaction, cancellationToken: cancellationToken));
+                var already = await connection.ExecuteScalarAsync<long>(Sql.Statement(
+                    "SELECT COUNT(*) FROM schema_migrations WHERE version = @Version", new { migration.Version }, cancellationToken, transaction));
                 if (already > 0)
                 {
                     await transaction.RollbackAsync(cancellationToken);
                     continue;
                 }
 
-                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(Sql.Statement(migration.Sql, cancellationToken, transaction));
                 await connection.ExecuteAsync(
-                    new CommandDefinition(
+                    Sql.Statement(
                         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @At)",
                         new { migration.Version, migration.Name, At = clock.GetUtcNow().ToUnixTimeMilliseconds() },
-                        transaction,
-                        cancellationToken: cancellationToken));
+                        cancellationToken,
+                        transaction));
                 await transaction.CommitAsync(cancellationToken);
                 Log.MigrationApplied(logger, migration.Version, migration.Name);
                 done.Add(migration.Version);
@@ -65,7 +65,7 @@ public sealed partial class Database(IDatabaseProvider provider, TimeProvider cl
         try
         {
             await using var connection = await provider.OpenAsync(cancellationToken);
-            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM schema_migrations", cancellationToken: cancellationToken));
+            await connection.ExecuteScalarAsync<long>(Sql.Statement("SELECT COUNT(*) FROM schema_migrations", cancellationToken));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -79,10 +79,10 @@ public sealed partial class Database(IDatabaseProvider provider, TimeProvider cl
         var rows = new Dictionary<string, long>();
         foreach (var table in CountedTables)
         {
-            rows[table] = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM {table}", cancellationToken: cancellationToken));
+            rows[table] = await connection.ExecuteScalarAsync<long>(Sql.Statement($"SELECT COUNT(*) FROM {table}", cancellationToken));
         }
 
-        var version = await connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT MAX(version) FROM schema_migrations", cancellationToken: cancellationToken)) ?? 0;
+        var version = await connection.ExecuteScalarAsync<int?>(Sql.Statement("SELECT MAX(version) FROM schema_migrations", cancellationToken)) ?? 0;
         return new StoreStatistics(rows, provider.SizeBytes(), version);
     }
 

@@ -1,4 +1,3 @@
-using Dapper;
 using Marquee.Core.Care;
 
 namespace Marquee.Data.Stores;

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 using Marquee.Core.Connections;
 using Marquee.Core.Validation;
 
@@ -13,7 +12,7 @@ public sealed class ConnectionStore(IDatabaseProvider provider) : StoreBase(prov
     public async Task<IReadOnlyList<StoredConnection>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        var rows = await db.QueryAsync<Row>(Command($"SELECT {Columns} FROM connections ORDER BY name", null, cancellationToken));
+        var rows = await db.QueryAsync<Row>(Command($"SELECT {Columns} FROM connections ORDER BY name", cancellationToken));
         return rows.Select(r => r.ToModel()).ToList();
     }
 

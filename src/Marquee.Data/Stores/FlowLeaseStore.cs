@@ -1,4 +1,3 @@
-using Dapper;
 using Marquee.Core.Sync;
 
 namespace Marquee.Data.Stores;

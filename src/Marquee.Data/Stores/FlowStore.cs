@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text.Json;
-using Dapper;
 using Marquee.Core.Flows;
 using Marquee.Core.Validation;
 
@@ -22,7 +21,7 @@ public sealed class FlowStore(IDatabaseProvider provider) : StoreBase(provider),
     public async Task<IReadOnlyList<Flow>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return (await db.QueryAsync<Row>(Command($"{Select} ORDER BY f.name", null, cancellationToken))).Select(r => r.ToModel()).ToList();
+        return (await db.QueryAsync<Row>(Command($"{Select} ORDER BY f.name", cancellationToken))).Select(r => r.ToModel()).ToList();
     }
 
     public async Task<Flow?> GetAsync(long id, CancellationToken cancellationToken)
@@ -65,8 +64,7 @@ public sealed class FlowStore(IDatabaseProvider provider) : StoreBase(provider),
     public async Task<bool> UpdateAsync(long id, FlowDefinition flow, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        var p = new DynamicParameters(Parameters(flow, now));
-        p.Add("Id", id);
+        var p = Parameters(flow, now).With("Id", id);
         try
         {
             return await db.ExecuteAsync(Command(
@@ -106,7 +104,7 @@ public sealed class FlowStore(IDatabaseProvider provider) : StoreBase(provider),
     private static ConflictException ConnectionRemoved() =>
         new("from", "A connection of the flow ('from' or 'to') was removed meanwhile.");
 
-    private static object Parameters(FlowDefinition flow, DateTimeOffset now) => new
+    private static SqlArguments Parameters(FlowDefinition flow, DateTimeOffset now) => SqlArguments.Of(new
     {
         flow.Name,
         flow.SourceConnectionId,
@@ -120,7 +118,7 @@ public sealed class FlowStore(IDatabaseProvider provider) : StoreBase(provider),
         Guards = JsonSerializer.Serialize(flow.Guards, Json),
         flow.Enabled,
         Now = Ms(now),
-    };
+    });
 
     private sealed class Row
     {

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 using Marquee.Core.Items;
 using Marquee.Core.Sync;
 
@@ -211,20 +210,32 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
     {
         await using var db = await OpenAsync(cancellationToken);
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
-        await db.ExecuteAsync(Command("CREATE TEMP TABLE IF NOT EXISTS seen_unresolved (local_key TEXT PRIMARY KEY)", null, cancellationToken, transaction));
-        await db.ExecuteAsync(Command("DELETE FROM seen_unresolved", null, cancellationToken, transaction));
-        await db.ExecuteAsync(Command("INSERT OR IGNORE INTO seen_unresolved (local_key) VALUES (@LocalKey)", items.Select(i => new { i.LocalKey }), cancellationToken, transaction));
+        await db.ExecuteAsync(Command("CREATE TEMP TABLE IF NOT EXISTS seen_unresolved (local_key TEXT PRIMARY KEY)", cancellationToken, transaction));
+        await db.ExecuteAsync(Command("DELETE FROM seen_unresolved", cancellationToken, transaction));
+        await ExecuteRowsAsync(db, transaction, "INSERT OR IGNORE INTO seen_unresolved (local_key) VALUES (@LocalKey)", ["LocalKey"], items, (i, v) => v[0] = i.LocalKey, cancellationToken);
         await db.ExecuteAsync(Command("DELETE FROM unresolved WHERE connection_id = @connectionId AND local_key NOT IN (SELECT local_key FROM seen_unresolved)", new { connectionId }, cancellationToken, transaction));
-        await db.ExecuteAsync(Command(
+        await ExecuteRowsAsync(
+            db,
+            transaction,
             """
             INSERT INTO unresolved (connection_id, local_key, kind, title, reason, detail, first_seen_at, last_seen_at, attempts)
             VALUES (@ConnectionId, @LocalKey, @Kind, @Title, @Reason, @Detail, @now, @now, 1)
             ON CONFLICT (connection_id, local_key) DO UPDATE SET kind = excluded.kind, title = excluded.title, reason = excluded.reason,
                 detail = excluded.detail, last_seen_at = excluded.last_seen_at, attempts = unresolved.attempts + 1
             """,
-            items.Select(i => new { ConnectionId = connectionId, i.LocalKey, i.Kind, i.Title, i.Reason, i.Detail, now = Ms(now) }),
-            cancellationToken,
-            transaction));
+            ["ConnectionId", "LocalKey", "Kind", "Title", "Reason", "Detail", "now"],
+            items,
+            (i, v) =>
+            {
+                v[0] = connectionId;
+                v[1] = i.LocalKey;
+                v[2] = i.Kind;
+                v[3] = i.Title;
+                v[4] = i.Reason;
+                v[5] = i.Detail;
+                v[6] = Ms(now);
+            },
+            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -236,7 +247,6 @@ public sealed class IdentityStore(IDatabaseProvider provider) : StoreBase(provid
             SELECT u.connection_id, c.name AS connection_name, u.local_key, u.kind, u.title, u.reason, u.detail, u.first_seen_at, u.last_seen_at, u.attempts
             FROM unresolved u JOIN connections c ON c.id = u.connection_id ORDER BY c.name, u.title, u.local_key
             """,
-            null,
             cancellationToken));
         return rows.Select(r => new UnresolvedItem(r.ConnectionId, r.ConnectionName, r.LocalKey, r.Kind, r.Title, r.Reason, r.Detail, Time(r.FirstSeenAt), Time(r.LastSeenAt), (int)r.Attempts)).ToList();
     }

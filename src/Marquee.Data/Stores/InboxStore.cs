@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 using Marquee.Core.Webhooks;
 
 namespace Marquee.Data.Stores;
@@ -114,8 +113,8 @@ public sealed class InboxStore(IDatabaseProvider provider) : StoreBase(provider)
     public async Task<InboxCounts> CountAsync(CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        var rows = await db.QueryAsync<(string Status, long Count)>(Command("SELECT status, COUNT(*) FROM inbox GROUP BY status", null, cancellationToken));
-        var events = await db.ExecuteScalarAsync<long>(Command("SELECT COUNT(*) FROM live_events", null, cancellationToken));
+        var rows = await db.QueryAsync<(string Status, long Count)>(Command("SELECT status, COUNT(*) FROM inbox GROUP BY status", cancellationToken));
+        var events = await db.ExecuteScalarAsync<long>(Command("SELECT COUNT(*) FROM live_events", cancellationToken));
         return new InboxCounts(rows.ToDictionary(r => r.Status, r => r.Count, StringComparer.Ordinal), events);
     }
 

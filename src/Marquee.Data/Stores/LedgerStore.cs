@@ -1,4 +1,3 @@
-using Dapper;
 using Marquee.Core.Sync;
 
 namespace Marquee.Data.Stores;
@@ -131,7 +130,7 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
         long lastEvent = 0;
         if (commit.Events.Count > 0)
         {
-            lastEvent = await db.ExecuteScalarAsync<long>(Command("SELECT COALESCE(MAX(id), 0) FROM events", null, cancellationToken, transaction));
+            lastEvent = await db.ExecuteScalarAsync<long>(Command("SELECT COALESCE(MAX(id), 0) FROM events", cancellationToken, transaction));
             await ExecuteRowsAsync(
                 db,
                 transaction,
@@ -155,7 +154,7 @@ public sealed class LedgerStore(IDatabaseProvider provider) : StoreBase(provider
                     v[9] = e.RunId;
                 },
                 cancellationToken);
-            lastEvent = await db.ExecuteScalarAsync<long>(Command("SELECT COALESCE(MAX(id), 0) FROM events", null, cancellationToken, transaction));
+            lastEvent = await db.ExecuteScalarAsync<long>(Command("SELECT COALESCE(MAX(id), 0) FROM events", cancellationToken, transaction));
         }
 
         if (commit.States.Count > 0)

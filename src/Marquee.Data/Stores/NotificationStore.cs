@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text.Json;
-using Dapper;
 using Marquee.Core.Notifications;
 using Marquee.Core.Storage;
 using Marquee.Core.Validation;
@@ -16,7 +15,7 @@ public sealed class NotificationStore(IDatabaseProvider provider, ISecretProtect
     public async Task<IReadOnlyList<NotificationChannel>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        var rows = await db.QueryAsync<Row>(Command($"SELECT {Columns} FROM notification_channels ORDER BY id", null, cancellationToken));
+        var rows = await db.QueryAsync<Row>(Command($"SELECT {Columns} FROM notification_channels ORDER BY id", cancellationToken));
         return [.. rows.Select(Map)];
     }
 
@@ -103,7 +102,7 @@ public sealed class NotificationStore(IDatabaseProvider provider, ISecretProtect
             cancellationToken)) == 1;
     }
 
-    private object Parameters(NotificationChannel c) => new
+    private SqlArguments Parameters(NotificationChannel c) => SqlArguments.Of(new
     {
         id = c.Id,
         name = c.Name,
@@ -117,7 +116,7 @@ public sealed class NotificationStore(IDatabaseProvider provider, ISecretProtect
         created = Ms(c.CreatedAt),
         updated = Ms(c.UpdatedAt),
         settings = JsonSerializer.Serialize(c.Settings, Json),
-    };
+    });
 
     private NotificationChannel Map(Row r) => new(
         r.Id,

@@ -1,4 +1,3 @@
-using Dapper;
 using Marquee.Core.Notifications;
 using Marquee.Core.Webhooks;
 
@@ -57,7 +56,7 @@ public sealed class NotifyFeedStore(IDatabaseProvider provider) : StoreBase(prov
     {
         await using var db = await OpenAsync(cancellationToken);
         var rows = await db.QueryAsync<(string Kind, string Key, string? Name, long Notify, long LastSeen)>(Command(
-            "SELECT kind, key, name, notify, last_seen FROM notify_seen ORDER BY kind DESC, COALESCE(name, key)", null, cancellationToken));
+            "SELECT kind, key, name, notify, last_seen FROM notify_seen ORDER BY kind DESC, COALESCE(name, key)", cancellationToken));
         return [.. rows.Select(r => new SeenEntry(r.Kind, r.Key, r.Name, r.Notify != 0, Time(r.LastSeen)))];
     }
 

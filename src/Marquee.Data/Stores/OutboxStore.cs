@@ -1,4 +1,3 @@
-using Dapper;
 using Marquee.Core.Outbox;
 
 namespace Marquee.Data.Stores;
@@ -178,7 +177,7 @@ public sealed class OutboxStore(IDatabaseProvider provider) : StoreBase(provider
     public async Task<OutboxCounts> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        var counts = await db.QueryAsync<(string Status, long Count)>(Command("SELECT status, COUNT(*) FROM outbox GROUP BY status", null, cancellationToken));
+        var counts = await db.QueryAsync<(string Status, long Count)>(Command("SELECT status, COUNT(*) FROM outbox GROUP BY status", cancellationToken));
         var targets = await db.QueryAsync<TargetRow>(Command(
             "SELECT target, failures, blocked_until, last_error FROM outbox_targets WHERE failures > 0 OR blocked_until > @now ORDER BY target",
             new { now = Ms(now) },
@@ -195,7 +194,7 @@ public sealed class OutboxStore(IDatabaseProvider provider) : StoreBase(provider
             "DELETE FROM outbox WHERE status = @delivered AND done_at < @before", new { delivered = OutboxStatus.Delivered, before = Ms(before) }, cancellationToken));
     }
 
-    // Settable properties, not a positional record: Dapper then maps by name and converts, whatever type SQLite reports
+    // Settable properties, not a positional record: the statement runner then maps by name and converts, whatever type SQLite reports
     // for a computed column (for no rows it reports none).
     private sealed class Row
     {

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 using Marquee.Core.Profiles;
 using Marquee.Core.Validation;
 
@@ -12,7 +11,7 @@ public sealed class ProfileStore(IDatabaseProvider provider) : StoreBase(provide
     public async Task<IReadOnlyList<Profile>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        var rows = await db.QueryAsync<Row>(Command($"SELECT {Columns} FROM profiles ORDER BY name", null, cancellationToken));
+        var rows = await db.QueryAsync<Row>(Command($"SELECT {Columns} FROM profiles ORDER BY name", cancellationToken));
         return rows.Select(r => r.ToModel()).ToList();
     }
 

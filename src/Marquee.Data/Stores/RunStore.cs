@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dapper;
 using Marquee.Core.Providers;
 using Marquee.Core.Sync;
 

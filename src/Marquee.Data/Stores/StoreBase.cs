@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Dapper;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Marquee.Data.Stores;
 
@@ -10,11 +10,6 @@ public abstract class StoreBase(IDatabaseProvider provider)
     protected const int Batch = 500;
 
     private readonly IDatabaseProvider _provider = provider;
-
-    static StoreBase()
-    {
-        DefaultTypeMap.MatchNamesWithUnderscores = true;
-    }
 
     /// <summary>Opens a connection, or leases the shared one when the caller runs inside <see cref="StoreTransactions.RunAsync{T}"/>.</summary>
     protected Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
@@ -129,12 +124,14 @@ public abstract class StoreBase(IDatabaseProvider provider)
     }
 
     /// <summary>
-    /// As the other <c>ReadRowsAsync</c>, for parameters bound as Dapper binds them (lists for <c>IN @keys</c> too), always
-    /// through the driver's reader.
+    /// As the other <c>ReadRowsAsync</c>, for the public properties of <paramref name="parameters"/> as values (lists for
+    /// <c>IN @keys</c> too, <see cref="Sql"/>), always through the driver's reader.
     /// </summary>
-    protected static async Task ReadRowsAsync(DbConnection db, string sql, object? parameters, Action<IRow> row, CancellationToken cancellationToken)
+    protected static async Task ReadRowsAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(DbConnection db, string sql, T parameters, Action<IRow> row, CancellationToken cancellationToken)
+        where T : notnull
     {
-        await using var reader = await db.ExecuteReaderAsync(Command(sql, parameters, cancellationToken));
+        await using var command = Sql.Prepare(db, Command(sql, parameters, cancellationToken));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await HandEachAsync(reader, row, cancellationToken);
     }
 
@@ -176,14 +173,12 @@ public abstract class StoreBase(IDatabaseProvider provider)
 
     protected static double? OptDouble(IRow reader, int column) => reader.IsDBNull(column) ? null : reader.GetDouble(column);
 
-    protected static CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
-        new(sql, parameters, transaction, cancellationToken: cancellationToken);
+    /// <summary>A statement binding the public properties of <paramref name="parameters"/> (<see cref="Sql"/>).</summary>
+    protected static SqlStatement Command<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(string sql, T parameters, CancellationToken cancellationToken, DbTransaction? transaction = null)
+        where T : notnull =>
+        Sql.Statement(sql, parameters, cancellationToken, transaction);
 
-    /// <summary>
-    /// A query whose rows are read one at a time as they are enumerated, not first collected in a list: for large reads
-    /// kept in a dictionary. Enumerate it with Dapper's synchronous Query (its asynchronous one closes the reader when it
-    /// returns); SQLite reads synchronously either way.
-    /// </summary>
-    protected static CommandDefinition Streamed(string sql, object? parameters, CancellationToken cancellationToken) =>
-        new(sql, parameters, flags: CommandFlags.None, cancellationToken: cancellationToken);
+    /// <summary>A statement with no values.</summary>
+    protected static SqlStatement Command(string sql, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
+        Sql.Statement(sql, cancellationToken, transaction);
 }

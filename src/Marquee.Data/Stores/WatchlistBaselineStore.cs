@@ -1,4 +1,3 @@
-using Dapper;
 using Marquee.Core.Items;
 using Marquee.Core.Sync;
 
