@@ -14,7 +14,7 @@ public sealed record ChildCommand(string FileName, IReadOnlyList<string> Prefix)
 /// results. A quick run puts consecutive scenarios of one set-up group (<see cref="ISharedSetUpScenario"/>) into one
 /// child, so the later ones continue from the set-up the earlier ones left instead of making it again.
 /// </summary>
-public sealed class BenchRunner(ChildCommand child, TextWriter log)
+public sealed class BenchRunner(ChildCommand child, TextWriter log, string? measured = null)
 {
     public async Task<IReadOnlyList<ScenarioResult>> RunAsync(IReadOnlyList<IBenchScenario> scenarios, bool quick, string scratch, CancellationToken cancellationToken)
     {
@@ -60,11 +60,11 @@ public sealed class BenchRunner(ChildCommand child, TextWriter log)
         RunHereAsync(scenario, quick, folder, log, null, null, cancellationToken);
 
     /// <summary>Runs one scenario in this process, with the set-up the scenario before handed on (if any).</summary>
-    public static async Task<ScenarioResult> RunHereAsync(IBenchScenario scenario, bool quick, string folder, TextWriter log, SharedSetUp? shared, ChildCommand? simHost, CancellationToken cancellationToken)
+    public static async Task<ScenarioResult> RunHereAsync(IBenchScenario scenario, bool quick, string folder, TextWriter log, SharedSetUp? shared, ChildCommand? simHost, CancellationToken cancellationToken, ChildCommand? measured = null)
     {
         try
         {
-            return await scenario.RunAsync(new ScenarioContext(quick, folder, log, shared, simHost), cancellationToken);
+            return await scenario.RunAsync(new ScenarioContext(quick, folder, log, shared, simHost, measured), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -74,15 +74,16 @@ public sealed class BenchRunner(ChildCommand child, TextWriter log)
 
     /// <summary>
     /// Runs scenarios one after another in this process, each handing its set-up on to the next; with
-    /// <paramref name="simHost"/>, scenarios that can run their simulators in a child process of that command.
+    /// <paramref name="simHost"/>, scenarios that can run their simulators in a child process of that command; with
+    /// <paramref name="measured"/>, the <c>marquee</c> they measure in a process of its own.
     /// </summary>
-    public static async Task<IReadOnlyList<ScenarioResult>> RunHereAsync(IReadOnlyList<IBenchScenario> scenarios, bool quick, string folder, TextWriter log, CancellationToken cancellationToken, ChildCommand? simHost = null)
+    public static async Task<IReadOnlyList<ScenarioResult>> RunHereAsync(IReadOnlyList<IBenchScenario> scenarios, bool quick, string folder, TextWriter log, CancellationToken cancellationToken, ChildCommand? simHost = null, ChildCommand? measured = null)
     {
         await using var shared = new SharedSetUp();
         var results = new List<ScenarioResult>();
         foreach (var scenario in scenarios)
         {
-            results.Add(await RunHereAsync(scenario, quick, folder, log, scenarios.Count > 1 ? shared : null, simHost, cancellationToken));
+            results.Add(await RunHereAsync(scenario, quick, folder, log, scenarios.Count > 1 ? shared : null, simHost, cancellationToken, measured));
         }
 
         return results;
@@ -122,7 +123,7 @@ public sealed class BenchRunner(ChildCommand child, TextWriter log)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in child.Prefix.Concat(["bench", "--run-one", string.Join(",", scenarios.Select(s => s.Name)), "--data", folder, "--out", resultFile]).Concat(quick ? ["--quick"] : []))
+        foreach (var arg in child.Prefix.Concat(["bench", "--run-one", string.Join(",", scenarios.Select(s => s.Name)), "--data", folder, "--out", resultFile]).Concat(quick ? ["--quick"] : []).Concat(measured is null ? [] : ["--measure", measured]))
         {
             start.ArgumentList.Add(arg);
         }

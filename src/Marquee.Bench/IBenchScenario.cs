@@ -22,9 +22,15 @@ public interface ISharedSetUpScenario : IBenchScenario
 /// <summary>
 /// What a scenario runs with: the size (quick or full), a scratch folder, a log for progress lines, and (when several
 /// scenarios share a process) the set-up the scenario before handed on. With <see cref="SimHost"/>, a scenario that
-/// can runs its simulated servers in a child process of that command, so its own figures are Marquee's alone.
+/// can runs its simulated servers in a child process of that command, so its own figures are Marquee's alone. With
+/// <see cref="Measured"/>, the scenarios that measure a <c>marquee</c> command in a process of its own (a sync, a server)
+/// start that one instead (another build of Marquee, as the natively compiled one).
 /// </summary>
-public sealed record ScenarioContext(bool Quick, string DataFolder, TextWriter Log, SharedSetUp? Shared = null, ChildCommand? SimHost = null);
+public sealed record ScenarioContext(bool Quick, string DataFolder, TextWriter Log, SharedSetUp? Shared = null, ChildCommand? SimHost = null, ChildCommand? Measured = null)
+{
+    /// <summary>Gets the command measured in a process of its own: <see cref="Measured"/> when given, else <see cref="SimHost"/>; null when there is none to start.</summary>
+    public ChildCommand? Marquee => SimHost is null ? null : Measured ?? SimHost;
+}
 
 /// <summary>Set-up handed from one scenario to the next in the same process: at most one object, disposed at the end when nobody took it.</summary>
 public sealed class SharedSetUp : IAsyncDisposable

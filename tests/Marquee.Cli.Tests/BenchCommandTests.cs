@@ -20,6 +20,17 @@ public sealed class BenchCommandTests
             Assert.Contains(name, result.Error, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task Bench_MeasureWithNoFileThere_ExitsTwo_AndSaysWhatToGive()
+    {
+        using var cli = new Infrastructure.CliRunner();
+
+        var result = await cli.RunAsync("bench", "--scenario", "plex-jellyfin", "--quick", "--measure", "no/such/marquee");
+
+        Assert.Equal(2, result.Code);
+        Assert.Contains("--measure: no file at no/such/marquee; give the path of another build's marquee executable", result.Error, StringComparison.Ordinal);
+    }
 }
 
 /// <summary>The simulators of a sync scenario in a process of their own (<c>bench --sim-host</c>), driven as the benchmark drives them.</summary>
@@ -91,5 +102,31 @@ public sealed class BenchProcessTests
         Assert.Equal(MarqueeProcess.Published is null ? "standard" : "lean", build);
         Assert.Contains($"Build: {build}, young generation 6 MB.", result.Output, StringComparison.Ordinal);
         Assert.Equal("6 MB", report.RootElement.GetProperty("machine").GetProperty("youngGeneration").GetString());
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Measure_StartsTheGivenMarquee_ForTheRunsMeasuredApart_AndTheReportSaysSo()
+    {
+        using var folder = new Marquee.TestKit.TempFolder();
+        var file = folder.Combine("bench.json");
+        var started = folder.Combine("started.txt");
+        var other = Directory.CreateDirectory(folder.Combine("other")).FullName;
+
+        // Another build, as far as the benchmark knows: a script that notes each start and runs this marquee.
+        var wrapper = Path.Combine(other, "marquee");
+        var run = MarqueeProcess.Published is { } published ? $"\"{published}\"" : $"dotnet \"{MarqueeProcess.Program}\"";
+        await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\necho \"$1 $2\" >> \"{started}\"\nexec {run} \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var result = await MarqueeProcess.RunAsync(["bench", "--scenario", "plex-jellyfin", "--quick", "--data", folder.Combine("data"), "--out", file, "--measure", wrapper]);
+
+        Assert.True(result.Code == 0, $"bench exited {result.Code}: {result.Error}{result.Output}");
+        var starts = await File.ReadAllLinesAsync(started);
+
+        // The first sync and the rerun, each 'marquee sync bench --data FOLDER'; nothing else started the other build.
+        Assert.Equal(["sync bench", "sync bench"], starts);
+        using var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(file));
+        Assert.Equal("./marquee bench --quick --scenario plex-jellyfin --measure other/marquee", report.RootElement.GetProperty("command").GetString());
     }
 }

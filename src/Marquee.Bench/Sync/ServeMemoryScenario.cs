@@ -26,7 +26,7 @@ public sealed class ServeMemoryScenario : IBenchScenario
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
-        if (context.SimHost is not { } marquee)
+        if (context.Marquee is not { } marquee)
         {
             return new ScenarioResult { Name = Name, Title = Title, Status = ScenarioStatus.NotAvailable, Reason = "needs the marquee command, to start the server in a process of its own", Quick = context.Quick };
         }

@@ -445,7 +445,7 @@ public sealed class PlexJellyfinScenario : SyncScenario
         var flow = await world.AddFlowAsync(twoWay: true, [FlowFeature.Watched], null, cancellationToken);
         await world.SetLatencyAsync(world.Size.LatencyMs);
         await world.ResetCountsAsync();
-        if (context.SimHost is { } marquee)
+        if (context.Marquee is { } marquee)
         {
             return await RunApartAsync(world, marquee, flow, changed, context, cancellationToken);
         }

@@ -16,14 +16,20 @@ internal static class BenchCommand
         var output = new Option<string?>("--out") { Description = "Where to write the results. Default bench/results/latest.json in the repository.", HelpName = "FILE" };
         var runOne = new Option<string?>("--run-one") { Hidden = true };
         var simHost = new Option<string?>("--sim-host") { Hidden = true };
+        var measure = new Option<string?>("--measure")
+        {
+            Description = "Start this marquee for the runs measured in a process of their own (plex-jellyfin's syncs, serve-memory's server): another build of it, as the native one. Default: this one.",
+            HelpName = "FILE",
+        };
         var command = new Command("bench", "Run the benchmark scenarios on simulated servers over loopback; print a table and write the results as JSON.")
         {
-            scenario, quick, output, runOne, simHost, GlobalOptions.Json,
+            scenario, quick, output, runOne, simHost, measure, GlobalOptions.Json,
         };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
             var isQuick = parse.GetValue(quick);
+            var measured = parse.GetValue(measure) is { } given ? Measured(given) : null;
             if (parse.GetValue(simHost) is { } spec)
             {
                 // The simulators' process of a scenario (RemoteSimWorld): the protocol runs on standard input and output.
@@ -32,7 +38,7 @@ internal static class BenchCommand
 
             if (parse.GetValue(runOne) is { } one)
             {
-                return await RunOneAsync(ctx, one.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Find).ToList(), isQuick, parse.GetValue(output), ct);
+                return await RunOneAsync(ctx, one.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Find).ToList(), isQuick, parse.GetValue(output), measured, ct);
             }
 
             var selected = parse.GetValue(scenario) is { } name ? [Find(name)] : BenchScenarios.All;
@@ -43,14 +49,15 @@ internal static class BenchCommand
             IReadOnlyList<ScenarioResult> results;
             try
             {
-                results = await new BenchRunner(Self(), log).RunAsync(selected, isQuick, scratch, ct);
+                results = await new BenchRunner(Self(), log, measured).RunAsync(selected, isQuick, scratch, ct);
             }
             finally
             {
                 TryDelete(scratch);
             }
 
-            var commandLine = "./marquee bench" + (isQuick ? " --quick" : string.Empty) + (parse.GetValue(scenario) is { } s ? $" --scenario {s}" : string.Empty);
+            var commandLine = "./marquee bench" + (isQuick ? " --quick" : string.Empty) + (parse.GetValue(scenario) is { } s ? $" --scenario {s}" : string.Empty)
+                + (measured is null ? string.Empty : $" --measure {Path.GetFileName(Path.GetDirectoryName(measured))}/{Path.GetFileName(measured)}");
             var report = new BenchReport(started, isQuick, commandLine, BenchRunner.Machine(), results);
             var file = parse.GetValue(output) ?? DefaultResultsFile();
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
@@ -73,11 +80,11 @@ internal static class BenchCommand
     }
 
     /// <summary>The child's side: runs the scenarios (one, or a set-up group of a quick run) in this process and writes their results as a JSON array.</summary>
-    private static async Task<int> RunOneAsync(CliContext ctx, IReadOnlyList<IBenchScenario> scenarios, bool quick, string? resultFile, CancellationToken ct)
+    private static async Task<int> RunOneAsync(CliContext ctx, IReadOnlyList<IBenchScenario> scenarios, bool quick, string? resultFile, string? measured, CancellationToken ct)
     {
         var folder = ctx.Parse.GetValue(GlobalOptions.Data) is { Length: > 0 } data ? Path.GetFullPath(data) : Path.Combine(Path.GetTempPath(), $"marquee-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
-        var results = await BenchRunner.RunHereAsync(scenarios, quick, folder, ctx.Output, ct, Self());
+        var results = await BenchRunner.RunHereAsync(scenarios, quick, folder, ctx.Output, ct, Self(), measured is null ? null : new ChildCommand(measured, []));
         var text = JsonSerializer.Serialize(results, BenchJson.Options);
         if (resultFile is not null)
         {
@@ -89,6 +96,13 @@ internal static class BenchCommand
         }
 
         return results.All(r => r.Passed) ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    /// <summary>The full path of the marquee given with <c>--measure</c>; a file that is not there is a usage error.</summary>
+    private static string Measured(string file)
+    {
+        var path = Path.GetFullPath(file);
+        return File.Exists(path) ? path : throw new CliException($"--measure: no file at {file}; give the path of another build's marquee executable", ExitCodes.Usage);
     }
 
     private static IBenchScenario Find(string name) =>
