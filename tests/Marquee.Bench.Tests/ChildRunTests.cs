@@ -27,8 +27,10 @@ public sealed class ChildRunTests
     {
         using var folder = new TempFolder();
 
-        // dd reads 1,000 MB through one buffer of 50 MB.
-        var run = await ChildRun.RunAsync("/bin/sh", ["-c", "exec dd if=/dev/zero of=/dev/null bs=50M count=20 status=none"], folder.Path, NoEnvironment, TimeSpan.FromSeconds(30), CancellationToken.None);
+        // dd reads 10,000 MB through one buffer of 50 MB: a second or more, so that a peak polled every 10 ms (when an
+        // earlier child of the test process was larger, and the kernel's account does not rise) sees the buffer even on a
+        // loaded machine, where 1,000 MB (half a second) was once missed.
+        var run = await ChildRun.RunAsync("/bin/sh", ["-c", "exec dd if=/dev/zero of=/dev/null bs=50M count=200 status=none"], folder.Path, NoEnvironment, TimeSpan.FromSeconds(60), CancellationToken.None);
 
         Assert.Equal(0, run.ExitCode);
         Assert.True(run.PeakRssBytes >= 48L << 20, $"peak {run.PeakRssBytes} bytes ({(run.PeakExact ? "the kernel's account" : "polled")})");
