@@ -26,8 +26,6 @@ public sealed class SqlArguments
     {
     }
 
-    public static SqlArguments None => new();
-
     internal IReadOnlyList<(string Name, object? Value, Type Type)> Values => _values;
 
     /// <summary>Reads the public properties of <paramref name="values"/>; each is a value named as the property.</summary>
@@ -97,17 +95,11 @@ public static class Sql
         return await command.ExecuteNonQueryAsync(statement.CancellationToken);
     }
 
-    public static int Execute(this DbConnection db, SqlStatement statement)
-    {
-        using var command = Prepare(db, statement);
-        return command.ExecuteNonQuery();
-    }
-
     /// <summary>Runs the statement and returns the first column of its first row as <typeparamref name="T"/>; no row or NULL is the default.</summary>
     public static async Task<T> ExecuteScalarAsync<T>(this DbConnection db, SqlStatement statement)
     {
         await using var command = Prepare(db, statement);
-        return Convert(await command.ExecuteScalarAsync(statement.CancellationToken), typeof(T)) is { } value ? (T)value : default!;
+        return To<T>(await command.ExecuteScalarAsync(statement.CancellationToken));
     }
 
     public static async Task<IReadOnlyList<T>> QueryAsync<[DynamicallyAccessedMembers(RowMembers)] T>(this DbConnection db, SqlStatement statement)
@@ -186,7 +178,7 @@ public static class Sql
         var type = typeof(T);
         if (IsValue(type))
         {
-            return r => Convert(r.GetValue(0), type) is { } value ? (T)value : default!;
+            return r => To<T>(r.GetValue(0));
         }
 
         if (type.IsValueType && type.IsGenericType && type.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal))
@@ -198,7 +190,8 @@ public static class Sql
                 throw new InvalidOperationException($"The query returns {reader.FieldCount} columns for a tuple of {items.Length}.");
             }
 
-            return r => (T)tuple.Invoke(Values(r, items, i => i));
+            var positions = Enumerable.Range(0, items.Length).ToArray();
+            return r => (T)tuple.Invoke(Values(r, items, positions));
         }
 
         var columns = new string[reader.FieldCount];
@@ -210,7 +203,7 @@ public static class Sql
         if (type.GetConstructor(Type.EmptyTypes) is { } empty)
         {
             var settable = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToArray();
-            var setters = columns.Select(c => Match(settable, p => p.Name, c)).ToArray();
+            var setters = columns.Select(c => Best(settable, p => Fit(p.Name, c)) is var i and >= 0 ? settable[i] : null).ToArray();
             return r =>
             {
                 var row = empty.Invoke(null);
@@ -229,30 +222,44 @@ public static class Sql
         var constructor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).FirstOrDefault()
             ?? throw new InvalidOperationException($"{type.Name} has no public constructor to make a row with.");
         var parameters = constructor.GetParameters();
-        var sources = parameters.Select(p => Array.FindIndex(columns, c => Match([p], q => q.Name!, c) is not null)).ToArray();
-        return r => (T)constructor.Invoke(Values(r, parameters, i => sources[i]));
+        var sources = parameters.Select(p => Best(columns, c => Fit(p.Name!, c))).ToArray();
+        return r => (T)constructor.Invoke(Values(r, parameters, sources));
     }
 
-    private static object?[] Values(DbDataReader reader, ParameterInfo[] parameters, Func<int, int> column)
+    /// <summary>The values for <paramref name="parameters"/>, each from the column <paramref name="sources"/> gives it (-1: none).</summary>
+    private static object?[] Values(DbDataReader reader, ParameterInfo[] parameters, int[] sources)
     {
         var values = new object?[parameters.Length];
         for (var i = 0; i < values.Length; i++)
         {
             // A parameter with no column, or a NULL, is left null: reflection passes a value type's default for it.
-            var source = column(i);
-            values[i] = source < 0 ? null : Convert(reader.GetValue(source), parameters[i].ParameterType);
+            values[i] = sources[i] < 0 ? null : Convert(reader.GetValue(sources[i]), parameters[i].ParameterType);
         }
 
         return values;
     }
 
-    /// <summary>The member named as <paramref name="column"/>: the same name first, then with the column's underscores left out (case ignored both times).</summary>
-    private static TMember? Match<TMember>(IEnumerable<TMember> members, Func<TMember, string> name, string column)
-        where TMember : class
+    /// <summary>How well <paramref name="column"/> names <paramref name="member"/>: 2 the same name, 1 the same with the column's underscores left out (case ignored both times), 0 not at all.</summary>
+    private static int Fit(string member, string column) =>
+        string.Equals(member, column, StringComparison.OrdinalIgnoreCase) ? 2
+        : string.Equals(member, column.Replace("_", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase) ? 1
+        : 0;
+
+    /// <summary>The index of the first of <paramref name="candidates"/> that fits best, or -1 when none fits at all.</summary>
+    private static int Best<TCandidate>(IReadOnlyList<TCandidate> candidates, Func<TCandidate, int> fit)
     {
-        var candidates = members as ICollection<TMember> ?? members.ToList();
-        return candidates.FirstOrDefault(m => string.Equals(name(m), column, StringComparison.OrdinalIgnoreCase))
-            ?? candidates.FirstOrDefault(m => string.Equals(name(m), column.Replace("_", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase));
+        var best = -1;
+        var bestFit = 0;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var f = fit(candidates[i]);
+            if (f > bestFit)
+            {
+                (best, bestFit) = (i, f);
+            }
+        }
+
+        return best;
     }
 
     private static bool IsValue(Type type)
@@ -261,6 +268,9 @@ public static class Sql
         return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || t == typeof(byte[]) || t == typeof(Guid)
             || t == typeof(DateTime) || t == typeof(DateTimeOffset) || t == typeof(TimeSpan) || t == typeof(object);
     }
+
+    /// <summary>A single value read as <typeparamref name="T"/>; NULL is its default.</summary>
+    private static T To<T>(object? value) => Convert(value, typeof(T)) is { } converted ? (T)converted : default!;
 
     /// <summary>Converts what the driver read to <paramref name="target"/>: NULL to null, numbers between widths, integers to booleans and enums, text to enums and guids.</summary>
     internal static object? Convert(object? value, Type target)
