@@ -38,6 +38,7 @@ public sealed class LinkingCollectionTests
 
         Assert.Equal(RunStatus.Done, first.Run.Status);
         Assert.True(first.Run.Written > 0, "the first run wrote nothing");
+        Assert.True(first.Run.Written < SyncService.ManyWrites, $"{first.Run.Written} writes: the run hands its memory back before them");
         // One commit per profile, then those of the writes.
         Assert.True(collected.Count > world.Accounts.Count, $"{collected.Count} ledger commits");
         Assert.True(collected[0], "the first profile's linking was not collected before its ledger commit");
@@ -50,6 +51,47 @@ public sealed class LinkingCollectionTests
         Assert.Equal(RunStatus.Done, rerun.Run.Status);
         Assert.Equal(world.Accounts.Count, collected.Count);
         Assert.All(collected, Assert.False);
+    }
+
+    /// <summary>
+    /// A run that plans many writes hands back what its reading needed before the first of them (one blocking full
+    /// collection after its last profile's ledger commit); a run with fewer writes goes on to them without one.
+    /// </summary>
+    [Theory]
+    [InlineData(0.9, true)]
+    [InlineData(0.0, false)]
+    public async Task ARunWithManyWrites_HandsItsMemoryBackBeforeTheFirst(double diverged, bool many)
+    {
+        await using var set = await TwoWayWorld.StartAsync(new WorldSize(Movies: 1_200, Shows: 4, LatencyMs: 0, Differing: 0.1), diverged > 0 ? (diverged, 1) : null);
+        var (world, flow) = (set.World, set.Flow);
+        var commits = new List<long>();
+        var atFirstWrite = -1L;
+        world.Timer.LedgerCommitting = commit =>
+        {
+            lock (commits)
+            {
+                commits.Add(LastBlockingFull());
+            }
+        };
+        world.Timer.WriteStarting = () =>
+        {
+            lock (commits)
+            {
+                if (atFirstWrite < 0)
+                {
+                    atFirstWrite = LastBlockingFull();
+                }
+            }
+        };
+
+        var run = await world.SyncAsync(flow, null, CancellationToken.None);
+
+        Assert.Equal(RunStatus.Done, run.Run.Status);
+        Assert.True(many == run.Run.Written >= SyncService.ManyWrites, $"{run.Run.Written} writes");
+        Assert.True(atFirstWrite >= 0, "no write was sent");
+        // The profiles' commits come before the first write; the writes' own commits after it.
+        var lastProfileCommit = commits[world.Accounts.Count - 1];
+        Assert.Equal(many, atFirstWrite > lastProfileCommit);
     }
 
     private static long LastBlockingFull() => GC.GetGCMemoryInfo(GCKind.FullBlocking).Index;

@@ -42,6 +42,9 @@ public sealed class PhaseTimer
     /// <summary>Gets or sets what is called before each ledger commit, with the commit (a probe of a test).</summary>
     public Action<Marquee.Core.Sync.LedgerCommit>? LedgerCommitting { get; set; }
 
+    /// <summary>Gets or sets what is called as each write is sent (a probe of a test).</summary>
+    public Action? WriteStarting { get; set; }
+
     public TimeSpan Read => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _readTicks));
 
     public TimeSpan Store => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _storeTicks));
@@ -104,6 +107,7 @@ public sealed class PhaseTimer
 
     public async Task TimeWriteAsync(Func<Task> write)
     {
+        WriteStarting?.Invoke();
         var start = Stopwatch.GetTimestamp();
         InterlockedMin(ref _firstWrite, start);
         if (Interlocked.Read(ref _cpuAtFirstWrite) < 0)
