@@ -468,8 +468,8 @@ public sealed class SyncService(
     /// How many writes a run plans at least before what its reading needed is handed back ahead of them
     /// (<see cref="FlowRunner.GiveMemoryBack"/>): the listings' pages and entries, the compiler's working memory and
     /// what native code freed. A long write phase allocates on top of the reading's peak otherwise, and the process
-    /// never shrinks back: the 2,000-movie run (3,545 writes) peaked in its writes, 4 MB higher than with the memory
-    /// given back (bench/RESULTS.md, "The compiler's memory at the peak"). One blocking collection for such a run.
+    /// never shrinks back: the 2,000-movie run (3,545 writes) peaked in its writes, 4 to 6 MB higher than with the
+    /// memory given back (bench/RESULTS.md, "The compiler's memory at the peak"). One blocking collection for such a run.
     /// </summary>
     public const int ManyWrites = 1_000;
 
