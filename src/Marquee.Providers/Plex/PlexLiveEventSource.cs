@@ -379,6 +379,7 @@ internal sealed partial class PlexLiveEventSource(
         private async Task StreamLoopAsync(string? serverId, CancellationToken ct)
         {
             var delay = TimeSpan.FromSeconds(1);
+            var connectedBefore = false;
             while (!ct.IsCancellationRequested)
             {
                 try
@@ -392,8 +393,19 @@ internal sealed partial class PlexLiveEventSource(
                     Log.StreamConnected(_owner._logger, _connectionId);
                     delay = TimeSpan.FromSeconds(1);
 
-                    // The server may have restarted (session keys start again) and nothing is replayed: re-read sessions.
-                    await ResetAsync(ct);
+                    // After a lost stream the server may have restarted (session keys start again) and nothing is
+                    // replayed: forget the sessions and re-read them. The first connection forgets nothing: what the poller
+                    // has seen so far is current, and forgetting it would lose the next change (a pause's resume).
+                    if (connectedBefore)
+                    {
+                        await ResetAsync(ct);
+                    }
+                    else
+                    {
+                        PollSoon();
+                    }
+
+                    connectedBefore = true;
                     await ReceiveAsync(socket, serverId, ct);
                 }
                 catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or JsonException && !ct.IsCancellationRequested)

@@ -71,6 +71,48 @@ public sealed class LiveEventFieldTests
         Assert.Equal(2, sink.Events.Count(e => Live(e) && e.Kind == LiveEventKind.Progress));
     }
 
+    [Fact]
+    public async Task StreamConnectingAfterThePollerSawAPause_KeepsIt_SoTheResumeIsReported()
+    {
+        // The event stream cannot connect yet (503); the poller alone follows the playback.
+        const string Stream = "GET /:/websockets/notifications";
+        const string Sessions = "GET /status/sessions";
+        var sink = new RecordingSink();
+        await using var app = await MarqueeApp.StartAsync(
+            WebhookKit.Settings(
+                ("Marquee:Webhooks:Live:SessionPollSeconds", "0.3"),
+                ("Marquee:Webhooks:Live:ConnectionRefreshSeconds", "0.3"),
+                ("Marquee:Webhooks:Live:MaxReconnectSeconds", "1")),
+            sink.Register);
+        await using var sim = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Movies = 3, Shows = 1, HomeUsers = 0, Friends = 0 }, CancellationToken.None);
+        sim.Control.SetFault(Stream, new Marquee.Simulators.Infrastructure.FaultSpec { Error503 = 1 });
+        await app.CreatePlexAsync("home", token: sim.Owner.AccountToken, url: sim.BaseUri.ToString());
+        using var control = new HttpClient { BaseAddress = sim.BaseUri };
+        var movie = sim.State.ItemsOfType(sim.State.Sections.First(s => s.Type == "movie").Id, ItemType.Movie)[0];
+        var key = movie.RatingKey.ToString(CultureInfo.InvariantCulture);
+        bool Live(LiveEvent e) => e.LocalKey == key && e.Origin != LiveEventOrigin.Webhook;
+        Assert.True((await control.PostAsJsonAsync("/_sim/play", new { account = "owner", ratingKey = movie.RatingKey, percent = 30, pause = true })).IsSuccessStatusCode);
+        await sink.WaitAsync(e => Live(e) && e.Kind == LiveEventType.Pause, "the pause");
+
+        // Act: every poll now answers late (it reads the sessions after 2 s), the stream connects, and the playback goes
+        // on at once: only the stream can tell the resume, and only while Marquee still knows the pause.
+        sim.Control.SetFault(Sessions, new Marquee.Simulators.Infrastructure.FaultSpec { LatencyMs = 2000 });
+        sim.Control.SetFault(Stream, null);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (sim.Control.Stream.Connected == 0)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "the event stream never connected");
+            await Task.Delay(20);
+        }
+
+        Assert.True((await control.PostAsJsonAsync("/_sim/play", new { account = "owner", ratingKey = movie.RatingKey, percent = 35 })).IsSuccessStatusCode);
+
+        // Assert: the resume, told by the stream.
+        var resume = await sink.WaitAsync(e => Live(e) && e.Kind == LiveEventType.Resume, "the resume");
+        Assert.Equal(LiveEventOrigin.EventStream, resume.Origin);
+        sim.Control.SetFault(Sessions, null);
+    }
+
     [Theory]
     [InlineData(JellyfinFlavor.Jellyfin, "jellyfin")]
     [InlineData(JellyfinFlavor.Emby, "emby")]
