@@ -89,8 +89,19 @@ public sealed class NotificationLaneTests
         Assert.True(early.Count == 0, $"{early.Count} requests within the wait Discord asked for");
         Assert.InRange(executions.Count(e => e.Status == 429), 1, 4);
         var titles = discord.State.Messages.Select(m => m.Body!["embeds"]![0]!["title"]!.GetValue<string>()).ToList();
-        Assert.Equal(Playbacks, titles.Count);
-        Assert.Equal(Playbacks, titles.Distinct(StringComparer.Ordinal).Count());
+        Assert.True(titles.Count == Playbacks && titles.Distinct(StringComparer.Ordinal).Count() == Playbacks, await StoryAsync(app, executions));
+    }
+
+    // What Discord received and what the outbox recorded, for a failure's message.
+    private static async Task<string> StoryAsync(MarqueeApp app, IReadOnlyList<DiscordExecution> executions)
+    {
+        var start = executions.Count > 0 ? executions[0].ReceivedAt : default;
+        var received = executions.Select(e => string.Create(
+            CultureInfo.InvariantCulture,
+            $"+{(e.ReceivedAt - start).TotalMilliseconds:0} ms {e.Status} {e.Body?["embeds"]?[0]?["title"]?.GetValue<string>() ?? e.Error}"));
+        var outbox = await app.Client.GetStringAsync("/api/outbox?limit=50");
+        var log = app.Logs.Entries.Where(e => e.Category.Contains("Outbox", StringComparison.Ordinal) || e.Category.Contains("Notification", StringComparison.Ordinal) || e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+        return "Discord received:\n" + string.Join("\n", received) + "\nthe outbox: " + outbox + "\nthe log:\n" + string.Join("\n", log);
     }
 
     private static async Task PostAsync(MarqueeApp app, string payload)
