@@ -30,7 +30,8 @@ internal static partial class SimCommands
 
     private static Command Discord(Func<ParseResult, CliContext> context)
     {
-        var defaults = new DiscordSimulatorOptions();
+        // The standalone simulator keeps the documented token, so that scripts can name its webhook.
+        var defaults = new DiscordSimulatorOptions { WebhookToken = "sim-webhook-token" };
         var (port, latency, faults) = Common(8780);
         var rate = new Option<int>("--rate-limit") { Description = "Messages per webhook per window before a 429; 0 turns the limit off.", DefaultValueFactory = _ => defaults.RateLimit };
         var window = new Option<double>("--rate-window-seconds") { Description = "The rate limit's window, in seconds.", DefaultValueFactory = _ => defaults.RateWindowSeconds };

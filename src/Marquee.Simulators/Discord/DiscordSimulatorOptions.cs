@@ -17,6 +17,12 @@ public sealed record DiscordSimulatorOptions
     /// <summary>The largest file one execution may upload (Discord's default, 10 MiB); past it, 413 with code 40005.</summary>
     public long MaxFileBytes { get; init; } = 10L * 1024 * 1024;
 
+    /// <summary>
+    /// The first webhook's token; null gives each simulator a token of its own, so that a sender left over from another
+    /// simulator (on a port the system has handed out again) is refused with 404 instead of recorded as a message here.
+    /// </summary>
+    public string? WebhookToken { get; init; }
+
     public int Seed { get; init; } = 7;
 
     public int LatencyMs { get; init; }

@@ -41,7 +41,7 @@ public sealed class DiscordState
         Clock = clock;
         RateLimit = options.RateLimit;
         RateWindow = TimeSpan.FromSeconds(options.RateWindowSeconds);
-        Add("1300000000000000000", "sim-webhook-token");
+        Add("1300000000000000000", options.WebhookToken ?? "sim-" + Guid.NewGuid().ToString("N"));
     }
 
     public DiscordSimulatorOptions Options { get; }

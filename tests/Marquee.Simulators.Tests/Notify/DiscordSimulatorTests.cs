@@ -27,6 +27,27 @@ public sealed class DiscordSimulatorTests
     }
 
     [Fact]
+    public async Task TwoSimulators_RefuseEachOthersWebhook_UnlessGivenTheSameToken()
+    {
+        // A sender still holding one simulator's webhook URL reaches another on the same port (the system hands ports
+        // out again): the other refuses it, so no test sees a message that was not meant for it.
+        await using var first = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions(), CancellationToken.None);
+        await using var second = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions(), CancellationToken.None);
+        await using var named = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { WebhookToken = "sim-webhook-token" }, CancellationToken.None);
+        using var client = new HttpClient();
+
+        using var stray = await client.PostAsync(new Uri(second.BaseUri, first.DefaultWebhookUrl.PathAndQuery), Json(Example));
+        using var own = await client.PostAsync(second.DefaultWebhookUrl, Json(Example));
+        using var documented = await client.PostAsync(new Uri(named.BaseUri, "/api/webhooks/1300000000000000000/sim-webhook-token"), Json(Example));
+
+        Assert.NotEqual(first.DefaultWebhookUrl.PathAndQuery, second.DefaultWebhookUrl.PathAndQuery);
+        Assert.Equal(HttpStatusCode.NotFound, stray.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, own.StatusCode);
+        Assert.Single(second.State.Messages);
+        Assert.Equal(HttpStatusCode.NoContent, documented.StatusCode);
+    }
+
+    [Fact]
     public async Task WaitTrue_AnswersWithTheCreatedMessage()
     {
         await using var sim = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions(), CancellationToken.None);
