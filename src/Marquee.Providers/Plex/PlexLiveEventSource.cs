@@ -118,6 +118,10 @@ internal sealed partial class PlexLiveEventSource(
         private readonly SemaphoreSlim _pollNow = new(0, 1);
         private readonly Task _run;
 
+        /// <summary>Events not yet stored because the store failed, oldest first (guarded by the publish gate).</summary>
+        private readonly List<LiveEvent> _unpublished = [];
+        private readonly SemaphoreSlim _publishGate = new(1, 1);
+
         /// <summary>Sessions the event stream named before any poll saw them, by session key (guarded by the gate).</summary>
         private readonly Dictionary<string, Unseen> _unseen = new(StringComparer.Ordinal);
         private PlaybackTracker? _tracker;
@@ -141,6 +145,9 @@ internal sealed partial class PlexLiveEventSource(
 
         /// <summary>Gets how near the owner's resume point must be to the stream's last position to be this playback's.</summary>
         private static long PositionTolerance => 5000;
+
+        /// <summary>Gets how many events that could not be stored are kept for the next attempt (the oldest go first).</summary>
+        internal static int MaxUnpublished => 10_000;
 
         /// <summary>Gets the live calls' own gate size, so that a sync's reads never hold up a poll.</summary>
         private static int LiveConcurrency => 2;
@@ -169,6 +176,42 @@ internal sealed partial class PlexLiveEventSource(
             _stop.Dispose();
             _gate.Dispose();
             _pollNow.Dispose();
+            _publishGate.Dispose();
+        }
+
+        /// <summary>
+        /// Stores and hands on <paramref name="events"/>, after any that an earlier attempt could not store. The tracker
+        /// has already moved past them, so a failure (the store busy or unavailable) keeps them for the next attempt, made
+        /// with the next poll or stream message; storing is idempotent by each event's key, so nothing is told twice.
+        /// </summary>
+        private async Task PublishAsync(IReadOnlyList<LiveEvent> events, CancellationToken ct)
+        {
+            await _publishGate.WaitAsync(ct);
+            try
+            {
+                if (events.Count == 0 && _unpublished.Count == 0)
+                {
+                    return;
+                }
+
+                List<LiveEvent> all = [.. _unpublished, .. events];
+                try
+                {
+                    await _publisher.PublishAsync(all, ct);
+                    _unpublished.Clear();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    var dropped = Math.Max(0, all.Count - MaxUnpublished);
+                    _unpublished.Clear();
+                    _unpublished.AddRange(all.Skip(dropped));
+                    Log.PublishFailed(_owner._logger, _connectionId, _unpublished.Count, dropped, ex.Message);
+                }
+            }
+            finally
+            {
+                _publishGate.Release();
+            }
         }
 
         private async Task RunAsync(CancellationToken ct)
@@ -307,7 +350,7 @@ internal sealed partial class PlexLiveEventSource(
                 events.AddRange(await SettleAsync(u, ct));
             }
 
-            await _publisher.PublishAsync(events, ct);
+            await PublishAsync(events, ct);
         }
 
         /// <summary>
@@ -459,7 +502,7 @@ internal sealed partial class PlexLiveEventSource(
 
                 var events = await HandleMessageAsync(message.ToArray(), serverId, ct);
                 message.SetLength(0);
-                await _publisher.PublishAsync(events, ct);
+                await PublishAsync(events, ct);
             }
         }
 
@@ -636,5 +679,8 @@ internal sealed partial class PlexLiveEventSource(
 
         [LoggerMessage(6, LogLevel.Warning, "Live events: settling the ended session {SessionKey} of Plex connection {ConnectionId} from its history failed: {Error}")]
         public static partial void SettleFailed(ILogger logger, long connectionId, string sessionKey, string error);
+
+        [LoggerMessage(7, LogLevel.Warning, "Live events: storing the events of Plex connection {ConnectionId} failed ({Error}); {Kept} kept for the next attempt, {Dropped} of the oldest dropped")]
+        public static partial void PublishFailed(ILogger logger, long connectionId, int kept, int dropped, string error);
     }
 }

@@ -18,6 +18,59 @@ public sealed class LivePathTests
     ];
 
     [Fact]
+    public async Task APollWhoseEventsCannotBeStored_KeepsThem_AndStoresThemOnceTheStoreIsBack()
+    {
+        // Arrange: the poller alone, and a store that gives up on a held lock after 0.2 s.
+        const string Sessions = "GET /status/sessions";
+        var sink = new RecordingSink();
+        await using var app = await MarqueeApp.StartAsync(
+            WebhookKit.Settings([.. Fast, ("Marquee:Webhooks:Live:EventStream", "false"), ("Marquee:Store:BusyTimeoutSeconds", "0.2")]),
+            sink.Register);
+        await using var sim = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Movies = 5, Shows = 1, HomeUsers = 0, Friends = 0 }, CancellationToken.None);
+        await app.CreatePlexAsync("home", token: sim.Owner.AccountToken, url: sim.BaseUri.ToString());
+        using var control = new HttpClient { BaseAddress = sim.BaseUri };
+        var movie = sim.State.ItemsOfType(1, ItemType.Movie)[2].RatingKey;
+        var key = movie.ToString(CultureInfo.InvariantCulture);
+        long Polls() => sim.Control.Harness.RequestCounts.GetValueOrDefault(Sessions);
+        await WaitUntilAsync(() => Polls() >= 1, "the first poll");
+
+        // Act: another process holds the database's write lock while the owner starts the movie and pauses it; the
+        // polls see both and cannot store them. Then the lock goes.
+        await using (var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(app.DataFolder, "marquee.db")};Pooling=False"))
+        {
+            await holder.OpenAsync();
+            await using var lockIt = holder.CreateCommand();
+            lockIt.CommandText = "BEGIN IMMEDIATE";
+            await lockIt.ExecuteNonQueryAsync();
+            Assert.True((await control.PostAsJsonAsync("/_sim/play", new { account = "owner", ratingKey = movie, percent = 30, pause = true })).IsSuccessStatusCode);
+            var asked = Polls();
+            await WaitUntilAsync(() => Polls() >= asked + 3, "three polls while the lock is held");
+            Assert.DoesNotContain(sink.Events, e => e.LocalKey == key);
+            lockIt.CommandText = "ROLLBACK";
+            await lockIt.ExecuteNonQueryAsync();
+        }
+
+        // Assert: the start and the pause the failed polls saw reach the consumers once each.
+        await sink.WaitAsync(e => e.LocalKey == key && e.Kind == LiveEventKind.Play, "the start");
+        await sink.WaitAsync(e => e.LocalKey == key && e.Kind == LiveEventType.Pause, "the pause");
+        var asked2 = Polls();
+        await WaitUntilAsync(() => Polls() >= asked2 + 2, "two more polls");
+        Assert.Single(sink.Events, e => e.LocalKey == key && e.Kind == LiveEventKind.Play);
+        Assert.Single(sink.Events, e => e.LocalKey == key && e.Kind == LiveEventType.Pause);
+        Assert.Contains(app.Logs.Entries, e => e.Message.Contains("kept for the next attempt", StringComparison.Ordinal));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "timed out waiting for " + what);
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
     public async Task WithoutWebhooks_PollerAndStream_SeeStartAndFinish()
     {
         await using var app = await MarqueeApp.StartAsync(WebhookKit.Settings(Fast));
