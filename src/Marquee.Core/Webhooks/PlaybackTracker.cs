@@ -48,6 +48,9 @@ public sealed class PlaybackTracker(string source, string? serverId, LiveOptions
 {
     private readonly Dictionary<string, Tracked> _sessions = new(StringComparer.Ordinal);
 
+    /// <summary>Sessions the event stream ended, with when; a poll asked before that still shows them.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _endedByStream = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Gets a value indicating whether every pause, resume and stop is reported too, as its own kind (beside the
     /// progress a pause or a stop gives sync), for consumers other than sync.
@@ -75,14 +78,30 @@ public sealed class PlaybackTracker(string source, string? serverId, LiveOptions
         return positionMs * 100.0 / durationMs.Value >= percent;
     }
 
-    /// <summary>A poll of the server's sessions: all playbacks now.</summary>
-    public IReadOnlyList<LiveEvent> Observe(IReadOnlyList<SessionSnapshot> sessions, DateTimeOffset now)
+    /// <summary>
+    /// A poll of the server's sessions: all playbacks as the server showed them after <paramref name="asked"/>. What
+    /// the event stream told about a session after that time is newer than the poll: such a session keeps the stream's
+    /// position and state, is not taken for gone when the poll misses it, and is not started again when the stream
+    /// ended it.
+    /// </summary>
+    public IReadOnlyList<LiveEvent> Observe(IReadOnlyList<SessionSnapshot> sessions, DateTimeOffset asked, DateTimeOffset now)
     {
         var events = new List<LiveEvent>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var ended in _endedByStream.Where(p => p.Value < asked).Select(p => p.Key).ToList())
+        {
+            // Ended before this poll was asked: the poll and every later one are newer.
+            _endedByStream.Remove(ended);
+        }
+
         foreach (var s in sessions)
         {
             seen.Add(s.SessionKey);
+            if (_endedByStream.ContainsKey(s.SessionKey))
+            {
+                continue;
+            }
+
             if (!_sessions.TryGetValue(s.SessionKey, out var tracked) || tracked.LocalKey != s.LocalKey)
             {
                 tracked = new Tracked(s);
@@ -93,10 +112,13 @@ public sealed class PlaybackTracker(string source, string? serverId, LiveOptions
 
             tracked.Session = s;
             tracked.DurationMs = s.DurationMs ?? tracked.DurationMs;
-            events.AddRange(Advance(tracked, LiveEventOrigin.Poll, s.PositionMs, s.State, now));
+            if (tracked.StreamAt is not { } told || told < asked)
+            {
+                events.AddRange(Advance(tracked, LiveEventOrigin.Poll, s.PositionMs, s.State, now));
+            }
         }
 
-        foreach (var gone in _sessions.Where(p => !seen.Contains(p.Key)).ToList())
+        foreach (var gone in _sessions.Where(p => !seen.Contains(p.Key) && (p.Value.StreamAt is not { } told || told < asked)).ToList())
         {
             // The player stopped (or vanished) between two polls: its last position is where it stopped.
             events.AddRange(Advance(gone.Value, LiveEventOrigin.Poll, gone.Value.PositionMs, "stopped", now));
@@ -112,11 +134,17 @@ public sealed class PlaybackTracker(string source, string? serverId, LiveOptions
     /// </summary>
     public IReadOnlyList<LiveEvent>? OnPlaying(string sessionKey, string? localKey, long? positionMs, string? state, DateTimeOffset now)
     {
+        if (state == "stopped")
+        {
+            _endedByStream[sessionKey] = now;
+        }
+
         if (!_sessions.TryGetValue(sessionKey, out var tracked) || (localKey is not null && localKey != tracked.LocalKey))
         {
             return state == "stopped" ? [] : null;
         }
 
+        tracked.StreamAt = now;
         var events = Advance(tracked, LiveEventOrigin.EventStream, positionMs ?? tracked.PositionMs, state, now);
         if (state == "stopped")
         {
@@ -127,7 +155,11 @@ public sealed class PlaybackTracker(string source, string? serverId, LiveOptions
     }
 
     /// <summary>Forgets every session: after the event stream reconnects the server may have restarted its session keys.</summary>
-    public void Reset() => _sessions.Clear();
+    public void Reset()
+    {
+        _sessions.Clear();
+        _endedByStream.Clear();
+    }
 
     private List<LiveEvent> Advance(Tracked tracked, string origin, long positionMs, string? state, DateTimeOffset now)
     {
@@ -206,5 +238,8 @@ public sealed class PlaybackTracker(string source, string? serverId, LiveOptions
 
         /// <summary>Gets or sets a value indicating whether the playback is paused (or buffering since a pause).</summary>
         public bool Paused { get; set; }
+
+        /// <summary>Gets or sets when the event stream last told about the playback.</summary>
+        public DateTimeOffset? StreamAt { get; set; }
     }
 }

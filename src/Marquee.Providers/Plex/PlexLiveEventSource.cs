@@ -326,7 +326,7 @@ internal sealed partial class PlexLiveEventSource(
             await _gate.WaitAsync(ct);
             try
             {
-                events = [.. _tracker!.Observe(sessions, _owner._clock.GetUtcNow())];
+                events = [.. _tracker!.Observe(sessions, asked, _owner._clock.GetUtcNow())];
 
                 // A session the stream named before this poll was asked, and that the poll does not show, has ended.
                 foreach (var key in _unseen.Keys.Where(_tracker.Follows).ToList())

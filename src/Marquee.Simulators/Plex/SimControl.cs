@@ -99,8 +99,11 @@ public sealed class SimControl
             throw new ArgumentException("Only movies and episodes can be played.", nameof(ratingKey));
         }
 
-        var result = _state.Timeline(who, clientId, item, "playing", Math.Min(positionMs, 1000), item.Duration);
-        if (positionMs > 1000)
+        // A player starting the item reports its first second; one already playing it goes on from where it is (it
+        // does not jump back to the start on the way).
+        var continuing = _state.Sessions().Any(s => s.ClientIdentifier == clientId && s.Account == who && s.Item == item);
+        var result = continuing ? null : _state.Timeline(who, clientId, item, "playing", Math.Min(positionMs, 1000), item.Duration);
+        if (continuing || positionMs > 1000)
         {
             result = _state.Timeline(who, clientId, item, "playing", positionMs, item.Duration);
         }
@@ -110,7 +113,7 @@ public sealed class SimControl
             result = _state.Timeline(who, clientId, item, "paused", positionMs, item.Duration);
         }
 
-        var session = result.Session!;
+        var session = result!.Session!;
         if (stop)
         {
             _state.Timeline(who, clientId, item, "stopped", positionMs, item.Duration);

@@ -23,10 +23,10 @@ public sealed class PlaybackTrackerTests
     {
         var tracker = new PlaybackTracker("plex", "srv", new LiveOptions());
 
-        var start = tracker.Observe([Session(10_000, "playing")], Now);
-        var watched = tracker.Observe([Session(95_000, "playing")], Now.AddSeconds(10));
-        var again = tracker.Observe([Session(97_000, "playing")], Now.AddSeconds(20));
-        var gone = tracker.Observe([], Now.AddSeconds(30));
+        var start = tracker.Observe([Session(10_000, "playing")], Now, Now);
+        var watched = tracker.Observe([Session(95_000, "playing")], Now.AddSeconds(10), Now.AddSeconds(10));
+        var again = tracker.Observe([Session(97_000, "playing")], Now.AddSeconds(20), Now.AddSeconds(20));
+        var gone = tracker.Observe([], Now.AddSeconds(30), Now.AddSeconds(30));
 
         Assert.Equal([LiveEventKind.Play], start.Select(e => e.Kind));
         Assert.Equal([LiveEventKind.Watched], watched.Select(e => e.Kind));
@@ -39,9 +39,9 @@ public sealed class PlaybackTrackerTests
     public void Poll_SessionVanishesMidway_IsProgressAtTheLastPosition()
     {
         var tracker = new PlaybackTracker("plex", "srv", new LiveOptions());
-        tracker.Observe([Session(40_000, "playing")], Now);
+        tracker.Observe([Session(40_000, "playing")], Now, Now);
 
-        var gone = tracker.Observe([], Now.AddSeconds(10));
+        var gone = tracker.Observe([], Now.AddSeconds(10), Now.AddSeconds(10));
 
         var e = Assert.Single(gone);
         Assert.Equal(LiveEventKind.Progress, e.Kind);
@@ -54,7 +54,7 @@ public sealed class PlaybackTrackerTests
         var tracker = new PlaybackTracker("plex", "srv", new LiveOptions());
 
         Assert.Null(tracker.OnPlaying("7", "1001", 5000, "playing", Now));
-        tracker.Observe([Session(5_000, "playing")], Now);
+        tracker.Observe([Session(5_000, "playing")], Now, Now);
         var paused = tracker.OnPlaying("7", "1001", 30_000, "paused", Now.AddSeconds(5));
         var finished = tracker.OnPlaying("7", "1001", 92_000, "playing", Now.AddSeconds(9));
         var stopped = tracker.OnPlaying("7", "1001", 93_000, "stopped", Now.AddSeconds(10));
@@ -71,7 +71,7 @@ public sealed class PlaybackTrackerTests
         var tracker = new PlaybackTracker("plex", "srv", new LiveOptions()) { ReportsActivity = true };
         var snapshot = Session(5_000, "playing") with { Title = "Pilot", ShowTitle = "The Show", Season = 2, Episode = 5, Year = 2019, Player = "TV", Platform = "Roku", Rating = 7 };
 
-        var start = tracker.Observe([snapshot], Now);
+        var start = tracker.Observe([snapshot], Now, Now);
         var paused = tracker.OnPlaying("7", "1001", 30_000, "paused", Now.AddSeconds(5))!;
         var buffering = tracker.OnPlaying("7", "1001", 30_000, "buffering", Now.AddSeconds(6))!;
         var resumed = tracker.OnPlaying("7", "1001", 31_000, "playing", Now.AddSeconds(7))!;
@@ -96,14 +96,65 @@ public sealed class PlaybackTrackerTests
     public void ReportingActivity_StopAfterTheWatch_IsAStop_WithoutAResumePoint()
     {
         var tracker = new PlaybackTracker("plex", "srv", new LiveOptions()) { ReportsActivity = true };
-        tracker.Observe([Session(10_000, "playing")], Now);
-        tracker.Observe([Session(95_000, "playing")], Now.AddSeconds(10));
+        tracker.Observe([Session(10_000, "playing")], Now, Now);
+        tracker.Observe([Session(95_000, "playing")], Now.AddSeconds(10), Now.AddSeconds(10));
 
-        var gone = tracker.Observe([], Now.AddSeconds(20));
+        var gone = tracker.Observe([], Now.AddSeconds(20), Now.AddSeconds(20));
 
         var stop = Assert.Single(gone);
         Assert.Equal(LiveEventType.Stop, stop.Kind);
         Assert.Equal(95_000, stop.PositionMs);
+    }
+
+    [Fact]
+    public void APollAskedBeforeTheStreamEndedASession_NeitherStartsItAgainNorStopsItAtAnOlderPosition()
+    {
+        var tracker = new PlaybackTracker("plex", "srv", new LiveOptions()) { ReportsActivity = true };
+        tracker.Observe([Session(30_000, "playing")], Now, Now);
+        var stopped = tracker.OnPlaying("7", "1001", 40_000, "stopped", Now.AddSeconds(5))!;
+
+        // Asked at +4 s, answered after the stream's stop: it still shows the playback at 35 s.
+        var stale = tracker.Observe([Session(35_000, "playing")], Now.AddSeconds(4), Now.AddSeconds(6));
+        var next = tracker.Observe([], Now.AddSeconds(10), Now.AddSeconds(11));
+
+        Assert.Equal([LiveEventKind.Progress, LiveEventType.Stop], stopped.Select(e => e.Kind));
+        Assert.All(stopped, e => Assert.Equal(40_000, e.PositionMs));
+        Assert.Empty(stale);
+        Assert.Empty(next);
+        Assert.Empty(tracker.Sessions);
+    }
+
+    [Fact]
+    public void APollAskedBeforeTheStreamsLastWord_KeepsTheStreamsPositionAndState_UntilANewerPoll()
+    {
+        var tracker = new PlaybackTracker("plex", "srv", new LiveOptions()) { ReportsActivity = true };
+        tracker.Observe([Session(30_000, "playing")], Now, Now);
+        Assert.Empty(tracker.OnPlaying("7", "1001", 35_000, "playing", Now.AddSeconds(5))!);
+
+        // Asked before the stream's message: one shows an older pause, one misses the session (the stream's stop is on its way).
+        var olderPause = tracker.Observe([Session(32_000, "paused")], Now.AddSeconds(4), Now.AddSeconds(6));
+        var missing = tracker.Observe([], Now.AddSeconds(4.5), Now.AddSeconds(7));
+        var stopped = tracker.OnPlaying("7", "1001", 40_000, "stopped", Now.AddSeconds(8))!;
+
+        Assert.Empty(olderPause);
+        Assert.Empty(missing);
+        Assert.Equal([LiveEventKind.Progress, LiveEventType.Stop], stopped.Select(e => e.Kind));
+        Assert.All(stopped, e => Assert.Equal(40_000, e.PositionMs));
+    }
+
+    [Fact]
+    public void APollAskedAfterTheStreamsLastWord_IsNewer_AndCounts()
+    {
+        var tracker = new PlaybackTracker("plex", "srv", new LiveOptions()) { ReportsActivity = true };
+        tracker.Observe([Session(30_000, "playing")], Now, Now);
+        tracker.OnPlaying("7", "1001", 35_000, "playing", Now.AddSeconds(5));
+
+        var paused = tracker.Observe([Session(50_000, "paused")], Now.AddSeconds(6), Now.AddSeconds(7));
+        var gone = tracker.Observe([], Now.AddSeconds(20), Now.AddSeconds(21));
+
+        Assert.Equal([LiveEventKind.Progress, LiveEventType.Pause], paused.Select(e => e.Kind));
+        Assert.All(paused, e => Assert.Equal(50_000, e.PositionMs));
+        Assert.Equal([LiveEventKind.Progress, LiveEventType.Stop], gone.Select(e => e.Kind));
     }
 
     private static SessionSnapshot Session(long position, string state) =>
