@@ -30,6 +30,13 @@ public sealed class LiveEventFieldTests
         var episode = sim.State.ItemsOfType(shows, ItemType.Episode)[1];
         var key = episode.RatingKey.ToString(CultureInfo.InvariantCulture);
         bool Live(LiveEvent e) => e.LocalKey == key && e.Origin != LiveEventOrigin.Webhook;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (sim.Control.Stream.Connected == 0)
+        {
+            // Both listeners at work: the stop's position is the stream's (a poll knows only where it last saw it).
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "the event stream never connected");
+            await Task.Delay(20);
+        }
 
         // Act: no webhooks; the owner plays to 30 % and pauses, plays on, and stops at 40 %.
         Assert.True((await control.PostAsJsonAsync("/_sim/play", new { account = "owner", ratingKey = episode.RatingKey, percent = 30, pause = true })).IsSuccessStatusCode);
