@@ -147,7 +147,7 @@ internal sealed partial class PlexLiveEventSource(
         private static long PositionTolerance => 5000;
 
         /// <summary>Gets how many events that could not be stored are kept for the next attempt (the oldest go first).</summary>
-        internal static int MaxUnpublished => 10_000;
+        private static int MaxUnpublished => 10_000;
 
         /// <summary>Gets the live calls' own gate size, so that a sync's reads never hold up a poll.</summary>
         private static int LiveConcurrency => 2;

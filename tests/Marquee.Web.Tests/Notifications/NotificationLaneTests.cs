@@ -89,7 +89,10 @@ public sealed class NotificationLaneTests
         Assert.True(early.Count == 0, $"{early.Count} requests within the wait Discord asked for");
         Assert.InRange(executions.Count(e => e.Status == 429), 1, 4);
         var titles = discord.State.Messages.Select(m => m.Body!["embeds"]![0]!["title"]!.GetValue<string>()).ToList();
-        Assert.True(titles.Count == Playbacks && titles.Distinct(StringComparer.Ordinal).Count() == Playbacks, await StoryAsync(app, executions));
+        if (titles.Count != Playbacks || titles.Distinct(StringComparer.Ordinal).Count() != Playbacks)
+        {
+            Assert.Fail(await StoryAsync(app, executions));
+        }
     }
 
     // What Discord received and what the outbox recorded, for a failure's message.

@@ -7,6 +7,7 @@ using Marquee.Simulators.Jellyfin;
 using Marquee.Simulators.Plex;
 using Marquee.Simulators.Plex.Model;
 using Marquee.Web.Tests.Infrastructure;
+using Marquee.Web.Tests.Notifications;
 
 namespace Marquee.Web.Tests.Webhooks;
 
@@ -30,13 +31,9 @@ public sealed class LiveEventFieldTests
         var episode = sim.State.ItemsOfType(shows, ItemType.Episode)[1];
         var key = episode.RatingKey.ToString(CultureInfo.InvariantCulture);
         bool Live(LiveEvent e) => e.LocalKey == key && e.Origin != LiveEventOrigin.Webhook;
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (sim.Control.Stream.Connected == 0)
-        {
-            // Both listeners at work: the stop's position is the stream's (a poll knows only where it last saw it).
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "the event stream never connected");
-            await Task.Delay(20);
-        }
+
+        // Both listeners at work: the stop's position is the stream's (a poll knows only where it last saw it).
+        await NotifyKit.WaitForAsync(() => sim.Control.Stream.Connected > 0, "the event stream to connect");
 
         // Act: no webhooks; the owner plays to 30 % and pauses, plays on, and stops at 40 %.
         Assert.True((await control.PostAsJsonAsync("/_sim/play", new { account = "owner", ratingKey = episode.RatingKey, percent = 30, pause = true })).IsSuccessStatusCode);
@@ -105,19 +102,13 @@ public sealed class LiveEventFieldTests
         // on at once: only the stream can tell the resume, and only while Marquee still knows the pause.
         sim.Control.SetFault(Sessions, new Marquee.Simulators.Infrastructure.FaultSpec { LatencyMs = 2000 });
         sim.Control.SetFault(Stream, null);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (sim.Control.Stream.Connected == 0)
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "the event stream never connected");
-            await Task.Delay(20);
-        }
+        await NotifyKit.WaitForAsync(() => sim.Control.Stream.Connected > 0, "the event stream to connect");
 
         Assert.True((await control.PostAsJsonAsync("/_sim/play", new { account = "owner", ratingKey = movie.RatingKey, percent = 35 })).IsSuccessStatusCode);
 
         // Assert: the resume, told by the stream.
         var resume = await sink.WaitAsync(e => Live(e) && e.Kind == LiveEventType.Resume, "the resume");
         Assert.Equal(LiveEventOrigin.EventStream, resume.Origin);
-        sim.Control.SetFault(Sessions, null);
     }
 
     [Theory]

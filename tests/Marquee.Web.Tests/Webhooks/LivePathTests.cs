@@ -5,6 +5,7 @@ using Marquee.Providers.Plex;
 using Marquee.Simulators.Plex;
 using Marquee.Simulators.Plex.Model;
 using Marquee.Web.Tests.Infrastructure;
+using Marquee.Web.Tests.Notifications;
 
 namespace Marquee.Web.Tests.Webhooks;
 
@@ -32,7 +33,7 @@ public sealed class LivePathTests
         var movie = sim.State.ItemsOfType(1, ItemType.Movie)[2].RatingKey;
         var key = movie.ToString(CultureInfo.InvariantCulture);
         long Polls() => sim.Control.Harness.RequestCounts.GetValueOrDefault(Sessions);
-        await WaitUntilAsync(() => Polls() >= 1, "the first poll");
+        await NotifyKit.WaitForAsync(() => Polls() >= 1, "the first poll");
 
         // Act: another process holds the database's write lock while the owner starts the movie and pauses it; the
         // polls see both and cannot store them. Then the lock goes.
@@ -44,7 +45,7 @@ public sealed class LivePathTests
             await lockIt.ExecuteNonQueryAsync();
             Assert.True((await control.PostAsJsonAsync("/_sim/play", new { account = "owner", ratingKey = movie, percent = 30, pause = true })).IsSuccessStatusCode);
             var asked = Polls();
-            await WaitUntilAsync(() => Polls() >= asked + 3, "three polls while the lock is held");
+            await NotifyKit.WaitForAsync(() => Polls() >= asked + 3, "three polls while the lock is held");
             Assert.DoesNotContain(sink.Events, e => e.LocalKey == key);
             lockIt.CommandText = "ROLLBACK";
             await lockIt.ExecuteNonQueryAsync();
@@ -54,20 +55,10 @@ public sealed class LivePathTests
         await sink.WaitAsync(e => e.LocalKey == key && e.Kind == LiveEventKind.Play, "the start");
         await sink.WaitAsync(e => e.LocalKey == key && e.Kind == LiveEventType.Pause, "the pause");
         var asked2 = Polls();
-        await WaitUntilAsync(() => Polls() >= asked2 + 2, "two more polls");
+        await NotifyKit.WaitForAsync(() => Polls() >= asked2 + 2, "two more polls");
         Assert.Single(sink.Events, e => e.LocalKey == key && e.Kind == LiveEventKind.Play);
         Assert.Single(sink.Events, e => e.LocalKey == key && e.Kind == LiveEventType.Pause);
         Assert.Contains(app.Logs.Entries, e => e.Message.Contains("kept for the next attempt", StringComparison.Ordinal));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "timed out waiting for " + what);
-            await Task.Delay(20);
-        }
     }
 
     [Fact]
