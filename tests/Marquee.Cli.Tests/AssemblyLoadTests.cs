@@ -131,6 +131,6 @@ public sealed class AssemblyLoadTests
     public void TheCommand_IsTheFirstArgumentAfterTheGlobalOptions(string? command, params string[] args) =>
         Assert.Equal(command, MarqueeCli.CommandOf(args));
 
-    private static List<string> Loaded(string error) =>
+    internal static List<string> Loaded(string error) =>
         error.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("assembly: ", StringComparison.Ordinal)).Select(l => l["assembly: ".Length..]).ToList();
 }

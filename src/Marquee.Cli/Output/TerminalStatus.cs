@@ -9,9 +9,14 @@ namespace Marquee.Cli.Output;
 /// </summary>
 internal static class TerminalStatus
 {
-    /// <summary>Gets a value indicating whether the console is an interactive terminal (not redirected, with a cursor to move).</summary>
+    /// <summary>
+    /// Gets a value indicating whether the console is an interactive terminal (not redirected, with a cursor to move).
+    /// The library is asked only when the output is not redirected: compiling a method that names it loads it.
+    /// </summary>
+    public static bool Interactive() => !Console.IsOutputRedirected && TerminalCanMoveTheCursor();
+
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static bool Interactive() => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+    private static bool TerminalCanMoveTheCursor() => AnsiConsole.Profile.Capabilities.Interactive;
 
     /// <summary>Runs <paramref name="work"/> under a status line that shows its latest progress message.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
