@@ -109,9 +109,9 @@ public sealed class NotificationAcceptanceTests
     {
         // Arrange: no webhook is set on the server (no Plex Pass); only the event stream and the session poller report.
         await using var discord = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { RateLimit = 0 }, CancellationToken.None);
-        await using var app = await MarqueeApp.StartAsync(NotifyKit.Settings());
         await using var sim = await PlexSimulator.StartAsync(
             new PlexSimulatorOptions { Movies = 30, Shows = 4, HomeUsers = 1, Friends = 1 }, CancellationToken.None);
+        await using var app = await MarqueeApp.StartAsync(NotifyKit.Settings());
         await app.CreatePlexAsync("home", token: sim.Owner.AccountToken, url: sim.BaseUri.ToString());
         await NotifyKit.CreateChannelAsync(app, new { name = "discord", kind = "discord", url = discord.DefaultWebhookUrl.ToString(), triggers = new[] { "play", "pause", "resume", "stop", "finished" } });
         await NotifyKit.WaitForAsync(() => StreamUp(app), "the event stream");

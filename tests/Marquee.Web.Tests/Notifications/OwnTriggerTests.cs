@@ -88,8 +88,8 @@ public sealed class OwnTriggerTests
     public async Task AnUnreachableConnection_AndARefusedToken_AreEachToldOnce()
     {
         await using var discord = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { RateLimit = 0 }, CancellationToken.None);
-        await using var app = await MarqueeApp.StartAsync(NotifyKit.Settings());
         await using var sim = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Movies = 5, Shows = 0, HomeUsers = 0, Friends = 0 }, CancellationToken.None);
+        await using var app = await MarqueeApp.StartAsync(NotifyKit.Settings());
         await NotifyKit.CreateChannelAsync(app, new { name = "ops", kind = "discord", url = discord.DefaultWebhookUrl.ToString(), triggers = new[] { "connection-unreachable", "connection-unauthorized" } });
 
         // Act: one connection where nothing listens, one whose token the server refuses; the live source retries both.

@@ -61,8 +61,8 @@ public sealed class PosterTests
     {
         // Arrange: no webhooks (no Plex Pass); the event stream's timeline entry names the item but no artwork.
         await using var discord = await DiscordSimulator.StartAsync(new DiscordSimulatorOptions { RateLimit = 0 }, CancellationToken.None);
-        await using var app = await MarqueeApp.StartAsync(NotifyKit.Settings(("Marquee:Notifications:NewItemGroupSeconds", "0")));
         await using var sim = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Movies = 10, Shows = 2, HomeUsers = 0, Friends = 0 }, CancellationToken.None);
+        await using var app = await MarqueeApp.StartAsync(NotifyKit.Settings(("Marquee:Notifications:NewItemGroupSeconds", "0")));
         await app.CreatePlexAsync("home", token: sim.Owner.AccountToken, url: sim.BaseUri.ToString());
         await NotifyKit.CreateChannelAsync(app, new { name = "discord", kind = "discord", url = discord.DefaultWebhookUrl.ToString(), triggers = new[] { "new-item" } });
         await NotifyKit.WaitForAsync(() => app.Logs.Entries.Any(e => e.Message.Contains("event stream of Plex connection", StringComparison.Ordinal) && e.Message.Contains(" connected", StringComparison.Ordinal)), "the event stream");

@@ -19,8 +19,8 @@ public sealed class ArrWebhookReceiverTests
     [InlineData(ArrFlavor.Sonarr, "sonarr")]
     public async Task Registering_Twice_LeavesOneEntry_TheTestGets200_AndTheAppsEventsAreStored(ArrFlavor flavor, string kind)
     {
-        await using var app = await MarqueeApp.StartAsync(WebhookKit.Settings());
         await using var sim = await ArrSimulator.StartAsync(new ArrSimulatorOptions { Flavor = flavor, Movies = 3, Shows = 1, Missing = 0 }, CancellationToken.None);
+        await using var app = await MarqueeApp.StartAsync(WebhookKit.Settings());
         var provider = Provider(app, kind, sim);
         var url = new Uri(app.Address, $"/webhooks/{kind}/{WebhookKit.Secret}");
 

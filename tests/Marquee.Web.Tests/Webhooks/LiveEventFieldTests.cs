@@ -21,10 +21,10 @@ public sealed class LiveEventFieldTests
     public async Task StreamAndPoller_EpisodePlayback_ReachConsumers_WithTitlesPlayerSessionPositionAndEveryKind()
     {
         var sink = new RecordingSink();
+        await using var sim = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Movies = 5, Shows = 2, HomeUsers = 0, Friends = 0 }, CancellationToken.None);
         await using var app = await MarqueeApp.StartAsync(
             WebhookKit.Settings(("Marquee:Webhooks:Live:SessionPollSeconds", "0.3"), ("Marquee:Webhooks:Live:ConnectionRefreshSeconds", "0.3")),
             sink.Register);
-        await using var sim = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Movies = 5, Shows = 2, HomeUsers = 0, Friends = 0 }, CancellationToken.None);
         await app.CreatePlexAsync("home", token: sim.Owner.AccountToken, url: sim.BaseUri.ToString());
         using var control = new HttpClient { BaseAddress = sim.BaseUri };
         var shows = sim.State.Sections.First(s => s.Type == "show").Id;
@@ -82,13 +82,13 @@ public sealed class LiveEventFieldTests
         const string Stream = "GET /:/websockets/notifications";
         const string Sessions = "GET /status/sessions";
         var sink = new RecordingSink();
+        await using var sim = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Movies = 3, Shows = 1, HomeUsers = 0, Friends = 0 }, CancellationToken.None);
         await using var app = await MarqueeApp.StartAsync(
             WebhookKit.Settings(
                 ("Marquee:Webhooks:Live:SessionPollSeconds", "0.3"),
                 ("Marquee:Webhooks:Live:ConnectionRefreshSeconds", "0.3"),
                 ("Marquee:Webhooks:Live:MaxReconnectSeconds", "1")),
             sink.Register);
-        await using var sim = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Movies = 3, Shows = 1, HomeUsers = 0, Friends = 0 }, CancellationToken.None);
         sim.Control.SetFault(Stream, new Marquee.Simulators.Infrastructure.FaultSpec { Error503 = 1 });
         await app.CreatePlexAsync("home", token: sim.Owner.AccountToken, url: sim.BaseUri.ToString());
         using var control = new HttpClient { BaseAddress = sim.BaseUri };

@@ -24,10 +24,10 @@ public sealed class LivePathTests
         // Arrange: the poller alone, and a store that gives up on a held lock after 0.2 s.
         const string Sessions = "GET /status/sessions";
         var sink = new RecordingSink();
+        await using var sim = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Movies = 5, Shows = 1, HomeUsers = 0, Friends = 0 }, CancellationToken.None);
         await using var app = await MarqueeApp.StartAsync(
             WebhookKit.Settings([.. Fast, ("Marquee:Webhooks:Live:EventStream", "false"), ("Marquee:Store:BusyTimeoutSeconds", "0.2")]),
             sink.Register);
-        await using var sim = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Movies = 5, Shows = 1, HomeUsers = 0, Friends = 0 }, CancellationToken.None);
         await app.CreatePlexAsync("home", token: sim.Owner.AccountToken, url: sim.BaseUri.ToString());
         using var control = new HttpClient { BaseAddress = sim.BaseUri };
         var movie = sim.State.ItemsOfType(1, ItemType.Movie)[2].RatingKey;
@@ -64,8 +64,8 @@ public sealed class LivePathTests
     [Fact]
     public async Task WithoutWebhooks_PollerAndStream_SeeStartAndFinish()
     {
-        await using var app = await MarqueeApp.StartAsync(WebhookKit.Settings(Fast));
         await using var sim = await PlexSimulator.StartAsync(new PlexSimulatorOptions { Movies = 20, Shows = 2, HomeUsers = 1, Friends = 0 }, CancellationToken.None);
+        await using var app = await MarqueeApp.StartAsync(WebhookKit.Settings(Fast));
         await app.CreatePlexAsync("home", token: sim.Owner.AccountToken, url: sim.BaseUri.ToString());
         using var control = new HttpClient { BaseAddress = sim.BaseUri };
         var movie = sim.State.ItemsOfType(1, ItemType.Movie)[3].RatingKey;
