@@ -23,7 +23,7 @@ public sealed partial class SyncCliTests
         var result = await MarqueeProcess.RunAsync(["sync", "main"], new Dictionary<string, string>(env) { ["MARQUEE_DIAG_ASSEMBLIES"] = "1" });
 
         Assert.True(result.Code == 0, $"marquee sync exited {result.Code}: {result.Error}{result.Output}");
-        Assert.Contains("main", result.Output, StringComparison.Ordinal);
+        Assert.Contains("of flow 'main': done", result.Output, StringComparison.Ordinal);
         Assert.All(pair.Movies, m => Assert.Equal(1, Views(pair.Right, m.Title)));
         var loaded = AssemblyLoadTests.Loaded(result.Error);
         Assert.Contains("Marquee.Providers", loaded);
