@@ -21,9 +21,7 @@ public sealed partial class SyncCliTests
         var (left, right, env, movies) = (pair.Left, pair.Right, pair.Environment, pair.Movies);
         async Task<CliResult> Run(params string[] args) => await MarqueeProcess.RunAsync(args, env);
 
-        Assert.Equal(0, (await Run("connection", "add", "plex", "--name", "a", "--url", left.BaseUri.ToString(), "--token", left.Owner.AccountToken)).Code);
-        Assert.Equal(0, (await Run("connection", "add", "plex", "--name", "b", "--url", right.BaseUri.ToString(), "--token", right.Owner.AccountToken)).Code);
-        Assert.Equal(0, (await Run("flow", "add", "main", "--from", "a", "--to", "b", "--features", "watched")).Code);
+        await pair.AddFlowAsync();
 
         var first = await Run("sync", "main", "--json");
         Assert.True(first.Code == 0, first.Error + first.Output);
@@ -221,6 +219,25 @@ public sealed partial class SyncCliTests
             }
 
             return pair;
+        }
+
+        /// <summary>
+        /// Adds the two servers as connections <c>a</c> and <c>b</c> and the flow <c>main</c> from a to b (watched marks),
+        /// each through a <c>marquee</c> process of its own that must succeed.
+        /// </summary>
+        public async Task AddFlowAsync()
+        {
+            string[][] commands =
+            [
+                ["connection", "add", "plex", "--name", "a", "--url", Left.BaseUri.ToString(), "--token", Left.Owner.AccountToken],
+                ["connection", "add", "plex", "--name", "b", "--url", Right.BaseUri.ToString(), "--token", Right.Owner.AccountToken],
+                ["flow", "add", "main", "--from", "a", "--to", "b", "--features", "watched"],
+            ];
+            foreach (var command in commands)
+            {
+                var result = await MarqueeProcess.RunAsync(command, Environment);
+                Assert.True(result.Code == 0, $"marquee {string.Join(' ', command)} exited {result.Code}: {result.Error}{result.Output}");
+            }
         }
 
         public async ValueTask DisposeAsync()

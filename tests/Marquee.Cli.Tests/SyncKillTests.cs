@@ -16,11 +16,9 @@ public sealed partial class SyncCliTests
     public async Task Sync_KilledBetweenWrites_AsAProcess_CompletesOnRerun_WithZeroDuplicateWrites()
     {
         await using var pair = await ServerPair.StartAsync(seed: 13, movies: 80, watched: 60);
-        var (left, right, env, movies, folder) = (pair.Left, pair.Right, pair.Environment, pair.Movies, pair.Folder);
+        var (right, env, movies, folder) = (pair.Right, pair.Environment, pair.Movies, pair.Folder);
 
-        Assert.Equal(0, (await MarqueeProcess.RunAsync(["connection", "add", "plex", "--name", "a", "--url", left.BaseUri.ToString(), "--token", left.Owner.AccountToken], env)).Code);
-        Assert.Equal(0, (await MarqueeProcess.RunAsync(["connection", "add", "plex", "--name", "b", "--url", right.BaseUri.ToString(), "--token", right.Owner.AccountToken], env)).Code);
-        Assert.Equal(0, (await MarqueeProcess.RunAsync(["flow", "add", "main", "--from", "a", "--to", "b", "--features", "watched"], env)).Code);
+        await pair.AddFlowAsync();
 
         // Slow writes, so the kill lands in the middle of the write phase: some writes sent, some not.
         right.Control.SetLatency(150);
@@ -67,9 +65,7 @@ public sealed partial class SyncCliTests
     {
         await using var pair = await ServerPair.StartAsync(seed: 13, movies: 80, watched: 60);
         var (right, env, movies, folder) = (pair.Right, pair.Environment, pair.Movies, pair.Folder);
-        Assert.Equal(0, (await MarqueeProcess.RunAsync(["connection", "add", "plex", "--name", "a", "--url", pair.Left.BaseUri.ToString(), "--token", pair.Left.Owner.AccountToken], env)).Code);
-        Assert.Equal(0, (await MarqueeProcess.RunAsync(["connection", "add", "plex", "--name", "b", "--url", right.BaseUri.ToString(), "--token", right.Owner.AccountToken], env)).Code);
-        Assert.Equal(0, (await MarqueeProcess.RunAsync(["flow", "add", "main", "--from", "a", "--to", "b", "--features", "watched"], env)).Code);
+        await pair.AddFlowAsync();
         var serving = new Dictionary<string, string>(env) { ["MARQUEE__Marquee__Scheduler__Enabled"] = "false" };
 
         // The server runs the flow through the API, its writes slowed so the run is still writing when the CLI asks.

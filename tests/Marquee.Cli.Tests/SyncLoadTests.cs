@@ -15,12 +15,9 @@ public sealed partial class SyncCliTests
     public async Task Sync_OfAFlow_WithItsOutputRedirected_RunsWithoutTheTerminalLibrary()
     {
         await using var pair = await ServerPair.StartAsync(seed: 17, movies: 6, watched: 3);
-        var env = pair.Environment;
-        Assert.Equal(0, (await MarqueeProcess.RunAsync(["connection", "add", "plex", "--name", "a", "--url", pair.Left.BaseUri.ToString(), "--token", pair.Left.Owner.AccountToken], env)).Code);
-        Assert.Equal(0, (await MarqueeProcess.RunAsync(["connection", "add", "plex", "--name", "b", "--url", pair.Right.BaseUri.ToString(), "--token", pair.Right.Owner.AccountToken], env)).Code);
-        Assert.Equal(0, (await MarqueeProcess.RunAsync(["flow", "add", "main", "--from", "a", "--to", "b", "--features", "watched"], env)).Code);
+        await pair.AddFlowAsync();
 
-        var result = await MarqueeProcess.RunAsync(["sync", "main"], new Dictionary<string, string>(env) { ["MARQUEE_DIAG_ASSEMBLIES"] = "1" });
+        var result = await MarqueeProcess.RunAsync(["sync", "main"], new Dictionary<string, string>(pair.Environment) { ["MARQUEE_DIAG_ASSEMBLIES"] = "1" });
 
         Assert.True(result.Code == 0, $"marquee sync exited {result.Code}: {result.Error}{result.Output}");
         Assert.Contains("of flow 'main': done", result.Output, StringComparison.Ordinal);
