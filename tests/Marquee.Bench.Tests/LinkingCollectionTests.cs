@@ -94,5 +94,57 @@ public sealed class LinkingCollectionTests
         Assert.Equal(many, atFirstWrite > lastProfileCommit);
     }
 
+    /// <summary>
+    /// A full run that finds the store filled collects what indexing the stored snapshot left (its lists, the lowest-key
+    /// table, the tables the trim copied out of) before it reads its first listing, the snapshot itself among it (watched
+    /// through a weak reference, never collected by the test); a first run, whose store holds nothing, asks for no
+    /// collection there. Fails without the collection.
+    /// </summary>
+    [Fact]
+    public async Task AFullRunOfAFilledStore_IsCollectedOnceIndexed_BeforeItsFirstListing_AFirstRunIsNot()
+    {
+        await using var set = await TwoWayWorld.StartAsync(new WorldSize(Movies: 1_200, Shows: 4, LatencyMs: 0, Differing: 0.1));
+        var (world, flow) = (set.World, set.Flow);
+        var gate = new object();
+        var (loaded, stored, atFirstListing) = (-1L, -1, -1L);
+        var snapshotAlive = true;
+        WeakReference<object>? keys = null;
+        world.Timer.SnapshotLoaded = snapshot =>
+        {
+            lock (gate)
+            {
+                (loaded, stored, atFirstListing) = (LastBlockingFull(), snapshot.SourceItems.Count, -1L);
+                keys = new WeakReference<object>(snapshot.SourceItems);
+            }
+        };
+        world.Timer.ListingStarted = account =>
+        {
+            // Both sides' listings start at once.
+            lock (gate)
+            {
+                if (atFirstListing < 0)
+                {
+                    atFirstListing = LastBlockingFull();
+                    snapshotAlive = keys!.TryGetTarget(out _);
+                }
+            }
+        };
+
+        var first = await world.SyncAsync(flow, null, CancellationToken.None);
+
+        Assert.Equal(RunStatus.Done, first.Run.Status);
+        Assert.Equal(0, stored);
+        Assert.True(atFirstListing >= 0, "the first run read no listing");
+        Assert.True(atFirstListing == loaded, "the first run collected between its (empty) snapshot and its first listing");
+
+        await world.AdvanceClockAsync(TimeSpan.FromHours(1));
+        var rerun = await world.SyncAsync(flow, null, CancellationToken.None);
+
+        Assert.Equal(RunStatus.Done, rerun.Run.Status);
+        Assert.True(stored >= SyncService.ManyIndexed, $"{stored} stored local keys");
+        Assert.True(atFirstListing > loaded, "the rerun read its first listing with what indexing the snapshot left uncollected");
+        Assert.False(snapshotAlive, "the stored snapshot's list of local keys was still in memory when the first listing started");
+    }
+
     private static long LastBlockingFull() => GC.GetGCMemoryInfo(GCKind.FullBlocking).Index;
 }
