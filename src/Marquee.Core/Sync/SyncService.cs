@@ -489,8 +489,9 @@ public sealed class SyncService(
     /// read: the snapshot's own lists, the table of each item's lowest key and the tables the trim copied out of, most of
     /// them large objects, which only a full collection frees. Left to the collector they were still committed while the
     /// first profile was read, where a full run that finds the store filled has its peak: the 2,000-movie Plex ⇄ Jellyfin
-    /// rerun peaked about 2 to 3 MB higher without this collection (bench/RESULTS.md, "A full run's indexing collected"). One blocking,
-    /// compacting collection per full run of a filled store; a first run (nothing stored) and an incremental run ask for none.
+    /// rerun peaked about 2 to 3 MB higher without this collection (bench/RESULTS.md, "A full run's indexing
+    /// collected"). One blocking, compacting collection per full run of a filled store; a first run (nothing stored) and
+    /// an incremental run ask for none.
     /// </summary>
     private static void LetGoOfIndexing() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
 
