@@ -215,7 +215,11 @@ public sealed class SyncService(
             var (resolver, knownKeys, indexed) = await IndexAsync(incremental, cancellationToken);
             if (indexed >= ManyIndexed)
             {
-                LetGoOfIndexing();
+                // What indexing the stored snapshot left (its lists, the lowest-key table, the tables the trim copied out
+                // of: large objects, mostly) stayed committed while the first profile was read, the peak of a full run that
+                // finds the store filled: the 2,000-movie Plex ⇄ Jellyfin rerun peaked about 2 to 3 MB higher without
+                // this collection (bench/RESULTS.md, "A full run's indexing collected").
+                CollectWhatIsLeft();
             }
 
             var unresolvedKeys = new HashSet<(long, string)>();
@@ -336,7 +340,12 @@ public sealed class SyncService(
 
                 if (created >= ManyCreated && created * 2 >= Math.Max(sourceItems.Count, targetItems.Count))
                 {
-                    LetGoOfLinking();
+                    // The profile created an item for at least half of what a side lists (a run's first profile, or a
+                    // library added since): each entry's guid, file and library and the resolver's new ids go at once,
+                    // before observing, the ledger commit and the plan allocate on top of them. Left to the collector,
+                    // they were still in its oldest generation at the first run's peak on the reference library (152 MB
+                    // of heap, 86 MB of it alive).
+                    CollectWhatIsLeft();
                 }
 
                 // An incremental run needs the baselines of what it listed, and of the items listed on the other side.
@@ -485,25 +494,13 @@ public sealed class SyncService(
     public const int ManyIndexed = 1_000;
 
     /// <summary>
-    /// Collects what indexing the stored snapshot left, once the run's indexes are built and before the first listing is
-    /// read: the snapshot's own lists, the table of each item's lowest key and the tables the trim copied out of, most of
-    /// them large objects, which only a full collection frees. Left to the collector they were still committed while the
-    /// first profile was read, where a full run that finds the store filled has its peak: the 2,000-movie Plex ⇄ Jellyfin
-    /// rerun peaked about 2 to 3 MB higher without this collection (bench/RESULTS.md, "A full run's indexing
-    /// collected"). One blocking, compacting collection per full run of a filled store; a first run (nothing stored) and
-    /// an incremental run ask for none.
+    /// One blocking, compacting full collection, where a run has just let go of a large part of its heap that the
+    /// collector would otherwise keep committed into the run's peak: what indexing a filled store's snapshot left (once per
+    /// full run that indexed <see cref="ManyIndexed"/> stored keys or more) and what linking a profile's new items left
+    /// (once per profile that created <see cref="ManyCreated"/> items or more, and for half of a side's listing). A first
+    /// run's later profiles, incremental runs and small libraries ask for none.
     /// </summary>
-    private static void LetGoOfIndexing() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-
-    /// <summary>
-    /// Collects what linking a profile's items left once they are stored, when the profile created an item for at least
-    /// half of what a side lists (a run's first profile, or a library added since): each entry's guid, file and library
-    /// and the resolver's new ids go at once, while observing, the ledger commit and the plan allocate on top of them.
-    /// Left to the collector, they were still in its oldest generation at the first run's peak on the reference library
-    /// (152 MB of heap, 86 MB of it alive). One blocking, compacting collection for such a profile; a run's later profiles,
-    /// and runs that create few items, ask for none.
-    /// </summary>
-    private static void LetGoOfLinking() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+    private static void CollectWhatIsLeft() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
 
     private static string Append(string? message, string more) => message is null ? more : message + "; " + more;
 
@@ -894,7 +891,7 @@ public sealed class SyncService(
     /// <summary>
     /// The resolver and the local key of each (connection, item) a run starts with: of the whole stored snapshot for a full
     /// run, empty for an incremental one, with how many stored local keys were indexed. The snapshot's own lists are not
-    /// kept: the run holds only its indexes, and what made them is garbage once this returns (<see cref="LetGoOfIndexing"/>).
+    /// kept: the run holds only its indexes, and what made them is garbage once this returns (<see cref="CollectWhatIsLeft"/>).
     /// </summary>
     private async Task<(IdentityResolver Resolver, KnownKeys KnownKeys, int Indexed)> IndexAsync(bool incremental, CancellationToken cancellationToken)
     {
